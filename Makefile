@@ -1,0 +1,36 @@
+# Everything from a fresh machine with only python3 and make: `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+## run: open the app on the default database (or DB=path)
+run: $(STAMP)
+	$(BIN)/ketamonitor $(if $(DB),--db "$(DB)")
+
+## test: lint, layer contracts, and the whole suite (headless)
+test: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+## bench: the performance figures, as ratios to baselines measured in the same run
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+## demo: a synthetic clinic in demo.db, then open it
+demo: $(STAMP)
+	$(BIN)/ketamonitor demo --db demo.db
+	$(BIN)/ketamonitor --db demo.db
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

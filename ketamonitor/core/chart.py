@@ -1,0 +1,110 @@
+"""A session's whole chart as one value: what every view and rule reads from.
+
+The store assembles it from rows; everything here is derived, nothing is kept elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ketamonitor.core.checklists import Scale
+from ketamonitor.core.flags import Flag, scale_flags, side_effect_flags, vitals_flags
+from ketamonitor.core.patient import Patient
+from ketamonitor.core.phases import Phase
+from ketamonitor.core.protocol import Protocol
+from ketamonitor.core.records import (
+    ChecklistEntry,
+    Event,
+    ScaleScore,
+    SessionRecord,
+    VitalsEntry,
+)
+from ketamonitor.core.timeline import Timeline
+
+
+@dataclass(frozen=True)
+class FlaggedVitals:
+    entry: VitalsEntry
+    phase: Phase
+    flags: tuple[Flag, ...]
+
+
+@dataclass(frozen=True)
+class SessionChart:
+    session: SessionRecord
+    patient: Patient
+    timeline: Timeline
+    vitals: tuple[VitalsEntry, ...] = ()
+    checklist_entries: tuple[ChecklistEntry, ...] = ()
+    scale_scores: tuple[ScaleScore, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    @property
+    def protocol(self) -> Protocol:
+        return self.session.protocol
+
+    @property
+    def phase(self) -> Phase:
+        return self.timeline.phase
+
+    @cached_property
+    def valid_vitals(self) -> tuple[VitalsEntry, ...]:
+        """Sets not marked entered-in-error, in order of the (corrected) time taken."""
+        kept = [entry for entry in self.vitals if not entry.in_error]
+        return tuple(sorted(kept, key=lambda e: (e.current.observed_at, e.id)))
+
+    @cached_property
+    def flagged_vitals(self) -> tuple[FlaggedVitals, ...]:
+        limits = self.protocol.thresholds
+        return tuple(
+            FlaggedVitals(entry, phase, vitals_flags(entry.current, phase, limits))
+            for entry in self.valid_vitals
+            for phase in (self.timeline.phase_at(entry.current.observed_at),)
+        )
+
+    def bp_sets(self) -> tuple[VitalsEntry, ...]:
+        return tuple(entry for entry in self.valid_vitals if entry.current.has_bp)
+
+    def baseline_bp(self) -> VitalsEntry | None:
+        """The last BP taken before dosing began: what 'back near baseline' is measured from."""
+        started = self.timeline.dose_started_at
+        before = [e for e in self.bp_sets() if started is None or e.current.observed_at <= started]
+        return before[-1] if before else None
+
+    def latest_bp(self) -> VitalsEntry | None:
+        sets = self.bp_sets()
+        return sets[-1] if sets else None
+
+    def answers(self, checklist_id: str) -> dict[str, ChecklistEntry]:
+        """The latest valid answer to each item of a checklist."""
+        latest: dict[str, ChecklistEntry] = {}
+        entries = sorted(self.checklist_entries, key=lambda e: (e.observed_at, e.id))
+        for entry in entries:
+            if entry.checklist == checklist_id and not entry.in_error:
+                latest[entry.item] = entry
+        return latest
+
+    def entries_of(self, checklist_id: str) -> tuple[ChecklistEntry, ...]:
+        return tuple(e for e in self.checklist_entries if e.checklist == checklist_id)
+
+    def latest_score(self, scale_id: str, timepoint: str | None = None) -> ScaleScore | None:
+        scores = [
+            s for s in self.scale_scores
+            if s.scale == scale_id and not s.in_error
+            and (timepoint is None or s.timepoint == timepoint)
+        ]
+        return max(scores, key=lambda s: (s.observed_at, s.id)) if scores else None
+
+    def flags(self, scales: dict[str, Scale]) -> tuple[Flag, ...]:
+        """Every flag on the chart: vitals, scale scores and severe side effects."""
+        found = [flag for flagged in self.flagged_vitals for flag in flagged.flags]
+        limits = self.protocol.thresholds
+        for score in self.scale_scores:
+            if not score.in_error and score.scale in scales:
+                found.extend(scale_flags(scales[score.scale], score.total, score.item_scores,
+                                         limits))
+        for entry in self.entries_of(self.protocol.checklists.side_effects):
+            if not entry.in_error:
+                found.extend(side_effect_flags(entry.label, entry.severity))
+        return tuple(found)

@@ -1,0 +1,125 @@
+"""What must be on the chart before a phase change: listed, never just refused.
+
+Each gate returns the missing pieces in the nurse's words, so the screen can show a list
+to work through rather than a bare "not allowed".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.errors import PhaseChangeRefused
+from ketamonitor.core.library import Library
+from ketamonitor.core.parsing import entry_time_problem
+from ketamonitor.core.phases import Action, next_phase
+from ketamonitor.core.timeline import PhaseChange
+from ketamonitor.core.timers import observation_remaining
+from ketamonitor.core.times import format_clock, format_duration
+
+
+def _unanswered(chart: SessionChart, checklist: Checklist) -> list[str]:
+    answers = chart.answers(checklist.id)
+    return [f"{checklist.title}: {item.label}"
+            for item in checklist.items_for(chart.protocol.route) if item.key not in answers]
+
+
+def start_gaps(chart: SessionChart, library: Library) -> tuple[str, ...]:
+    """Before the dose: a baseline BP and every pre-session item answered."""
+    missing = []
+    if chart.baseline_bp() is None:
+        missing.append("Baseline vitals with BP")
+    missing += _unanswered(chart, library.checklist(chart.protocol.checklists.pre_session))
+    return tuple(missing)
+
+
+def unexpected_answers(chart: SessionChart, checklist: Checklist) -> tuple[str, ...]:
+    """Answers that differ from the expected one: charted and shown, for the physician."""
+    answers = chart.answers(checklist.id)
+    return tuple(
+        f"{item.label}: {answers[item.key].value}"
+        for item in checklist.items_for(chart.protocol.route)
+        if item.key in answers and item.expected and answers[item.key].value != item.expected
+    )
+
+
+def observation_gaps(chart: SessionChart, now: datetime) -> tuple[str, ...]:
+    remaining = observation_remaining(chart, now)
+    if remaining is None or remaining > timedelta():
+        left = format_duration(remaining) if remaining is not None else "not started"
+        return (f"Observation time ({chart.protocol.observation_minutes:g} min): {left} left",)
+    return ()
+
+
+def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tuple[str, ...]:
+    """The discharge gate: observation time met, Modified Aldrete at or above the line, a
+    fresh BP back near baseline, and each discharge item answered yes."""
+    protocol = chart.protocol
+    rules = protocol.discharge
+    missing = list(observation_gaps(chart, now))
+    aldrete = chart.latest_score("modified_aldrete")
+    if aldrete is None:
+        missing.append(f"Modified Aldrete score (needs {rules.aldrete_at_least} or more)")
+    elif aldrete.total < rules.aldrete_at_least:
+        missing.append(f"Modified Aldrete score is {aldrete.total} "
+                       f"(needs {rules.aldrete_at_least} or more)")
+    missing += _bp_gaps(chart, now)
+    checklist = library.checklist(protocol.checklists.discharge)
+    answers = chart.answers(checklist.id)
+    for item in checklist.items_for(protocol.route):
+        answer = answers.get(item.key)
+        if answer is None:
+            missing.append(f"{checklist.title}: {item.label}")
+        elif item.expected and answer.value != item.expected:
+            missing.append(f"{checklist.title}: {item.label} (answered {answer.value})")
+    return tuple(missing)
+
+
+def _bp_gaps(chart: SessionChart, now: datetime) -> list[str]:
+    protocol = chart.protocol
+    fresh_within = protocol.vitals_interval(chart.phase) or timedelta(minutes=15)
+    baseline, latest = chart.baseline_bp(), chart.latest_bp()
+    if baseline is None or latest is None or latest is baseline:
+        return ["A BP before discharge (none taken since dosing)"]
+    if now - latest.current.observed_at > fresh_within:
+        minutes = int(fresh_within.total_seconds() // 60)
+        return [f"A BP before discharge (the last is more than {minutes} min old)"]
+    tolerance = protocol.discharge.bp_within_percent_of_baseline / 100
+    base, last = baseline.current, latest.current
+    pairs = ((last.systolic or 0, base.systolic or 0), (last.diastolic or 0, base.diastolic or 0))
+    if any(abs(now_value - base_value) > tolerance * base_value for now_value, base_value in pairs):
+        return [f"BP back near baseline: {last.systolic}/{last.diastolic} is not within "
+                f"{protocol.discharge.bp_within_percent_of_baseline:g} % of "
+                f"{base.systolic}/{base.diastolic}"]
+    return []
+
+
+def check_action(
+    chart: SessionChart,
+    action: Action,
+    at: datetime,
+    now: datetime,
+    library: Library,
+    *,
+    zone: tzinfo,
+    reason: str | None = None,
+) -> PhaseChange:
+    """The phase change `action` makes, or a refusal listing what is missing."""
+    phase = next_phase(chart.phase, action, reason)
+    problem = entry_time_problem(at, now=now, session_began=chart.timeline.began_at, zone=zone)
+    if problem is None and at < chart.timeline.phase_since:
+        last = format_clock(chart.timeline.phase_since, zone)
+        problem = f"is before the last phase change ({last})"
+    if problem:
+        raise PhaseChangeRefused(f"{action.label}: the time {problem}")
+    gaps: tuple[str, ...] = ()
+    if action is Action.START_INFUSION:
+        gaps = start_gaps(chart, library)
+    elif action is Action.COMPLETE_OBSERVATION:
+        gaps = observation_gaps(chart, at)
+    elif action is Action.DISCHARGE:
+        gaps = discharge_gaps(chart, library, at)
+    if gaps:
+        raise PhaseChangeRefused(f"{action.label} needs", gaps)
+    return PhaseChange(action=action, phase=phase, at=at, reason=(reason or "").strip() or None)

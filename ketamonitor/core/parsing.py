@@ -1,0 +1,90 @@
+"""Turning what was typed into numbers and times, with a reason when it cannot be done."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, tzinfo
+
+from ketamonitor.core.ranges import Range
+
+_CLOCK_TIME = re.compile(r"^\s*(\d{1,2})[:.h]?(\d{2})\s*$")
+
+
+class FieldProblem(ValueError):
+    """One field's reason, gathered by the caller into a ValidationError."""
+
+
+def whole_number(text: str, allowed: Range) -> int:
+    cleaned = text.strip()
+    if not cleaned:
+        raise FieldProblem("required")
+    try:
+        number = float(cleaned.replace(",", "."))
+    except ValueError:
+        raise FieldProblem("not a number") from None
+    if not number.is_integer():
+        raise FieldProblem("must be a whole number")
+    if number not in allowed:
+        raise FieldProblem(f"must be {allowed.describe()}")
+    return int(number)
+
+
+def decimal_number(text: str, allowed: Range) -> float:
+    cleaned = text.strip()
+    if not cleaned:
+        raise FieldProblem("required")
+    try:
+        number = float(cleaned.replace(",", "."))
+    except ValueError:
+        raise FieldProblem("not a number") from None
+    if number != number or number not in allowed:  # NaN compares unequal to itself
+        raise FieldProblem(f"must be {allowed.describe()}")
+    return number
+
+
+def clock_time_today(text: str, now: datetime, zone: tzinfo) -> datetime:
+    """A typed wall-clock time (HH:MM) on today's date in the room's zone, as aware UTC.
+
+    Empty text means now: the common case of charting as it happens costs no keystrokes.
+    """
+    if not text.strip():
+        return now
+    match = _CLOCK_TIME.match(text)
+    if not match:
+        raise FieldProblem("use HH:MM, or leave empty for now")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if hours > 23 or minutes > 59:
+        raise FieldProblem("not a time of day")
+    local_now = now.astimezone(zone)
+    local = local_now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+    if local > local_now and local - local_now > timedelta(hours=12):
+        # 23:50 typed at 00:05 means last night, not tonight.
+        local -= timedelta(days=1)
+    return local.astimezone(now.tzinfo)
+
+
+def calendar_date(text: str) -> date:
+    cleaned = text.strip()
+    if not cleaned:
+        raise FieldProblem("required")
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise FieldProblem("use YYYY-MM-DD") from None
+
+
+def floor_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def entry_time_problem(
+    moment: datetime, *, now: datetime, session_began: datetime, zone: tzinfo
+) -> str | None:
+    """Why an entry's time cannot be charted, if it cannot: a late entry may be set back,
+    but not before the session began, and nothing is charted in the future."""
+    if moment > now:
+        return "is in the future"
+    if moment < floor_minute(session_began):
+        began = session_began.astimezone(zone).strftime("%H:%M")
+        return f"is before the session began ({began})"
+    return None

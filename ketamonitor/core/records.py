@@ -1,0 +1,138 @@
+"""What the record holds for a session, as read back from the store.
+
+Each entry keeps what was first charted and the amendments made since; `current` gives the
+value to show, and the original is never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ketamonitor.core.amendments import Amendment, is_in_error, latest_values
+from ketamonitor.core.dose import Dose
+from ketamonitor.core.phases import Phase
+from ketamonitor.core.protocol import Protocol
+from ketamonitor.core.times import from_stored
+from ketamonitor.core.vitals import MEASUREMENTS, Vitals
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    patient_id: int
+    protocol: Protocol
+    chair: str
+    nurse: str
+    weight_kg: float
+    dose: Dose
+    began_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class VitalsEntry:
+    id: int
+    session_id: int
+    original: Vitals
+    source: str
+    entered_at: datetime
+    entered_by: str
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def in_error(self) -> bool:
+        return is_in_error(self.amendments)
+
+    @property
+    def is_amended(self) -> bool:
+        return bool(self.amendments)
+
+    @property
+    def current(self) -> Vitals:
+        """The reading as corrected by its amendments."""
+        changes: dict[str, object] = {}
+        for field, text in latest_values(self.amendments).items():
+            if field in MEASUREMENTS:
+                changes[field] = None if text in (None, "") else int(text)
+            elif field == "observed_at" and text:
+                changes[field] = from_stored(text)
+        return replace(self.original, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ChecklistEntry:
+    id: int
+    session_id: int
+    checklist: str
+    item: str
+    label: str
+    value: str
+    observed_at: datetime
+    entered_at: datetime
+    entered_by: str
+    severity: str | None = None
+    intervention: str | None = None
+    note: str | None = None
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def in_error(self) -> bool:
+        return is_in_error(self.amendments)
+
+
+@dataclass(frozen=True)
+class ScaleScore:
+    id: int
+    session_id: int
+    scale: str
+    timepoint: str | None
+    total: int
+    item_scores: dict[str, int]
+    observed_at: datetime
+    entered_at: datetime
+    entered_by: str
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def in_error(self) -> bool:
+        return is_in_error(self.amendments)
+
+
+class EventKind:
+    """Event kinds besides the phase-change actions (whose kind is the action's value)."""
+
+    NOTE = "note"
+    INTERVENTION = "intervention"
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    session_id: int
+    kind: str
+    occurred_at: datetime
+    entered_at: datetime
+    entered_by: str
+    phase: Phase | None = None
+    text: str | None = None
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def in_error(self) -> bool:
+        return is_in_error(self.amendments)
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    """One line of a day's list of sessions: enough to find and open it."""
+
+    session_id: int
+    patient_id: int
+    patient_name: str
+    mrn: str
+    chair: str
+    protocol_name: str
+    began_at: datetime
+    phase: Phase
+    phase_since: datetime

@@ -1,0 +1,48 @@
+"""One canonical text form for every stored time.
+
+Times are stored as UTC in a fixed-width ISO-8601 form with milliseconds and a `Z`, so
+that text order is time order in SQL and two writers can never disagree on a format.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, tzinfo
+
+CANONICAL_LENGTH = 24  # "2026-11-23T07:05:09.123Z"
+
+
+def to_stored(moment: datetime) -> str:
+    """The canonical stored text of an aware datetime."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass an aware one")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def from_stored(text: str) -> datetime:
+    """Parse the canonical stored text back into an aware UTC datetime."""
+    if len(text) != CANONICAL_LENGTH or not text.endswith("Z"):
+        raise ValueError(f"not a canonical stored time: {text!r}")
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def truncate_to_millis(moment: datetime) -> datetime:
+    """The moment as it will read back from the store (milliseconds kept)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def format_clock(moment: datetime, tz: tzinfo) -> str:
+    """Wall-clock time for the nurse, in the room's time zone."""
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+def format_duration(span: timedelta) -> str:
+    """A span as H:MM:SS (or MM:SS under an hour); negative spans get a leading minus."""
+    total = int(span.total_seconds())
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{sign}{minutes:02d}:{seconds:02d}"

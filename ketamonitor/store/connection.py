@@ -1,0 +1,196 @@
+"""Opening the database file safely, or refusing with a clear reason and writing nothing.
+
+Before anything is written, the file is checked: writable, a SQLite file, a ketamonitor
+record (by its application_id), not from a newer version, and passing `PRAGMA quick_check`.
+Only then is it opened for writing with the durability pragmas and migrated forward.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ketamonitor.store.errors import (
+    DatabaseCorrupt,
+    DatabaseFromNewerVersion,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    DiskFull,
+    NotAKetamonitorDatabase,
+)
+from ketamonitor.store.schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, migrations
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+_RESTORE = ("If this is the clinic's record, do not delete it: ask the administrator to "
+            "restore the latest backup, and keep this file for investigation.")
+
+
+def open_database(path: Path) -> Database:
+    """The checked, migrated database at `path`, created if it does not exist."""
+    path = Path(path).absolute()
+    if path.exists():
+        _preflight(path)
+    else:
+        _prepare_new(path)
+    connection = _connect(path, read_only=False)
+    try:
+        _set_pragmas(connection, path)
+        db = Database(connection, execute_plugins=False)
+        migrations.apply(db)
+    except sqlite3.OperationalError as error:
+        connection.close()
+        raise environment_error(path, error) from error
+    except BaseException:
+        connection.close()
+        raise
+    return db
+
+
+def _prepare_new(path: Path) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseUnavailable(
+            path, f"The folder for the database cannot be created ({error.strerror}).",
+            "Choose a folder this account can write to with --db or KETAMONITOR_DB.",
+        ) from None
+    if not os.access(folder, os.W_OK):
+        raise DatabaseReadOnly(
+            path, "The database does not exist yet and its folder is read-only.",
+            "Choose a folder this account can write to with --db or KETAMONITOR_DB.",
+        )
+
+
+def is_marked_read_only(path: Path) -> bool:
+    """A file someone marked read-only (no write bit) is treated as read-only even for an
+    administrator account that could write it anyway: it is likely an archived copy."""
+    mode = path.stat().st_mode
+    return not mode & stat.S_IWUSR or not os.access(path, os.W_OK)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse a folder, or a file (or folder) that cannot be written, before anything is."""
+    if path.is_dir():
+        raise NotAKetamonitorDatabase(path, "This is a folder, not a database file.",
+                                      "Give the path of the ketamonitor.db file itself.")
+    if is_marked_read_only(path) or not os.access(path.parent, os.W_OK):
+        raise DatabaseReadOnly(
+            path,
+            "The database file (or its folder) is read-only, so nothing could be charted.",
+            "Ask the administrator to make the file and its folder writable for this account. "
+            "To only look at an archived copy, copy it to a writable folder and open the copy "
+            "with --db.",
+        )
+
+
+def _preflight(path: Path) -> None:
+    check_writable(path)
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise NotAKetamonitorDatabase(
+            path, "This file is not a ketamonitor database (it is not a SQLite file at all).",
+            "Check the path given with --db or KETAMONITOR_DB. " + _RESTORE,
+        )
+    if not header:
+        return  # an empty file: a new database
+    connection = _connect(path, read_only=True)
+    try:
+        _check_identity(connection, path)
+        _check_integrity(connection, path)
+    except sqlite3.DatabaseError as error:
+        raise DatabaseCorrupt(
+            path, f"The database file is damaged and cannot be read ({error}).", _RESTORE
+        ) from None
+    finally:
+        connection.close()
+
+
+def _check_identity(connection: sqlite3.Connection, path: Path) -> None:
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    tables = {row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if application_id == 0 and not tables:
+        return  # an empty SQLite file: a new database
+    if application_id != APPLICATION_ID:
+        raise NotAKetamonitorDatabase(
+            path, "This is a SQLite file, but not a ketamonitor database.",
+            "Check the path given with --db or KETAMONITOR_DB; ketamonitor will not write "
+            "into another program's file.",
+        )
+    if "_sqlite_migrations" in tables:
+        applied = {row[0] for row in connection.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
+        newer = applied - set(MIGRATION_NAMES)
+        if newer:
+            raise DatabaseFromNewerVersion(
+                path, "This database was written by a newer version of ketamonitor.",
+                "Install the newer ketamonitor on this workstation; an older one could "
+                "misread the record.",
+            )
+
+
+def _check_integrity(connection: sqlite3.Connection, path: Path) -> None:
+    problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        log.error("quick_check failed on %s: %s", path, problems[:10])
+        raise DatabaseCorrupt(
+            path, "The database file failed its integrity check: "
+            + "; ".join(problems[:3]), _RESTORE,
+        )
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def _set_pragmas(connection: sqlite3.Connection, path: Path) -> None:
+    """WAL with synchronous=FULL: a committed entry survives a power cut; foreign keys on."""
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise DatabaseUnavailable(
+            path, f"The database could not be switched to write-ahead logging (got {mode}).",
+            "Keep the database on a local disk, never on a network share.",
+        )
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def pragmas(db: Database) -> dict[str, object]:
+    """The pragmas in force on a connection, for tests and `verify`."""
+    return {name: db.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
+
+
+def environment_error(path: Path, error: sqlite3.Error) -> Exception:
+    """The user-facing error for a failed write: full disk, read-only, locked, or I/O."""
+    text = str(error).lower()
+    if "full" in text:
+        return DiskFull(path, "The disk holding the database is full.",
+                        "Free space on the disk (or ask the administrator to); nothing "
+                        "already charted has been lost.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseReadOnly(path, "The database file is read-only.",
+                                "Ask the administrator to make it writable for this account.")
+    if "locked" in text or "busy" in text:
+        return DatabaseUnavailable(path, "The database is locked by another program.",
+                                   "Close any other program that has the file open (a backup "
+                                   "tool, the sqlite3 shell) and try again.")
+    return DatabaseUnavailable(path, f"The database cannot be used ({error}).",
+                               "Check the disk, then try again; if it persists, ask the "
+                               "administrator.")
+

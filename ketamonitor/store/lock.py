@@ -1,0 +1,87 @@
+"""One ketamonitor per database file: a lock file beside it, held for the process's life.
+
+The operating system drops the lock when the process dies, even by kill -9 or a power cut,
+so a crash never leaves a stale lock that stops the nurse from starting again.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+from ketamonitor.store.errors import DatabaseInUse, DatabaseReadOnly
+
+
+def lock_path_for(database: Path) -> Path:
+    return database.with_name(database.name + ".lock")
+
+
+class InstanceLock:
+    """An exclusive, non-blocking lock on `<database>.lock`."""
+
+    def __init__(self, database: Path) -> None:
+        self.database = database
+        self.path = lock_path_for(database)
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        try:
+            handle = self.path.open("a+", encoding="utf-8")
+        except PermissionError:
+            raise DatabaseReadOnly(
+                self.database,
+                "ketamonitor cannot create its lock file beside the database.",
+                f"Make the folder {self.database.parent} writable for this account, or "
+                "choose another file with --db.",
+            ) from None
+        if not _try_lock(handle):
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise DatabaseInUse(
+                self.database,
+                f"This database is already open in another ketamonitor ({holder}).",
+                "Use the window that is already open, or close it first. Two windows on one "
+                "record could chart over each other, so a second one is not started.",
+            )
+        handle.seek(0)
+        handle.truncate()
+        started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {started}\n")
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the descriptor drops the lock
+            self._file = None
+
+    def __enter__(self) -> InstanceLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def _try_lock(handle: IO[str]) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,140 @@
+"""Rows to core values and back: the one place that knows both shapes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from ketamonitor.core.amendments import Amendment
+from ketamonitor.core.dose import Dose
+from ketamonitor.core.patient import Patient, PatientDetails
+from ketamonitor.core.phases import Phase
+from ketamonitor.core.protocol import parse_protocol
+from ketamonitor.core.records import ChecklistEntry, Event, ScaleScore, SessionRecord, VitalsEntry
+from ketamonitor.core.times import from_stored
+from ketamonitor.core.vitals import Vitals
+
+Row = Mapping[str, Any]
+
+
+def canonical_json(values: Mapping[str, Any]) -> str:
+    """The audit trail's text of a row: sorted keys, no spaces, so equal rows read equal."""
+    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def patient(row: Row) -> Patient:
+    return Patient(
+        id=row["id"],
+        details=PatientDetails(
+            mrn=row["mrn"],
+            family_name=row["family_name"],
+            given_name=row["given_name"],
+            birth_date=date.fromisoformat(row["birth_date"]),
+            weight_kg=row["weight_kg"],
+            is_demo=bool(row["is_demo"]),
+        ),
+        registered_at=from_stored(row["registered_at"]),
+    )
+
+
+def session(row: Row) -> SessionRecord:
+    return SessionRecord(
+        id=row["id"],
+        patient_id=row["patient_id"],
+        protocol=parse_protocol(row["protocol_toml"]),
+        chair=row["chair"],
+        nurse=row["nurse"],
+        weight_kg=row["weight_kg"],
+        dose=Dose(
+            total_mg=row["total_mg"],
+            mg_per_kg=row["dose_mg_per_kg"],
+            devices=row["devices"],
+            concentration_mg_per_ml=row["concentration_mg_per_ml"],
+            volume_ml=row["volume_ml"],
+            pump_rate_ml_per_h=row["pump_rate_ml_per_h"],
+        ),
+        began_at=from_stored(row["began_at"]),
+        created_by=row["created_by"],
+    )
+
+
+def amendment(row: Row) -> Amendment:
+    return Amendment(
+        id=row["id"],
+        entity=row["entity"],
+        entity_id=row["entity_id"],
+        field=row["field"],
+        old_value=row["old_value"],
+        new_value=row["new_value"],
+        reason=row["reason"],
+        amended_at=from_stored(row["amended_at"]),
+        amended_by=row["amended_by"],
+    )
+
+
+def vitals(row: Row, amendments: tuple[Amendment, ...] = ()) -> VitalsEntry:
+    return VitalsEntry(
+        id=row["id"],
+        session_id=row["session_id"],
+        original=Vitals(
+            observed_at=from_stored(row["observed_at"]),
+            systolic=row["systolic"],
+            diastolic=row["diastolic"],
+            heart_rate=row["heart_rate"],
+            spo2=row["spo2"],
+            respiratory_rate=row["respiratory_rate"],
+        ),
+        source=row["source"],
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
+        amendments=amendments,
+    )
+
+
+def checklist_entry(row: Row, amendments: tuple[Amendment, ...] = ()) -> ChecklistEntry:
+    return ChecklistEntry(
+        id=row["id"],
+        session_id=row["session_id"],
+        checklist=row["checklist"],
+        item=row["item"],
+        label=row["label"],
+        value=row["value"],
+        severity=row["severity"],
+        intervention=row["intervention"],
+        note=row["note"],
+        observed_at=from_stored(row["observed_at"]),
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
+        amendments=amendments,
+    )
+
+
+def scale_score(row: Row, amendments: tuple[Amendment, ...] = ()) -> ScaleScore:
+    return ScaleScore(
+        id=row["id"],
+        session_id=row["session_id"],
+        scale=row["scale"],
+        timepoint=row["timepoint"],
+        total=row["total"],
+        item_scores=json.loads(row["item_scores"]),
+        observed_at=from_stored(row["observed_at"]),
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
+        amendments=amendments,
+    )
+
+
+def event(row: Row, amendments: tuple[Amendment, ...] = ()) -> Event:
+    return Event(
+        id=row["id"],
+        session_id=row["session_id"],
+        kind=row["kind"],
+        phase=Phase(row["phase"]) if row["phase"] else None,
+        text=row["text"],
+        occurred_at=from_stored(row["occurred_at"]),
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
+        amendments=amendments,
+    )

@@ -1,0 +1,182 @@
+"""The schema, as numbered migrations applied by sqlite-utils at every start.
+
+Tables are STRICT; times are canonical UTC text (see core.times), checked by GLOB so no other
+form can slip in. Charted tables refuse UPDATE and DELETE by trigger: a correction is an
+amendment row, and the original stays.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "ketamonitor"
+#: PRAGMA application_id of a ketamonitor database ("KTMN"), how a file is recognised.
+APPLICATION_ID = 0x4B544D4E
+
+#: Rows that are never changed once written: every charted value and the audit trail.
+APPEND_ONLY_TABLES = (
+    "patients",
+    "sessions",
+    "vitals",
+    "checklist_entries",
+    "scale_scores",
+    "events",
+    "amendments",
+    "audit",
+)
+
+_TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
+         "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
+
+
+def _time(column: str, nullable: bool = False) -> str:
+    check = f"{column} {_TIME}"
+    if nullable:
+        return f"{column} TEXT CHECK ({column} IS NULL OR {check})"
+    return f"{column} TEXT NOT NULL CHECK ({check})"
+
+
+migrations = Migrations(MIGRATION_SET)
+#: Every migration this version knows, in order; a file that has applied others was written
+#: by a newer ketamonitor and is not opened.
+MIGRATION_NAMES: list[str] = []
+
+
+def _migration(name: str):
+    MIGRATION_NAMES.append(name)
+    return migrations(name=name)
+
+
+@_migration("0001_record")
+def _record(db: Database) -> None:
+    statements = [
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        f"""CREATE TABLE patients (
+            id INTEGER PRIMARY KEY,
+            mrn TEXT NOT NULL UNIQUE CHECK (length(mrn) BETWEEN 1 AND 32),
+            family_name TEXT NOT NULL CHECK (length(family_name) > 0),
+            given_name TEXT NOT NULL CHECK (length(given_name) > 0),
+            birth_date TEXT NOT NULL
+                CHECK (birth_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+            weight_kg REAL NOT NULL CHECK (weight_kg > 0),
+            is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+            {_time("registered_at")},
+            registered_by TEXT NOT NULL
+        ) STRICT""",
+        f"""CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            route TEXT NOT NULL CHECK (route IN ('iv', 'intranasal', 'im')),
+            protocol_id TEXT NOT NULL,
+            protocol_version INTEGER NOT NULL,
+            protocol_name TEXT NOT NULL,
+            protocol_toml TEXT NOT NULL,
+            chair TEXT NOT NULL CHECK (length(chair) > 0),
+            nurse TEXT NOT NULL CHECK (length(nurse) > 0),
+            weight_kg REAL NOT NULL CHECK (weight_kg > 0),
+            dose_mg_per_kg REAL CHECK (dose_mg_per_kg IS NULL OR dose_mg_per_kg > 0),
+            devices INTEGER CHECK (devices IS NULL OR devices > 0),
+            total_mg REAL NOT NULL CHECK (total_mg > 0),
+            concentration_mg_per_ml REAL,
+            volume_ml REAL,
+            pump_rate_ml_per_h REAL,
+            {_time("began_at")},
+            created_by TEXT NOT NULL,
+            CHECK ((dose_mg_per_kg IS NULL) <> (devices IS NULL))
+        ) STRICT""",
+        "CREATE INDEX sessions_by_patient ON sessions(patient_id, began_at)",
+        "CREATE INDEX sessions_by_time ON sessions(began_at)",
+        f"""CREATE TABLE vitals (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            {_time("observed_at")},
+            systolic INTEGER,
+            diastolic INTEGER,
+            heart_rate INTEGER,
+            spo2 INTEGER CHECK (spo2 IS NULL OR spo2 BETWEEN 0 AND 100),
+            respiratory_rate INTEGER,
+            source TEXT NOT NULL DEFAULT 'manual',
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL,
+            CHECK ((systolic IS NULL) = (diastolic IS NULL)),
+            CHECK (diastolic IS NULL OR diastolic < systolic),
+            CHECK (COALESCE(systolic, heart_rate, spo2, respiratory_rate) IS NOT NULL)
+        ) STRICT""",
+        "CREATE INDEX vitals_by_session ON vitals(session_id, observed_at)",
+        f"""CREATE TABLE checklist_entries (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            checklist TEXT NOT NULL,
+            item TEXT NOT NULL,
+            label TEXT NOT NULL,
+            value TEXT NOT NULL,
+            severity TEXT CHECK (severity IS NULL OR severity IN ('mild', 'moderate', 'severe')),
+            intervention TEXT,
+            note TEXT,
+            {_time("observed_at")},
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX checklist_entries_by_session ON checklist_entries(session_id, checklist)",
+        f"""CREATE TABLE scale_scores (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            scale TEXT NOT NULL,
+            timepoint TEXT,
+            total INTEGER NOT NULL CHECK (total >= 0),
+            item_scores TEXT NOT NULL CHECK (json_valid(item_scores)),
+            {_time("observed_at")},
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX scale_scores_by_session ON scale_scores(session_id, scale)",
+        f"""CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            kind TEXT NOT NULL,
+            phase TEXT CHECK (phase IS NULL OR phase IN ('pre_infusion', 'infusing', 'paused',
+                'observation', 'ready_for_discharge', 'discharged', 'stopped_early')),
+            text TEXT,
+            {_time("occurred_at")},
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX events_by_session ON events(session_id, occurred_at)",
+        f"""CREATE TABLE amendments (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id),
+            entity TEXT NOT NULL,
+            entity_id INTEGER NOT NULL,
+            field TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            reason TEXT NOT NULL CHECK (length(reason) > 0),
+            {_time("amended_at")},
+            amended_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX amendments_by_session ON amendments(session_id)",
+        "CREATE INDEX amendments_by_entity ON amendments(entity, entity_id)",
+        f"""CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            {_time("at")},
+            user TEXT NOT NULL,
+            workstation TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            old_value TEXT,
+            new_value TEXT,
+            reason TEXT
+        ) STRICT""",
+        "CREATE INDEX audit_by_entity ON audit(entity, entity_id)",
+        "CREATE INDEX audit_by_time ON audit(at)",
+    ]
+    for table in APPEND_ONLY_TABLES:
+        for verb in ("UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} rows are never changed or deleted: "
+                f"chart a correction as an amendment'); END"
+            )
+    for statement in statements:
+        db.execute(statement)

@@ -1,0 +1,447 @@
+"""The record's interface: each confirmed entry is written with its audit row in one
+transaction, committed (and fsynced) before the call returns.
+
+Every write re-checks its input with the core rules, whatever the caller already checked,
+so nothing invalid reaches the file from any path (form, monitor feed, demo, script).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ketamonitor.core.amendments import Amendment, AmendmentDraft
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.clock import Clock
+from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.gates import check_action
+from ketamonitor.core.library import Library, shipped_library
+from ketamonitor.core.patient import Patient, PatientDetails
+from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.records import EventKind, SessionListing, VitalsEntry
+from ketamonitor.core.setup import SessionSetup
+from ketamonitor.core.timeline import PhaseChange, Timeline
+from ketamonitor.core.times import from_stored, to_stored
+from ketamonitor.core.vitals import Vitals, check_vitals
+from ketamonitor.store import rows
+from ketamonitor.store.connection import (
+    check_writable,
+    environment_error,
+    open_database,
+    pragmas,
+)
+from ketamonitor.store.errors import UnknownRecord
+from ketamonitor.store.lock import InstanceLock
+
+log = logging.getLogger(__name__)
+
+_PHASE_CHANGE_KINDS = tuple(action.value for action in Action)
+
+_LATEST_PHASE = """
+    SELECT phase, occurred_at FROM events
+    WHERE session_id = s.id AND phase IS NOT NULL
+    ORDER BY occurred_at DESC, id DESC LIMIT 1
+"""
+
+_LISTING = f"""
+    SELECT s.id, s.patient_id, p.family_name, p.given_name, p.mrn, s.chair, s.protocol_name,
+           s.began_at,
+           COALESCE((SELECT phase FROM ({_LATEST_PHASE})), 'pre_infusion') AS phase,
+           COALESCE((SELECT occurred_at FROM ({_LATEST_PHASE})), s.began_at) AS phase_since
+    FROM sessions s JOIN patients p ON p.id = s.patient_id
+"""
+
+
+class Store:
+    """A ketamonitor database, opened for one person charting at one workstation."""
+
+    def __init__(
+        self,
+        db: Database,
+        path: Path,
+        clock: Clock,
+        *,
+        user: str,
+        workstation: str | None = None,
+        library: Library | None = None,
+        lock: InstanceLock | None = None,
+    ) -> None:
+        self._db = db
+        self.path = path
+        self.clock = clock
+        self.user = user
+        self.workstation = workstation or socket.gethostname()
+        self.library = library or shipped_library()
+        self._lock = lock
+
+    @classmethod
+    def open(cls, path: Path | str, clock: Clock, *, user: str, lock: bool = True,
+             library: Library | None = None) -> Store:
+        """Take the one-instance lock, check and migrate the file; refuse with a StoreError
+        (naming the file and what to do) and write nothing if it cannot be used."""
+        path = Path(path).absolute()
+        instance_lock = None
+        if lock:
+            if path.exists():
+                check_writable(path)  # before the lock file is made beside it
+            instance_lock = InstanceLock(path)
+            instance_lock.acquire()
+        try:
+            db = open_database(path)
+        except BaseException:
+            if instance_lock:
+                instance_lock.release()
+            raise
+        return cls(db, path, clock, user=user, library=library, lock=instance_lock)
+
+    def close(self) -> None:
+        self._db.close()
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One atomic, durable write; environment failures become StoreErrors."""
+        try:
+            with self._db.atomic():
+                yield
+        except sqlite3.OperationalError as error:
+            log.error("write to %s failed: %s", self.path, error)
+            raise environment_error(self.path, error) from error
+
+    def _insert(self, table: str, values: Mapping[str, Any]) -> int:
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self._db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+        row_id = cursor.lastrowid
+        assert row_id is not None
+        return row_id
+
+    def _audit(self, action: str, entity: str, entity_id: int | None, *,
+               new_value: Mapping[str, Any] | None = None, old_value: str | None = None,
+               reason: str | None = None, at: datetime | None = None) -> None:
+        self._insert("audit", {
+            "at": to_stored(at or self.clock.now()),
+            "user": self.user,
+            "workstation": self.workstation,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "old_value": old_value,
+            "new_value": None if new_value is None else rows.canonical_json(new_value),
+            "reason": reason,
+        })
+
+    def _charted(self, table: str, values: dict[str, Any], *, reason: str | None = None) -> int:
+        """Insert a charted row stamped with who and when, with its audit row."""
+        now = to_stored(self.clock.now())
+        values = {**values, "entered_at": now, "entered_by": self.user}
+        row_id = self._insert(table, values)
+        self._audit(f"{table}.create", table, row_id, new_value=values, reason=reason)
+        return row_id
+
+    def register_patient(self, details: PatientDetails) -> Patient:
+        existing = self.patient_by_mrn(details.mrn)
+        if existing is not None:
+            raise ValidationError({"mrn": f"already registered to {existing.display_name}"})
+        values = {
+            "mrn": details.mrn,
+            "family_name": details.family_name,
+            "given_name": details.given_name,
+            "birth_date": details.birth_date.isoformat(),
+            "weight_kg": details.weight_kg,
+            "is_demo": int(details.is_demo),
+            "registered_at": to_stored(self.clock.now()),
+            "registered_by": self.user,
+        }
+        with self._transaction():
+            patient_id = self._insert("patients", values)
+            self._audit("patients.create", "patients", patient_id, new_value=values)
+        return self.patient(patient_id)
+
+    def start_session(self, setup: SessionSetup, began_at: datetime | None = None) -> int:
+        """Open a session in the pre-infusion phase; its protocol's text is kept with it."""
+        self.patient(setup.patient_id)
+        dose = setup.dose
+        values = {
+            "patient_id": setup.patient_id,
+            "route": setup.protocol.route.value,
+            "protocol_id": setup.protocol.id,
+            "protocol_version": setup.protocol.version,
+            "protocol_name": setup.protocol.name,
+            "protocol_toml": setup.protocol.source_text,
+            "chair": setup.chair,
+            "nurse": setup.nurse,
+            "weight_kg": setup.weight_kg,
+            "dose_mg_per_kg": dose.mg_per_kg,
+            "devices": dose.devices,
+            "total_mg": dose.total_mg,
+            "concentration_mg_per_ml": dose.concentration_mg_per_ml,
+            "volume_ml": dose.volume_ml,
+            "pump_rate_ml_per_h": dose.pump_rate_ml_per_h,
+            "began_at": to_stored(began_at or self.clock.now()),
+            "created_by": self.user,
+        }
+        with self._transaction():
+            session_id = self._insert("sessions", values)
+            audited = {k: v for k, v in values.items() if k != "protocol_toml"}
+            self._audit("sessions.create", "sessions", session_id, new_value=audited)
+        return session_id
+
+    def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual") -> int:
+        began = self._session_began(session_id)
+        check_vitals(vitals, now=self.clock.now(), session_began=began,
+                     zone=self.clock.local_zone)
+        values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
+                  **vitals.measurements(), "source": source}
+        with self._transaction():
+            return self._charted("vitals", values)
+
+    def record_checklist_answer(self, session_id: int, answer: ChecklistAnswer) -> int:
+        self._check_time(session_id, answer.observed_at)
+        values = {
+            "session_id": session_id,
+            "checklist": answer.checklist,
+            "item": answer.item,
+            "label": answer.label,
+            "value": answer.value,
+            "severity": answer.severity,
+            "intervention": answer.intervention,
+            "note": answer.note,
+            "observed_at": to_stored(answer.observed_at),
+        }
+        with self._transaction():
+            return self._charted("checklist_entries", values)
+
+    def record_assessment(self, session_id: int, answers: list[ChecklistAnswer]) -> list[int]:
+        """Several answers given at one assessment (the dissociation checklist), all or none."""
+        if not answers:
+            raise ValidationError({"value": "answer at least one item"})
+        ids = []
+        with self._transaction():
+            for answer in answers:
+                ids.append(self.record_checklist_answer(session_id, answer))
+        return ids
+
+    def record_scale_score(self, session_id: int, answer: ScaleAnswer) -> int:
+        self._check_time(session_id, answer.observed_at)
+        values = {
+            "session_id": session_id,
+            "scale": answer.scale,
+            "timepoint": answer.timepoint,
+            "total": answer.total,
+            "item_scores": rows.canonical_json(answer.item_scores),
+            "observed_at": to_stored(answer.observed_at),
+        }
+        with self._transaction():
+            return self._charted("scale_scores", values)
+
+    def record_note(self, session_id: int, note: NoteDraft) -> int:
+        self._check_time(session_id, note.occurred_at)
+        values = {"session_id": session_id, "kind": EventKind.NOTE, "phase": None,
+                  "text": note.text, "occurred_at": to_stored(note.occurred_at)}
+        with self._transaction():
+            return self._charted("events", values)
+
+    def change_phase(self, session_id: int, action: Action, *, reason: str | None = None,
+                     at: datetime | None = None) -> PhaseChange:
+        """Apply `action` if the session's chart allows it; refusals list what is missing."""
+        now = self.clock.now()
+        with self._transaction():
+            chart = self.chart(session_id)
+            change = check_action(chart, action, at or now, now, self.library,
+                                  zone=self.clock.local_zone, reason=reason)
+            values = {"session_id": session_id, "kind": change.action.value,
+                      "phase": change.phase.value, "text": change.reason,
+                      "occurred_at": to_stored(change.at)}
+            self._charted("events", values, reason=change.reason)
+        return change
+
+    def amend(self, session_id: int | None, drafts: tuple[AmendmentDraft, ...]) -> list[int]:
+        """Chart corrections; the rows they correct are never touched."""
+        ids = []
+        now = to_stored(self.clock.now())
+        with self._transaction():
+            for draft in drafts:
+                values = {"session_id": session_id, "entity": draft.entity,
+                          "entity_id": draft.entity_id, "field": draft.field,
+                          "old_value": draft.old_value, "new_value": draft.new_value,
+                          "reason": draft.reason, "amended_at": now, "amended_by": self.user}
+                amendment_id = self._insert("amendments", values)
+                self._audit(f"{draft.entity}.amend", draft.entity, draft.entity_id,
+                            old_value=draft.old_value, new_value={draft.field: draft.new_value},
+                            reason=draft.reason)
+                ids.append(amendment_id)
+        return ids
+
+    def _session_began(self, session_id: int) -> datetime:
+        row = self._db.execute("SELECT began_at FROM sessions WHERE id = ?",
+                               [session_id]).fetchone()
+        if row is None:
+            raise UnknownRecord(f"no session {session_id}")
+        return from_stored(row[0])
+
+    def _check_time(self, session_id: int, moment: datetime) -> None:
+        check_entry_time(moment, now=self.clock.now(),
+                         session_began=self._session_began(session_id),
+                         zone=self.clock.local_zone)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cursor = self._db.execute(sql, list(params))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def patient(self, patient_id: int) -> Patient:
+        found = self._rows("SELECT * FROM patients WHERE id = ?", [patient_id])
+        if not found:
+            raise UnknownRecord(f"no patient {patient_id}")
+        return rows.patient(found[0])
+
+    def patient_by_mrn(self, mrn: str) -> Patient | None:
+        found = self._rows("SELECT * FROM patients WHERE mrn = ? COLLATE NOCASE", [mrn.strip()])
+        return rows.patient(found[0]) if found else None
+
+    def find_patients(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients whose MRN starts with, or whose name contains, what was typed."""
+        words = text.split()
+        if not words:
+            sql = "SELECT * FROM patients ORDER BY registered_at DESC LIMIT ?"
+            return [rows.patient(r) for r in self._rows(sql, [limit])]
+        clauses, params = [], []
+        for word in words:
+            like = f"%{_escape_like(word)}%"
+            clauses.append("(mrn LIKE ? ESCAPE '\\' OR family_name LIKE ? ESCAPE '\\' "
+                           "OR given_name LIKE ? ESCAPE '\\')")
+            params += [f"{_escape_like(word)}%", like, like]
+        sql = (f"SELECT * FROM patients WHERE {' AND '.join(clauses)} "
+               "ORDER BY family_name, given_name LIMIT ?")
+        return [rows.patient(r) for r in self._rows(sql, [*params, limit])]
+
+    def last_weight(self, patient_id: int) -> float:
+        """The weight used at the patient's last session, else the registered weight."""
+        found = self._db.execute(
+            "SELECT weight_kg FROM sessions WHERE patient_id = ? ORDER BY began_at DESC LIMIT 1",
+            [patient_id]).fetchone()
+        return found[0] if found else self.patient(patient_id).details.weight_kg
+
+    def chart(self, session_id: int) -> SessionChart:
+        """Everything charted for a session, with amendments attached to what they correct."""
+        found = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
+        if not found:
+            raise UnknownRecord(f"no session {session_id}")
+        session = rows.session(found[0])
+        amendments: dict[tuple[str, int], list[Amendment]] = defaultdict(list)
+        for row in self._rows("SELECT * FROM amendments WHERE session_id = ? ORDER BY id",
+                              [session_id]):
+            amendments[(row["entity"], row["entity_id"])].append(rows.amendment(row))
+
+        def attached(entity: str, row_id: int) -> tuple[Amendment, ...]:
+            return tuple(amendments.get((entity, row_id), ()))
+
+        by_session = [session_id]
+        events = tuple(
+            rows.event(r, attached("events", r["id"]))
+            for r in self._rows("SELECT * FROM events WHERE session_id = ? "
+                                "ORDER BY occurred_at, id", by_session)
+        )
+        changes = tuple(
+            PhaseChange(Action(e.kind), e.phase, e.occurred_at, e.text)
+            for e in events if e.kind in _PHASE_CHANGE_KINDS and e.phase is not None
+        )
+        return SessionChart(
+            session=session,
+            patient=self.patient(session.patient_id),
+            timeline=Timeline(session.began_at, changes),
+            vitals=tuple(
+                rows.vitals(r, attached("vitals", r["id"]))
+                for r in self._rows("SELECT * FROM vitals WHERE session_id = ? "
+                                    "ORDER BY observed_at, id", by_session)
+            ),
+            checklist_entries=tuple(
+                rows.checklist_entry(r, attached("checklist_entries", r["id"]))
+                for r in self._rows("SELECT * FROM checklist_entries WHERE session_id = ? "
+                                    "ORDER BY observed_at, id", by_session)
+            ),
+            scale_scores=tuple(
+                rows.scale_score(r, attached("scale_scores", r["id"]))
+                for r in self._rows("SELECT * FROM scale_scores WHERE session_id = ? "
+                                    "ORDER BY observed_at, id", by_session)
+            ),
+            events=events,
+        )
+
+    def vitals_entry(self, session_id: int, entry_id: int) -> VitalsEntry:
+        for entry in self.chart(session_id).vitals:
+            if entry.id == entry_id:
+                return entry
+        raise UnknownRecord(f"no vitals {entry_id} in session {session_id}")
+
+    def sessions_between(self, start: datetime, end: datetime) -> list[SessionListing]:
+        """Sessions that began in [start, end), in order of arrival."""
+        return self._listings("WHERE s.began_at >= ? AND s.began_at < ? ORDER BY s.began_at",
+                              [to_stored(start), to_stored(end)])
+
+    def unfinished_sessions(self) -> list[SessionListing]:
+        """Sessions not yet discharged or stopped, whatever day they began (a session left
+        running overnight must not vanish from the room)."""
+        return [listing for listing in
+                self._listings("ORDER BY s.began_at", [])
+                if not listing.phase.is_finished]
+
+    def _listings(self, where: str, params: list[Any]) -> list[SessionListing]:
+        listings = []
+        for row in self._rows(f"{_LISTING} {where}", params):
+            listings.append(SessionListing(
+                session_id=row["id"],
+                patient_id=row["patient_id"],
+                patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
+                mrn=row["mrn"],
+                chair=row["chair"],
+                protocol_name=row["protocol_name"],
+                began_at=from_stored(row["began_at"]),
+                phase=Phase(row["phase"]),
+                phase_since=from_stored(row["phase_since"]),
+            ))
+        return listings
+
+    def audit_rows(self, entity: str | None = None) -> list[dict[str, Any]]:
+        if entity is None:
+            return self._rows("SELECT * FROM audit ORDER BY id")
+        return self._rows("SELECT * FROM audit WHERE entity = ? ORDER BY id", [entity])
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        return self.library.checklist(checklist_id)
+
+    def integrity_check(self) -> list[str]:
+        return [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+
+    def pragmas(self) -> dict[str, object]:
+        return pragmas(self._db)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+

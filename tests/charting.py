@@ -1,0 +1,78 @@
+"""A test's hands: chart a session through the store's public interface, step by step."""
+
+from __future__ import annotations
+
+from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.entries import checklist_answer, scale_answer
+from ketamonitor.core.patient import Patient, parse_patient
+from ketamonitor.core.phases import Action
+from ketamonitor.core.setup import parse_session_setup
+from ketamonitor.core.vitals import parse_vitals
+from ketamonitor.store.store import Store
+
+
+class Charting:
+    def __init__(self, store: Store, clock: FakeClock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def patient(self, mrn: str = "MRN-1001", weight: str = "72") -> Patient:
+        return self.store.register_patient(parse_patient(
+            {"mrn": mrn, "family_name": "Rivera", "given_name": "Ana", "birth_date": "1984-05-06",
+             "weight_kg": weight}, today=self.clock.now().date()))
+
+    def session(self, protocol_id: str = "iv-racemic-ketamine", patient: Patient | None = None,
+                **typed: str) -> int:
+        patient = patient or self.patient()
+        protocol = self.store.library.protocol(protocol_id)
+        fields = {"chair": "3", "nurse": "Ana Nurse", "weight_kg": "72", "mg_per_kg": "0.5",
+                  "concentration": "1", "devices": "2", **typed}
+        return self.store.start_session(parse_session_setup(fields, patient, protocol))
+
+    def vitals(self, session_id: int, **typed: str) -> int:
+        chart = self.store.chart(session_id)
+        vitals = parse_vitals(typed, now=self.clock.now(), session_began=chart.session.began_at,
+                              zone=self.clock.local_zone)
+        return self.store.record_vitals(session_id, vitals)
+
+    def bp(self, session_id: int, systolic: int, diastolic: int) -> int:
+        return self.vitals(session_id, systolic=str(systolic), diastolic=str(diastolic),
+                           heart_rate="76", spo2="98", respiratory_rate="14")
+
+    def answer_all(self, session_id: int, checklist_id: str) -> None:
+        """Answer every item of a yes/no checklist as expected."""
+        chart = self.store.chart(session_id)
+        checklist = self.store.library.checklist(checklist_id)
+        for item in checklist.items_for(chart.protocol.route):
+            assert item.expected is not None
+            self.store.record_checklist_answer(session_id, checklist_answer(
+                checklist, item.key, item.expected.value, self.clock.now()))
+
+    def aldrete(self, session_id: int, score: int = 2) -> int:
+        scale = self.store.library.scale("modified_aldrete")
+        return self.store.record_scale_score(session_id, scale_answer(
+            scale, {item.key: score for item in scale.items}, self.clock.now()))
+
+    def ready_to_start(self, session_id: int) -> None:
+        self.bp(session_id, 124, 80)
+        self.answer_all(session_id, "pre_session")
+
+    def started(self, protocol_id: str = "iv-racemic-ketamine", **typed: str) -> int:
+        session_id = self.session(protocol_id, **typed)
+        self.ready_to_start(session_id)
+        self.clock.advance(minutes=2)
+        self.store.change_phase(session_id, Action.START_INFUSION)
+        return session_id
+
+    def through_observation(self, session_id: int) -> None:
+        """From a running infusion to ready for discharge, vitals on the protocol's cadence."""
+        protocol = self.store.chart(session_id).protocol
+        infusing = int(protocol.dosing.infusion_minutes)
+        for _ in range(infusing // 10):
+            self.clock.advance(minutes=10)
+            self.bp(session_id, 132, 84)
+        self.store.change_phase(session_id, Action.END_INFUSION)
+        for _ in range(int(protocol.observation_minutes) // 15):
+            self.clock.advance(minutes=15)
+            self.bp(session_id, 126, 80)
+        self.store.change_phase(session_id, Action.COMPLETE_OBSERVATION)
