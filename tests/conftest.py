@@ -6,17 +6,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from ketamonitor.core.clock import FakeClock  # noqa: E402
-from ketamonitor.core.library import Library, shipped_library  # noqa: E402
-from ketamonitor.store.store import Store  # noqa: E402
-
-from tests.charting import Charting  # noqa: E402
+from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.library import Library, shipped_library
+from ketamonitor.store.store import Store
+from tests.charting import Charting
 
 #: A Monday morning in the infusion room.
 START = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)

@@ -129,6 +129,13 @@ class Store:
             log.error("write to %s failed: %s", self.path, error)
             raise environment_error(self.path, error) from error
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many entries in one commit, all or none: for generated or imported data (the demo
+        clinic, a monitor's backlog), never for a nurse's entries, which commit one by one."""
+        with self._transaction():
+            yield
+
     def _insert(self, table: str, values: Mapping[str, Any]) -> int:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
