@@ -1,0 +1,137 @@
+"""Every confirmed entry is in the record with its audit row, and nothing is ever rewritten."""
+
+import sqlite3
+from datetime import timedelta
+
+import pytest
+
+from ketamonitor.core.amendments import ENTERED_IN_ERROR
+from ketamonitor.core.corrections import entered_in_error, vitals_amendments
+from ketamonitor.core.entries import checklist_answer, note_draft
+from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
+from ketamonitor.core.patient import parse_patient
+from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.vitals import Vitals
+from ketamonitor.store.schema import APPEND_ONLY_TABLES
+
+
+def test_each_entry_commits_with_its_audit_row(store, charting, db_path):
+    session_id = charting.session()
+    vitals_id = charting.bp(session_id, 128, 82)
+    # A second connection sees it at once: it was committed when the call returned.
+    with sqlite3.connect(db_path) as other:
+        saved = other.execute("SELECT systolic FROM vitals WHERE id = ?", [vitals_id])
+        assert saved.fetchone() == (128,)
+        audit = other.execute("SELECT user, action, entity_id, new_value FROM audit "
+                              "WHERE entity = 'vitals'").fetchall()
+    assert audit[0][:3] == ("nurse.ana", "vitals.create", vitals_id)
+    assert '"systolic":128' in audit[0][3]
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_charted_rows_refuse_update_and_delete(store, charting, db_path, table):
+    session_id = charting.session()
+    charting.ready_to_start(session_id)
+    store.record_note(session_id, note_draft("calm", charting.clock.now()))
+    charting.aldrete(session_id)
+    store.amend(session_id, (entered_in_error("events", 1, "test"),))
+    with sqlite3.connect(db_path) as other:
+        for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+            with pytest.raises(sqlite3.IntegrityError, match="never changed or deleted"):
+                other.execute(statement)
+        assert other.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0
+
+
+def test_a_duplicate_mrn_is_refused_naming_the_patient(store, charting):
+    charting.patient("X-1")
+    with pytest.raises(ValidationError) as refused:
+        charting.patient("x-1")
+    assert "RIVERA, Ana" in refused.value.reasons["mrn"]
+
+
+def test_find_patients_by_mrn_prefix_or_name_words(store, charting, clock):
+    charting.patient("A-100")
+    store.register_patient(parse_patient({"mrn": "B-200", "family_name": "Okafor",
+                                          "given_name": "Chidi", "birth_date": "1990-01-01",
+                                          "weight_kg": "90"}, today=clock.now().date()))
+    assert [p.mrn for p in store.find_patients("B-2")] == ["B-200"]
+    assert [p.mrn for p in store.find_patients("chidi oka")] == ["B-200"]
+    assert [p.mrn for p in store.find_patients("100%")] == []
+    assert len(store.find_patients("")) == 2
+
+
+def test_the_store_refuses_invalid_vitals_whatever_the_caller(store, charting, clock):
+    session_id = charting.session()
+    with pytest.raises(ValidationError):
+        store.record_vitals(session_id, Vitals(clock.now(), systolic=80, diastolic=90))
+    with pytest.raises(ValidationError, match="future"):
+        store.record_vitals(session_id, Vitals(clock.now() + timedelta(minutes=5),
+                                               heart_rate=80))
+    assert store.chart(session_id).vitals == ()
+
+
+def test_an_amendment_corrects_a_value_and_the_original_stays(store, charting, clock):
+    session_id = charting.session()
+    vitals_id = charting.bp(session_id, 150, 80)
+    entry = store.vitals_entry(session_id, vitals_id)
+    drafts = vitals_amendments(entry, {"systolic": "105"}, "typed 150 for 105", now=clock.now(),
+                               session_began=store.chart(session_id).session.began_at,
+                               zone=clock.local_zone)
+    store.amend(session_id, drafts)
+    amended = store.vitals_entry(session_id, vitals_id)
+    assert amended.original.systolic == 150
+    assert amended.current.systolic == 105
+    assert amended.amendments[0].reason == "typed 150 for 105"
+    assert amended.amendments[0].old_value == "150"
+    assert [r["action"] for r in store.audit_rows("vitals")] == ["vitals.create", "vitals.amend"]
+
+
+def test_an_amendment_must_leave_a_valid_set_and_give_a_reason(store, charting, clock):
+    session_id = charting.session()
+    entry = store.vitals_entry(session_id, charting.bp(session_id, 130, 80))
+    began = store.chart(session_id).session.began_at
+    with pytest.raises(ValidationError, match="below systolic"):
+        vitals_amendments(entry, {"diastolic": "140"}, "typo", now=clock.now(),
+                          session_began=began, zone=clock.local_zone)
+    with pytest.raises(ValidationError, match="say why"):
+        vitals_amendments(entry, {"diastolic": "70"}, " ", now=clock.now(),
+                          session_began=began, zone=clock.local_zone)
+
+
+def test_entered_in_error_strikes_a_set_from_the_chart_but_keeps_it(store, charting):
+    session_id = charting.session()
+    vitals_id = charting.bp(session_id, 130, 80)
+    store.amend(session_id, (entered_in_error("vitals", vitals_id, "wrong patient"),))
+    chart = store.chart(session_id)
+    assert [e.id for e in chart.vitals] == [vitals_id]
+    assert chart.vitals[0].amendments[0].new_value == ENTERED_IN_ERROR
+    assert chart.valid_vitals == ()
+
+
+def test_a_refused_phase_change_writes_nothing(store, charting):
+    session_id = charting.session()
+    audit_before = len(store.audit_rows())
+    with pytest.raises(PhaseChangeRefused) as refused:
+        store.change_phase(session_id, Action.STOP_INFUSION_EARLY, reason="BP high")
+    assert "not been started" in str(refused.value)
+    with pytest.raises(PhaseChangeRefused) as refused:
+        store.change_phase(session_id, Action.START_INFUSION)
+    assert "Baseline vitals with BP" in refused.value.missing
+    assert len(store.audit_rows()) == audit_before
+    assert store.chart(session_id).phase is Phase.PRE_INFUSION
+
+
+def test_a_checklist_answer_cannot_precede_the_session(store, charting, clock):
+    session_id = charting.session()
+    checklist = store.library.checklist("pre_session")
+    early = clock.now() - timedelta(hours=1)
+    with pytest.raises(ValidationError, match="before the session began"):
+        store.record_checklist_answer(session_id, checklist_answer(
+            checklist, "fasting", "yes", early))
+
+
+def test_unfinished_sessions_survive_the_day_they_began(store, charting, clock):
+    session_id = charting.started()
+    clock.advance(minutes=24 * 60)
+    assert [s.session_id for s in store.unfinished_sessions()] == [session_id]
+    assert store.unfinished_sessions()[0].phase is Phase.INFUSING
