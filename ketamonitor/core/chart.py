@@ -63,6 +63,13 @@ class SessionChart:
             for phase in (self.timeline.phase_at(entry.current.observed_at),)
         )
 
+    def all_vitals_rows(self) -> tuple[FlaggedVitals, ...]:
+        """Every set charted, struck ones included (without flags), for the vitals table."""
+        struck = [FlaggedVitals(entry, self.timeline.phase_at(entry.current.observed_at), ())
+                  for entry in self.vitals if entry.in_error]
+        rows = [*self.flagged_vitals, *struck]
+        return tuple(sorted(rows, key=lambda r: (r.entry.current.observed_at, r.entry.id)))
+
     def bp_sets(self) -> tuple[VitalsEntry, ...]:
         return tuple(entry for entry in self.valid_vitals if entry.current.has_bp)
 

@@ -6,6 +6,7 @@ to work through rather than a bare "not allowed".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from ketamonitor.core.chart import SessionChart
@@ -13,7 +14,7 @@ from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.errors import PhaseChangeRefused
 from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
-from ketamonitor.core.phases import Action, next_phase
+from ketamonitor.core.phases import Action, Phase, next_phase
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.timers import observation_remaining
 from ketamonitor.core.times import format_clock, format_duration
@@ -123,3 +124,28 @@ def check_action(
     if gaps:
         raise PhaseChangeRefused(f"{action.label} needs", gaps)
     return PhaseChange(action=action, phase=phase, at=at, reason=(reason or "").strip() or None)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The phase change the session is heading for and what it still needs, for the screen
+    to show before the nurse presses anything."""
+
+    action: Action | None
+    gaps: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+
+
+def next_step(chart: SessionChart, library: Library, now: datetime) -> NextStep:
+    phase = chart.phase
+    if phase is Phase.PRE_INFUSION:
+        pre_session = library.checklist(chart.protocol.checklists.pre_session)
+        return NextStep(Action.START_INFUSION, start_gaps(chart, library),
+                        unexpected_answers(chart, pre_session))
+    if phase in (Phase.INFUSING, Phase.PAUSED):
+        return NextStep(Action.END_INFUSION)
+    if phase is Phase.OBSERVATION:
+        return NextStep(Action.COMPLETE_OBSERVATION, observation_gaps(chart, now))
+    if phase is Phase.READY_FOR_DISCHARGE:
+        return NextStep(Action.DISCHARGE, discharge_gaps(chart, library, now))
+    return NextStep(None)

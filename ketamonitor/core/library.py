@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -15,6 +16,11 @@ class Library:
     protocols: dict[str, Protocol]
     checklists: dict[str, Checklist]
     scales: dict[str, Scale]
+    reasons: dict[str, list[str]]
+
+    def reasons_for(self, action: str) -> list[str]:
+        """Suggested reasons for an action that needs one (any other may be typed)."""
+        return list(self.reasons.get(action, ()))
 
     def protocol(self, protocol_id: str) -> Protocol:
         return self.protocols[protocol_id]
@@ -71,4 +77,5 @@ def shipped_library() -> Library:
         for scale_id in named.scales:
             if scale_id not in scales:
                 raise ProtocolError(f"protocol {protocol.id} names missing scale {scale_id}")
-    return Library(protocols, checklists, scales)
+    reasons = tomllib.loads(resource_text("reasons.toml"))
+    return Library(protocols, checklists, scales, reasons)

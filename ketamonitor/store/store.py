@@ -354,6 +354,13 @@ class Store:
             [patient_id]).fetchone()
         return found[0] if found else self.patient(patient_id).details.weight_kg
 
+    def last_protocol_id(self, patient_id: int) -> str | None:
+        """The protocol of the patient's last session: the likely one for the next."""
+        found = self._db.execute(
+            "SELECT protocol_id FROM sessions WHERE patient_id = ? ORDER BY began_at DESC "
+            "LIMIT 1", [patient_id]).fetchone()
+        return found[0] if found else None
+
     def chart(self, session_id: int) -> SessionChart:
         """Everything charted for a session, with amendments attached to what they correct."""
         found = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])

@@ -2,31 +2,63 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import traceback
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ketamonitor.places import log_directory
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
+from ketamonitor.ui import theme
+from ketamonitor.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 
 def _can_show_dialogs() -> bool:
     return os.environ.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal")
 
 
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv)
+    app.setApplicationName("ketamonitor")
+    font = QFont(app.font())
+    font.setPointSize(theme.BASE_POINT_SIZE)
+    app.setFont(font)
+    app.setStyleSheet(theme.APP_STYLESHEET)
+    return app
+
+
 def show_startup_error(error: StoreError) -> None:
     """A dialog for a database that cannot be opened, when there is a screen to show it on."""
-    if not _can_show_dialogs():
-        return
-    app = QApplication.instance() or QApplication(sys.argv)
-    QMessageBox.critical(None, f"ketamonitor: {error.title}", error.message)
-    del app
+    if _can_show_dialogs():
+        application()
+        QMessageBox.critical(None, f"ketamonitor: {error.title}", error.message)
+
+
+def _report_bug(kind: type[BaseException], value: BaseException,
+                trace: TracebackType | None) -> None:
+    """A bug is logged with its traceback and shown plainly; the record is untouched."""
+    log.error("unexpected error", exc_info=(kind, value, trace))
+    if _can_show_dialogs() and QApplication.instance() is not None:
+        QMessageBox.critical(
+            None, "ketamonitor: something went wrong",
+            "An unexpected error occurred. Everything already charted is safe in the "
+            f"database.\n\nDetails were written to the log in {log_directory()}.\n\n"
+            + "".join(traceback.format_exception_only(kind, value)).strip())
 
 
 def run_window(store: Store) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("ketamonitor")
+    app = application()
+    sys.excepthook = _report_bug
+    window = MainWindow(store)
+    window.resize(1366, 768)
     window.show()
     return app.exec()

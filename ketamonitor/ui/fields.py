@@ -1,0 +1,55 @@
+"""Form fields that show their validation reason right beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+
+class FieldErrors:
+    """Maps field names to their widgets and reason labels; shows and clears reasons."""
+
+    def __init__(self) -> None:
+        self._inputs: dict[str, QWidget] = {}
+        self._labels: dict[str, QLabel] = {}
+
+    def add(self, name: str, widget: QWidget) -> QLabel:
+        label = QLabel("")
+        label.setProperty("role", "field-error")
+        label.setWordWrap(True)
+        label.setObjectName(f"error_{name}")
+        self._inputs[name] = widget
+        self._labels[name] = label
+        return label
+
+    def show(self, reasons: Mapping[str, str]) -> None:
+        """Show each reason beside its field; reasons for unknown fields go to `general`."""
+        self.clear()
+        leftover = []
+        for field, reason in reasons.items():
+            if field in self._labels:
+                self._labels[field].setText(reason)
+                _mark(self._inputs[field], True)
+            else:
+                leftover.append(reason)
+        if leftover and "general" in self._labels:
+            self._labels["general"].setText("; ".join(leftover))
+        first = next((self._inputs[f] for f in reasons if f in self._inputs), None)
+        if first is not None:
+            first.setFocus()
+
+    def clear(self) -> None:
+        for name, label in self._labels.items():
+            label.setText("")
+            _mark(self._inputs[name], False)
+
+    def text(self, name: str) -> str:
+        return self._labels[name].text()
+
+
+def _mark(widget: QWidget, invalid: bool) -> None:
+    if isinstance(widget, (QLineEdit, QComboBox)):
+        widget.setProperty("invalid", "true" if invalid else "false")
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

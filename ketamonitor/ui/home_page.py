@@ -1,0 +1,308 @@
+"""The start of the day: sessions to reopen, a patient to find or register, a session to start."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketamonitor.core.dose import parse_dose
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.patient import Patient, age_on, parse_patient
+from ketamonitor.core.protocol import DoseUnit, Protocol, Route
+from ketamonitor.core.records import SessionListing
+from ketamonitor.core.setup import parse_session_setup
+from ketamonitor.store.errors import StoreError
+from ketamonitor.store.store import Store
+from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.models import RowsModel, patient_columns, session_columns
+from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.views import read_only_table
+
+
+def _form_row(form: QFormLayout, errors: FieldErrors, name: str, caption: str,
+              widget: QWidget) -> None:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(widget, 1)
+    row.addWidget(errors.add(name, widget), 1)
+    form.addRow(caption, holder)
+
+
+class PatientForm(QGroupBox):
+    """Register a new patient; the reason for each refused field shows beside it."""
+
+    registered = Signal(object)
+
+    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__("Register a new patient", parent)
+        self.store = store
+        self.prompts = prompts
+        self.errors = FieldErrors()
+        self.inputs: dict[str, QLineEdit] = {}
+        form = QFormLayout(self)
+        for name, caption, hint in [
+            ("mrn", "MRN", "medical record number"),
+            ("family_name", "Family name", ""),
+            ("given_name", "Given name", ""),
+            ("birth_date", "Date of birth", "YYYY-MM-DD"),
+            ("weight_kg", "Weight (kg)", "e.g. 72.5"),
+        ]:
+            field = QLineEdit()
+            field.setObjectName(f"patient_{name}")
+            field.setPlaceholderText(hint)
+            field.returnPressed.connect(self.submit)
+            self.inputs[name] = field
+            _form_row(form, self.errors, name, caption, field)
+        self.save = QPushButton("Register patient")
+        self.save.setObjectName("patient_save")
+        self.save.setProperty("role", "primary")
+        self.save.clicked.connect(self.submit)
+        form.addRow(self.save)
+
+    def submit(self) -> Patient | None:
+        typed = {name: field.text() for name, field in self.inputs.items()}
+        try:
+            details = parse_patient(typed, today=self.store.clock.now().astimezone(
+                self.store.clock.local_zone).date())
+            patient = self.store.register_patient(details)
+        except ValidationError as refused:
+            self.errors.show(refused.reasons)
+            return None
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+            return None
+        self.errors.clear()
+        for field in self.inputs.values():
+            field.clear()
+        self.registered.emit(patient)
+        return patient
+
+
+class SessionForm(QGroupBox):
+    """Start a session: protocol, chair, nurse, today's weight and the dose, worked out live."""
+
+    started = Signal(int)
+
+    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__("Start a session", parent)
+        self.store = store
+        self.prompts = prompts
+        self.patient: Patient | None = None
+        self.errors = FieldErrors()
+        form = QFormLayout(self)
+        self.who = QLabel("")
+        self.who.setObjectName("session_patient")
+        self.who.setTextFormat(Qt.TextFormat.RichText)
+        form.addRow(self.who)
+        self.protocol = QComboBox()
+        self.protocol.setObjectName("session_protocol")
+        for protocol in store.library.protocols.values():
+            self.protocol.addItem(protocol.name, protocol.id)
+        form.addRow("Protocol", self.protocol)
+        self.inputs: dict[str, QLineEdit] = {}
+        for name, caption in [("chair", "Chair"), ("nurse", "Nurse"),
+                              ("weight_kg", "Weight today (kg)"), ("mg_per_kg", "Dose (mg/kg)"),
+                              ("concentration", "Concentration (mg/mL)")]:
+            field = QLineEdit()
+            field.setObjectName(f"session_{name}")
+            field.textChanged.connect(self._show_dose)
+            field.returnPressed.connect(self.submit)
+            self.inputs[name] = field
+            _form_row(form, self.errors, name, caption, field)
+        self.devices = QComboBox()
+        self.devices.setObjectName("session_devices")
+        self.devices.currentIndexChanged.connect(self._show_dose)
+        _form_row(form, self.errors, "devices", "Devices", self.devices)
+        self.dose = QLabel("")
+        self.dose.setObjectName("session_dose")
+        self.dose.setWordWrap(True)
+        form.addRow("Dose", self.dose)
+        self.save = QPushButton("Start session")
+        self.save.setObjectName("session_save")
+        self.save.setProperty("role", "primary")
+        self.save.clicked.connect(self.submit)
+        form.addRow(self.save)
+        self._form = form
+        self.inputs["nurse"].setText(store.user)
+        self.protocol.currentIndexChanged.connect(self._protocol_chosen)
+        self._protocol_chosen()
+
+    def chosen_protocol(self) -> Protocol:
+        return self.store.library.protocol(self.protocol.currentData())
+
+    def set_patient(self, patient: Patient) -> None:
+        self.patient = patient
+        today = self.store.clock.now().astimezone(self.store.clock.local_zone).date()
+        age = age_on(patient.details.birth_date, today)
+        self.who.setText(f"<b>{patient.display_name}</b> · MRN {patient.mrn} · {age} y"
+                         + (" · <b>DEMO</b>" if patient.details.is_demo else ""))
+        last_protocol = self.store.last_protocol_id(patient.id)
+        if last_protocol is not None and self.protocol.findData(last_protocol) >= 0:
+            self.protocol.setCurrentIndex(self.protocol.findData(last_protocol))
+        self.inputs["weight_kg"].setText(f"{self.store.last_weight(patient.id):g}")
+        self.errors.clear()
+        self._show_dose()
+
+    def _protocol_chosen(self) -> None:
+        protocol = self.chosen_protocol()
+        dosing = protocol.dosing
+        per_kg = dosing.unit is DoseUnit.MG_PER_KG
+        self._form.setRowVisible(self.inputs["mg_per_kg"].parentWidget(), per_kg)
+        self._form.setRowVisible(self.inputs["concentration"].parentWidget(),
+                                 per_kg and protocol.route is Route.IV)
+        self._form.setRowVisible(self.devices.parentWidget(), not per_kg)
+        if per_kg:
+            self.inputs["mg_per_kg"].setText(f"{dosing.default_mg_per_kg:g}")
+            self.inputs["concentration"].setText(f"{dosing.default_concentration_mg_per_ml:g}")
+        else:
+            self.devices.clear()
+            for count in dosing.allowed_devices:
+                self.devices.addItem(f"{count} × {dosing.mg_per_device:g} mg", count)
+            self.devices.setCurrentIndex(self.devices.findData(dosing.default_devices))
+        self._show_dose()
+
+    def typed(self) -> dict[str, str]:
+        typed = {name: field.text() for name, field in self.inputs.items()}
+        typed["devices"] = str(self.devices.currentData() or "")
+        return typed
+
+    def _show_dose(self) -> None:
+        """The worked-out dose, or why it cannot be worked out yet, as the nurse types."""
+        if not hasattr(self, "dose"):
+            return
+        typed = self.typed()
+        try:
+            weight = float(typed["weight_kg"].replace(",", "."))
+            dose = parse_dose(typed, self.chosen_protocol(), weight)
+        except (ValueError, ValidationError):
+            self.dose.setText("—")
+            return
+        self.dose.setText(f"<b>{dose.describe()}</b>")
+
+    def submit(self) -> int | None:
+        if self.patient is None:
+            self.prompts.show_problem(self, "Choose a patient",
+                                      "Find or register the patient first.")
+            return None
+        try:
+            setup = parse_session_setup(self.typed(), self.patient, self.chosen_protocol())
+            session_id = self.store.start_session(setup)
+        except ValidationError as refused:
+            self.errors.show(refused.reasons)
+            return None
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+            return None
+        self.errors.clear()
+        self.inputs["chair"].clear()
+        self.started.emit(session_id)
+        return session_id
+
+
+class HomePage(QWidget):
+    """Emits `open_session` with a session id when one is chosen or started."""
+
+    open_session = Signal(int)
+
+    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        zone = store.clock.local_zone
+        self.sessions_model: RowsModel[SessionListing] = RowsModel(session_columns(zone), self)
+        self.patients_model: RowsModel[Patient] = RowsModel(patient_columns(), self)
+        self.patient_form = PatientForm(store, prompts)
+        self.session_form = SessionForm(store, prompts)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(10, 8, 10, 8)
+        sessions_box = QGroupBox("Sessions today and still running  (Enter or double-click "
+                                 "to open)")
+        sessions_layout = QVBoxLayout(sessions_box)
+        self.sessions_view = read_only_table(self.sessions_model)
+        self.sessions_view.setObjectName("sessions_table")
+        self.sessions_view.activated.connect(self._session_chosen)
+        sessions_layout.addWidget(self.sessions_view)
+        grid.addWidget(sessions_box, 0, 0, 1, 2)
+        find_box = QGroupBox("Find a patient")
+        find_layout = QVBoxLayout(find_box)
+        self.search = QLineEdit()
+        self.search.setObjectName("patient_search")
+        self.search.setPlaceholderText("MRN or name…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.refresh_patients)
+        find_layout.addWidget(self.search)
+        self.patients_view = read_only_table(self.patients_model)
+        self.patients_view.setObjectName("patients_table")
+        self.patients_view.selectionModel().currentRowChanged.connect(self._patient_chosen)
+        self.patients_view.activated.connect(self._patient_chosen)
+        find_layout.addWidget(self.patients_view)
+        self.new_patient = QPushButton("New patient…")
+        self.new_patient.setObjectName("new_patient")
+        self.new_patient.clicked.connect(lambda: self.right.setCurrentWidget(self.patient_form))
+        find_layout.addWidget(self.new_patient)
+        grid.addWidget(find_box, 1, 0)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.patient_form)
+        self.right.addWidget(self.session_form)
+        grid.addWidget(self.right, 1, 1)
+        grid.setRowStretch(0, 2)
+        grid.setRowStretch(1, 3)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self.patient_form.registered.connect(self.choose_patient)
+        self.session_form.started.connect(self._session_started)
+        self.hint = QLabel("ketamonitor is a charting aid: its flags are protocol reminders and "
+                           "never replace the bedside monitor's alarms.")
+        self.hint.setProperty("role", "muted")
+        grid.addWidget(self.hint, 2, 0, 1, 2)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.refresh_sessions()
+        self.refresh_patients()
+
+    def refresh_sessions(self) -> None:
+        clock = self.store.clock
+        local_now = clock.now().astimezone(clock.local_zone)
+        midnight = datetime.combine(local_now.date(), time(), clock.local_zone)
+        today = self.store.sessions_between(midnight, midnight + timedelta(days=1))
+        shown = {listing.session_id for listing in today}
+        older = [s for s in self.store.unfinished_sessions() if s.session_id not in shown]
+        self.sessions_model.set_rows(older + today)
+
+    def refresh_patients(self) -> None:
+        self.patients_model.set_rows(self.store.find_patients(self.search.text()))
+
+    def choose_patient(self, patient: Patient) -> None:
+        self.search.setText(patient.mrn)
+        self.session_form.set_patient(patient)
+        self.right.setCurrentWidget(self.session_form)
+        self.session_form.inputs["chair"].setFocus()
+
+    def _patient_chosen(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.session_form.set_patient(self.patients_model.row_value(index.row()))
+            self.right.setCurrentWidget(self.session_form)
+
+    def _session_chosen(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_session.emit(self.sessions_model.row_value(index.row()).session_id)
+
+    def _session_started(self, session_id: int) -> None:
+        self.refresh_sessions()
+        self.open_session.emit(session_id)
+

@@ -1,0 +1,139 @@
+"""Read-only table models: thin adapters over rows of core values (Qt model/view)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ketamonitor.core.chart import FlaggedVitals
+from ketamonitor.core.patient import Patient
+from ketamonitor.core.records import SessionListing
+from ketamonitor.core.times import format_clock
+from ketamonitor.ui import theme
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    header: str
+    text: Callable[[Row], str]
+    align_right: bool = False
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """Rows of one value type shown through a list of columns."""
+
+    def __init__(self, columns: Sequence[Column[Row]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_value(self, row: int) -> Row:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self.extra_data(row, index.column(), role)
+
+    def extra_data(self, row: Row, column: int, role: int) -> Any:
+        """Colours, fonts and tooltips of a subclass."""
+        return None
+
+
+def patient_columns() -> list[Column[Patient]]:
+    return [
+        Column("MRN", lambda p: p.mrn),
+        Column("Name", lambda p: p.display_name + ("  (demo)" if p.details.is_demo else "")),
+        Column("Born", lambda p: p.details.birth_date.isoformat()),
+        Column("Weight", lambda p: f"{p.details.weight_kg:g} kg", align_right=True),
+    ]
+
+
+def session_columns(zone: tzinfo) -> list[Column[SessionListing]]:
+    return [
+        Column("Chair", lambda s: s.chair),
+        Column("Patient", lambda s: s.patient_name),
+        Column("MRN", lambda s: s.mrn),
+        Column("Protocol", lambda s: s.protocol_name),
+        Column("Arrived", lambda s: format_clock(s.began_at, zone)),
+        Column("Phase", lambda s: s.phase.label),
+        Column("Since", lambda s: format_clock(s.phase_since, zone)),
+    ]
+
+
+def _entered(row: FlaggedVitals, zone: tzinfo) -> str:
+    entry = row.entry
+    text = f"{entry.entered_by} {format_clock(entry.entered_at, zone)}"
+    if entry.in_error:
+        return text + "  (entered in error)"
+    return text + ("  (amended)" if entry.is_amended else "")
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+class VitalsModel(RowsModel[FlaggedVitals]):
+    """The session's vitals, flags beside the values, amended and struck sets marked."""
+
+    def __init__(self, zone: tzinfo, parent: QObject | None = None) -> None:
+        super().__init__([
+            Column("Time", lambda f: format_clock(f.entry.current.observed_at, zone)),
+            Column("BP", lambda f: (f"{f.entry.current.systolic}/{f.entry.current.diastolic}"
+                                    if f.entry.current.has_bp else "")),
+            Column("HR", lambda f: _number(f.entry.current.heart_rate), align_right=True),
+            Column("SpO2", lambda f: _number(f.entry.current.spo2), align_right=True),
+            Column("RR", lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
+            Column("Flags", lambda f: "  ".join(f"{theme.FLAG_MARK} {flag.message}"
+                                                for flag in f.flags)),
+            Column("Entered", lambda f: _entered(f, zone)),
+        ], parent)
+
+    def extra_data(self, row: FlaggedVitals, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole and row.entry.in_error:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and row.flags and column in (1, 2, 3, 4, 5):
+            level = max(flag.level for flag in row.flags)
+            return QBrush(QColor(theme.FLAG_STYLE[level][0]))
+        if role == Qt.ItemDataRole.FontRole and row.flags and column in (1, 5):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and row.entry.amendments:
+            return "\n".join(
+                f"{a.field}: {a.old_value} → {a.new_value} ({a.reason}; {a.amended_by})"
+                for a in row.entry.amendments)
+        return None

@@ -1,0 +1,480 @@
+"""One session in the chair: timer, phase actions, vitals entry, chart, checklists and notes.
+
+The page holds no rule and no SQL: each intent goes to core (to parse) and the store (to
+chart), and the page redraws from the chart the store reads back. Whatever was typed stays
+in its field until it is charted, whatever goes wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.corrections import entered_in_error, vitals_amendments
+from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
+from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
+from ketamonitor.core.gates import next_step
+from ketamonitor.core.phases import Action, allowed_actions
+from ketamonitor.core.records import Event
+from ketamonitor.core.timers import session_timers
+from ketamonitor.core.times import format_clock
+from ketamonitor.core.vitals import parse_vitals
+from ketamonitor.store.errors import StoreError
+from ketamonitor.store.store import Store
+from ketamonitor.ui import theme
+from ketamonitor.ui.bp_chart import BpChart
+from ketamonitor.ui.checklist_views import (
+    PresenceChecklistView,
+    ScaleForm,
+    SideEffectForm,
+    YesNoChecklistView,
+)
+from ketamonitor.ui.models import Column, RowsModel, VitalsModel
+from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.timer_panel import TimerPanel
+from ketamonitor.ui.views import read_only_table, scrolled
+from ketamonitor.ui.vitals_form import VitalsForm
+
+Result = TypeVar("Result")
+
+_CONFIRM = {
+    Action.START_INFUSION: "Start the infusion now? The infusion clock starts at this moment.",
+    Action.RESUME_INFUSION: "Resume the infusion now?",
+    Action.END_INFUSION: "Mark the infusion complete now? Observation starts.",
+    Action.COMPLETE_OBSERVATION: "Mark observation complete? The session becomes ready "
+                                 "for discharge.",
+    Action.DISCHARGE: "Discharge the patient now?",
+}
+
+
+class SessionPage(QWidget):
+    """Emits `charted` after every entry, so the rest of the window can refresh."""
+
+    charted = Signal(int)
+    back_requested = Signal()
+
+    def __init__(self, store: Store, session_id: int, prompts: Prompts,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.session_id = session_id
+        self.prompts = prompts
+        self.zone = store.clock.local_zone
+        self.chart: SessionChart = store.chart(session_id)
+        library = store.library
+        protocol = self.chart.protocol
+        names = protocol.checklists
+        self.pre_session = YesNoChecklistView(library.checklist(names.pre_session),
+                                              protocol.route)
+        self.discharge_checklist = YesNoChecklistView(library.checklist(names.discharge),
+                                                      protocol.route)
+        self.dissociation = PresenceChecklistView(library.checklist(names.dissociation),
+                                                  protocol.route)
+        self.side_effects = SideEffectForm(library.checklist(names.side_effects))
+        self.scales = {scale_id: ScaleForm(library.scale(scale_id))
+                       for scale_id in names.scales}
+        self.timer = TimerPanel()
+        self.vitals_form = VitalsForm()
+        self.bp_chart = BpChart()
+        self.vitals_model = VitalsModel(self.zone, self)
+        self.events_model: RowsModel[Event] = RowsModel([
+            Column("Time", lambda e: format_clock(e.occurred_at, self.zone)),
+            Column("What", _event_text),
+            Column("By", lambda e: e.entered_by),
+        ], self)
+        self.side_effect_model: RowsModel = RowsModel([
+            Column("Time", lambda e: format_clock(e.observed_at, self.zone)),
+            Column("Side effect", lambda e: e.label),
+            Column("Severity", lambda e: e.severity or ""),
+            Column("Intervention", lambda e: self._intervention_label(e.intervention)),
+            Column("Note", lambda e: e.note or ""),
+        ], self)
+        self._build()
+        self._connect()
+        self.reload()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(6)
+        layout.addLayout(self._header())
+        layout.addWidget(self.timer)
+        layout.addLayout(self._action_bar())
+        self.next_step = QLabel("")
+        self.next_step.setObjectName("next_step")
+        self.next_step.setWordWrap(True)
+        self.next_step.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.next_step)
+        form_frame = QFrame()
+        form_frame.setProperty("role", "panel")
+        frame_layout = QVBoxLayout(form_frame)
+        frame_layout.setContentsMargins(0, 0, 0, 0)
+        frame_layout.addWidget(self.vitals_form)
+        layout.addWidget(form_frame)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.bp_chart, 1)
+        self.flags = QLabel("")
+        self.flags.setObjectName("chart_flags")
+        self.flags.setWordWrap(True)
+        left_layout.addWidget(self.flags)
+        splitter.addWidget(left)
+        splitter.addWidget(self._tabs())
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 6)
+        layout.addWidget(splitter, 1)
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.back = QPushButton("◀ All sessions  (Esc)")
+        self.back.setObjectName("back")
+        row.addWidget(self.back)
+        self.title = QLabel("")
+        self.title.setObjectName("session_title")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        row.addWidget(self.title, 1)
+        return row
+
+    def _action_bar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.action_buttons: dict[Action, QPushButton] = {}
+        for action in Action:
+            button = QPushButton(action.label + ("…" if action.needs_reason else ""))
+            button.setObjectName(f"action_{action.value}")
+            button.clicked.connect(lambda _checked=False, a=action: self.request(a))
+            if action is Action.END_SESSION_EARLY:
+                row.addStretch(1)  # the way out stands apart from the way forward
+            row.addWidget(button)
+            self.action_buttons[action] = button
+        return row
+
+    def _tabs(self) -> QTabWidget:
+        tabs = QTabWidget()
+        tabs.setObjectName("session_tabs")
+        self.vitals_table = read_only_table(self.vitals_model)
+        self.vitals_table.setObjectName("vitals_table")
+        vitals_tab = QWidget()
+        vitals_layout = QVBoxLayout(vitals_tab)
+        vitals_layout.addWidget(self.vitals_table, 1)
+        buttons = QHBoxLayout()
+        self.correct_button = QPushButton("Correct selected set…")
+        self.strike_button = QPushButton("Entered in error…")
+        buttons.addWidget(self.correct_button)
+        buttons.addWidget(self.strike_button)
+        buttons.addStretch(1)
+        vitals_layout.addLayout(buttons)
+        tabs.addTab(vitals_tab, "Vitals")
+        tabs.addTab(scrolled(self.pre_session), "Pre-session")
+        tabs.addTab(scrolled(self.dissociation), "Dissociation")
+        effects = QWidget()
+        effects_layout = QVBoxLayout(effects)
+        effects_layout.addWidget(self.side_effects)
+        effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
+        tabs.addTab(effects, "Side effects")
+        scales = QWidget()
+        scales_layout = QVBoxLayout(scales)
+        for form in self.scales.values():
+            title = QLabel(form.scale.title)
+            title.setProperty("role", "section")
+            scales_layout.addWidget(title)
+            scales_layout.addWidget(form)
+        scales_layout.addStretch(1)
+        tabs.addTab(scrolled(scales), "Scales")
+        tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
+        notes = QWidget()
+        notes_layout = QVBoxLayout(notes)
+        self.note_text = QPlainTextEdit()
+        self.note_text.setObjectName("note_text")
+        self.note_text.setPlaceholderText("Note for the chart…")
+        self.note_text.setMaximumHeight(90)
+        notes_layout.addWidget(self.note_text)
+        note_row = QHBoxLayout()
+        self.note_button = QPushButton("Add note")
+        self.note_button.setObjectName("note_save")
+        self.note_error = QLabel("")
+        self.note_error.setProperty("role", "field-error")
+        note_row.addWidget(self.note_button)
+        note_row.addWidget(self.note_error, 1)
+        notes_layout.addLayout(note_row)
+        notes_layout.addWidget(read_only_table(self.events_model), 1)
+        tabs.addTab(notes, "Notes && events")
+        self.tabs = tabs
+        return tabs
+
+    def _connect(self) -> None:
+        self.back.clicked.connect(self.back_requested.emit)
+        self.vitals_form.submitted.connect(self.save_vitals)
+        self.pre_session.answered.connect(
+            lambda key, value: self.answer(self.pre_session.checklist.id, key, value))
+        self.discharge_checklist.answered.connect(
+            lambda key, value: self.answer(self.discharge_checklist.checklist.id, key, value))
+        self.dissociation.assessed.connect(self.assess_dissociation)
+        self.side_effects.submitted.connect(self.chart_side_effect)
+        for scale_id, form in self.scales.items():
+            form.submitted.connect(
+                lambda scores, timepoint, s=scale_id: self.score(s, scores, timepoint))
+        self.note_button.clicked.connect(lambda: self.add_note(self.note_text.toPlainText()))
+        self.correct_button.clicked.connect(self._open_correction)
+        self.strike_button.clicked.connect(self._strike_selected)
+
+    # -- intents -------------------------------------------------------------------------
+
+    def _attempt(self, write: Callable[[], Result],
+                 show_reasons: Callable[[dict[str, str]], None]) -> Result | None:
+        """Run one write; show why it was refused and keep what was typed if it fails."""
+        try:
+            result = write()
+        except ValidationError as refused:
+            show_reasons(refused.reasons)
+            return None
+        except PhaseChangeRefused as refused:
+            self._show_refusal(refused)
+            return None
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message
+                                      + "\n\nWhat you typed is still on the screen.")
+            return None
+        self.reload()
+        self.charted.emit(self.session_id)
+        return result
+
+    def save_vitals(self, typed: dict[str, str]) -> int | None:
+        now = self.store.clock.now()
+
+        def write() -> int:
+            vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
+                                  zone=self.zone)
+            return self.store.record_vitals(self.session_id, vitals)
+
+        vitals_id = self._attempt(write, self.vitals_form.show_reasons)
+        if vitals_id is not None:
+            saved = [f for f in self.chart.flagged_vitals if f.entry.id == vitals_id]
+            self.vitals_form.saved(saved[0].flags if saved else ())
+        return vitals_id
+
+    def answer(self, checklist_id: str, item_key: str, value: str) -> int | None:
+        checklist = self.store.library.checklist(checklist_id)
+        now = self.store.clock.now()
+        result = self._attempt(
+            lambda: self.store.record_checklist_answer(
+                self.session_id, checklist_answer(checklist, item_key, value, now)),
+            self._show_general_reasons)
+        if result is None:
+            self.reload()  # put the buttons back to what is charted
+        return result
+
+    def assess_dissociation(self, values: dict[str, str]) -> list[int] | None:
+        checklist = self.dissociation.checklist
+        now = self.store.clock.now()
+        result = self._attempt(
+            lambda: self.store.record_assessment(self.session_id, [
+                checklist_answer(checklist, key, value, now) for key, value in values.items()]),
+            self._show_general_reasons)
+        if result is not None:
+            self.dissociation.saved()
+        return result
+
+    def chart_side_effect(self, item: str, severity: str, intervention: str,
+                          note: str) -> int | None:
+        checklist = self.side_effects.checklist
+        now = self.store.clock.now()
+
+        def write() -> int:
+            if not item:
+                raise ValidationError({"item": "choose the side effect"})
+            return self.store.record_checklist_answer(self.session_id, checklist_answer(
+                checklist, item, "present", now, severity=severity or None,
+                intervention=intervention or None, note=note))
+
+        result = self._attempt(write, self.side_effects.errors.show)
+        if result is not None:
+            self.side_effects.saved()
+        return result
+
+    def score(self, scale_id: str, scores: dict[str, int | None],
+              timepoint: str | None) -> int | None:
+        form = self.scales[scale_id]
+        now = self.store.clock.now()
+        result = self._attempt(
+            lambda: self.store.record_scale_score(self.session_id, scale_answer(
+                form.scale, scores, now, timepoint)),
+            form.errors.show)
+        if result is not None:
+            form.saved()
+        return result
+
+    def add_note(self, text: str) -> int | None:
+        now = self.store.clock.now()
+        result = self._attempt(
+            lambda: self.store.record_note(self.session_id, note_draft(text, now)),
+            lambda reasons: self.note_error.setText("; ".join(reasons.values())))
+        if result is not None:
+            self.note_text.clear()
+            self.note_error.setText("")
+        return result
+
+    def request(self, action: Action) -> bool:
+        """Ask what the action needs (a confirmation or a reason), then chart it."""
+        reason = None
+        if action.needs_reason:
+            reason = self.prompts.reason(self, action.label, f"{action.label}: why?",
+                                         self.store.library.reasons_for(action.value))
+            if reason is None:
+                return False
+        elif not self.prompts.confirm(self, action.label, _CONFIRM[action]):
+            return False
+        return self.perform(action, reason)
+
+    def perform(self, action: Action, reason: str | None = None) -> bool:
+        change = self._attempt(
+            lambda: self.store.change_phase(self.session_id, action, reason=reason),
+            self._show_general_reasons)
+        return change is not None
+
+    def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str) -> bool:
+        now = self.store.clock.now()
+
+        def write() -> list[int]:
+            entry = self.store.vitals_entry(self.session_id, entry_id)
+            drafts = vitals_amendments(entry, typed, reason, now=now,
+                                       session_began=self.chart.session.began_at, zone=self.zone)
+            return self.store.amend(self.session_id, drafts)
+
+        return self._attempt(write, self._show_general_reasons) is not None
+
+    def strike_vitals(self, entry_id: int, reason: str) -> bool:
+        return self._attempt(
+            lambda: self.store.amend(self.session_id,
+                                     (entered_in_error("vitals", entry_id, reason),)),
+            self._show_general_reasons) is not None
+
+    def _selected_entry_id(self) -> int | None:
+        rows = self.vitals_table.selectionModel().selectedRows()
+        if not rows:
+            self.prompts.show_problem(self, "Choose a set", "Select a vitals set in the table "
+                                      "first.")
+            return None
+        return self.vitals_model.row_value(rows[0].row()).entry.id
+
+    def _open_correction(self) -> None:
+        from ketamonitor.ui.correction_dialog import CorrectionDialog
+
+        entry_id = self._selected_entry_id()
+        if entry_id is not None:
+            entry = self.store.vitals_entry(self.session_id, entry_id)
+            CorrectionDialog(self, entry, self.correct_vitals).open()
+
+    def _strike_selected(self) -> None:
+        entry_id = self._selected_entry_id()
+        if entry_id is None:
+            return
+        reason = self.prompts.reason(self, "Entered in error", "Why was this set entered in "
+                                     "error? It stays on the record, struck through.",
+                                     ["Charted on the wrong patient", "Duplicate entry"])
+        if reason:
+            self.strike_vitals(entry_id, reason)
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _show_general_reasons(self, reasons: dict[str, str]) -> None:
+        self.prompts.show_problem(self, "Not charted", "\n".join(reasons.values()))
+
+    def _show_refusal(self, refused: PhaseChangeRefused) -> None:
+        lines = "\n".join(f"• {gap}" for gap in refused.missing)
+        self.prompts.show_problem(self, "Not yet", f"{refused.summary}:\n{lines}"
+                                  if lines else refused.summary)
+
+    def reload(self) -> None:
+        """Redraw everything from the record."""
+        self.chart = self.store.chart(self.session_id)
+        chart = self.chart
+        library = self.store.library
+        session, patient = chart.session, chart.patient
+        self.title.setText(
+            f"<span style='font-size:{theme.HEADER_POINT_SIZE}pt'><b>{patient.display_name}"
+            f"</b></span> &nbsp; MRN {patient.mrn} · Chair <b>{session.chair}</b> · "
+            f"{session.weight_kg:g} kg · {session.protocol.name} · <b>{session.dose.describe()}"
+            f"</b> · Nurse {session.nurse}"
+            + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else ""))
+        self.vitals_model.set_rows(chart.all_vitals_rows())
+        self.events_model.set_rows(chart.events)
+        side_effects_id = chart.protocol.checklists.side_effects
+        self.side_effect_model.set_rows(chart.entries_of(side_effects_id))
+        self.pre_session.show_answers(chart.answers(self.pre_session.checklist.id), self.zone)
+        self.discharge_checklist.show_answers(
+            chart.answers(self.discharge_checklist.checklist.id), self.zone)
+        self.dissociation.show_entries(chart.entries_of(self.dissociation.checklist.id),
+                                       self.zone)
+        for scale_id, form in self.scales.items():
+            form.show_latest(chart.latest_score(scale_id), self.zone)
+        self.bp_chart.show_chart(chart)
+        flags = chart.flags(library.scales)
+        self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
+        self.flags.setStyleSheet(f"color: {theme.HIGH}; font-weight: bold;")
+        allowed = set(allowed_actions(chart.phase))
+        for action, button in self.action_buttons.items():
+            button.setVisible(action in allowed)
+        self.tick()
+
+    def tick(self) -> None:
+        """Repaint what depends on the time: derived from the clock and the record only."""
+        now = self.store.clock.now()
+        timers = session_timers(self.chart, now)
+        self.timer.show_timers(timers, self.zone, self.chart.phase.label)
+        self._show_next_step(now)
+
+    def _show_next_step(self, now: datetime) -> None:
+        step = next_step(self.chart, self.store.library, now)
+        if step.action is None:
+            self.next_step.setText(f"Session {self.chart.phase.label.lower()}.")
+            self.next_step.setStyleSheet("")
+            return
+        parts = []
+        if step.gaps:
+            items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
+            parts.append(f"<b>Before “{step.action.label}”:</b><ul style='margin:0'>{items}</ul>")
+        else:
+            parts.append(f"<b>Next: {step.action.label}</b> — nothing missing.")
+        if step.cautions:
+            items = "".join(f"<li>{theme.FLAG_MARK} {c}</li>" for c in step.cautions)
+            parts.append(f"<b style='color:{theme.CAUTION}'>For the physician:</b>"
+                         f"<ul style='margin:0'>{items}</ul>")
+        self.next_step.setText("".join(parts))
+
+    def _intervention_label(self, key: str | None) -> str:
+        if not key:
+            return ""
+        return self.side_effects.checklist.intervention_label(key)
+
+    def has_typing(self) -> bool:
+        return self.vitals_form.has_typing() or bool(self.note_text.toPlainText().strip())
+
+
+def _event_text(event: Event) -> str:
+    try:
+        text = Action(event.kind).label
+    except ValueError:
+        text = event.kind.capitalize()
+    if event.text:
+        text += f": {event.text}"
+    return text + ("  (entered in error)" if event.in_error else "")

@@ -1,0 +1,100 @@
+"""The big timer: phase, time in phase, since the dose, what is left, the next vitals due."""
+
+from __future__ import annotations
+
+from datetime import timedelta, tzinfo
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+
+from ketamonitor.core.flags import Level
+from ketamonitor.core.timers import SessionTimers
+from ketamonitor.core.times import format_clock, format_duration
+from ketamonitor.ui import theme
+
+_CELLS = ("in_phase", "since_dose", "infusion_left", "observation_left", "next_vitals")
+_CAPTIONS = {
+    "in_phase": "In phase",
+    "since_dose": "Since dose start",
+    "infusion_left": "Infusion left",
+    "observation_left": "Observation left",
+    "next_vitals": "Next vitals",
+}
+
+
+def _left(span: timedelta | None) -> str:
+    if span is None:
+        return "—"
+    if span < timedelta():
+        return f"+{format_duration(-span)} over"
+    return format_duration(span)
+
+
+class TimerPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", "panel")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setHorizontalSpacing(24)
+        self.phase = QLabel("")
+        self.phase.setObjectName("timer_phase")
+        phase_font = QFont()
+        phase_font.setPointSize(theme.TIMER_POINT_SIZE - 6)
+        phase_font.setBold(True)
+        self.phase.setFont(phase_font)
+        self.phase.setMinimumWidth(260)
+        grid.addWidget(self.phase, 0, 0, 2, 1)
+        number_font = QFont()
+        number_font.setPointSize(theme.TIMER_POINT_SIZE)
+        number_font.setBold(True)
+        number_font.setStyleHint(QFont.StyleHint.Monospace)
+        self.values: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
+        for column, name in enumerate(_CELLS, start=1):
+            caption = QLabel(_CAPTIONS[name])
+            caption.setProperty("role", "muted")
+            value = QLabel("—")
+            value.setObjectName(f"timer_{name}")
+            value.setFont(number_font)
+            grid.addWidget(caption, 0, column)
+            grid.addWidget(value, 1, column)
+            self.values[name] = value
+            self.captions[name] = caption
+        grid.setColumnStretch(len(_CELLS) + 1, 1)
+
+    def show_timers(self, timers: SessionTimers, zone: tzinfo, label: str) -> None:
+        colour = theme.PHASE_COLOURS[timers.phase]
+        self.phase.setText(label)
+        self.phase.setStyleSheet(f"QLabel {{ color: white; background: {colour};"
+                                 " border-radius: 6px; padding: 8px 14px; }")
+        self.values["in_phase"].setText(format_duration(timers.in_phase)
+                                        if not timers.phase.is_finished else "—")
+        self.values["since_dose"].setText(format_duration(timers.since_dose_start)
+                                          if timers.since_dose_start is not None else "—")
+        self.values["infusion_left"].setText(_left(timers.infusion_remaining))
+        observation = timers.observation_remaining
+        self.values["observation_left"].setText(
+            "complete" if timers.observation_complete else _left(observation))
+        self._show_due(timers, zone)
+
+    def _show_due(self, timers: SessionTimers, zone: tzinfo) -> None:
+        cell, caption = self.values["next_vitals"], self.captions["next_vitals"]
+        if timers.next_vitals_due is None or timers.vitals_due_in is None:
+            cell.setText("—")
+            cell.setStyleSheet("")
+            caption.setText(_CAPTIONS["next_vitals"])
+            return
+        due_at = format_clock(timers.next_vitals_due, zone)
+        caption.setText(f"{_CAPTIONS['next_vitals']} at {due_at}")
+        due_in = timers.vitals_due_in
+        if due_in > timedelta():
+            cell.setText(format_duration(due_in))
+            cell.setStyleSheet("")
+            return
+        level = Level.HIGH if timers.vitals_overdue else Level.CAUTION
+        ink, background = theme.FLAG_STYLE[level]
+        word = "OVERDUE" if timers.vitals_overdue else "DUE"
+        cell.setText(f"{theme.FLAG_MARK} {word} {format_duration(-due_in)}")
+        cell.setStyleSheet(f"QLabel {{ color: {ink}; background: {background}; "
+                           "border-radius: 4px; padding: 0 6px; }")

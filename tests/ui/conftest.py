@@ -1,0 +1,50 @@
+"""UI fixtures: the real window on a fresh database, with prompts a test answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from ketamonitor.ui.app import application
+from ketamonitor.ui.main_window import MainWindow
+
+
+@dataclass
+class ScriptedPrompts:
+    """Answers the window's questions as the test says, and remembers what was shown."""
+
+    confirm_answer: bool = True
+    reason_answer: str | None = "Nausea or vomiting"
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+
+    def confirm(self, parent: QWidget, title: str, question: str) -> bool:
+        self.questions.append(question)
+        return self.confirm_answer
+
+    def reason(self, parent: QWidget, title: str, question: str,
+               suggestions: list[str]) -> str | None:
+        self.questions.append(question)
+        return self.reason_answer
+
+    def show_problem(self, parent: QWidget, title: str, message: str) -> None:
+        self.problems.append((title, message))
+
+
+@pytest.fixture
+def prompts() -> ScriptedPrompts:
+    return ScriptedPrompts()
+
+
+@pytest.fixture
+def window(qtbot, store, prompts) -> Iterator[MainWindow]:
+    application()
+    main = MainWindow(store, prompts)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    main.ticker.stop()

@@ -1,0 +1,172 @@
+"""A nurse charts one session from registration to discharge through the real window."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+
+from ketamonitor.core.phases import Phase
+from ketamonitor.ui.main_window import MainWindow
+from ketamonitor.ui.session_page import SessionPage
+
+
+def type_into(qtbot, field: QLineEdit, text: str) -> None:
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def click(qtbot, window: MainWindow, name: str) -> None:
+    button = window.findChild(QPushButton, name)
+    assert button is not None, name
+    assert button.isVisible(), f"{name} is hidden"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def choose(window: MainWindow, name: str, data: object) -> None:
+    combo = window.findChild(QComboBox, name)
+    assert combo is not None, name
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def enter_vitals(qtbot, page: SessionPage, **typed: str) -> None:
+    for name, text in typed.items():
+        type_into(qtbot, page.vitals_form.inputs[name], text)
+    qtbot.keyClick(page.vitals_form.inputs["systolic"], Qt.Key.Key_Return)
+
+
+def bp(qtbot, page, systolic, diastolic):
+    enter_vitals(qtbot, page, systolic=str(systolic), diastolic=str(diastolic), heart_rate="78",
+                 spo2="97", respiratory_rate="14")
+
+
+def show_tab(page: SessionPage, title: str) -> None:
+    tabs = page.tabs
+    titles = [tabs.tabText(i).replace("&&", "&") for i in range(tabs.count())]
+    tabs.setCurrentIndex(titles.index(title))
+
+
+def timer_text(page: SessionPage, name: str) -> str:
+    return page.timer.values[name].text()
+
+
+def advance(window, clock, minutes):
+    clock.advance(minutes=minutes)
+    window.tick()
+
+
+def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, clock, prompts,
+                                                        db_path):
+    home = window.home
+    form = home.patient_form
+    for name, text in {"mrn": "KM-2041", "family_name": "Okafor", "given_name": "Chidi",
+                       "birth_date": "1979-03-14", "weight_kg": "84"}.items():
+        type_into(qtbot, form.inputs[name], text)
+    click(qtbot, window, "patient_save")
+    assert home.session_form.patient is not None
+    assert "OKAFOR, Chidi" in home.session_form.who.text()
+    choose(window, "session_protocol", "iv-racemic-ketamine")
+    type_into(qtbot, home.session_form.inputs["chair"], "4")
+    assert "42 mg" in home.session_form.dose.text()  # 0.5 mg/kg x 84 kg, worked out live
+    assert "pump 63 mL/h" in home.session_form.dose.text()
+    click(qtbot, window, "session_save")
+
+    page = window.current_session()
+    assert page is not None
+    assert page.chart.phase is Phase.PRE_INFUSION
+    assert "Baseline vitals with BP" in page.next_step.text()
+
+    bp(qtbot, page, 128, 82)
+    show_tab(page, "Pre-session")
+    for item in page.pre_session.checklist.items_for(page.chart.protocol.route):
+        click(qtbot, window, f"pre_session_{item.key}_{item.expected.value}")
+    assert "nothing missing" in page.next_step.text()
+
+    advance(window, clock, 2)
+    click(qtbot, window, "action_start_infusion")
+    assert page.chart.phase is Phase.INFUSING
+    assert timer_text(page, "infusion_left") == "40:00"
+
+    for systolic, diastolic in [(134, 86), (148, 94)]:
+        advance(window, clock, 10)
+        bp(qtbot, page, systolic, diastolic)
+    assert timer_text(page, "since_dose") == "20:00"
+    assert timer_text(page, "next_vitals") == "10:00"
+    assert page.vitals_form.flag_banner.isHidden()
+
+    show_tab(page, "Side effects")
+    choose(window, "side_effect_item", "nausea")
+    choose(window, "side_effect_severity", "moderate")
+    choose(window, "side_effect_intervention", "ondansetron")
+    click(qtbot, window, "side_effect_save")
+
+    advance(window, clock, 5)
+    prompts.reason_answer = "Nausea or vomiting"
+    click(qtbot, window, "action_pause_infusion")
+    assert page.chart.phase is Phase.PAUSED
+    advance(window, clock, 5)
+    assert timer_text(page, "infusion_left") == "15:00"  # the pause does not count
+    click(qtbot, window, "action_resume_infusion")
+
+    advance(window, clock, 5)
+    bp(qtbot, page, 186, 112)  # over the stop line: charted and flagged at once
+    assert page.vitals_form.flag_banner.isVisible()
+    assert "above the stop line (180/110)" in page.vitals_form.flag_banner.text()
+    assert "⚠" in page.vitals_form.flag_banner.text()
+
+    show_tab(page, "Dissociation")
+    page.dissociation._boxes["detached"].setChecked(True)
+    click(qtbot, window, "dissociation_save")
+    show_tab(page, "Scales")
+    page.scales["moaas"].choose({"moaas": 4})
+    click(qtbot, window, "moaas_save")
+
+    advance(window, clock, 10)
+    assert timer_text(page, "infusion_left") == "00:00"
+    click(qtbot, window, "action_end_infusion")
+    assert page.chart.phase is Phase.OBSERVATION
+
+    for _ in range(4):
+        advance(window, clock, 15)
+        bp(qtbot, page, 126, 80)
+    assert timer_text(page, "observation_left") == "complete"
+    click(qtbot, window, "action_complete_observation")
+    assert page.chart.phase is Phase.READY_FOR_DISCHARGE
+
+    click(qtbot, window, "action_discharge")  # too early: what is missing is listed
+    _title, message = prompts.problems[-1]
+    assert "Modified Aldrete score" in message
+    assert "Escort / ride home present" in message
+    assert page.chart.phase is Phase.READY_FOR_DISCHARGE
+
+    show_tab(page, "Scales")
+    page.scales["modified_aldrete"].choose({item.key: 2 for item in
+                                            page.scales["modified_aldrete"].scale.items})
+    click(qtbot, window, "modified_aldrete_save")
+    page.scales["phq9"].choose({item.key: 1 for item in page.scales["phq9"].scale.items})
+    click(qtbot, window, "phq9_save")
+    show_tab(page, "Discharge")
+    for item in page.discharge_checklist.checklist.items_for(page.chart.protocol.route):
+        click(qtbot, window, f"discharge_{item.key}_yes")
+    show_tab(page, "Notes & events")
+    type_into(qtbot, page.note_text, "Tolerated well; sister driving home.")
+    click(qtbot, window, "note_save")
+    click(qtbot, window, "action_discharge")
+    assert page.chart.phase is Phase.DISCHARGED
+
+    with sqlite3.connect(db_path) as db:
+        counts = {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                  for table in ("patients", "sessions", "vitals", "checklist_entries",
+                                "scale_scores", "events")}
+        audited = dict(db.execute("SELECT entity, count(*) FROM audit GROUP BY entity"))
+    pre_items = len(page.pre_session.checklist.items_for(page.chart.protocol.route))
+    discharge_items = len(page.discharge_checklist.checklist.items_for(page.chart.protocol.route))
+    dissociation_items = len(page.dissociation.checklist.items)
+    assert counts == {
+        "patients": 1, "sessions": 1, "vitals": 8,
+        "checklist_entries": pre_items + 1 + dissociation_items + discharge_items,
+        "scale_scores": 3,
+        "events": 6 + 1,  # start, pause, resume, end, observation complete, discharge; a note
+    }
+    assert audited == counts
