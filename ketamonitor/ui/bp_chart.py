@@ -35,7 +35,7 @@ class BpChart(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("left", "BP", units="mmHg")
         self.plot.setLabel("bottom", "minutes from dose start")
-        self.plot.addLegend(offset=(8, 8))
+        self.plot.addLegend(offset=(-8, -8), brush=pg.mkBrush(255, 255, 255, 220))
         self.plot.setMouseEnabled(x=False, y=False)
         self.systolic = self.plot.plot([], [], pen=SYSTOLIC_PEN, symbol="t", symbolSize=11,
                                        symbolBrush="#0b5cad", name="Systolic ▼")
@@ -45,10 +45,11 @@ class BpChart(QWidget):
         self.flagged = self.plot.plot([], [], pen=None, symbol="o", symbolSize=20,
                                       symbolBrush=None, symbolPen=pg.mkPen(theme.HIGH, width=2.5),
                                       name=f"{theme.FLAG_MARK} flagged")
+        label = {"position": 0.93, "color": theme.HIGH, "anchors": [(1, 1), (1, 1)]}
         self.stop_systolic = pg.InfiniteLine(angle=0, pen=LINE_PEN, label="stop {value:.0f}",
-                                             labelOpts={"position": 0.05, "color": theme.HIGH})
+                                             labelOpts=label)
         self.stop_diastolic = pg.InfiniteLine(angle=0, pen=LINE_PEN, label="stop {value:.0f}",
-                                              labelOpts={"position": 0.05, "color": theme.HIGH})
+                                              labelOpts=label)
         self.infusion = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(11, 92, 173, 28),
                                             pen=pg.mkPen(None))
         for item in (self.stop_systolic, self.stop_diastolic, self.infusion):

@@ -179,13 +179,18 @@ class SideEffectForm(QWidget):
             ("Side effect", self.effect, "item"),
             ("Severity", self.severity, "severity"),
             ("Intervention", self.intervention, "intervention"),
-            ("Note", self.note, "note"),
         ]):
             grid.addWidget(QLabel(caption), 0, column)
             grid.addWidget(widget, 1, column)
             grid.addWidget(self.errors.add(field, widget), 2, column)
-        grid.addWidget(self.add, 1, 4)
-        grid.setColumnStretch(3, 1)
+        grid.addWidget(self.note, 3, 0, 1, 3)
+        grid.addWidget(self.errors.add("note", self.note), 4, 0, 1, 3)
+        grid.addWidget(self.add, 3, 3)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 2)
+        for combo in (self.effect, self.severity, self.intervention):
+            _compact(combo)
 
     def _emit(self) -> None:
         self.submitted.emit(self.effect.currentData(), self.severity.currentData(),
@@ -234,6 +239,7 @@ class ScaleForm(QWidget):
             combo.addItem("—", None)
             for option in item.options:
                 combo.addItem(option.label, option.score)
+            _compact(combo, characters=28)
             grid.addWidget(label, row, 0)
             grid.addWidget(combo, row, 1)
             grid.addWidget(self.errors.add(item.key, combo), row, 2)
@@ -271,3 +277,9 @@ class ScaleForm(QWidget):
         when = f" ({score.timepoint})" if score.timepoint else ""
         self.last.setText(f"Last: <b>{score.total}</b> of {self.scale.max_total}"
                           + (f", {band}" if band else "") + f"{when} · {_who_when(score, zone)}")
+
+
+def _compact(combo: QComboBox, characters: int = 14) -> None:
+    """Long option texts must not force the page wider than a 1366-pixel screen."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)

@@ -115,9 +115,9 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             Column("HR", lambda f: _number(f.entry.current.heart_rate), align_right=True),
             Column("SpO2", lambda f: _number(f.entry.current.spo2), align_right=True),
             Column("RR", lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
+            Column("Entered", lambda f: _entered(f, zone)),
             Column("Flags", lambda f: "  ".join(f"{theme.FLAG_MARK} {flag.message}"
                                                 for flag in f.flags)),
-            Column("Entered", lambda f: _entered(f, zone)),
         ], parent)
 
     def extra_data(self, row: FlaggedVitals, column: int, role: int) -> Any:
@@ -125,10 +125,10 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             font = QFont()
             font.setStrikeOut(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and row.flags and column in (1, 2, 3, 4, 5):
+        if role == Qt.ItemDataRole.ForegroundRole and row.flags and column in (1, 2, 3, 4, 6):
             level = max(flag.level for flag in row.flags)
             return QBrush(QColor(theme.FLAG_STYLE[level][0]))
-        if role == Qt.ItemDataRole.FontRole and row.flags and column in (1, 5):
+        if role == Qt.ItemDataRole.FontRole and row.flags and column in (1, 6):
             font = QFont()
             font.setBold(True)
             return font

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -104,6 +105,7 @@ class SessionPage(QWidget):
             Column("Intervention", lambda e: self._intervention_label(e.intervention)),
             Column("Note", lambda e: e.note or ""),
         ], self)
+        self._split_done = False
         self._build()
         self._connect()
         self.reload()
@@ -139,8 +141,9 @@ class SessionPage(QWidget):
         left_layout.addWidget(self.flags)
         splitter.addWidget(left)
         splitter.addWidget(self._tabs())
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
         layout.addWidget(splitter, 1)
 
     def _header(self) -> QHBoxLayout:
@@ -236,6 +239,14 @@ class SessionPage(QWidget):
         self.note_button.clicked.connect(lambda: self.add_note(self.note_text.toPlainText()))
         self.correct_button.clicked.connect(self._open_correction)
         self.strike_button.clicked.connect(self._strike_selected)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Split chart and tabs evenly once the page has its real width."""
+        super().showEvent(event)
+        if not self._split_done:
+            half = max(self.width() // 2, 1)
+            self.splitter.setSizes([half, half])
+            self._split_done = True
 
     # -- intents -------------------------------------------------------------------------
 
@@ -430,7 +441,10 @@ class SessionPage(QWidget):
         self.bp_chart.show_chart(chart)
         flags = chart.flags(library.scales)
         self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
-        self.flags.setStyleSheet(f"color: {theme.HIGH}; font-weight: bold;")
+        self.flags.setVisible(bool(flags))
+        self.flags.setStyleSheet(f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
+                                 f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
+                                 "padding: 4px; font-weight: bold; }")
         allowed = set(allowed_actions(chart.phase))
         for action, button in self.action_buttons.items():
             button.setVisible(action in allowed)

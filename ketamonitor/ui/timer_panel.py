@@ -72,11 +72,23 @@ class TimerPanel(QFrame):
                                         if not timers.phase.is_finished else "—")
         self.values["since_dose"].setText(format_duration(timers.since_dose_start)
                                           if timers.since_dose_start is not None else "—")
-        self.values["infusion_left"].setText(_left(timers.infusion_remaining))
+        self._show_infusion_left(timers.infusion_remaining)
         observation = timers.observation_remaining
         self.values["observation_left"].setText(
             "complete" if timers.observation_complete else _left(observation))
         self._show_due(timers, zone)
+
+    def _show_infusion_left(self, remaining: timedelta | None) -> None:
+        """Past the infusion time the pump should be off: say so in shape and words."""
+        cell = self.values["infusion_left"]
+        if remaining is not None and remaining < timedelta():
+            ink, background = theme.FLAG_STYLE[Level.CAUTION]
+            cell.setText(f"{theme.FLAG_MARK} {_left(remaining)}")
+            cell.setStyleSheet(f"QLabel {{ color: {ink}; background: {background}; "
+                               "border-radius: 4px; padding: 0 6px; }")
+        else:
+            cell.setText(_left(remaining))
+            cell.setStyleSheet("")
 
     def _show_due(self, timers: SessionTimers, zone: tzinfo) -> None:
         cell, caption = self.values["next_vitals"], self.captions["next_vitals"]
