@@ -1,0 +1,37 @@
+"""Table models pass Qt's own model checks and show what the record says."""
+
+from __future__ import annotations
+
+from ketamonitor.core.amendments import ENTERED_IN_ERROR
+from ketamonitor.core.corrections import entered_in_error
+from ketamonitor.ui.models import RowsModel, VitalsModel, patient_columns, session_columns
+
+
+def test_vitals_model_passes_qt_checks_and_marks_flags_and_struck_sets(qtmodeltester, store,
+                                                                        charting, clock):
+    session_id = charting.started()
+    clock.advance(minutes=10)
+    flagged_id = charting.bp(session_id, 188, 100)
+    clock.advance(minutes=1)
+    struck_id = charting.bp(session_id, 120, 80)
+    store.amend(session_id, (entered_in_error("vitals", struck_id, "duplicate"),))
+    model = VitalsModel(clock.local_zone)
+    model.set_rows(store.chart(session_id).all_vitals_rows())
+    qtmodeltester.check(model)
+    rows = {model.row_value(r).entry.id: r for r in range(model.rowCount())}
+    assert model.index(rows[flagged_id], 1).data() == "188/100"
+    assert "above the stop line" in model.index(rows[flagged_id], 6).data()
+    assert "(entered in error)" in model.index(rows[struck_id], 5).data()
+    assert model.row_value(rows[struck_id]).entry.amendments[0].new_value == ENTERED_IN_ERROR
+    assert model.index(rows[struck_id], 6).data() == ""
+
+
+def test_patient_and_session_models_pass_qt_checks(qtmodeltester, store, charting, clock):
+    charting.started()
+    patients: RowsModel = RowsModel(patient_columns())
+    patients.set_rows(store.find_patients(""))
+    qtmodeltester.check(patients)
+    sessions: RowsModel = RowsModel(session_columns(clock.local_zone))
+    sessions.set_rows(store.unfinished_sessions())
+    qtmodeltester.check(sessions)
+    assert sessions.index(0, 5).data() == "Infusing"
