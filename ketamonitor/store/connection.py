@@ -104,6 +104,8 @@ def _preflight(path: Path) -> None:
         )
     if not header:
         return  # an empty file: a new database
+    side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    already_there = {side for side in side_files if side.exists()}
     connection = _connect(path, read_only=True)
     try:
         _check_identity(connection, path)
@@ -114,14 +116,22 @@ def _preflight(path: Path) -> None:
         ) from None
     finally:
         connection.close()
+        # A read-only look at a WAL-mode file can leave empty -wal/-shm files behind; a file
+        # that is refused must be left exactly as it was found.
+        for side in side_files:
+            if side not in already_there:
+                side.unlink(missing_ok=True)
 
 
 def _check_identity(connection: sqlite3.Connection, path: Path) -> None:
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     tables = {row[0] for row in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if application_id == 0 and not tables:
-        return  # an empty SQLite file: a new database
+    if application_id == 0 and tables <= {"_sqlite_migrations"} and not _applied_count(
+            connection, tables):
+        # An empty file, or one whose first start was cut off (a kill or power cut) after
+        # sqlite-utils made its migrations table and before the schema: a new database.
+        return
     if application_id != APPLICATION_ID:
         raise NotAKetamonitorDatabase(
             path, "This is a SQLite file, but not a ketamonitor database.",
@@ -138,6 +148,12 @@ def _check_identity(connection: sqlite3.Connection, path: Path) -> None:
                 "Install the newer ketamonitor on this workstation; an older one could "
                 "misread the record.",
             )
+
+
+def _applied_count(connection: sqlite3.Connection, tables: set[str]) -> int:
+    if "_sqlite_migrations" not in tables:
+        return 0
+    return connection.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
 
 
 def _check_integrity(connection: sqlite3.Connection, path: Path) -> None:

@@ -27,8 +27,10 @@ class InstanceLock:
         self.database = database
         self.path = lock_path_for(database)
         self._file: IO[str] | None = None
+        self._created = False
 
     def acquire(self) -> None:
+        self._created = not self.path.exists()
         try:
             handle = self.path.open("a+", encoding="utf-8")
         except PermissionError:
@@ -59,6 +61,14 @@ class InstanceLock:
         if self._file is not None:
             self._file.close()  # closing the descriptor drops the lock
             self._file = None
+
+    def abandon(self) -> None:
+        """Release after a refused start, removing the lock file if this start made it, so a
+        file that was not opened is left with nothing new beside it."""
+        created = self._created and self._file is not None
+        self.release()
+        if created:
+            self.path.unlink(missing_ok=True)
 
     def __enter__(self) -> InstanceLock:
         self.acquire()

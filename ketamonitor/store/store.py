@@ -101,7 +101,7 @@ class Store:
             db = open_database(path)
         except BaseException:
             if instance_lock:
-                instance_lock.release()
+                instance_lock.abandon()
             raise
         return cls(db, path, clock, user=user, library=library, lock=instance_lock)
 

@@ -1,0 +1,25 @@
+"""`python -m benchmarks`: run every benchmark and print its `bench NAME: VALUE UNIT` lines.
+
+A benchmark is a module with `run() -> list[str]`; add it to BENCHMARKS.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from benchmarks import save_vitals
+
+BENCHMARKS: tuple[Callable[[], list[str]], ...] = (save_vitals.run,)
+
+
+def main() -> int:
+    for run in BENCHMARKS:
+        for line in run():
+            sys.stdout.write(f"{line}\n")
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
