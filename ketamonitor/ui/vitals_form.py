@@ -80,7 +80,9 @@ class VitalsForm(QWidget):
         return any(field.text().strip() for field in self.inputs.values())
 
     def submit(self) -> None:
-        self.submitted.emit(self.typed())
+        """A second Enter on the emptied form is a slip, not an entry: nothing happens."""
+        if self.has_typing():
+            self.submitted.emit(self.typed())
 
     def show_reasons(self, reasons: Mapping[str, str]) -> None:
         self.errors.show(reasons)

@@ -104,3 +104,11 @@ def test_a_full_disk_keeps_the_typed_vitals_and_says_so(qtbot, page, store, prom
     assert str(store.path) in message
     assert "still on the screen" in message
     assert page.vitals_form.inputs["systolic"].text() == "132"
+
+
+def test_enter_on_an_empty_form_is_ignored_not_an_error(qtbot, page, store):
+    type_into(qtbot, page.vitals_form.inputs["heart_rate"], "72")
+    qtbot.keyClick(page.vitals_form.inputs["heart_rate"], Qt.Key.Key_Return)
+    qtbot.keyClick(page.vitals_form.inputs["systolic"], Qt.Key.Key_Return)  # a double Enter
+    assert page.vitals_form.errors.text("systolic") == ""
+    assert len(store.chart(page.session_id).vitals) == 1
