@@ -986,14 +986,14 @@ def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30, user: str = "
 def _refuse_unless_empty(store: Store) -> None:
     """Demo data goes only into a file of its own: never beside real patients, and never
     twice (two demo clinics in one file would collide in chairs and MRNs)."""
-    patients = store.find_patients("", limit=2**62)
-    if any(not patient.details.is_demo for patient in patients):
+    counts = store.patient_counts()
+    if counts.real:
         raise DemoRefused(
             f"{store.path} holds real patients' records, and demo data is never mixed into a "
             "clinic's record. Give a new file with --db.")
-    if patients:
+    if counts.demo:
         raise DemoRefused(
-            f"{store.path} already holds demo data ({len(patients)} demo patients). "
+            f"{store.path} already holds demo data ({counts.demo} demo patients). "
             "To make a fresh demo clinic, give a new file with --db.")
 
 

@@ -66,11 +66,13 @@ class Charting:
 
     def through_observation(self, session_id: int) -> None:
         """From a running infusion to ready for discharge, vitals on the protocol's cadence."""
-        protocol = self.store.chart(session_id).protocol
-        infusing = int(protocol.dosing.infusion_minutes)
+        chart = self.store.chart(session_id)
+        protocol = chart.protocol
+        infusing = int(chart.infusion_time.total_seconds() // 60)
         for _ in range(infusing // 10):
             self.clock.advance(minutes=10)
             self.bp(session_id, 132, 84)
+        self.clock.advance(minutes=infusing % 10)
         self.store.change_phase(session_id, Action.END_INFUSION)
         for _ in range(int(protocol.observation_minutes) // 15):
             self.clock.advance(minutes=15)

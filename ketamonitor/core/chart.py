@@ -6,9 +6,11 @@ The store assembles it from rows; everything here is derived, nothing is kept el
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from ketamonitor.core.checklists import Scale
+from ketamonitor.core.dose import planned_infusion_time
 from ketamonitor.core.flags import Flag, scale_flags, side_effect_flags, vitals_flags
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Phase
@@ -47,6 +49,11 @@ class SessionChart:
     @property
     def phase(self) -> Phase:
         return self.timeline.phase
+
+    @property
+    def infusion_time(self) -> timedelta:
+        """How long this session's dosing should take (pauses not counted)."""
+        return planned_infusion_time(self.protocol, self.session.dose)
 
     @cached_property
     def valid_vitals(self) -> tuple[VitalsEntry, ...]:

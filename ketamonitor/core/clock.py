@@ -7,6 +7,7 @@ restart, a slow tick or a sleeping laptop cannot make a timer wrong. Tests hand 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol
 
@@ -20,16 +21,46 @@ class Clock(Protocol):
     def local_zone(self) -> tzinfo: ...
 
 
+class SystemLocalZone(tzinfo):
+    """The workstation's own time-zone rules, daylight saving included.
+
+    A fixed offset taken at start-up would show every time across a clock change an hour
+    off (yesterday's chart after the spring change, or a session running through it); this
+    asks the operating system for the offset of each moment instead.
+    """
+
+    def fromutc(self, moment: datetime) -> datetime:
+        local = time.localtime(moment.replace(tzinfo=UTC).timestamp())
+        return datetime(*local[:6], microsecond=moment.microsecond, tzinfo=self)
+
+    def utcoffset(self, moment: datetime | None) -> timedelta:
+        return timedelta(seconds=self._local(moment).tm_gmtoff)
+
+    def dst(self, moment: datetime | None) -> timedelta:
+        return timedelta(hours=1) if self._local(moment).tm_isdst > 0 else timedelta()
+
+    def tzname(self, moment: datetime | None) -> str:
+        return self._local(moment).tm_zone
+
+    @staticmethod
+    def _local(moment: datetime | None) -> time.struct_time:
+        if moment is None:
+            return time.localtime()
+        stamp = time.mktime((*moment.replace(tzinfo=None).timetuple()[:8], -1))
+        return time.localtime(stamp)
+
+
 class SystemClock:
     """The real clock of the workstation."""
+
+    _zone = SystemLocalZone()
 
     def now(self) -> datetime:
         return datetime.now(UTC)
 
     @property
     def local_zone(self) -> tzinfo:
-        zone = datetime.now().astimezone().tzinfo
-        return zone if zone is not None else UTC
+        return self._zone
 
 
 class FakeClock:

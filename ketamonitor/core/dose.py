@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.parsing import FieldProblem, decimal_number, whole_number
@@ -29,6 +30,15 @@ class Dose:
             text += (f" ({self.volume_ml:g} mL at {self.concentration_mg_per_ml:g} mg/mL, "
                      f"pump {self.pump_rate_ml_per_h:g} mL/h)")
         return text
+
+
+def planned_infusion_time(protocol: Protocol, dose: Dose) -> timedelta:
+    """How long dosing should take: the protocol's infusion time, or for intranasal devices
+    the spacing between the first and the last device."""
+    if dose.devices is not None:
+        return timedelta(minutes=(dose.devices - 1) * (protocol.dosing.minutes_between_devices
+                                                       or 0))
+    return timedelta(minutes=protocol.dosing.infusion_minutes)
 
 
 def weight_based_dose(

@@ -45,6 +45,18 @@ def unexpected_answers(chart: SessionChart, checklist: Checklist) -> tuple[str, 
     )
 
 
+def infusion_end_gaps(chart: SessionChart, at: datetime) -> tuple[str, ...]:
+    """'Infusion complete' means the planned time ran; ending sooner is a stop with a reason,
+    so the record says so."""
+    infused = chart.timeline.time_in(Phase.INFUSING, at)
+    tolerance = timedelta(minutes=chart.protocol.dosing.end_tolerance_minutes)
+    if infused + tolerance < chart.infusion_time:
+        return (f"The infusion has run {format_duration(infused)} of "
+                f"{format_duration(chart.infusion_time)}: to end it now, use "
+                f"“{Action.STOP_INFUSION_EARLY.label}” and give a reason",)
+    return ()
+
+
 def observation_gaps(chart: SessionChart, now: datetime) -> tuple[str, ...]:
     remaining = observation_remaining(chart, now)
     if remaining is None or remaining > timedelta():
@@ -81,7 +93,7 @@ def _bp_gaps(chart: SessionChart, now: datetime) -> list[str]:
     protocol = chart.protocol
     fresh_within = protocol.vitals_interval(chart.phase) or timedelta(minutes=15)
     baseline, latest = chart.baseline_bp(), chart.latest_bp()
-    if baseline is None or latest is None or latest is baseline:
+    if baseline is None or latest is None or latest.id == baseline.id:
         return ["A BP before discharge (none taken since dosing)"]
     if now - latest.current.observed_at > fresh_within:
         minutes = int(fresh_within.total_seconds() // 60)
@@ -117,6 +129,8 @@ def check_action(
     gaps: tuple[str, ...] = ()
     if action is Action.START_INFUSION:
         gaps = start_gaps(chart, library)
+    elif action is Action.END_INFUSION:
+        gaps = infusion_end_gaps(chart, at)
     elif action is Action.COMPLETE_OBSERVATION:
         gaps = observation_gaps(chart, at)
     elif action is Action.DISCHARGE:
@@ -143,7 +157,7 @@ def next_step(chart: SessionChart, library: Library, now: datetime) -> NextStep:
         return NextStep(Action.START_INFUSION, start_gaps(chart, library),
                         unexpected_answers(chart, pre_session))
     if phase in (Phase.INFUSING, Phase.PAUSED):
-        return NextStep(Action.END_INFUSION)
+        return NextStep(Action.END_INFUSION, infusion_end_gaps(chart, now))
     if phase is Phase.OBSERVATION:
         return NextStep(Action.COMPLETE_OBSERVATION, observation_gaps(chart, now))
     if phase is Phase.READY_FOR_DISCHARGE:

@@ -41,8 +41,12 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True)
 class Dosing:
+    """How the dose is given. For devices the dosing time follows from the device count (see
+    `dose.planned_infusion_time`); for weight-based doses it is `infusion_minutes`."""
+
     unit: DoseUnit
-    infusion_minutes: float
+    end_tolerance_minutes: float
+    infusion_minutes: float = 0.0
     default_mg_per_kg: float | None = None
     max_mg_per_kg: float | None = None
     default_concentration_mg_per_ml: float | None = None
@@ -98,10 +102,6 @@ class Protocol:
     source_text: str
 
     @property
-    def infusion_time(self) -> timedelta:
-        return timedelta(minutes=self.dosing.infusion_minutes)
-
-    @property
     def observation_time(self) -> timedelta:
         return timedelta(minutes=self.observation_minutes)
 
@@ -123,6 +123,7 @@ def parse_protocol(text: str) -> Protocol:
     if unit is DoseUnit.MG_PER_KG:
         dosing = Dosing(
             unit=unit,
+            end_tolerance_minutes=reader.non_negative(dose, "dose.end_tolerance_minutes"),
             infusion_minutes=reader.positive(dose, "dose.infusion_minutes"),
             default_mg_per_kg=reader.positive(dose, "dose.default_mg_per_kg"),
             max_mg_per_kg=reader.positive(dose, "dose.max_mg_per_kg"),
@@ -135,7 +136,7 @@ def parse_protocol(text: str) -> Protocol:
         allowed = tuple(int(n) for n in reader.value(dose, "dose.allowed_devices", list))
         dosing = Dosing(
             unit=unit,
-            infusion_minutes=reader.positive(dose, "dose.infusion_minutes"),
+            end_tolerance_minutes=reader.non_negative(dose, "dose.end_tolerance_minutes"),
             mg_per_device=reader.positive(dose, "dose.mg_per_device"),
             allowed_devices=allowed,
             default_devices=int(reader.positive(dose, "dose.default_devices")),

@@ -68,7 +68,7 @@ def session_timers(chart: SessionChart, now: datetime) -> SessionTimers:
     started = timeline.dose_started_at
     infusion_remaining = None
     if phase in (Phase.INFUSING, Phase.PAUSED):
-        infusion_remaining = chart.protocol.infusion_time - timeline.time_in(Phase.INFUSING, now)
+        infusion_remaining = chart.infusion_time - timeline.time_in(Phase.INFUSING, now)
     due = next_vitals_due(chart)
     grace = timedelta(minutes=chart.protocol.overdue_grace_minutes)
     return SessionTimers(

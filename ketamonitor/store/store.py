@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -61,6 +61,11 @@ _LISTING = f"""
            COALESCE((SELECT occurred_at FROM ({_LATEST_PHASE})), s.began_at) AS phase_since
     FROM sessions s JOIN patients p ON p.id = s.patient_id
 """
+
+
+class PatientCounts(NamedTuple):
+    real: int
+    demo: int
 
 
 class Store:
@@ -346,6 +351,12 @@ class Store:
         sql = (f"SELECT * FROM patients WHERE {' AND '.join(clauses)} "
                "ORDER BY family_name, given_name LIMIT ?")
         return [rows.patient(r) for r in self._rows(sql, [*params, limit])]
+
+    def patient_counts(self) -> PatientCounts:
+        real, demo = self._db.execute(
+            "SELECT count(*) FILTER (WHERE is_demo = 0), count(*) FILTER (WHERE is_demo = 1) "
+            "FROM patients").fetchone()
+        return PatientCounts(real=real, demo=demo)
 
     def last_weight(self, patient_id: int) -> float:
         """The weight used at the patient's last session, else the registered weight."""

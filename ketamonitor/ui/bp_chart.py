@@ -77,12 +77,12 @@ class BpChart(QWidget):
             self.infusion.hide()
         else:
             ended = timeline.infusion_ended_at
-            end_minutes = ((ended - start).total_seconds() / 60 if ended
-                           else float(chart.protocol.dosing.infusion_minutes))
+            planned = chart.infusion_time.total_seconds() / 60
+            end_minutes = (ended - start).total_seconds() / 60 if ended else planned
             self.infusion.setRegion((0.0, end_minutes))
             self.infusion.show()
         low_x = min([*x.tolist(), 0.0]) - 5
-        high_x = max([*x.tolist(), chart.protocol.dosing.infusion_minutes + 20]) + 5
+        high_x = max([*x.tolist(), chart.infusion_time.total_seconds() / 60 + 20]) + 5
         self.plot.setXRange(low_x, high_x, padding=0)
         self.plot.setYRange(40, max(200, limits.stop_systolic_above + 20,
                                     *(e.current.systolic or 0 for e in sets)) + 10, padding=0)

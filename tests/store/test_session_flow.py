@@ -122,3 +122,28 @@ def test_a_phase_change_cannot_be_dated_before_the_last_one(store, charting, clo
     with pytest.raises(PhaseChangeRefused, match="before the last phase change"):
         store.change_phase(session_id, Action.PAUSE_INFUSION, reason="x",
                            at=clock.now() - timedelta(minutes=11))
+
+
+def test_infusion_complete_before_its_time_asks_for_an_early_stop(store, charting, clock):
+    session_id = charting.started()
+    clock.advance(minutes=5)
+    with pytest.raises(PhaseChangeRefused) as refused:
+        store.change_phase(session_id, Action.END_INFUSION)
+    assert "has run 05:00 of 40:00" in refused.value.missing[0]
+    assert "Stop infusion early" in refused.value.missing[0]
+    change = store.change_phase(session_id, Action.STOP_INFUSION_EARLY, reason="BP 190/112")
+    assert change.phase is Phase.OBSERVATION
+    assert store.chart(session_id).timeline.stopped_early.reason == "BP 190/112"
+
+
+@pytest.mark.parametrize(("devices", "minutes", "allowed"), [(2, 5, True), (3, 5, False),
+                                                             (3, 10, True)])
+def test_esketamine_dosing_time_follows_the_device_count(store, charting, clock, devices,
+                                                         minutes, allowed):
+    session_id = charting.started("intranasal-esketamine", devices=str(devices))
+    clock.advance(minutes=minutes)
+    if allowed:
+        assert store.change_phase(session_id, Action.END_INFUSION).phase is Phase.OBSERVATION
+    else:
+        with pytest.raises(PhaseChangeRefused, match="has run 05:00 of 10:00"):
+            store.change_phase(session_id, Action.END_INFUSION)
