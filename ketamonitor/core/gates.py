@@ -157,7 +157,7 @@ def next_step(chart: SessionChart, library: Library, now: datetime) -> NextStep:
         return NextStep(Action.START_INFUSION, start_gaps(chart, library),
                         unexpected_answers(chart, pre_session))
     if phase in (Phase.INFUSING, Phase.PAUSED):
-        return NextStep(Action.END_INFUSION, infusion_end_gaps(chart, now))
+        return NextStep(Action.END_INFUSION)  # the timer shows what is left
     if phase is Phase.OBSERVATION:
         return NextStep(Action.COMPLETE_OBSERVATION, observation_gaps(chart, now))
     if phase is Phase.READY_FOR_DISCHARGE:

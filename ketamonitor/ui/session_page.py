@@ -468,7 +468,7 @@ class SessionPage(QWidget):
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
             parts.append(f"<b>Before “{step.action.label}”:</b><ul style='margin:0'>{items}</ul>")
         else:
-            parts.append(f"<b>Next: {step.action.label}</b> — nothing missing.")
+            parts.append(f"<b>Next: {step.action.label}</b>")
         if step.cautions:
             items = "".join(f"<li>{theme.FLAG_MARK} {c}</li>" for c in step.cautions)
             parts.append(f"<b style='color:{theme.CAUTION}'>For the physician:</b>"

@@ -81,7 +81,7 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     show_tab(page, "Pre-session")
     for item in page.pre_session.checklist.items_for(page.chart.protocol.route):
         click(qtbot, window, f"pre_session_{item.key}_{item.expected.value}")
-    assert "nothing missing" in page.next_step.text()
+    assert page.next_step.text() == "<b>Next: Start infusion</b>"
 
     advance(window, clock, 2)
     click(qtbot, window, "action_start_infusion")
