@@ -40,7 +40,7 @@ def open_database(path: Path) -> Database:
     if path.exists():
         _preflight(path)
     else:
-        _prepare_new(path)
+        prepare_new_location(path)
     connection = _connect(path, read_only=False)
     try:
         _set_pragmas(connection, path)
@@ -55,7 +55,9 @@ def open_database(path: Path) -> Database:
     return db
 
 
-def _prepare_new(path: Path) -> None:
+def prepare_new_location(path: Path) -> None:
+    """Make the folder for a database that does not exist yet (the default one, on a fresh
+    workstation), refusing one that cannot be written."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

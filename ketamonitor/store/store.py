@@ -40,6 +40,7 @@ from ketamonitor.store.connection import (
     environment_error,
     open_database,
     pragmas,
+    prepare_new_location,
 )
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.lock import InstanceLock
@@ -100,6 +101,8 @@ class Store:
         if lock:
             if path.exists():
                 check_writable(path)  # before the lock file is made beside it
+            else:
+                prepare_new_location(path)
             instance_lock = InstanceLock(path)
             instance_lock.acquire()
         try:

@@ -238,3 +238,11 @@ def test_the_files_used_here_are_what_they_claim(tmp_path: Path) -> None:
     assert [entry.name for entry in tmp_path.iterdir()] == ["record.db"]
     with Store.open(path, FakeClock(START + timedelta(hours=2)), user="nurse.ana") as store:
         assert len(store.chart(1).vitals) == 301  # the baseline and the 300
+
+
+def test_a_new_database_in_a_folder_not_made_yet_is_created(tmp_path: Path,
+                                                             clock: FakeClock) -> None:
+    path = tmp_path / "fresh" / "workstation" / "ketamonitor.db"  # the default, first start
+    with Store.open(path, clock, user="nurse.ana") as store:
+        assert store.integrity_check() == ["ok"]
+    assert path.exists()

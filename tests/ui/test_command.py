@@ -1,0 +1,33 @@
+"""`ketamonitor --db PATH` opens the store, then the window, and closes the file on exit."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from ketamonitor.cli import main
+from ketamonitor.store.store import Store
+from ketamonitor.ui.main_window import MainWindow
+
+
+def test_the_command_opens_the_window_on_the_chosen_file(qtbot, tmp_path, monkeypatch, clock):
+    monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own
+    db_path = tmp_path / "room" / "ketamonitor.db"
+    seen: list[str] = []
+
+    def look_and_quit() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        seen.extend(w.windowTitle() for w in windows if w.isVisible())
+        for window in windows:
+            window.close()
+            window.deleteLater()
+        QApplication.quit()
+
+    QTimer.singleShot(0, look_and_quit)
+    assert main(["--db", str(db_path)]) == 0
+    assert seen == ["ketamonitor — ketamonitor.db"]
+    with Store.open(db_path, clock, user="after") as store:  # created, and the lock let go
+        assert store.integrity_check() == ["ok"]
