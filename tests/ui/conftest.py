@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ketamonitor.ui.app import application
 from ketamonitor.ui.main_window import MainWindow
@@ -32,6 +32,17 @@ class ScriptedPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         self.problems.append((title, message))
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_open(qapp) -> Iterator[None]:
+    """A test that leaves a visible window behind fails (napari's habit): a leaked window
+    keeps timers ticking into the next test."""
+    yield
+    left = [widget for widget in QApplication.topLevelWidgets() if widget.isVisible()]
+    for widget in left:
+        widget.close()
+    assert not left, f"windows left open: {[type(w).__name__ for w in left]}"
 
 
 @pytest.fixture
