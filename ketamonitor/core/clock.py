@@ -8,7 +8,7 @@ restart, a slow tick or a sleeping laptop cannot make a timer wrong. Tests hand 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 
@@ -85,3 +85,8 @@ class FakeClock:
 
     def set(self, moment: datetime) -> None:
         self._now = moment.astimezone(UTC)
+
+
+def local_today(clock: Clock) -> date:
+    """Today's date in the room (not in UTC: at 00:30 local, UTC may still be yesterday)."""
+    return clock.now().astimezone(clock.local_zone).date()

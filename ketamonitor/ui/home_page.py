@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketamonitor.core.clock import local_today
 from ketamonitor.core.dose import parse_dose
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient, age_on, parse_patient
@@ -77,8 +78,7 @@ class PatientForm(QGroupBox):
     def submit(self) -> Patient | None:
         typed = {name: field.text() for name, field in self.inputs.items()}
         try:
-            details = parse_patient(typed, today=self.store.clock.now().astimezone(
-                self.store.clock.local_zone).date())
+            details = parse_patient(typed, today=local_today(self.store.clock))
             patient = self.store.register_patient(details)
         except ValidationError as refused:
             self.errors.show(refused.reasons)
@@ -147,8 +147,7 @@ class SessionForm(QGroupBox):
 
     def set_patient(self, patient: Patient) -> None:
         self.patient = patient
-        today = self.store.clock.now().astimezone(self.store.clock.local_zone).date()
-        age = age_on(patient.details.birth_date, today)
+        age = age_on(patient.details.birth_date, local_today(self.store.clock))
         self.who.setText(f"<b>{patient.display_name}</b> · MRN {patient.mrn} · {age} y"
                          + (" · <b>DEMO</b>" if patient.details.is_demo else ""))
         last_protocol = self.store.last_protocol_id(patient.id)
