@@ -69,6 +69,8 @@ def checklist_answer(
     """One answer to one checklist item, refused if the item, answer or severity is not the
     checklist's own."""
     reasons: dict[str, str] = {}
+    if not item_key:
+        raise ValidationError({"item": "choose one"})
     try:
         item = checklist.item(item_key)
     except KeyError:

@@ -45,6 +45,7 @@ from ketamonitor.ui.checklist_views import (
     SideEffectForm,
     YesNoChecklistView,
 )
+from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.timer_panel import TimerPanel
@@ -310,14 +311,11 @@ class SessionPage(QWidget):
         checklist = self.side_effects.checklist
         now = self.store.clock.now()
 
-        def write() -> int:
-            if not item:
-                raise ValidationError({"item": "choose the side effect"})
-            return self.store.record_checklist_answer(self.session_id, checklist_answer(
+        result = self._attempt(
+            lambda: self.store.record_checklist_answer(self.session_id, checklist_answer(
                 checklist, item, "present", now, severity=severity or None,
-                intervention=intervention or None, note=note))
-
-        result = self._attempt(write, self.side_effects.errors.show)
+                intervention=intervention or None, note=note)),
+            self.side_effects.errors.show)
         if result is not None:
             self.side_effects.saved()
         return result
@@ -388,8 +386,6 @@ class SessionPage(QWidget):
         return self.vitals_model.row_value(rows[0].row()).entry.id
 
     def _open_correction(self) -> None:
-        from ketamonitor.ui.correction_dialog import CorrectionDialog
-
         entry_id = self._selected_entry_id()
         if entry_id is not None:
             entry = self.store.vitals_entry(self.session_id, entry_id)
@@ -401,7 +397,7 @@ class SessionPage(QWidget):
             return
         reason = self.prompts.reason(self, "Entered in error", "Why was this set entered in "
                                      "error? It stays on the record, struck through.",
-                                     ["Charted on the wrong patient", "Duplicate entry"])
+                                     self.store.library.reasons_for("entered_in_error"))
         if reason:
             self.strike_vitals(entry_id, reason)
 
