@@ -13,8 +13,7 @@ MIGRATION_SET = "ketamonitor"
 #: PRAGMA application_id of a ketamonitor database ("KTMN"), how a file is recognised.
 APPLICATION_ID = 0x4B544D4E
 
-#: Rows that are never changed once written: every charted value and the audit trail.
-APPEND_ONLY_TABLES = (
+_RECORD_TABLES = (
     "patients",
     "sessions",
     "vitals",
@@ -24,6 +23,18 @@ APPEND_ONLY_TABLES = (
     "amendments",
     "audit",
 )
+_ROOM_TABLES = (
+    "alerts",
+    "alert_events",
+    "administrations",
+    "protocols",
+    "settings",
+    "appointments",
+    "appointment_cancellations",
+)
+#: Rows that are never changed once written: every charted value, every alert and its
+#: acknowledgement, every protocol version and setting, and the audit trail.
+APPEND_ONLY_TABLES = _RECORD_TABLES + _ROOM_TABLES
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -171,12 +182,96 @@ def _record(db: Database) -> None:
         "CREATE INDEX audit_by_entity ON audit(entity, entity_id)",
         "CREATE INDEX audit_by_time ON audit(at)",
     ]
-    for table in APPEND_ONLY_TABLES:
-        for verb in ("UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} rows are never changed or deleted: "
-                f"chart a correction as an amendment'); END"
-            )
-    for statement in statements:
+    for statement in statements + _append_only(_RECORD_TABLES):
+        db.execute(statement)
+
+
+def _append_only(tables: tuple[str, ...]) -> list[str]:
+    return [
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} rows are never changed or deleted: "
+        f"chart a correction as an amendment'); END"
+        for table in tables
+        for verb in ("UPDATE", "DELETE")
+    ]
+
+
+@_migration("0002_room")
+def _room(db: Database) -> None:
+    """Alerts and their acknowledgements, doses given (devices, lots), clinic protocol
+    versions, clinic settings, appointments; and the prescriber of a session."""
+    statements = [
+        f"""CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            priority TEXT NOT NULL CHECK (priority IN ('low', 'medium', 'high')),
+            message TEXT NOT NULL,
+            {_time("raised_at")},
+            UNIQUE (session_id, key)
+        ) STRICT""",
+        f"""CREATE TABLE alert_events (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL REFERENCES alerts(id),
+            kind TEXT NOT NULL CHECK (kind IN ('acknowledged', 'cleared')),
+            {_time("at")},
+            user TEXT NOT NULL,
+            action TEXT,
+            UNIQUE (alert_id, kind)
+        ) STRICT""",
+        f"""CREATE TABLE administrations (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            item TEXT NOT NULL CHECK (item IN ('device', 'infusion', 'injection')),
+            number INTEGER NOT NULL CHECK (number >= 1),
+            amount_mg REAL NOT NULL CHECK (amount_mg > 0),
+            lot TEXT NOT NULL CHECK (length(lot) > 0),
+            {_time("given_at")},
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL,
+            UNIQUE (session_id, item, number)
+        ) STRICT""",
+        f"""CREATE TABLE protocols (
+            id INTEGER PRIMARY KEY,
+            protocol_id TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            name TEXT NOT NULL,
+            toml TEXT NOT NULL,
+            based_on TEXT,
+            {_time("created_at")},
+            created_by TEXT NOT NULL,
+            UNIQUE (protocol_id, version)
+        ) STRICT""",
+        f"""CREATE TABLE settings (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            {_time("set_at")},
+            set_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX settings_by_key ON settings(key, id)",
+        f"""CREATE TABLE appointments (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            protocol_id TEXT NOT NULL,
+            chair TEXT NOT NULL CHECK (length(chair) > 0),
+            {_time("scheduled_for")},
+            {_time("created_at")},
+            created_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX appointments_by_time ON appointments(scheduled_for)",
+        f"""CREATE TABLE appointment_cancellations (
+            id INTEGER PRIMARY KEY,
+            appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointments(id),
+            reason TEXT NOT NULL CHECK (length(reason) > 0),
+            {_time("cancelled_at")},
+            cancelled_by TEXT NOT NULL
+        ) STRICT""",
+        "ALTER TABLE sessions ADD COLUMN prescriber TEXT",
+        "ALTER TABLE sessions ADD COLUMN appointment_id INTEGER REFERENCES appointments(id)",
+        "CREATE INDEX alerts_by_session ON alerts(session_id)",
+        "CREATE INDEX administrations_by_session ON administrations(session_id)",
+    ]
+    for statement in statements + _append_only(_ROOM_TABLES):
         db.execute(statement)
