@@ -1,0 +1,257 @@
+"""Alerts: the protocol's lines crossed, and checks due, judged from the chart and the clock.
+
+ketamonitor is a charting aid, not a physiological monitor. Its alerts are protocol
+reminders and flags on charted values; the bedside monitor keeps its own alarms.
+
+Every condition has a stable `key` for one occurrence (this due check, this run of high
+readings), so the same condition is raised once, however many ticks see it, and a new
+occurrence is a new alert. `reconcile` compares what the chart says now with what has been
+raised, and says what to raise and what has cleared by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.checklists import Scale
+from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags, vitals_flags
+from ketamonitor.core.phases import Phase
+from ketamonitor.core.protocol import DoseUnit
+from ketamonitor.core.timers import next_vitals_due, observation_remaining
+from ketamonitor.core.times import format_clock, format_duration, to_stored
+from ketamonitor.core.vitals import Vitals
+
+DISCLAIMER = ("Alerts are protocol reminders on charted values; the bedside monitor keeps its "
+              "own alarms.")
+
+
+class Priority(StrEnum):
+    LOW = "low"        # a reminder: a check is due, observation time is met
+    MEDIUM = "medium"  # look soon: overdue, pre-dose BP high
+    HIGH = "high"      # act now: a line crossed, the pump still running, long overdue
+
+    @property
+    def rank(self) -> int:
+        return {"low": 0, "medium": 1, "high": 2}[self.value]
+
+    @property
+    def mark(self) -> str:
+        """A shape for each priority, so that colour never carries the meaning alone."""
+        return {"low": "○", "medium": "●", "high": "▲"}[self.value]
+
+    @property
+    def word(self) -> str:
+        return {"low": "Reminder", "medium": "Attention", "high": "Act now"}[self.value]
+
+
+class AlertKind(StrEnum):
+    CHECK_DUE = "check_due"
+    CHECK_OVERDUE = "check_overdue"
+    INFUSION_TIME_REACHED = "infusion_time_reached"
+    OBSERVATION_COMPLETE = "observation_complete"
+    PREDOSE_BP_HIGH = "predose_bp_high"
+    BP_ABOVE_STOP_LINE = "bp_above_stop_line"
+    SPO2_LOW = "spo2_low"
+    HEART_RATE_HIGH = "heart_rate_high"
+    HEART_RATE_LOW = "heart_rate_low"
+    RESPIRATORY_RATE_LOW = "respiratory_rate_low"
+    RESPIRATORY_RATE_HIGH = "respiratory_rate_high"
+    DEEP_SEDATION = "deep_sedation"
+    SEVERE_SIDE_EFFECT = "severe_side_effect"
+    SELF_HARM_ITEM = "phq9_q9"
+
+
+#: Alerts that clear because the nurse did what they asked (took the BP, ended the
+#: infusion, completed observation): their clearing is their answer, no acknowledgement
+#: is asked for. Every other alert stays on screen until someone acknowledges it, even
+#: after its condition has cleared by itself.
+RESOLVED_BY_CHARTING = frozenset({
+    AlertKind.CHECK_DUE, AlertKind.CHECK_OVERDUE, AlertKind.INFUSION_TIME_REACHED,
+    AlertKind.OBSERVATION_COMPLETE,
+})
+
+_FLAG_PRIORITY = {Level.CAUTION: Priority.MEDIUM, Level.HIGH: Priority.HIGH}
+
+
+@dataclass(frozen=True)
+class AlertCondition:
+    """A condition the chart shows now; `key` names its occurrence."""
+
+    key: str
+    kind: AlertKind
+    priority: Priority
+    message: str
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """An alert as raised and kept in the record, with what became of it."""
+
+    id: int
+    session_id: int
+    key: str
+    kind: AlertKind
+    priority: Priority
+    message: str
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    action: str | None = None
+    cleared_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None
+
+    @property
+    def needs_attention(self) -> bool:
+        """Shown until acknowledged; an alert answered by charting goes when it clears."""
+        if self.acknowledged_at is not None:
+            return False
+        return self.is_active or self.kind not in RESOLVED_BY_CHARTING
+
+
+def alert_conditions(chart: SessionChart, now: datetime, scales: dict[str, Scale],
+                     zone: tzinfo) -> tuple[AlertCondition, ...]:
+    """Every alert condition the session's chart shows at `now` (times said in `zone`)."""
+    if chart.phase.is_finished:
+        return ()
+    return (*_check_conditions(chart, now, zone), *_dosing_conditions(chart, now),
+            *_reading_conditions(chart), *_scale_conditions(chart, scales),
+            *_side_effect_conditions(chart))
+
+
+def _check_conditions(chart: SessionChart, now: datetime, zone: tzinfo) -> list[AlertCondition]:
+    """A BP check due, then overdue after the grace, then again after twice the grace: one
+    alert per step, each step superseding the one before."""
+    due = next_vitals_due(chart)
+    if due is None or now < due:
+        return []
+    grace = timedelta(minutes=chart.protocol.overdue_grace_minutes)
+    late = now - due
+    step = 0 if late < grace or grace <= timedelta() else (1 if late < 2 * grace else 2)
+    when = f"due {format_clock(due, zone)}"
+    if step == 0:
+        return [AlertCondition(f"check:{to_stored(due)}:0", AlertKind.CHECK_DUE, Priority.LOW,
+                               f"BP check due ({when})")]
+    overdue_by = format_duration(step * grace)
+    return [AlertCondition(f"check:{to_stored(due)}:{step}", AlertKind.CHECK_OVERDUE,
+                           Priority.MEDIUM if step == 1 else Priority.HIGH,
+                           f"BP check overdue by {overdue_by} or more ({when})")]
+
+
+def _dosing_conditions(chart: SessionChart, now: datetime) -> list[AlertCondition]:
+    conditions = []
+    protocol = chart.protocol
+    timed_infusion = (protocol.dosing.unit is DoseUnit.MG_PER_KG
+                      and chart.infusion_time > timedelta())
+    if chart.phase is Phase.INFUSING and timed_infusion:
+        infused = chart.timeline.time_in(Phase.INFUSING, now)
+        if infused >= chart.infusion_time:
+            conditions.append(AlertCondition(
+                "infusion_time_reached", AlertKind.INFUSION_TIME_REACHED, Priority.HIGH,
+                f"Infusion time reached ({format_duration(chart.infusion_time)}): turn the "
+                "pump off and chart “Infusion complete”"))
+    if chart.phase is Phase.OBSERVATION:
+        remaining = observation_remaining(chart, now)
+        if remaining is not None and remaining <= timedelta():
+            conditions.append(AlertCondition(
+                "observation_complete", AlertKind.OBSERVATION_COMPLETE, Priority.LOW,
+                f"Observation time complete ({protocol.observation_minutes:g} min): assess "
+                "for discharge"))
+    return conditions
+
+
+def _reading_conditions(chart: SessionChart) -> list[AlertCondition]:
+    """Lines crossed by the latest readings. A run of readings over the same line is one
+    alert, keyed by the reading that began the run; it clears when a later reading is back
+    within the line (or the reading is struck as entered in error)."""
+    limits = chart.protocol.thresholds
+    runs: dict[str, tuple[int, Flag]] = {}
+    for entry in chart.valid_vitals:
+        phase = chart.timeline.phase_at(entry.current.observed_at)
+        flags = {flag.code: flag for flag in vitals_flags(entry.current, phase, limits)}
+        measured = _measured(entry.current)
+        for code in list(runs):
+            if code not in flags and _judged_by(code) & measured:
+                del runs[code]  # this reading measured it and was within the line
+        for code, flag in flags.items():
+            if code not in runs:
+                runs[code] = (entry.id, flag)
+    if chart.phase is not Phase.PRE_INFUSION:
+        runs.pop("predose_bp_high", None)  # the dose was given: the question is settled
+    return [
+        AlertCondition(f"{code}:vitals:{entry_id}", AlertKind(code), _FLAG_PRIORITY[flag.level],
+                       flag.message)
+        for code, (entry_id, flag) in runs.items()
+    ]
+
+
+def _measured(vitals: Vitals) -> set[str]:
+    return {name for name, value in vitals.measurements().items() if value is not None}
+
+
+def _judged_by(code: str) -> set[str]:
+    """The measurements a flag is judged on: a set without them cannot clear it."""
+    if code in ("bp_above_stop_line", "predose_bp_high"):
+        return {"systolic", "diastolic"}
+    return {code.rsplit("_", 1)[0]}
+
+
+def _scale_conditions(chart: SessionChart, scales: dict[str, Scale]) -> list[AlertCondition]:
+    """The latest score of each scale; a later score within the line clears it."""
+    conditions = []
+    limits = chart.protocol.thresholds
+    for scale_id in chart.protocol.checklists.scales:
+        latest = chart.latest_score(scale_id)
+        if latest is None or scale_id not in scales:
+            continue
+        for flag in scale_flags(scales[scale_id], latest.total, latest.item_scores, limits):
+            conditions.append(AlertCondition(
+                f"{flag.code}:score:{latest.id}", AlertKind(flag.code),
+                _FLAG_PRIORITY[flag.level], flag.message))
+    return conditions
+
+
+def _side_effect_conditions(chart: SessionChart) -> list[AlertCondition]:
+    conditions = []
+    for entry in chart.entries_of(chart.protocol.checklists.side_effects):
+        if entry.in_error:
+            continue
+        for flag in side_effect_flags(entry.label, entry.severity):
+            conditions.append(AlertCondition(
+                f"{flag.code}:entry:{entry.id}", AlertKind(flag.code),
+                _FLAG_PRIORITY[flag.level], flag.message))
+    return conditions
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    to_raise: tuple[AlertCondition, ...]
+    to_clear: tuple[AlertRecord, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.to_raise or self.to_clear)
+
+
+def reconcile(records: Iterable[AlertRecord],
+              conditions: Sequence[AlertCondition]) -> Reconciliation:
+    """What to raise (conditions never raised before) and what has cleared (raised alerts
+    whose condition is gone). A key once raised is never raised again."""
+    records = list(records)
+    raised = {record.key for record in records}
+    present = {condition.key for condition in conditions}
+    return Reconciliation(
+        to_raise=tuple(c for c in conditions if c.key not in raised),
+        to_clear=tuple(r for r in records if r.is_active and r.key not in present),
+    )
+
+
+def attention_order(records: Iterable[AlertRecord]) -> list[AlertRecord]:
+    """Alerts needing attention, the most urgent first, then the oldest."""
+    waiting = [record for record in records if record.needs_attention]
+    return sorted(waiting, key=lambda r: (-r.priority.rank, not r.is_active, r.raised_at, r.id))
