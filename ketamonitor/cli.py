@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ketamonitor import __version__
 from ketamonitor.core.clock import SystemClock
-from ketamonitor.places import DATABASE_ENV, default_database_path
+from ketamonitor.places import DATABASE_ENV, clinic_protocol_folder, default_database_path
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 
@@ -64,10 +64,13 @@ def _window(path: Path) -> int:
     from ketamonitor.ui.app import run_window, show_startup_error
 
     try:
-        store = Store.open(path, SystemClock(), user=_user())
+        store = Store.open(path, SystemClock(), user=_user(),
+                           extra_protocol_folders=[clinic_protocol_folder()])
     except StoreError as error:
         show_startup_error(error)
         return _refuse(error)
+    for problem in store.library.problems:
+        log.warning("protocol or checklist refused: %s", problem)
     try:
         return run_window(store)
     finally:

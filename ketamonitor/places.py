@@ -10,6 +10,7 @@ import platformdirs
 APP_NAME = "ketamonitor"
 DATABASE_ENV = "KETAMONITOR_DB"
 LOG_DIR_ENV = "KETAMONITOR_LOG_DIR"
+PROTOCOLS_ENV = "KETAMONITOR_PROTOCOLS"
 
 
 def default_database_path() -> Path:
@@ -25,3 +26,12 @@ def log_directory() -> Path:
     if chosen:
         return Path(chosen).expanduser()
     return platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def clinic_protocol_folder() -> Path:
+    """The clinic's own protocol and checklist files: KETAMONITOR_PROTOCOLS, else the
+    `protocols` folder in the user data folder (it need not exist)."""
+    chosen = os.environ.get(PROTOCOLS_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "protocols"

@@ -21,6 +21,15 @@ from tests.charting import Charting
 START = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def clinic_protocol_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The clinic's own protocol folder, empty and private to the test: no test reads the
+    workstation's real one."""
+    folder = tmp_path / "clinic-protocols"
+    monkeypatch.setenv("KETAMONITOR_PROTOCOLS", str(folder))
+    return folder
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)

@@ -1,14 +1,52 @@
-"""The shipped protocols, checklists and scales, read once from the package's resources/."""
+"""The protocols, checklists and scales: the shipped ones from the package's resources/, the
+clinic's own files from its folders, and the clinic's versions saved in the app.
+
+A file that cannot be used is refused on its own, with a message naming the file, the key and
+the problem, collected in `Library.problems`; every valid file still loads, so the room keeps
+working on the protocols it can trust.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
-from ketamonitor.core.checklists import Checklist, Scale, parse_checklist
-from ketamonitor.core.protocol import Protocol, ProtocolError, parse_protocol
+from ketamonitor.core.checklists import Checklist, ChecklistKind, Scale, parse_checklist
+from ketamonitor.core.protocol import Protocol, ProtocolError, Route, parse_protocol
+
+
+class Origin(StrEnum):
+    """Where a protocol comes from; only the clinic's versions saved in the app are edited
+    in the app (a shipped protocol or a clinic file is copied first)."""
+
+    SHIPPED = "shipped"
+    CLINIC_FILE = "clinic_file"
+    CLINIC = "clinic"
+
+    @property
+    def label(self) -> str:
+        return {"shipped": "Shipped", "clinic_file": "Clinic file",
+                "clinic": "Clinic"}[self.value]
+
+
+@dataclass(frozen=True)
+class ProtocolVersion:
+    """One version of a clinic protocol saved in the app, as kept in the record."""
+
+    protocol_id: str
+    version: int
+    name: str
+    text: str
+    based_on: str | None
+    created_at: datetime
+    created_by: str
 
 
 @dataclass(frozen=True)
@@ -17,6 +55,9 @@ class Library:
     checklists: dict[str, Checklist]
     scales: dict[str, Scale]
     reasons: dict[str, list[str]]
+    #: Each refused file or version: "<file>: <key> <problem>".
+    problems: tuple[str, ...] = ()
+    origins: dict[str, Origin] = field(default_factory=dict)
 
     def reasons_for(self, action: str) -> list[str]:
         """Suggested reasons for an action that needs one (any other may be typed)."""
@@ -30,6 +71,46 @@ class Library:
 
     def scale(self, scale_id: str) -> Scale:
         return self.scales[scale_id]
+
+    def origin(self, protocol_id: str) -> Origin:
+        return self.origins.get(protocol_id, Origin.SHIPPED)
+
+    def checklists_of_kind(self, kind: ChecklistKind) -> list[Checklist]:
+        return [c for c in self.checklists.values() if c.kind is kind]
+
+    def check_protocol(self, protocol: Protocol) -> None:
+        """Refuse a protocol naming a checklist or scale this library lacks, or a checklist
+        of the wrong kind for its place, with the key that names it."""
+        _check_references(protocol, self.checklists, self.scales)
+
+    def with_clinic_protocols(self, versions: Iterable[ProtocolVersion]) -> Library:
+        """This library and the latest version of each clinic protocol saved in the app; a
+        version that cannot be used is refused on its own (listed in `problems`)."""
+        protocols = dict(self.protocols)
+        origins = dict(self.origins)
+        problems = list(self.problems)
+        for version in versions:
+            label = f"clinic protocol {version.protocol_id} version {version.version}"
+            if self.origin(version.protocol_id) is Origin.SHIPPED and (
+                    version.protocol_id in self.protocols):
+                problems.append(f"{label}: id is a shipped protocol's; not used")
+                continue
+            try:
+                protocol = parse_protocol(version.text)
+                if (protocol.id, protocol.version) != (version.protocol_id, version.version):
+                    raise ProtocolError.at("id", f"and version in the text ({protocol.id} "
+                                           f"version {protocol.version}) differ from the record")
+                self.check_protocol(protocol)
+            except ProtocolError as error:
+                problems.append(f"{label}: {error}")
+                continue
+            if origins.get(protocol.id) is Origin.CLINIC_FILE:
+                problems.append(f"{label}: a clinic file with the same id is set aside; "
+                                "the version saved in the app is used")
+            protocols[protocol.id] = protocol
+            origins[protocol.id] = Origin.CLINIC
+        return dataclasses.replace(self, protocols=_in_order(protocols, origins),
+                                   origins=origins, problems=tuple(problems))
 
 
 def resource_text(*parts: str) -> str:
@@ -47,35 +128,145 @@ def _toml_names(folder: str) -> list[str]:
 
 @cache
 def shipped_library() -> Library:
-    """Every shipped definition, checked for consistency (a protocol naming a missing
-    checklist is a packaging bug, caught at start-up rather than mid-session)."""
-    protocols: dict[str, Protocol] = {}
+    """Every shipped definition (read once). Its `problems` are empty in a correct build: a
+    test checks it, rather than the room finding out mid-session."""
+    return load_library(())
+
+
+#: The kind of checklist each place of a protocol's `[checklists]` table takes.
+SLOT_KINDS = {
+    "pre_session": ChecklistKind.YES_NO,
+    "dissociation": ChecklistKind.PRESENCE,
+    "side_effects": ChecklistKind.SIDE_EFFECTS,
+    "discharge": ChecklistKind.YES_NO,
+}
+_ROUTE_ORDER = {route: number for number, route in enumerate(Route)}
+_ORIGIN_ORDER = {origin: number for number, origin in enumerate(Origin)}
+
+
+def load_library(extra_protocol_folders: Sequence[Path] = ()) -> Library:
+    """The shipped protocols, checklists and scales, and the clinic's own `*.toml` files in
+    `extra_protocol_folders` (a file with a top-level `kind` is a checklist or scale, any
+    other a protocol). A missing folder holds nothing; each bad file, or a protocol naming a
+    checklist or scale that is not there, is refused alone and listed in `problems`."""
+    loader = _Loader()
     for name in _toml_names("protocols"):
-        try:
-            protocol = parse_protocol(resource_text("protocols", name))
-        except ProtocolError as error:
-            raise ProtocolError(f"protocols/{name}: {error}") from error
-        protocols[protocol.id] = protocol
-    checklists: dict[str, Checklist] = {}
-    scales: dict[str, Scale] = {}
+        loader.protocol(f"protocols/{name}", resource_text("protocols", name), Origin.SHIPPED)
     for name in _toml_names("checklists"):
-        try:
-            definition = parse_checklist(resource_text("checklists", name))
-        except ProtocolError as error:
-            raise ProtocolError(f"checklists/{name}: {error}") from error
-        if isinstance(definition, Scale):
-            scales[definition.id] = definition
-        else:
-            checklists[definition.id] = definition
-    for protocol in protocols.values():
-        named = protocol.checklists
-        for checklist_id in (named.pre_session, named.dissociation, named.side_effects,
-                             named.discharge):
-            if checklist_id not in checklists:
-                raise ProtocolError(
-                    f"protocol {protocol.id} names missing checklist {checklist_id}")
-        for scale_id in named.scales:
-            if scale_id not in scales:
-                raise ProtocolError(f"protocol {protocol.id} names missing scale {scale_id}")
+        loader.checklist(f"checklists/{name}", resource_text("checklists", name),
+                         Origin.SHIPPED)
+    for folder in extra_protocol_folders:
+        for path in _clinic_files(Path(folder), loader.problems):
+            try:
+                text = path.read_text(encoding="utf-8")
+                data = tomllib.loads(text)
+            except (OSError, UnicodeDecodeError) as error:
+                loader.problems.append(f"{path}: cannot be read ({error})")
+                continue
+            except tomllib.TOMLDecodeError as error:
+                loader.problems.append(f"{path}: not valid TOML: {error}")
+                continue
+            if "kind" in data:
+                loader.checklist(str(path), text, Origin.CLINIC_FILE)
+            else:
+                loader.protocol(str(path), text, Origin.CLINIC_FILE)
     reasons = tomllib.loads(resource_text("reasons.toml"))
-    return Library(protocols, checklists, scales, reasons)
+    return loader.library(reasons)
+
+
+def _clinic_files(folder: Path, problems: list[str]) -> list[Path]:
+    if not folder.exists():
+        return []
+    try:
+        return sorted(path for path in folder.iterdir()
+                      if path.suffix == ".toml" and not path.name.startswith("."))
+    except OSError as error:
+        problems.append(f"{folder}: the clinic's protocol folder cannot be read ({error})")
+        return []
+
+
+class _Loader:
+    """Definitions gathered file by file; the first file to use an id keeps it."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self._protocols: list[tuple[str, Protocol, Origin]] = []
+        self._checklists: dict[str, Checklist] = {}
+        self._scales: dict[str, Scale] = {}
+        self._sources: dict[str, tuple[str, Origin]] = {}
+
+    def _claim(self, label: str, what: str, definition_id: str, origin: Origin) -> bool:
+        key = f"{what} {definition_id}"
+        if key in self._sources:
+            other, other_origin = self._sources[key]
+            if other_origin is Origin.SHIPPED and origin is not Origin.SHIPPED:
+                self.problems.append(f"{label}: id {definition_id} is a shipped {what}'s; "
+                                     f"give the clinic's {what} its own id")
+            else:
+                self.problems.append(f"{label}: id {definition_id} is already used by {other}")
+            return False
+        self._sources[key] = (label, origin)
+        return True
+
+    def protocol(self, label: str, text: str, origin: Origin) -> None:
+        try:
+            protocol = parse_protocol(text)
+        except ProtocolError as error:
+            self.problems.append(f"{label}: {error}")
+            return
+        if self._claim(label, "protocol", protocol.id, origin):
+            self._protocols.append((label, protocol, origin))
+
+    def checklist(self, label: str, text: str, origin: Origin) -> None:
+        try:
+            definition = parse_checklist(text)
+        except ProtocolError as error:
+            self.problems.append(f"{label}: {error}")
+            return
+        what = "scale" if isinstance(definition, Scale) else "checklist"
+        if not self._claim(label, what, definition.id, origin):
+            return
+        if isinstance(definition, Scale):
+            self._scales[definition.id] = definition
+        else:
+            self._checklists[definition.id] = definition
+
+    def library(self, reasons: dict[str, list[str]]) -> Library:
+        protocols: dict[str, Protocol] = {}
+        origins: dict[str, Origin] = {}
+        for label, protocol, origin in self._protocols:
+            try:
+                _check_references(protocol, self._checklists, self._scales)
+            except ProtocolError as error:
+                self.problems.append(f"{label}: {error}")
+                continue
+            protocols[protocol.id] = protocol
+            origins[protocol.id] = origin
+        return Library(_in_order(protocols, origins), self._checklists, self._scales, reasons,
+                       tuple(self.problems), origins)
+
+
+def _check_references(protocol: Protocol, checklists: dict[str, Checklist],
+                      scales: dict[str, Scale]) -> None:
+    named = protocol.checklists
+    for slot, kind in SLOT_KINDS.items():
+        checklist_id = getattr(named, slot)
+        key = f"checklists.{slot}"
+        if checklist_id not in checklists:
+            raise ProtocolError.at(key, f"names checklist {checklist_id}, which is not there")
+        if checklists[checklist_id].kind is not kind:
+            raise ProtocolError.at(key, f"names checklist {checklist_id}, a "
+                                        f"{checklists[checklist_id].kind.value} checklist; "
+                                        f"it must be a {kind.value} one")
+    for scale_id in named.scales:
+        if scale_id not in scales:
+            raise ProtocolError.at("checklists.scales",
+                                   f"names scale {scale_id}, which is not there")
+
+
+def _in_order(protocols: dict[str, Protocol], origins: dict[str, Origin]) -> dict[str, Protocol]:
+    """Shipped first, then the clinic's files, then its versions saved in the app; within
+    each, IV, intranasal, IM, then by name: the order of every protocol choice."""
+    ordered = sorted(protocols.values(), key=lambda p: (
+        _ORIGIN_ORDER[origins.get(p.id, Origin.SHIPPED)], _ROUTE_ORDER[p.route], p.name))
+    return {protocol.id: protocol for protocol in ordered}

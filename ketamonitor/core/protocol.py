@@ -6,6 +6,8 @@ numbers never rewrites what an old chart was measured against.
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from ketamonitor.core.phases import Phase
+from ketamonitor.core.ranges import DEFAULT_RANGES, Range
 
 
 class Route(StrEnum):
@@ -36,7 +39,22 @@ class ObservationStart(StrEnum):
 
 
 class ProtocolError(ValueError):
-    """A protocol file that cannot be used, naming the key that is wrong."""
+    """A protocol file that cannot be used, naming the key that is wrong.
+
+    `key` is the dotted key at fault ("dose.infusion_minutes"), when there is one, and
+    `problem` what is wrong with it ("must be above 0"): a form shows the problem beside the
+    key's field; a list of refused files shows the whole message.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None,
+                 problem: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+        self.problem = problem or message
+
+    @classmethod
+    def at(cls, key: str, problem: str) -> ProtocolError:
+        return cls(f"{key} {problem}", key=key, problem=problem)
 
 
 @dataclass(frozen=True)
@@ -111,39 +129,19 @@ class Protocol:
         return None if minutes is None else timedelta(minutes=minutes)
 
 
-def parse_protocol(text: str) -> Protocol:
-    """Read a protocol from its TOML text, refusing missing or nonsensical numbers."""
+def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
+    """Read a protocol from its TOML text, refusing missing or impossible numbers.
+
+    `as_recorded` reads back the protocol a session was charted under: it was checked when
+    the session began, so only its shape is needed, and a rule added later (or a key a later
+    version no longer knows) never makes an old chart unreadable.
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProtocolError(f"not valid TOML: {error}") from error
     reader = _Reader(data)
-    dose = reader.table("dose")
-    unit = reader.enum(DoseUnit, dose, "dose.unit")
-    if unit is DoseUnit.MG_PER_KG:
-        dosing = Dosing(
-            unit=unit,
-            end_tolerance_minutes=reader.non_negative(dose, "dose.end_tolerance_minutes"),
-            infusion_minutes=reader.positive(dose, "dose.infusion_minutes"),
-            default_mg_per_kg=reader.positive(dose, "dose.default_mg_per_kg"),
-            max_mg_per_kg=reader.positive(dose, "dose.max_mg_per_kg"),
-            default_concentration_mg_per_ml=reader.positive(
-                dose, "dose.default_concentration_mg_per_ml"),
-        )
-        if dosing.default_mg_per_kg > dosing.max_mg_per_kg:  # type: ignore[operator]
-            raise ProtocolError("dose.default_mg_per_kg is above dose.max_mg_per_kg")
-    else:
-        allowed = tuple(int(n) for n in reader.value(dose, "dose.allowed_devices", list))
-        dosing = Dosing(
-            unit=unit,
-            end_tolerance_minutes=reader.non_negative(dose, "dose.end_tolerance_minutes"),
-            mg_per_device=reader.positive(dose, "dose.mg_per_device"),
-            allowed_devices=allowed,
-            default_devices=int(reader.positive(dose, "dose.default_devices")),
-            minutes_between_devices=reader.positive(dose, "dose.minutes_between_devices"),
-        )
-        if not allowed or dosing.default_devices not in allowed:
-            raise ProtocolError("dose.default_devices must be one of dose.allowed_devices")
+    route = reader.enum(Route, data, "route")
     observation = reader.table("observation")
     every = reader.table("vitals_every_minutes")
     intervals = {
@@ -153,23 +151,23 @@ def parse_protocol(text: str) -> Protocol:
     limits = reader.table("thresholds")
     discharge = reader.table("discharge")
     lists = reader.table("checklists")
-    return Protocol(
+    protocol = Protocol(
         id=reader.value(data, "id", str),
         version=reader.value(data, "version", int),
         name=reader.value(data, "name", str),
-        route=reader.enum(Route, data, "route"),
-        dosing=dosing,
+        route=route,
+        dosing=_dosing(reader, route),
         observation_minutes=reader.positive(observation, "observation.minimum_minutes"),
         observation_starts_at=reader.enum(ObservationStart, observation, "observation.starts_at"),
         vitals_every_minutes=intervals,
         overdue_grace_minutes=reader.non_negative(
             every, "vitals_every_minutes.overdue_grace_minutes"),
         thresholds=Thresholds(**{
-            name: int(reader.non_negative(limits, f"thresholds.{name}"))
+            name: reader.whole(limits, f"thresholds.{name}")
             for name in Thresholds.__dataclass_fields__
         }),
         discharge=DischargeRules(
-            aldrete_at_least=int(reader.non_negative(discharge, "discharge.aldrete_at_least")),
+            aldrete_at_least=reader.whole(discharge, "discharge.aldrete_at_least"),
             bp_within_percent_of_baseline=reader.positive(
                 discharge, "discharge.bp_within_percent_of_baseline"),
         ),
@@ -182,41 +180,176 @@ def parse_protocol(text: str) -> Protocol:
         ),
         source_text=text,
     )
+    if not as_recorded:
+        reader.refuse_unknown_keys()
+        check_protocol_numbers(protocol)
+    return protocol
+
+
+def _dosing(reader: _Reader, route: Route) -> Dosing:
+    dose = reader.table("dose")
+    unit = reader.enum(DoseUnit, dose, "dose.unit")
+    tolerance = reader.non_negative(dose, "dose.end_tolerance_minutes")
+    if unit is DoseUnit.MG_PER_KG:
+        # An IM injection is given at once: its dosing time may be 0, and "Infusion complete"
+        # may follow the injection straight away.
+        minutes = reader.non_negative if route is Route.IM else reader.positive
+        return Dosing(
+            unit=unit,
+            end_tolerance_minutes=tolerance,
+            infusion_minutes=minutes(dose, "dose.infusion_minutes"),
+            default_mg_per_kg=reader.positive(dose, "dose.default_mg_per_kg"),
+            max_mg_per_kg=reader.positive(dose, "dose.max_mg_per_kg"),
+            default_concentration_mg_per_ml=reader.positive(
+                dose, "dose.default_concentration_mg_per_ml"),
+        )
+    return Dosing(
+        unit=unit,
+        end_tolerance_minutes=tolerance,
+        mg_per_device=reader.positive(dose, "dose.mg_per_device"),
+        allowed_devices=tuple(reader.value(dose, "dose.allowed_devices", list)),
+        default_devices=reader.value(dose, "dose.default_devices", int),
+        minutes_between_devices=reader.positive(dose, "dose.minutes_between_devices"),
+    )
+
+
+#: The lines are read against these scores: MOAA/S runs 0-5, the Modified Aldrete 0-10.
+MOAAS_SCORES = Range(0, 5, "")
+ALDRETE_SCORES = Range(0, 10, "")
+#: The scale the discharge rule scores (`discharge.aldrete_at_least`).
+DISCHARGE_SCALE = "modified_aldrete"
+_PROTOCOL_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_THRESHOLD_RANGES = {
+    "predose_systolic_above": DEFAULT_RANGES.systolic,
+    "predose_diastolic_above": DEFAULT_RANGES.diastolic,
+    "stop_systolic_above": DEFAULT_RANGES.systolic,
+    "stop_diastolic_above": DEFAULT_RANGES.diastolic,
+    "heart_rate_above": DEFAULT_RANGES.heart_rate,
+    "heart_rate_below": DEFAULT_RANGES.heart_rate,
+    "spo2_below": DEFAULT_RANGES.spo2,
+    "respiratory_rate_below": DEFAULT_RANGES.respiratory_rate,
+    "respiratory_rate_above": DEFAULT_RANGES.respiratory_rate,
+    "moaas_at_or_below": MOAAS_SCORES,
+}
+#: (lower, upper): a lower line at or above its upper one could never be read sensibly (a
+#: pre-dose caution at or above the stop line is never shown: the stop flag comes first).
+_ORDERED_THRESHOLDS = (
+    ("heart_rate_below", "heart_rate_above"),
+    ("respiratory_rate_below", "respiratory_rate_above"),
+    ("predose_systolic_above", "stop_systolic_above"),
+    ("predose_diastolic_above", "stop_diastolic_above"),
+)
+
+
+def check_protocol_numbers(protocol: Protocol) -> None:
+    """Refuse numbers that are impossible together or could never be charted against,
+    naming the key: a line outside what can be charted never flags (a stop line of 1800 for
+    180), a lower limit at or above its upper one, a default dose above the maximum."""
+    if not _PROTOCOL_ID.fullmatch(protocol.id):
+        raise ProtocolError.at("id", "must be 1-64 lowercase letters, digits and dashes, "
+                                     "starting with a letter or digit")
+    if protocol.version < 1:
+        raise ProtocolError.at("version", "must be 1 or more")
+    if not protocol.name.strip():
+        raise ProtocolError.at("name", "must not be empty")
+    _check_dosing(protocol.route, protocol.dosing)
+    for phase, minutes in protocol.vitals_every_minutes.items():
+        if phase is not Phase.PRE_INFUSION and minutes <= 0:
+            raise ProtocolError.at(f"vitals_every_minutes.{phase.value}", "must be above 0")
+    limits = protocol.thresholds
+    for name, allowed in _THRESHOLD_RANGES.items():
+        if getattr(limits, name) not in allowed:
+            raise ProtocolError.at(f"thresholds.{name}", f"must be {allowed.describe()}")
+    for lower, upper in _ORDERED_THRESHOLDS:
+        if getattr(limits, lower) >= getattr(limits, upper):
+            raise ProtocolError.at(f"thresholds.{lower}", f"must be below thresholds.{upper} "
+                                                          f"({getattr(limits, upper)})")
+    rules = protocol.discharge
+    if rules.aldrete_at_least not in ALDRETE_SCORES:
+        raise ProtocolError.at("discharge.aldrete_at_least", f"must be "
+                                                             f"{ALDRETE_SCORES.describe()}")
+    if not 0 < rules.bp_within_percent_of_baseline <= 100:
+        raise ProtocolError.at("discharge.bp_within_percent_of_baseline",
+                               "must be above 0 and at most 100")
+    lists = protocol.checklists
+    for slot in ("pre_session", "dissociation", "side_effects", "discharge"):
+        if not getattr(lists, slot).strip():
+            raise ProtocolError.at(f"checklists.{slot}", "must not be empty")
+    if not all(isinstance(scale, str) and scale.strip() for scale in lists.scales):
+        raise ProtocolError.at("checklists.scales", "must be a list of scale ids")
+    if len(set(lists.scales)) != len(lists.scales):
+        raise ProtocolError.at("checklists.scales", "names a scale twice")
+    if DISCHARGE_SCALE not in lists.scales:
+        raise ProtocolError.at("checklists.scales", f"must include {DISCHARGE_SCALE} (the "
+                                                    "discharge rule scores it)")
+
+
+def _check_dosing(route: Route, dosing: Dosing) -> None:
+    if dosing.unit is DoseUnit.MG_PER_KG:
+        if (dosing.default_mg_per_kg or 0) > (dosing.max_mg_per_kg or 0):
+            raise ProtocolError.at("dose.default_mg_per_kg",
+                                   f"is above dose.max_mg_per_kg ({dosing.max_mg_per_kg:g})")
+        concentration = dosing.default_concentration_mg_per_ml or 0
+        if concentration not in DEFAULT_RANGES.concentration_mg_per_ml:
+            raise ProtocolError.at("dose.default_concentration_mg_per_ml", "must be "
+                                   f"{DEFAULT_RANGES.concentration_mg_per_ml.describe()}")
+        return
+    if route is not Route.INTRANASAL:
+        raise ProtocolError.at("dose.unit", "devices is only for route intranasal")
+    allowed = dosing.allowed_devices
+    if not allowed or not all(type(n) is int and n >= 1 for n in allowed):
+        raise ProtocolError.at("dose.allowed_devices", "must be a list of whole numbers "
+                                                       "of 1 or more")
+    if dosing.default_devices not in allowed:
+        raise ProtocolError.at("dose.default_devices", "must be one of dose.allowed_devices")
+
+
+_KIND_WORDS = {int: "a whole number", float: "a number", str: "text", list: "a list",
+               dict: "a table"}
 
 
 class _Reader:
-    """Typed lookups into parsed TOML that name the dotted key when something is wrong."""
+    """Typed lookups into parsed TOML that name the dotted key when something is wrong, and
+    remember which keys were read so that any other key (a misspelling) can be refused."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self._data = data
+        self._read: set[str] = set()
 
     def table(self, key: str) -> dict[str, Any]:
         return self.value(self._data, key, dict)
 
-    @staticmethod
-    def value(table: dict[str, Any], dotted: str, kind: type) -> Any:
+    def value(self, table: dict[str, Any], dotted: str, kind: type) -> Any:
         key = dotted.rsplit(".", 1)[-1]
         if key not in table:
-            raise ProtocolError(f"{dotted} is missing")
+            raise ProtocolError.at(dotted, "is missing")
+        self._read.add(dotted)
         found = table[key]
         if kind in (int, float) and isinstance(found, bool):
-            raise ProtocolError(f"{dotted} must be a number")
+            raise ProtocolError.at(dotted, f"must be {_KIND_WORDS[kind]}")
+        if kind is int and isinstance(found, float) and found.is_integer():
+            return int(found)
         if kind is float and isinstance(found, int):
             return float(found)
         if not isinstance(found, kind):
-            raise ProtocolError(f"{dotted} must be a {kind.__name__}")
+            raise ProtocolError.at(dotted, f"must be {_KIND_WORDS.get(kind, kind.__name__)}")
+        if kind is float and not math.isfinite(found):
+            raise ProtocolError.at(dotted, "must be a finite number")
         return found
+
+    def whole(self, table: dict[str, Any], dotted: str) -> int:
+        return self.value(table, dotted, int)
 
     def positive(self, table: dict[str, Any], dotted: str) -> float:
         number = self.value(table, dotted, float)
         if number <= 0:
-            raise ProtocolError(f"{dotted} must be above 0")
+            raise ProtocolError.at(dotted, "must be above 0")
         return number
 
     def non_negative(self, table: dict[str, Any], dotted: str) -> float:
         number = self.value(table, dotted, float)
         if number < 0:
-            raise ProtocolError(f"{dotted} must not be negative")
+            raise ProtocolError.at(dotted, "must not be negative")
         return number
 
     def enum(self, kind: type[StrEnum], table: dict[str, Any], dotted: str) -> Any:
@@ -225,4 +358,21 @@ class _Reader:
             return kind(text)
         except ValueError:
             choices = ", ".join(member.value for member in kind)
-            raise ProtocolError(f"{dotted} must be one of {choices}") from None
+            raise ProtocolError.at(dotted, f"must be one of {choices}") from None
+
+    def refuse_unknown_keys(self) -> None:
+        """A key no rule reads is most likely a misspelt one whose number is silently
+        ignored (`spo2_belwo = 90`): refuse it rather than guess."""
+        for dotted in _dotted_keys(self._data):
+            if dotted not in self._read:
+                raise ProtocolError.at(dotted, "is not a known key")
+
+
+def _dotted_keys(table: dict[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        keys.append(dotted)
+        if isinstance(value, dict):
+            keys += _dotted_keys(value, f"{dotted}.")
+    return keys

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from ketamonitor.core.alerts import AlertKind, AlertRecord, Priority
 from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.dose import Dose
+from ketamonitor.core.library import ProtocolVersion
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import parse_protocol
@@ -43,7 +45,7 @@ def session(row: Row) -> SessionRecord:
     return SessionRecord(
         id=row["id"],
         patient_id=row["patient_id"],
-        protocol=parse_protocol(row["protocol_toml"]),
+        protocol=parse_protocol(row["protocol_toml"], as_recorded=True),
         chair=row["chair"],
         nurse=row["nurse"],
         weight_kg=row["weight_kg"],
@@ -57,6 +59,25 @@ def session(row: Row) -> SessionRecord:
         ),
         began_at=from_stored(row["began_at"]),
         created_by=row["created_by"],
+    )
+
+
+def alert(row: Row) -> AlertRecord:
+    def moment(column: str) -> datetime | None:
+        return from_stored(row[column]) if row[column] else None
+
+    return AlertRecord(
+        id=row["id"],
+        session_id=row["session_id"],
+        key=row["key"],
+        kind=AlertKind(row["kind"]),
+        priority=Priority(row["priority"]),
+        message=row["message"],
+        raised_at=from_stored(row["raised_at"]),
+        acknowledged_at=moment("acknowledged_at"),
+        acknowledged_by=row["acknowledged_by"],
+        action=row["action"],
+        cleared_at=moment("cleared_at"),
     )
 
 
@@ -137,4 +158,16 @@ def event(row: Row, amendments: tuple[Amendment, ...] = ()) -> Event:
         entered_at=from_stored(row["entered_at"]),
         entered_by=row["entered_by"],
         amendments=amendments,
+    )
+
+
+def protocol_version(row: Row) -> ProtocolVersion:
+    return ProtocolVersion(
+        protocol_id=row["protocol_id"],
+        version=row["version"],
+        name=row["name"],
+        text=row["toml"],
+        based_on=row["based_on"],
+        created_at=from_stored(row["created_at"]),
+        created_by=row["created_by"],
     )

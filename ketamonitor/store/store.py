@@ -7,11 +7,12 @@ so nothing invalid reaches the file from any path (form, monitor feed, demo, scr
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
+from ketamonitor.core.alerts import AlertRecord, Reconciliation, acknowledgement_action
 from ketamonitor.core.amendments import Amendment, AmendmentDraft
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
@@ -26,10 +28,13 @@ from ketamonitor.core.clock import Clock
 from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.gates import check_action
-from ketamonitor.core.library import Library, shipped_library
+from ketamonitor.core.library import Library, Origin, ProtocolVersion, load_library, shipped_library
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.protocol import Protocol, ProtocolError, parse_protocol
+from ketamonitor.core.protocol_text import with_version
 from ketamonitor.core.records import EventKind, SessionListing, VitalsEntry
+from ketamonitor.core.settings import SETTINGS, check_setting
 from ketamonitor.core.setup import SessionSetup
 from ketamonitor.core.timeline import PhaseChange, Timeline
 from ketamonitor.core.times import from_stored, to_stored
@@ -53,6 +58,14 @@ _LATEST_PHASE = """
     SELECT phase, occurred_at FROM events
     WHERE session_id = s.id AND phase IS NOT NULL
     ORDER BY occurred_at DESC, id DESC LIMIT 1
+"""
+
+_ALERTS = """
+    SELECT a.*, ack.at AS acknowledged_at, ack.user AS acknowledged_by, ack.action AS action,
+           cleared.at AS cleared_at
+    FROM alerts a
+    LEFT JOIN alert_events ack ON ack.alert_id = a.id AND ack.kind = 'acknowledged'
+    LEFT JOIN alert_events cleared ON cleared.alert_id = a.id AND cleared.kind = 'cleared'
 """
 
 _LISTING = f"""
@@ -88,14 +101,21 @@ class Store:
         self.clock = clock
         self.user = user
         self.workstation = workstation or socket.gethostname()
-        self.library = library or shipped_library()
+        self._base_library = library or shipped_library()
+        self._library = self._with_clinic_protocols()
         self._lock = lock
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock, *, user: str, lock: bool = True,
-             library: Library | None = None) -> Store:
+             library: Library | None = None,
+             extra_protocol_folders: Sequence[Path] = ()) -> Store:
         """Take the one-instance lock, check and migrate the file; refuse with a StoreError
-        (naming the file and what to do) and write nothing if it cannot be used."""
+        (naming the file and what to do) and write nothing if it cannot be used.
+
+        The clinic's own protocol and checklist files in `extra_protocol_folders` join the
+        shipped ones (each bad file refused alone, listed in `library.problems`)."""
+        if library is None and extra_protocol_folders:
+            library = load_library(extra_protocol_folders)
         path = Path(path).absolute()
         instance_lock = None
         if lock:
@@ -322,6 +342,102 @@ class Store:
                          session_began=self._session_began(session_id),
                          zone=self.clock.local_zone)
 
+    # -- clinic protocols and settings ----------------------------------------------------
+
+    @property
+    def library(self) -> Library:
+        """The protocols, checklists and scales in use: the shipped and clinic files, and the
+        latest version of each clinic protocol saved in the app (rebuilt after a save). A
+        session keeps the text of the version it started with, whatever is saved later."""
+        return self._library
+
+    def _with_clinic_protocols(self) -> Library:
+        latest = self._rows(
+            "SELECT * FROM protocols p WHERE version = (SELECT max(version) FROM protocols "
+            "WHERE protocol_id = p.protocol_id) ORDER BY protocol_id")
+        return self._base_library.with_clinic_protocols(
+            rows.protocol_version(row) for row in latest)
+
+    def protocol_versions(self, protocol_id: str) -> list[ProtocolVersion]:
+        """Every version of a clinic protocol saved in the app, oldest first (none for a
+        shipped protocol or a clinic file)."""
+        return [rows.protocol_version(row) for row in self._rows(
+            "SELECT * FROM protocols WHERE protocol_id = ? ORDER BY version", [protocol_id])]
+
+    def save_clinic_protocol(self, text: str, *, based_on: str | None,
+                             reason: str) -> Protocol:
+        """Save the next version of a clinic protocol from its TOML text, with its audit row.
+
+        The text is checked by the core rules (a ProtocolError names the key at fault) and
+        its checklists and scales must be in the library; its `version` is set to the next
+        number for its id. A shipped protocol or a clinic file is never overwritten: a clinic
+        copy takes its own id. Sessions already started keep the version they began with."""
+        why = " ".join(reason.split())
+        if not why:
+            raise ValidationError({"reason": "say why the protocol changes"})
+        draft = parse_protocol(text)
+        library = self.library
+        origin = library.origin(draft.id)
+        if draft.id in library.protocols and origin is not Origin.CLINIC:
+            raise ProtocolError.at("id", f"{draft.id} is a {origin.label.lower()} protocol's "
+                                         "id: save the clinic's copy under its own id")
+        for other in library.protocols.values():
+            if other.id != draft.id and other.name.casefold() == draft.name.casefold():
+                raise ProtocolError.at("name", f"is already the name of {other.id}")
+        with self._transaction():
+            previous = self._db.execute(
+                "SELECT version, toml FROM protocols WHERE protocol_id = ? "
+                "ORDER BY version DESC LIMIT 1", [draft.id]).fetchone()
+            version = previous[0] + 1 if previous else 1
+            protocol = parse_protocol(with_version(text, version))
+            if protocol.version != version:
+                raise ProtocolError.at("version", "must be written as a line `version = N` "
+                                                  "before the first table")
+            self._base_library.check_protocol(protocol)
+            if previous and _same_numbers(parse_protocol(previous[1], as_recorded=True),
+                                          protocol):
+                raise ValidationError({"protocol": f"nothing changed from version "
+                                                   f"{previous[0]}"})
+            values = {
+                "protocol_id": protocol.id,
+                "version": protocol.version,
+                "name": protocol.name,
+                "toml": protocol.source_text,
+                "based_on": based_on,
+                "created_at": to_stored(self.clock.now()),
+                "created_by": self.user,
+            }
+            row_id = self._insert("protocols", values)
+            self._audit("protocols.create", "protocols", row_id, new_value=values,
+                        old_value=previous[1] if previous else None, reason=why)
+        self._library = self._with_clinic_protocols()
+        return protocol
+
+    def setting(self, key: str, default: str | None = None) -> str:
+        """A clinic setting's latest value; else `default`, else its declared default."""
+        found = self._db.execute("SELECT value FROM settings WHERE key = ? "
+                                 "ORDER BY id DESC LIMIT 1", [key]).fetchone()
+        if found is not None:
+            return found[0]
+        return default if default is not None else SETTINGS[key].default
+
+    def set_setting(self, key: str, value: str) -> bool:
+        """Change a clinic setting, with its audit row; False (and nothing written) when the
+        value is already in force."""
+        cleaned = check_setting(key, value)
+        with self._transaction():
+            found = self._db.execute("SELECT value FROM settings WHERE key = ? "
+                                     "ORDER BY id DESC LIMIT 1", [key]).fetchone()
+            current = found[0] if found else SETTINGS[key].default
+            if cleaned == current:
+                return False
+            values = {"key": key, "value": cleaned, "set_at": to_stored(self.clock.now()),
+                      "set_by": self.user}
+            row_id = self._insert("settings", values)
+            self._audit("settings.set", "settings", row_id, new_value=values,
+                        old_value=found[0] if found else None)
+        return True
+
     # -- reading -------------------------------------------------------------------------
 
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
@@ -439,6 +555,12 @@ class Store:
                 self._listings("ORDER BY s.began_at", [])
                 if not listing.phase.is_finished]
 
+    def listing(self, session_id: int) -> SessionListing:
+        found = self._listings("WHERE s.id = ?", [session_id])
+        if not found:
+            raise UnknownRecord(f"no session {session_id}")
+        return found[0]
+
     def _listings(self, where: str, params: list[Any]) -> list[SessionListing]:
         listings = []
         for row in self._rows(f"{_LISTING} {where}", params):
@@ -468,6 +590,55 @@ class Store:
 
     def pragmas(self) -> dict[str, object]:
         return pragmas(self._db)
+
+    # -- alerts ----------------------------------------------------------------------------
+
+    def alerts(self, session_ids: list[int]) -> dict[int, list[AlertRecord]]:
+        """Every alert of these sessions with what became of it, oldest first."""
+        found: dict[int, list[AlertRecord]] = {session_id: [] for session_id in session_ids}
+        if not session_ids:
+            return found
+        marks = ", ".join("?" for _ in session_ids)
+        for row in self._rows(f"{_ALERTS} WHERE a.session_id IN ({marks}) ORDER BY a.id",
+                              session_ids):
+            found[row["session_id"]].append(rows.alert(row))
+        return found
+
+    def apply_alert_changes(self, session_id: int, changes: Reconciliation) -> None:
+        """Raise the new alerts and record the cleared ones, in one transaction."""
+        now = to_stored(self.clock.now())
+        with self._transaction():
+            for condition in changes.to_raise:
+                values = {"session_id": session_id, "key": condition.key,
+                          "kind": condition.kind.value, "priority": condition.priority.value,
+                          "message": condition.message, "raised_at": now}
+                alert_id = self._insert("alerts", values)
+                self._audit("alerts.raise", "alerts", alert_id, new_value=values)
+            for record in changes.to_clear:
+                values = {"alert_id": record.id, "kind": "cleared", "at": now,
+                          "user": self.user, "action": None}
+                self._insert("alert_events", values)
+                self._audit("alerts.clear", "alerts", record.id, new_value=values)
+
+    def acknowledge_alert(self, alert_id: int, action: str) -> None:
+        """Who saw the alert, when, and what was done; an alert is acknowledged once."""
+        what = acknowledgement_action(action)
+        done = self._db.execute("SELECT 1 FROM alert_events WHERE alert_id = ? AND kind = "
+                                "'acknowledged'", [alert_id]).fetchone()
+        if done:
+            raise ValidationError({"action": "this alert has already been acknowledged"})
+        values = {"alert_id": alert_id, "kind": "acknowledged",
+                  "at": to_stored(self.clock.now()), "user": self.user, "action": what}
+        with self._transaction():
+            self._insert("alert_events", values)
+            self._audit("alerts.acknowledge", "alerts", alert_id, new_value=values,
+                        reason=what)
+
+
+def _same_numbers(before: Protocol, after: Protocol) -> bool:
+    """Two versions that differ only in their text (comments, version)."""
+    return dataclasses.replace(before, version=0, source_text="") == dataclasses.replace(
+        after, version=0, source_text="")
 
 
 def _escape_like(text: str) -> str:

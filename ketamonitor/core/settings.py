@@ -1,0 +1,42 @@
+"""The clinic's settings, declared once: each with its default and what it may be.
+
+Values are kept as text in the record's `settings` table (the latest row per key wins), each
+change with its audit row; a key not declared here is not a setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ketamonitor.core.errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: str
+    choices: tuple[str, ...] = ()
+    max_length: int = 200
+
+
+ON, OFF = "on", "off"
+
+AUDIBLE_ALERTS = Setting("audible_alerts", "Audible cue for new high-priority alerts", ON,
+                         choices=(ON, OFF))
+CLINIC_NAME = Setting("clinic_name", "Clinic name", "", max_length=80)
+
+SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (AUDIBLE_ALERTS, CLINIC_NAME)}
+
+
+def check_setting(key: str, value: str) -> str:
+    """The value as it is kept (spaces tidied), or a ValidationError naming the key."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise ValidationError({key: "is not a setting ketamonitor knows"})
+    cleaned = " ".join(value.split())
+    if setting.choices and cleaned not in setting.choices:
+        raise ValidationError({key: "must be one of " + ", ".join(setting.choices)})
+    if len(cleaned) > setting.max_length:
+        raise ValidationError({key: f"at most {setting.max_length} characters"})
+    return cleaned

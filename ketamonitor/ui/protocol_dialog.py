@@ -1,0 +1,355 @@
+"""The clinic's protocols, for administrators: see every protocol, make a clinic copy of one,
+change its numbers and save it as a new version with a reason.
+
+The dialog only shows and forwards: the typed values become protocol text in core
+(`protocol_text`), are checked there (`parse_protocol`) and saved by the store, which refuses
+anything impossible with the key at fault; the reason shows beside that key's field and
+nothing is written. Shipped protocols and clinic files are read-only here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.library import SLOT_KINDS, Origin
+from ketamonitor.core.protocol import ObservationStart, Protocol, ProtocolError
+from ketamonitor.core.protocol_text import (
+    FIELDS,
+    OBSERVATION_START_LABELS,
+    PROTOCOL_FORM,
+    FieldKind,
+    clinic_copy_id,
+    clinic_header,
+    edited_data,
+    form_values,
+    reference,
+    render_protocol,
+)
+from ketamonitor.store.errors import StoreError
+from ketamonitor.store.store import Store
+from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.models import Column, RowsModel
+from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.views import read_only_table, scrolled
+
+#: Which form groups share a column, so the whole form fits a 1366x768 screen.
+_COLUMNS = (("Dose", "Observation"), ("Vitals every", "Discharge"), ("Thresholds",),
+            ("Checklists and scales",))
+_GENERAL = "general"
+
+
+class ProtocolDialog(QDialog):
+    """Emits `protocol_saved` with the id of each version saved."""
+
+    protocol_saved = Signal(str)
+
+    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.prompts = prompts
+        self.setWindowTitle("Protocols")
+        self._shown: Protocol | None = None
+        self._copy_of: Protocol | None = None
+        self.errors = FieldErrors()
+        self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.scales: dict[str, QCheckBox] = {}
+        self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
+        self._error_rows: list[tuple[QFormLayout, QLabel]] = []
+
+        layout = QVBoxLayout(self)
+        self.model: RowsModel[Protocol] = RowsModel([
+            Column("Protocol", lambda p: p.name),
+            Column("Id", lambda p: p.id),
+            Column("Version", lambda p: str(p.version), align_right=True),
+            Column("Route", lambda p: p.route.label),
+            Column("Kept as", lambda p: self.store.library.origin(p.id).label),
+        ], self)
+        self.table = read_only_table(self.model)
+        self.table.setObjectName("protocols")
+        self.table.setMaximumHeight(150)
+        layout.addWidget(self.table)
+
+        actions = QHBoxLayout()
+        self.status = QLabel("")
+        self.status.setObjectName("protocol_status")
+        self.status.setWordWrap(True)
+        actions.addWidget(self.status, 1)
+        self.copy_button = QPushButton("Make clinic copy…")
+        self.copy_button.setObjectName("protocol_copy")
+        self.copy_button.clicked.connect(self.make_copy)
+        actions.addWidget(self.copy_button)
+        layout.addLayout(actions)
+
+        layout.addWidget(scrolled(self._form()), 1)
+
+        bottom = QGridLayout()
+        self.reason = QLineEdit()
+        self.reason.setObjectName("protocol_reason")
+        self.reason.setPlaceholderText("why the numbers change, e.g. medical director's "
+                                       "memo of 12 March")
+        bottom.addWidget(QLabel("Reason for the change"), 0, 0)
+        bottom.addWidget(self.reason, 0, 1)
+        bottom.addWidget(self.errors.add("reason", self.reason), 1, 1)
+        self.save_button = QPushButton("Save new version")
+        self.save_button.setObjectName("protocol_save")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.clicked.connect(self.save)
+        bottom.addWidget(self.save_button, 0, 2)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        bottom.addWidget(close, 0, 3)
+        self.general = self.errors.add(_GENERAL, self.save_button)
+        self.general.hide()
+        bottom.addWidget(self.general, 2, 0, 1, 4)
+        self.refused_files = QLabel("")
+        self.refused_files.setObjectName("protocol_problems")
+        self.refused_files.setProperty("role", "muted")
+        self.refused_files.setWordWrap(True)
+        bottom.addWidget(self.refused_files, 3, 0, 1, 4)
+        bottom.setColumnStretch(1, 1)
+        layout.addLayout(bottom)
+
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self._reload()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _form(self) -> QWidget:
+        holder = QWidget()
+        outer = QVBoxLayout(holder)
+        outer.setContentsMargins(0, 0, 0, 0)
+        groups = {group.title: group for group in PROTOCOL_FORM}
+        top = QFormLayout()
+        for field in groups["Protocol"].fields:
+            self._add_field(top, field.key)
+        outer.addLayout(top)
+        grid = QHBoxLayout()
+        outer.addLayout(grid)
+        for titles in _COLUMNS:
+            column = QVBoxLayout()
+            for title in titles:
+                box = QGroupBox(title)
+                form = QFormLayout(box)
+                form.setVerticalSpacing(2)
+                for field in groups[title].fields:
+                    self._add_field(form, field.key)
+                column.addWidget(box)
+            column.addStretch(1)
+            grid.addLayout(column, 1)
+        return holder
+
+    def _add_field(self, form: QFormLayout, key: str) -> None:
+        field = FIELDS[key]
+        holder = QWidget()
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        widget: QWidget
+        if field.kind is FieldKind.CHOICES:
+            widget = QWidget()
+            boxes = QVBoxLayout(widget)
+            boxes.setContentsMargins(0, 0, 0, 0)
+            for scale in self.store.library.scales.values():
+                box = QCheckBox(scale.title)
+                box.setObjectName(f"scale_{scale.id}")
+                self.scales[scale.id] = box
+                boxes.addWidget(box)
+        elif field.kind is FieldKind.CHOICE:
+            combo = QComboBox()
+            self._fill_choices(key, combo)
+            self.inputs[key] = widget = combo
+        else:
+            text = QLineEdit()
+            if field.kind is FieldKind.NUMBER:
+                text.setMaximumWidth(60)
+                text.setAlignment(Qt.AlignmentFlag.AlignRight)
+            elif field.kind is FieldKind.NUMBERS:
+                text.setPlaceholderText("e.g. 2, 3")
+            self.inputs[key] = widget = text
+        widget.setObjectName(f"protocol_{key}")
+        widget.setAccessibleName(field.label)
+        number = field.kind is FieldKind.NUMBER
+        line.addWidget(widget, 0 if number else 1)
+        if field.unit:
+            unit = QLabel(field.unit)
+            unit.setProperty("role", "muted")
+            line.addWidget(unit)
+        if number:
+            line.addStretch(1)
+        form.addRow(field.label, holder)
+        self._rows[key] = (form, holder)
+        error = self.errors.add(key, widget)  # on its own row below, shown with a reason
+        form.addRow(error)
+        form.setRowVisible(error, False)
+        self._error_rows.append((form, error))
+
+    def _fill_choices(self, key: str, combo: QComboBox) -> None:
+        if key == "observation.starts_at":
+            for start in ObservationStart:
+                combo.addItem(OBSERVATION_START_LABELS[start], start.value)
+            return
+        kind = SLOT_KINDS[key.split(".", 1)[1]]
+        for checklist in self.store.library.checklists_of_kind(kind):
+            combo.addItem(checklist.title, checklist.id)
+
+    # -- showing -------------------------------------------------------------------------
+
+    def _reload(self, select: str | None = None) -> None:
+        library = self.store.library
+        protocols = list(library.protocols.values())
+        self.model.set_rows(protocols)
+        self.refused_files.setText(
+            "Refused protocol files (fix them and restart): " + "; ".join(library.problems)
+            if library.problems else "")
+        self.refused_files.setVisible(bool(library.problems))
+        ids = [p.id for p in protocols]
+        row = ids.index(select) if select in ids else 0
+        if protocols:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+            self._show(protocols[row])
+
+    def _selected(self) -> None:
+        row = self.table.currentIndex().row()
+        if 0 <= row < self.model.rowCount():
+            self._show(self.model.row_value(row))
+
+    def select(self, protocol_id: str) -> None:
+        self._reload(select=protocol_id)
+
+    def _show(self, protocol: Protocol, *, copy_of: Protocol | None = None) -> None:
+        self._shown = protocol
+        self._copy_of = copy_of
+        self._show_reasons({})
+        values = form_values(protocol)
+        if copy_of is not None:
+            values["name"] = f"{protocol.name} (clinic)"
+        for key, widget in self.inputs.items():
+            value = values.get(key, "")
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+            else:
+                widget.setText(str(value))
+        chosen = values.get("checklists.scales", [])
+        for scale_id, box in self.scales.items():
+            box.setChecked(scale_id in chosen)
+        for key, (form, holder) in self._rows.items():
+            form.setRowVisible(holder, FIELDS[key].applies_to(protocol.dosing.unit))
+        editable = copy_of is not None or self.store.library.origin(
+            protocol.id) is Origin.CLINIC
+        for widget in [*self.inputs.values(), *self.scales.values(), self.reason,
+                       self.save_button]:
+            widget.setEnabled(editable)
+        self.copy_button.setEnabled(copy_of is None)
+        self.reason.clear()
+        self.status.setText(self._describe(protocol, copy_of))
+
+    def _show_reasons(self, reasons: dict[str, str]) -> None:
+        """Each reason beside its field; a field's reason line takes room only when shown."""
+        self.errors.show(reasons)
+        for form, label in self._error_rows:
+            form.setRowVisible(label, bool(label.text()))
+        self.general.setVisible(bool(self.general.text()))
+
+    def _describe(self, protocol: Protocol, copy_of: Protocol | None) -> str:
+        if copy_of is not None:
+            return (f"New clinic copy of {reference(copy_of)}, to be saved as version 1 of "
+                    f"{self._copy_id()}: change its numbers, give a reason, save.")
+        origin = self.store.library.origin(protocol.id)
+        if origin is Origin.SHIPPED:
+            return "Shipped protocol, read-only: make a clinic copy to change its numbers."
+        if origin is Origin.CLINIC_FILE:
+            return ("The clinic's own file, read-only here: edit the file, or make a clinic "
+                    "copy to change its numbers in the app.")
+        versions = self.store.protocol_versions(protocol.id)
+        latest = versions[-1]
+        when = latest.created_at.astimezone(self.store.clock.local_zone)
+        based = f", based on {latest.based_on}" if latest.based_on else ""
+        return (f"Clinic protocol, version {latest.version} of {len(versions)}: saved by "
+                f"{latest.created_by} on {when:%Y-%m-%d %H:%M}{based}. A session keeps the "
+                "version it started with.")
+
+    def _copy_id(self) -> str:
+        assert self._copy_of is not None
+        return clinic_copy_id(self._copy_of.id, self.store.library.protocols)
+
+    # -- acting --------------------------------------------------------------------------
+
+    def make_copy(self) -> None:
+        """Fill the form from the selected protocol, to be saved under a new clinic id."""
+        if self._shown is not None:
+            self._show(self._shown, copy_of=self._shown)
+            self.inputs["name"].setFocus()
+
+    def typed(self) -> dict[str, str | list[str]]:
+        assert self._shown is not None
+        unit = self._shown.dosing.unit
+        typed: dict[str, str | list[str]] = {}
+        for key, widget in self.inputs.items():
+            if FIELDS[key].applies_to(unit):
+                typed[key] = (str(widget.currentData()) if isinstance(widget, QComboBox)
+                              else widget.text())
+        # The scales keep the order the protocol gave them (the order their forms appear);
+        # one newly ticked comes after them.
+        shown = list(self._shown.checklists.scales)
+        ticked = [scale_id for scale_id, box in self.scales.items() if box.isChecked()]
+        typed["checklists.scales"] = sorted(
+            ticked, key=lambda s: shown.index(s) if s in shown else len(shown))
+        return typed
+
+    def save(self) -> Protocol | None:
+        """Save the form as the next version; a refusal shows beside its field."""
+        base = self._copy_of or self._shown
+        if base is None:
+            return None
+        target = self._copy_id() if self._copy_of is not None else base.id
+        based_on = reference(base)
+        try:
+            data = edited_data(base, self.typed())
+            data["id"] = target
+            header = clinic_header(self.store.user, self.store.clock.now(), based_on)
+            saved = self.store.save_clinic_protocol(render_protocol(data, header),
+                                                    based_on=based_on,
+                                                    reason=self.reason.text())
+        except ProtocolError as refused:
+            if refused.key in self.inputs or refused.key == "checklists.scales":
+                self._show_reasons({refused.key: _in_words(refused.problem)})
+            else:
+                self._show_reasons({_GENERAL: str(refused)})
+            return None
+        except ValidationError as refused:
+            self._show_reasons(refused.reasons)
+            return None
+        except StoreError as error:
+            self.prompts.show_problem(self, error.title, error.message)
+            return None
+        self._reload(select=saved.id)
+        self.status.setText(f"Saved version {saved.version} of {saved.id}. Sessions already "
+                            "started keep their own version.")
+        self.protocol_saved.emit(saved.id)
+        return saved
+
+
+def _in_words(problem: str) -> str:
+    """A problem as shown beside its field: other keys it names by their field's label
+    ("must be below “Heart rate above” (120)")."""
+    for key in sorted(FIELDS, key=len, reverse=True):
+        problem = problem.replace(key, f"“{FIELDS[key].label}”")
+    return problem

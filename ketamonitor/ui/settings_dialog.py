@@ -1,0 +1,70 @@
+"""The clinic's settings: each change is saved with its audit row (see core.settings)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.settings import AUDIBLE_ALERTS, CLINIC_NAME, OFF, ON
+from ketamonitor.store.errors import StoreError
+from ketamonitor.store.store import Store
+from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.prompts import Prompts
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.prompts = prompts
+        self.setWindowTitle("Settings")
+        self.errors = FieldErrors()
+        form = QFormLayout(self)
+        self.audible = QCheckBox(AUDIBLE_ALERTS.label)
+        self.audible.setObjectName("setting_audible_alerts")
+        self.audible.setChecked(store.setting(AUDIBLE_ALERTS.key) == ON)
+        form.addRow(self.audible)
+        form.addRow(self.errors.add(AUDIBLE_ALERTS.key, self.audible))
+        note = QLabel("A cue in the room when a new high-priority alert appears. ketamonitor's "
+                      "alerts are protocol reminders; they never replace the bedside "
+                      "monitor's own alarms.")
+        note.setProperty("role", "muted")
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.clinic_name = QLineEdit(store.setting(CLINIC_NAME.key))
+        self.clinic_name.setObjectName("setting_clinic_name")
+        self.clinic_name.setMaxLength(CLINIC_NAME.max_length)
+        form.addRow(CLINIC_NAME.label, self.clinic_name)
+        form.addRow(self.errors.add(CLINIC_NAME.key, self.clinic_name))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.setMinimumWidth(460)
+
+    def typed(self) -> dict[str, str]:
+        return {AUDIBLE_ALERTS.key: ON if self.audible.isChecked() else OFF,
+                CLINIC_NAME.key: self.clinic_name.text()}
+
+    def save(self) -> bool:
+        """Save each changed setting (one audit row each); the dialog closes once all are."""
+        try:
+            for key, value in self.typed().items():
+                self.store.set_setting(key, value)
+        except ValidationError as refused:
+            self.errors.show(refused.reasons)
+            return False
+        except StoreError as error:
+            self.prompts.show_problem(self, error.title, error.message)
+            return False
+        self.accept()
+        return True

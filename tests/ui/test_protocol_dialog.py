@@ -1,0 +1,138 @@
+"""The administrator's protocol and settings dialogs: a clinic copy saved from the form, a
+refusal shown beside its field with nothing written, shipped protocols read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ketamonitor.core.library import Origin
+from ketamonitor.core.phases import Phase
+from ketamonitor.ui.protocol_dialog import ProtocolDialog
+from ketamonitor.ui.settings_dialog import SettingsDialog
+
+COPY = "clinic-iv-racemic-ketamine"
+
+
+@pytest.fixture
+def dialog(qtbot, store, prompts) -> Iterator[ProtocolDialog]:
+    opened = ProtocolDialog(store, prompts)
+    qtbot.addWidget(opened)
+    opened.resize(1280, 690)
+    opened.show()
+    yield opened
+    opened.close()
+
+
+def test_the_list_shows_every_protocol_and_where_it_is_kept(qtmodeltester, dialog):
+    qtmodeltester.check(dialog.model)
+    rows = [[dialog.model.index(r, c).data() for c in range(5)]
+            for r in range(dialog.model.rowCount())]
+    assert [row[1] for row in rows] == ["iv-racemic-ketamine", "intranasal-esketamine",
+                                        "im-racemic-ketamine"]
+    assert {row[4] for row in rows} == {"Shipped"}
+
+
+def test_a_shipped_protocol_is_read_only_in_the_form(dialog):
+    assert dialog.inputs["dose.infusion_minutes"].text() == "40"
+    assert not dialog.inputs["dose.infusion_minutes"].isEnabled()
+    assert not dialog.save_button.isEnabled()
+    assert dialog.copy_button.isEnabled()
+    assert "read-only" in dialog.status.text()
+
+
+def test_a_clinic_copy_with_a_longer_observation_is_saved_and_joins_the_library(
+        qtbot, dialog, store):
+    dialog.make_copy()
+    assert dialog.inputs["observation.minimum_minutes"].isEnabled()
+    assert dialog.inputs["name"].text() == "IV racemic ketamine, 0.5 mg/kg over 40 min (clinic)"
+    dialog.inputs["observation.minimum_minutes"].setText("90")
+    dialog.reason.setText("medical director's memo")
+    with qtbot.waitSignal(dialog.protocol_saved) as saved:
+        dialog.save_button.click()
+    assert saved.args == [COPY]
+    protocol = store.library.protocol(COPY)
+    assert (protocol.version, protocol.observation_minutes) == (1, 90)
+    assert store.library.origin(COPY) is Origin.CLINIC
+    assert store.library.protocol("iv-racemic-ketamine").observation_minutes == 60
+    assert protocol.checklists.scales == ("moaas", "phq9", "modified_aldrete")  # order kept
+    assert protocol.source_text.startswith("# Clinic protocol, saved in ketamonitor by "
+                                           "nurse.ana on 2026-11-23 07:30 UTC.\n# Based on "
+                                           "iv-racemic-ketamine version 1")
+    (audit,) = store.audit_rows("protocols")
+    assert (audit["action"], audit["reason"]) == ("protocols.create", "medical director's memo")
+    assert dialog.table.currentIndex().data() == protocol.name  # the copy is selected
+    assert dialog.save_button.isEnabled()  # and, being the clinic's, editable
+
+    dialog.inputs["vitals_every_minutes.observation"].setText("30")
+    dialog.reason.setText("fewer checks after the infusion")
+    dialog.save_button.click()
+    edited = store.library.protocol(COPY)
+    assert (edited.version, edited.vitals_every_minutes[Phase.OBSERVATION]) == (2, 30)
+    assert edited.observation_minutes == 90
+    assert [v.based_on for v in store.protocol_versions(COPY)] == [
+        "iv-racemic-ketamine version 1", f"{COPY} version 1"]
+    assert dialog.status.text().startswith(f"Saved version 2 of {COPY}.")
+
+
+def test_a_negative_number_shows_its_reason_beside_the_field_and_writes_nothing(dialog, store):
+    dialog.make_copy()
+    dialog.inputs["observation.minimum_minutes"].setText("-30")
+    dialog.reason.setText("shorter")
+    dialog.save_button.click()
+    assert dialog.errors.text("observation.minimum_minutes") == "must be above 0"
+    assert dialog.findChild(type(dialog.general), "error_observation.minimum_minutes").isVisible()
+    assert dialog.inputs["observation.minimum_minutes"].property("invalid") == "true"
+    assert store.audit_rows() == []
+    assert COPY not in store.library.protocols
+    assert dialog.isVisible()
+    assert dialog.inputs["observation.minimum_minutes"].text() == "-30"  # kept to correct
+
+
+def test_a_limit_above_its_partner_names_the_partner_by_its_label(dialog, store):
+    dialog.make_copy()
+    dialog.inputs["thresholds.heart_rate_below"].setText("130")
+    dialog.reason.setText("tighter")
+    dialog.save_button.click()
+    assert dialog.errors.text("thresholds.heart_rate_below") == (
+        "must be below “Heart rate above” (120)")
+    assert store.audit_rows() == []
+
+
+def test_a_change_without_a_reason_is_refused_beside_the_reason(dialog, store):
+    dialog.make_copy()
+    dialog.inputs["observation.minimum_minutes"].setText("90")
+    dialog.save_button.click()
+    assert dialog.errors.text("reason") == "say why the protocol changes"
+    assert store.audit_rows() == []
+
+
+def test_dropping_the_discharge_scale_is_refused_beside_the_scales(dialog, store):
+    dialog.make_copy()
+    dialog.scales["modified_aldrete"].setChecked(False)
+    dialog.reason.setText("no Aldrete")
+    dialog.save_button.click()
+    assert dialog.errors.text("checklists.scales").startswith("must include modified_aldrete")
+    assert store.audit_rows() == []
+
+
+def test_the_settings_dialog_saves_each_change_with_its_audit_row(qtbot, store, prompts):
+    dialog = SettingsDialog(store, prompts)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.audible.isChecked()
+    dialog.audible.setChecked(False)
+    dialog.clinic_name.setText("Northside Clinic")
+    assert dialog.save()
+    assert not dialog.isVisible()
+    assert (store.setting("audible_alerts"), store.setting("clinic_name")) == (
+        "off", "Northside Clinic")
+    assert len(store.audit_rows("settings")) == 2
+
+    again = SettingsDialog(store, prompts)
+    qtbot.addWidget(again)
+    assert not again.audible.isChecked()
+    assert again.clinic_name.text() == "Northside Clinic"
+    assert again.save()  # nothing changed: nothing written
+    assert len(store.audit_rows("settings")) == 2
