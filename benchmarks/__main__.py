@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import save_vitals
+from benchmarks import room, save_vitals
 
-BENCHMARKS: tuple[Callable[[], list[str]], ...] = (save_vitals.run,)
+BENCHMARKS: tuple[Callable[[], list[str]], ...] = (save_vitals.run, room.run)
 
 
 def main() -> int:

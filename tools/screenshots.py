@@ -50,16 +50,49 @@ def main(argv: list[str] | None = None) -> int:
             running = {s.phase: s.session_id for s in store.unfinished_sessions()}
             for width, height in SIZES:
                 window.resize(width, height)
-                window.show_home()
+                window.show_room()
                 window.show()
                 app.processEvents()
-                _save(window, args.out / f"home-{width}x{height}{suffix}.png")
+                _save(window, args.out / f"demo-room-{width}x{height}{suffix}.png")
+                window.show_patients()
+                app.processEvents()
+                _save(window, args.out / f"patients-{width}x{height}{suffix}.png")
                 for phase in (Phase.INFUSING, Phase.OBSERVATION, Phase.PRE_INFUSION):
                     if phase in running:
                         window.open_session(running[phase])
                         app.processEvents()
                         name = "session" if phase is Phase.INFUSING else f"session-{phase.value}"
                         _save(window, args.out / f"{name}-{width}x{height}{suffix}.png")
+            window.ticker.stop()
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+        _room_shots(args.out, suffix)
+    return 0
+
+
+def _room_shots(out: Path, suffix: str) -> None:
+    """The room with six chairs in mixed phases and alerts, at both sizes."""
+    from ketamonitor.core.clock import FakeClock
+    from ketamonitor.store.store import Store
+    from ketamonitor.ui.app import application
+    from ketamonitor.ui.main_window import MainWindow
+    from tools.room_scene import NOW, START, build_room
+
+    with tempfile.TemporaryDirectory() as folder:
+        clock = FakeClock(START)
+        with Store.open(Path(folder) / "room.db", clock, user="ana.ruiz") as store:
+            build_room(store, clock)
+            app = application()
+            window = MainWindow(store)
+            clock.set(NOW)
+            window.tick()
+            for width, height in SIZES:
+                window.resize(width, height)
+                window.show_room()
+                window.show()
+                app.processEvents()
+                _save(window, out / f"room-{width}x{height}{suffix}.png")
             window.ticker.stop()
             window.close()
             window.deleteLater()  # Qt objects go before the interpreter tears down (PySide6)

@@ -18,7 +18,8 @@ from enum import StrEnum
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Scale
-from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags, vitals_flags
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import DoseUnit
 from ketamonitor.core.timers import next_vitals_due, observation_remaining
@@ -170,11 +171,10 @@ def _reading_conditions(chart: SessionChart) -> list[AlertCondition]:
     """Lines crossed by the latest readings. A run of readings over the same line is one
     alert, keyed by the reading that began the run; it clears when a later reading is back
     within the line (or the reading is struck as entered in error)."""
-    limits = chart.protocol.thresholds
     runs: dict[str, tuple[int, Flag]] = {}
-    for entry in chart.valid_vitals:
-        phase = chart.timeline.phase_at(entry.current.observed_at)
-        flags = {flag.code: flag for flag in vitals_flags(entry.current, phase, limits)}
+    for flagged in chart.flagged_vitals:
+        entry = flagged.entry
+        flags = {flag.code: flag for flag in flagged.flags}
         measured = _measured(entry.current)
         for code in list(runs):
             if code not in flags and _judged_by(code) & measured:
@@ -255,3 +255,13 @@ def attention_order(records: Iterable[AlertRecord]) -> list[AlertRecord]:
     """Alerts needing attention, the most urgent first, then the oldest."""
     waiting = [record for record in records if record.needs_attention]
     return sorted(waiting, key=lambda r: (-r.priority.rank, not r.is_active, r.raised_at, r.id))
+
+
+def acknowledgement_action(text: str) -> str:
+    """What was done about an alert, in the nurse's words; an acknowledgement needs one."""
+    action = " ".join(text.split())
+    if not action:
+        raise ValidationError({"action": "say what was done (e.g. physician called)"})
+    if len(action) > 500:
+        raise ValidationError({"action": "at most 500 characters"})
+    return action

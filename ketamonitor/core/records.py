@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 
 from ketamonitor.core.amendments import Amendment, is_in_error, latest_values
 from ketamonitor.core.dose import Dose
@@ -48,9 +49,10 @@ class VitalsEntry:
     def is_amended(self) -> bool:
         return bool(self.amendments)
 
-    @property
+    @cached_property
     def current(self) -> Vitals:
-        """The reading as corrected by its amendments."""
+        """The reading as corrected by its amendments (worked out once: every view and
+        rule asks for it, every tick)."""
         changes: dict[str, object] = {}
         for field, text in latest_values(self.amendments).items():
             if field in MEASUREMENTS:

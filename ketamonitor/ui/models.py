@@ -12,7 +12,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ketamonitor.core.chart import FlaggedVitals
 from ketamonitor.core.patient import Patient
-from ketamonitor.core.records import SessionListing
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui import theme
 
@@ -77,18 +76,6 @@ def patient_columns() -> list[Column[Patient]]:
         Column("Name", lambda p: p.display_name + ("  (demo)" if p.details.is_demo else "")),
         Column("Born", lambda p: p.details.birth_date.isoformat()),
         Column("Weight", lambda p: f"{p.details.weight_kg:g} kg", align_right=True),
-    ]
-
-
-def session_columns(zone: tzinfo) -> list[Column[SessionListing]]:
-    return [
-        Column("Chair", lambda s: s.chair),
-        Column("Patient", lambda s: s.patient_name),
-        Column("MRN", lambda s: s.mrn),
-        Column("Protocol", lambda s: s.protocol_name),
-        Column("Arrived", lambda s: format_clock(s.began_at, zone)),
-        Column("Phase", lambda s: s.phase.label),
-        Column("Since", lambda s: format_clock(s.phase_since, zone)),
     ]
 
 

@@ -1,8 +1,6 @@
-"""The start of the day: sessions to reopen, a patient to find or register, a session to start."""
+"""Patients: find or register one, and start a session with the dose worked out."""
 
 from __future__ import annotations
-
-from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,12 +22,11 @@ from ketamonitor.core.dose import parse_dose
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient, age_on, parse_patient
 from ketamonitor.core.protocol import DoseUnit, Protocol, Route
-from ketamonitor.core.records import SessionListing
 from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
-from ketamonitor.ui.models import RowsModel, patient_columns, session_columns
+from ketamonitor.ui.models import RowsModel, patient_columns
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.views import read_only_table
 
@@ -111,8 +108,7 @@ class SessionForm(QGroupBox):
         form.addRow(self.who)
         self.protocol = QComboBox()
         self.protocol.setObjectName("session_protocol")
-        for protocol in store.library.protocols.values():
-            self.protocol.addItem(protocol.name, protocol.id)
+        self.reload_protocols()
         form.addRow("Protocol", self.protocol)
         self.inputs: dict[str, QLineEdit] = {}
         for name, caption in [("chair", "Chair"), ("nurse", "Nurse"),
@@ -141,6 +137,19 @@ class SessionForm(QGroupBox):
         self.inputs["nurse"].setText(store.user)
         self.protocol.currentIndexChanged.connect(self._protocol_chosen)
         self._protocol_chosen()
+
+    def reload_protocols(self) -> None:
+        """The protocols in use, a clinic's new version included, keeping the choice made."""
+        chosen = self.protocol.currentData()
+        self.protocol.blockSignals(True)
+        self.protocol.clear()
+        for protocol in self.store.library.protocols.values():
+            self.protocol.addItem(protocol.name, protocol.id)
+        found = self.protocol.findData(chosen)
+        self.protocol.setCurrentIndex(max(found, 0))
+        self.protocol.blockSignals(False)
+        if hasattr(self, "dose"):
+            self._protocol_chosen()
 
     def chosen_protocol(self) -> Protocol:
         return self.store.library.protocol(self.protocol.currentData())
@@ -213,29 +222,23 @@ class SessionForm(QGroupBox):
         return session_id
 
 
-class HomePage(QWidget):
-    """Emits `open_session` with a session id when one is chosen or started."""
+class PatientsPage(QWidget):
+    """Find or register a patient and start a session; emits `session_started` with its id."""
 
-    open_session = Signal(int)
+    session_started = Signal(int)
 
     def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        zone = store.clock.local_zone
-        self.sessions_model: RowsModel[SessionListing] = RowsModel(session_columns(zone), self)
         self.patients_model: RowsModel[Patient] = RowsModel(patient_columns(), self)
         self.patient_form = PatientForm(store, prompts)
         self.session_form = SessionForm(store, prompts)
         grid = QGridLayout(self)
         grid.setContentsMargins(10, 8, 10, 8)
-        sessions_box = QGroupBox("Sessions today and still running  (Enter or double-click "
-                                 "to open)")
-        sessions_layout = QVBoxLayout(sessions_box)
-        self.sessions_view = read_only_table(self.sessions_model)
-        self.sessions_view.setObjectName("sessions_table")
-        self.sessions_view.activated.connect(self._session_chosen)
-        sessions_layout.addWidget(self.sessions_view)
-        grid.addWidget(sessions_box, 0, 0, 1, 2)
+        back = QPushButton("◀ Infusion room  (Esc)")
+        back.setObjectName("back_to_room")
+        self.back = back
+        grid.addWidget(back, 0, 0, Qt.AlignmentFlag.AlignLeft)
         find_box = QGroupBox("Find a patient")
         find_layout = QVBoxLayout(find_box)
         self.search = QLineEdit()
@@ -258,30 +261,12 @@ class HomePage(QWidget):
         self.right.addWidget(self.patient_form)
         self.right.addWidget(self.session_form)
         grid.addWidget(self.right, 1, 1)
-        grid.setRowStretch(0, 2)
-        grid.setRowStretch(1, 3)
+        grid.setRowStretch(1, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         self.patient_form.registered.connect(self.choose_patient)
-        self.session_form.started.connect(self._session_started)
-        self.hint = QLabel("ketamonitor is a charting aid: its flags are protocol reminders and "
-                           "never replace the bedside monitor's alarms.")
-        self.hint.setProperty("role", "muted")
-        grid.addWidget(self.hint, 2, 0, 1, 2)
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.refresh_sessions()
+        self.session_form.started.connect(self.session_started.emit)
         self.refresh_patients()
-
-    def refresh_sessions(self) -> None:
-        clock = self.store.clock
-        local_now = clock.now().astimezone(clock.local_zone)
-        midnight = datetime.combine(local_now.date(), time(), clock.local_zone)
-        today = self.store.sessions_between(midnight, midnight + timedelta(days=1))
-        shown = {listing.session_id for listing in today}
-        older = [s for s in self.store.unfinished_sessions() if s.session_id not in shown]
-        self.sessions_model.set_rows(older + today)
 
     def refresh_patients(self) -> None:
         self.patients_model.set_rows(self.store.find_patients(self.search.text()))
@@ -296,12 +281,3 @@ class HomePage(QWidget):
         if index.isValid():
             self.session_form.set_patient(self.patients_model.row_value(index.row()))
             self.right.setCurrentWidget(self.session_form)
-
-    def _session_chosen(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_session.emit(self.sessions_model.row_value(index.row()).session_id)
-
-    def _session_started(self, session_id: int) -> None:
-        self.refresh_sessions()
-        self.open_session.emit(session_id)
-

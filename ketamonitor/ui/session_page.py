@@ -8,7 +8,7 @@ in its field until it is charted, whatever goes wrong.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, attention_order
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
@@ -38,6 +39,7 @@ from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui import theme
+from ketamonitor.ui.alert_views import AlertList
 from ketamonitor.ui.bp_chart import BpChart
 from ketamonitor.ui.checklist_views import (
     PresenceChecklistView,
@@ -49,7 +51,7 @@ from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.timer_panel import TimerPanel
-from ketamonitor.ui.views import read_only_table, scrolled
+from ketamonitor.ui.views import read_only_table, restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm
 
 Result = TypeVar("Result")
@@ -69,6 +71,7 @@ class SessionPage(QWidget):
 
     charted = Signal(int)
     back_requested = Signal()
+    acknowledge_requested = Signal(int)
 
     def __init__(self, store: Store, session_id: int, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
@@ -99,6 +102,14 @@ class SessionPage(QWidget):
             Column("What", _event_text),
             Column("By", lambda e: e.entered_by),
         ], self)
+        self.alerts_model: RowsModel[AlertRecord] = RowsModel([
+            Column("Raised", lambda a: format_clock(a.raised_at, self.zone)),
+            Column("", lambda a: f"{a.priority.mark} {a.priority.word}"),
+            Column("Alert", lambda a: a.message),
+            Column("Acknowledged", lambda a: _acknowledged_text(a, self.zone)),
+            Column("Cleared", lambda a: format_clock(a.cleared_at, self.zone)
+                   if a.cleared_at else ""),
+        ], self)
         self.side_effect_model: RowsModel = RowsModel([
             Column("Time", lambda e: format_clock(e.observed_at, self.zone)),
             Column("Side effect", lambda e: e.label),
@@ -125,6 +136,9 @@ class SessionPage(QWidget):
         self.next_step.setWordWrap(True)
         self.next_step.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.next_step)
+        self.alerts = AlertList(self.zone)
+        self.alerts.acknowledge.connect(self.acknowledge_requested.emit)
+        layout.addWidget(self.alerts)
         form_frame = QFrame()
         form_frame.setProperty("role", "panel")
         frame_layout = QVBoxLayout(form_frame)
@@ -222,6 +236,16 @@ class SessionPage(QWidget):
         notes_layout.addLayout(note_row)
         notes_layout.addWidget(read_only_table(self.events_model), 1)
         tabs.addTab(notes, "Notes && events")
+        alerts_tab = QWidget()
+        alerts_layout = QVBoxLayout(alerts_tab)
+        disclaimer = QLabel(DISCLAIMER)
+        disclaimer.setProperty("role", "muted")
+        disclaimer.setWordWrap(True)
+        alerts_layout.addWidget(disclaimer)
+        self.alerts_table = read_only_table(self.alerts_model)
+        self.alerts_table.setObjectName("alerts_table")
+        alerts_layout.addWidget(self.alerts_table, 1)
+        tabs.addTab(alerts_tab, "Alert log")
         self.tabs = tabs
         return tabs
 
@@ -438,7 +462,7 @@ class SessionPage(QWidget):
         flags = chart.flags(library.scales)
         self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
         self.flags.setVisible(bool(flags))
-        self.flags.setStyleSheet(f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
+        restyle(self.flags, f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
                                  f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
                                  "padding: 4px; font-weight: bold; }")
         allowed = set(allowed_actions(chart.phase))
@@ -457,7 +481,7 @@ class SessionPage(QWidget):
         step = next_step(self.chart, self.store.library, now)
         if step.action is None:
             self.next_step.setText(f"Session {self.chart.phase.label.lower()}.")
-            self.next_step.setStyleSheet("")
+            restyle(self.next_step, "")
             return
         parts = []
         if step.gaps:
@@ -471,6 +495,11 @@ class SessionPage(QWidget):
                          f"<ul style='margin:0'>{items}</ul>")
         self.next_step.setText("".join(parts))
 
+    def show_alerts(self, records: list[AlertRecord]) -> None:
+        """The session's alerts: those waiting above the chart, every one in the log."""
+        self.alerts_model.set_rows(records)
+        self.alerts.show_alerts(attention_order(records))
+
     def _intervention_label(self, key: str | None) -> str:
         if not key:
             return ""
@@ -478,6 +507,12 @@ class SessionPage(QWidget):
 
     def has_typing(self) -> bool:
         return self.vitals_form.has_typing() or bool(self.note_text.toPlainText().strip())
+
+
+def _acknowledged_text(alert: AlertRecord, zone: tzinfo) -> str:
+    if alert.acknowledged_at is None:
+        return "waiting" if alert.needs_attention else ""
+    return f"{format_clock(alert.acknowledged_at, zone)} {alert.acknowledged_by}: {alert.action}"
 
 
 def _event_text(event: Event) -> str:

@@ -11,6 +11,8 @@ from ketamonitor.core.flags import Level
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration
 from ketamonitor.ui import theme
+from ketamonitor.ui.live_text import LiveText
+from ketamonitor.ui.views import restyle
 
 _CELLS = ("in_phase", "since_dose", "infusion_left", "observation_left", "next_vitals")
 _CAPTIONS = {
@@ -49,12 +51,14 @@ class TimerPanel(QFrame):
         number_font.setPointSize(theme.TIMER_POINT_SIZE)
         number_font.setBold(True)
         number_font.setStyleHint(QFont.StyleHint.Monospace)
-        self.values: dict[str, QLabel] = {}
+        self.values: dict[str, LiveText] = {}
         self.captions: dict[str, QLabel] = {}
         for column, name in enumerate(_CELLS, start=1):
             caption = QLabel(_CAPTIONS[name])
             caption.setProperty("role", "muted")
-            value = QLabel("—")
+            value = LiveText("⚠ OVERDUE 00:00" if name == "next_vitals" else "0:00:00",
+                             paper=theme.PANEL)
+            value.setText("—")
             value.setObjectName(f"timer_{name}")
             value.setFont(number_font)
             grid.addWidget(caption, 0, column)
@@ -66,7 +70,7 @@ class TimerPanel(QFrame):
     def show_timers(self, timers: SessionTimers, zone: tzinfo, label: str) -> None:
         colour = theme.PHASE_COLOURS[timers.phase]
         self.phase.setText(label)
-        self.phase.setStyleSheet(f"QLabel {{ color: white; background: {colour};"
+        restyle(self.phase, f"QLabel {{ color: white; background: {colour};"
                                  " border-radius: 6px; padding: 8px 14px; }")
         self.values["in_phase"].setText(format_duration(timers.in_phase)
                                         if not timers.phase.is_finished else "—")
@@ -84,17 +88,16 @@ class TimerPanel(QFrame):
         if remaining is not None and remaining < timedelta():
             ink, background = theme.FLAG_STYLE[Level.CAUTION]
             cell.setText(f"{theme.FLAG_MARK} {_left(remaining)}")
-            cell.setStyleSheet(f"QLabel {{ color: {ink}; background: {background}; "
-                               "border-radius: 4px; padding: 0 6px; }")
+            cell.set_colours(ink, background)
         else:
             cell.setText(_left(remaining))
-            cell.setStyleSheet("")
+            cell.set_colours()
 
     def _show_due(self, timers: SessionTimers, zone: tzinfo) -> None:
         cell, caption = self.values["next_vitals"], self.captions["next_vitals"]
         if timers.next_vitals_due is None or timers.vitals_due_in is None:
             cell.setText("—")
-            cell.setStyleSheet("")
+            cell.set_colours()
             caption.setText(_CAPTIONS["next_vitals"])
             return
         due_at = format_clock(timers.next_vitals_due, zone)
@@ -102,11 +105,10 @@ class TimerPanel(QFrame):
         due_in = timers.vitals_due_in
         if due_in > timedelta():
             cell.setText(format_duration(due_in))
-            cell.setStyleSheet("")
+            cell.set_colours()
             return
         level = Level.HIGH if timers.vitals_overdue else Level.CAUTION
         ink, background = theme.FLAG_STYLE[level]
         word = "OVERDUE" if timers.vitals_overdue else "DUE"
         cell.setText(f"{theme.FLAG_MARK} {word} {format_duration(-due_in)}")
-        cell.setStyleSheet(f"QLabel {{ color: {ink}; background: {background}; "
-                           "border-radius: 4px; padding: 0 6px; }")
+        cell.set_colours(ink, background)

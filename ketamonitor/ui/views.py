@@ -33,3 +33,10 @@ def scrolled(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     return area
+
+
+def restyle(widget: QWidget, sheet: str) -> None:
+    """Set a style sheet only when it changes: setting one re-polishes the widget and its
+    children, which done every tick costs more than the rest of the tick together."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)

@@ -47,7 +47,8 @@ def test_a_corrected_entry_saves_and_clears_the_reason(qtbot, page, store):
 
 
 def test_registration_refuses_each_bad_field(qtbot, window, store):
-    form = window.home.patient_form
+    window.show_patients()
+    form = window.patients.patient_form
     for name, text in {"mrn": "", "family_name": "Lee", "given_name": "Sam",
                        "birth_date": "14/03/1979", "weight_kg": "0"}.items():
         type_into(qtbot, form.inputs[name], text)
@@ -61,7 +62,8 @@ def test_registration_refuses_each_bad_field(qtbot, window, store):
 
 def test_a_dose_over_the_protocol_maximum_is_refused_beside_the_dose(qtbot, window, store,
                                                                       charting):
-    home = window.home
+    window.show_patients()
+    home = window.patients
     home.choose_patient(charting.patient())
     form = home.session_form
     form.protocol.setCurrentIndex(form.protocol.findData("iv-racemic-ketamine"))

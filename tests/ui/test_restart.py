@@ -19,6 +19,11 @@ def test_a_reopened_window_resumes_the_running_session_with_the_right_time(
     try:
         window = MainWindow(reopened, prompts)
         qtbot.addWidget(window)
+        window.show_room()
+        tile = window.room_page.tile_for(session_id)
+        assert tile is not None
+        assert tile.phase_time.text() == "13:20"
+        window.open_tile(1)  # Alt+1
         page = window.current_session()
         assert page is not None and page.session_id == session_id
         assert page.chart.phase is Phase.INFUSING

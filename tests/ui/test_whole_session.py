@@ -58,7 +58,8 @@ def advance(window, clock, minutes):
 
 def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, clock, prompts,
                                                         db_path):
-    home = window.home
+    click(qtbot, window, "new_session")  # from the room to the patients page
+    home = window.patients
     form = home.patient_form
     for name, text in {"mrn": "KM-2041", "family_name": "Okafor", "given_name": "Chidi",
                        "birth_date": "1979-03-14", "weight_kg": "84"}.items():
@@ -169,4 +170,6 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
         "scale_scores": 3,
         "events": 6 + 1,  # start, pause, resume, end, observation complete, discharge; a note
     }
+    alert_audits = audited.pop("alerts")
     assert audited == counts
+    assert alert_audits >= 2  # the stop-line alert at least: raised, and cleared by a later BP

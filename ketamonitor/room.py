@@ -1,0 +1,125 @@
+"""The live infusion room: the day's sessions, their charts and alerts, kept current.
+
+The window asks the room for what to draw and calls `tick` once a second. A tick reads
+nothing from the file: charts are cached and reloaded only when something is charted, and
+the rules are judged on the cached chart and the clock. The file is written only when an
+alert is raised or clears, so an idle room costs next to nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from ketamonitor.core.alerts import (
+    AlertRecord,
+    alert_conditions,
+    attention_order,
+    reconcile,
+)
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.clock import local_today
+from ketamonitor.core.records import SessionListing
+from ketamonitor.core.timers import SessionTimers, session_timers
+from ketamonitor.store.store import Store
+
+
+@dataclass
+class ChairState:
+    """One session in the room: its chart and its alerts as last read."""
+
+    listing: SessionListing
+    chart: SessionChart
+    alerts: list[AlertRecord]
+
+    @property
+    def session_id(self) -> int:
+        return self.listing.session_id
+
+    def timers(self, now: datetime) -> SessionTimers:
+        return session_timers(self.chart, now)
+
+    def waiting(self) -> list[AlertRecord]:
+        """Alerts waiting for someone, the most urgent first."""
+        return attention_order(self.alerts)
+
+
+class Room:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._states: dict[int, ChairState] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the day's sessions afresh (a session started, a new day)."""
+        listings = self._todays_listings()
+        ids = [listing.session_id for listing in listings]
+        alerts = self.store.alerts(ids)
+        self._states = {
+            listing.session_id: ChairState(listing, self.store.chart(listing.session_id),
+                                           alerts[listing.session_id])
+            for listing in listings
+        }
+
+    def _todays_listings(self) -> list[SessionListing]:
+        clock = self.store.clock
+        midnight = datetime.combine(local_today(clock), time(), clock.local_zone)
+        today = self.store.sessions_between(midnight, midnight + timedelta(days=1))
+        shown = {listing.session_id for listing in today}
+        older = [s for s in self.store.unfinished_sessions() if s.session_id not in shown]
+        return older + today
+
+    def refresh(self, session_id: int) -> list[AlertRecord]:
+        """Re-read one session after something was charted, and judge its alerts at once
+        (a BP over the line is an alert the moment it is saved, not at the next tick)."""
+        state = self.state(session_id)
+        state.chart = self.store.chart(session_id)
+        state.listing = self.store.listing(session_id)
+        return self._judge(state)
+
+    def state(self, session_id: int) -> ChairState:
+        """A session's state, read on first asking (a session from another day, say)."""
+        if session_id not in self._states:
+            self._states[session_id] = ChairState(
+                self.store.listing(session_id), self.store.chart(session_id),
+                self.store.alerts([session_id])[session_id])
+        return self._states[session_id]
+
+    def in_room(self) -> list[ChairState]:
+        """Sessions not yet discharged or stopped, in chair order."""
+        return sorted((s for s in self._states.values() if not s.chart.phase.is_finished),
+                      key=lambda s: (_chair_order(s.listing.chair), s.listing.began_at))
+
+    def finished_today(self) -> list[ChairState]:
+        return sorted((s for s in self._states.values() if s.chart.phase.is_finished),
+                      key=lambda s: s.listing.began_at)
+
+    def tick(self) -> list[AlertRecord]:
+        """Judge every session's alerts at the clock's now; returns the newly raised ones."""
+        raised: list[AlertRecord] = []
+        for state in self._states.values():
+            raised += self._judge(state)
+        return raised
+
+    def _judge(self, state: ChairState) -> list[AlertRecord]:
+        now = self.store.clock.now()
+        conditions = alert_conditions(state.chart, now, self.store.library.scales,
+                                      self.store.clock.local_zone)
+        changes = reconcile(state.alerts, conditions)
+        if not changes:
+            return []
+        self.store.apply_alert_changes(state.session_id, changes)
+        known = {record.id for record in state.alerts}
+        state.alerts = self.store.alerts([state.session_id])[state.session_id]
+        return [record for record in state.alerts if record.id not in known]
+
+    def acknowledge(self, alert_id: int, action: str) -> None:
+        self.store.acknowledge_alert(alert_id, action)
+        for state in self._states.values():
+            if any(record.id == alert_id for record in state.alerts):
+                state.alerts = self.store.alerts([state.session_id])[state.session_id]
+
+
+def _chair_order(chair: str) -> tuple[int, str]:
+    """Chairs 1, 2, … 10 in number order; named chairs after, by name."""
+    return (int(chair), "") if chair.isdigit() else (10**6, chair)

@@ -1,0 +1,87 @@
+"""An alert as a row: its priority's shape and word, its reason and value, and the button
+that records an acknowledgement."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.times import format_clock
+from ketamonitor.ui import theme
+
+PRIORITY_STYLE = {
+    Priority.HIGH: (theme.HIGH, theme.HIGH_BG, 4),
+    Priority.MEDIUM: (theme.CAUTION, theme.CAUTION_BG, 3),
+    Priority.LOW: (theme.INK, "#eef2f6", 2),
+}
+
+
+class AlertRow(QFrame):
+    """One alert on a tile or a page: its shape, its words, and the button to answer it."""
+
+    acknowledge = Signal(int)
+
+    def __init__(self, record: AlertRecord, zone: tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record_id = record.id
+        ink, background, _width = PRIORITY_STYLE[record.priority]
+        self.setObjectName(f"alert_{record.id}")
+        self.setStyleSheet(f"QFrame#alert_{record.id} {{ background: {background};"
+                           f" border: 1px solid {ink}; border-radius: 4px; }}")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 4, 2)
+        state = "" if record.is_active else f" (cleared {format_clock(record.cleared_at, zone)})"
+        self.text = QLabel(f"<b>{record.priority.mark} {record.priority.word}:</b> "
+                           f"{record.message}{state}")
+        self.text.setStyleSheet(f"color: {ink}; background: transparent; border: none;")
+        self.text.setWordWrap(True)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row.addWidget(self.text, 1)
+        self.button = QPushButton("Acknowledge…")
+        self.button.setStyleSheet("padding: 4px 8px;")
+        self.button.setObjectName(f"acknowledge_{record.id}")
+        self.button.clicked.connect(lambda: self.acknowledge.emit(record.id))
+        row.addWidget(self.button)
+
+
+class AlertList(QWidget):
+    """Alerts waiting for someone, as rows; rebuilt only when the alerts themselves change,
+    so a tick that changes nothing repaints nothing."""
+
+    acknowledge = Signal(int)
+
+    def __init__(self, zone: tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.rows: list[AlertRow] = []
+        self._shown: tuple[tuple[int, bool], ...] = ()
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(3)
+
+    def show_alerts(self, records: list[AlertRecord]) -> None:
+        shown = tuple((record.id, record.is_active) for record in records)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        for row in self.rows:
+            row.hide()
+            row.setParent(None)  # off the layout now, not at the next turn of the event loop
+            row.deleteLater()
+        self.rows = []
+        for record in records:
+            row = AlertRow(record, self.zone)
+            row.acknowledge.connect(self.acknowledge.emit)
+            self._layout.addWidget(row)
+            self.rows.append(row)

@@ -1,0 +1,314 @@
+"""The infusion room: a tile per chair, answering "what phase is each chair in, and what is
+due next?" from across the room. Alerts stand out by shape and words, not colour alone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
+from ketamonitor.core.timers import SessionTimers
+from ketamonitor.core.times import format_clock, format_duration
+from ketamonitor.room import ChairState
+from ketamonitor.ui import theme
+from ketamonitor.ui.alert_views import PRIORITY_STYLE, AlertList
+from ketamonitor.ui.live_text import LiveText
+from ketamonitor.ui.models import Column, RowsModel
+from ketamonitor.ui.views import read_only_table, restyle
+
+#: How many alerts a tile lists before "+N more".
+TILE_ALERTS = 2
+COLUMNS = 3
+
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+class ChairTile(QFrame):
+    """A chair's session: who, phase and its timer, last vitals, the next check, alerts."""
+
+    open_requested = Signal(int)
+    acknowledge_requested = Signal(int)
+
+    def __init__(self, position: int, zone: tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.position = position
+        self.zone = zone
+        self.session_id: int | None = None
+        self.setObjectName(f"tile_{position}")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.chair = _flexible(QLabel(""))
+        self.chair.setFont(_font(theme.HEADER_POINT_SIZE + 2, bold=True))
+        top.addWidget(self.chair, 1)
+        self.hint = QLabel(f"Alt+{position}" if position <= 9 else "")
+        self.hint.setProperty("role", "muted")
+        top.addWidget(self.hint)
+        layout.addLayout(top)
+        self.who = _flexible(QLabel(""))
+        self.who.setProperty("role", "muted")
+        layout.addWidget(self.who)
+        phase_row = QHBoxLayout()
+        self.phase = QLabel("")
+        self.phase.setFont(_font(theme.BASE_POINT_SIZE + 1, bold=True))
+        phase_row.addWidget(self.phase)
+        self.phase_time = LiveText("0:00:00")
+        self.phase_time.setFont(_font(theme.HEADER_POINT_SIZE + 4, bold=True))
+        phase_row.addWidget(self.phase_time)
+        phase_row.addStretch(1)
+        layout.addLayout(phase_row)
+        self.left = LiveText("dose +0:00:00 · observation 00:00 left")
+        layout.addWidget(self.left)
+        self.vitals = _flexible(QLabel(""))
+        self.vitals.setFont(_font(theme.BASE_POINT_SIZE + 1))
+        self.vitals.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.vitals)
+        self.next_check = LiveText("⚠ BP OVERDUE · 00:00 (since 00:00)")
+        self.next_check.setFont(_font(theme.BASE_POINT_SIZE + 1, bold=True))
+        layout.addWidget(self.next_check)
+        self.alerts = AlertList(zone)
+        self.alerts.acknowledge.connect(self.acknowledge_requested.emit)
+        layout.addWidget(self.alerts)
+        self.more = QLabel("")
+        self.more.setProperty("role", "muted")
+        layout.addWidget(self.more)
+        layout.addStretch(1)
+        self._scale = 0.0
+        self.shown_alerts = TILE_ALERTS
+        self._apply_scale(1.0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Bigger tiles, bigger type: a large screen is read from further away."""
+        super().resizeEvent(event)
+        scale = min(max(event.size().height() / 340, 1.0), 1.5)
+        if abs(scale - self._scale) > 0.05:
+            self._apply_scale(scale)
+        self.shown_alerts = TILE_ALERTS + (1 if event.size().height() > 380 else 0)
+
+    def _apply_scale(self, scale: float) -> None:
+        self._scale = scale
+        for label, points, bold in (
+            (self.chair, theme.HEADER_POINT_SIZE + 2, True),
+            (self.who, theme.BASE_POINT_SIZE, False),
+            (self.phase, theme.BASE_POINT_SIZE + 1, True),
+            (self.phase_time, theme.HEADER_POINT_SIZE + 4, True),
+            (self.left, theme.BASE_POINT_SIZE, False),
+            (self.vitals, theme.BASE_POINT_SIZE + 1, False),
+            (self.next_check, theme.BASE_POINT_SIZE + 1, True),
+        ):
+            label.setFont(_font(round(points * scale), bold))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.session_id is not None:
+            self.open_requested.emit(self.session_id)
+        super().mousePressEvent(event)
+
+    def show_state(self, state: ChairState, now: datetime) -> None:
+        zone = self.zone
+        listing, chart = state.listing, state.chart
+        self.session_id = listing.session_id
+        self.chair.setText(f"Chair {listing.chair} · {listing.patient_name}")
+        self.who.setText(f"MRN {listing.mrn} · {chart.protocol.route.label} · "
+                         f"{chart.session.dose.describe().split(' (')[0]}"
+                         + (" · demo" if chart.patient.details.is_demo else ""))
+        timers = state.timers(now)
+        colour = theme.PHASE_COLOURS[timers.phase]
+        self.phase.setText(f" {timers.phase.label} ")
+        restyle(self.phase, f"color: white; background: {colour}; border-radius: 4px;"
+                                 " padding: 2px 6px;")
+        self.phase_time.setText(format_duration(timers.in_phase))
+        self.left.setText(_left_text(timers))
+        self.vitals.setText(_vitals_text(state, zone))
+        self._show_next_check(timers, zone)
+        self._show_alerts(state.waiting())
+
+    def _show_next_check(self, timers: SessionTimers, zone: tzinfo) -> None:
+        due, due_in = timers.next_vitals_due, timers.vitals_due_in
+        if due is None or due_in is None:
+            self.next_check.setText("No check due")
+            self.next_check.set_colours(theme.MUTED)
+        elif due_in > timedelta():
+            self.next_check.setText(f"Next BP {format_clock(due, zone)} · in "
+                                    f"{format_duration(due_in)}")
+            self.next_check.set_colours()
+        else:
+            word = "OVERDUE" if timers.vitals_overdue else "DUE NOW"
+            ink = theme.HIGH if timers.vitals_overdue else theme.CAUTION
+            self.next_check.setText(f"{theme.FLAG_MARK} BP {word} · {format_duration(-due_in)}"
+                                    f" (since {format_clock(due, zone)})")
+            self.next_check.set_colours(ink)
+
+    def _show_alerts(self, waiting: list[AlertRecord]) -> None:
+        shown = waiting[:self.shown_alerts]
+        self.alerts.show_alerts(shown)
+        extra = len(waiting) - len(shown)
+        self.more.setText(f"+{extra} more alert{'s' if extra > 1 else ''} — open the session"
+                          if extra > 0 else "")
+        top = waiting[0].priority if waiting else None
+        ink, _background, width = PRIORITY_STYLE[top] if top else (theme.MUTED, "", 1)
+        restyle(self, f"ChairTile {{ background: white; border: {width}px solid {ink};"
+                           " border-radius: 8px; }")
+
+
+def _flexible(label: QLabel) -> QLabel:
+    """A label that wraps instead of widening its tile past the screen."""
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
+
+
+def _left_text(timers: SessionTimers) -> str:
+    parts = []
+    if timers.since_dose_start is not None:
+        parts.append(f"dose +{format_duration(timers.since_dose_start)}")
+    if timers.infusion_remaining is not None:
+        remaining = timers.infusion_remaining
+        parts.append(f"infusion {format_duration(remaining)} left" if remaining > timedelta()
+                     else f"{theme.FLAG_MARK} infusion time reached")
+    elif timers.observation_remaining is not None:
+        parts.append("observation complete" if timers.observation_complete
+                     else f"observation {format_duration(timers.observation_remaining)} left")
+    return " · ".join(parts)
+
+
+def _vitals_text(state: ChairState, zone: tzinfo) -> str:
+    rows = state.chart.flagged_vitals
+    if not rows:
+        return f"<span style='color:{theme.MUTED}'>No vitals yet</span>"
+    latest = rows[-1]
+    vitals = latest.entry.current
+    flagged = {field for flag in latest.flags for field in flag.fields}
+
+    def shown(label: str, text: str, *fields: str) -> str:
+        if flagged & set(fields):
+            return (f"<span style='color:{theme.HIGH}'><b>{theme.FLAG_MARK} {label} {text}"
+                    "</b></span>")
+        return f"{label} <b>{text}</b>"
+
+    parts = []
+    if vitals.has_bp:
+        parts.append(shown("BP", f"{vitals.systolic}/{vitals.diastolic}", "systolic",
+                           "diastolic"))
+    for label, name, unit in (("HR", "heart_rate", ""), ("SpO2", "spo2", " %"),
+                              ("RR", "respiratory_rate", "")):
+        value = getattr(vitals, name)
+        if value is not None:
+            parts.append(shown(label, f"{value}{unit}", name))
+    return " · ".join(parts) + (f" <span style='color:{theme.MUTED}'>at "
+                                f"{format_clock(vitals.observed_at, zone)}</span>")
+
+
+class RoomPage(QWidget):
+    """Tiles for the sessions in the room; the day's finished sessions one click away."""
+
+    open_session = Signal(int)
+    acknowledge_requested = Signal(int)
+    new_session_requested = Signal()
+
+    def __init__(self, zone: tzinfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.tiles: list[ChairTile] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        header = QHBoxLayout()
+        title = QLabel("Infusion room")
+        title.setFont(_font(theme.HEADER_POINT_SIZE + 2, bold=True))
+        header.addWidget(title)
+        disclaimer = QLabel(DISCLAIMER)
+        disclaimer.setProperty("role", "muted")
+        header.addWidget(disclaimer, 1)
+        self.new_session = QPushButton("Patients and new session  (F2)")
+        self.new_session.setObjectName("new_session")
+        self.new_session.clicked.connect(self.new_session_requested.emit)
+        header.addWidget(self.new_session)
+        layout.addLayout(header)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(8)
+        scroll = QScrollArea()
+        scroll.setWidget(self.grid_host)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(scroll, 1)
+        self.empty = QLabel("No one in the room. Start a session from “Patients and new "
+                            "session” (F2).")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setProperty("role", "muted")
+        layout.addWidget(self.empty)
+        finished = QGroupBox("Finished today (Enter or double-click to open)")
+        self.finished_box = finished
+        finished_layout = QVBoxLayout(finished)
+        finished_layout.setContentsMargins(4, 2, 4, 4)
+        self.finished_model: RowsModel[ChairState] = RowsModel([
+            Column("Chair", lambda s: s.listing.chair),
+            Column("Patient", lambda s: s.listing.patient_name),
+            Column("MRN", lambda s: s.listing.mrn),
+            Column("Protocol", lambda s: s.listing.protocol_name),
+            Column("Arrived", lambda s: format_clock(s.listing.began_at, zone)),
+            Column("Outcome", lambda s: s.chart.phase.label),
+            Column("At", lambda s: format_clock(s.listing.phase_since, zone)),
+            Column("Alerts waiting", lambda s: str(len(s.waiting())) if s.waiting() else ""),
+        ], self)
+        self.finished_view = read_only_table(self.finished_model)
+        self.finished_view.setObjectName("finished_table")
+        self.finished_view.setMaximumHeight(112)
+        self.finished_view.activated.connect(self._finished_chosen)
+        finished_layout.addWidget(self.finished_view)
+        layout.addWidget(finished)
+
+    def show_room(self, in_room: list[ChairState], finished: list[ChairState],
+                  now: datetime) -> None:
+        self._ensure_tiles(len(in_room))
+        for tile, state in zip(self.tiles, in_room, strict=False):
+            tile.show_state(state, now)
+        self.empty.setVisible(not in_room)
+        self.finished_box.setVisible(bool(finished))
+        if [s.session_id for s in finished] != [
+                self.finished_model.row_value(r).session_id
+                for r in range(self.finished_model.rowCount())]:
+            self.finished_model.set_rows(finished)
+
+    def _ensure_tiles(self, count: int) -> None:
+        while len(self.tiles) < count:
+            tile = ChairTile(len(self.tiles) + 1, self.zone)
+            tile.open_requested.connect(self.open_session.emit)
+            tile.acknowledge_requested.connect(self.acknowledge_requested.emit)
+            position = len(self.tiles)
+            self.grid.addWidget(tile, position // COLUMNS, position % COLUMNS)
+            self.tiles.append(tile)
+        while len(self.tiles) > count:
+            tile = self.tiles.pop()
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+
+    def tile_for(self, session_id: int) -> ChairTile | None:
+        return next((tile for tile in self.tiles if tile.session_id == session_id), None)
+
+    def _finished_chosen(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_session.emit(self.finished_model.row_value(index.row()).session_id)
