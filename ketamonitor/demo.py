@@ -644,14 +644,12 @@ class _SessionPlanner:
     def observation(self, end: float, last_vitals: float) -> float:
         """Vitals on the observation cadence until the protocol's time is met; returns the
         minute observation is complete."""
-        every = self.every(Phase.OBSERVATION)
         starts = (self.plan.start
                   if self.protocol.observation_starts_at is ObservationStart.DOSE_START else end)
         done = starts + self.protocol.observation_minutes
-        minute, readings = max(last_vitals, end), 0
-        while minute + every <= done:
-            minute += every
-            readings += 1
+        minute = max(last_vitals, end)
+        for readings, check in enumerate(self.observation_checks(minute, done), start=1):
+            minute = check
             if readings == 1 and self.incident is _Incident.BP_HIGH:
                 self.bp_after_dosing(minute)
             else:
@@ -660,9 +658,26 @@ class _SessionPlanner:
                 self.first_check(minute)
             if readings == 2:
                 self.dissociation(minute + 1, strength=0.15)
+        if self.protocol.until_resolved:
+            # esketamine: observation ends only once sedation, dissociation and respiratory
+            # depression have resolved, so the last look says so
+            self.moaas(done - 4, 5)
+            self.dissociation(done - 3, strength=0.0)
         ready = max(done, minute) + self.rng.choice((0, 1, 2))
         self.phase(ready, Action.COMPLETE_OBSERVATION)
         return ready
+
+    def observation_checks(self, after: float, done: float) -> list[float]:
+        """The minutes of the BP checks in observation: on the protocol's cadence, or where
+        it has none (esketamine), its fixed checks after the dose and one before the end."""
+        every = self.every(Phase.OBSERVATION)
+        if every:
+            return [after + every * n for n in range(1, int((done - after) // every) + 1)]
+        fixed = [self.plan.start + minutes
+                 for minutes in self.protocol.checks.after_dose_minutes
+                 if self.plan.start + minutes > after]
+        window = self.protocol.checks.before_discharge_minutes
+        return sorted({*fixed, done - min(10.0, window - 1)})
 
     def first_check(self, minute: float) -> None:
         """MOAA/S (and, after a nasal dose, the dissociation checklist) at the first
@@ -694,7 +709,7 @@ class _SessionPlanner:
     def discharge(self, ready: float) -> float:
         """Modified Aldrete, a fresh BP near baseline and the discharge checklist; returns
         the minute of discharge (later when the escort is late)."""
-        every = self.every(Phase.READY_FOR_DISCHARGE)
+        fresh = self.protocol.checks.before_discharge_minutes
         aldrete = {"activity": 2, "respiration": 2, "circulation": 2, "consciousness": 2,
                    "oxygen_saturation": 2}
         if self.rng.random() < 0.15:
@@ -709,8 +724,8 @@ class _SessionPlanner:
         if self.rng.random() < 0.08:
             self.note(ready + 6, "Escort running late; resting in the recliner meanwhile.")
             leave = ready + self.rng.randint(20, 40)
-            while leave - last_bp > every - 2:
-                last_bp += every - 2
+            while leave - last_bp > fresh - 2:
+                last_bp += fresh - 2
                 self.discharge_vitals(last_bp)
         self.phase(leave, Action.DISCHARGE)
         return leave

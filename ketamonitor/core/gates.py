@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from ketamonitor.core.chart import SessionChart
-from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.checklists import Checklist, Scale
 from ketamonitor.core.errors import PhaseChangeRefused
 from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
 from ketamonitor.core.phases import Action, Phase, next_phase
+from ketamonitor.core.protocol import Resolution
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.timers import observation_remaining
 from ketamonitor.core.times import format_clock, format_duration
@@ -57,12 +58,78 @@ def infusion_end_gaps(chart: SessionChart, at: datetime) -> tuple[str, ...]:
     return ()
 
 
-def observation_gaps(chart: SessionChart, now: datetime) -> tuple[str, ...]:
+def observation_gaps(chart: SessionChart, now: datetime,
+                     scales: dict[str, Scale] | None = None) -> tuple[str, ...]:
+    """Observation ends when its time is met and, where the protocol asks (esketamine),
+    sedation, dissociation and respiratory depression have resolved."""
+    gaps = []
     remaining = observation_remaining(chart, now)
     if remaining is None or remaining > timedelta():
         left = format_duration(remaining) if remaining is not None else "not started"
-        return (f"Observation time ({chart.protocol.observation_minutes:g} min): {left} left",)
-    return ()
+        gaps.append(f"Observation time ({chart.protocol.observation_minutes:g} min): "
+                    f"{left} left")
+    gaps += _unresolved(chart, scales or {})
+    return tuple(gaps)
+
+
+#: The scale whose top score means sedation has resolved ("responds readily to name").
+SEDATION_SCALE = "moaas"
+
+
+def _unresolved(chart: SessionChart, scales: dict[str, Scale]) -> list[str]:
+    dose = chart.timeline.dose_started_at
+    if dose is None:
+        return []
+    gaps = []
+    for what in chart.protocol.until_resolved:
+        if what is Resolution.SEDATION:
+            gaps += _sedation_gap(chart, dose, scales)
+        elif what is Resolution.DISSOCIATION:
+            gaps += _dissociation_gap(chart, dose)
+        else:
+            gaps += _respiration_gap(chart, dose)
+    return gaps
+
+
+def _sedation_gap(chart: SessionChart, dose: datetime, scales: dict[str, Scale]) -> list[str]:
+    scale = scales.get(SEDATION_SCALE)
+    awake = scale.max_total if scale else 5
+    latest = chart.latest_score(SEDATION_SCALE)
+    if latest is None or latest.observed_at < dose:
+        return [f"Sedation resolved: score MOAA/S after the dose (needs {awake})"]
+    if latest.total < awake:
+        return [f"Sedation resolved: MOAA/S is {latest.total} (needs {awake})"]
+    return []
+
+
+def _dissociation_gap(chart: SessionChart, dose: datetime) -> list[str]:
+    entries = [e for e in chart.entries_of(chart.protocol.checklists.dissociation)
+               if not e.in_error and e.observed_at >= dose]
+    if not entries:
+        return ["Dissociation resolved: assess the dissociation checklist after the dose"]
+    latest = max(e.observed_at for e in entries)
+    present = [e.label for e in entries if e.observed_at == latest and e.value == "present"]
+    if present:
+        return [f"Dissociation resolved: still present at the last assessment "
+                f"({'; '.join(present)})"]
+    return []
+
+
+def _respiration_gap(chart: SessionChart, dose: datetime) -> list[str]:
+    limits = chart.protocol.thresholds
+    readings = [e.current for e in chart.valid_vitals if e.current.observed_at >= dose
+                and (e.current.respiratory_rate is not None or e.current.spo2 is not None)]
+    if not readings:
+        return ["Respiratory depression resolved: chart RR and SpO2 after the dose"]
+    last = readings[-1]
+    low = []
+    if last.respiratory_rate is not None and last.respiratory_rate < limits.respiratory_rate_below:
+        low.append(f"RR {last.respiratory_rate}")
+    if last.spo2 is not None and last.spo2 < limits.spo2_below:
+        low.append(f"SpO2 {last.spo2} %")
+    if low:
+        return [f"Respiratory depression resolved: last {' and '.join(low)} below the line"]
+    return []
 
 
 def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tuple[str, ...]:
@@ -70,7 +137,7 @@ def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tupl
     fresh BP back near baseline, and each discharge item answered yes."""
     protocol = chart.protocol
     rules = protocol.discharge
-    missing = list(observation_gaps(chart, now))
+    missing = list(observation_gaps(chart, now, library.scales))
     aldrete = chart.latest_score("modified_aldrete")
     if aldrete is None:
         missing.append(f"Modified Aldrete score (needs {rules.aldrete_at_least} or more)")
@@ -91,7 +158,7 @@ def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tupl
 
 def _bp_gaps(chart: SessionChart, now: datetime) -> list[str]:
     protocol = chart.protocol
-    fresh_within = protocol.vitals_interval(chart.phase) or timedelta(minutes=15)
+    fresh_within = timedelta(minutes=protocol.checks.before_discharge_minutes)
     baseline, latest = chart.baseline_bp(), chart.latest_bp()
     if baseline is None or latest is None or latest.id == baseline.id:
         return ["A BP before discharge (none taken since dosing)"]
@@ -132,7 +199,7 @@ def check_action(
     elif action is Action.END_INFUSION:
         gaps = infusion_end_gaps(chart, at)
     elif action is Action.COMPLETE_OBSERVATION:
-        gaps = observation_gaps(chart, at)
+        gaps = observation_gaps(chart, at, library.scales)
     elif action is Action.DISCHARGE:
         gaps = discharge_gaps(chart, library, at)
     if gaps:
@@ -159,7 +226,8 @@ def next_step(chart: SessionChart, library: Library, now: datetime) -> NextStep:
     if phase in (Phase.INFUSING, Phase.PAUSED):
         return NextStep(Action.END_INFUSION)  # the timer shows what is left
     if phase is Phase.OBSERVATION:
-        return NextStep(Action.COMPLETE_OBSERVATION, observation_gaps(chart, now))
+        return NextStep(Action.COMPLETE_OBSERVATION,
+                        observation_gaps(chart, now, library.scales))
     if phase is Phase.READY_FOR_DISCHARGE:
         return NextStep(Action.DISCHARGE, discharge_gaps(chart, library, now))
     return NextStep(None)

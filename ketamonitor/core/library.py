@@ -139,6 +139,7 @@ SLOT_KINDS = {
     "dissociation": ChecklistKind.PRESENCE,
     "side_effects": ChecklistKind.SIDE_EFFECTS,
     "discharge": ChecklistKind.YES_NO,
+    "rems": ChecklistKind.YES_NO,
 }
 _ROUTE_ORDER = {route: number for number, route in enumerate(Route)}
 _ORIGIN_ORDER = {origin: number for number, origin in enumerate(Origin)}
@@ -252,6 +253,8 @@ def _check_references(protocol: Protocol, checklists: dict[str, Checklist],
     for slot, kind in SLOT_KINDS.items():
         checklist_id = getattr(named, slot)
         key = f"checklists.{slot}"
+        if checklist_id is None:
+            continue  # an optional slot (rems) the protocol does not use
         if checklist_id not in checklists:
             raise ProtocolError.at(key, f"names checklist {checklist_id}, which is not there")
         if checklists[checklist_id].kind is not kind:

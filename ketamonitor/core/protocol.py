@@ -38,6 +38,18 @@ class ObservationStart(StrEnum):
     DOSE_START = "dose_start"
 
 
+class Resolution(StrEnum):
+    """What must have resolved before observation can end (esketamine: all three, REMS)."""
+
+    SEDATION = "sedation"
+    DISSOCIATION = "dissociation"
+    RESPIRATORY_DEPRESSION = "respiratory_depression"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
 class ProtocolError(ValueError):
     """A protocol file that cannot be used, naming the key that is wrong.
 
@@ -101,6 +113,16 @@ class ChecklistSet:
     side_effects: str
     discharge: str
     scales: tuple[str, ...]
+    rems: str | None = None  # the Spravato REMS monitoring questions, for esketamine
+
+
+@dataclass(frozen=True)
+class VitalsChecks:
+    """BP checks besides the periodic ones: at fixed minutes after the dose (esketamine: 40),
+    and one before discharge, taken within `before_discharge_minutes` of the end."""
+
+    after_dose_minutes: tuple[float, ...] = ()
+    before_discharge_minutes: float = 15.0
 
 
 @dataclass(frozen=True)
@@ -118,15 +140,18 @@ class Protocol:
     discharge: DischargeRules
     checklists: ChecklistSet
     source_text: str
+    checks: VitalsChecks = VitalsChecks()
+    until_resolved: tuple[Resolution, ...] = ()
 
     @property
     def observation_time(self) -> timedelta:
         return timedelta(minutes=self.observation_minutes)
 
     def vitals_interval(self, phase: Phase) -> timedelta | None:
-        """How often vitals are due in `phase`; None where none are due (finished sessions)."""
+        """How often vitals are due in `phase`; None where none are due periodically
+        (finished sessions, or 0 minutes: esketamine's checks are at fixed times)."""
         minutes = self.vitals_every_minutes.get(phase)
-        return None if minutes is None else timedelta(minutes=minutes)
+        return None if not minutes else timedelta(minutes=minutes)
 
 
 def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
@@ -151,6 +176,7 @@ def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
     limits = reader.table("thresholds")
     discharge = reader.table("discharge")
     lists = reader.table("checklists")
+    checks = reader.optional_table("vitals_checks")
     protocol = Protocol(
         id=reader.value(data, "id", str),
         version=reader.value(data, "version", int),
@@ -177,8 +203,19 @@ def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
             side_effects=reader.value(lists, "checklists.side_effects", str),
             discharge=reader.value(lists, "checklists.discharge", str),
             scales=tuple(reader.value(lists, "checklists.scales", list)),
+            rems=reader.value_or(lists, "checklists.rems", str, None),
         ),
         source_text=text,
+        checks=VitalsChecks(
+            after_dose_minutes=tuple(
+                float(n) for n in reader.value_or(checks, "vitals_checks.after_dose_minutes",
+                                                  list, [])),
+            before_discharge_minutes=reader.value_or(
+                checks, "vitals_checks.before_discharge_minutes", float, 15.0),
+        ),
+        until_resolved=tuple(
+            reader.enum_value(Resolution, "observation.until_resolved", item)
+            for item in reader.value_or(observation, "observation.until_resolved", list, [])),
     )
     if not as_recorded:
         reader.refuse_unknown_keys()
@@ -253,9 +290,7 @@ def check_protocol_numbers(protocol: Protocol) -> None:
     if not protocol.name.strip():
         raise ProtocolError.at("name", "must not be empty")
     _check_dosing(protocol.route, protocol.dosing)
-    for phase, minutes in protocol.vitals_every_minutes.items():
-        if phase is not Phase.PRE_INFUSION and minutes <= 0:
-            raise ProtocolError.at(f"vitals_every_minutes.{phase.value}", "must be above 0")
+    _check_checks(protocol)
     limits = protocol.thresholds
     for name, allowed in _THRESHOLD_RANGES.items():
         if getattr(limits, name) not in allowed:
@@ -282,6 +317,24 @@ def check_protocol_numbers(protocol: Protocol) -> None:
     if DISCHARGE_SCALE not in lists.scales:
         raise ProtocolError.at("checklists.scales", f"must include {DISCHARGE_SCALE} (the "
                                                     "discharge rule scores it)")
+
+
+def _check_checks(protocol: Protocol) -> None:
+    """Periodic checks may be 0 (none) only where fixed checks after the dose stand in."""
+    checks = protocol.checks
+    if any(not (isinstance(n, float) and 0 < n <= 24 * 60) for n in checks.after_dose_minutes):
+        raise ProtocolError.at("vitals_checks.after_dose_minutes",
+                               "must be minutes above 0 and within a day")
+    if not 0 < checks.before_discharge_minutes <= 120:
+        raise ProtocolError.at("vitals_checks.before_discharge_minutes",
+                               "must be above 0 and at most 120")
+    dosing_phases = (Phase.INFUSING, Phase.PAUSED)
+    if not checks.after_dose_minutes and not all(
+            protocol.vitals_every_minutes.get(phase) for phase in dosing_phases):
+        raise ProtocolError.at("vitals_every_minutes.infusing",
+                               "must be above 0 (or give vitals_checks.after_dose_minutes)")
+    if len(set(protocol.until_resolved)) != len(protocol.until_resolved):
+        raise ProtocolError.at("observation.until_resolved", "names something twice")
 
 
 def _check_dosing(route: Route, dosing: Dosing) -> None:
@@ -318,6 +371,21 @@ class _Reader:
 
     def table(self, key: str) -> dict[str, Any]:
         return self.value(self._data, key, dict)
+
+    def optional_table(self, key: str) -> dict[str, Any]:
+        return self.value_or(self._data, key, dict, {})
+
+    def value_or(self, table: dict[str, Any], dotted: str, kind: type, default: Any) -> Any:
+        """An optional key: its default when absent (older files lack later keys)."""
+        key = dotted.rsplit(".", 1)[-1]
+        return self.value(table, dotted, kind) if key in table else default
+
+    def enum_value(self, kind: type[StrEnum], dotted: str, text: Any) -> Any:
+        try:
+            return kind(text)
+        except ValueError:
+            choices = ", ".join(member.value for member in kind)
+            raise ProtocolError.at(dotted, f"must list only {choices}") from None
 
     def value(self, table: dict[str, Any], dotted: str, kind: type) -> Any:
         key = dotted.rsplit(".", 1)[-1]

@@ -42,24 +42,61 @@ def observation_remaining(chart: SessionChart, now: datetime) -> timedelta | Non
 
 
 def next_vitals_due(chart: SessionChart) -> datetime | None:
-    """When the next BP set is due: the protocol's interval for the phase, counted from the
-    later of the last BP set and the start of the phase's cadence."""
+    """When the next BP set is due, the earliest of: a baseline on arrival; the protocol's
+    interval for the phase, counted from the later of the last BP and the start of the
+    phase's cadence; each fixed check after the dose not yet done (esketamine: 40 min);
+    and one before discharge, in the last minutes of the observation time."""
     timeline = chart.timeline
     phase = timeline.phase
-    interval = chart.protocol.vitals_interval(phase)
-    if phase.is_finished or interval is None:
+    if phase.is_finished:
         return None
-    latest = chart.latest_bp()
-    last_at = latest.current.observed_at if latest else None
+    taken = [entry.current.observed_at for entry in chart.bp_sets()]
     if phase is Phase.PRE_INFUSION:
-        return None if last_at else timeline.began_at + interval
-    if phase in (Phase.INFUSING, Phase.PAUSED):
+        return None if taken else timeline.began_at
+    candidates = [due for due in (_periodic_due(chart, taken), _fixed_due(chart, taken),
+                                  _before_discharge_due(chart, taken)) if due is not None]
+    return min(candidates) if candidates else None
+
+
+def _periodic_due(chart: SessionChart, taken: list[datetime]) -> datetime | None:
+    timeline = chart.timeline
+    interval = chart.protocol.vitals_interval(timeline.phase)
+    if interval is None:
+        return None
+    if timeline.phase in (Phase.INFUSING, Phase.PAUSED):
         cadence_from = timeline.dose_started_at
     else:
         cadence_from = timeline.infusion_ended_at
     assert cadence_from is not None  # these phases are reached only through those changes
-    reference = max(last_at, cadence_from) if last_at else cadence_from
-    return reference + interval
+    return max([cadence_from, *taken]) + interval
+
+
+def _fixed_due(chart: SessionChart, taken: list[datetime]) -> datetime | None:
+    """The first fixed check after the dose with no BP taken at or after it (less the
+    overdue grace: a BP at 37 minutes is the 40-minute check)."""
+    dose = chart.timeline.dose_started_at
+    if dose is None:
+        return None
+    grace = timedelta(minutes=chart.protocol.overdue_grace_minutes)
+    for minutes in chart.protocol.checks.after_dose_minutes:
+        due = dose + timedelta(minutes=minutes)
+        if not any(moment >= due - grace for moment in taken):
+            return due
+    return None
+
+
+def _before_discharge_due(chart: SessionChart, taken: list[datetime]) -> datetime | None:
+    """A BP in the last minutes before the observation time is met, unless one was."""
+    if chart.timeline.phase not in (Phase.OBSERVATION, Phase.READY_FOR_DISCHARGE):
+        return None
+    start = observation_started_at(chart)
+    if start is None:
+        return None
+    window = timedelta(minutes=chart.protocol.checks.before_discharge_minutes)
+    due = start + chart.protocol.observation_time - window
+    if any(moment >= due for moment in taken):
+        return None
+    return due
 
 
 def session_timers(chart: SessionChart, now: datetime) -> SessionTimers:
