@@ -26,7 +26,7 @@ class Charting:
         patient = patient or self.patient()
         protocol = self.store.library.protocol(protocol_id)
         fields = {"chair": "3", "nurse": "Ana Nurse", "weight_kg": "72", "mg_per_kg": "0.5",
-                  "concentration": "1", "devices": "2", **typed}
+                  "concentration": "1", "devices": "2", "prescriber": "Dr Ada Obi", **typed}
         return self.store.start_session(parse_session_setup(fields, patient, protocol))
 
     def vitals(self, session_id: int, **typed: str) -> int:

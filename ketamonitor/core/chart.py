@@ -16,6 +16,7 @@ from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.records import (
+    Administration,
     ChecklistEntry,
     Event,
     ScaleScore,
@@ -41,6 +42,7 @@ class SessionChart:
     checklist_entries: tuple[ChecklistEntry, ...] = ()
     scale_scores: tuple[ScaleScore, ...] = ()
     events: tuple[Event, ...] = ()
+    administrations: tuple[Administration, ...] = ()
 
     @property
     def protocol(self) -> Protocol:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist, Scale
-from ketamonitor.core.errors import PhaseChangeRefused
+from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
 from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
 from ketamonitor.core.phases import Action, Phase, next_phase
@@ -231,3 +231,31 @@ def next_step(chart: SessionChart, library: Library, now: datetime) -> NextStep:
     if phase is Phase.READY_FOR_DISCHARGE:
         return NextStep(Action.DISCHARGE, discharge_gaps(chart, library, now))
     return NextStep(None)
+
+
+def follow_on(chart: SessionChart, change: PhaseChange) -> PhaseChange | None:
+    """A change that follows another at once: an injection given all at once (IM, with no
+    dosing time) is both the start and the end of dosing."""
+    if change.action is Action.START_INFUSION and chart.infusion_time <= timedelta():
+        return PhaseChange(Action.END_INFUSION, next_phase(change.phase, Action.END_INFUSION),
+                           change.at)
+    return None
+
+
+def dosing_complete(chart: SessionChart, at: datetime) -> PhaseChange:
+    """The last intranasal device given: dosing is complete whatever the clock says (the
+    devices' spacing is shown to the nurse, not enforced on what was actually done)."""
+    return PhaseChange(Action.END_INFUSION, next_phase(chart.phase, Action.END_INFUSION), at)
+
+
+def check_ready_without_minimum(chart: SessionChart, at: datetime, *, now: datetime,
+                                zone: tzinfo) -> None:
+    """The REMS question's time must lie after the first device and not in the future."""
+    dose = chart.timeline.dose_started_at
+    if dose is None:
+        raise ValidationError({"ready_without_minimum": "no device has been given yet"})
+    if at > now:
+        raise ValidationError({"ready_without_minimum": "is in the future"})
+    if at < dose:
+        raise ValidationError({"ready_without_minimum": "is before the first device "
+                                                        f"({format_clock(dose, zone)})"})

@@ -29,6 +29,7 @@ class SessionRecord:
     dose: Dose
     began_at: datetime
     created_by: str
+    prescriber: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class EventKind:
 
     NOTE = "note"
     INTERVENTION = "intervention"
+    #: REMS: "if there were no 2-hour minimum, when would the patient have been ready?"
+    READY_WITHOUT_MINIMUM = "ready_without_minimum"
 
 
 @dataclass(frozen=True)
@@ -138,3 +141,18 @@ class SessionListing:
     began_at: datetime
     phase: Phase
     phase_since: datetime
+
+
+@dataclass(frozen=True)
+class Administration:
+    """A dose given: an intranasal device (its number of the dose), with time and lot."""
+
+    id: int
+    session_id: int
+    item: str
+    number: int
+    amount_mg: float
+    lot: str
+    given_at: datetime
+    entered_at: datetime
+    entered_by: str

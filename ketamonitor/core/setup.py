@@ -21,6 +21,7 @@ class SessionSetup:
     nurse: str
     weight_kg: float
     dose: Dose
+    prescriber: str | None = None
 
 
 def parse_session_setup(
@@ -37,6 +38,9 @@ def parse_session_setup(
     reasons: dict[str, str] = {}
     chair = " ".join(typed.get("chair", "").split())
     nurse = " ".join(typed.get("nurse", "").split())
+    prescriber = " ".join(typed.get("prescriber", "").split()) or None
+    if prescriber and len(prescriber) > 80:
+        reasons["prescriber"] = "at most 80 characters"
     if not chair:
         reasons["chair"] = "required"
     elif len(chair) > 20:
@@ -56,4 +60,4 @@ def parse_session_setup(
             reasons.update(error.reasons)
     if reasons or weight is None or dose is None:
         raise ValidationError(reasons)
-    return SessionSetup(patient.id, protocol, chair, nurse, weight, dose)
+    return SessionSetup(patient.id, protocol, chair, nurse, weight, dose, prescriber)

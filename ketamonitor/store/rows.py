@@ -14,7 +14,14 @@ from ketamonitor.core.library import ProtocolVersion
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import parse_protocol
-from ketamonitor.core.records import ChecklistEntry, Event, ScaleScore, SessionRecord, VitalsEntry
+from ketamonitor.core.records import (
+    Administration,
+    ChecklistEntry,
+    Event,
+    ScaleScore,
+    SessionRecord,
+    VitalsEntry,
+)
 from ketamonitor.core.times import from_stored
 from ketamonitor.core.vitals import Vitals
 
@@ -59,6 +66,21 @@ def session(row: Row) -> SessionRecord:
         ),
         began_at=from_stored(row["began_at"]),
         created_by=row["created_by"],
+        prescriber=row["prescriber"],
+    )
+
+
+def administration(row: Row) -> Administration:
+    return Administration(
+        id=row["id"],
+        session_id=row["session_id"],
+        item=row["item"],
+        number=row["number"],
+        amount_mg=row["amount_mg"],
+        lot=row["lot"],
+        given_at=from_stored(row["given_at"]),
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
     )
 
 

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
+from ketamonitor.core.administration import DEVICE, DeviceDraft, next_device
 from ketamonitor.core.alerts import AlertRecord, Reconciliation, acknowledgement_action
 from ketamonitor.core.amendments import Amendment, AmendmentDraft
 from ketamonitor.core.chart import SessionChart
@@ -27,7 +28,12 @@ from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.clock import Clock
 from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.gates import check_action
+from ketamonitor.core.gates import (
+    check_action,
+    check_ready_without_minimum,
+    dosing_complete,
+    follow_on,
+)
 from ketamonitor.core.library import Library, Origin, ProtocolVersion, load_library, shipped_library
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Action, Phase
@@ -237,6 +243,7 @@ class Store:
             "pump_rate_ml_per_h": dose.pump_rate_ml_per_h,
             "began_at": to_stored(began_at or self.clock.now()),
             "created_by": self.user,
+            "prescriber": setup.prescriber,
         }
         with self._transaction():
             session_id = self._insert("sessions", values)
@@ -307,11 +314,51 @@ class Store:
             chart = self.chart(session_id)
             change = check_action(chart, action, at or now, now, self.library,
                                   zone=self.clock.local_zone, reason=reason)
-            values = {"session_id": session_id, "kind": change.action.value,
-                      "phase": change.phase.value, "text": change.reason,
-                      "occurred_at": to_stored(change.at)}
-            self._charted("events", values, reason=change.reason)
+            self._phase_event(session_id, change)
+            following = follow_on(chart, change)
+            if following is not None:
+                self._phase_event(session_id, following)
         return change
+
+    def _phase_event(self, session_id: int, change: PhaseChange) -> None:
+        values = {"session_id": session_id, "kind": change.action.value,
+                  "phase": change.phase.value, "text": change.reason,
+                  "occurred_at": to_stored(change.at)}
+        self._charted("events", values, reason=change.reason)
+
+    def record_device(self, session_id: int, lot: str,
+                      at: datetime | None = None) -> DeviceDraft:
+        """An intranasal device given, with its lot: the first starts the dose's clock (its
+        start gate applies), the last completes dosing; all in one transaction."""
+        now = self.clock.now()
+        given_at = at or now
+        with self._transaction():
+            chart = self.chart(session_id)
+            draft = next_device(chart, lot, given_at)
+            if draft.is_first:
+                self._phase_event(session_id, check_action(
+                    chart, Action.START_INFUSION, given_at, now, self.library,
+                    zone=self.clock.local_zone))
+            else:
+                check_entry_time(given_at, now=now, session_began=chart.session.began_at,
+                                 zone=self.clock.local_zone)
+            self._charted("administrations", {
+                "session_id": session_id, "item": DEVICE, "number": draft.number,
+                "amount_mg": draft.amount_mg, "lot": draft.lot,
+                "given_at": to_stored(given_at)})
+            if draft.is_last:
+                self._phase_event(session_id, dosing_complete(self.chart(session_id),
+                                                               given_at))
+        return draft
+
+    def record_ready_without_minimum(self, session_id: int, at: datetime) -> int:
+        """REMS: when the patient would have been ready to leave without the 2-hour minimum."""
+        chart = self.chart(session_id)
+        check_ready_without_minimum(chart, at, now=self.clock.now(), zone=self.clock.local_zone)
+        values = {"session_id": session_id, "kind": EventKind.READY_WITHOUT_MINIMUM,
+                  "phase": None, "text": None, "occurred_at": to_stored(at)}
+        with self._transaction():
+            return self._charted("events", values)
 
     def amend(self, session_id: int | None, drafts: tuple[AmendmentDraft, ...]) -> list[int]:
         """Chart corrections; the rows they correct are never touched."""
@@ -535,6 +582,11 @@ class Store:
                                     "ORDER BY observed_at, id", by_session)
             ),
             events=events,
+            administrations=tuple(
+                rows.administration(r)
+                for r in self._rows("SELECT * FROM administrations WHERE session_id = ? "
+                                    "ORDER BY number", by_session)
+            ),
         )
 
     def vitals_entry(self, session_id: int, entry_id: int) -> VitalsEntry:

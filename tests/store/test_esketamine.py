@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from ketamonitor.core.administration import device_spacing
 from ketamonitor.core.entries import checklist_answer, scale_answer
-from ketamonitor.core.errors import PhaseChangeRefused
+from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
 from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.rems import rems_form
 from ketamonitor.core.timers import session_timers
 
 
@@ -86,3 +88,105 @@ def test_iv_observation_asks_for_no_resolution_checks(charting, store, clock):
     session_id = charting.started()
     charting.through_observation(session_id)
     assert store.chart(session_id).phase is Phase.READY_FOR_DISCHARGE
+
+
+def session_ready_for_devices(charting, store, devices="3", prescriber="Dr Ada Obi"):
+    session_id = charting.session("intranasal-esketamine", devices=devices, prescriber=prescriber)
+    charting.ready_to_start(session_id)
+    return session_id
+
+
+def test_each_device_is_charted_with_its_lot_the_first_starts_the_clock(charting, store, clock):
+    session_id = session_ready_for_devices(charting, store)
+    clock.advance(minutes=3)
+    first = store.record_device(session_id, "LOT-A123")
+    chart = store.chart(session_id)
+    assert (first.number, first.of, first.amount_mg) == (1, 3, 28)
+    assert chart.phase is Phase.INFUSING
+    assert chart.timeline.dose_started_at == clock.now()
+    spacing = device_spacing(chart)
+    assert (spacing.number, spacing.from_at) == (2, clock.now() + timedelta(minutes=5))
+    clock.advance(minutes=5)
+    store.record_device(session_id, "LOT-A123")
+    clock.advance(minutes=5)
+    last = store.record_device(session_id, "LOT-B7")
+    chart = store.chart(session_id)
+    assert last.is_last and chart.phase is Phase.OBSERVATION  # the last device ends dosing
+    assert [(a.number, a.lot) for a in chart.administrations] == [
+        (1, "LOT-A123"), (2, "LOT-A123"), (3, "LOT-B7")]
+    assert [r["action"] for r in store.audit_rows("administrations")] == [
+        "administrations.create"] * 3
+    with pytest.raises(ValidationError, match="all 3 devices"):
+        store.record_device(session_id, "LOT-C")
+
+
+def test_a_device_needs_its_lot_and_the_first_needs_the_start_gate(charting, store, clock):
+    session_id = charting.session("intranasal-esketamine")
+    with pytest.raises(ValidationError, match="lot number"):
+        store.record_device(session_id, "  ")
+    with pytest.raises(PhaseChangeRefused, match="Baseline vitals"):
+        store.record_device(session_id, "LOT-1")
+    assert store.chart(session_id).administrations == ()  # nothing half-written
+
+
+def test_the_rems_form_is_filled_from_the_record(charting, store, clock, library):
+    session_id = session_ready_for_devices(charting, store, devices="2")
+    store.set_setting("clinic_name", "Harbour Clinic")
+    clock.advance(minutes=2)
+    store.record_device(session_id, "LOT-9X")
+    clock.advance(minutes=5)
+    store.record_device(session_id, "LOT-9X")
+    clock.advance(minutes=36)  # ~40 min after the first device
+    charting.vitals(session_id, systolic="146", diastolic="90", respiratory_rate="14",
+                    spo2="97")
+    moaas(store, clock, session_id, 4)
+    dissociation(store, clock, session_id, present=("unreal",))
+    clock.advance(minutes=30)
+    store.record_ready_without_minimum(session_id, clock.now())
+    clock.advance(minutes=40)
+    moaas(store, clock, session_id, 5)
+    dissociation(store, clock, session_id)
+    charting.vitals(session_id, systolic="128", diastolic="82", respiratory_rate="14",
+                    spo2="98")
+    clock.advance(minutes=10)
+    store.change_phase(session_id, Action.COMPLETE_OBSERVATION)
+    questions = library.checklist("rems")
+    for key, value in [("vitals_acceptable_before_dosing", "yes"),
+                       ("vitals_acceptable_before_end", "yes"), ("sedation_occurred", "yes"),
+                       ("dissociation_occurred", "yes"),
+                       ("respiratory_depression_occurred", "no")]:
+        store.record_checklist_answer(session_id, checklist_answer(questions, key, value,
+                                                                   clock.now()))
+    form = rems_form(store.chart(session_id), questions, store.setting("clinic_name"),
+                     clock.local_zone)
+    assert form.missing == ()
+    assert (form.patient, form.mrn, form.prescriber, form.monitored_by, form.setting) == (
+        "RIVERA, Ana", "MRN-1001", "Dr Ada Obi", "Ana Nurse", "Harbour Clinic")
+    assert (form.dose_label, form.lots, form.total_minutes) == ("56 mg", ("LOT-9X",), 121)
+    assert (form.bp_before_dosing, form.bp_at_40_minutes, form.bp_before_end) == (
+        "124/80", "146/90", "128/82")
+    assert form.ready_without_minimum_at == form.first_device_at + timedelta(minutes=71)
+    assert form.answers["respiratory_depression_occurred"] == "no"
+    assert form.treatment_date.isoformat() == "2026-11-23"
+
+
+def test_the_rems_form_lists_what_the_record_cannot_answer_yet(charting, store, clock,
+                                                              library):
+    session_id = session_ready_for_devices(charting, store, prescriber="")
+    form = rems_form(store.chart(session_id), library.checklist("rems"), None,
+                     clock.local_zone)
+    assert "Prescriber (set at the start of the session)" in form.missing
+    assert "Lot numbers of the devices" in form.missing
+    assert ("When the patient would have been ready to leave without the 2-hour minimum"
+            in form.missing)
+    assert "REMS monitoring form: Sedation occurred" in form.missing
+
+
+def test_ready_without_the_minimum_cannot_precede_the_first_device(charting, store, clock):
+    session_id = session_ready_for_devices(charting, store)
+    with pytest.raises(ValidationError, match="no device"):
+        store.record_ready_without_minimum(session_id, clock.now())
+    clock.advance(minutes=5)
+    store.record_device(session_id, "L1")
+    with pytest.raises(ValidationError, match="before the first device"):
+        store.record_ready_without_minimum(session_id, clock.now() - timedelta(minutes=1))

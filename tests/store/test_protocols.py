@@ -143,7 +143,8 @@ def test_an_im_injection_ends_at_once_and_observation_counts_from_it(store, char
     assert chart.infusion_time == timedelta()
     assert chart.session.dose.pump_rate_ml_per_h is None
     assert chart.session.dose.total_mg == 36
-    store.change_phase(session_id, Action.END_INFUSION)  # the injection is given at once
+    assert chart.phase is Phase.OBSERVATION  # the injection, given at once, ends dosing too
+    assert chart.timeline.infusion_ended_at == chart.timeline.dose_started_at
     clock.advance(minutes=20)
     state = session_timers(store.chart(session_id), clock.now())
     assert state.observation_remaining == timedelta(minutes=40)

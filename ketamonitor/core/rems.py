@@ -1,0 +1,130 @@
+"""The Spravato REMS patient monitoring form, filled from the record.
+
+Filed for every outpatient esketamine session within 7 calendar days (CLINICAL.md). Each
+field comes from what was charted; what the record cannot yet answer is listed as missing,
+so the nurse sees before discharge what the form will lack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, tzinfo
+
+from ketamonitor.core.administration import devices_given
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.phases import Action
+from ketamonitor.core.records import EventKind, VitalsEntry
+
+#: The form's BP "40 minutes after dosing" is read from the BP nearest to it, within this.
+AROUND_40_MINUTES = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class RemsForm:
+    patient: str
+    birth_date: date
+    mrn: str
+    prescriber: str | None
+    monitored_by: str
+    setting: str | None
+    treatment_date: date | None
+    dose_mg: float
+    devices: int
+    lots: tuple[str, ...]
+    first_device_at: datetime | None
+    monitoring_ended_at: datetime | None
+    total_minutes: int | None
+    ready_without_minimum_at: datetime | None
+    bp_before_dosing: str | None
+    bp_at_40_minutes: str | None
+    bp_before_end: str | None
+    answers: dict[str, str]
+    missing: tuple[str, ...]
+
+    @property
+    def dose_label(self) -> str:
+        """As the form asks: 56 mg, 84 mg, or other."""
+        if self.dose_mg in (56, 84):
+            return f"{self.dose_mg:g} mg"
+        return f"other ({self.dose_mg:g} mg)"
+
+
+def _bp(entry: VitalsEntry | None) -> str | None:
+    if entry is None:
+        return None
+    vitals = entry.current
+    return f"{vitals.systolic}/{vitals.diastolic}"
+
+
+def rems_form(chart: SessionChart, questions: Checklist, setting: str | None,
+              zone: tzinfo) -> RemsForm:
+    """Every field of the form from the chart; `missing` names the fields still empty."""
+    timeline = chart.timeline
+    first = timeline.dose_started_at
+    ended = _monitoring_end(chart)
+    given = devices_given(chart)
+    sets = chart.bp_sets()
+    before = chart.baseline_bp()
+    around_40 = None
+    if first is not None:
+        target = first + timedelta(minutes=40)
+        near = [e for e in sets if abs(e.current.observed_at - target) <= AROUND_40_MINUTES]
+        around_40 = min(near, key=lambda e: abs(e.current.observed_at - target), default=None)
+    at_end = None
+    if ended is not None:
+        done = [e for e in sets if e.current.observed_at <= ended]
+        at_end = done[-1] if done and done[-1] is not before else None
+    ready = [e.occurred_at for e in chart.events
+             if e.kind == EventKind.READY_WITHOUT_MINIMUM and not e.in_error]
+    answers = {key: entry.value for key, entry in chart.answers(questions.id).items()}
+    form = RemsForm(
+        patient=chart.patient.display_name,
+        birth_date=chart.patient.details.birth_date,
+        mrn=chart.patient.mrn,
+        prescriber=chart.session.prescriber,
+        monitored_by=chart.session.nurse,
+        setting=setting or None,
+        treatment_date=first.astimezone(zone).date() if first else None,
+        dose_mg=chart.session.dose.total_mg,
+        devices=chart.session.dose.devices or 0,
+        lots=tuple(dict.fromkeys(a.lot for a in given)),
+        first_device_at=first,
+        monitoring_ended_at=ended,
+        total_minutes=int((ended - first).total_seconds() // 60) if first and ended else None,
+        ready_without_minimum_at=ready[-1] if ready else None,
+        bp_before_dosing=_bp(before),
+        bp_at_40_minutes=_bp(around_40),
+        bp_before_end=_bp(at_end),
+        answers=answers,
+        missing=(),
+    )
+    return _with_missing(form, questions)
+
+
+def _monitoring_end(chart: SessionChart) -> datetime | None:
+    """The end of monitoring: observation complete (or the session ended early)."""
+    for change in chart.timeline.changes:
+        if change.action in (Action.COMPLETE_OBSERVATION, Action.END_SESSION_EARLY):
+            return change.at
+    return None
+
+
+def _with_missing(form: RemsForm, questions: Checklist) -> RemsForm:
+    missing = []
+    checks = [
+        (form.prescriber, "Prescriber (set at the start of the session)"),
+        (form.setting, "The setting's name (Clinic ▸ Settings)"),
+        (form.first_device_at, "The first device"),
+        (form.lots, "Lot numbers of the devices"),
+        (form.monitoring_ended_at, "The end of monitoring (observation complete)"),
+        (form.ready_without_minimum_at, "When the patient would have been ready to leave "
+                                        "without the 2-hour minimum"),
+        (form.bp_before_dosing, "BP before dosing"),
+        (form.bp_at_40_minutes, "BP about 40 minutes after dosing"),
+        (form.bp_before_end, "BP before the end of monitoring"),
+    ]
+    missing += [label for value, label in checks if not value]
+    missing += [f"{questions.title}: {item.label}" for item in questions.items
+                if item.key not in form.answers]
+    return replace(form, missing=tuple(missing))
