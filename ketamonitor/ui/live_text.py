@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 class LiveText(QWidget):
     def __init__(self, template: str = "00:00:00", paper: str = "#ffffff",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, shrink: bool = True) -> None:
         super().__init__(parent)
+        self._shrink = shrink  # a timer's digits must never be elided: it does not shrink
         self._text = ""
         # Opaque: a repaint of this text never repaints the (styled, costly) tile behind it.
         self._paper = QColor(paper)
@@ -55,7 +56,7 @@ class LiveText(QWidget):
         return self._hint
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(0, self._hint.height())
+        return QSize(0, self._hint.height()) if self._shrink else self._hint
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

@@ -112,6 +112,7 @@ class SessionForm(QGroupBox):
         form.addRow("Protocol", self.protocol)
         self.inputs: dict[str, QLineEdit] = {}
         for name, caption in [("chair", "Chair"), ("nurse", "Nurse"),
+                              ("prescriber", "Prescriber"),
                               ("weight_kg", "Weight today (kg)"), ("mg_per_kg", "Dose (mg/kg)"),
                               ("concentration", "Concentration (mg/mL)")]:
             field = QLineEdit()

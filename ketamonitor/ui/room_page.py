@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration
+from ketamonitor.core.wording import DOSING_WORDS, phase_label
 from ketamonitor.room import ChairState
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import PRIORITY_STYLE, AlertList
@@ -136,11 +137,12 @@ class ChairTile(QFrame):
                          + (" · demo" if chart.patient.details.is_demo else ""))
         timers = state.timers(now)
         colour = theme.PHASE_COLOURS[timers.phase]
-        self.phase.setText(f" {timers.phase.label} ")
+        route = chart.protocol.route
+        self.phase.setText(f" {phase_label(timers.phase, route)} ")
         restyle(self.phase, f"color: white; background: {colour}; border-radius: 4px;"
                                  " padding: 2px 6px;")
         self.phase_time.setText(format_duration(timers.in_phase))
-        self.left.setText(_left_text(timers))
+        self.left.setText(_left_text(timers, DOSING_WORDS[route].lower()))
         self.vitals.setText(_vitals_text(state, zone))
         self._show_next_check(timers, zone)
         self._show_alerts(state.waiting())
@@ -180,14 +182,14 @@ def _flexible(label: QLabel) -> QLabel:
     return label
 
 
-def _left_text(timers: SessionTimers) -> str:
+def _left_text(timers: SessionTimers, dosing: str) -> str:
     parts = []
     if timers.since_dose_start is not None:
         parts.append(f"dose +{format_duration(timers.since_dose_start)}")
     if timers.infusion_remaining is not None:
         remaining = timers.infusion_remaining
-        parts.append(f"infusion {format_duration(remaining)} left" if remaining > timedelta()
-                     else f"{theme.FLAG_MARK} infusion time reached")
+        parts.append(f"{dosing} {format_duration(remaining)} left" if remaining > timedelta()
+                     else f"{theme.FLAG_MARK} {dosing} time reached")
     elif timers.observation_remaining is not None:
         parts.append("observation complete" if timers.observation_complete
                      else f"observation {format_duration(timers.observation_remaining)} left")
@@ -270,7 +272,7 @@ class RoomPage(QWidget):
             Column("MRN", lambda s: s.listing.mrn),
             Column("Protocol", lambda s: s.listing.protocol_name),
             Column("Arrived", lambda s: format_clock(s.listing.began_at, zone)),
-            Column("Outcome", lambda s: s.chart.phase.label),
+            Column("Outcome", lambda s: phase_label(s.chart.phase, s.chart.protocol.route)),
             Column("At", lambda s: format_clock(s.listing.phase_since, zone)),
             Column("Alerts waiting", lambda s: str(len(s.waiting())) if s.waiting() else ""),
         ], self)

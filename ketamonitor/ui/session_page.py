@@ -25,17 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketamonitor.core.administration import device_spacing
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, attention_order
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
 from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
 from ketamonitor.core.gates import next_step
-from ketamonitor.core.phases import Action, allowed_actions
+from ketamonitor.core.parsing import FieldProblem, clock_time_today
+from ketamonitor.core.phases import Action
 from ketamonitor.core.records import Event
+from ketamonitor.core.rems import rems_form
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_clock
 from ketamonitor.core.vitals import parse_vitals
+from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui import theme
@@ -48,6 +52,7 @@ from ketamonitor.ui.checklist_views import (
     YesNoChecklistView,
 )
 from ketamonitor.ui.correction_dialog import CorrectionDialog
+from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.timer_panel import TimerPanel
@@ -93,7 +98,13 @@ class SessionPage(QWidget):
         self.side_effects = SideEffectForm(library.checklist(names.side_effects))
         self.scales = {scale_id: ScaleForm(library.scale(scale_id))
                        for scale_id in names.scales}
-        self.timer = TimerPanel()
+        self.route = protocol.route
+        self.timer = TimerPanel(DOSING_WORDS[protocol.route])
+        self.devices = DevicePanel(self.zone)
+        self.rems_questions = (YesNoChecklistView(library.checklist(names.rems), protocol.route)
+                               if names.rems else None)
+        self.rems = (RemsView(self.zone, self.rems_questions) if self.rems_questions
+                     else None)
         self.vitals_form = VitalsForm()
         self.bp_chart = BpChart()
         self.vitals_model = VitalsModel(self.zone, self)
@@ -131,6 +142,7 @@ class SessionPage(QWidget):
         layout.addLayout(self._header())
         layout.addWidget(self.timer)
         layout.addLayout(self._action_bar())
+        layout.addWidget(self.devices)
         self.next_step = QLabel("")
         self.next_step.setObjectName("next_step")
         self.next_step.setWordWrap(True)
@@ -177,7 +189,8 @@ class SessionPage(QWidget):
         row = QHBoxLayout()
         self.action_buttons: dict[Action, QPushButton] = {}
         for action in Action:
-            button = QPushButton(action.label + ("…" if action.needs_reason else ""))
+            words = action_label(action, self.route)
+            button = QPushButton(words + ("…" if action.needs_reason else ""))
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request(a))
             if action is Action.END_SESSION_EARLY:
@@ -219,6 +232,8 @@ class SessionPage(QWidget):
         scales_layout.addStretch(1)
         tabs.addTab(scrolled(scales), "Scales")
         tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
+        if self.rems is not None:
+            tabs.addTab(scrolled(self.rems), "REMS")
         notes = QWidget()
         notes_layout = QVBoxLayout(notes)
         self.note_text = QPlainTextEdit()
@@ -235,7 +250,7 @@ class SessionPage(QWidget):
         note_row.addWidget(self.note_error, 1)
         notes_layout.addLayout(note_row)
         notes_layout.addWidget(read_only_table(self.events_model), 1)
-        tabs.addTab(notes, "Notes && events")
+        tabs.addTab(notes, "Notes")
         alerts_tab = QWidget()
         alerts_layout = QVBoxLayout(alerts_tab)
         disclaimer = QLabel(DISCLAIMER)
@@ -245,13 +260,19 @@ class SessionPage(QWidget):
         self.alerts_table = read_only_table(self.alerts_model)
         self.alerts_table.setObjectName("alerts_table")
         alerts_layout.addWidget(self.alerts_table, 1)
-        tabs.addTab(alerts_tab, "Alert log")
+        tabs.addTab(alerts_tab, "Alerts")
         self.tabs = tabs
         return tabs
 
     def _connect(self) -> None:
         self.back.clicked.connect(self.back_requested.emit)
         self.vitals_form.submitted.connect(self.save_vitals)
+        self.devices.give.connect(self.give_device)
+        if self.rems is not None and self.rems_questions is not None:
+            rems_id = self.rems_questions.checklist.id
+            self.rems_questions.answered.connect(
+                lambda key, value: self.answer(rems_id, key, value))
+            self.rems.ready_time.connect(self.chart_ready_without_minimum)
         self.pre_session.answered.connect(
             lambda key, value: self.answer(self.pre_session.checklist.id, key, value))
         self.discharge_checklist.answered.connect(
@@ -366,15 +387,44 @@ class SessionPage(QWidget):
             self.note_error.setText("")
         return result
 
+    def give_device(self, lot: str) -> bool:
+        """Chart the next intranasal device with its lot (the first starts the clock)."""
+        done = self._attempt(lambda: self.store.record_device(self.session_id, lot),
+                             self.devices.errors.show)
+        if done is not None:
+            self.devices.saved()
+        return done is not None
+
+    def chart_ready_without_minimum(self, typed: str) -> bool:
+        if self.rems is None:
+            return False
+        now = self.store.clock.now()
+
+        def write() -> int:
+            try:
+                at = clock_time_today(typed, now, self.zone) if typed.strip() else None
+            except FieldProblem as problem:
+                raise ValidationError({"ready_without_minimum": str(problem)}) from None
+            if at is None:
+                raise ValidationError({"ready_without_minimum": "type the time (HH:MM)"})
+            return self.store.record_ready_without_minimum(self.session_id, at)
+
+        done = self._attempt(write, self.rems.errors.show)
+        if done is not None:
+            self.rems.saved()
+        return done is not None
+
     def request(self, action: Action) -> bool:
         """Ask what the action needs (a confirmation or a reason), then chart it."""
         reason = None
         if action.needs_reason:
-            reason = self.prompts.reason(self, action.label, f"{action.label}: why?",
+            words = action_label(action, self.route)
+            reason = self.prompts.reason(self, words, f"{words}: why?",
                                          self.store.library.reasons_for(action.value))
             if reason is None:
                 return False
-        elif not self.prompts.confirm(self, action.label, _CONFIRM[action]):
+        elif not self.prompts.confirm(self, action_label(action, self.route),
+                                      _CONFIRM[action]):
             return False
         return self.perform(action, reason)
 
@@ -465,35 +515,51 @@ class SessionPage(QWidget):
         restyle(self.flags, f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
                                  f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
                                  "padding: 4px; font-weight: bold; }")
-        allowed = set(allowed_actions(chart.phase))
+        offered = set(offered_actions(chart.phase, self.route))
         for action, button in self.action_buttons.items():
-            button.setVisible(action in allowed)
+            button.setVisible(action in offered)
+        if self.rems is not None and self.rems_questions is not None:
+            questions = self.rems_questions.checklist
+            self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
+            self.rems.show_form(rems_form(chart, questions, self.store.setting("clinic_name"),
+                                          self.zone))
         self.tick()
 
     def tick(self) -> None:
         """Repaint what depends on the time: derived from the clock and the record only."""
         now = self.store.clock.now()
         timers = session_timers(self.chart, now)
-        self.timer.show_timers(timers, self.zone, self.chart.phase.label)
+        self.timer.show_timers(timers, self.zone, phase_label(self.chart.phase, self.route))
+        self.devices.show_chart(self.chart, now)
         self._show_next_step(now)
 
     def _show_next_step(self, now: datetime) -> None:
         step = next_step(self.chart, self.store.library, now)
         if step.action is None:
-            self.next_step.setText(f"Session {self.chart.phase.label.lower()}.")
+            self.next_step.setText(f"Session "
+                                   f"{phase_label(self.chart.phase, self.route).lower()}.")
             restyle(self.next_step, "")
             return
         parts = []
         if step.gaps:
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
-            parts.append(f"<b>Before “{step.action.label}”:</b><ul style='margin:0'>{items}</ul>")
+            words = self._next_words(step.action)
+            parts.append(f"<b>Before “{words}”:</b><ul style='margin:0'>{items}</ul>")
         else:
-            parts.append(f"<b>Next: {step.action.label}</b>")
+            parts.append(f"<b>Next: {self._next_words(step.action)}</b>")
         if step.cautions:
             items = "".join(f"<li>{theme.FLAG_MARK} {c}</li>" for c in step.cautions)
             parts.append(f"<b style='color:{theme.CAUTION}'>For the physician:</b>"
                          f"<ul style='margin:0'>{items}</ul>")
         self.next_step.setText("".join(parts))
+
+    def _next_words(self, action: Action) -> str:
+        spacing = device_spacing(self.chart)
+        if action is Action.START_INFUSION and spacing is not None:
+            return f"Give device 1 of {spacing.of}"
+        if action is Action.END_INFUSION and spacing is not None:
+            return f"Give device {spacing.number} of {spacing.of}"
+        return action_label(action, self.route)
 
     def show_alerts(self, records: list[AlertRecord]) -> None:
         """The session's alerts: those waiting above the chart, every one in the log."""

@@ -48,6 +48,7 @@ QLabel[role="section"] {{ font-weight: bold; font-size: {BASE_POINT_SIZE + 1}pt;
 QFrame[role="panel"] {{ background: {PANEL}; border-radius: 6px; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 2px solid {ERROR}; }}
 QPushButton {{ padding: 6px 12px; }}
+QTabBar::tab {{ padding: 5px 7px; }}
 QPushButton[role="primary"] {{ font-weight: bold; }}
 QPushButton:checked {{ background: {INK}; color: white; font-weight: bold;
                        border: 1px solid {INK}; border-radius: 3px; }}

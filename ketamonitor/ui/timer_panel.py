@@ -25,27 +25,23 @@ _CAPTIONS = {
 
 
 def _left(span: timedelta | None) -> str:
-    if span is None:
-        return "—"
-    if span < timedelta():
-        return f"+{format_duration(-span)} over"
-    return format_duration(span)
+    return "—" if span is None else format_duration(abs(span))
 
 
 class TimerPanel(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, dosing_word: str = "Infusion", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "panel")
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 8, 12, 8)
-        grid.setHorizontalSpacing(24)
+        grid.setHorizontalSpacing(16)
         self.phase = QLabel("")
         self.phase.setObjectName("timer_phase")
         phase_font = QFont()
         phase_font.setPointSize(theme.TIMER_POINT_SIZE - 6)
         phase_font.setBold(True)
         self.phase.setFont(phase_font)
-        self.phase.setMinimumWidth(260)
+        self.phase.setMinimumWidth(200)
         grid.addWidget(self.phase, 0, 0, 2, 1)
         number_font = QFont()
         number_font.setPointSize(theme.TIMER_POINT_SIZE)
@@ -54,10 +50,13 @@ class TimerPanel(QFrame):
         self.values: dict[str, LiveText] = {}
         self.captions: dict[str, QLabel] = {}
         for column, name in enumerate(_CELLS, start=1):
-            caption = QLabel(_CAPTIONS[name])
+            caption = QLabel(_CAPTIONS[name].replace("Infusion", dosing_word))
+            self.dosing_word = dosing_word
             caption.setProperty("role", "muted")
-            value = LiveText("⚠ OVERDUE 00:00" if name == "next_vitals" else "0:00:00",
-                             paper=theme.PANEL)
+            # durations only, so no value widens the panel; the caption says what it is
+            flagged = name in ("infusion_left", "next_vitals")
+            value = LiveText("⚠ 0:00:00" if flagged else "0:00:00", paper=theme.PANEL,
+                             shrink=False)
             value.setText("—")
             value.setObjectName(f"timer_{name}")
             value.setFont(number_font)
@@ -84,12 +83,14 @@ class TimerPanel(QFrame):
 
     def _show_infusion_left(self, remaining: timedelta | None) -> None:
         """Past the infusion time the pump should be off: say so in shape and words."""
-        cell = self.values["infusion_left"]
+        cell, caption = self.values["infusion_left"], self.captions["infusion_left"]
         if remaining is not None and remaining < timedelta():
             ink, background = theme.FLAG_STYLE[Level.CAUTION]
+            caption.setText(f"{self.dosing_word} time over by")
             cell.setText(f"{theme.FLAG_MARK} {_left(remaining)}")
             cell.set_colours(ink, background)
         else:
+            caption.setText(f"{self.dosing_word} left")
             cell.setText(_left(remaining))
             cell.set_colours()
 
@@ -110,5 +111,6 @@ class TimerPanel(QFrame):
         level = Level.HIGH if timers.vitals_overdue else Level.CAUTION
         ink, background = theme.FLAG_STYLE[level]
         word = "OVERDUE" if timers.vitals_overdue else "DUE"
-        cell.setText(f"{theme.FLAG_MARK} {word} {format_duration(-due_in)}")
+        caption.setText(f"Vitals {word} since {due_at}")
+        cell.setText(f"{theme.FLAG_MARK} {format_duration(-due_in)}")
         cell.set_colours(ink, background)

@@ -150,7 +150,7 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     show_tab(page, "Discharge")
     for item in page.discharge_checklist.checklist.items_for(page.chart.protocol.route):
         click(qtbot, window, f"discharge_{item.key}_yes")
-    show_tab(page, "Notes & events")
+    show_tab(page, "Notes")
     type_into(qtbot, page.note_text, "Tolerated well; sister driving home.")
     click(qtbot, window, "note_save")
     click(qtbot, window, "action_discharge")

@@ -1,0 +1,66 @@
+"""An esketamine session on the page: devices with lots, then the REMS form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from ketamonitor.core.phases import Action, Phase
+from tests.ui.test_whole_session import show_tab, type_into
+
+
+def test_devices_are_given_from_the_page_and_the_rems_form_fills(qtbot, window, charting,
+                                                                 store, clock):
+    session_id = charting.session("intranasal-esketamine", devices="2")
+    charting.ready_to_start(session_id)
+    page = window.open_session(session_id)
+    assert page.timer.phase.text() == "Pre-dose (baseline)"
+    assert not page.action_buttons[Action.START_INFUSION].isVisible()  # the devices start it
+    assert page.next_step.text() == "<b>Next: Give device 1 of 2</b>"
+    assert page.devices.button.text() == "Give device 1 of 2  ⏎"
+
+    type_into(qtbot, page.devices.lot, "LOT-77A")
+    qtbot.keyClick(page.devices.lot, Qt.Key.Key_Return)
+    assert store.chart(session_id).phase is Phase.INFUSING
+    assert page.timer.phase.text() == "Dosing"
+    assert page.devices.spacing.text() == "Device 2 from 07:35 (in 05:00)"
+    assert page.devices.lot.text() == "LOT-77A"  # kept for the next device, selected
+
+    clock.advance(minutes=5)
+    window.tick()
+    assert page.devices.spacing.text() == "Ready now"
+    qtbot.keyClick(page.devices.lot, Qt.Key.Key_Return)
+    chart = store.chart(session_id)
+    assert chart.phase is Phase.OBSERVATION
+    assert [(a.number, a.lot) for a in chart.administrations] == [(1, "LOT-77A"),
+                                                                 (2, "LOT-77A")]
+    assert page.devices.given.text() == "#1 07:30 lot LOT-77A  #2 07:35 lot LOT-77A"
+
+    show_tab(page, "REMS")
+    summary = page.rems.summary.text()
+    assert "56 mg (2 devices) · lot LOT-77A" in summary
+    assert "Still missing" in summary and "ready to leave without the 2-hour" in summary
+
+    type_into(qtbot, page.rems.ready, "07:20")
+    qtbot.keyClick(page.rems.ready, Qt.Key.Key_Return)
+    assert page.rems.errors.text("ready_without_minimum") == "is before the first device (07:30)"
+    clock.advance(minutes=60)
+    type_into(qtbot, page.rems.ready, "08:30")
+    qtbot.keyClick(page.rems.ready, Qt.Key.Key_Return)
+    assert "Ready without the 2-hour minimum</td><td>08:30" in page.rems.summary.text()
+    for item in page.rems_questions.checklist.items:
+        qtbot.mouseClick(page.findChild(QPushButton, f"rems_{item.key}_no"),
+                         Qt.MouseButton.LeftButton)
+    assert "Sedation occurred" not in page.rems.summary.text()
+
+
+def test_an_im_injection_is_one_button(qtbot, window, charting, store, clock):
+    session_id = charting.session("im-racemic-ketamine")
+    charting.ready_to_start(session_id)
+    page = window.open_session(session_id)
+    button = page.action_buttons[Action.START_INFUSION]
+    assert button.text() == "Injection given"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert store.chart(session_id).phase is Phase.OBSERVATION
+    assert page.timer.values["infusion_left"].text() == "—"
+    assert page.timer.captions["infusion_left"].text() == "Dosing left"
