@@ -126,8 +126,7 @@ def _steps(store: Store, sessions: dict[str, int]) -> list[Step]:
     steps.append((50, lambda: bp("4", 130, 84)))
     steps.append((60, lambda: bp("4", 134, 86, 80)))
     steps.append((62, lambda: severe_nausea("4")))
-    # chair 5, IM: given at 5, in observation, its time complete
-    steps.append((6, lambda: phase("5", Action.END_INFUSION)))
+    # chair 5, IM: given at 5 (the injection ends dosing at once), its observation complete
     for minute in (20, 35, 50, 65, 80, 95, 110):
         steps.append((minute, lambda: bp("5", 126, 80, 72)))
     return steps
