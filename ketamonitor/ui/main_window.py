@@ -56,6 +56,14 @@ class MainWindow(QMainWindow):
         self.problem.setObjectName("window_problem")
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
         self.statusBar().addPermanentWidget(self.problem)
+        refused = store.library.problems
+        self.refused_files = QLabel(
+            f"⚠ {len(refused)} protocol file{'s' if len(refused) > 1 else ''} refused: "
+            "see Clinic ▸ Protocols" if refused else "")
+        self.refused_files.setObjectName("refused_files")
+        self.refused_files.setToolTip("\n".join(refused))
+        self.refused_files.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.statusBar().addPermanentWidget(self.refused_files)
         status = QLabel(f"Charting as {store.user} on {store.workstation} · database "
                         f"{store.path}")
         status.setProperty("role", "muted")

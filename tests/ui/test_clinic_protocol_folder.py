@@ -32,6 +32,7 @@ def test_the_window_opens_on_the_valid_clinic_files_and_names_the_bad_one(
     def look_and_quit() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.extend(w.store.library for w in windows)
+        seen.extend(w.refused_files.text() for w in windows)
         for window in windows:
             window.close()
             window.deleteLater()
@@ -39,7 +40,8 @@ def test_the_window_opens_on_the_valid_clinic_files_and_names_the_bad_one(
 
     QTimer.singleShot(0, look_and_quit)
     assert main(["--db", str(tmp_path / "ketamonitor.db")]) == 0
-    (library,) = seen
+    library, status = seen
+    assert status == "⚠ 1 protocol file refused: see Clinic ▸ Protocols"
     assert library.protocol("clinic-iv-60").dosing.infusion_minutes == 60
     assert library.origin("clinic-iv-60") is Origin.CLINIC_FILE
     assert "clinic-bad" not in library.protocols
