@@ -17,6 +17,7 @@ from ketamonitor.core.alerts import (
     attention_order,
     reconcile,
 )
+from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.records import SessionListing
@@ -48,11 +49,14 @@ class Room:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._states: dict[int, ChairState] = {}
+        self._coming: list[Appointment] = []
         self.reload()
 
     def reload(self) -> None:
         """Read the day's sessions afresh (a session started, a new day)."""
         listings = self._todays_listings()
+        self._coming = [booked for booked in self.store.appointments_between(*self._today())
+                        if booked.is_waiting]
         ids = [listing.session_id for listing in listings]
         alerts = self.store.alerts(ids)
         self._states = {
@@ -61,10 +65,17 @@ class Room:
             for listing in listings
         }
 
-    def _todays_listings(self) -> list[SessionListing]:
+    def _today(self) -> tuple[datetime, datetime]:
         clock = self.store.clock
         midnight = datetime.combine(local_today(clock), time(), clock.local_zone)
-        today = self.store.sessions_between(midnight, midnight + timedelta(days=1))
+        return midnight, midnight + timedelta(days=1)
+
+    def coming(self) -> list[Appointment]:
+        """Today's bookings not yet checked in (nor cancelled), in time order."""
+        return list(self._coming)
+
+    def _todays_listings(self) -> list[SessionListing]:
+        today = self.store.sessions_between(*self._today())
         shown = {listing.session_id for listing in today}
         older = [s for s in self.store.unfinished_sessions() if s.session_id not in shown]
         return older + today

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from ketamonitor.core.appointments import parse_appointment
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.entries import checklist_answer, scale_answer
 from ketamonitor.core.patient import PatientDetails
@@ -100,6 +101,18 @@ def _steps(store: Store, sessions: dict[str, int]) -> list[Step]:
             intervention="ondansetron"))
         return chair
 
+    def book(chair: str, family: str, given: str, time: str) -> str:
+        patient = store.register_patient(PatientDetails(
+            mrn=f"KM-42{chair}0", family_name=family, given_name=given,
+            birth_date=datetime(1980, 5, int(chair)).date(), weight_kg=70))
+        store.schedule_appointment(parse_appointment(
+            {"time": time, "chair": chair}, patient,
+            store.library.protocol("intranasal-esketamine"), now=clock.now(),
+            zone=clock.local_zone))
+        return next(iter(sessions))
+
+    steps.append((1, lambda: book("1", "Quinn", "Rosa", "10:30")))
+    steps.append((2, lambda: book("2", "Hart", "Elias", "11:15")))
     for chair, family, given, protocol_id, arrival, dose, _story in CHAIRS:
         steps.append((arrival, lambda c=chair, f=family, g=given, p=protocol_id:
                       arrive(c, f, g, p)))

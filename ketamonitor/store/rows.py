@@ -9,6 +9,7 @@ from typing import Any
 
 from ketamonitor.core.alerts import AlertKind, AlertRecord, Priority
 from ketamonitor.core.amendments import Amendment
+from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.dose import Dose
 from ketamonitor.core.library import ProtocolVersion
 from ketamonitor.core.patient import Patient, PatientDetails
@@ -100,6 +101,21 @@ def alert(row: Row) -> AlertRecord:
         acknowledged_by=row["acknowledged_by"],
         action=row["action"],
         cleared_at=moment("cleared_at"),
+    )
+
+
+def appointment(row: Row) -> Appointment:
+    return Appointment(
+        id=row["id"],
+        patient_id=row["patient_id"],
+        patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
+        mrn=row["mrn"],
+        protocol_id=row["protocol_id"],
+        chair=row["chair"],
+        scheduled_for=from_stored(row["scheduled_for"]),
+        session_id=row["session_id"],
+        cancelled_at=from_stored(row["cancelled_at"]) if row["cancelled_at"] else None,
+        cancel_reason=row["cancel_reason"],
     )
 
 

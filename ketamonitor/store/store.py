@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from ketamonitor.core.administration import DEVICE, DeviceDraft, next_device
 from ketamonitor.core.alerts import AlertRecord, Reconciliation, acknowledgement_action
 from ketamonitor.core.amendments import Amendment, AmendmentDraft
+from ketamonitor.core.appointments import Appointment, AppointmentDraft, cancellation_reason
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.clock import Clock
@@ -72,6 +73,15 @@ _ALERTS = """
     FROM alerts a
     LEFT JOIN alert_events ack ON ack.alert_id = a.id AND ack.kind = 'acknowledged'
     LEFT JOIN alert_events cleared ON cleared.alert_id = a.id AND cleared.kind = 'cleared'
+"""
+
+_APPOINTMENTS = """
+    SELECT a.*, p.family_name, p.given_name, p.mrn,
+           (SELECT s.id FROM sessions s WHERE s.appointment_id = a.id) AS session_id,
+           c.cancelled_at, c.reason AS cancel_reason
+    FROM appointments a
+    JOIN patients p ON p.id = a.patient_id
+    LEFT JOIN appointment_cancellations c ON c.appointment_id = a.id
 """
 
 _LISTING = f"""
@@ -221,8 +231,12 @@ class Store:
             self._audit("patients.create", "patients", patient_id, new_value=values)
         return self.patient(patient_id)
 
-    def start_session(self, setup: SessionSetup, began_at: datetime | None = None) -> int:
-        """Open a session in the pre-infusion phase; its protocol's text is kept with it."""
+    def start_session(self, setup: SessionSetup, began_at: datetime | None = None,
+                      appointment_id: int | None = None) -> int:
+        """Open a session in the pre-infusion phase; its protocol's text is kept with it.
+        Checking in for an appointment links the two (an appointment is checked in once)."""
+        if appointment_id is not None:
+            self._check_appointment_open(appointment_id, setup.patient_id)
         self.patient(setup.patient_id)
         dose = setup.dose
         values = {
@@ -244,6 +258,7 @@ class Store:
             "began_at": to_stored(began_at or self.clock.now()),
             "created_by": self.user,
             "prescriber": setup.prescriber,
+            "appointment_id": appointment_id,
         }
         with self._transaction():
             session_id = self._insert("sessions", values)
@@ -642,6 +657,52 @@ class Store:
 
     def pragmas(self) -> dict[str, object]:
         return pragmas(self._db)
+
+    # -- appointments ---------------------------------------------------------------------
+
+    def schedule_appointment(self, draft: AppointmentDraft) -> int:
+        self.patient(draft.patient_id)
+        values = {"patient_id": draft.patient_id, "protocol_id": draft.protocol_id,
+                  "chair": draft.chair, "scheduled_for": to_stored(draft.scheduled_for),
+                  "created_at": to_stored(self.clock.now()), "created_by": self.user}
+        with self._transaction():
+            appointment_id = self._insert("appointments", values)
+            self._audit("appointments.create", "appointments", appointment_id,
+                        new_value=values)
+        return appointment_id
+
+    def cancel_appointment(self, appointment_id: int, reason: str) -> None:
+        why = cancellation_reason(reason)
+        self._check_appointment_open(appointment_id)
+        values = {"appointment_id": appointment_id, "reason": why,
+                  "cancelled_at": to_stored(self.clock.now()), "cancelled_by": self.user}
+        with self._transaction():
+            self._insert("appointment_cancellations", values)
+            self._audit("appointments.cancel", "appointments", appointment_id,
+                        new_value=values, reason=why)
+
+    def appointments_between(self, start: datetime, end: datetime) -> list[Appointment]:
+        """Appointments booked for [start, end), with whether each was checked in or
+        cancelled, in time order."""
+        return [rows.appointment(row) for row in self._rows(
+            f"{_APPOINTMENTS} WHERE a.scheduled_for >= ? AND a.scheduled_for < ? "
+            "ORDER BY a.scheduled_for, a.id", [to_stored(start), to_stored(end)])]
+
+    def appointment(self, appointment_id: int) -> Appointment:
+        found = self._rows(f"{_APPOINTMENTS} WHERE a.id = ?", [appointment_id])
+        if not found:
+            raise UnknownRecord(f"no appointment {appointment_id}")
+        return rows.appointment(found[0])
+
+    def _check_appointment_open(self, appointment_id: int,
+                                patient_id: int | None = None) -> None:
+        booked = self.appointment(appointment_id)
+        if booked.session_id is not None:
+            raise ValidationError({"appointment": "this appointment has been checked in"})
+        if booked.cancelled_at is not None:
+            raise ValidationError({"appointment": "this appointment was cancelled"})
+        if patient_id is not None and booked.patient_id != patient_id:
+            raise ValidationError({"appointment": "this appointment is another patient's"})
 
     # -- alerts ----------------------------------------------------------------------------
 

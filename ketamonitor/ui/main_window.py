@@ -46,9 +46,12 @@ class MainWindow(QMainWindow):
         self.room_page.open_session.connect(self.open_session)
         self.room_page.acknowledge_requested.connect(self.acknowledge)
         self.room_page.new_session_requested.connect(self.show_patients)
+        self.room_page.check_in_requested.connect(self.check_in)
         self.pages.addWidget(self.room_page)
         self.patients = PatientsPage(store, self.prompts)
         self.patients.session_started.connect(self._session_started)
+        self.patients.session_form.booked.connect(lambda _id: self.room.reload())
+        self.patients.session_form.cancel_booking_requested.connect(self.cancel_booking)
         self.patients.back.clicked.connect(self.show_room)
         self.pages.addWidget(self.patients)
         self.session_pages: dict[int, SessionPage] = {}
@@ -131,6 +134,29 @@ class MainWindow(QMainWindow):
         self.patients.refresh_patients()
         self.pages.setCurrentWidget(self.patients)
 
+    def check_in(self, appointment_id: int) -> None:
+        """A booked patient has arrived: the session form, filled from the booking."""
+        booked = self.store.appointment(appointment_id)
+        self.show_patients()
+        self.patients.choose_patient(self.store.patient(booked.patient_id))
+        self.patients.session_form.check_in(booked)
+
+    def cancel_booking(self, appointment_id: int) -> bool:
+        reason = self.prompts.reason(self, "Cancel booking", "Why is the booking cancelled?",
+                                     self.store.library.reasons_for("cancel_booking"))
+        if reason is None:
+            return False
+        try:
+            self.store.cancel_appointment(appointment_id, reason)
+        except ValidationError as refused:
+            self.prompts.show_problem(self, "Not cancelled", "\n".join(
+                refused.reasons.values()))
+            return False
+        self.patients.session_form.check_in(None)
+        self.room.reload()
+        self.show_room()
+        return True
+
     def _session_started(self, session_id: int) -> None:
         self.room.reload()
         self.open_session(session_id)
@@ -158,7 +184,7 @@ class MainWindow(QMainWindow):
 
     def _show_room(self) -> None:
         self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
-                                 self.store.clock.now())
+                                 self.store.clock.now(), self.room.coming())
 
     def _show_alerts_on(self, page: SessionPage) -> None:
         page.show_alerts(self.room.state(page.session_id).alerts)

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketamonitor.core.appointments import Appointment, parse_appointment
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.dose import parse_dose
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient, age_on, parse_patient
 from ketamonitor.core.protocol import DoseUnit, Protocol, Route
 from ketamonitor.core.setup import parse_session_setup
+from ketamonitor.core.times import format_clock
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
@@ -94,6 +96,8 @@ class SessionForm(QGroupBox):
     """Start a session: protocol, chair, nurse, today's weight and the dose, worked out live."""
 
     started = Signal(int)
+    booked = Signal(int)
+    cancel_booking_requested = Signal(int)
 
     def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Start a session", parent)
@@ -129,11 +133,35 @@ class SessionForm(QGroupBox):
         self.dose.setObjectName("session_dose")
         self.dose.setWordWrap(True)
         form.addRow("Dose", self.dose)
-        self.save = QPushButton("Start session")
+        self.save = QPushButton("Start session now")
         self.save.setObjectName("session_save")
         self.save.setProperty("role", "primary")
         self.save.clicked.connect(self.submit)
         form.addRow(self.save)
+        self.checking_in = QLabel("")
+        self.checking_in.setObjectName("checking_in")
+        self.cancel_booking = QPushButton("Cancel this booking…")
+        self.cancel_booking.setObjectName("cancel_booking")
+        self.cancel_booking.clicked.connect(
+            lambda: self.cancel_booking_requested.emit(self.appointment_id))
+        form.addRow(self.checking_in, self.cancel_booking)
+        for widget in (self.checking_in, self.cancel_booking):
+            widget.setVisible(False)
+        booking = QWidget()
+        booking_row = QHBoxLayout(booking)
+        booking_row.setContentsMargins(0, 0, 0, 0)
+        self.booking_time = QLineEdit()
+        self.booking_time.setObjectName("booking_time")
+        self.booking_time.setPlaceholderText("HH:MM")
+        self.booking_time.setMaximumWidth(90)
+        self.book = QPushButton("Book for later today")
+        self.book.setObjectName("booking_save")
+        self.book.clicked.connect(self.book_appointment)
+        booking_row.addWidget(self.booking_time)
+        booking_row.addWidget(self.book)
+        booking_row.addWidget(self.errors.add("time", self.booking_time), 1)
+        form.addRow("Or book at", booking)
+        self.appointment_id: int | None = None
         self._form = form
         self.inputs["nurse"].setText(store.user)
         self.protocol.currentIndexChanged.connect(self._protocol_chosen)
@@ -210,7 +238,7 @@ class SessionForm(QGroupBox):
             return None
         try:
             setup = parse_session_setup(self.typed(), self.patient, self.chosen_protocol())
-            session_id = self.store.start_session(setup)
+            session_id = self.store.start_session(setup, appointment_id=self.appointment_id)
         except ValidationError as refused:
             self.errors.show(refused.reasons)
             return None
@@ -219,8 +247,48 @@ class SessionForm(QGroupBox):
             return None
         self.errors.clear()
         self.inputs["chair"].clear()
+        self.check_in(None)
         self.started.emit(session_id)
         return session_id
+
+    def check_in(self, appointment: Appointment | None) -> None:
+        """Start the session of a booking: its chair and protocol, linked to it."""
+        self.appointment_id = appointment.id if appointment else None
+        self.checking_in.setVisible(appointment is not None)
+        self.cancel_booking.setVisible(appointment is not None)
+        if appointment is None:
+            return
+        booked_for = format_clock(appointment.scheduled_for, self.store.clock.local_zone)
+        self.checking_in.setText(f"Checking in the booking for {booked_for}, chair "
+                                 f"{appointment.chair}")
+        found = self.protocol.findData(appointment.protocol_id)
+        if found >= 0:
+            self.protocol.setCurrentIndex(found)
+        self.inputs["chair"].setText(appointment.chair)
+
+    def book_appointment(self) -> int | None:
+        """Book the chosen patient for a time later today: the room lists who is coming."""
+        if self.patient is None:
+            self.prompts.show_problem(self, "Choose a patient",
+                                      "Find or register the patient first.")
+            return None
+        clock = self.store.clock
+        try:
+            draft = parse_appointment({"time": self.booking_time.text(),
+                                       "chair": self.inputs["chair"].text()},
+                                      self.patient, self.chosen_protocol(), now=clock.now(),
+                                      zone=clock.local_zone)
+            appointment_id = self.store.schedule_appointment(draft)
+        except ValidationError as refused:
+            self.errors.show(refused.reasons)
+            return None
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+            return None
+        self.errors.clear()
+        self.booking_time.clear()
+        self.booked.emit(appointment_id)
+        return appointment_id
 
 
 class PatientsPage(QWidget):

@@ -3,6 +3,7 @@ due next?" from across the room. Alerts stand out by shape and words, not colour
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
+from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration
 from ketamonitor.core.wording import DOSING_WORDS, phase_label
@@ -229,6 +231,7 @@ class RoomPage(QWidget):
     open_session = Signal(int)
     acknowledge_requested = Signal(int)
     new_session_requested = Signal()
+    check_in_requested = Signal(int)
 
     def __init__(self, zone: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -262,6 +265,17 @@ class RoomPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setProperty("role", "muted")
         layout.addWidget(self.empty)
+        coming = QWidget()
+        self.coming_box = coming
+        self.coming_row = QHBoxLayout(coming)
+        self.coming_row.setContentsMargins(0, 0, 0, 0)
+        caption = QLabel("Coming today:")
+        caption.setProperty("role", "section")
+        self.coming_row.addWidget(caption)
+        self.coming_row.addStretch(1)
+        self.coming_buttons: list[QPushButton] = []
+        self._coming_ids: list[int] = []
+        layout.addWidget(coming)
         finished = QGroupBox("Finished today (Enter or double-click to open)")
         self.finished_box = finished
         finished_layout = QVBoxLayout(finished)
@@ -284,12 +298,15 @@ class RoomPage(QWidget):
         layout.addWidget(finished)
 
     def show_room(self, in_room: list[ChairState], finished: list[ChairState],
-                  now: datetime) -> None:
+                  now: datetime, coming: Sequence[Appointment] = ()) -> None:
         self._ensure_tiles(len(in_room))
         for tile, state in zip(self.tiles, in_room, strict=False):
             tile.show_state(state, now)
         self.empty.setVisible(not in_room)
         self.finished_box.setVisible(bool(finished))
+        self.coming_box.setVisible(bool(coming))
+        if [a.id for a in coming] != self._coming_ids:
+            self._show_coming(coming)
         if [s.session_id for s in finished] != [
                 self.finished_model.row_value(r).session_id
                 for r in range(self.finished_model.rowCount())]:
@@ -310,6 +327,23 @@ class RoomPage(QWidget):
 
     def tile_for(self, session_id: int) -> ChairTile | None:
         return next((tile for tile in self.tiles if tile.session_id == session_id), None)
+
+    def _show_coming(self, coming: Sequence[Appointment]) -> None:
+        """One button per booking still to arrive (a line, so the tiles keep the room)."""
+        self._coming_ids = [booked.id for booked in coming]
+        for button in self.coming_buttons:
+            button.hide()
+            button.setParent(None)
+            button.deleteLater()
+        self.coming_buttons = []
+        for booked in coming:
+            button = QPushButton(f"{format_clock(booked.scheduled_for, self.zone)} · Chair "
+                                 f"{booked.chair} · {booked.patient_name}")
+            button.setObjectName(f"coming_{booked.id}")
+            button.setToolTip("Check in: start the session from this booking")
+            button.clicked.connect(lambda _=False, i=booked.id: self.check_in_requested.emit(i))
+            self.coming_row.insertWidget(self.coming_row.count() - 1, button)
+            self.coming_buttons.append(button)
 
     def _finished_chosen(self, index: QModelIndex) -> None:
         if index.isValid():

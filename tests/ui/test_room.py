@@ -157,3 +157,47 @@ def test_a_clinic_protocol_saved_in_the_dialog_is_offered_for_the_next_session(
     dialog.close()
     combo = window.patients.session_form.protocol
     assert combo.findData("clinic-iv") >= 0
+
+
+def test_a_booking_is_listed_as_coming_and_checking_in_starts_its_session(qtbot, window,
+                                                                          charting, store,
+                                                                          clock):
+    patient = charting.patient("MRN-77")
+    window.show_patients()
+    window.patients.choose_patient(patient)
+    form = window.patients.session_form
+    form.protocol.setCurrentIndex(form.protocol.findData("iv-racemic-ketamine"))
+    form.inputs["chair"].setText("5")
+    form.booking_time.setText("09:45")
+    appointment_id = form.book_appointment()
+    assert appointment_id is not None
+    window.show_room()
+    (button,) = window.room_page.coming_buttons
+    assert button.text() == "09:45 · Chair 5 · RIVERA, Ana"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # check in
+    assert window.pages.currentWidget() is window.patients
+    assert form.inputs["chair"].text() == "5"
+    assert "Checking in the booking for 09:45, chair 5" in form.checking_in.text()
+    session_id = form.submit()
+    assert store.appointment(appointment_id).session_id == session_id
+    window.show_room()
+    assert window.room_page.coming_buttons == []
+    assert window.room_page.tile_for(session_id) is not None
+
+
+def test_a_booking_cancelled_from_the_room_leaves_it_with_its_reason(qtbot, window, charting,
+                                                                     store, clock, prompts):
+    patient = charting.patient("MRN-78")
+    window.show_patients()
+    window.patients.choose_patient(patient)
+    form = window.patients.session_form
+    form.inputs["chair"].setText("2")
+    form.booking_time.setText("10:30")
+    appointment_id = form.book_appointment()
+    window.show_room()
+    window.room_page.coming_buttons[0].click()  # the patient rings: checking in shows the way
+    prompts.reason_answer = "Patient unwell"
+    window.patients.session_form.cancel_booking.click()
+    assert window.pages.currentWidget() is window.room_page
+    assert window.room_page.coming_buttons == []
+    assert store.appointment(appointment_id).cancel_reason == "Patient unwell"
