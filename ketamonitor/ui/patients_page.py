@@ -25,12 +25,12 @@ from ketamonitor.core.patient import Patient, age_on, parse_patient
 from ketamonitor.core.protocol import DoseUnit, Protocol, Route
 from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.core.times import format_clock
-from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import RowsModel, patient_columns
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.views import read_only_table
+from ketamonitor.ui.writes import attempt
 
 
 def _form_row(form: QFormLayout, errors: FieldErrors, name: str, caption: str,
@@ -76,14 +76,10 @@ class PatientForm(QGroupBox):
 
     def submit(self) -> Patient | None:
         typed = {name: field.text() for name, field in self.inputs.items()}
-        try:
-            details = parse_patient(typed, today=local_today(self.store.clock))
-            patient = self.store.register_patient(details)
-        except ValidationError as refused:
-            self.errors.show(refused.reasons)
-            return None
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        patient = attempt(lambda: self.store.register_patient(
+            parse_patient(typed, today=local_today(self.store.clock))),
+            self.errors.show, self.prompts, self)
+        if patient is None:
             return None
         self.errors.clear()
         for field in self.inputs.values():
@@ -236,14 +232,11 @@ class SessionForm(QGroupBox):
             self.prompts.show_problem(self, "Choose a patient",
                                       "Find or register the patient first.")
             return None
-        try:
-            setup = parse_session_setup(self.typed(), self.patient, self.chosen_protocol())
-            session_id = self.store.start_session(setup, appointment_id=self.appointment_id)
-        except ValidationError as refused:
-            self.errors.show(refused.reasons)
-            return None
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        patient = self.patient
+        session_id = attempt(lambda: self.store.start_session(
+            parse_session_setup(self.typed(), patient, self.chosen_protocol()),
+            appointment_id=self.appointment_id), self.errors.show, self.prompts, self)
+        if session_id is None:
             return None
         self.errors.clear()
         self.inputs["chair"].clear()
@@ -272,18 +265,12 @@ class SessionForm(QGroupBox):
             self.prompts.show_problem(self, "Choose a patient",
                                       "Find or register the patient first.")
             return None
-        clock = self.store.clock
-        try:
-            draft = parse_appointment({"time": self.booking_time.text(),
-                                       "chair": self.inputs["chair"].text()},
-                                      self.patient, self.chosen_protocol(), now=clock.now(),
-                                      zone=clock.local_zone)
-            appointment_id = self.store.schedule_appointment(draft)
-        except ValidationError as refused:
-            self.errors.show(refused.reasons)
-            return None
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        clock, patient = self.store.clock, self.patient
+        typed = {"time": self.booking_time.text(), "chair": self.inputs["chair"].text()}
+        appointment_id = attempt(lambda: self.store.schedule_appointment(parse_appointment(
+            typed, patient, self.chosen_protocol(), now=clock.now(), zone=clock.local_zone)),
+            self.errors.show, self.prompts, self)
+        if appointment_id is None:
             return None
         self.errors.clear()
         self.booking_time.clear()

@@ -40,7 +40,6 @@ from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_clock
 from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
-from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
@@ -58,6 +57,7 @@ from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm
+from ketamonitor.ui.writes import attempt
 
 Result = TypeVar("Result")
 
@@ -298,18 +298,9 @@ class SessionPage(QWidget):
 
     def _attempt(self, write: Callable[[], Result],
                  show_reasons: Callable[[dict[str, str]], None]) -> Result | None:
-        """Run one write; show why it was refused and keep what was typed if it fails."""
-        try:
-            result = write()
-        except ValidationError as refused:
-            show_reasons(refused.reasons)
-            return None
-        except PhaseChangeRefused as refused:
-            self._show_refusal(refused)
-            return None
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message
-                                      + "\n\nWhat you typed is still on the screen.")
+        """Run one write; say why if it did not happen; redraw from the record if it did."""
+        result = attempt(write, show_reasons, self.prompts, self, self._show_refusal)
+        if result is None:
             return None
         self.reload()
         self.charted.emit(self.session_id)
