@@ -41,6 +41,7 @@ class ProtocolField:
     unit: str = ""
     kind: FieldKind = FieldKind.NUMBER
     dose_units: tuple[DoseUnit, ...] = ()  # the dose units it belongs to; empty: all
+    optional: bool = False  # may be left empty (an empty list)
 
     def applies_to(self, unit: DoseUnit) -> bool:
         return not self.dose_units or unit in self.dose_units
@@ -81,11 +82,16 @@ PROTOCOL_FORM: tuple[FieldGroup, ...] = (
     FieldGroup("Observation", (
         ProtocolField("observation.minimum_minutes", "At least", "min"),
         ProtocolField("observation.starts_at", "Counted from", kind=FieldKind.CHOICE),
+        ProtocolField("observation.until_resolved", "Until resolved",
+                      kind=FieldKind.CHOICES),
     )),
     FieldGroup("Vitals every", (
         *(ProtocolField(f"vitals_every_minutes.{phase.value}", phase.label, "min")
           for phase in Phase if not phase.is_finished),
         ProtocolField("vitals_every_minutes.overdue_grace_minutes", "Overdue after", "min late"),
+        ProtocolField("vitals_checks.after_dose_minutes", "Also due at", "min in",
+                      kind=FieldKind.NUMBERS, optional=True),
+        ProtocolField("vitals_checks.before_discharge_minutes", "Pre-discharge", "min"),
     )),
     FieldGroup("Thresholds", (
         ProtocolField("thresholds.predose_systolic_above", "Pre-dose systolic above", "mmHg"),
@@ -181,6 +187,8 @@ def _converted(field: ProtocolField, value: str | Sequence[str]) -> Any:
         return value
     if field.kind is FieldKind.NUMBERS:
         parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
+        if not parts and field.optional:
+            return []
         if not parts:
             raise ProtocolError.at(field.key, "is required")
         if not all(part.isdigit() for part in parts):
@@ -213,8 +221,8 @@ def clinic_header(user: str, at: datetime, based_on: str | None) -> list[str]:
 
 
 _TOP_ORDER = ("id", "version", "name", "route")
-_TABLE_ORDER = ("dose", "observation", "vitals_every_minutes", "thresholds", "discharge",
-                "checklists")
+_TABLE_ORDER = ("dose", "observation", "vitals_every_minutes", "vitals_checks", "thresholds",
+                "discharge", "checklists")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 

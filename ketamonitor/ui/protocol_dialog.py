@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.library import SLOT_KINDS, Origin
-from ketamonitor.core.protocol import ObservationStart, Protocol, ProtocolError
+from ketamonitor.core.protocol import ObservationStart, Protocol, ProtocolError, Resolution
 from ketamonitor.core.protocol_text import (
     FIELDS,
     OBSERVATION_START_LABELS,
@@ -68,6 +68,7 @@ class ProtocolDialog(QDialog):
         self.errors = FieldErrors()
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
         self.scales: dict[str, QCheckBox] = {}
+        self.resolutions: dict[str, QCheckBox] = {}
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
         self._error_rows: list[tuple[QFormLayout, QLabel]] = []
 
@@ -163,10 +164,17 @@ class ProtocolDialog(QDialog):
             widget = QWidget()
             boxes = QVBoxLayout(widget)
             boxes.setContentsMargins(0, 0, 0, 0)
-            for scale in self.store.library.scales.values():
-                box = QCheckBox(scale.title)
-                box.setObjectName(f"scale_{scale.id}")
-                self.scales[scale.id] = box
+            if key == "observation.until_resolved":
+                short = {Resolution.RESPIRATORY_DEPRESSION: "Resp. depression"}
+                choices = [(r.value, short.get(r, r.label.capitalize())) for r in Resolution]
+                ticks = self.resolutions
+            else:
+                choices = [(s.id, s.title) for s in self.store.library.scales.values()]
+                ticks = self.scales
+            for value, label in choices:
+                box = QCheckBox(label)
+                box.setObjectName(f"choice_{value}")
+                ticks[value] = box
                 boxes.addWidget(box)
         elif field.kind is FieldKind.CHOICE:
             combo = QComboBox()
@@ -178,7 +186,8 @@ class ProtocolDialog(QDialog):
                 text.setMaximumWidth(60)
                 text.setAlignment(Qt.AlignmentFlag.AlignRight)
             elif field.kind is FieldKind.NUMBERS:
-                text.setPlaceholderText("e.g. 2, 3")
+                text.setPlaceholderText("e.g. 40" if field.optional else "e.g. 2, 3")
+                text.setMaximumWidth(90)
             self.inputs[key] = widget = text
         widget.setObjectName(f"protocol_{key}")
         widget.setAccessibleName(field.label)
@@ -250,12 +259,15 @@ class ProtocolDialog(QDialog):
         chosen = values.get("checklists.scales", [])
         for scale_id, box in self.scales.items():
             box.setChecked(scale_id in chosen)
+        resolved = values.get("observation.until_resolved", [])
+        for value, box in self.resolutions.items():
+            box.setChecked(value in resolved)
         for key, (form, holder) in self._rows.items():
             form.setRowVisible(holder, FIELDS[key].applies_to(protocol.dosing.unit))
         editable = copy_of is not None or self.store.library.origin(
             protocol.id) is Origin.CLINIC
-        for widget in [*self.inputs.values(), *self.scales.values(), self.reason,
-                       self.save_button]:
+        for widget in [*self.inputs.values(), *self.scales.values(),
+                       *self.resolutions.values(), self.reason, self.save_button]:
             widget.setEnabled(editable)
         self.copy_button.setEnabled(copy_of is None)
         self.reason.clear()
@@ -312,6 +324,8 @@ class ProtocolDialog(QDialog):
         ticked = [scale_id for scale_id, box in self.scales.items() if box.isChecked()]
         typed["checklists.scales"] = sorted(
             ticked, key=lambda s: shown.index(s) if s in shown else len(shown))
+        typed["observation.until_resolved"] = [
+            value for value, box in self.resolutions.items() if box.isChecked()]
         return typed
 
     def save(self) -> Protocol | None:

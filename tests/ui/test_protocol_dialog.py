@@ -136,3 +136,19 @@ def test_the_settings_dialog_saves_each_change_with_its_audit_row(qtbot, store, 
     assert again.clinic_name.text() == "Northside Clinic"
     assert again.save()  # nothing changed: nothing written
     assert len(store.audit_rows("settings")) == 2
+
+
+def test_an_esketamine_copy_keeps_its_fixed_checks_and_what_must_resolve(qtbot, dialog,
+                                                                         store):
+    dialog.select("intranasal-esketamine")
+    assert dialog.inputs["vitals_checks.after_dose_minutes"].text() == "40"
+    assert all(box.isChecked() for box in dialog.resolutions.values())
+    dialog.make_copy()
+    dialog.inputs["vitals_checks.after_dose_minutes"].setText("40, 80")
+    dialog.resolutions["dissociation"].setChecked(False)
+    dialog.reason.setText("extra check at 80 min")
+    dialog.save_button.click()
+    copy = store.library.protocol("clinic-intranasal-esketamine")
+    assert copy.checks.after_dose_minutes == (40.0, 80.0)
+    assert [r.value for r in copy.until_resolved] == ["sedation", "respiratory_depression"]
+    assert copy.checklists.rems == "rems"
