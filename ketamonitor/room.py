@@ -54,6 +54,7 @@ class Room:
 
     def reload(self) -> None:
         """Read the day's sessions afresh (a session started, a new day)."""
+        self._day = local_today(self.store.clock)
         listings = self._todays_listings()
         self._coming = [booked for booked in self.store.appointments_between(*self._today())
                         if booked.is_waiting]
@@ -106,7 +107,10 @@ class Room:
                       key=lambda s: s.listing.began_at)
 
     def tick(self) -> list[AlertRecord]:
-        """Judge every session's alerts at the clock's now; returns the newly raised ones."""
+        """Judge every session's alerts at the clock's now; returns the newly raised ones.
+        After midnight the room starts a new day: yesterday's finished sessions leave it."""
+        if local_today(self.store.clock) != self._day:
+            self.reload()
         raised: list[AlertRecord] = []
         for state in self._states.values():
             raised += self._judge(state)

@@ -1,0 +1,29 @@
+"""The room's state across a day: what it holds, and the new day at midnight."""
+
+from __future__ import annotations
+
+from ketamonitor.core.phases import Action
+from ketamonitor.room import Room
+
+
+def test_at_midnight_finished_sessions_leave_and_running_ones_stay(store, charting, clock):
+    finished = charting.session()
+    store.change_phase(finished, Action.END_SESSION_EARLY, reason="Patient declined")
+    running = charting.session(patient=charting.patient("MRN-2002"))
+    room = Room(store)
+    assert [s.session_id for s in room.finished_today()] == [finished]
+    clock.advance(minutes=17 * 60)  # past midnight
+    room.tick()
+    assert room.finished_today() == []
+    assert [s.session_id for s in room.in_room()] == [running]
+
+
+def test_a_tick_that_changes_nothing_writes_nothing(store, charting, clock):
+    charting.started()
+    room = Room(store)
+    room.tick()
+    before = len(store.audit_rows())
+    for _ in range(30):
+        clock.advance(seconds=1)
+        room.tick()
+    assert len(store.audit_rows()) == before
