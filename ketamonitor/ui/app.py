@@ -28,11 +28,12 @@ def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv)
-    app.setApplicationName("ketamonitor")
-    font = QFont(app.font())
-    font.setPointSize(theme.BASE_POINT_SIZE)
-    app.setFont(font)
-    app.setStyleSheet(theme.APP_STYLESHEET)
+    if app.styleSheet() != theme.APP_STYLESHEET:  # set once: setting it re-polishes every widget
+        app.setApplicationName("ketamonitor")
+        font = QFont(app.font())
+        font.setPointSize(theme.BASE_POINT_SIZE)
+        app.setFont(font)
+        app.setStyleSheet(theme.APP_STYLESHEET)
     return app
 
 
