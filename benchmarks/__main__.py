@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import room, save_vitals
+from benchmarks import chart, room, save_vitals
 
-BENCHMARKS: tuple[Callable[[], list[str]], ...] = (save_vitals.run, room.run)
+BENCHMARKS: tuple[Callable[[], list[str]], ...] = (save_vitals.run, room.run, chart.run)
 
 
 def main() -> int:

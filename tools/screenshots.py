@@ -3,21 +3,30 @@
     python -m tools.screenshots [--out docs/screenshots] [--scale 1.25]
 
 Renders offscreen at 1366x768 and 1920x1080 on a demo clinic frozen at a fixed moment, so
-the pictures change only when the screens do.
+the pictures change only when the screens do; and the chart as exported for summaries
+(chart-*.png: a demo session with a BP over the stop line and a pause, a course of six
+sessions, a live session with its alerts, four hours of a monitor's readings).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
+
+    from ketamonitor.core.chart import SessionChart
+    from ketamonitor.core.records import SessionListing
+    from ketamonitor.store.store import Store
 
 MOMENT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 SIZES = ((1366, 768), (1920, 1080))
@@ -40,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = f"-scale{args.scale}" if args.scale else ""
-    with tempfile.TemporaryDirectory() as folder:
+    with _scratch() as folder:
         path = Path(folder) / "demo.db"
         fill_demo_clinic(path, seed=1, days=30, now=MOMENT, zone=UTC)
         clock = FakeClock(MOMENT)
@@ -68,7 +77,67 @@ def main(argv: list[str] | None = None) -> int:
             window.deleteLater()
             app.processEvents()
         _room_shots(args.out, suffix)
+        _chart_shots(path, args.out, suffix)
     return 0
+
+
+def _chart_shots(demo: Path, out: Path, suffix: str) -> None:
+    """The chart as exported for summaries: a demo session with a BP over the stop line and
+    a pause, its patient's course, a live session with its alerts, and a monitor's four
+    hours."""
+    from ketamonitor.core.clock import FakeClock
+    from ketamonitor.core.protocol import Route
+    from ketamonitor.export.chart_image import course_image, save_png, session_chart_image
+    from ketamonitor.store.store import Store
+    from ketamonitor.ui.app import application
+    from tests.core.builders import monitored
+    from tools.room_scene import NOW, START, build_room
+
+    application()
+    with Store.open(demo, FakeClock(MOMENT), user="nurse.ana") as store:
+        listings = store.sessions_between(MOMENT - timedelta(days=60), MOMENT)
+        chart = next(c for c in map(store.chart, (s.session_id for s in listings))
+                     if _alarm_and_pause(c))
+        _write(save_png(session_chart_image(chart, UTC, size=(1200, 760), now=MOMENT,
+                                            library=store.library),
+                        out / f"chart-demo-alarm-pause{suffix}.png"))
+        course = next(charts for charts in _courses(store, listings)
+                      if len(charts) == 6 and charts[0].protocol.route is Route.IV)
+        _write(save_png(course_image(course, UTC, size=(1400, 760)),
+                        out / f"chart-course-six-sessions{suffix}.png"))
+    with _scratch() as folder:
+        clock = FakeClock(START)
+        with Store.open(Path(folder) / "room.db", clock, user="ana.ruiz") as store:
+            build_room(store, clock)
+            clock.set(NOW)
+            chair_1 = next(s for s in store.unfinished_sessions() if s.chair == "1")
+            alerts = store.alerts([chair_1.session_id])[chair_1.session_id]
+            _write(save_png(session_chart_image(store.chart(chair_1.session_id), UTC,
+                                                size=(1200, 760), now=NOW,
+                                                library=store.library, alerts=alerts),
+                            out / f"chart-live-alerts{suffix}.png"))
+    _write(save_png(session_chart_image(monitored(4 * 60 * 60), UTC, size=(1200, 760)),
+                    out / f"chart-monitor-4h{suffix}.png"))
+
+
+def _courses(store: Store, listings: list[SessionListing]) -> Iterator[list[SessionChart]]:
+    """Each patient's course, the patient of the latest session first."""
+    patients = list(dict.fromkeys(listing.patient_id for listing in reversed(listings)))
+    for patient in patients:
+        yield [store.chart(s.session_id) for s in store.patient_sessions(patient)]
+
+
+def _alarm_and_pause(chart: SessionChart) -> bool:
+    """A BP charted over the stop line, and the infusion paused."""
+    from ketamonitor.core.phases import Action
+
+    paused = any(change.action is Action.PAUSE_INFUSION for change in chart.timeline.changes)
+    return paused and any(flag.code == "bp_above_stop_line" for flagged in chart.flagged_vitals
+                          for flag in flagged.flags)
+
+
+def _write(path: Path) -> None:
+    sys.stdout.write(f"{path}\n")
 
 
 def _room_shots(out: Path, suffix: str) -> None:
@@ -79,7 +148,7 @@ def _room_shots(out: Path, suffix: str) -> None:
     from ketamonitor.ui.main_window import MainWindow
     from tools.room_scene import NOW, START, build_room
 
-    with tempfile.TemporaryDirectory() as folder:
+    with _scratch() as folder:
         clock = FakeClock(START)
         with Store.open(Path(folder) / "room.db", clock, user="ana.ruiz") as store:
             build_room(store, clock)
@@ -98,6 +167,19 @@ def _room_shots(out: Path, suffix: str) -> None:
             window.deleteLater()  # Qt objects go before the interpreter tears down (PySide6)
             app.processEvents()
     return 0
+
+
+@contextmanager
+def _scratch() -> Iterator[str]:
+    """A folder with the same name every run: the status bar shows the database's path, and a
+    random one would change every picture each time they are made."""
+    folder = Path(tempfile.gettempdir()) / "ketamonitor-screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
+        yield str(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _save(window: QWidget, path: Path) -> None:

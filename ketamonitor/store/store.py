@@ -615,6 +615,10 @@ class Store:
         return self._listings("WHERE s.began_at >= ? AND s.began_at < ? ORDER BY s.began_at",
                               [to_stored(start), to_stored(end)])
 
+    def patient_sessions(self, patient_id: int) -> list[SessionListing]:
+        """A patient's sessions, first to last: the course a physician reviews."""
+        return self._listings("WHERE s.patient_id = ? ORDER BY s.began_at, s.id", [patient_id])
+
     def unfinished_sessions(self) -> list[SessionListing]:
         """Sessions not yet discharged or stopped, whatever day they began (a session left
         running overnight must not vanish from the room)."""

@@ -43,7 +43,6 @@ from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions
 from ketamonitor.store.store import Store
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
-from ketamonitor.ui.bp_chart import BpChart
 from ketamonitor.ui.checklist_views import (
     PresenceChecklistView,
     ScaleForm,
@@ -51,9 +50,11 @@ from ketamonitor.ui.checklist_views import (
     YesNoChecklistView,
 )
 from ketamonitor.ui.correction_dialog import CorrectionDialog
+from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm
@@ -106,7 +107,8 @@ class SessionPage(QWidget):
         self.rems = (RemsView(self.zone, self.rems_questions) if self.rems_questions
                      else None)
         self.vitals_form = VitalsForm()
-        self.bp_chart = BpChart()
+        self.chart_view = SessionChartView(self.zone, library)
+        self.course: CourseDialog | None = None
         self.vitals_model = VitalsModel(self.zone, self)
         self.events_model: RowsModel[Event] = RowsModel([
             Column("Time", lambda e: format_clock(e.occurred_at, self.zone)),
@@ -161,7 +163,7 @@ class SessionPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.bp_chart, 1)
+        left_layout.addWidget(self.chart_view, 1)
         self.flags = QLabel("")
         self.flags.setObjectName("chart_flags")
         self.flags.setWordWrap(True)
@@ -183,6 +185,10 @@ class SessionPage(QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
         row.addWidget(self.title, 1)
+        self.course_button = QPushButton("Course…")
+        self.course_button.setObjectName("course")
+        self.course_button.setToolTip("This patient's sessions side by side, with the PHQ-9")
+        row.addWidget(self.course_button)
         return row
 
     def _action_bar(self) -> QHBoxLayout:
@@ -266,6 +272,7 @@ class SessionPage(QWidget):
 
     def _connect(self) -> None:
         self.back.clicked.connect(self.back_requested.emit)
+        self.course_button.clicked.connect(self.show_course)
         self.vitals_form.submitted.connect(self.save_vitals)
         self.devices.give.connect(self.give_device)
         if self.rems is not None and self.rems_questions is not None:
@@ -466,6 +473,14 @@ class SessionPage(QWidget):
         if reason:
             self.strike_vitals(entry_id, reason)
 
+    def show_course(self) -> CourseDialog:
+        """The patient's course in a window of its own, beside the session."""
+        if self.course is not None:
+            self.course.close()
+        self.course = CourseDialog(self.store, self.chart.patient.id, self)
+        self.course.open()
+        return self.course
+
     # -- showing -------------------------------------------------------------------------
 
     def _show_general_reasons(self, reasons: dict[str, str]) -> None:
@@ -499,7 +514,7 @@ class SessionPage(QWidget):
                                        self.zone)
         for scale_id, form in self.scales.items():
             form.show_latest(chart.latest_score(scale_id), self.zone)
-        self.bp_chart.show_chart(chart)
+        self.chart_view.show_chart(chart, self.store.clock.now())
         flags = chart.flags(library.scales)
         self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
         self.flags.setVisible(bool(flags))
@@ -556,6 +571,7 @@ class SessionPage(QWidget):
         """The session's alerts: those waiting above the chart, every one in the log."""
         self.alerts_model.set_rows(records)
         self.alerts.show_alerts(attention_order(records))
+        self.chart_view.show_alerts(records)
 
     def _intervention_label(self, key: str | None) -> str:
         if not key:

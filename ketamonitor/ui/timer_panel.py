@@ -38,7 +38,7 @@ class TimerPanel(QFrame):
         self.phase = QLabel("")
         self.phase.setObjectName("timer_phase")
         phase_font = QFont()
-        phase_font.setPointSize(theme.TIMER_POINT_SIZE - 6)
+        phase_font.setPointSize(theme.TIMER_POINT_SIZE - 8)  # "Pre-infusion (baseline)" fits
         phase_font.setBold(True)
         self.phase.setFont(phase_font)
         self.phase.setMinimumWidth(200)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
@@ -62,8 +64,9 @@ class ChartBuilder:
         self.vitals.append(VitalsEntry(next(_ids), 1, vitals, "manual", minutes(at), "ana"))
         return self
 
-    def score(self, at: float, scale_id: str, scores: dict[str, int]) -> ChartBuilder:
-        self.scores.append(ScaleScore(next(_ids), 1, scale_id, None, sum(scores.values()),
+    def score(self, at: float, scale_id: str, scores: dict[str, int],
+              timepoint: str | None = None) -> ChartBuilder:
+        self.scores.append(ScaleScore(next(_ids), 1, scale_id, timepoint, sum(scores.values()),
                                       scores, minutes(at), minutes(at), "ana"))
         return self
 
@@ -76,3 +79,22 @@ class ChartBuilder:
     def build(self) -> SessionChart:
         return SessionChart(self.session, self.patient, Timeline(T0, tuple(self.changes)),
                             tuple(self.vitals), tuple(self.entries), tuple(self.scores))
+
+
+def monitored(seconds: int) -> SessionChart:
+    """A session fed by a monitor: a full set every second from arrival, dose at 10 min,
+    ended at 50; the BP rises to a peak over the stop line 40 minutes in, then settles."""
+    builder = ChartBuilder().phase(Phase.OBSERVATION, dose_at=10, end_at=50)
+    for second in range(seconds):
+        at = second / 60
+        rise = int(70 * math.exp(-(((at - 40) / 8) ** 2)))
+        builder.reading(at, 120 + rise, 78 + rise // 2, heart_rate=76 + second % 5,
+                        spo2=97 - second % 2, respiratory_rate=14 + second % 3)
+    return builder.build()
+
+
+def with_reading(chart: SessionChart, at: float, systolic: int, diastolic: int,
+                 **others: int) -> SessionChart:
+    """The same chart with one more set, taken `at` minutes after T0."""
+    more = ChartBuilder().reading(at, systolic, diastolic, **others).vitals
+    return replace(chart, vitals=(*chart.vitals, *more))

@@ -1,0 +1,194 @@
+"""What a session's chart marks and says besides the curves: its phases as spans, its
+happenings (phase changes, devices, notes, side effects, scores, alerts) as marks with their
+words, and the words of a reading pointed at.
+
+Plain values derived from the record, so the live chart, the exported picture and the
+course view say the same thing, and the words are tested without drawing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from enum import StrEnum
+
+from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.chart import FlaggedVitals, SessionChart
+from ketamonitor.core.checklists import Answer
+from ketamonitor.core.library import Library
+from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.protocol import Route
+from ketamonitor.core.records import EventKind
+from ketamonitor.core.timeline import Timeline
+from ketamonitor.core.wording import action_label, phase_label
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    phase: Phase
+    start: datetime
+    end: datetime | None  # None: the phase the session is in now
+
+
+def phase_spans(timeline: Timeline) -> tuple[PhaseSpan, ...]:
+    """The phases one after the other, from arrival; a finished session's last phase
+    (discharged, stopped early) is a moment, not a span, so it is left out."""
+    starts = [(Phase.PRE_INFUSION, timeline.began_at)]
+    starts += [(change.phase, change.at) for change in timeline.changes]
+    spans = []
+    for index, (phase, start) in enumerate(starts):
+        if phase.is_finished:
+            break
+        end = starts[index + 1][1] if index + 1 < len(starts) else None
+        if end is None or end > start:
+            spans.append(PhaseSpan(phase, start, end))
+    return tuple(spans)
+
+
+_SHORT_WORDS = {
+    Phase.PRE_INFUSION: "Baseline",
+    Phase.PAUSED: "Paused",
+    Phase.OBSERVATION: "Observation",
+    Phase.READY_FOR_DISCHARGE: "Ready",
+}
+
+
+def span_label(phase: Phase, route: Route) -> str:
+    """A phase in a word or two, for a shaded span on a chart ("Dosing" for intranasal)."""
+    return _SHORT_WORDS.get(phase) or phase_label(phase, route)
+
+
+class MarkKind(StrEnum):
+    PHASE = "phase"              # a phase change: start, pause, resume, end, stop
+    DOSE = "dose"                # an intranasal device given
+    NOTE = "note"
+    SIDE_EFFECT = "side_effect"  # a side effect or dissociation item present (with intervention)
+    SCORE = "score"              # a scale scored: MOAA/S, PHQ-9, Aldrete
+    ALERT = "alert"              # an alert to act on now
+    REMINDER = "reminder"        # a lesser alert: a check due, look soon
+
+
+@dataclass(frozen=True)
+class Mark:
+    at: datetime
+    kind: MarkKind
+    text: str
+
+
+def chart_marks(chart: SessionChart, library: Library | None = None) -> tuple[Mark, ...]:
+    """Every happening of the session worth a marker, in time order (struck entries left
+    out: they stay in the tables, not on the picture). The library gives the words of
+    scales and interventions; without it their keys are shown."""
+    route = chart.protocol.route
+    words = _Words(library, chart.protocol.checklists.side_effects)
+    marks = [_event_mark(event.kind, event.occurred_at, event.text, route)
+             for event in chart.events if not event.in_error]
+    for given in chart.administrations:
+        marks.append(Mark(given.given_at, MarkKind.DOSE,
+                          f"Device {given.number}: {given.amount_mg:g} mg, lot {given.lot}"))
+    noted = (chart.protocol.checklists.side_effects, chart.protocol.checklists.dissociation)
+    for entry in chart.checklist_entries:
+        if entry.in_error or entry.checklist not in noted or entry.value != Answer.PRESENT:
+            continue
+        text = entry.label + (f" ({entry.severity})" if entry.severity else "")
+        if entry.intervention:
+            text += f"; given: {words.intervention(entry.intervention)}"
+        if entry.note:
+            text += f"; {entry.note}"
+        marks.append(Mark(entry.observed_at, MarkKind.SIDE_EFFECT, text))
+    for score in chart.scale_scores:
+        if not score.in_error:
+            when = f" ({score.timepoint})" if score.timepoint else ""
+            marks.append(Mark(score.observed_at, MarkKind.SCORE,
+                              f"{words.scale(score.scale)}{when}: "
+                              f"{score.total}"))
+    return tuple(sorted(marks, key=lambda m: m.at))
+
+
+def alert_marks(records: Iterable[AlertRecord]) -> tuple[Mark, ...]:
+    """Alerts as raised, with what was done about them."""
+    marks = []
+    for record in records:
+        text = f"Alert ({record.priority.word.lower()}): {record.message}"
+        if record.acknowledged_by:
+            text += f"; acknowledged by {record.acknowledged_by}: {record.action}"
+        kind = MarkKind.ALERT if record.priority is Priority.HIGH else MarkKind.REMINDER
+        marks.append(Mark(record.raised_at, kind, text))
+    return tuple(sorted(marks, key=lambda m: m.at))
+
+
+class _Words:
+    def __init__(self, library: Library | None, side_effects: str) -> None:
+        self.library = library
+        self.side_effects = side_effects
+
+    def scale(self, scale_id: str) -> str:
+        if self.library is not None and scale_id in self.library.scales:
+            return self.library.scale(scale_id).title
+        return scale_id
+
+    def intervention(self, key: str) -> str:
+        try:
+            if self.library is not None:
+                return self.library.checklist(self.side_effects).intervention_label(key)
+        except KeyError:
+            pass
+        return key.replace("_", " ")
+
+
+def _event_mark(kind: str, at: datetime, text: str | None, route: Route) -> Mark:
+    try:
+        action = Action(kind)
+    except ValueError:
+        words = {EventKind.NOTE: "Note",
+                 EventKind.READY_WITHOUT_MINIMUM: "Ready to leave without the 2-hour minimum",
+                 EventKind.INTERVENTION: "Intervention"}.get(kind, kind.replace("_", " "))
+        return Mark(at, MarkKind.NOTE, f"{words}: {text}" if text else words)
+    label = action_label(action, route)
+    return Mark(at, MarkKind.PHASE, f"{label}: {text}" if text else label)
+
+
+def mean_arterial_pressure(systolic: int, diastolic: int) -> int:
+    """MAP as charts estimate it: diastolic plus a third of the pulse pressure."""
+    return round(diastolic + (systolic - diastolic) / 3)
+
+
+def minutes_words(moment: datetime, origin: datetime, dosed: bool) -> str:
+    """Where a moment sits on the chart's time axis, in words."""
+    minutes = (moment - origin).total_seconds() / 60
+    if not dosed:
+        return f"{minutes:.0f} min after arrival"
+    if minutes < 0:
+        return f"{-minutes:.0f} min before the dose"
+    return f"{minutes:.0f} min after dose start"
+
+
+def reading_words(flagged: FlaggedVitals, origin: datetime, dosed: bool,
+                  zone: tzinfo) -> str:
+    """Everything about one charted set, for the chart's readout: exact values, time, flags,
+    who entered it, and whether it was corrected."""
+    entry = flagged.entry
+    vitals = entry.current
+    local = vitals.observed_at.astimezone(zone)
+    clock = local.strftime("%H:%M:%S" if local.second else "%H:%M")
+    lines = [f"{clock} · {minutes_words(vitals.observed_at, origin, dosed)}"]
+    values = []
+    if vitals.systolic is not None and vitals.diastolic is not None:
+        values.append(f"BP {vitals.systolic}/{vitals.diastolic} "
+                      f"(MAP {mean_arterial_pressure(vitals.systolic, vitals.diastolic)})")
+    for name, (label, unit) in _MEASURE_WORDS.items():
+        value = getattr(vitals, name)
+        if value is not None:
+            values.append(f"{label} {value}{unit}")
+    lines.append("  ".join(values))
+    lines += [f"⚠ {flag.message}" for flag in flagged.flags]
+    entered = entry.entered_at.astimezone(zone).strftime("%H:%M")
+    source = "" if entry.source == "manual" else f" ({entry.source})"
+    lines.append(f"entered by {entry.entered_by} at {entered}{source}"
+                 + (" · corrected" if entry.is_amended else ""))
+    return "\n".join(lines)
+
+
+_MEASURE_WORDS = {"heart_rate": ("HR", "/min"), "spo2": ("SpO₂", " %"),
+                  "respiratory_rate": ("RR", "/min")}
