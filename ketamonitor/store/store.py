@@ -376,11 +376,16 @@ class Store:
             return self._charted("events", values)
 
     def amend(self, session_id: int | None, drafts: tuple[AmendmentDraft, ...]) -> list[int]:
-        """Chart corrections; the rows they correct are never touched."""
+        """Chart corrections; the rows they correct are never touched. A phase change is not
+        struck: the timers and gates that followed it stand on it (end the session early, or
+        note the slip, instead)."""
         ids = []
         now = to_stored(self.clock.now())
         with self._transaction():
             for draft in drafts:
+                if draft.entity == "events" and self._is_phase_change(draft.entity_id):
+                    raise ValidationError({"reason": "a phase change cannot be struck or "
+                                                     "corrected; add a note to explain it"})
                 values = {"session_id": session_id, "entity": draft.entity,
                           "entity_id": draft.entity_id, "field": draft.field,
                           "old_value": draft.old_value, "new_value": draft.new_value,
@@ -391,6 +396,10 @@ class Store:
                             reason=draft.reason)
                 ids.append(amendment_id)
         return ids
+
+    def _is_phase_change(self, event_id: int) -> bool:
+        found = self._db.execute("SELECT phase FROM events WHERE id = ?", [event_id]).fetchone()
+        return found is not None and found[0] is not None
 
     def _session_began(self, session_id: int) -> datetime:
         row = self._db.execute("SELECT began_at FROM sessions WHERE id = ?",

@@ -160,3 +160,11 @@ def test_unfinished_sessions_survive_the_day_they_began(store, charting, clock):
     clock.advance(minutes=24 * 60)
     assert [s.session_id for s in store.unfinished_sessions()] == [session_id]
     assert store.unfinished_sessions()[0].phase is Phase.INFUSING
+
+
+def test_a_phase_change_cannot_be_struck(store, charting):
+    session_id = charting.started()
+    start = next(e for e in store.chart(session_id).events if e.phase is not None)
+    with pytest.raises(ValidationError, match="phase change cannot be struck"):
+        store.amend(session_id, (entered_in_error("events", start.id, "pressed by mistake"),))
+    assert store.chart(session_id).events[0].amendments == ()
