@@ -1,0 +1,230 @@
+"""Charted entries: each written with its audit row, re-checked by the core rules
+whatever the caller checked, so nothing invalid reaches the file from any path."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ketamonitor.core.administration import DEVICE, DeviceDraft, next_device
+from ketamonitor.core.amendments import AmendmentDraft
+from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.gates import (
+    check_action,
+    check_ready_without_minimum,
+    dosing_complete,
+    follow_on,
+)
+from ketamonitor.core.patient import Patient, PatientDetails
+from ketamonitor.core.phases import Action
+from ketamonitor.core.records import EventKind
+from ketamonitor.core.setup import SessionSetup
+from ketamonitor.core.timeline import PhaseChange
+from ketamonitor.core.times import from_stored, to_stored
+from ketamonitor.core.vitals import Vitals, check_vitals
+from ketamonitor.store import rows
+from ketamonitor.store.base import StoreBase
+from ketamonitor.store.errors import UnknownRecord
+
+
+class EntryWrites(StoreBase):
+    def register_patient(self, details: PatientDetails) -> Patient:
+        existing = self.patient_by_mrn(details.mrn)
+        if existing is not None:
+            raise ValidationError({"mrn": f"already registered to {existing.display_name}"})
+        values = {
+            "mrn": details.mrn,
+            "family_name": details.family_name,
+            "given_name": details.given_name,
+            "birth_date": details.birth_date.isoformat(),
+            "weight_kg": details.weight_kg,
+            "is_demo": int(details.is_demo),
+            "registered_at": to_stored(self.clock.now()),
+            "registered_by": self.user,
+        }
+        with self._transaction():
+            patient_id = self._insert("patients", values)
+            self._audit("patients.create", "patients", patient_id, new_value=values)
+        return self.patient(patient_id)
+
+    def start_session(self, setup: SessionSetup, began_at: datetime | None = None,
+                      appointment_id: int | None = None) -> int:
+        """Open a session in the pre-infusion phase; its protocol's text is kept with it.
+        Checking in for an appointment links the two (an appointment is checked in once)."""
+        if appointment_id is not None:
+            self._check_appointment_open(appointment_id, setup.patient_id)
+        self.patient(setup.patient_id)
+        dose = setup.dose
+        values = {
+            "patient_id": setup.patient_id,
+            "route": setup.protocol.route.value,
+            "protocol_id": setup.protocol.id,
+            "protocol_version": setup.protocol.version,
+            "protocol_name": setup.protocol.name,
+            "protocol_toml": setup.protocol.source_text,
+            "chair": setup.chair,
+            "nurse": setup.nurse,
+            "weight_kg": setup.weight_kg,
+            "dose_mg_per_kg": dose.mg_per_kg,
+            "devices": dose.devices,
+            "total_mg": dose.total_mg,
+            "concentration_mg_per_ml": dose.concentration_mg_per_ml,
+            "volume_ml": dose.volume_ml,
+            "pump_rate_ml_per_h": dose.pump_rate_ml_per_h,
+            "began_at": to_stored(began_at or self.clock.now()),
+            "created_by": self.user,
+            "prescriber": setup.prescriber,
+            "appointment_id": appointment_id,
+        }
+        with self._transaction():
+            session_id = self._insert("sessions", values)
+            audited = {k: v for k, v in values.items() if k != "protocol_toml"}
+            self._audit("sessions.create", "sessions", session_id, new_value=audited)
+        return session_id
+
+    def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual") -> int:
+        began = self._session_began(session_id)
+        check_vitals(vitals, now=self.clock.now(), session_began=began,
+                     zone=self.clock.local_zone)
+        values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
+                  **vitals.measurements(), "source": source}
+        with self._transaction():
+            return self._charted("vitals", values)
+
+    def record_checklist_answer(self, session_id: int, answer: ChecklistAnswer) -> int:
+        self._check_time(session_id, answer.observed_at)
+        values = {
+            "session_id": session_id,
+            "checklist": answer.checklist,
+            "item": answer.item,
+            "label": answer.label,
+            "value": answer.value,
+            "severity": answer.severity,
+            "intervention": answer.intervention,
+            "note": answer.note,
+            "observed_at": to_stored(answer.observed_at),
+        }
+        with self._transaction():
+            return self._charted("checklist_entries", values)
+
+    def record_assessment(self, session_id: int, answers: list[ChecklistAnswer]) -> list[int]:
+        """Several answers given at one assessment (the dissociation checklist), all or none."""
+        if not answers:
+            raise ValidationError({"value": "answer at least one item"})
+        ids = []
+        with self._transaction():
+            for answer in answers:
+                ids.append(self.record_checklist_answer(session_id, answer))
+        return ids
+
+    def record_scale_score(self, session_id: int, answer: ScaleAnswer) -> int:
+        self._check_time(session_id, answer.observed_at)
+        values = {
+            "session_id": session_id,
+            "scale": answer.scale,
+            "timepoint": answer.timepoint,
+            "total": answer.total,
+            "item_scores": rows.canonical_json(answer.item_scores),
+            "observed_at": to_stored(answer.observed_at),
+        }
+        with self._transaction():
+            return self._charted("scale_scores", values)
+
+    def record_note(self, session_id: int, note: NoteDraft) -> int:
+        self._check_time(session_id, note.occurred_at)
+        values = {"session_id": session_id, "kind": EventKind.NOTE, "phase": None,
+                  "text": note.text, "occurred_at": to_stored(note.occurred_at)}
+        with self._transaction():
+            return self._charted("events", values)
+
+    def change_phase(self, session_id: int, action: Action, *, reason: str | None = None,
+                     at: datetime | None = None) -> PhaseChange:
+        """Apply `action` if the session's chart allows it; refusals list what is missing."""
+        now = self.clock.now()
+        with self._transaction():
+            chart = self.chart(session_id)
+            change = check_action(chart, action, at or now, now, self.library,
+                                  zone=self.clock.local_zone, reason=reason)
+            self._phase_event(session_id, change)
+            following = follow_on(chart, change)
+            if following is not None:
+                self._phase_event(session_id, following)
+        return change
+
+    def _phase_event(self, session_id: int, change: PhaseChange) -> None:
+        values = {"session_id": session_id, "kind": change.action.value,
+                  "phase": change.phase.value, "text": change.reason,
+                  "occurred_at": to_stored(change.at)}
+        self._charted("events", values, reason=change.reason)
+
+    def record_device(self, session_id: int, lot: str,
+                      at: datetime | None = None) -> DeviceDraft:
+        """An intranasal device given, with its lot: the first starts the dose's clock (its
+        start gate applies), the last completes dosing; all in one transaction."""
+        now = self.clock.now()
+        given_at = at or now
+        with self._transaction():
+            chart = self.chart(session_id)
+            draft = next_device(chart, lot, given_at)
+            if draft.is_first:
+                self._phase_event(session_id, check_action(
+                    chart, Action.START_INFUSION, given_at, now, self.library,
+                    zone=self.clock.local_zone))
+            else:
+                check_entry_time(given_at, now=now, session_began=chart.session.began_at,
+                                 zone=self.clock.local_zone)
+            self._charted("administrations", {
+                "session_id": session_id, "item": DEVICE, "number": draft.number,
+                "amount_mg": draft.amount_mg, "lot": draft.lot,
+                "given_at": to_stored(given_at)})
+            if draft.is_last:
+                self._phase_event(session_id, dosing_complete(self.chart(session_id),
+                                                               given_at))
+        return draft
+
+    def record_ready_without_minimum(self, session_id: int, at: datetime) -> int:
+        """REMS: when the patient would have been ready to leave without the 2-hour minimum."""
+        chart = self.chart(session_id)
+        check_ready_without_minimum(chart, at, now=self.clock.now(), zone=self.clock.local_zone)
+        values = {"session_id": session_id, "kind": EventKind.READY_WITHOUT_MINIMUM,
+                  "phase": None, "text": None, "occurred_at": to_stored(at)}
+        with self._transaction():
+            return self._charted("events", values)
+
+    def amend(self, session_id: int | None, drafts: tuple[AmendmentDraft, ...]) -> list[int]:
+        """Chart corrections; the rows they correct are never touched. A phase change is not
+        struck: the timers and gates that followed it stand on it (end the session early, or
+        note the slip, instead)."""
+        ids = []
+        now = to_stored(self.clock.now())
+        with self._transaction():
+            for draft in drafts:
+                if draft.entity == "events" and self._is_phase_change(draft.entity_id):
+                    raise ValidationError({"reason": "a phase change cannot be struck or "
+                                                     "corrected; add a note to explain it"})
+                values = {"session_id": session_id, "entity": draft.entity,
+                          "entity_id": draft.entity_id, "field": draft.field,
+                          "old_value": draft.old_value, "new_value": draft.new_value,
+                          "reason": draft.reason, "amended_at": now, "amended_by": self.user}
+                amendment_id = self._insert("amendments", values)
+                self._audit(f"{draft.entity}.amend", draft.entity, draft.entity_id,
+                            old_value=draft.old_value, new_value={draft.field: draft.new_value},
+                            reason=draft.reason)
+                ids.append(amendment_id)
+        return ids
+
+    def _is_phase_change(self, event_id: int) -> bool:
+        found = self._db.execute("SELECT phase FROM events WHERE id = ?", [event_id]).fetchone()
+        return found is not None and found[0] is not None
+
+    def _session_began(self, session_id: int) -> datetime:
+        row = self._db.execute("SELECT began_at FROM sessions WHERE id = ?",
+                               [session_id]).fetchone()
+        if row is None:
+            raise UnknownRecord(f"no session {session_id}")
+        return from_stored(row[0])
+
+    def _check_time(self, session_id: int, moment: datetime) -> None:
+        check_entry_time(moment, now=self.clock.now(),
+                         session_began=self._session_began(session_id),
+                         zone=self.clock.local_zone)
