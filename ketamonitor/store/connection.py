@@ -106,6 +106,7 @@ def _preflight(path: Path) -> None:
         )
     if not header:
         return  # an empty file: a new database
+    _roll_back_hot_journal(path)
     side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     already_there = {side for side in side_files if side.exists()}
     connection = _connect(path, read_only=True)
@@ -123,6 +124,25 @@ def _preflight(path: Path) -> None:
         for side in side_files:
             if side not in already_there:
                 side.unlink(missing_ok=True)
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    """A process killed while creating the file (before it went to write-ahead logging)
+    leaves a hot rollback journal, which a read-only look cannot roll back ("attempt to
+    write a readonly database"). Rolling it back restores the file's last committed state,
+    which is what any open does; only then can the file be checked read-only."""
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or journal.stat().st_size == 0:
+        return
+    connection = _connect(path, read_only=False)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseCorrupt(
+            path, f"The database file is damaged and cannot be read ({error}).", _RESTORE
+        ) from None
+    finally:
+        connection.close()
 
 
 def _check_identity(connection: sqlite3.Connection, path: Path) -> None:
