@@ -8,9 +8,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import chart, room, save_vitals
+from benchmarks import chart, login, room, save_vitals, verify
 
-BENCHMARKS: tuple[Callable[[], list[str]], ...] = (save_vitals.run, room.run, chart.run)
+BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
+    save_vitals.run, login.run, room.run, chart.run, verify.run)
 
 
 def main() -> int:

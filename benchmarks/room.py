@@ -22,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
+from benchmarks.people import add_nurse, log_in_nurse
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.store.store import Store
 from ketamonitor.ui.app import application
@@ -102,10 +103,12 @@ def run() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         scene_clock = FakeClock(START)
         path = Path(folder) / "room.db"
-        with Store.open(path, scene_clock, user="bench") as scene:
+        with Store.open(path, scene_clock) as scene:
+            add_nurse(scene)
             build_room(scene, scene_clock)
         clock = RunningClock(NOW, scene_clock.local_zone)
-        with Store.open(path, clock, user="bench") as store:
+        with Store.open(path, clock) as store:
+            log_in_nurse(store)
             window = MainWindow(store)
             window.resize(1366, 768)
             window.show_room()

@@ -1,7 +1,8 @@
 """What a nurse's Enter costs: from the typed vitals to a durable, audited row.
 
-ours:     `parse_vitals` + `Store.record_vitals` (validation, the row and its audit row in one
-          transaction, committed with synchronous=FULL) on a fresh database with a session;
+ours:     `parse_vitals` + `Store.record_vitals` (validation, the permission check, the row and
+          its chained audit row in one transaction, committed with synchronous=FULL) on a
+          fresh database with a session, charted by a nurse logged in to her account;
 baseline: a bare sqlite3 connection with the same pragmas, one INSERT into a table of the
           same shape as `vitals`, and a commit: the least any durable save can cost here.
 
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.people import NURSE, NURSE_NAME, add_nurse
 from ketamonitor.core.clock import SystemClock
 from ketamonitor.core.patient import parse_patient
 from ketamonitor.core.setup import parse_session_setup
@@ -74,7 +76,7 @@ def _baseline(folder: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
         connection.execute(_BARE_INSERT, [
             1, now, int(values["systolic"]), int(values["diastolic"]),
             int(values["heart_rate"]), int(values["spo2"]), int(values["respiratory_rate"]),
-            "manual", now, "nurse.bench"])
+            "manual", now, NURSE])
         connection.commit()
 
     return save, connection.close
@@ -82,12 +84,13 @@ def _baseline(folder: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
 
 def _ours(folder: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
     clock = SystemClock()
-    store = Store.open(folder / "ketamonitor.db", clock, user="nurse.bench")
+    store = Store.open(folder / "ketamonitor.db", clock)
+    add_nurse(store)
     patient = store.register_patient(parse_patient(
         {"mrn": "BENCH-1", "family_name": "Rivera", "given_name": "Ana",
          "birth_date": "1984-05-06", "weight_kg": "72"}, today=clock.now().date()))
     setup = parse_session_setup(
-        {"chair": "1", "nurse": "Ana Nurse", "weight_kg": "72", "mg_per_kg": "0.5",
+        {"chair": "1", "nurse": NURSE_NAME, "weight_kg": "72", "mg_per_kg": "0.5",
          "concentration": "1", "devices": "2"},
         patient, store.library.protocol("iv-racemic-ketamine"))
     session_id = store.start_session(setup)

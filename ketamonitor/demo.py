@@ -23,6 +23,9 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 
+from argon2 import PasswordHasher
+
+from ketamonitor.core.accounts import Role
 from ketamonitor.core.checklists import Answer, Checklist
 from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
@@ -94,7 +97,9 @@ class DemoSummary:
             f"{self.last_day}: {self.discharged} discharged; in the room now: {room}.\n"
             f"Charted: {entries}.\n"
             f"Incidents: {incidents or 'none'}.\n"
-            "Every demo patient is marked as demo data; never chart real patients in this file."
+            "Every demo patient is marked as demo data; never chart real patients in this file.\n"
+            f"Demo accounts, password {DEMO_PASSWORD}: "
+            + ", ".join(f"{name} ({role.value})" for name, _, role in DEMO_ACCOUNTS) + "."
         )
 
 
@@ -970,14 +975,17 @@ class _Room:
 # -- the entry point ------------------------------------------------------------------------
 
 
-def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30, user: str = "demo",
-                     now: datetime | None = None, zone: tzinfo | None = None) -> DemoSummary:
+def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30,
+                     now: datetime | None = None, zone: tzinfo | None = None,
+                     hasher: PasswordHasher | None = None) -> DemoSummary:
     """Fill an empty database at `path` with a synthetic clinic: `days` days of sessions
     before today, today's so far, and four sessions still in the room at `now` (the real
     current time unless given; never later, so nothing is charted in the future).
 
-    Refuses (DemoRefused) a file that already holds any patient, so demo data is never
-    mixed into a clinic's real record. The same seed, `now` and `zone` give the same clinic.
+    Refuses (DemoRefused) a file that already holds any patient or account, so demo data
+    is never mixed into a clinic's real record. It creates the demo accounts (admin, nurse,
+    physician; password `ketamonitor-demo`) and charts as the nurse. The same seed, `now`
+    and `zone` give the same clinic.
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -989,8 +997,9 @@ def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30, user: str = "
     today = anchor.astimezone(zone).date()
     window = (today - timedelta(days=days), today)
     clock = FakeClock(anchor, local_zone=zone)
-    with Store.open(path, clock, user=user) as store:
+    with Store.open(path, clock, hasher=hasher) as store:
         _refuse_unless_empty(store)
+        _demo_accounts(store)
         room = _Room(store, clock)
         for seats in _schedule(random.Random(seed), store.library, window, anchor, zone):
             with store.batch():  # a commit a day: seconds, not minutes, and a small WAL
@@ -1001,7 +1010,7 @@ def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30, user: str = "
 def _refuse_unless_empty(store: Store) -> None:
     """Demo data goes only into a file of its own: never beside real patients, and never
     twice (two demo clinics in one file would collide in chairs and MRNs)."""
-    counts = store.patient_counts()
+    counts = store.record_counts()
     if counts.real:
         raise DemoRefused(
             f"{store.path} holds real patients' records, and demo data is never mixed into a "
@@ -1010,6 +1019,27 @@ def _refuse_unless_empty(store: Store) -> None:
         raise DemoRefused(
             f"{store.path} already holds demo data ({counts.demo} demo patients). "
             "To make a fresh demo clinic, give a new file with --db.")
+    if counts.accounts:
+        raise DemoRefused(
+            f"{store.path} already has accounts, and the demo's accounts go only into a file "
+            "of their own. Give a new file with --db.")
+
+
+#: The demo's accounts: only demo databases hold them (the README says so).
+DEMO_PASSWORD = "ketamonitor-demo"
+DEMO_ACCOUNTS = (("admin", "Demo Administrator", Role.ADMINISTRATOR),
+                 ("nurse", "Demo Nurse", Role.NURSE),
+                 ("physician", "Demo Physician", Role.PHYSICIAN))
+
+
+def _demo_accounts(store: Store) -> None:
+    (admin, admin_name, _), *others = DEMO_ACCOUNTS
+    store.create_first_administrator(admin, admin_name, DEMO_PASSWORD)
+    store.login(admin, DEMO_PASSWORD)
+    for username, name, role in others:
+        store.add_account(username, name, frozenset({role}), DEMO_PASSWORD)
+    store.logout()
+    store.login("nurse", DEMO_PASSWORD)
 
 
 def _schedule(rng: random.Random, library: Library, window: tuple[date, date],

@@ -16,6 +16,7 @@ from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.library import Library, shipped_library
 from ketamonitor.store.store import Store
 from tests.charting import Charting
+from tests.people import FAST_HASHER, add_people
 
 #: A Monday morning in the infusion room.
 START = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
@@ -47,7 +48,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
-    opened = Store.open(db_path, clock, user="nurse.ana")
+    opened = Store.open(db_path, clock, hasher=FAST_HASHER)
+    add_people(opened)
     yield opened
     opened.close()
 

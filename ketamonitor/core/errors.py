@@ -24,3 +24,7 @@ class PhaseChangeRefused(RuleError):
         self.summary = summary
         self.missing = missing
         super().__init__(summary if not missing else f"{summary}: " + "; ".join(missing))
+
+
+class ChartSigned(RuleError):
+    """A signed chart never changes: no entry, correction or acknowledgement after it."""

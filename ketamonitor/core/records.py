@@ -141,6 +141,7 @@ class SessionListing:
     began_at: datetime
     phase: Phase
     phase_since: datetime
+    nurse: str = ""
 
 
 @dataclass(frozen=True)

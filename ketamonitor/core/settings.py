@@ -25,8 +25,12 @@ ON, OFF = "on", "off"
 AUDIBLE_ALERTS = Setting("audible_alerts", "Audible cue for new high-priority alerts", ON,
                          choices=(ON, OFF))
 CLINIC_NAME = Setting("clinic_name", "Clinic name", "", max_length=80)
+#: Minutes without input before a workstation locks (the issue's default: 10).
+IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", "Lock the screen after this many idle minutes",
+                            "10", choices=("2", "5", "10", "15", "30"))
 
-SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (AUDIBLE_ALERTS, CLINIC_NAME)}
+SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (
+    AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES)}
 
 
 def check_setting(key: str, value: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ketamonitor.core.alerts import AlertRecord, Reconciliation, acknowledgement_action
-from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.errors import ChartSigned, ValidationError
+from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
 from ketamonitor.store.base import StoreBase
@@ -18,9 +19,11 @@ _ALERTS = """
 
 
 class AlertLog(StoreBase):
+    """Alerts as the room raises and clears them, and as people acknowledge them."""
 
     def alerts(self, session_ids: list[int]) -> dict[int, list[AlertRecord]]:
         """Every alert of these sessions with what became of it, oldest first."""
+        self._require(Permission.READ_RECORD)
         found: dict[int, list[AlertRecord]] = {session_id: [] for session_id in session_ids}
         if not session_ids:
             return found
@@ -32,22 +35,26 @@ class AlertLog(StoreBase):
 
     def apply_alert_changes(self, session_id: int, changes: Reconciliation) -> None:
         """Raise the new alerts and record the cleared ones, in one transaction."""
+        self._require(Permission.RECORD_ALERTS)
         now = to_stored(self.clock.now())
         with self._transaction():
             for condition in changes.to_raise:
                 values = {"session_id": session_id, "key": condition.key,
                           "kind": condition.kind.value, "priority": condition.priority.value,
                           "message": condition.message, "raised_at": now}
-                alert_id = self._insert("alerts", values)
-                self._audit("alerts.raise", "alerts", alert_id, new_value=values)
+                self._record("alerts", values, action="alerts.raise")
             for record in changes.to_clear:
                 values = {"alert_id": record.id, "kind": "cleared", "at": now,
                           "user": self.user, "action": None}
-                self._insert("alert_events", values)
-                self._audit("alerts.clear", "alerts", record.id, new_value=values)
+                self._record("alert_events", values, action="alerts.clear")
 
     def acknowledge_alert(self, alert_id: int, action: str) -> None:
         """Who saw the alert, when, and what was done; an alert is acknowledged once."""
+        self._require(Permission.ACKNOWLEDGE_ALERT)
+        found = self._db.execute("SELECT session_id FROM alerts WHERE id = ?",
+                                 [alert_id]).fetchone()
+        if found is not None and self._is_signed(found[0]):
+            raise ChartSigned("this chart is signed: its alerts can no longer be acknowledged")
         what = acknowledgement_action(action)
         done = self._db.execute("SELECT 1 FROM alert_events WHERE alert_id = ? AND kind = "
                                 "'acknowledged'", [alert_id]).fetchone()
@@ -56,6 +63,4 @@ class AlertLog(StoreBase):
         values = {"alert_id": alert_id, "kind": "acknowledged",
                   "at": to_stored(self.clock.now()), "user": self.user, "action": what}
         with self._transaction():
-            self._insert("alert_events", values)
-            self._audit("alerts.acknowledge", "alerts", alert_id, new_value=values,
-                        reason=what)
+            self._record("alert_events", values, action="alerts.acknowledge", reason=what)

@@ -10,12 +10,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
+from argon2 import PasswordHasher
 from sqlite_utils import Database
 
+from ketamonitor.core.accounts import Account
+from ketamonitor.core.audit_chain import GENESIS, row_hash
 from ketamonitor.core.clock import Clock
 from ketamonitor.core.library import Library, load_library, shipped_library
+from ketamonitor.core.permissions import WHILE_LOCKED, NotLoggedIn, Permission, require
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
 from ketamonitor.store.connection import (
@@ -26,8 +30,15 @@ from ketamonitor.store.connection import (
     prepare_new_location,
 )
 from ketamonitor.store.lock import InstanceLock
+from ketamonitor.store.rows import audited_values
 
 log = logging.getLogger(__name__)
+
+
+class RecordCounts(NamedTuple):
+    accounts: int
+    real: int
+    demo: int
 
 
 class StoreBase:
@@ -39,24 +50,29 @@ class StoreBase:
         path: Path,
         clock: Clock,
         *,
-        user: str,
         workstation: str | None = None,
         library: Library | None = None,
         lock: InstanceLock | None = None,
+        hasher: PasswordHasher | None = None,
     ) -> None:
         self._db = db
         self.path = path
         self.clock = clock
-        self.user = user
+        self.account: Account | None = None
+        #: The screen is locked (idle, or someone stepped away): the account stays, but only
+        #: the room's reading and alert recording go on until someone logs in again.
+        self.screen_locked = False
         self.workstation = workstation or socket.gethostname()
+        self._hasher = hasher or PasswordHasher()
         self._base_library = library or shipped_library()
         self._library = self._with_clinic_protocols()
         self._lock = lock
 
     @classmethod
-    def open(cls, path: Path | str, clock: Clock, *, user: str, lock: bool = True,
+    def open(cls, path: Path | str, clock: Clock, *, lock: bool = True,
              library: Library | None = None,
-             extra_protocol_folders: Sequence[Path] = ()) -> Self:
+             extra_protocol_folders: Sequence[Path] = (),
+             hasher: PasswordHasher | None = None) -> Self:
         """Take the one-instance lock, check and migrate the file; refuse with a StoreError
         (naming the file and what to do) and write nothing if it cannot be used.
 
@@ -79,7 +95,7 @@ class StoreBase:
             if instance_lock:
                 instance_lock.abandon()
             raise
-        return cls(db, path, clock, user=user, library=library, lock=instance_lock)
+        return cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
 
     def close(self) -> None:
         self._db.close()
@@ -92,6 +108,22 @@ class StoreBase:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    # -- who -----------------------------------------------------------------------------
+
+    @property
+    def user(self) -> str:
+        """The username of the person charting: every row and audit row carries it."""
+        if self.account is None:
+            raise NotLoggedIn("log in first: nothing is read or charted without a named "
+                              "account")
+        return self.account.username
+
+    def _require(self, permission: Permission) -> Account:
+        """The one check of who may do what, made by the store for every path in."""
+        if self.screen_locked and permission not in WHILE_LOCKED:
+            raise NotLoggedIn("the screen is locked: log in again to go on")
+        return require(self.account, permission)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -123,10 +155,12 @@ class StoreBase:
 
     def _audit(self, action: str, entity: str, entity_id: int | None, *,
                new_value: Mapping[str, Any] | None = None, old_value: str | None = None,
-               reason: str | None = None, at: datetime | None = None) -> None:
-        self._insert("audit", {
-            "at": to_stored(at or self.clock.now()),
-            "user": self.user,
+               reason: str | None = None, user: str | None = None) -> None:
+        """An audit row, chained to the one before it; always inside the change's own
+        transaction."""
+        row = {
+            "at": to_stored(self.clock.now()),
+            "user": user or self.user,
             "workstation": self.workstation,
             "action": action,
             "entity": entity,
@@ -134,25 +168,83 @@ class StoreBase:
             "old_value": old_value,
             "new_value": None if new_value is None else rows.canonical_json(new_value),
             "reason": reason,
-        })
+        }
+        last = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        previous = last[1] if last else GENESIS
+        row_id = (last[0] + 1) if last else 1
+        digest = row_hash(previous, {**row, "id": row_id})
+        written = self._insert("audit", {"id": row_id, **row, "prev_hash": previous,
+                                         "hash": digest})
+        assert written == row_id
+
+    def _record(self, table: str, values: Mapping[str, Any], *, action: str | None = None,
+                reason: str | None = None, old_value: str | None = None,
+                user: str | None = None) -> int:
+        """Insert a row of an append-only table with the audit row that records it whole,
+        so that `verify` can tell the row was never changed behind the app's back."""
+        row_id = self._insert(table, values)
+        self._audit(action or f"{table}.create", table, row_id,
+                    new_value=audited_values(table, values), old_value=old_value,
+                    reason=reason, user=user)
+        return row_id
 
     def _charted(self, table: str, values: dict[str, Any], *, reason: str | None = None) -> int:
         """Insert a charted row stamped with who and when, with its audit row."""
         now = to_stored(self.clock.now())
         values = {**values, "entered_at": now, "entered_by": self.user}
-        row_id = self._insert(table, values)
-        self._audit(f"{table}.create", table, row_id, new_value=values, reason=reason)
-        return row_id
+        return self._record(table, values, reason=reason)
+
+    def record_counts(self) -> RecordCounts:
+        """How many accounts and patients the file holds (numbers only, no patient data:
+        asked before anyone logs in, e.g. by the demo, which fills only an empty file)."""
+        accounts = self._db.execute("SELECT count(*) FROM users").fetchone()[0]
+        real, demo = self._db.execute(
+            "SELECT count(*) FILTER (WHERE is_demo = 0), count(*) FILTER (WHERE is_demo = 1) "
+            "FROM patients").fetchone()
+        return RecordCounts(accounts, real, demo)
+
+    def _is_signed(self, session_id: int) -> bool:
+        return self._db.execute("SELECT 1 FROM signatures WHERE session_id = ? AND kind = "
+                                "'signature'", [session_id]).fetchone() is not None
 
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         cursor = self._db.execute(sql, list(params))
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def audit_rows(self, entity: str | None = None) -> list[dict[str, Any]]:
-        if entity is None:
-            return self._rows("SELECT * FROM audit ORDER BY id")
-        return self._rows("SELECT * FROM audit WHERE entity = ? ORDER BY id", [entity])
+    def audit_trail(self, *, since: datetime | None = None, until: datetime | None = None,
+                    user: str | None = None, action: str | None = None,
+                    session_id: int | None = None, patient_id: int | None = None,
+                    limit: int = 10_000) -> list[dict[str, Any]]:
+        """The audit trail for an administrator, filtered by date range, user, action (a
+        prefix: "vitals" finds vitals.create), session or patient; the newest first."""
+        self._require(Permission.VIEW_AUDIT)
+        clauses, params = [], []
+        if since is not None:
+            clauses.append("a.at >= ?")
+            params.append(to_stored(since))
+        if until is not None:
+            clauses.append("a.at < ?")
+            params.append(to_stored(until))
+        if user:
+            clauses.append("a.user = ?")
+            params.append(user)
+        if action:
+            clauses.append("a.action LIKE ? ESCAPE '\\'")
+            params.append(action.replace("%", "\\%").replace("_", "\\_") + "%")
+        if session_id is not None:
+            clauses.append("json_extract(a.new_value, '$.session_id') = ? "
+                           "OR (a.entity = 'sessions' AND a.entity_id = ?)")
+            params += [session_id, session_id]
+        if patient_id is not None:
+            clauses.append("(json_extract(a.new_value, '$.patient_id') = ? "
+                           "OR (a.entity = 'patients' AND a.entity_id = ?) "
+                           "OR json_extract(a.new_value, '$.session_id') IN "
+                           "(SELECT id FROM sessions WHERE patient_id = ?))")
+            params += [patient_id, patient_id, patient_id]
+        where = f"WHERE {' AND '.join(f'({c})' for c in clauses)}" if clauses else ""
+        return self._rows(f"SELECT a.* FROM audit a {where} ORDER BY a.id DESC LIMIT ?",
+                          [*params, limit])
 
     def integrity_check(self) -> list[str]:
         return [row[0] for row in self._db.execute("PRAGMA integrity_check")]

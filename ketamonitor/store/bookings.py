@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ketamonitor.core.appointments import Appointment, AppointmentDraft, cancellation_reason
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
 from ketamonitor.store.base import StoreBase
@@ -22,36 +23,37 @@ _APPOINTMENTS = """
 
 
 class Bookings(StoreBase):
+    """Appointments of the day: booked, checked in once, or cancelled with a reason."""
 
     def schedule_appointment(self, draft: AppointmentDraft) -> int:
+        self._require(Permission.BOOK_APPOINTMENT)
         self.patient(draft.patient_id)
         values = {"patient_id": draft.patient_id, "protocol_id": draft.protocol_id,
                   "chair": draft.chair, "scheduled_for": to_stored(draft.scheduled_for),
                   "created_at": to_stored(self.clock.now()), "created_by": self.user}
         with self._transaction():
-            appointment_id = self._insert("appointments", values)
-            self._audit("appointments.create", "appointments", appointment_id,
-                        new_value=values)
-        return appointment_id
+            return self._record("appointments", values)
 
     def cancel_appointment(self, appointment_id: int, reason: str) -> None:
+        self._require(Permission.BOOK_APPOINTMENT)
         why = cancellation_reason(reason)
         self._check_appointment_open(appointment_id)
         values = {"appointment_id": appointment_id, "reason": why,
                   "cancelled_at": to_stored(self.clock.now()), "cancelled_by": self.user}
         with self._transaction():
-            self._insert("appointment_cancellations", values)
-            self._audit("appointments.cancel", "appointments", appointment_id,
-                        new_value=values, reason=why)
+            self._record("appointment_cancellations", values, action="appointments.cancel",
+                         reason=why)
 
     def appointments_between(self, start: datetime, end: datetime) -> list[Appointment]:
         """Appointments booked for [start, end), with whether each was checked in or
         cancelled, in time order."""
+        self._require(Permission.READ_RECORD)
         return [rows.appointment(row) for row in self._rows(
             f"{_APPOINTMENTS} WHERE a.scheduled_for >= ? AND a.scheduled_for < ? "
             "ORDER BY a.scheduled_for, a.id", [to_stored(start), to_stored(end)])]
 
     def appointment(self, appointment_id: int) -> Appointment:
+        self._require(Permission.READ_RECORD)
         found = self._rows(f"{_APPOINTMENTS} WHERE a.id = ?", [appointment_id])
         if not found:
             raise UnknownRecord(f"no appointment {appointment_id}")

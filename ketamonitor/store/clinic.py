@@ -7,6 +7,7 @@ import dataclasses
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.library import Library, Origin, ProtocolVersion
+from ketamonitor.core.permissions import Permission
 from ketamonitor.core.protocol import Protocol, ProtocolError, parse_protocol
 from ketamonitor.core.protocol_text import with_version
 from ketamonitor.core.settings import SETTINGS, check_setting
@@ -45,6 +46,7 @@ class ClinicSetup(StoreBase):
         its checklists and scales must be in the library; its `version` is set to the next
         number for its id. A shipped protocol or a clinic file is never overwritten: a clinic
         copy takes its own id. Sessions already started keep the version they began with."""
+        self._require(Permission.MANAGE_PROTOCOLS)
         why = " ".join(reason.split())
         if not why:
             raise ValidationError({"reason": "say why the protocol changes"})
@@ -80,9 +82,8 @@ class ClinicSetup(StoreBase):
                 "created_at": to_stored(self.clock.now()),
                 "created_by": self.user,
             }
-            row_id = self._insert("protocols", values)
-            self._audit("protocols.create", "protocols", row_id, new_value=values,
-                        old_value=previous[1] if previous else None, reason=why)
+            self._record("protocols", values, old_value=previous[1] if previous else None,
+                         reason=why)
         self._library = self._with_clinic_protocols()
         return protocol
 
@@ -97,6 +98,7 @@ class ClinicSetup(StoreBase):
     def set_setting(self, key: str, value: str) -> bool:
         """Change a clinic setting, with its audit row; False (and nothing written) when the
         value is already in force."""
+        self._require(Permission.MANAGE_SETTINGS)
         cleaned = check_setting(key, value)
         with self._transaction():
             found = self._db.execute("SELECT value FROM settings WHERE key = ? "
@@ -106,9 +108,8 @@ class ClinicSetup(StoreBase):
                 return False
             values = {"key": key, "value": cleaned, "set_at": to_stored(self.clock.now()),
                       "set_by": self.user}
-            row_id = self._insert("settings", values)
-            self._audit("settings.set", "settings", row_id, new_value=values,
-                        old_value=found[0] if found else None)
+            self._record("settings", values, action="settings.set",
+                         old_value=found[0] if found else None)
         return True
 
 

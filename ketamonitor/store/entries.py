@@ -8,7 +8,7 @@ from datetime import datetime
 from ketamonitor.core.administration import DEVICE, DeviceDraft, next_device
 from ketamonitor.core.amendments import AmendmentDraft
 from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
-from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.errors import ChartSigned, ValidationError
 from ketamonitor.core.gates import (
     check_action,
     check_ready_without_minimum,
@@ -16,6 +16,7 @@ from ketamonitor.core.gates import (
     follow_on,
 )
 from ketamonitor.core.patient import Patient, PatientDetails
+from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action
 from ketamonitor.core.records import EventKind
 from ketamonitor.core.setup import SessionSetup
@@ -26,9 +27,17 @@ from ketamonitor.store import rows
 from ketamonitor.store.base import StoreBase
 from ketamonitor.store.errors import UnknownRecord
 
+#: The tables of a session's chart whose rows an amendment may correct.
+_SESSION_ENTRIES = frozenset({"vitals", "checklist_entries", "scale_scores", "events",
+                              "administrations"})
+
 
 class EntryWrites(StoreBase):
+    """Charting: every method checks who may, re-checks what is charted, and writes the row
+    with its audit row in one transaction."""
+
     def register_patient(self, details: PatientDetails) -> Patient:
+        self._require(Permission.REGISTER_PATIENT)
         existing = self.patient_by_mrn(details.mrn)
         if existing is not None:
             raise ValidationError({"mrn": f"already registered to {existing.display_name}"})
@@ -43,14 +52,14 @@ class EntryWrites(StoreBase):
             "registered_by": self.user,
         }
         with self._transaction():
-            patient_id = self._insert("patients", values)
-            self._audit("patients.create", "patients", patient_id, new_value=values)
+            patient_id = self._record("patients", values)
         return self.patient(patient_id)
 
     def start_session(self, setup: SessionSetup, began_at: datetime | None = None,
                       appointment_id: int | None = None) -> int:
         """Open a session in the pre-infusion phase; its protocol's text is kept with it.
         Checking in for an appointment links the two (an appointment is checked in once)."""
+        self._require(Permission.START_SESSION)
         if appointment_id is not None:
             self._check_appointment_open(appointment_id, setup.patient_id)
         self.patient(setup.patient_id)
@@ -77,13 +86,10 @@ class EntryWrites(StoreBase):
             "appointment_id": appointment_id,
         }
         with self._transaction():
-            session_id = self._insert("sessions", values)
-            audited = {k: v for k, v in values.items() if k != "protocol_toml"}
-            self._audit("sessions.create", "sessions", session_id, new_value=audited)
-        return session_id
+            return self._record("sessions", values)
 
     def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual") -> int:
-        began = self._session_began(session_id)
+        began = self._session_open(session_id)
         check_vitals(vitals, now=self.clock.now(), session_began=began,
                      zone=self.clock.local_zone)
         values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
@@ -92,6 +98,7 @@ class EntryWrites(StoreBase):
             return self._charted("vitals", values)
 
     def record_checklist_answer(self, session_id: int, answer: ChecklistAnswer) -> int:
+        self._session_open(session_id)
         self._check_time(session_id, answer.observed_at)
         values = {
             "session_id": session_id,
@@ -118,6 +125,7 @@ class EntryWrites(StoreBase):
         return ids
 
     def record_scale_score(self, session_id: int, answer: ScaleAnswer) -> int:
+        self._session_open(session_id)
         self._check_time(session_id, answer.observed_at)
         values = {
             "session_id": session_id,
@@ -131,6 +139,7 @@ class EntryWrites(StoreBase):
             return self._charted("scale_scores", values)
 
     def record_note(self, session_id: int, note: NoteDraft) -> int:
+        self._session_open(session_id)
         self._check_time(session_id, note.occurred_at)
         values = {"session_id": session_id, "kind": EventKind.NOTE, "phase": None,
                   "text": note.text, "occurred_at": to_stored(note.occurred_at)}
@@ -140,6 +149,7 @@ class EntryWrites(StoreBase):
     def change_phase(self, session_id: int, action: Action, *, reason: str | None = None,
                      at: datetime | None = None) -> PhaseChange:
         """Apply `action` if the session's chart allows it; refusals list what is missing."""
+        self._session_open(session_id)
         now = self.clock.now()
         with self._transaction():
             chart = self.chart(session_id)
@@ -161,6 +171,7 @@ class EntryWrites(StoreBase):
                       at: datetime | None = None) -> DeviceDraft:
         """An intranasal device given, with its lot: the first starts the dose's clock (its
         start gate applies), the last completes dosing; all in one transaction."""
+        self._session_open(session_id)
         now = self.clock.now()
         given_at = at or now
         with self._transaction():
@@ -184,6 +195,7 @@ class EntryWrites(StoreBase):
 
     def record_ready_without_minimum(self, session_id: int, at: datetime) -> int:
         """REMS: when the patient would have been ready to leave without the 2-hour minimum."""
+        self._session_open(session_id)
         chart = self.chart(session_id)
         check_ready_without_minimum(chart, at, now=self.clock.now(), zone=self.clock.local_zone)
         values = {"session_id": session_id, "kind": EventKind.READY_WITHOUT_MINIMUM,
@@ -195,10 +207,14 @@ class EntryWrites(StoreBase):
         """Chart corrections; the rows they correct are never touched. A phase change is not
         struck: the timers and gates that followed it stand on it (end the session early, or
         note the slip, instead)."""
+        self._require(Permission.AMEND)
+        if session_id is not None:
+            self._session_open(session_id, Permission.AMEND)
         ids = []
         now = to_stored(self.clock.now())
         with self._transaction():
             for draft in drafts:
+                self._check_in_chart(session_id, draft)
                 if draft.entity == "events" and self._is_phase_change(draft.entity_id):
                     raise ValidationError({"reason": "a phase change cannot be struck or "
                                                      "corrected; add a note to explain it"})
@@ -206,16 +222,34 @@ class EntryWrites(StoreBase):
                           "entity_id": draft.entity_id, "field": draft.field,
                           "old_value": draft.old_value, "new_value": draft.new_value,
                           "reason": draft.reason, "amended_at": now, "amended_by": self.user}
-                amendment_id = self._insert("amendments", values)
-                self._audit(f"{draft.entity}.amend", draft.entity, draft.entity_id,
-                            old_value=draft.old_value, new_value={draft.field: draft.new_value},
-                            reason=draft.reason)
-                ids.append(amendment_id)
+                ids.append(self._record("amendments", values, action=f"{draft.entity}.amend",
+                                        old_value=draft.old_value, reason=draft.reason))
         return ids
+
+    def _check_in_chart(self, session_id: int | None, draft: AmendmentDraft) -> None:
+        """A correction of a charted entry is filed under that entry's own session: else it
+        could slip past the check that the chart is open (a signed chart never changes)."""
+        if draft.entity not in _SESSION_ENTRIES:
+            return
+        found = self._db.execute(f"SELECT session_id FROM {draft.entity} WHERE id = ?",
+                                 [draft.entity_id]).fetchone()
+        if found is None or found[0] != session_id:
+            raise ValidationError({"entity": f"{draft.entity} {draft.entity_id} is not an "
+                                             "entry of this session's chart"})
 
     def _is_phase_change(self, event_id: int) -> bool:
         found = self._db.execute("SELECT phase FROM events WHERE id = ?", [event_id]).fetchone()
         return found is not None and found[0] is not None
+
+    def _session_open(self, session_id: int,
+                      permission: Permission = Permission.CHART) -> datetime:
+        """Who may chart, and that the chart is still open: a signed chart never changes
+        (a physician adds a signed addendum instead). Returns when the session began."""
+        self._require(permission)
+        if self._is_signed(session_id):
+            raise ChartSigned("this chart is signed and can no longer be changed; a physician "
+                              "may add an addendum")
+        return self._session_began(session_id)
 
     def _session_began(self, session_id: int) -> datetime:
         row = self._db.execute("SELECT began_at FROM sessions WHERE id = ?",

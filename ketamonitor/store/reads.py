@@ -10,6 +10,7 @@ from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.patient import Patient
+from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import SessionListing, VitalsEntry
 from ketamonitor.core.timeline import PhaseChange, Timeline
@@ -29,7 +30,7 @@ _LATEST_PHASE = """
 
 _LISTING = f"""
     SELECT s.id, s.patient_id, p.family_name, p.given_name, p.mrn, s.chair, s.protocol_name,
-           s.began_at,
+           s.began_at, s.nurse,
            COALESCE((SELECT phase FROM ({_LATEST_PHASE})), 'pre_infusion') AS phase,
            COALESCE((SELECT occurred_at FROM ({_LATEST_PHASE})), s.began_at) AS phase_since
     FROM sessions s JOIN patients p ON p.id = s.patient_id
@@ -42,18 +43,22 @@ class PatientCounts(NamedTuple):
 
 
 class RecordReads(StoreBase):
+    """The record read back as core values, by anyone logged in."""
     def patient(self, patient_id: int) -> Patient:
+        self._require(Permission.READ_RECORD)
         found = self._rows("SELECT * FROM patients WHERE id = ?", [patient_id])
         if not found:
             raise UnknownRecord(f"no patient {patient_id}")
         return rows.patient(found[0])
 
     def patient_by_mrn(self, mrn: str) -> Patient | None:
+        self._require(Permission.READ_RECORD)
         found = self._rows("SELECT * FROM patients WHERE mrn = ? COLLATE NOCASE", [mrn.strip()])
         return rows.patient(found[0]) if found else None
 
     def find_patients(self, text: str, limit: int = 50) -> list[Patient]:
         """Patients whose MRN starts with, or whose name contains, what was typed."""
+        self._require(Permission.READ_RECORD)
         words = text.split()
         if not words:
             sql = "SELECT * FROM patients ORDER BY registered_at DESC LIMIT ?"
@@ -69,6 +74,7 @@ class RecordReads(StoreBase):
         return [rows.patient(r) for r in self._rows(sql, [*params, limit])]
 
     def patient_counts(self) -> PatientCounts:
+        self._require(Permission.READ_RECORD)
         real, demo = self._db.execute(
             "SELECT count(*) FILTER (WHERE is_demo = 0), count(*) FILTER (WHERE is_demo = 1) "
             "FROM patients").fetchone()
@@ -76,6 +82,7 @@ class RecordReads(StoreBase):
 
     def last_weight(self, patient_id: int) -> float:
         """The weight used at the patient's last session, else the registered weight."""
+        self._require(Permission.READ_RECORD)
         found = self._db.execute(
             "SELECT weight_kg FROM sessions WHERE patient_id = ? ORDER BY began_at DESC LIMIT 1",
             [patient_id]).fetchone()
@@ -83,6 +90,7 @@ class RecordReads(StoreBase):
 
     def last_protocol_id(self, patient_id: int) -> str | None:
         """The protocol of the patient's last session: the likely one for the next."""
+        self._require(Permission.READ_RECORD)
         found = self._db.execute(
             "SELECT protocol_id FROM sessions WHERE patient_id = ? ORDER BY began_at DESC "
             "LIMIT 1", [patient_id]).fetchone()
@@ -90,6 +98,7 @@ class RecordReads(StoreBase):
 
     def chart(self, session_id: int) -> SessionChart:
         """Everything charted for a session, with amendments attached to what they correct."""
+        self._require(Permission.READ_RECORD)
         found = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
         if not found:
             raise UnknownRecord(f"no session {session_id}")
@@ -140,6 +149,7 @@ class RecordReads(StoreBase):
         )
 
     def vitals_entry(self, session_id: int, entry_id: int) -> VitalsEntry:
+        self._require(Permission.READ_RECORD)
         for entry in self.chart(session_id).vitals:
             if entry.id == entry_id:
                 return entry
@@ -147,21 +157,25 @@ class RecordReads(StoreBase):
 
     def sessions_between(self, start: datetime, end: datetime) -> list[SessionListing]:
         """Sessions that began in [start, end), in order of arrival."""
+        self._require(Permission.READ_RECORD)
         return self._listings("WHERE s.began_at >= ? AND s.began_at < ? ORDER BY s.began_at",
                               [to_stored(start), to_stored(end)])
 
     def patient_sessions(self, patient_id: int) -> list[SessionListing]:
         """A patient's sessions, first to last: the course a physician reviews."""
+        self._require(Permission.READ_RECORD)
         return self._listings("WHERE s.patient_id = ? ORDER BY s.began_at, s.id", [patient_id])
 
     def unfinished_sessions(self) -> list[SessionListing]:
         """Sessions not yet discharged or stopped, whatever day they began (a session left
         running overnight must not vanish from the room)."""
+        self._require(Permission.READ_RECORD)
         return [listing for listing in
                 self._listings("ORDER BY s.began_at", [])
                 if not listing.phase.is_finished]
 
     def listing(self, session_id: int) -> SessionListing:
+        self._require(Permission.READ_RECORD)
         found = self._listings("WHERE s.id = ?", [session_id])
         if not found:
             raise UnknownRecord(f"no session {session_id}")
@@ -180,6 +194,7 @@ class RecordReads(StoreBase):
                 began_at=from_stored(row["began_at"]),
                 phase=Phase(row["phase"]),
                 phase_since=from_stored(row["phase_since"]),
+                nurse=row["nurse"],
             ))
         return listings
 

@@ -10,6 +10,7 @@ from typing import Any
 from ketamonitor.core.alerts import AlertKind, AlertRecord, Priority
 from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.appointments import Appointment
+from ketamonitor.core.audit_chain import canonical, sha256_text
 from ketamonitor.core.dose import Dose
 from ketamonitor.core.library import ProtocolVersion
 from ketamonitor.core.patient import Patient, PatientDetails
@@ -31,7 +32,18 @@ Row = Mapping[str, Any]
 
 def canonical_json(values: Mapping[str, Any]) -> str:
     """The audit trail's text of a row: sorted keys, no spaces, so equal rows read equal."""
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical(values)
+
+
+def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row as its audit row records it: whole, but for a protocol's full text and a
+    password hash, which are recorded by their sha256 (verify compares the same way)."""
+    audited = dict(values)
+    if table == "sessions" and "protocol_toml" in audited:
+        audited["protocol_toml"] = sha256_text(audited["protocol_toml"])
+    if table == "user_changes" and audited.get("field") == "password_hash":
+        audited["value"] = sha256_text(audited["value"])
+    return audited
 
 
 def patient(row: Row) -> Patient:

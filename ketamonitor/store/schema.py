@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from ketamonitor.core.audit_chain import GENESIS, row_hash
+
 MIGRATION_SET = "ketamonitor"
 #: PRAGMA application_id of a ketamonitor database ("KTMN"), how a file is recognised.
 APPLICATION_ID = 0x4B544D4E
@@ -32,9 +34,11 @@ _ROOM_TABLES = (
     "appointments",
     "appointment_cancellations",
 )
+_PEOPLE_TABLES = ("users", "user_changes", "signatures")
 #: Rows that are never changed once written: every charted value, every alert and its
-#: acknowledgement, every protocol version and setting, and the audit trail.
-APPEND_ONLY_TABLES = _RECORD_TABLES + _ROOM_TABLES
+#: acknowledgement, every protocol version and setting, every account change and
+#: signature, and the audit trail.
+APPEND_ONLY_TABLES = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -275,3 +279,63 @@ def _room(db: Database) -> None:
     ]
     for statement in statements + _append_only(_ROOM_TABLES):
         db.execute(statement)
+
+
+@_migration("0003_people")
+def _people(db: Database) -> None:
+    """Accounts (a username is kept for ever; its changes are rows of their own), signatures,
+    and the audit trail made a hash chain (existing rows are chained in order once)."""
+    statements = [
+        f"""CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE CHECK (length(username) BETWEEN 3 AND 32),
+            {_time("created_at")},
+            created_by TEXT NOT NULL
+        ) STRICT""",
+        f"""CREATE TABLE user_changes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            field TEXT NOT NULL
+                CHECK (field IN ('display_name', 'roles', 'password_hash', 'disabled')),
+            value TEXT NOT NULL,
+            {_time("changed_at")},
+            changed_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX user_changes_by_user ON user_changes(user_id, id)",
+        f"""CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            kind TEXT NOT NULL CHECK (kind IN ('signature', 'addendum')),
+            text TEXT,
+            signer TEXT NOT NULL,
+            printed_name TEXT NOT NULL,
+            meaning TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            {_time("signed_at")},
+            CHECK ((kind = 'addendum') = (text IS NOT NULL))
+        ) STRICT""",
+        "CREATE INDEX signatures_by_session ON signatures(session_id)",
+        "ALTER TABLE audit ADD COLUMN prev_hash TEXT",
+        "ALTER TABLE audit ADD COLUMN hash TEXT",
+        "CREATE INDEX audit_by_user ON audit(user, action)",
+    ]
+    for statement in statements + _append_only(_PEOPLE_TABLES):
+        db.execute(statement)
+    _chain_existing_audit(db)
+
+
+def _chain_existing_audit(db: Database) -> None:
+    """Chain the rows written before the chain existed, once, in the order they were
+    written; the trigger that guards them is lifted for this alone, inside the migration's
+    transaction."""
+    db.execute("DROP TRIGGER audit_no_update")
+    previous = GENESIS
+    cursor = db.execute("SELECT * FROM audit ORDER BY id")
+    names = [column[0] for column in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        digest = row_hash(previous, row)
+        db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?",
+                   [previous, digest, row["id"]])
+        previous = digest
+    db.execute(_append_only(("audit",))[0])

@@ -22,6 +22,7 @@ from ketamonitor.core.times import from_stored
 from ketamonitor.store.errors import StoreError, UnknownRecord
 from ketamonitor.store.store import Store
 from tests.e2e.writer import Child
+from tests.people import FAST_HASHER, NURSE, login_as
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +65,7 @@ def _random() -> tuple[random.Random, int]:
 def _check_after_kill(db_path: Path, seen: Seen, context: str) -> None:
     """Open the file as the app does after a crash (so the lock must be free), and check."""
     try:
-        store = Store.open(db_path, SystemClock(), user="nurse.after")
+        store = Store.open(db_path, SystemClock(), hasher=FAST_HASHER)
     except StoreError as error:
         pytest.fail(f"{context}: the file no longer opens after kill -9: "
                     f"{type(error).__name__}: {error.problem}")
@@ -72,6 +73,7 @@ def _check_after_kill(db_path: Path, seen: Seen, context: str) -> None:
         assert store.integrity_check() == ["ok"], context
         if seen.session_id is None:
             return
+        login_as(store, NURSE)
         try:
             chart = store.chart(seen.session_id)
         except UnknownRecord:

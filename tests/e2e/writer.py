@@ -48,8 +48,18 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
+def _fast_hasher() -> object:
+    """The tests' cheap Argon2id profile (tests/people.py), imported once the repository is
+    on the path."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from tests.people import FAST_HASHER
+
+    return FAST_HASHER
+
+
 def hold(db_path: Path) -> int:
-    with Store.open(db_path, SystemClock(), user="nurse.hold"):
+    with Store.open(db_path, SystemClock(), hasher=_fast_hasher()):
         say("ready")
         sys.stdin.read()  # until the parent closes our stdin, or kills us
     return 0
@@ -60,6 +70,9 @@ def running_session(store: Store) -> tuple[int, str]:
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
     from tests.charting import Charting
+    from tests.people import add_people
+
+    add_people(store)
 
     charting = Charting(store, store.clock)  # it only asks its clock now() and the zone
     unfinished = store.unfinished_sessions()
@@ -84,7 +97,7 @@ def write(db_path: Path) -> int:
     clock = SystemClock()
     deadline = time.monotonic() + MAX_SECONDS
     say("opening")
-    with Store.open(db_path, clock, user="nurse.writer") as store:
+    with Store.open(db_path, clock, hasher=_fast_hasher()) as store:
         session_id, dose_started = running_session(store)
         say(f"started {session_id} {dose_started}")
         began = store.chart(session_id).session.began_at

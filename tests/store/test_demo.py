@@ -17,8 +17,9 @@ from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.patient import PatientDetails
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
-from ketamonitor.demo import DemoRefused, DemoSummary, fill_demo_clinic
+from ketamonitor.demo import DEMO_PASSWORD, DemoRefused, DemoSummary, fill_demo_clinic
 from ketamonitor.store.store import Store
+from tests.people import FAST_HASHER, NURSE, add_people, audit_of, login_as
 
 SEED = 5
 DAYS = 14
@@ -28,11 +29,13 @@ NOW = datetime(2025, 3, 3, 11, 40, tzinfo=UTC)
 
 
 def _fill(path: Path, seed: int = SEED, days: int = DAYS) -> DemoSummary:
-    return fill_demo_clinic(path, seed=seed, days=days, user="trainer", now=NOW, zone=UTC)
+    return fill_demo_clinic(path, seed=seed, days=days, hasher=FAST_HASHER, now=NOW, zone=UTC)
 
 
 def _open(path: Path) -> Store:
-    return Store.open(path, FakeClock(NOW), user="reader")
+    store = Store.open(path, FakeClock(NOW), hasher=FAST_HASHER)
+    store.login("nurse", DEMO_PASSWORD)
+    return store
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ def test_phq9_falls_over_the_course_for_most_patients(clinic: Clinic) -> None:
 
 
 def test_every_entry_has_an_audit_row(demo_store: Store, clinic: Clinic) -> None:
-    audited = {(row["entity"], row["entity_id"]) for row in demo_store.audit_rows()}
+    audited = {(row["entity"], row["entity_id"]) for row in audit_of(demo_store)}
     for chart in clinic.charts:
         assert ("sessions", chart.session.id) in audited
         assert ("patients", chart.patient.id) in audited
@@ -232,22 +235,24 @@ def test_the_same_seed_gives_the_same_clinic(clinic: Clinic, tmp_path: Path) -> 
 
 def test_a_record_with_real_patients_is_refused_and_left_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "clinic.db"
-    with _open(path) as store:
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+        add_people(store)
         store.register_patient(PatientDetails("MRN-1001", "Rivera", "Ana", date(1984, 5, 6), 72))
-        audit_before = store.audit_rows()
+        audit_before = audit_of(store)
     with pytest.raises(DemoRefused, match="real patients"):
         _fill(path, days=1)
-    with _open(path) as store:
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+        assert audit_of(store) == audit_before
+        login_as(store, NURSE)  # reading needs an account
         assert [p.mrn for p in store.find_patients("")] == ["MRN-1001"]
-        assert store.audit_rows() == audit_before
 
 
 def test_a_second_demo_in_the_same_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     _fill(path, days=1)
-    with _open(path) as store:
-        audit_before = len(store.audit_rows())
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+        audit_before = audit_of(store)
     with pytest.raises(DemoRefused, match="already holds demo data"):
         _fill(path, days=1)
-    with _open(path) as store:
-        assert len(store.audit_rows()) == audit_before
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+        assert audit_of(store) == audit_before

@@ -13,6 +13,7 @@ from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.timers import session_timers
+from tests.people import ADMIN, NURSE, audit_of, login_as
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def test_each_device_is_charted_with_its_lot_the_first_starts_the_clock(charting
     assert last.is_last and chart.phase is Phase.OBSERVATION  # the last device ends dosing
     assert [(a.number, a.lot) for a in chart.administrations] == [
         (1, "LOT-A123"), (2, "LOT-A123"), (3, "LOT-B7")]
-    assert [r["action"] for r in store.audit_rows("administrations")] == [
+    assert [r["action"] for r in audit_of(store, "administrations")] == [
         "administrations.create"] * 3
     with pytest.raises(ValidationError, match="all 3 devices"):
         store.record_device(session_id, "LOT-C")
@@ -131,7 +132,9 @@ def test_a_device_needs_its_lot_and_the_first_needs_the_start_gate(charting, sto
 
 def test_the_rems_form_is_filled_from_the_record(charting, store, clock, library):
     session_id = session_ready_for_devices(charting, store, devices="2")
+    login_as(store, ADMIN)
     store.set_setting("clinic_name", "Harbour Clinic")
+    login_as(store, NURSE)
     clock.advance(minutes=2)
     store.record_device(session_id, "LOT-9X")
     clock.advance(minutes=5)

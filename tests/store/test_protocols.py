@@ -20,8 +20,15 @@ from ketamonitor.core.protocol_text import (
 )
 from ketamonitor.core.timers import session_timers
 from ketamonitor.store.store import Store
+from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, audit_of, login_as
 
 IV = "iv-racemic-ketamine"
+
+
+@pytest.fixture(autouse=True)
+def as_administrator(store):
+    """Protocols and settings are an administrator's to change."""
+    login_as(store, ADMIN)
 
 
 def copy_text(store: Store, source_id: str = IV, **typed: str) -> str:
@@ -49,9 +56,9 @@ def test_a_clinic_copy_is_version_1_then_each_change_the_next_with_its_audit_row
     assert store.library.protocol(first.id).observation_minutes == 90
     versions = store.protocol_versions(first.id)
     assert [(v.version, v.based_on, v.created_by) for v in versions] == [
-        (1, "iv-racemic-ketamine version 1", "nurse.ana"),
-        (2, "clinic-iv-racemic-ketamine version 1", "nurse.ana")]
-    audit = store.audit_rows("protocols")
+        (1, "iv-racemic-ketamine version 1", "admin"),
+        (2, "clinic-iv-racemic-ketamine version 1", "admin")]
+    audit = audit_of(store, "protocols")
     assert [(row["action"], row["reason"]) for row in audit] == [
         ("protocols.create", "our own copy"), ("protocols.create", "physician asked for 90 min")]
     assert audit[0]["old_value"] is None
@@ -63,13 +70,16 @@ def test_a_clinic_copy_is_version_1_then_each_change_the_next_with_its_audit_row
 def test_a_running_session_keeps_its_version_and_a_new_one_takes_the_change(
         store, charting, clock, db_path):
     copy = store.save_clinic_protocol(copy_text(store), based_on=None, reason="copy")
+    login_as(store, NURSE)
     running = charting.started(copy.id)
     assert store.chart(running).infusion_time == timedelta(minutes=40)
     clock.advance(minutes=5)
+    login_as(store, ADMIN)
     store.save_clinic_protocol(
         edit_text(store, copy.id, **{"dose.infusion_minutes": "60",
                                      "thresholds.stop_systolic_above": "170"}),
         based_on=reference(copy), reason="slower infusion")
+    login_as(store, NURSE)
     after = charting.started(copy.id, patient=charting.patient("MRN-2002"))
 
     kept, changed = store.chart(running), store.chart(after)
@@ -83,7 +93,8 @@ def test_a_running_session_keeps_its_version_and_a_new_one_takes_the_change(
     assert store.chart(running).phase is Phase.OBSERVATION
 
     store.close()
-    with Store.open(db_path, clock, user="nurse.ben") as reopened:
+    with Store.open(db_path, clock, hasher=FAST_HASHER) as reopened:
+        login_as(reopened, NURSE)
         assert reopened.library.protocol(copy.id).version == 2
         assert reopened.chart(running).infusion_time == timedelta(minutes=40)
 
@@ -94,7 +105,7 @@ def test_a_shipped_protocol_is_never_overwritten(store):
         store.save_clinic_protocol(text, based_on=None, reason="slower")
     assert refused.value.key == "id"
     assert "shipped protocol's id" in str(refused.value)
-    assert store.audit_rows("protocols") == []
+    assert audit_of(store, "protocols") == []
     assert store.library.protocol(IV).dosing.infusion_minutes == 40
 
 
@@ -102,8 +113,10 @@ def test_a_clinic_file_is_not_overwritten_from_the_app(tmp_path, clock, store):
     folder = tmp_path / "ours"
     folder.mkdir()
     (folder / "ours.toml").write_text(copy_text(store))
-    with Store.open(tmp_path / "other.db", clock, user="admin",
+    with Store.open(tmp_path / "other.db", clock, hasher=FAST_HASHER,
                     extra_protocol_folders=[folder]) as opened:
+        opened.create_first_administrator(ADMIN, "Ada Admin", PASSWORD)
+        login_as(opened, ADMIN)
         assert opened.library.origin("clinic-iv-racemic-ketamine") is Origin.CLINIC_FILE
         with pytest.raises(ProtocolError, match="clinic file protocol's id"):
             opened.save_clinic_protocol(copy_text(store), based_on=None, reason="copy")
@@ -122,7 +135,7 @@ def test_a_refused_protocol_writes_nothing(store, typed, key, problem):
     with pytest.raises(ProtocolError) as refused:
         store.save_clinic_protocol(copy_text(store, **typed), based_on=None, reason="try")
     assert (refused.value.key, refused.value.problem) == (key, problem)
-    assert store.audit_rows() == []
+    assert audit_of(store, "protocols") == []
     assert store.protocol_versions("clinic-iv-racemic-ketamine") == []
     assert "clinic-iv-racemic-ketamine" not in store.library.protocols
 
@@ -138,6 +151,7 @@ def test_a_change_needs_a_reason_and_a_change(store):
 
 
 def test_an_im_injection_ends_at_once_and_observation_counts_from_it(store, charting, clock):
+    login_as(store, NURSE)
     session_id = charting.started("im-racemic-ketamine")
     chart = store.chart(session_id)
     assert chart.infusion_time == timedelta()
@@ -168,7 +182,7 @@ def test_settings_have_defaults_round_trip_and_are_audited(store, clock):
     assert store.set_setting("audible_alerts", "on")
     assert store.setting("audible_alerts") == "on"
     assert store.setting("clinic_name") == "Northside Ketamine Clinic"
-    audit = store.audit_rows("settings")
+    audit = audit_of(store, "settings")
     assert [(json.loads(r["new_value"])["key"], r["old_value"]) for r in audit] == [
         ("audible_alerts", None), ("clinic_name", None), ("audible_alerts", "off")]
     assert {r["action"] for r in audit} == {"settings.set"}
@@ -177,4 +191,4 @@ def test_settings_have_defaults_round_trip_and_are_audited(store, clock):
     assert refused.value.reasons == {"audible_alerts": "must be one of on, off"}
     with pytest.raises(ValidationError):
         store.set_setting("theme", "dark")
-    assert len(store.audit_rows("settings")) == 3
+    assert len(audit_of(store, "settings")) == 3

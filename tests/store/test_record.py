@@ -13,6 +13,7 @@ from ketamonitor.core.patient import parse_patient
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.schema import APPEND_ONLY_TABLES
+from tests.people import audit_of
 
 
 def test_each_entry_commits_with_its_audit_row(store, charting, db_path):
@@ -42,6 +43,8 @@ _ROW_OF = {
     "settings": f"INSERT INTO settings (key, value, set_at, set_by) VALUES ('k', 'v', {T}, 'x')",
     "appointments": "INSERT INTO appointments (patient_id, protocol_id, chair, scheduled_for, "
                     f"created_at, created_by) VALUES (1, 'p', '1', {T}, {T}, 'x')",
+    "signatures": "INSERT INTO signatures (session_id, kind, signer, printed_name, meaning, "
+                  f"content_hash, signed_at) VALUES (1, 'signature', 'x', 'X', 'm', 'h', {T})",
     "appointment_cancellations": "INSERT INTO appointment_cancellations (appointment_id, reason, "
                                  f"cancelled_at, cancelled_by) SELECT id, 'r', {T}, 'x' "
                                  "FROM appointments",
@@ -108,7 +111,9 @@ def test_an_amendment_corrects_a_value_and_the_original_stays(store, charting, c
     assert amended.current.systolic == 105
     assert amended.amendments[0].reason == "typed 150 for 105"
     assert amended.amendments[0].old_value == "150"
-    assert [r["action"] for r in store.audit_rows("vitals")] == ["vitals.create", "vitals.amend"]
+    assert [r["action"] for r in audit_of(store, "vitals")] == ["vitals.create"]
+    (amendment,) = audit_of(store, "amendments")
+    assert (amendment["action"], amendment["old_value"]) == ("vitals.amend", "150")
 
 
 def test_an_amendment_must_leave_a_valid_set_and_give_a_reason(store, charting, clock):
@@ -135,14 +140,14 @@ def test_entered_in_error_strikes_a_set_from_the_chart_but_keeps_it(store, chart
 
 def test_a_refused_phase_change_writes_nothing(store, charting):
     session_id = charting.session()
-    audit_before = len(store.audit_rows())
+    audit_before = len(audit_of(store))
     with pytest.raises(PhaseChangeRefused) as refused:
         store.change_phase(session_id, Action.STOP_INFUSION_EARLY, reason="BP high")
     assert "not been started" in str(refused.value)
     with pytest.raises(PhaseChangeRefused) as refused:
         store.change_phase(session_id, Action.START_INFUSION)
     assert "Baseline vitals with BP" in refused.value.missing
-    assert len(store.audit_rows()) == audit_before
+    assert len(audit_of(store)) == audit_before
     assert store.chart(session_id).phase is Phase.PRE_INFUSION
 
 

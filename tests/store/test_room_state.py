@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ketamonitor.core.phases import Action
 from ketamonitor.room import Room
+from tests.people import audit_of
 
 
 def test_at_midnight_finished_sessions_leave_and_running_ones_stay(store, charting, clock):
@@ -22,8 +23,8 @@ def test_a_tick_that_changes_nothing_writes_nothing(store, charting, clock):
     charting.started()
     room = Room(store)
     room.tick()
-    before = len(store.audit_rows())
+    before = len(audit_of(store))
     for _ in range(30):
         clock.advance(seconds=1)
         room.tick()
-    assert len(store.audit_rows()) == before
+    assert len(audit_of(store)) == before

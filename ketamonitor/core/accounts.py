@@ -1,0 +1,83 @@
+"""People in the record: named accounts, their roles, and what a username and a password
+must be. Accounts are disabled, never deleted, and a username is never used twice."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from ketamonitor.core.errors import ValidationError
+
+#: A password shorter than this is refused (NIST SP 800-63B asks for at least 8; a clinic
+#: workstation shared by many deserves more).
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+
+
+class Role(StrEnum):
+    NURSE = "nurse"
+    PHYSICIAN = "physician"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    display_name: str
+    roles: frozenset[Role]
+    disabled: bool
+    created_at: datetime
+
+    @property
+    def roles_label(self) -> str:
+        return ", ".join(role.label for role in Role if role in self.roles)
+
+
+def check_username(text: str) -> str:
+    cleaned = text.strip().lower()
+    if not cleaned:
+        raise ValidationError({"username": "required"})
+    if not _USERNAME.match(cleaned):
+        raise ValidationError({"username": "3-32 lowercase letters, digits, . _ or -, "
+                                           "starting with a letter or digit"})
+    return cleaned
+
+
+def check_display_name(text: str) -> str:
+    """The printed name a signature shows ("Dr Ada Obi")."""
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ValidationError({"display_name": "required: the name signatures will show"})
+    if len(cleaned) > 80:
+        raise ValidationError({"display_name": "at most 80 characters"})
+    return cleaned
+
+
+def check_password(text: str) -> str:
+    if len(text) < MIN_PASSWORD_LENGTH:
+        raise ValidationError({"password": f"at least {MIN_PASSWORD_LENGTH} characters"})
+    if len(text) > MAX_PASSWORD_LENGTH:
+        raise ValidationError({"password": f"at most {MAX_PASSWORD_LENGTH} characters"})
+    return text
+
+
+def check_roles(names: Iterable[str]) -> frozenset[Role]:
+    roles = set()
+    for name in names:
+        try:
+            roles.add(Role(name.strip().lower()))
+        except ValueError:
+            raise ValidationError({"roles": f"{name!r} is not a role (nurse, physician, "
+                                            "administrator)"}) from None
+    if not roles:
+        raise ValidationError({"roles": "choose at least one role"})
+    return frozenset(roles)

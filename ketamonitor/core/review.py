@@ -1,0 +1,180 @@
+"""What a session's chart offers the person looking at it: whether it can still be charted
+and corrected, and why not; whether it can be signed or given an addendum; and which
+signatures no longer match the content they signed.
+
+The store refuses every one of these itself; this only lets the page say so beforehand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ketamonitor.core.accounts import Account
+from ketamonitor.core.alerts import AlertRecord
+from ketamonitor.core.amendments import Amendment
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.checklists import Answer
+from ketamonitor.core.permissions import Permission, allowed
+from ketamonitor.core.records import ChecklistEntry
+from ketamonitor.core.signature import Signature, SignatureKind, matches
+
+PRESENT = Answer.PRESENT.value
+#: Characters of a content hash shown on screen (after "sha256:").
+SHOWN_HASH_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class ChartAccess:
+    """What the page may offer, with the one line that says why it is read-only."""
+
+    can_chart: bool
+    can_amend: bool
+    can_acknowledge: bool
+    can_sign: bool
+    can_add_addendum: bool
+    read_only_reason: str | None
+    signatures: tuple[Signature, ...]
+    #: Signatures whose recorded hash no longer matches the chart as it now reads.
+    broken: tuple[Signature, ...]
+
+    @property
+    def signature(self) -> Signature | None:
+        """The chart's signature (addenda follow it), if it is signed."""
+        return next((s for s in self.signatures if s.kind is SignatureKind.SIGNATURE), None)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signature is not None
+
+
+def chart_access(account: Account | None, chart: SessionChart,
+                 signatures: Sequence[Signature],
+                 alerts: Sequence[AlertRecord] = ()) -> ChartAccess:
+    signed = tuple(signatures)
+    signature = next((s for s in signed if s.kind is SignatureKind.SIGNATURE), None)
+    open_chart = signature is None
+    may_chart = allowed(account, Permission.CHART)
+    if signature is not None:
+        reason: str | None = signed_line(signature)
+    elif not may_chart:
+        reason = _role_line(account)
+    else:
+        reason = None
+    return ChartAccess(
+        can_chart=open_chart and may_chart,
+        can_amend=open_chart and allowed(account, Permission.AMEND),
+        can_acknowledge=open_chart and allowed(account, Permission.ACKNOWLEDGE_ALERT),
+        can_sign=(open_chart and chart.phase.is_finished
+                  and allowed(account, Permission.SIGN)),
+        can_add_addendum=not open_chart and allowed(account, Permission.ADD_ADDENDUM),
+        read_only_reason=reason,
+        signatures=signed,
+        broken=tuple(s for s in signed if not matches(s, chart, alerts)),
+    )
+
+
+def _role_line(account: Account | None) -> str:
+    if account is None:
+        return "Nobody is logged in: the chart is shown read-only."
+    roles = account.roles_label.lower() or "no role"
+    return (f"Logged in as {account.display_name} ({roles}), who may not chart: the chart "
+            "is shown read-only.")
+
+
+def signed_line(signature: Signature) -> str:
+    """The line a signed chart shows in place of its entry forms."""
+    return (f"Signed by {signature.printed_name} on {signature.signed_at:%Y-%m-%d %H:%M} UTC "
+            f"— {signature.meaning}. The chart can no longer change.")
+
+
+def shown_hash(signature: Signature) -> str:
+    """The start of the content hash, enough to compare with a printout by eye."""
+    digest = signature.content_hash.removeprefix("sha256:")
+    return f"sha256 {digest[:SHOWN_HASH_LENGTH]}…"
+
+
+def mismatch_warning(broken: Sequence[Signature]) -> str:
+    """One warning for every signature whose content the chart no longer holds."""
+    if not broken:
+        return ""
+    named = " and ".join(
+        f"the {'addendum' if s.kind is SignatureKind.ADDENDUM else 'signature'} of "
+        f"{s.printed_name} on {s.signed_at:%Y-%m-%d %H:%M} UTC" for s in broken)
+    return (f"The chart has changed since it was signed: it no longer matches {named}. "
+            "The record may have been altered outside ketamonitor: tell the clinic's "
+            "administrator.")
+
+
+def queue_title(count: int) -> str:
+    if count == 0:
+        return "Nothing to sign."
+    if count == 1:
+        return "1 chart to sign"
+    return f"{count} charts to sign, oldest first"
+
+
+def time_ago(moment: datetime, now: datetime) -> str:
+    """How long ago, in the largest whole unit that reads naturally."""
+    span = max(now - moment, timedelta(0))
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h ago"
+    return f"{hours // 24} days ago"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One amendment, with what it corrects in words."""
+
+    subject: str
+    #: When what it corrects was observed (as first charted).
+    observed_at: datetime
+    amendment: Amendment
+
+
+def corrections(chart: SessionChart,
+                scale_titles: Mapping[str, str] | None = None) -> tuple[Correction, ...]:
+    """Every amendment in the chart, in the order they were made."""
+    titles = scale_titles or {}
+    found: list[Correction] = []
+    for vitals in chart.vitals:
+        found += [Correction("Vitals set", vitals.original.observed_at, a)
+                  for a in vitals.amendments]
+    for entry in chart.checklist_entries:
+        found += [Correction(entry.label, entry.observed_at, a) for a in entry.amendments]
+    for score in chart.scale_scores:
+        found += [Correction(titles.get(score.scale, score.scale), score.observed_at, a)
+                  for a in score.amendments]
+    for event in chart.events:
+        subject = event.kind.replace("_", " ").capitalize()
+        found += [Correction(subject, event.occurred_at, a) for a in event.amendments]
+    return tuple(sorted(found, key=lambda c: (c.amendment.amended_at, c.amendment.id)))
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One presence assessment (dissociation): the items found present at one moment."""
+
+    observed_at: datetime
+    present: tuple[str, ...]
+    entered_by: str
+    in_error: bool
+
+
+def assessments(entries: Sequence[ChecklistEntry]) -> tuple[Assessment, ...]:
+    """A presence checklist's entries as the assessments they were charted in, in time
+    order; an assessment whose every entry was struck is marked in error."""
+    moments: dict[datetime, list[ChecklistEntry]] = {}
+    for entry in entries:
+        moments.setdefault(entry.observed_at, []).append(entry)
+    return tuple(
+        Assessment(at, tuple(e.label for e in found if e.value == PRESENT and not e.in_error),
+                   found[0].entered_by, all(e.in_error for e in found))
+        for at, found in sorted(moments.items()))

@@ -1,0 +1,267 @@
+"""Accounts: created, changed and disabled (never deleted), and logins, throttled and
+locked after repeated failures; every step audited."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime
+
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ketamonitor.core.accounts import (
+    Account,
+    Role,
+    check_display_name,
+    check_password,
+    check_roles,
+    check_username,
+)
+from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
+from ketamonitor.core.permissions import Permission
+from ketamonitor.core.times import from_stored, to_stored
+from ketamonitor.store.base import StoreBase
+
+ACCOUNTS = "accounts"  # the audit entity of logins and locks (not a table: no row is written)
+_FIELDS = ("display_name", "roles", "password_hash", "disabled")
+_LOGIN_EVENTS = tuple(event.value for event in LoginEvent)
+
+
+class LoginRefused(RuleError):
+    """A login that did not happen; the message is safe to show (it never says whether the
+    username exists)."""
+
+
+class Accounts(StoreBase):
+    """People: their accounts, their logins, and the one place their passwords are checked."""
+
+    # -- reading -------------------------------------------------------------------------
+
+    def has_accounts(self) -> bool:
+        return self._db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+    def _account(self, username: str) -> Account | None:
+        found = self._db.execute("SELECT id, username, created_at FROM users WHERE username = ?",
+                                 [username]).fetchone()
+        if found is None:
+            return None
+        user_id, name, created = found
+        state = {field: value for field, value in self._db.execute(
+            "SELECT field, value FROM user_changes WHERE user_id = ? ORDER BY id", [user_id])}
+        roles = frozenset(Role(r) for r in state.get("roles", "").split(",") if r)
+        return Account(user_id, name, state.get("display_name", name), roles,
+                       state.get("disabled") == "yes", from_stored(created))
+
+    def _password_hash(self, user_id: int) -> str | None:
+        found = self._db.execute(
+            "SELECT value FROM user_changes WHERE user_id = ? AND field = 'password_hash' "
+            "ORDER BY id DESC LIMIT 1", [user_id]).fetchone()
+        return found[0] if found else None
+
+    def accounts(self) -> list[Account]:
+        self._require(Permission.MANAGE_ACCOUNTS)
+        names = [row[0] for row in self._db.execute("SELECT username FROM users ORDER BY id")]
+        return [account for name in names if (account := self._account(name)) is not None]
+
+    def login_state(self, username: str) -> LoginState:
+        """Failures since the last good login, when the next try is allowed, any lock (the
+        events are the audit rows of this username, or of its account when an administrator
+        unlocked it)."""
+        found = self._db.execute("SELECT id FROM users WHERE username = ?",
+                                 [username]).fetchone()
+        user_id = found[0] if found else -1
+        events = [(LoginEvent(action), from_stored(at)) for action, at in self._db.execute(
+            f"SELECT action, at FROM audit WHERE action IN "
+            f"({', '.join('?' for _ in _LOGIN_EVENTS)}) AND (user = ? OR "
+            f"(entity = '{ACCOUNTS}' AND entity_id = ?)) ORDER BY id",
+            [*_LOGIN_EVENTS, username, user_id])]
+        return login_state(events)
+
+    def locked_accounts(self) -> list[tuple[str, datetime]]:
+        """Accounts locked now by failed logins, with when the lock runs out."""
+        self._require(Permission.MANAGE_ACCOUNTS)
+        now = self.clock.now()
+        locked = []
+        for account in self.accounts():
+            until = self.login_state(account.username).locked_until
+            if until is not None and until > now:
+                locked.append((account.username, until))
+        return locked
+
+    # -- changing ------------------------------------------------------------------------
+
+    def create_first_administrator(self, username: str, display_name: str,
+                                   password: str) -> Account:
+        """The first start of an empty database: its first administrator, who then adds
+        everyone else. Refused once any account exists."""
+        if self.has_accounts():
+            raise ValidationError({"username": "this database already has accounts: log in"})
+        name = check_username(username)
+        return self._create(name, display_name, frozenset({Role.ADMINISTRATOR}), password,
+                            created_by=name)
+
+    def add_account(self, username: str, display_name: str, roles: frozenset[Role],
+                    password: str) -> Account:
+        self._require(Permission.MANAGE_ACCOUNTS)
+        name = check_username(username)
+        if self._account(name) is not None:
+            raise ValidationError({"username": "already taken (a username is never reused, "
+                                               "even after an account is disabled)"})
+        return self._create(name, display_name, check_roles(roles), password,
+                            created_by=self.user)
+
+    def _create(self, username: str, display_name: str, roles: frozenset[Role],
+                password: str, *, created_by: str) -> Account:
+        shown = check_display_name(display_name)
+        secret = self._hasher.hash(check_password(password))
+        now = to_stored(self.clock.now())
+        with self._transaction():
+            user_id = self._record("users", {"username": username, "created_at": now,
+                                             "created_by": created_by}, user=created_by)
+            for field, value in (("display_name", shown),
+                                 ("roles", ",".join(sorted(r.value for r in roles))),
+                                 ("password_hash", secret), ("disabled", "no")):
+                self._change(user_id, field, value, created_by)
+        account = self._account(username)
+        assert account is not None
+        return account
+
+    def _change(self, user_id: int, field: str, value: str, by: str,
+                reason: str | None = None) -> None:
+        assert field in _FIELDS
+        self._record("user_changes", {"user_id": user_id, "field": field, "value": value,
+                                      "changed_at": to_stored(self.clock.now()),
+                                      "changed_by": by},
+                     action=f"accounts.{field}", reason=reason, user=by)
+
+    def _existing(self, username: str) -> Account:
+        account = self._account(username.strip().lower())
+        if account is None:
+            raise ValidationError({"username": "no such account"})
+        return account
+
+    def set_roles(self, username: str, roles: frozenset[Role]) -> Account:
+        self._require(Permission.MANAGE_ACCOUNTS)
+        account = self._existing(username)
+        wanted = check_roles(roles)
+        if account.id == self.account_id and Role.ADMINISTRATOR not in wanted:
+            raise ValidationError({"roles": "you cannot take your own administrator role"})
+        with self._transaction():
+            self._change(account.id, "roles", ",".join(sorted(r.value for r in wanted)),
+                         self.user)
+        return self._existing(username)
+
+    def disable_account(self, username: str, reason: str) -> Account:
+        """Disable, never delete: the name stays on every row it charted."""
+        self._require(Permission.MANAGE_ACCOUNTS)
+        account = self._existing(username)
+        why = " ".join(reason.split())
+        if not why:
+            raise ValidationError({"reason": "say why the account is disabled"})
+        if account.id == self.account_id:
+            raise ValidationError({"username": "you cannot disable your own account"})
+        with self._transaction():
+            self._change(account.id, "disabled", "yes", self.user, reason=why)
+        return self._existing(username)
+
+    def set_password(self, username: str, password: str) -> None:
+        """An administrator sets anyone's password; anyone changes their own."""
+        # Who may, before whether the account exists: a refusal must not tell a nurse (or
+        # someone not logged in) which usernames there are.
+        if self.account is None or username.strip().lower() != self.account.username:
+            self._require(Permission.MANAGE_ACCOUNTS)
+        account = self._existing(username)
+        secret = self._hasher.hash(check_password(password))
+        with self._transaction():
+            self._change(account.id, "password_hash", secret, self.user)
+
+    def unlock_account(self, username: str) -> None:
+        self._require(Permission.MANAGE_ACCOUNTS)
+        account = self._existing(username)
+        with self._transaction():
+            self._audit(LoginEvent.UNLOCKED.value, ACCOUNTS, account.id,
+                        reason=f"{account.username} unlocked")
+
+    # -- logging in ----------------------------------------------------------------------
+
+    @property
+    def account_id(self) -> int | None:
+        return None if self.account is None else self.account.id
+
+    def login(self, username: str, password: str) -> Account:
+        """Log in as a named account; a refusal writes its audit row and nothing else."""
+        name = " ".join(username.split()).lower()[:64]
+        if not name or not password:
+            raise LoginRefused("type your username and password")
+        state = self.login_state(name)
+        refusal = state.refusal(self.clock.now())
+        if refusal:
+            raise LoginRefused(refusal[0].upper() + refusal[1:])  # not capitalize(): UTC
+        account = self._account(name)
+        if account is None or account.disabled or not self._password_matches(account,
+                                                                              password):
+            self._failed(name, account)
+            raise LoginRefused("Wrong username or password")
+        with self._transaction():
+            self._audit(LoginEvent.SUCCEEDED.value, ACCOUNTS, account.id, user=account.username)
+        self.account = account
+        self.screen_locked = False
+        return account
+
+    def lock_screen(self, reason: str = "idle") -> None:
+        """Lock the workstation (idle, or the person charting stepped away or is switching
+        user): audited; the room goes on, charting waits for a login."""
+        if self.account is None or self.screen_locked:
+            return
+        with self._transaction():
+            self._audit("screen.locked", ACCOUNTS, self.account.id, reason=reason)
+        self.screen_locked = True
+
+    def _password_matches(self, account: Account, password: str) -> bool:
+        secret = self._password_hash(account.id)
+        try:
+            return secret is not None and self._hasher.verify(secret, password[:1024])
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def _failed(self, username: str, account: Account | None) -> None:
+        """One failed login, and the lock if it is the fifth in a row; an unknown username
+        costs the same time as a known one, so timing tells nothing."""
+        if account is None:
+            with suppress(VerificationError, InvalidHashError):
+                self._hasher.verify(self._decoy(), "not the password")
+        with self._transaction():
+            self._audit(LoginEvent.FAILED.value, ACCOUNTS,
+                        None if account is None else account.id, user=username)
+            if self.login_state(username).locks_now:
+                self._audit(LoginEvent.LOCKED.value, ACCOUNTS,
+                            None if account is None else account.id, user=username,
+                            reason="5 failed logins in a row")
+
+    def _decoy(self) -> str:
+        if not hasattr(self, "_decoy_hash"):
+            self._decoy_hash = self._hasher.hash("decoy-password-for-timing")
+        return self._decoy_hash
+
+    def confirm_password(self, password: str) -> bool:
+        """The password asked again before a signature: checked against the account logged
+        in, and a wrong one counted like a failed login; while the account must wait or is
+        locked, refused (LoginRefused) before it is checked, as a login would be, so that
+        the signature prompt is no way round the lock."""
+        account = self.account
+        if account is None:
+            return False
+        refusal = self.login_state(account.username).refusal(self.clock.now())
+        if refusal:
+            raise LoginRefused(refusal[0].upper() + refusal[1:])
+        if self._password_matches(account, password):
+            return True
+        self._failed(account.username, account)
+        return False
+
+    def logout(self) -> None:
+        if self.account is not None:
+            with self._transaction():
+                self._audit("logout", ACCOUNTS, self.account.id)
+        self.account = None
+        self.screen_locked = False

@@ -1,0 +1,86 @@
+"""A physician's review: the queue of charts to sign, the signature with the password asked
+again, and signed addenda. A signed chart never changes."""
+
+from __future__ import annotations
+
+from ketamonitor.core.alerts import AlertRecord
+from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.permissions import Permission
+from ketamonitor.core.records import SessionListing
+from ketamonitor.core.signature import (
+    ADDENDUM_MEANING,
+    MEANING,
+    Signature,
+    SignatureKind,
+    addendum_text,
+    content_hash,
+)
+from ketamonitor.core.times import from_stored, to_stored
+from ketamonitor.store.base import StoreBase
+
+
+class PasswordNotConfirmed(RuleError):
+    """The password asked before a signature did not match: nothing was signed."""
+
+
+class Signatures(StoreBase):
+    """Signatures and addenda, each with the hash of the exact content signed."""
+
+    def signatures(self, session_id: int) -> list[Signature]:
+        self._require(Permission.READ_RECORD)
+        return [Signature(
+            id=row["id"], session_id=row["session_id"], kind=SignatureKind(row["kind"]),
+            signer=row["signer"], printed_name=row["printed_name"], meaning=row["meaning"],
+            content_hash=row["content_hash"], signed_at=from_stored(row["signed_at"]),
+            text=row["text"],
+        ) for row in self._rows("SELECT * FROM signatures WHERE session_id = ? ORDER BY id",
+                                [session_id])]
+
+    def review_queue(self) -> list[SessionListing]:
+        """Finished sessions not yet signed, the oldest first."""
+        self._require(Permission.REVIEW)
+        return [listing for listing in self._listings(
+            "WHERE NOT EXISTS (SELECT 1 FROM signatures g WHERE g.session_id = s.id AND "
+            "g.kind = 'signature') ORDER BY s.began_at", [])
+            if listing.phase.is_finished]
+
+    def sign(self, session_id: int, password: str) -> Signature:
+        """Sign a finished chart as reviewed and approved, after the password again."""
+        self._require(Permission.SIGN)
+        chart = self.chart(session_id)
+        if not chart.phase.is_finished:
+            raise ValidationError({"signature": "the session is not finished yet"})
+        if self._is_signed(session_id):
+            raise ValidationError({"signature": "this chart is already signed; add an "
+                                                "addendum instead"})
+        return self._signed(session_id, SignatureKind.SIGNATURE, MEANING,
+                            content_hash(chart, alerts=self._alerts_of(session_id)), None,
+                            password)
+
+    def add_addendum(self, session_id: int, text: str, password: str) -> Signature:
+        """An addendum to a signed chart, itself signed (the chart stays as it was)."""
+        self._require(Permission.ADD_ADDENDUM)
+        if not self._is_signed(session_id):
+            raise ValidationError({"addendum": "sign the chart first; an addendum follows a "
+                                               "signature"})
+        words = addendum_text(text)
+        return self._signed(session_id, SignatureKind.ADDENDUM, ADDENDUM_MEANING,
+                            content_hash(self.chart(session_id), words,
+                                         self._alerts_of(session_id)), words, password)
+
+    def _alerts_of(self, session_id: int) -> list[AlertRecord]:
+        return self.alerts([session_id])[session_id]  # type: ignore[attr-defined]
+
+    def _signed(self, session_id: int, kind: SignatureKind, meaning: str, digest: str,
+                text: str | None, password: str) -> Signature:
+        account = self._require(Permission.SIGN if kind is SignatureKind.SIGNATURE
+                                else Permission.ADD_ADDENDUM)
+        if not self.confirm_password(password):  # type: ignore[attr-defined]
+            raise PasswordNotConfirmed("the password did not match: nothing was signed")
+        values = {"session_id": session_id, "kind": kind.value, "text": text,
+                  "signer": account.username, "printed_name": account.display_name,
+                  "meaning": meaning, "content_hash": digest,
+                  "signed_at": to_stored(self.clock.now())}
+        with self._transaction():
+            self._record("signatures", values, action=f"signatures.{kind.value}")
+        return self.signatures(session_id)[-1]

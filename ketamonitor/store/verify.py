@@ -1,0 +1,84 @@
+"""`ketamonitor verify`: is the file sound, and has anything been changed behind the app's
+back? Reads only, needs no login, reads no patient data to show.
+
+Three checks: SQLite's own (integrity_check, foreign_key_check); the audit trail's hash
+chain (a changed, removed, inserted or reordered audit row breaks it); and every row of
+every append-only table against the audit row that recorded it whole when it was written
+(a charted value changed, a row deleted, or a row added without its audit row)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ketamonitor.core.audit_chain import chain_problems
+from ketamonitor.store.errors import NotAKetamonitorDatabase
+from ketamonitor.store.rows import audited_values
+from ketamonitor.store.schema import APPEND_ONLY_TABLES
+
+#: Every append-only table but the audit trail itself: each row has one audit row that
+#: recorded it whole.
+_ROW_TABLES = tuple(table for table in APPEND_ONLY_TABLES if table != "audit")
+
+
+def verify_database(path: Path) -> list[str]:
+    """Everything wrong with the file, in words; empty when it is sound. A file that is not
+    a readable ketamonitor database at all is refused (NotAKetamonitorDatabase)."""
+    connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        problems = _sqlite_checks(connection)
+        audit = _all(connection, "SELECT * FROM audit ORDER BY id")
+        problems += chain_problems(audit)
+        problems += _row_problems(connection, audit)
+        return problems
+    except sqlite3.DatabaseError as error:
+        raise NotAKetamonitorDatabase(
+            path, f"The file cannot be checked: it is not a readable ketamonitor database "
+                  f"({error}).", "Check the path given with --db, or restore the latest "
+                                 "backup and keep this file for investigation.") from None
+    finally:
+        connection.close()
+
+
+def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
+    problems = [f"integrity_check: {row[0]}" for row in connection.execute(
+        "PRAGMA integrity_check") if row[0] != "ok"]
+    problems += [f"foreign_key_check: {table} row {rowid} refers to a missing {parent} row"
+                 for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check")]
+    return problems
+
+
+def _all(connection: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -> list[str]:
+    recorded: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in audit:
+        if row["entity"] in _ROW_TABLES and row["entity_id"] is not None:
+            recorded[(row["entity"], row["entity_id"])].append(row)
+    problems = []
+    for table in _ROW_TABLES:
+        rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {table}")}
+        for row_id, row in rows.items():
+            writes = recorded.get((table, row_id), [])
+            if not writes:
+                problems.append(f"{table} row {row_id}: no audit row records it (written "
+                                "behind the app's back)")
+                continue
+            as_written = json.loads(writes[0]["new_value"] or "null")
+            values = audited_values(table, {k: v for k, v in row.items() if k != "id"})
+            if as_written != values:
+                changed = sorted(k for k in values if as_written.get(k) != values[k])
+                problems.append(f"{table} row {row_id}: differs from what was written "
+                                f"(audit row {writes[0]['id']}; {', '.join(changed)})")
+        for (entity, entity_id), writes in recorded.items():
+            if entity == table and entity_id not in rows:
+                problems.append(f"{table} row {entity_id}: deleted (audit row "
+                                f"{writes[0]['id']} recorded it)")
+    return problems
