@@ -1,15 +1,23 @@
-"""The `ketamonitor` command: no subcommand opens the window; subcommands work headless."""
+"""The `ketamonitor` command: no subcommand opens the window; subcommands work headless.
+
+Commands that read or change the record act as a named account (`--user NAME`, the password
+asked on the terminal or read from KETAMONITOR_PASSWORD for scheduled jobs); `verify` reads
+no patient data and needs no login."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import logging
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ketamonitor import __version__
+from ketamonitor.core.accounts import check_roles
 from ketamonitor.core.clock import SystemClock
+from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.places import DATABASE_ENV, clinic_protocol_folder, default_database_path
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
@@ -18,6 +26,13 @@ log = logging.getLogger(__name__)
 
 #: Exit status when the database cannot be used (in use, read-only, damaged, foreign).
 EXIT_DATABASE = 3
+#: Exit status when `verify` finds something wrong, or a command is refused.
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+#: The password of `--user`, for scheduled jobs with no terminal.
+PASSWORD_ENV = "KETAMONITOR_PASSWORD"
+#: The password of an account being added, for scripts (else asked twice on the terminal).
+NEW_PASSWORD_ENV = "KETAMONITOR_NEW_PASSWORD"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +49,43 @@ def _parser() -> argparse.ArgumentParser:
                       help="the database file to fill (created if missing)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--days", type=int, default=30, help="days of history (default 30)")
+
+    verify = commands.add_parser(
+        "verify", help="check the file and its audit chain (no login; reads no patient data)")
+    _database_option(verify)
+
+    users = commands.add_parser("users", help="manage accounts (administrators)")
+    actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add an account (on an empty database: the first "
+                                         "administrator, no --user needed)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, dest="display_name",
+                     help='the printed name signatures show, e.g. "Dr Ada Obi"')
+    add.add_argument("--role", action="append", required=True, dest="roles",
+                     choices=["nurse", "physician", "administrator"],
+                     help="a role (repeat for several)")
+    _acting_options(add)
+    listing = actions.add_parser("list", help="list the accounts")
+    _acting_options(listing)
+    disable = actions.add_parser("disable", help="disable an account (never deleted)")
+    disable.add_argument("username")
+    disable.add_argument("--reason", required=True, help="why, for the audit trail")
+    _acting_options(disable)
+    unlock = actions.add_parser("unlock", help="unlock an account locked by failed logins")
+    unlock.add_argument("username")
+    _acting_options(unlock)
     return parser
+
+
+def _database_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", type=Path, dest="command_db", default=None,
+                         help="the database file (as the --db before the command)")
+
+
+def _acting_options(command: argparse.ArgumentParser) -> None:
+    _database_option(command)
+    command.add_argument("--user", dest="acting_user", default=None,
+                         help=f"your username (password asked, or ${PASSWORD_ENV})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,15 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
     if args.command == "demo":
         return _demo(args.demo_db, seed=args.seed, days=args.days)
-    return _window(args.db or default_database_path())
-
-
-def _user() -> str:
-    """Who is charting, until accounts arrive: the workstation login name."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    path = getattr(args, "command_db", None) or args.db or default_database_path()
+    if args.command == "verify":
+        return _verify(path)
+    if args.command == "users":
+        return _users(path, args)
+    return _window(path)
 
 
 def _refuse(error: StoreError) -> int:
@@ -60,12 +108,20 @@ def _refuse(error: StoreError) -> int:
     return EXIT_DATABASE
 
 
+def _say_refused(command: str, error: RuleError) -> int:
+    if isinstance(error, ValidationError):
+        reasons = "; ".join(f"{field}: {why}" for field, why in error.reasons.items())
+        sys.stderr.write(f"ketamonitor {command}: {reasons}\n")
+    else:
+        sys.stderr.write(f"ketamonitor {command}: {error}\n")
+    return EXIT_PROBLEMS
+
+
 def _window(path: Path) -> int:
     from ketamonitor.ui.app import run_window, show_startup_error
 
     try:
-        store = Store.open(path, SystemClock(), user=_user(),
-                           extra_protocol_folders=[clinic_protocol_folder()])
+        store = Store.open(path, SystemClock(), extra_protocol_folders=[clinic_protocol_folder()])
     except StoreError as error:
         show_startup_error(error)
         return _refuse(error)
@@ -82,13 +138,140 @@ def _demo(path: Path, *, seed: int, days: int) -> int:
 
     if days < 1 or days > 3650:
         sys.stderr.write("ketamonitor demo: --days must be between 1 and 3650\n")
-        return 2
+        return EXIT_USAGE
     try:
-        summary = fill_demo_clinic(path, seed=seed, days=days, user=_user())
+        summary = fill_demo_clinic(path, seed=seed, days=days)
     except StoreError as error:
         return _refuse(error)
     except DemoRefused as refusal:
         sys.stderr.write(f"ketamonitor demo: {refusal}\n")
-        return 2
+        return EXIT_USAGE
     sys.stdout.write(f"{summary}\n")
     return 0
+
+
+def _verify(path: Path) -> int:
+    """Check the file without opening it for writing: it may be a copy, or in use."""
+    from ketamonitor.store.verify import verify_database
+
+    if not path.is_file():
+        sys.stderr.write(f"ketamonitor verify: {path} is not a file. Give the database "
+                         "with --db PATH.\n")
+        return EXIT_USAGE
+    try:
+        problems = verify_database(path)
+    except StoreError as error:  # not SQLite, not ours, or damaged past reading
+        return _refuse(error)
+    if problems:
+        sys.stdout.write(f"{path}: {len(problems)} problem(s)\n")
+        sys.stdout.writelines(f"  {problem}\n" for problem in problems)
+        return EXIT_PROBLEMS
+    sys.stdout.write(f"{path}: sound (integrity, foreign keys, audit chain, charted rows)\n")
+    return 0
+
+
+def _password(prompt: str, variable: str) -> str:
+    """From the environment (scheduled jobs), else asked on the terminal without echo."""
+    given = os.environ.get(variable)
+    if given is not None:
+        return given
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return ""
+
+
+def _new_password() -> str | None:
+    if NEW_PASSWORD_ENV in os.environ:
+        return os.environ[NEW_PASSWORD_ENV]
+    first = _password("Password for the new account: ", "\0")
+    if first != _password("The same password again: ", "\0"):
+        sys.stderr.write("ketamonitor users add: the two passwords differ; nothing was added\n")
+        return None
+    return first
+
+
+def _logged_in(store: Store, username: str | None, command: str) -> bool:
+    if not username:
+        sys.stderr.write(f"ketamonitor {command}: say who you are with --user NAME\n")
+        return False
+    try:
+        store.login(username, _password(f"Password for {username}: ", PASSWORD_ENV))
+    except RuleError as refusal:
+        _say_refused(command, refusal)
+        return False
+    return True
+
+
+def _users(path: Path, args: argparse.Namespace) -> int:
+    command = f"users {args.users_command}"
+    try:
+        store = Store.open(path, SystemClock())
+    except StoreError as error:
+        return _refuse(error)
+    try:
+        if args.users_command == "add" and not store.has_accounts():
+            return _first_administrator(store, args)
+        if not _logged_in(store, args.acting_user, command):
+            return EXIT_PROBLEMS
+        action = _USER_ACTIONS[args.users_command]
+        try:
+            action(store, args)
+        except RuleError as refusal:
+            return _say_refused(command, refusal)
+        return 0
+    except StoreError as error:
+        return _refuse(error)
+    finally:
+        store.close()
+
+
+def _first_administrator(store: Store, args: argparse.Namespace) -> int:
+    if args.roles != ["administrator"]:
+        sys.stderr.write("ketamonitor users add: this database has no accounts yet; the first "
+                         "one must be an administrator (--role administrator)\n")
+        return EXIT_PROBLEMS
+    password = _new_password()
+    if password is None:
+        return EXIT_PROBLEMS
+    try:
+        account = store.create_first_administrator(args.username, args.display_name, password)
+    except RuleError as refusal:
+        return _say_refused("users add", refusal)
+    sys.stdout.write(f"added {account.username} ({account.roles_label}), the first "
+                     "administrator\n")
+    return 0
+
+
+def _add(store: Store, args: argparse.Namespace) -> None:
+    roles = check_roles(args.roles)
+    password = _new_password()
+    if password is None:
+        raise ValidationError({"password": "not confirmed"})
+    account = store.add_account(args.username, args.display_name, roles, password)
+    sys.stdout.write(f"added {account.username} ({account.roles_label})\n")
+
+
+def _list(store: Store, _args: argparse.Namespace) -> None:
+    locked = dict(store.locked_accounts())
+    for account in store.accounts():
+        status = "disabled" if account.disabled else "active"
+        if account.username in locked:
+            status = f"locked until {locked[account.username]:%Y-%m-%d %H:%M} UTC"
+        sys.stdout.write(f"{account.username}\t{account.display_name}\t"
+                         f"{account.roles_label}\t{status}\n")
+
+
+def _disable(store: Store, args: argparse.Namespace) -> None:
+    account = store.disable_account(args.username, args.reason)
+    sys.stdout.write(f"disabled {account.username}\n")
+
+
+def _unlock(store: Store, args: argparse.Namespace) -> None:
+    store.unlock_account(args.username)
+    sys.stdout.write(f"unlocked {args.username}\n")
+
+
+_USER_ACTIONS: dict[str, Callable[[Store, argparse.Namespace], None]] = {
+    "add": _add, "list": _list, "disable": _disable, "unlock": _unlock,
+}

@@ -1,0 +1,128 @@
+"""The command line as a named account: `users`, and `verify` (which needs no login)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ketamonitor.cli import EXIT_PROBLEMS, NEW_PASSWORD_ENV, PASSWORD_ENV, main
+from ketamonitor.core.clock import FakeClock, SystemClock
+from ketamonitor.store.store import Store
+from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, add_people, login_as
+
+ADMIN_PASSWORD = "first-admin-password"
+
+
+@pytest.fixture(autouse=True)
+def _logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Path:
+    """A database with an administrator, a nurse and a physician (tests/people.py)."""
+    path = tmp_path / "clinic.db"
+    with Store.open(path, SystemClock(), hasher=FAST_HASHER) as store:
+        add_people(store)
+    return path
+
+
+def _as(monkeypatch: pytest.MonkeyPatch, password: str, new_password: str | None = None
+        ) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, password)
+    if new_password is not None:
+        monkeypatch.setenv(NEW_PASSWORD_ENV, new_password)
+
+
+def test_the_first_administrator_is_added_without_a_login_and_then_logins_are_needed(
+        tmp_path, monkeypatch, capsys):
+    path = tmp_path / "new.db"
+    _as(monkeypatch, ADMIN_PASSWORD, new_password=ADMIN_PASSWORD)
+    assert main(["users", "add", "boss", "--name", "Bo Boss", "--role", "administrator",
+                 "--db", str(path)]) == 0
+    assert "first administrator" in capsys.readouterr().out
+    # from now on, adding needs an administrator's login
+    _as(monkeypatch, ADMIN_PASSWORD, new_password="a-nurse-password")
+    assert main(["users", "add", "kim", "--name", "Kim Lee", "--role", "nurse",
+                 "--db", str(path)]) == EXIT_PROBLEMS
+    assert "--user" in capsys.readouterr().err
+    assert main(["users", "add", "kim", "--name", "Kim Lee", "--role", "nurse",
+                 "--db", str(path), "--user", "boss"]) == 0
+    assert main(["users", "list", "--db", str(path), "--user", "boss"]) == 0
+    listed = capsys.readouterr().out
+    assert "boss\tBo Boss\tAdministrator\tactive" in listed
+    assert "kim\tKim Lee\tNurse\tactive" in listed
+
+
+def test_the_first_account_must_be_an_administrator(tmp_path, monkeypatch, capsys):
+    _as(monkeypatch, ADMIN_PASSWORD, new_password=ADMIN_PASSWORD)
+    assert main(["users", "add", "kim", "--name", "Kim", "--role", "nurse",
+                 "--db", str(tmp_path / "new.db")]) == EXIT_PROBLEMS
+    assert "first one must be an administrator" in capsys.readouterr().err
+
+
+def test_a_nurse_cannot_manage_accounts_from_the_command_line(clinic, monkeypatch, capsys):
+    _as(monkeypatch, PASSWORD, new_password="another-long-password")
+    assert main(["users", "add", "mallory", "--name", "M", "--role", "administrator",
+                 "--db", str(clinic), "--user", "nurse.ana"]) == EXIT_PROBLEMS
+    assert "may not manage accounts" in capsys.readouterr().err
+    assert main(["users", "list", "--db", str(clinic), "--user", "nurse.ana"]) == EXIT_PROBLEMS
+    assert "may not manage accounts" in capsys.readouterr().err
+
+
+def test_a_wrong_password_is_refused_and_changes_nothing(clinic, monkeypatch, capsys):
+    _as(monkeypatch, "not-the-password")
+    assert main(["users", "disable", "nurse.ana", "--reason", "left", "--db", str(clinic),
+                 "--user", "admin"]) == EXIT_PROBLEMS
+    assert "Wrong username or password" in capsys.readouterr().err
+    # the next try is throttled (a second later it would be allowed)
+    _as(monkeypatch, PASSWORD)
+    assert main(["users", "list", "--db", str(clinic), "--user", "admin"]) == EXIT_PROBLEMS
+    assert "Wait 1 s before trying again" in capsys.readouterr().err
+    later = FakeClock(datetime.now(UTC) + timedelta(seconds=2))
+    with Store.open(clinic, later, hasher=FAST_HASHER) as store:
+        login_as(store, ADMIN)
+        nurse = next(a for a in store.accounts() if a.username == NURSE)
+        assert not nurse.disabled
+
+
+def test_disable_needs_a_reason_and_the_account_can_no_longer_log_in(clinic, monkeypatch,
+                                                                     capsys):
+    _as(monkeypatch, PASSWORD)
+    assert main(["users", "disable", "nurse.ana", "--reason", "  ", "--db", str(clinic),
+                 "--user", "admin"]) == EXIT_PROBLEMS
+    assert "reason" in capsys.readouterr().err
+    assert main(["users", "disable", "nurse.ana", "--reason", "left the clinic",
+                 "--db", str(clinic), "--user", "admin"]) == 0
+    assert main(["users", "list", "--db", str(clinic), "--user", "nurse.ana"]) == EXIT_PROBLEMS
+    assert "Wrong username or password" in capsys.readouterr().err
+
+
+def test_verify_says_sound_and_exits_0_without_a_login(clinic, capsys):
+    assert main(["verify", "--db", str(clinic)]) == 0
+    assert "sound" in capsys.readouterr().out
+
+
+def test_verify_reports_a_row_changed_behind_the_apps_back_and_exits_1(clinic, capsys):
+    connection = sqlite3.connect(clinic)
+    connection.execute("DROP TRIGGER user_changes_no_update")
+    connection.execute("UPDATE user_changes SET value = 'administrator' WHERE field = 'roles' "
+                       "AND value = 'nurse'")
+    connection.commit()
+    connection.close()
+    assert main(["verify", "--db", str(clinic)]) == EXIT_PROBLEMS
+    out = capsys.readouterr().out
+    assert "problem" in out
+    assert "user_changes" in out
+
+
+def test_verify_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    assert main(["verify", "--db", str(junk)]) != 0
+    assert str(junk) in capsys.readouterr().err
+    assert main(["verify", "--db", str(tmp_path / "missing.db")]) != 0
+    assert not (tmp_path / "missing.db").exists()
