@@ -9,12 +9,13 @@ import traceback
 from types import TracebackType
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ketamonitor.places import log_directory
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui import theme
+from ketamonitor.ui.access import LoginWindow
 from ketamonitor.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -57,9 +58,21 @@ def _report_bug(kind: type[BaseException], value: BaseException,
 
 
 def run_window(store: Store) -> int:
+    """The login (or the first administrator, on an empty file), then the main window."""
     app = application()
     sys.excepthook = _report_bug
-    window = MainWindow(store)
-    window.resize(1366, 768)
-    window.show()
+    shown: list[QWidget] = []
+
+    def open_main_window() -> None:
+        window = MainWindow(store)
+        window.resize(1366, 768)
+        window.show()
+        shown.append(window)
+        login.close()
+        login.deleteLater()
+
+    login = LoginWindow(store)
+    login.logged_in.connect(open_main_window)  # the main window shows before the login goes
+    shown.append(login)
+    login.show()
     return app.exec()

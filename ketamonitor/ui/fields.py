@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 
 class FieldErrors:
@@ -53,3 +53,16 @@ def _mark(widget: QWidget, invalid: bool) -> None:
         widget.setProperty("invalid", "true" if invalid else "false")
         widget.style().unpolish(widget)
         widget.style().polish(widget)
+
+
+def field_row(form: QFormLayout, errors: FieldErrors, name: str, caption: str,
+              widget: QWidget) -> QLabel:
+    """A form row with the field's reason label right beside it (on the same line)."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(widget, 1)
+    label = errors.add(name, widget)
+    row.addWidget(label, 1)
+    form.addRow(caption, holder)
+    return label

@@ -11,17 +11,31 @@ import logging
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
 
 from ketamonitor.core.alerts import AlertRecord, Priority
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.settings import AUDIBLE_ALERTS, ON
+from ketamonitor.core.idle import idle_limit, lock_due
+from ketamonitor.core.permissions import Permission, allowed
+from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
 from ketamonitor.room import Room
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
+from ketamonitor.ui.access import InputWatcher, LockOverlay
+from ketamonitor.ui.accounts_dialog import AccountsDialog
+from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.patients_page import PatientsPage
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
+from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
 from ketamonitor.ui.session_page import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
@@ -54,6 +68,10 @@ class MainWindow(QMainWindow):
         self.patients.session_form.cancel_booking_requested.connect(self.cancel_booking)
         self.patients.back.clicked.connect(self.show_room)
         self.pages.addWidget(self.patients)
+        self.review = ReviewQueuePage(store)
+        self.review.open_requested.connect(self.open_session)
+        self.review.back_requested.connect(self.show_room)
+        self.pages.addWidget(self.review)
         self.session_pages: dict[int, SessionPage] = {}
         self.problem = QLabel("")
         self.problem.setObjectName("window_problem")
@@ -67,16 +85,26 @@ class MainWindow(QMainWindow):
         self.refused_files.setToolTip("\n".join(refused))
         self.refused_files.setStyleSheet("color: #8a5a00; font-weight: bold;")
         self.statusBar().addPermanentWidget(self.refused_files)
-        status = QLabel(f"Charting as {store.user} on {store.workstation} · database "
-                        f"{store.path}")
-        status.setProperty("role", "muted")
-        self.statusBar().addWidget(status)
-        QShortcut(QKeySequence("Esc"), self, activated=self.show_room)
-        QShortcut(QKeySequence("F2"), self, activated=self.show_patients)
-        for position in range(1, 10):
-            QShortcut(QKeySequence(f"Alt+{position}"), self,
-                      activated=lambda p=position: self.open_tile(p))
+        self.place = QLabel(f"{store.workstation} · database {store.path}")
+        self.place.setProperty("role", "muted")
+        self.statusBar().addWidget(self.place)
+        self.shortcuts = [QShortcut(QKeySequence("Esc"), self, activated=self.show_room),
+                          QShortcut(QKeySequence("F2"), self, activated=self.show_patients)]
+        self.shortcuts += [QShortcut(QKeySequence(f"Alt+{position}"), self,
+                                     activated=lambda p=position: self.open_tile(p))
+                           for position in range(1, 10)]
         self._menus()
+        self._person_corner()
+        self.lock = LockOverlay(store, self)
+        self.lock.form.logged_in.connect(self._unlocked)
+        self.last_input = store.clock.now()
+        #: Lock after the clinic's idle time (tests of other things, which move the clock
+        #: by hours without a key press, switch it off).
+        self.idle_lock = True
+        self.input_watcher = InputWatcher(self)
+        self.input_watcher.noticed.connect(self.note_input)
+        QApplication.instance().installEventFilter(self.input_watcher)
+        self._show_person()
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
@@ -85,8 +113,106 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         clinic = self.menuBar().addMenu("&Clinic")
-        clinic.addAction("&Protocols…", self.show_protocols)
-        clinic.addAction("&Settings…", self.show_settings)
+        self.clinic_menu = clinic
+        #: Each menu entry with the permission it needs: shown only to those who have it
+        #: (the store refuses the rest anyway; hiding is kindness, not the check).
+        self.guarded_actions = [
+            (clinic.addAction("&Protocols…", self.show_protocols), Permission.MANAGE_PROTOCOLS),
+            (clinic.addAction("&Settings…", self.show_settings), Permission.MANAGE_SETTINGS),
+            (clinic.addAction("&Accounts…", self.show_accounts), Permission.MANAGE_ACCOUNTS),
+            (clinic.addAction("Audit &trail…", self.show_audit), Permission.VIEW_AUDIT),
+        ]
+        review = self.menuBar().addMenu("&Review")
+        self.review_menu = review
+        to_sign = review.addAction("&Charts to sign", self.show_review)
+        to_sign.setShortcut(QKeySequence("F3"))
+        self.guarded_actions.append((to_sign, Permission.REVIEW))
+        person = self.menuBar().addMenu("&Account")
+        lock = person.addAction("&Lock screen", lambda: self.lock_screen("locked by hand"))
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        switch = person.addAction("S&witch user…", self.switch_user)
+        switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
+
+    def _person_corner(self) -> None:
+        """The person charting, always in sight, and one press to switch."""
+        corner = QWidget(self.menuBar())
+        self.person_corner = corner
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(0, 0, 8, 0)
+        self.person = QLabel("")
+        self.person.setObjectName("person_charting")
+        self.person.setStyleSheet("font-weight: bold;")
+        row.addWidget(self.person)
+        switch = QPushButton("Switch user")
+        switch.setObjectName("switch_user")
+        switch.clicked.connect(self.switch_user)
+        row.addWidget(switch)
+        self.menuBar().setCornerWidget(corner)
+
+    def _show_person(self) -> None:
+        account = self.store.account
+        self.person.setText("" if account is None else
+                            f"Charting as {account.display_name} ({account.roles_label})")
+        for action, permission in self.guarded_actions:
+            action.setVisible(allowed(account, permission))
+        self.clinic_menu.menuAction().setVisible(any(
+            action.isVisible() for action in self.clinic_menu.actions()))
+        self.review_menu.menuAction().setVisible(any(
+            action.isVisible() for action in self.review_menu.actions()))
+
+    # -- who is at the workstation -------------------------------------------------------
+
+    def note_input(self) -> None:
+        self.last_input = self.store.clock.now()
+
+    @property
+    def is_locked(self) -> bool:
+        return self.lock.isVisible()
+
+    def lock_screen(self, reason: str = "locked for inactivity", *,
+                    keep_username: bool = True) -> None:
+        """Cover the window and lock the store; the room keeps ticking underneath."""
+        try:
+            self.store.lock_screen(reason)
+        except StoreError as problem:  # the lock itself must never fail the window
+            log.error("lock not recorded: %s", problem)
+        self.pages.setEnabled(False)  # no Tab into the fields below; their text stays
+        self.menuBar().setEnabled(False)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(False)
+        self.lock.show_lock(reason, keep_username=keep_username)
+        self._show_alerts_through_lock()
+
+    def switch_user(self) -> None:
+        self.lock_screen("switching user", keep_username=False)
+
+    def _unlocked(self) -> None:
+        self.lock.hide()
+        self.pages.setEnabled(True)
+        self.menuBar().setEnabled(True)
+        for shortcut in self.shortcuts:
+            shortcut.setEnabled(True)
+        self.note_input()
+        self._show_person()
+        for page in self.session_pages.values():
+            page.reload()  # what the new person may do on each page
+        self.tick()
+
+    def _idle_check(self) -> None:
+        if not self.idle_lock or self.is_locked or self.store.account is None:
+            return
+        limit = idle_limit(self.store.setting(IDLE_LOCK_MINUTES.key))
+        if lock_due(self.last_input, self.store.clock.now(), limit):
+            self.lock_screen()
+
+    def _show_alerts_through_lock(self) -> None:
+        lines = []
+        for chair in self.room.in_room():
+            waiting = chair.waiting()
+            if waiting:
+                lines.append(f"⚠ Chair {chair.listing.chair}: {waiting[0].message}"
+                             + (f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""))
+        self.lock.show_alerts(lines)
 
     def show_protocols(self) -> ProtocolDialog:
         dialog = ProtocolDialog(self.store, self.prompts, self)
@@ -99,6 +225,16 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_accounts(self) -> AccountsDialog:
+        dialog = AccountsDialog(self.store, self, prompts=self.prompts)
+        dialog.open()
+        return dialog
+
+    def show_audit(self) -> AuditDialog:
+        dialog = AuditDialog(self.store, self)
+        dialog.open()
+        return dialog
+
     # -- navigation ----------------------------------------------------------------------
 
     def open_session(self, session_id: int) -> SessionPage:
@@ -108,6 +244,7 @@ class MainWindow(QMainWindow):
             page.back_requested.connect(self.show_room)
             page.charted.connect(self.session_charted)
             page.acknowledge_requested.connect(self.acknowledge)
+            page.signed.connect(lambda _id: self.review.reload())
             self.session_pages[session_id] = page
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
@@ -129,6 +266,12 @@ class MainWindow(QMainWindow):
     def show_room(self) -> None:
         self.pages.setCurrentWidget(self.room_page)
         self._show_room()
+
+    def show_review(self) -> ReviewQueuePage:
+        """The physician's queue: finished charts not yet signed, the oldest first."""
+        self.review.reload()
+        self.pages.setCurrentWidget(self.review)
+        return self.review
 
     def show_patients(self) -> None:
         self.patients.refresh_patients()
@@ -175,6 +318,9 @@ class MainWindow(QMainWindow):
         else:
             self.problem.setText("")
         self._announce(raised)
+        self._idle_check()
+        if self.is_locked:
+            self._show_alerts_through_lock()
         page = self.current_session()
         if page is not None:
             self._show_alerts_on(page)
@@ -238,4 +384,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ticker.stop()
+        QApplication.instance().removeEventFilter(self.input_watcher)
         event.accept()

@@ -1,8 +1,13 @@
-"""One session in the chair: timer, phase actions, vitals entry, chart, checklists and notes.
+"""One session in the chair: timer, phase actions, vitals entry, chart, checklists and notes;
+and, once it is finished, the physician's review and signature.
 
 The page holds no rule and no SQL: each intent goes to core (to parse) and the store (to
 chart), and the page redraws from the chart the store reads back. Whatever was typed stays
 in its field until it is charted, whatever goes wrong.
+
+A signed chart, or an account that may not chart, makes the page read-only: the entry forms
+and buttons go, and one line says why. The store refuses those writes anyway; this is so
+nobody types into a form that cannot be saved.
 """
 
 from __future__ import annotations
@@ -30,17 +35,26 @@ from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, attention_order
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
-from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
+from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.parsing import FieldProblem, clock_time_today
 from ketamonitor.core.phases import Action
-from ketamonitor.core.records import Event
+from ketamonitor.core.records import Event, ScaleScore
 from ketamonitor.core.rems import rems_form
+from ketamonitor.core.review import (
+    Assessment,
+    ChartAccess,
+    Correction,
+    assessments,
+    chart_access,
+    corrections,
+)
+from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_clock
 from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
-from ketamonitor.store.store import Store
+from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
 from ketamonitor.ui.checklist_views import (
@@ -55,6 +69,12 @@ from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.session_chart import SessionChartView
+from ketamonitor.ui.signature_views import (
+    AddendumDialog,
+    ShowReasons,
+    SignaturePanel,
+    SignDialog,
+)
 from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm
@@ -73,9 +93,11 @@ _CONFIRM = {
 
 
 class SessionPage(QWidget):
-    """Emits `charted` after every entry, so the rest of the window can refresh."""
+    """Emits `charted` after every entry, so the rest of the window can refresh, and
+    `signed` after a signature or an addendum (the review queue changes)."""
 
     charted = Signal(int)
+    signed = Signal(int)
     back_requested = Signal()
     acknowledge_requested = Signal(int)
 
@@ -130,6 +152,30 @@ class SessionPage(QWidget):
             Column("Intervention", lambda e: self._intervention_label(e.intervention)),
             Column("Note", lambda e: e.note or ""),
         ], self)
+        self.corrections_model: RowsModel[Correction] = RowsModel([
+            Column("Corrected", lambda c: format_clock(c.amendment.amended_at, self.zone)),
+            Column("What", lambda c: f"{c.subject} of {format_clock(c.observed_at, self.zone)}"),
+            Column("Field", lambda c: c.amendment.field.replace("_", " ")),
+            Column("Was", lambda c: c.amendment.old_value or ""),
+            Column("Now", lambda c: (c.amendment.new_value or "").replace("_", " ")),
+            Column("By", lambda c: c.amendment.amended_by),
+            Column("Reason", lambda c: c.amendment.reason),
+        ], self)
+        self.assessments_model: RowsModel[Assessment] = RowsModel([
+            Column("Assessed", lambda a: format_clock(a.observed_at, self.zone)),
+            Column("Present", lambda a: ("; ".join(a.present) or "none present")
+                   + ("  (entered in error)" if a.in_error else "")),
+            Column("By", lambda a: a.entered_by),
+        ], self)
+        self.scores_model: RowsModel[ScaleScore] = RowsModel([
+            Column("Scored", lambda s: format_clock(s.observed_at, self.zone)),
+            Column("Scale", lambda s: self._scale_title(s.scale)),
+            Column("When", lambda s: s.timepoint or ""),
+            Column("Total", lambda s: self._score_text(s)),
+            Column("By", lambda s: s.entered_by),
+        ], self)
+        self.access: ChartAccess | None = None
+        self.sign_dialog: SignDialog | AddendumDialog | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -142,6 +188,14 @@ class SessionPage(QWidget):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(6)
         layout.addLayout(self._header())
+        self.read_only_reason = QLabel("")
+        self.read_only_reason.setObjectName("read_only_reason")
+        self.read_only_reason.setWordWrap(True)
+        self.read_only_reason.setStyleSheet(
+            f"QLabel {{ background: {theme.PANEL}; border: 1px solid {theme.MUTED}; "
+            "border-radius: 4px; padding: 4px 8px; font-weight: bold; }")
+        self.read_only_reason.hide()
+        layout.addWidget(self.read_only_reason)
         layout.addWidget(self.timer)
         layout.addLayout(self._action_bar())
         layout.addWidget(self.devices)
@@ -150,6 +204,9 @@ class SessionPage(QWidget):
         self.next_step.setWordWrap(True)
         self.next_step.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.next_step)
+        self.signature_panel = SignaturePanel()
+        self.signature_panel.hide()
+        layout.addWidget(self.signature_panel)
         self.alerts = AlertList(self.zone)
         self.alerts.acknowledge.connect(self.acknowledge_requested.emit)
         layout.addWidget(self.alerts)
@@ -159,6 +216,7 @@ class SessionPage(QWidget):
         frame_layout.setContentsMargins(0, 0, 0, 0)
         frame_layout.addWidget(self.vitals_form)
         layout.addWidget(form_frame)
+        self.form_frame = form_frame
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -222,21 +280,35 @@ class SessionPage(QWidget):
         vitals_layout.addLayout(buttons)
         tabs.addTab(vitals_tab, "Vitals")
         tabs.addTab(scrolled(self.pre_session), "Pre-session")
-        tabs.addTab(scrolled(self.dissociation), "Dissociation")
+        dissociation = QSplitter(Qt.Orientation.Vertical)
+        self.dissociation_form = scrolled(self.dissociation)
+        dissociation.addWidget(self.dissociation_form)
+        dissociation.addWidget(read_only_table(self.assessments_model))
+        dissociation.setChildrenCollapsible(False)
+        tabs.addTab(dissociation, "Dissociation")
         effects = QWidget()
         effects_layout = QVBoxLayout(effects)
         effects_layout.addWidget(self.side_effects)
         effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
         tabs.addTab(effects, "Side effects")
-        scales = QWidget()
-        scales_layout = QVBoxLayout(scales)
+        scale_forms = QWidget()
+        scales_layout = QVBoxLayout(scale_forms)
         for form in self.scales.values():
             title = QLabel(form.scale.title)
             title.setProperty("role", "section")
             scales_layout.addWidget(title)
             scales_layout.addWidget(form)
         scales_layout.addStretch(1)
-        tabs.addTab(scrolled(scales), "Scales")
+        scales = QSplitter(Qt.Orientation.Vertical)
+        self.scale_forms = scrolled(scale_forms)
+        scales.addWidget(self.scale_forms)
+        scores_table = read_only_table(self.scores_model)
+        scores_table.setObjectName("scores_table")
+        scales.addWidget(scores_table)
+        scales.setChildrenCollapsible(False)
+        scales.setStretchFactor(0, 3)
+        scales.setStretchFactor(1, 1)
+        tabs.addTab(scales, "Scales")
         tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
         if self.rems is not None:
             tabs.addTab(scrolled(self.rems), "REMS")
@@ -267,6 +339,9 @@ class SessionPage(QWidget):
         self.alerts_table.setObjectName("alerts_table")
         alerts_layout.addWidget(self.alerts_table, 1)
         tabs.addTab(alerts_tab, "Alerts")
+        corrections_table = read_only_table(self.corrections_model)
+        corrections_table.setObjectName("corrections_table")
+        self.corrections_tab = tabs.addTab(corrections_table, "Corrections")
         self.tabs = tabs
         return tabs
 
@@ -292,13 +367,16 @@ class SessionPage(QWidget):
         self.note_button.clicked.connect(lambda: self.add_note(self.note_text.toPlainText()))
         self.correct_button.clicked.connect(self._open_correction)
         self.strike_button.clicked.connect(self._strike_selected)
+        self.signature_panel.sign_requested.connect(self.open_sign_dialog)
+        self.signature_panel.addendum_requested.connect(self.open_addendum_dialog)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Split chart and tabs evenly once the page has its real width."""
+        """Split chart and tabs once the page has its real width."""
         super().showEvent(event)
         if not self._split_done:
-            half = max(self.width() // 2, 1)
-            self.splitter.setSizes([half, half])
+            # half each, unless the tabs need more to show every tab's name
+            right = max(self.width() // 2, self.tabs.tabBar().sizeHint().width() + 24)
+            self.splitter.setSizes([max(self.width() - right, 1), right])
             self._split_done = True
 
     # -- intents -------------------------------------------------------------------------
@@ -481,6 +559,62 @@ class SessionPage(QWidget):
         self.course.open()
         return self.course
 
+    # -- review and signature ------------------------------------------------------------
+
+    def sign(self, password: str, show_reasons: ShowReasons | None = None) -> bool:
+        """Sign the finished chart as reviewed and approved, after the password again.
+        A refusal (a wrong password above all) is shown by `show_reasons` (the dialog's,
+        beside its field), else on the signature panel; nothing is signed then."""
+        return self._signing(lambda: self.store.sign(self.session_id, password), show_reasons)
+
+    def add_addendum(self, text: str, password: str,
+                     show_reasons: ShowReasons | None = None) -> bool:
+        """A signed addendum to the signed chart (which itself stays as it was)."""
+        return self._signing(lambda: self.store.add_addendum(self.session_id, text, password),
+                             show_reasons)
+
+    def _signing(self, write: Callable[[], Signature],
+                 show_reasons: ShowReasons | None) -> bool:
+        show = show_reasons or self.signature_panel.show_reasons
+
+        def signed() -> Signature:
+            try:
+                return write()
+            except (PasswordNotConfirmed, LoginRefused) as refused:  # wrong, or must wait
+                raise ValidationError({"password": str(refused)}) from None
+            except ValidationError:
+                raise
+            except RuleError as refused:  # no longer permitted, already signed, logged out
+                raise ValidationError({"signature": str(refused)}) from None
+
+        signature = attempt(signed, show, self.prompts, self)
+        if signature is None:
+            return False
+        self.signature_panel.show_reasons({})
+        self.reload()
+        self.signed.emit(self.session_id)
+        return True
+
+    def open_sign_dialog(self) -> SignDialog:
+        dialog = SignDialog(self, *self._signer(), self.store.clock.now(), self.sign)
+        return self._open_signing(dialog)
+
+    def open_addendum_dialog(self) -> AddendumDialog:
+        dialog = AddendumDialog(self, *self._signer(), self.store.clock.now(),
+                                self.add_addendum)
+        return self._open_signing(dialog)
+
+    def _signer(self) -> tuple[str, str]:
+        account = self.store.account
+        return ("", "") if account is None else (account.display_name, account.username)
+
+    def _open_signing(self, dialog: SignDialog | AddendumDialog) -> SignDialog | AddendumDialog:
+        if self.sign_dialog is not None:
+            self.sign_dialog.close()
+        self.sign_dialog = dialog
+        dialog.open()
+        return dialog
+
     # -- showing -------------------------------------------------------------------------
 
     def _show_general_reasons(self, reasons: dict[str, str]) -> None:
@@ -521,15 +655,57 @@ class SessionPage(QWidget):
         restyle(self.flags, f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
                                  f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
                                  "padding: 4px; font-weight: bold; }")
-        offered = set(offered_actions(chart.phase, self.route))
-        for action, button in self.action_buttons.items():
-            button.setVisible(action in offered)
         if self.rems is not None and self.rems_questions is not None:
             questions = self.rems_questions.checklist
             self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
             self.rems.show_form(rems_form(chart, questions, self.store.setting("clinic_name"),
                                           self.zone))
+        found = corrections(chart, {scale_id: self._scale_title(scale_id)
+                                    for scale_id in self.scales})
+        self.corrections_model.set_rows(found)
+        self.tabs.setTabVisible(self.corrections_tab, bool(found))
+        self.tabs.setTabText(self.corrections_tab, f"Corrections ({len(found)})")
+        self.assessments_model.set_rows(
+            assessments(chart.entries_of(self.dissociation.checklist.id)))
+        self.scores_model.set_rows(chart.scale_scores)
+        self._show_access(chart_access(self.store.account, chart,
+                                       self.store.signatures(self.session_id),
+                                       self.store.alerts([self.session_id])[self.session_id]))
         self.tick()
+
+    def _show_access(self, access: ChartAccess) -> None:
+        """What the person logged in may do here: recomputed on every reload, since another
+        person may log in while the page is open."""
+        self.access = access
+        can_chart = access.can_chart
+        self.read_only_reason.setText(access.read_only_reason or "")
+        self.read_only_reason.setVisible(access.read_only_reason is not None)
+        offered = set(offered_actions(self.chart.phase, self.route)) if can_chart else set()
+        for action, button in self.action_buttons.items():
+            button.setVisible(action in offered)
+        self.form_frame.setVisible(can_chart)
+        for form in (self.vitals_form, self.devices, self.pre_session, self.discharge_checklist,
+                     self.dissociation, self.side_effects, *self.scales.values(),
+                     self.note_text, self.note_button):
+            form.setEnabled(can_chart)
+        self.side_effects.setVisible(can_chart)
+        self.dissociation_form.setVisible(can_chart)
+        self.scale_forms.setVisible(can_chart)
+        self.note_text.setVisible(can_chart)
+        self.note_button.setVisible(can_chart)
+        if self.rems is not None:
+            self.rems.setEnabled(can_chart)
+        self.correct_button.setVisible(access.can_amend)
+        self.strike_button.setVisible(access.can_amend)
+        self.alerts.setEnabled(access.can_acknowledge)
+        finished = self.chart.phase.is_finished
+        # a finished chart that is only read has no clock to watch: its phase and end time
+        # show on the review panel instead, and the chart gets the room
+        self.timer.setVisible(not (finished and not can_chart))
+        ended = (f"{phase_label(self.chart.phase, self.route)} at "
+                 f"{format_clock(self.chart.timeline.phase_since, self.zone)}"
+                 if finished else "")
+        self.signature_panel.show_access(access, finished, ended)
 
     def tick(self) -> None:
         """Repaint what depends on the time: derived from the clock and the record only."""
@@ -537,6 +713,8 @@ class SessionPage(QWidget):
         timers = session_timers(self.chart, now)
         self.timer.show_timers(timers, self.zone, phase_label(self.chart.phase, self.route))
         self.devices.show_chart(self.chart, now)
+        if self.access is not None and not self.access.can_chart:
+            self.devices.hide()  # the lots given show on the REMS form
         self._show_next_step(now)
 
     def _show_next_step(self, now: datetime) -> None:
@@ -545,7 +723,10 @@ class SessionPage(QWidget):
             self.next_step.setText(f"Session "
                                    f"{phase_label(self.chart.phase, self.route).lower()}.")
             restyle(self.next_step, "")
+            # a finished session's phase shows on its badge, or on the review panel
+            self.next_step.setVisible(not self.chart.phase.is_finished)
             return
+        self.next_step.setVisible(True)
         parts = []
         if step.gaps:
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
@@ -572,6 +753,18 @@ class SessionPage(QWidget):
         self.alerts_model.set_rows(records)
         self.alerts.show_alerts(attention_order(records))
         self.chart_view.show_alerts(records)
+
+    def _scale_title(self, scale_id: str) -> str:
+        form = self.scales.get(scale_id)
+        return form.scale.title if form else scale_id
+
+    def _score_text(self, score: ScaleScore) -> str:
+        form = self.scales.get(score.scale)
+        if form is None:
+            return str(score.total)
+        band = form.scale.band(score.total)
+        return (f"{score.total} of {form.scale.max_total}" + (f", {band}" if band else "")
+                + ("  (entered in error)" if score.in_error else ""))
 
     def _intervention_label(self, key: str | None) -> str:
         if not key:

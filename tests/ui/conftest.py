@@ -34,6 +34,19 @@ class ScriptedPrompts:
         self.problems.append((title, message))
 
 
+def create_first_administrator() -> None:
+    """On the login window the app opened on an empty file: the first administrator."""
+    from ketamonitor.ui.access import LoginWindow
+
+    login = next(w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, LoginWindow) and w.isVisible())
+    login.form.username.setText("boss")
+    login.form.display_name.setText("Bo Boss")
+    login.form.password.setText("a-long-enough-password")
+    login.form.password_again.setText("a-long-enough-password")
+    assert login.form.submit()
+
+
 @pytest.fixture(autouse=True)
 def nothing_left_open(qapp) -> Iterator[None]:
     """A test that leaves a visible window behind fails (napari's habit): a leaked window
@@ -54,6 +67,7 @@ def prompts() -> ScriptedPrompts:
 def window(qtbot, store, prompts) -> Iterator[MainWindow]:
     application()
     main = MainWindow(store, prompts)
+    main.idle_lock = False  # these tests move the clock by hours without a key press
     qtbot.addWidget(main)
     main.resize(1366, 768)
     main.show()

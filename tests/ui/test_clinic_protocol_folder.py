@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from ketamonitor.cli import main
 from ketamonitor.core.library import Origin, resource_text
 from ketamonitor.ui.main_window import MainWindow
+from tests.ui.conftest import create_first_administrator
 
 
 def test_the_window_opens_on_the_valid_clinic_files_and_names_the_bad_one(
@@ -38,7 +39,12 @@ def test_the_window_opens_on_the_valid_clinic_files_and_names_the_bad_one(
             window.deleteLater()
         QApplication.quit()
 
-    QTimer.singleShot(0, look_and_quit)
+    def first_administrator() -> None:
+        """An empty file opens on the first administrator's form, then the window."""
+        create_first_administrator()
+        QTimer.singleShot(0, look_and_quit)
+
+    QTimer.singleShot(0, first_administrator)
     assert main(["--db", str(tmp_path / "ketamonitor.db")]) == 0
     library, status = seen
     assert status == "⚠ 1 protocol file refused: see Clinic ▸ Protocols"

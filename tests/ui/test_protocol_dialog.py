@@ -11,12 +11,14 @@ from ketamonitor.core.library import Origin
 from ketamonitor.core.phases import Phase
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.settings_dialog import SettingsDialog
+from tests.people import ADMIN, audit_of, login_as
 
 COPY = "clinic-iv-racemic-ketamine"
 
 
 @pytest.fixture
 def dialog(qtbot, store, prompts) -> Iterator[ProtocolDialog]:
+    login_as(store, ADMIN)  # protocols are the administrators'
     opened = ProtocolDialog(store, prompts)
     qtbot.addWidget(opened)
     opened.resize(1280, 690)
@@ -58,9 +60,9 @@ def test_a_clinic_copy_with_a_longer_observation_is_saved_and_joins_the_library(
     assert store.library.protocol("iv-racemic-ketamine").observation_minutes == 60
     assert protocol.checklists.scales == ("moaas", "phq9", "modified_aldrete")  # order kept
     assert protocol.source_text.startswith("# Clinic protocol, saved in ketamonitor by "
-                                           "nurse.ana on 2026-11-23 07:30 UTC.\n# Based on "
+                                           "admin on 2026-11-23 07:30 UTC.\n# Based on "
                                            "iv-racemic-ketamine version 1")
-    (audit,) = store.audit_rows("protocols")
+    (audit,) = audit_of(store, "protocols")
     assert (audit["action"], audit["reason"]) == ("protocols.create", "medical director's memo")
     assert dialog.table.currentIndex().data() == protocol.name  # the copy is selected
     assert dialog.save_button.isEnabled()  # and, being the clinic's, editable
@@ -84,7 +86,7 @@ def test_a_negative_number_shows_its_reason_beside_the_field_and_writes_nothing(
     assert dialog.errors.text("observation.minimum_minutes") == "must be above 0"
     assert dialog.findChild(type(dialog.general), "error_observation.minimum_minutes").isVisible()
     assert dialog.inputs["observation.minimum_minutes"].property("invalid") == "true"
-    assert store.audit_rows() == []
+    assert audit_of(store, "protocols") == []
     assert COPY not in store.library.protocols
     assert dialog.isVisible()
     assert dialog.inputs["observation.minimum_minutes"].text() == "-30"  # kept to correct
@@ -97,7 +99,7 @@ def test_a_limit_above_its_partner_names_the_partner_by_its_label(dialog, store)
     dialog.save_button.click()
     assert dialog.errors.text("thresholds.heart_rate_below") == (
         "must be below “Heart rate above” (120)")
-    assert store.audit_rows() == []
+    assert audit_of(store, "protocols") == []
 
 
 def test_a_change_without_a_reason_is_refused_beside_the_reason(dialog, store):
@@ -105,7 +107,7 @@ def test_a_change_without_a_reason_is_refused_beside_the_reason(dialog, store):
     dialog.inputs["observation.minimum_minutes"].setText("90")
     dialog.save_button.click()
     assert dialog.errors.text("reason") == "say why the protocol changes"
-    assert store.audit_rows() == []
+    assert audit_of(store, "protocols") == []
 
 
 def test_dropping_the_discharge_scale_is_refused_beside_the_scales(dialog, store):
@@ -114,10 +116,11 @@ def test_dropping_the_discharge_scale_is_refused_beside_the_scales(dialog, store
     dialog.reason.setText("no Aldrete")
     dialog.save_button.click()
     assert dialog.errors.text("checklists.scales").startswith("must include modified_aldrete")
-    assert store.audit_rows() == []
+    assert audit_of(store, "protocols") == []
 
 
 def test_the_settings_dialog_saves_each_change_with_its_audit_row(qtbot, store, prompts):
+    login_as(store, ADMIN)
     dialog = SettingsDialog(store, prompts)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -128,14 +131,14 @@ def test_the_settings_dialog_saves_each_change_with_its_audit_row(qtbot, store, 
     assert not dialog.isVisible()
     assert (store.setting("audible_alerts"), store.setting("clinic_name")) == (
         "off", "Northside Clinic")
-    assert len(store.audit_rows("settings")) == 2
+    assert len(audit_of(store, "settings")) == 2
 
     again = SettingsDialog(store, prompts)
     qtbot.addWidget(again)
     assert not again.audible.isChecked()
     assert again.clinic_name.text() == "Northside Clinic"
     assert again.save()  # nothing changed: nothing written
-    assert len(store.audit_rows("settings")) == 2
+    assert len(audit_of(store, "settings")) == 2
 
 
 def test_an_esketamine_copy_keeps_its_fixed_checks_and_what_must_resolve(qtbot, dialog,

@@ -6,6 +6,7 @@ from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.phases import Phase
 from ketamonitor.store.store import Store
 from ketamonitor.ui.main_window import MainWindow
+from tests.people import FAST_HASHER, NURSE, audit_of, login_as
 
 
 def test_a_reopened_window_resumes_the_running_session_with_the_right_time(
@@ -15,7 +16,8 @@ def test_a_reopened_window_resumes_the_running_session_with_the_right_time(
     store.close()  # the app is gone; nothing but the file remains
 
     later = FakeClock(clock.now())
-    reopened = Store.open(db_path, later, user="nurse.ana")
+    reopened = Store.open(db_path, later, hasher=FAST_HASHER)
+    login_as(reopened, NURSE)
     try:
         window = MainWindow(reopened, prompts)
         qtbot.addWidget(window)
@@ -50,10 +52,10 @@ def test_closing_with_typed_vitals_asks_first_and_keeps_them(qtbot, window, char
 def test_one_tick_drives_every_timer_and_idle_ticks_write_nothing(window, charting, store,
                                                                   clock):
     page = window.open_session(charting.started())
-    audit_before = len(store.audit_rows())
+    audit_before = len(audit_of(store))
     for _ in range(5):
         clock.advance(seconds=1)
         window.tick()
     assert page.timer.values["since_dose"].text() == "00:05"
-    assert len(store.audit_rows()) == audit_before
+    assert len(audit_of(store)) == audit_before
     assert len(window.findChildren(type(window.ticker))) == 1

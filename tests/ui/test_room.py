@@ -9,6 +9,7 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.room_page import ChairTile
 from tests.charting import Charting
+from tests.people import ADMIN, NURSE, audit_of, login_as
 
 
 def alerts_on(tile: ChairTile) -> list[str]:
@@ -64,7 +65,7 @@ def test_four_chairs_show_their_own_alerts_as_time_passes(qtbot, window, room, c
     button = tile(window, "1").alerts.rows[0].button
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert alerts_on(tile(window, "1")) == []
-    acknowledged = [row for row in store.audit_rows("alerts")
+    acknowledged = [row for row in audit_of(store, "alert_events")
                     if row["action"] == "alerts.acknowledge"]
     assert len(acknowledged) == 1
     assert acknowledged[0]["user"] == "nurse.ana"
@@ -138,7 +139,9 @@ def test_the_clinic_can_switch_the_audible_cue_off(qtbot, window, room, charting
     charting.bp(room["2"], 190, 100)
     window.session_charted(room["2"])
     assert window.beeps == 1
+    login_as(store, ADMIN)
     store.set_setting("audible_alerts", "off")
+    login_as(store, NURSE)
     charting.vitals(room["3"], spo2="85")
     window.session_charted(room["3"])
     assert window.room.state(room["3"]).waiting()[0].kind.value == "spo2_low"  # raised, high
@@ -151,6 +154,7 @@ def test_a_clinic_protocol_saved_in_the_dialog_is_offered_for_the_next_session(
     text = base.source_text.replace('id = "iv-racemic-ketamine"', 'id = "clinic-iv"').replace(
         'name = "IV racemic ketamine, 0.5 mg/kg over 40 min"', 'name = "Clinic IV, 50 min"'
     ).replace("infusion_minutes = 40", "infusion_minutes = 50")
+    login_as(store, ADMIN)
     dialog = window.show_protocols()
     store.save_clinic_protocol(text, based_on=base.id, reason="longer infusion")
     dialog.protocol_saved.emit("clinic-iv")

@@ -170,6 +170,8 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
         "scale_scores": 3,
         "events": 6 + 1,  # start, pause, resume, end, observation complete, discharge; a note
     }
-    alert_audits = audited.pop("alerts")
+    alert_audits = audited.pop("alerts") + audited.pop("alert_events", 0)
+    people = {entity: audited.pop(entity) for entity in ("accounts", "users", "user_changes")}
+    assert people["users"] == 3  # tests/people.py: the administrator, the nurse, the physician
     assert audited == counts
     assert alert_audits >= 2  # the stop-line alert at least: raised, and cleared by a later BP

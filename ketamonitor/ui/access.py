@@ -1,0 +1,231 @@
+"""Who is at the workstation: the first administrator on an empty database, the login, and
+the lock that covers the window when it is left idle or someone switches user.
+
+The lock covers the window but does not stop it: timers run and alerts show through, and
+whatever was typed stays in its field for whoever logs in next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketamonitor.core.accounts import MIN_PASSWORD_LENGTH
+from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.store.errors import StoreError
+from ketamonitor.store.store import Store
+from ketamonitor.ui.fields import FieldErrors, field_row
+
+#: A long field for anything a person types here: enough for any real name or password,
+#: short enough that a pasted novel is cut at the door.
+_MAX_TYPED = 256
+
+
+def _line(name: str, *, secret: bool = False) -> QLineEdit:
+    line = QLineEdit()
+    line.setObjectName(name)
+    line.setMaxLength(_MAX_TYPED)
+    line.setMinimumWidth(240)
+    if secret:
+        line.setEchoMode(QLineEdit.EchoMode.Password)
+    return line
+
+
+class AccessForm(QWidget):
+    """Log in (or, on an empty database, create the first administrator and log in)."""
+
+    logged_in = Signal()
+
+    def __init__(self, store: Store, *, first_start: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.first_start = first_start
+        self.errors = FieldErrors()
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.username = _line("access_username")
+        field_row(form, self.errors, "username", "Username", self.username)
+        self.display_name = _line("access_display_name")
+        self.password = _line("access_password", secret=True)
+        self.password_again = _line("access_password_again", secret=True)
+        if first_start:
+            self.display_name.setPlaceholderText("as signatures will print it")
+            field_row(form, self.errors, "display_name", "Printed name", self.display_name)
+            self.password.setPlaceholderText(f"at least {MIN_PASSWORD_LENGTH} characters")
+        field_row(form, self.errors, "password", "Password", self.password)
+        if first_start:
+            field_row(form, self.errors, "password_again", "Password again",
+                      self.password_again)
+        self.general = self.errors.add("general", self)
+        form.addRow(self.general)
+        self.submit_button = QPushButton("Create and log in" if first_start else "Log in")
+        self.submit_button.setObjectName("access_submit")
+        self.submit_button.setProperty("role", "primary")
+        self.submit_button.setDefault(True)
+        self.submit_button.clicked.connect(self.submit)
+        form.addRow(self.submit_button)
+        for line in (self.username, self.display_name, self.password, self.password_again):
+            line.returnPressed.connect(self.submit)
+
+    def prefill(self, username: str) -> None:
+        self.username.setText(username)
+        self.password.clear()
+        self.errors.clear()
+        (self.password if username else self.username).setFocus()
+
+    def submit(self) -> bool:
+        """Log in with what was typed; a refusal is said beside the fields, the username is
+        kept and the password cleared for the next try."""
+        self.errors.clear()
+        try:
+            if self.first_start:
+                self._create_first_administrator()
+            self.store.login(self.username.text(), self.password.text())
+        except ValidationError as refused:
+            self.errors.show(refused.reasons)
+            return False
+        except RuleError as refused:
+            self.errors.show({"general": str(refused)})
+            self.password.clear()
+            self.password.setFocus()
+            return False
+        except StoreError as problem:
+            self.errors.show({"general": f"{problem.title}: {problem.path}"})
+            return False
+        self.password.clear()
+        self.password_again.clear()
+        self.logged_in.emit()
+        return True
+
+    def _create_first_administrator(self) -> None:
+        if self.password.text() != self.password_again.text():
+            raise ValidationError({"password_again": "the two passwords differ"})
+        self.store.create_first_administrator(self.username.text(), self.display_name.text(),
+                                              self.password.text())
+        self.first_start = False  # created: a second press only logs in
+
+
+def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
+    card = QFrame(parent)
+    card.setObjectName("access_card")
+    card.setStyleSheet("QFrame#access_card { background: white; border-radius: 8px; }")
+    card.setFixedWidth(520)  # a fixed width lets the wrapped text take the height it needs
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(28, 24, 28, 24)
+    heading = QLabel(title)
+    heading.setObjectName("access_title")
+    heading.setStyleSheet("font-size: 18pt; font-weight: bold;")
+    layout.addWidget(heading)
+    explanation = QLabel("")
+    explanation.setWordWrap(True)
+    explanation.setProperty("role", "muted")
+    layout.addWidget(explanation)
+    return card, layout, explanation
+
+
+class LoginWindow(QWidget):
+    """The first window of the app: a login, or the first administrator on an empty file."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        first_start = not store.has_accounts()
+        self.setWindowTitle(f"ketamonitor — {store.path.name}")
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        card, layout, explanation = _card(
+            "Welcome: the first administrator" if first_start else "Log in", self)
+        explanation.setText(
+            "This database has no accounts yet. Create the clinic's first administrator, who "
+            "then adds the nurses and physicians (Clinic ▸ Accounts)." if first_start else
+            f"Everything charted carries the name of the person logged in.\n"
+            f"Database: {store.path}")
+        self.form = AccessForm(store, first_start=first_start, parent=card)
+        layout.addWidget(self.form)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.logged_in = self.form.logged_in
+        self.resize(720, 520)
+
+
+class LockOverlay(QWidget):
+    """Covers the whole window while the screen is locked; the room shows through it."""
+
+    def __init__(self, store: Store, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.setObjectName("lock_overlay")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 24, 24, 24)
+        self.alerts = QLabel("")
+        self.alerts.setObjectName("lock_alerts")
+        self.alerts.setWordWrap(True)
+        self.alerts.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.alerts.setStyleSheet("background: #b00020; color: white; font-size: 16pt; "
+                                  "font-weight: bold; border-radius: 6px; padding: 10px;")
+        self.alerts.hide()
+        outer.addWidget(self.alerts)
+        outer.addStretch(1)
+        card, layout, self.explanation = _card("Screen locked", self)
+        self.card = card
+        self.title = card.findChild(QLabel, "access_title")
+        self.form = AccessForm(store, parent=card)
+        layout.addWidget(self.form)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.hide()
+        parent.installEventFilter(self)
+
+    def show_lock(self, reason: str, *, keep_username: bool) -> None:
+        account = self.store.account
+        who = "" if account is None else f"{account.display_name} ({account.username})"
+        self.title.setText("Switch user" if not keep_username else "Screen locked")
+        self.explanation.setText(
+            f"{reason.capitalize()}. {who} was charting. Sessions, timers and alerts go on "
+            "underneath; anything typed stays where it was. Log in to go on (the same or "
+            "another person).")
+        self.form.prefill(account.username if keep_username and account else "")
+        # wrapped text: the card's height for its fixed width, not its width-less hint
+        self.card.setMinimumHeight(self.card.layout().totalHeightForWidth(self.card.width()))
+        self.setGeometry(self.parentWidget().rect())
+        self.show()
+        self.raise_()
+
+    def show_alerts(self, lines: list[str]) -> None:
+        """The waiting alerts, big enough to be seen across the room through the lock."""
+        self.alerts.setText("\n".join(lines))
+        self.alerts.setVisible(bool(lines))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(20, 26, 36, 150))
+        painter.end()
+
+
+class InputWatcher(QObject):
+    """Notes every key press, click, wheel or touch anywhere in the app: the idle lock
+    counts from the last one."""
+
+    noticed = Signal()
+
+    _INPUT = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                        QEvent.Type.Wheel, QEvent.Type.TouchBegin})
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._INPUT:
+            self.noticed.emit()
+        return False

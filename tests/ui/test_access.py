@@ -1,0 +1,174 @@
+"""Who is at the workstation: the first administrator, the login, the idle lock over a
+running session, and switching user."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ketamonitor.ui.access import LoginWindow
+from ketamonitor.ui.main_window import MainWindow
+from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of
+
+
+def _log_in(window: MainWindow, username: str, password: str = PASSWORD) -> bool:
+    form = window.lock.form
+    form.username.setText(username)
+    form.password.setText(password)
+    return form.submit()
+
+
+def test_an_empty_database_asks_for_the_first_administrator(qtbot, tmp_path, clock):
+    from ketamonitor.store.store import Store
+    from tests.people import FAST_HASHER
+
+    with Store.open(tmp_path / "new.db", clock, hasher=FAST_HASHER) as store:
+        login = LoginWindow(store)
+        qtbot.addWidget(login)
+        form = login.form
+        assert form.first_start
+        form.username.setText("boss")
+        form.display_name.setText("Bo Boss")
+        form.password.setText("short")
+        form.password_again.setText("short")
+        assert not form.submit()
+        assert form.errors.text("password") == "at least 12 characters"
+        form.password.setText("a-long-enough-password")
+        form.password_again.setText("a-long-enough-passwore")
+        assert not form.submit()
+        assert form.errors.text("password_again") == "the two passwords differ"
+        assert form.username.text() == "boss"  # typed text kept
+        assert not store.has_accounts()
+        form.password_again.setText("a-long-enough-password")
+        with qtbot.waitSignal(login.logged_in):
+            assert form.submit()
+        assert store.account is not None and store.account.username == "boss"
+
+
+def test_a_wrong_password_says_so_keeps_the_username_and_writes_only_its_audit_row(
+        qtbot, store):
+    store.logout()
+    login = LoginWindow(store)
+    qtbot.addWidget(login)
+    assert not login.form.first_start
+    before = len(audit_of(store))
+    login.form.username.setText(NURSE)
+    login.form.password.setText("'; DROP TABLE users; --")
+    assert not login.form.submit()
+    assert login.form.errors.text("general") == "Wrong username or password"
+    assert login.form.username.text() == NURSE
+    assert login.form.password.text() == ""
+    rows = audit_of(store)
+    assert len(rows) == before + 1 and rows[-1]["action"] == "login.failed"
+    assert store.account is None
+    login.form.username.setText("x" * 10_000)  # cut at the door, refused, nothing crashes
+    login.form.password.setText(PASSWORD)
+    assert not login.form.submit()
+    assert store.account is None
+
+
+def test_the_idle_lock_covers_a_running_session_that_goes_on_and_keeps_what_was_typed(
+        qtbot, window, charting, store, clock):
+    window.idle_lock = True
+    session_id = charting.started()
+    charting.bp(session_id, 186, 112)  # over the stop line: an alert waiting
+    window.session_charted(session_id)
+    page = window.open_session(session_id)
+    page.vitals_form.inputs["systolic"].setText("141")  # typed, not yet charted
+    window.note_input()
+    clock.advance(minutes=9, seconds=59)
+    window.tick()
+    assert not window.is_locked
+
+    clock.advance(seconds=1)  # ten minutes without a key press
+    window.tick()
+    assert window.is_locked and store.screen_locked
+    assert audit_of(store)[-1]["action"] == "screen.locked"
+    assert not window.pages.isEnabled()  # nothing below the lock takes a key
+    assert "Ana Ruiz (nurse.ana) was charting" in window.lock.explanation.text()
+    assert window.lock.alerts.isVisible()
+    assert "above the stop line" in window.lock.alerts.text()
+    assert window.lock.form.username.text() == NURSE  # the same person, one field to type
+    shown = page.timer.values["since_dose"].text()
+    clock.advance(minutes=1)
+    window.tick()  # the session goes on under the lock
+    assert page.timer.values["since_dose"].text() != shown
+
+    assert not _log_in(window, NURSE, "wrong password!")
+    assert window.is_locked
+    assert not _log_in(window, NURSE)  # too soon after a failure: throttled
+    assert window.lock.form.errors.text("general") == "Wait 1 s before trying again"
+    clock.advance(seconds=1)
+    assert _log_in(window, NURSE)
+    assert not window.is_locked and not store.screen_locked and window.pages.isEnabled()
+    assert page.vitals_form.inputs["systolic"].text() == "141"  # nothing typed was lost
+
+
+def test_any_key_or_click_puts_the_idle_lock_off(qtbot, window, charting, clock):
+    window.idle_lock = True
+    window.open_session(charting.started())
+    clock.advance(minutes=9)
+    qtbot.keyClick(window.current_session().vitals_form.inputs["systolic"], Qt.Key.Key_1)
+    clock.advance(minutes=9)
+    window.tick()
+    assert not window.is_locked
+    clock.advance(minutes=1)
+    window.tick()
+    assert window.is_locked
+    assert _log_in(window, NURSE)
+
+
+def test_switching_user_is_one_step_and_the_person_charting_is_shown(qtbot, window, charting,
+                                                                    store):
+    session_id = charting.started()
+    assert window.person.text() == "Charting as Ana Ruiz (Nurse)"
+    qtbot.mouseClick(window.findChild(type(window.lock.form.submit_button), "switch_user"),
+                     Qt.MouseButton.LeftButton)
+    assert window.is_locked
+    assert window.lock.form.username.text() == ""  # another person: the username is theirs
+    assert _log_in(window, PHYSICIAN)
+    assert window.person.text() == "Charting as Dr Ada Obi (Physician)"
+    vitals_id = charting.bp(session_id, 130, 80)
+    (entry,) = [v for v in store.chart(session_id).vitals if v.id == vitals_id]
+    assert entry.entered_by == PHYSICIAN
+
+
+def test_the_clinic_menu_is_shown_to_administrators_only(qtbot, window):
+    names = {action.text(): action for action, _ in window.guarded_actions}
+    assert not names["&Protocols…"].isVisible()
+    assert not window.clinic_menu.menuAction().isVisible()
+    window.switch_user()
+    assert _log_in(window, ADMIN)
+    assert names["&Protocols…"].isVisible()
+    assert window.clinic_menu.menuAction().isVisible()
+
+
+def test_an_administrator_opens_accounts_and_the_audit_trail_from_the_clinic_menu(
+        qtbot, window):
+    window.switch_user()
+    assert _log_in(window, ADMIN)
+    accounts = window.show_accounts()
+    assert accounts.allowed
+    assert NURSE in {account.username for account in window.store.accounts()}
+    accounts.close()
+    audit = window.show_audit()
+    assert audit.allowed
+    audit.close()
+
+
+def test_a_physician_signs_from_the_review_queue_in_the_window(qtbot, window, charting, clock,
+                                                              store):
+    from tests.ui.test_review import finished
+
+    session_id = finished(charting, clock, "MRN-3001")
+    assert not window.review_menu.menuAction().isVisible()  # a nurse has no queue
+    window.switch_user()
+    assert _log_in(window, PHYSICIAN)
+    assert window.review_menu.menuAction().isVisible()
+    queue = window.show_review()
+    assert queue.count == 1
+    queue.open_requested.emit(session_id)
+    page = window.current_session()
+    assert page is not None and page.session_id == session_id
+    assert page.sign(PASSWORD)
+    assert queue.count == 0  # gone from the queue at once
+    assert store.signatures(session_id)[0].printed_name == "Dr Ada Obi"
