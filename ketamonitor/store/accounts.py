@@ -16,6 +16,7 @@ from ketamonitor.core.accounts import (
     check_roles,
     check_username,
 )
+from ketamonitor.core.audit_chain import sha256_text
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
@@ -51,6 +52,11 @@ class Accounts(StoreBase):
         roles = frozenset(Role(r) for r in state.get("roles", "").split(",") if r)
         return Account(user_id, name, state.get("display_name", name), roles,
                        state.get("disabled") == "yes", from_stored(created))
+
+    def _account_as_recorded(self, account_id: int) -> Account | None:
+        found = self._db.execute("SELECT username FROM users WHERE id = ?",
+                                 [account_id]).fetchone()
+        return None if found is None else self._account(found[0])
 
     def _password_hash(self, user_id: int) -> str | None:
         found = self._db.execute(
@@ -190,14 +196,18 @@ class Accounts(StoreBase):
 
     def login(self, username: str, password: str) -> Account:
         """Log in as a named account; a refusal writes its audit row and nothing else."""
-        name = " ".join(username.split()).lower()[:64]
-        if not name or not password:
+        typed = " ".join(username.split()).lower()
+        if not typed or not password:
             raise LoginRefused("type your username and password")
+        account = self._account(typed[:64])
+        name = self._login_name(typed, account)
         state = self.login_state(name)
         refusal = state.refusal(self.clock.now())
         if refusal:
+            with self._transaction():  # an attempt while throttled or locked: seen, not counted
+                self._audit("login.refused", ACCOUNTS, None if account is None else account.id,
+                            user=name, reason=refusal)
             raise LoginRefused(refusal[0].upper() + refusal[1:])  # not capitalize(): UTC
-        account = self._account(name)
         if account is None or account.disabled or not self._password_matches(account,
                                                                               password):
             self._failed(name, account)
@@ -223,6 +233,15 @@ class Accounts(StoreBase):
             return secret is not None and self._hasher.verify(secret, password[:1024])
         except (VerificationError, InvalidHashError):
             return False
+
+    @staticmethod
+    def _login_name(typed: str, account: Account | None) -> str:
+        """The name a login attempt is audited (and throttled) under: the username, or for a
+        name that is no account a pseudonym, since people type their password into the
+        username field, and the audit trail must never hold a password in clear."""
+        if account is not None:
+            return account.username
+        return "unknown:" + sha256_text(typed)[:12]
 
     def _failed(self, username: str, account: Account | None) -> None:
         """One failed login, and the lock if it is the fifth in a row; an unknown username

@@ -36,6 +36,8 @@ class AlertLog(StoreBase):
     def apply_alert_changes(self, session_id: int, changes: Reconciliation) -> None:
         """Raise the new alerts and record the cleared ones, in one transaction."""
         self._require(Permission.RECORD_ALERTS)
+        if changes.to_raise and self._is_signed(session_id):
+            raise ChartSigned("this chart is signed: no alert can be added to it")
         now = to_stored(self.clock.now())
         with self._transaction():
             for condition in changes.to_raise:
@@ -53,7 +55,9 @@ class AlertLog(StoreBase):
         self._require(Permission.ACKNOWLEDGE_ALERT)
         found = self._db.execute("SELECT session_id FROM alerts WHERE id = ?",
                                  [alert_id]).fetchone()
-        if found is not None and self._is_signed(found[0]):
+        if found is None:
+            raise ValidationError({"action": f"there is no alert {alert_id} in the record"})
+        if self._is_signed(found[0]):
             raise ChartSigned("this chart is signed: its alerts can no longer be acknowledged")
         what = acknowledgement_action(action)
         done = self._db.execute("SELECT 1 FROM alert_events WHERE alert_id = ? AND kind = "

@@ -123,7 +123,15 @@ class StoreBase:
         """The one check of who may do what, made by the store for every path in."""
         if self.screen_locked and permission not in WHILE_LOCKED:
             raise NotLoggedIn("the screen is locked: log in again to go on")
+        if self.account is not None:
+            # the roles as the record holds them now, not as remembered at login: a role
+            # taken or an account disabled counts at once, and a script that hands itself
+            # an Account with more roles gains nothing
+            self.account = self._account_as_recorded(self.account.id)
         return require(self.account, permission)
+
+    def _account_as_recorded(self, account_id: int) -> Account | None:
+        raise NotImplementedError  # the Accounts part reads it
 
     # -- writing -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from ketamonitor.core.audit_chain import GENESIS, row_hash
+from ketamonitor.core.audit_chain import GENESIS, canonical, row_hash
 
 MIGRATION_SET = "ketamonitor"
 #: PRAGMA application_id of a ketamonitor database ("KTMN"), how a file is recognised.
@@ -332,10 +332,35 @@ def _chain_existing_audit(db: Database) -> None:
     previous = GENESIS
     cursor = db.execute("SELECT * FROM audit ORDER BY id")
     names = [column[0] for column in cursor.description]
+    last = None
     for values in cursor.fetchall():
         row = dict(zip(names, values, strict=True))
         digest = row_hash(previous, row)
         db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?",
                    [previous, digest, row["id"]])
-        previous = digest
+        previous, last = digest, row
     db.execute(_append_only(("audit",))[0])
+    if last is not None:
+        _mark_rows_before_the_chain(db, last, previous)
+
+
+#: The audit action of the row that marks where the chain began on an older file.
+CHAIN_STARTED = "audit.chain_started"
+
+
+def _mark_rows_before_the_chain(db: Database, last: dict[str, object], previous: str) -> None:
+    """On a file written before the chain, the rows charted until now were audited the old
+    way (not always whole, not always under their own table): `verify` can vouch for their
+    audit rows (now chained) but not compare them with what was written. This chained row
+    says up to which id of each table that holds; every later row is checked in full."""
+    legacy = {table: db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+              for table in APPEND_ONLY_TABLES if table != "audit"}
+    row = {"id": int(str(last["id"])) + 1, "at": last["at"], "user": "ketamonitor",
+           "workstation": "migration 0003", "action": CHAIN_STARTED, "entity": "audit",
+           "entity_id": None, "old_value": None,
+           "new_value": canonical({"legacy_rows_up_to": legacy}),
+           "reason": "rows charted before the audit chain existed: their audit rows are "
+                     "chained, their content cannot be compared"}
+    db.execute(f"INSERT INTO audit ({', '.join(row)}, prev_hash, hash) VALUES "
+               f"({', '.join('?' for _ in row)}, ?, ?)",
+               [*row.values(), previous, row_hash(previous, row)])

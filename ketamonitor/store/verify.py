@@ -17,7 +17,7 @@ from typing import Any
 from ketamonitor.core.audit_chain import chain_problems
 from ketamonitor.store.errors import NotAKetamonitorDatabase
 from ketamonitor.store.rows import audited_values
-from ketamonitor.store.schema import APPEND_ONLY_TABLES
+from ketamonitor.store.schema import APPEND_ONLY_TABLES, CHAIN_STARTED
 
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
@@ -43,6 +43,15 @@ def verify_database(path: Path) -> list[str]:
         connection.close()
 
 
+def _legacy_rows(audit: list[dict[str, Any]]) -> dict[str, int]:
+    """Up to which id each table was charted before the chain began (migration 0003 on an
+    older file marks it with a chained audit row); nothing on a file born with the chain."""
+    for row in audit:
+        if row["action"] == CHAIN_STARTED and row["user"] == "ketamonitor":
+            return dict(json.loads(row["new_value"])["legacy_rows_up_to"])
+    return {}
+
+
 def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
     problems = [f"integrity_check: {row[0]}" for row in connection.execute(
         "PRAGMA integrity_check") if row[0] != "ok"]
@@ -62,10 +71,13 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -
     for row in audit:
         if row["entity"] in _ROW_TABLES and row["entity_id"] is not None:
             recorded[(row["entity"], row["entity_id"])].append(row)
+    legacy = _legacy_rows(audit)
     problems = []
     for table in _ROW_TABLES:
         rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {table}")}
         for row_id, row in rows.items():
+            if row_id <= legacy.get(table, 0):
+                continue  # charted before the chain: its audit rows are chained, that is all
             writes = recorded.get((table, row_id), [])
             if not writes:
                 problems.append(f"{table} row {row_id}: no audit row records it (written "
@@ -78,7 +90,7 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -
                 problems.append(f"{table} row {row_id}: differs from what was written "
                                 f"(audit row {writes[0]['id']}; {', '.join(changed)})")
         for (entity, entity_id), writes in recorded.items():
-            if entity == table and entity_id not in rows:
+            if entity == table and entity_id not in rows and entity_id > legacy.get(table, 0):
                 problems.append(f"{table} row {entity_id}: deleted (audit row "
                                 f"{writes[0]['id']} recorded it)")
     return problems

@@ -5,6 +5,7 @@ each step audited and no password kept in clear."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -214,7 +215,9 @@ def test_a_failed_login_makes_the_next_try_wait_even_with_the_right_password(sto
     clock.advance(seconds=0.5)
     before = row_counts(db_path)
     assert fail(store, NURSE, PASSWORD) == "Wait 1 s before trying again"
-    assert row_counts(db_path) == before  # a try refused before it is checked is not counted
+    # a try refused before it is checked is audited, and not counted as a failure
+    assert row_counts(db_path) == {**before, "audit": before["audit"] + 1}
+    assert audit_of(store)[-1]["action"] == "login.refused"
     clock.advance(seconds=0.5)
     fail(store, NURSE)
     assert fail(store, NURSE, PASSWORD) == "Wait 2 s before trying again"
@@ -235,7 +238,9 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(store, db_path, cloc
     refusal = fail(store, NURSE, PASSWORD)
     assert "locked after 5 failed logins" in refusal
     assert f"after {locked_at + LOCK_TIME:%H:%M} UTC" in refusal
-    assert row_counts(db_path) == before
+    assert row_counts(db_path) == {**before, "audit": before["audit"] + 1}  # only its audit row
+    assert (audit_of(store)[-1]["action"], audit_of(store)[-1]["user"]) == (
+        "login.refused", NURSE)
 
     as_admin(store)
     assert store.locked_accounts() == [(NURSE, locked_at + LOCK_TIME)]
@@ -247,6 +252,32 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(store, db_path, cloc
     store.login(NURSE, PASSWORD)
     as_admin(store)
     assert store.locked_accounts() == []
+
+
+def test_a_name_that_is_no_account_is_audited_by_a_pseudonym_never_in_clear(store):
+    """People type their password into the username field: it must not land in the trail."""
+    store.logout()
+    assert fail(store, "my-secret-password-typed-here", PASSWORD) == WRONG
+    last = audit_of(store)[-1]
+    assert last["action"] == "login.failed"
+    assert last["user"].startswith("unknown:") and "secret" not in last["user"]
+
+
+def test_a_crafted_account_gains_nothing_and_a_disabled_one_loses_everything_at_once(
+        store, charting, db_path, clock):
+    session_id = charting.started()
+    store.account = replace(store.account, roles=frozenset({Role.PHYSICIAN,
+                                                            Role.ADMINISTRATOR}))
+    with pytest.raises(PermissionDenied):
+        store.add_account("mallory", "Mallory", frozenset({Role.ADMINISTRATOR}), PASSWORD)
+    assert store.account.roles == frozenset({Role.NURSE})  # as the record holds them
+    charting.bp(session_id, 120, 80)
+
+    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER) as office:
+        login_as(office, ADMIN)
+        office.disable_account(NURSE, "left the clinic")
+    with pytest.raises(PermissionDenied):  # the next entry, not the next login
+        charting.bp(session_id, 124, 82)
 
 
 def test_an_administrator_unlocks_an_account_at_once(store, clock):
