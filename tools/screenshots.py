@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ketamonitor.core.chart import SessionChart
     from ketamonitor.core.records import SessionListing
     from ketamonitor.store.store import Store
+    from ketamonitor.ui.main_window import MainWindow
 
 MOMENT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 SIZES = ((1366, 768), (1920, 1080))
@@ -42,19 +43,21 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QT_SCALE_FACTOR"] = args.scale
     from ketamonitor.core.clock import FakeClock
     from ketamonitor.core.phases import Phase
-    from ketamonitor.demo import fill_demo_clinic
+    from ketamonitor.demo import DEMO_PASSWORD, fill_demo_clinic
     from ketamonitor.store.store import Store
     from ketamonitor.ui.app import application
     from ketamonitor.ui.main_window import MainWindow
 
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = f"-scale{args.scale}" if args.scale else ""
-    with _scratch() as folder:
+    with _scratch("demo") as folder:
         path = Path(folder) / "demo.db"
         fill_demo_clinic(path, seed=1, days=30, now=MOMENT, zone=UTC)
         clock = FakeClock(MOMENT)
-        with Store.open(path, clock, user="nurse.ana") as store:
+        with Store.open(path, clock) as store:
             app = application()
+            _login_shot(store, args.out / f"login{suffix}.png")
+            store.login("nurse", DEMO_PASSWORD)
             window = MainWindow(store)
             running = {s.phase: s.session_id for s in store.unfinished_sessions()}
             for width, height in SIZES:
@@ -72,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                         app.processEvents()
                         name = "session" if phase is Phase.INFUSING else f"session-{phase.value}"
                         _save(window, args.out / f"{name}-{width}x{height}{suffix}.png")
+            _people_shots(window, args.out, suffix)
             window.ticker.stop()
             window.close()
             window.deleteLater()
@@ -81,20 +85,70 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _login_shot(store: Store, path: Path) -> None:
+    """The first window: a login, after a wrong password."""
+    from ketamonitor.ui.access import LoginWindow
+    from ketamonitor.ui.app import application
+
+    login = LoginWindow(store)
+    login.resize(*SIZES[0])
+    login.show()
+    login.form.username.setText("nurse")
+    login.form.password.setText("not-the-password")
+    login.form.submit()
+    application().processEvents()
+    _save(login, path)
+    login.close()
+    login.deleteLater()
+    store.clock.advance(seconds=2)  # past the throttle of that wrong try
+
+
+def _people_shots(window: MainWindow, out: Path, suffix: str) -> None:
+    """The idle lock over the room, then a physician's review queue and a chart signed."""
+    from ketamonitor.demo import DEMO_PASSWORD
+    from ketamonitor.ui.app import application
+
+    app = application()
+    window.resize(*SIZES[0])
+    window.show_room()
+    window.lock_screen()
+    app.processEvents()
+    _save(window, out / f"lock{suffix}.png")
+    window.lock.form.username.setText("physician")
+    window.lock.form.password.setText(DEMO_PASSWORD)
+    window.lock.form.submit()
+    queue = window.show_review()
+    app.processEvents()
+    _save(window, out / f"review-queue{suffix}.png")
+    waiting = [queue.model.row_value(row).session_id for row in range(queue.model.rowCount())]
+    store = window.store
+    alarmed = next((session_id for session_id in waiting
+                    if _alarm_and_pause(store.chart(session_id))), waiting[0])
+    page = window.open_session(alarmed)
+    page.sign(DEMO_PASSWORD)
+    page.add_addendum("Called the patient the next morning: slept well, no headache.",
+                      DEMO_PASSWORD)
+    app.processEvents()
+    _save(window, out / f"signed-chart{suffix}.png")
+
+
 def _chart_shots(demo: Path, out: Path, suffix: str) -> None:
     """The chart as exported for summaries: a demo session with a BP over the stop line and
     a pause, its patient's course, a live session with its alerts, and a monitor's four
     hours."""
     from ketamonitor.core.clock import FakeClock
     from ketamonitor.core.protocol import Route
+    from ketamonitor.demo import DEMO_PASSWORD
     from ketamonitor.export.chart_image import course_image, save_png, session_chart_image
     from ketamonitor.store.store import Store
     from ketamonitor.ui.app import application
     from tests.core.builders import monitored
+    from tests.people import FAST_HASHER, add_people
     from tools.room_scene import NOW, START, build_room
 
     application()
-    with Store.open(demo, FakeClock(MOMENT), user="nurse.ana") as store:
+    with Store.open(demo, FakeClock(MOMENT)) as store:
+        store.login("physician", DEMO_PASSWORD)
         listings = store.sessions_between(MOMENT - timedelta(days=60), MOMENT)
         chart = next(c for c in map(store.chart, (s.session_id for s in listings))
                      if _alarm_and_pause(c))
@@ -105,9 +159,10 @@ def _chart_shots(demo: Path, out: Path, suffix: str) -> None:
                       if len(charts) == 6 and charts[0].protocol.route is Route.IV)
         _write(save_png(course_image(course, UTC, size=(1400, 760)),
                         out / f"chart-course-six-sessions{suffix}.png"))
-    with _scratch() as folder:
+    with _scratch("room") as folder:
         clock = FakeClock(START)
-        with Store.open(Path(folder) / "room.db", clock, user="ana.ruiz") as store:
+        with Store.open(Path(folder) / "room.db", clock, hasher=FAST_HASHER) as store:
+            add_people(store)
             build_room(store, clock)
             clock.set(NOW)
             chair_1 = next(s for s in store.unfinished_sessions() if s.chair == "1")
@@ -146,11 +201,13 @@ def _room_shots(out: Path, suffix: str) -> None:
     from ketamonitor.store.store import Store
     from ketamonitor.ui.app import application
     from ketamonitor.ui.main_window import MainWindow
+    from tests.people import FAST_HASHER, add_people
     from tools.room_scene import NOW, START, build_room
 
-    with _scratch() as folder:
+    with _scratch("room") as folder:
         clock = FakeClock(START)
-        with Store.open(Path(folder) / "room.db", clock, user="ana.ruiz") as store:
+        with Store.open(Path(folder) / "room.db", clock, hasher=FAST_HASHER) as store:
+            add_people(store)
             build_room(store, clock)
             app = application()
             window = MainWindow(store)
@@ -170,12 +227,13 @@ def _room_shots(out: Path, suffix: str) -> None:
 
 
 @contextmanager
-def _scratch() -> Iterator[str]:
+def _scratch(name: str) -> Iterator[str]:
     """A folder with the same name every run: the status bar shows the database's path, and a
-    random one would change every picture each time they are made."""
-    folder = Path(tempfile.gettempdir()) / "ketamonitor-screenshots"
+    random one would change every picture each time they are made. One per use, since they
+    nest (the demo's folder must outlive the room's)."""
+    folder = Path(tempfile.gettempdir()) / "ketamonitor-screenshots" / name
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
+    folder.mkdir(parents=True)
     try:
         yield str(folder)
     finally:

@@ -17,8 +17,8 @@ FIRST_WAIT = timedelta(seconds=1)
 class LoginEvent(StrEnum):
     SUCCEEDED = "login"
     FAILED = "login.failed"
-    LOCKED = "account.locked"
-    UNLOCKED = "account.unlocked"
+    LOCKED = "accounts.locked"
+    UNLOCKED = "accounts.unlocked"
 
 
 @dataclass(frozen=True)

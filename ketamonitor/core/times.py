@@ -36,6 +36,15 @@ def format_clock(moment: datetime, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%H:%M")
 
 
+def format_moment(moment: datetime, tz: tzinfo, now: datetime) -> str:
+    """The local clock time, with the day when it was not today ("12:35 on Mon 16 Nov"):
+    a chart reviewed days later must not read as if it ended this morning."""
+    local = moment.astimezone(tz)
+    if local.date() == now.astimezone(tz).date():
+        return format_clock(moment, tz)
+    return f"{format_clock(moment, tz)} on {local:%a %d %b %Y}"
+
+
 def format_duration(span: timedelta) -> str:
     """A span as H:MM:SS (or MM:SS under an hour); negative spans get a leading minus."""
     total = int(span.total_seconds())

@@ -123,10 +123,11 @@ class Accounts(StoreBase):
         now = to_stored(self.clock.now())
         with self._transaction():
             user_id = self._record("users", {"username": username, "created_at": now,
-                                             "created_by": created_by}, user=created_by)
+                                             "created_by": created_by},
+                                   action="accounts.create", user=created_by)
             for field, value in (("display_name", shown),
                                  ("roles", ",".join(sorted(r.value for r in roles))),
-                                 ("password_hash", secret), ("disabled", "no")):
+                                 ("password_hash", secret)):  # active until disabled
                 self._change(user_id, field, value, created_by)
         account = self._account(username)
         assert account is not None

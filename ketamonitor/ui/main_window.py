@@ -126,12 +126,19 @@ class MainWindow(QMainWindow):
         self.review_menu = review
         to_sign = review.addAction("&Charts to sign", self.show_review)
         to_sign.setShortcut(QKeySequence("F3"))
+        self.to_sign = to_sign
+        review.aboutToShow.connect(self._count_charts_to_sign)
         self.guarded_actions.append((to_sign, Permission.REVIEW))
         person = self.menuBar().addMenu("&Account")
         lock = person.addAction("&Lock screen", lambda: self.lock_screen("locked by hand"))
         lock.setShortcut(QKeySequence("Ctrl+L"))
         switch = person.addAction("S&witch user…", self.switch_user)
         switch.setShortcut(QKeySequence("Ctrl+Shift+L"))
+
+    def _count_charts_to_sign(self) -> None:
+        """The queue's count on the menu, read as the menu opens (not on every tick)."""
+        if allowed(self.store.account, Permission.REVIEW):
+            self.to_sign.setText(f"&Charts to sign ({len(self.store.review_queue())})")
 
     def _person_corner(self) -> None:
         """The person charting, always in sight, and one press to switch."""

@@ -51,7 +51,7 @@ from ketamonitor.core.review import (
 )
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
-from ketamonitor.core.times import format_clock
+from ketamonitor.core.times import format_clock, format_moment
 from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
@@ -702,9 +702,8 @@ class SessionPage(QWidget):
         # a finished chart that is only read has no clock to watch: its phase and end time
         # show on the review panel instead, and the chart gets the room
         self.timer.setVisible(not (finished and not can_chart))
-        ended = (f"{phase_label(self.chart.phase, self.route)} at "
-                 f"{format_clock(self.chart.timeline.phase_since, self.zone)}"
-                 if finished else "")
+        at = format_moment(self.chart.timeline.phase_since, self.zone, self.store.clock.now())
+        ended = f"{phase_label(self.chart.phase, self.route)} at {at}" if finished else ""
         self.signature_panel.show_access(access, finished, ended)
 
     def tick(self) -> None:

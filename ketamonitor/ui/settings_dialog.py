@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.settings import AUDIBLE_ALERTS, CLINIC_NAME, OFF, ON
+from ketamonitor.core.settings import AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES, OFF, ON
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
@@ -44,6 +45,14 @@ class SettingsDialog(QDialog):
         self.clinic_name.setMaxLength(CLINIC_NAME.max_length)
         form.addRow(CLINIC_NAME.label, self.clinic_name)
         form.addRow(self.errors.add(CLINIC_NAME.key, self.clinic_name))
+        self.idle_lock = QComboBox()
+        self.idle_lock.setObjectName("setting_idle_lock_minutes")
+        for minutes in IDLE_LOCK_MINUTES.choices:
+            self.idle_lock.addItem(f"{minutes} minutes", minutes)
+        self.idle_lock.setCurrentIndex(max(0, self.idle_lock.findData(
+            store.setting(IDLE_LOCK_MINUTES.key))))
+        form.addRow(IDLE_LOCK_MINUTES.label, self.idle_lock)
+        form.addRow(self.errors.add(IDLE_LOCK_MINUTES.key, self.idle_lock))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -53,7 +62,8 @@ class SettingsDialog(QDialog):
 
     def typed(self) -> dict[str, str]:
         return {AUDIBLE_ALERTS.key: ON if self.audible.isChecked() else OFF,
-                CLINIC_NAME.key: self.clinic_name.text()}
+                CLINIC_NAME.key: self.clinic_name.text(),
+                IDLE_LOCK_MINUTES.key: self.idle_lock.currentData()}
 
     def save(self) -> bool:
         """Save each changed setting (one audit row each); the dialog closes once all are."""

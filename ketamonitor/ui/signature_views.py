@@ -125,6 +125,11 @@ class SignaturePanel(QFrame):
         self.signatures.setText("".join(f"<div>{manifestation_html(s)}</div>"
                                         for s in access.signatures))
         self.signatures.setVisible(bool(access.signatures))
+        # wrapped rich text: hold the height it needs for the width it has, or a new line
+        # is clipped until the next resize
+        self.signatures.setMinimumHeight(
+            max(0, self.signatures.heightForWidth(max(self.signatures.width(), 400))))
+        self.setMinimumHeight(self.minimumSizeHint().height() if self.isVisible() else 0)
         self.warning.setText(f"{theme.FLAG_MARK} {mismatch_warning(access.broken)}")
         self.warning.setVisible(bool(access.broken))
         self.sign_button.setVisible(access.can_sign)

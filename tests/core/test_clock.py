@@ -44,3 +44,16 @@ def test_the_fake_clock_moves_only_when_told():
 def test_the_fake_clock_refuses_a_naive_start():
     with pytest.raises(ValueError, match="aware"):
         FakeClock(datetime(2026, 11, 23, 7, 30))
+
+
+def test_a_moment_not_today_carries_its_day():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ketamonitor.core.times import format_moment
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert format_moment(datetime(2026, 11, 23, 7, 5, tzinfo=UTC), zone, now) == "08:05"
+    assert format_moment(datetime(2026, 11, 16, 11, 35, tzinfo=UTC), zone, now) == (
+        "12:35 on Mon 16 Nov 2026")

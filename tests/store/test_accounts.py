@@ -66,8 +66,8 @@ def test_an_empty_database_gets_its_first_administrator_and_only_one(tmp_path, c
         audit = audit_of(store)
         assert {row["user"] for row in audit} == {"boss"}
         assert [row["action"] for row in audit] == [
-            "users.create", "accounts.display_name", "accounts.roles",
-            "accounts.password_hash", "accounts.disabled"]
+            "accounts.create", "accounts.display_name", "accounts.roles",
+            "accounts.password_hash"]
         with pytest.raises(ValidationError, match="already has accounts"):
             store.create_first_administrator("second", "Second Admin", PASSWORD)
         store.login("boss", PASSWORD)
@@ -91,7 +91,7 @@ def test_an_administrator_adds_an_account_with_its_audit_rows(store):
     assert (added.display_name, added.roles, added.disabled) == ("Bo Lee",
                                                                  frozenset({Role.NURSE}), False)
     created = [row for row in audit_of(store, "users") if row["entity_id"] == added.id]
-    assert [(row["action"], row["user"]) for row in created] == [("users.create", ADMIN)]
+    assert [(row["action"], row["user"]) for row in created] == [("accounts.create", ADMIN)]
     login_as(store, "nurse.bo")
     assert store.account == added
 
@@ -231,7 +231,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(store, db_path, cloc
     fail_until_locked(store, clock, NURSE)
     locked_at = clock.now()
     rows = [row for row in audit_of(store) if row["user"] == NURSE]
-    assert [row["action"] for row in rows[-6:]] == ["login.failed"] * 5 + ["account.locked"]
+    assert [row["action"] for row in rows[-6:]] == ["login.failed"] * 5 + ["accounts.locked"]
     assert rows[-1]["reason"] == "5 failed logins in a row"
     clock.advance(seconds=30)
     before = row_counts(db_path)
@@ -287,7 +287,7 @@ def test_an_administrator_unlocks_an_account_at_once(store, clock):
     store.unlock_account(NURSE)
     unlock = audit_of(store)[-1]
     assert (unlock["action"], unlock["user"], unlock["reason"]) == (
-        "account.unlocked", ADMIN, f"{NURSE} unlocked")
+        "accounts.unlocked", ADMIN, f"{NURSE} unlocked")
     assert store.locked_accounts() == []
     store.logout()
     store.login(NURSE, PASSWORD)

@@ -133,7 +133,7 @@ def test_repeated_wrong_passwords_at_signing_lock_the_account_like_logins(store,
         with pytest.raises(PasswordNotConfirmed):
             store.sign(session_id, "a-guess-at-it")
         clock.advance(seconds=wait)
-    assert audit_of(store)[-1]["action"] == "account.locked"
+    assert audit_of(store)[-1]["action"] == "accounts.locked"
     with pytest.raises(LoginRefused, match="locked"):
         store.sign(session_id, PASSWORD)  # no more guesses, even the right one, for now
     assert store.signatures(session_id) == []

@@ -164,6 +164,8 @@ def test_a_physician_signs_from_the_review_queue_in_the_window(qtbot, window, ch
     window.switch_user()
     assert _log_in(window, PHYSICIAN)
     assert window.review_menu.menuAction().isVisible()
+    window.review_menu.aboutToShow.emit()
+    assert window.to_sign.text() == "&Charts to sign (1)"
     queue = window.show_review()
     assert queue.count == 1
     queue.open_requested.emit(session_id)
@@ -172,3 +174,19 @@ def test_a_physician_signs_from_the_review_queue_in_the_window(qtbot, window, ch
     assert page.sign(PASSWORD)
     assert queue.count == 0  # gone from the queue at once
     assert store.signatures(session_id)[0].printed_name == "Dr Ada Obi"
+
+
+def test_the_idle_time_is_the_clinics_setting(qtbot, window, store, clock):
+    from tests.people import login_as
+
+    login_as(store, ADMIN)
+    store.set_setting("idle_lock_minutes", "2")
+    login_as(store, NURSE)
+    window.idle_lock = True
+    window.note_input()
+    clock.advance(minutes=1, seconds=59)
+    window.tick()
+    assert not window.is_locked
+    clock.advance(seconds=1)
+    window.tick()
+    assert window.is_locked

@@ -248,7 +248,7 @@ def test_a_locked_account_shows_as_locked_and_unlock_lets_it_log_in(
     assert table(dialog)[NURSE][2] == "active"
     assert dialog.locked_line.isHidden()
     assert dialog.status.text() == f"{NURSE} is unlocked and can log in again."
-    assert audit_of(store)[-1]["action"] == "account.unlocked"
+    assert audit_of(store)[-1]["action"] == "accounts.unlocked"
     dialog.close()
     store.login(NURSE, PASSWORD)
 

@@ -127,18 +127,21 @@ def test_the_settings_dialog_saves_each_change_with_its_audit_row(qtbot, store, 
     assert dialog.audible.isChecked()
     dialog.audible.setChecked(False)
     dialog.clinic_name.setText("Northside Clinic")
+    assert dialog.idle_lock.currentData() == "10"  # the default
+    dialog.idle_lock.setCurrentIndex(dialog.idle_lock.findData("5"))
     assert dialog.save()
     assert not dialog.isVisible()
-    assert (store.setting("audible_alerts"), store.setting("clinic_name")) == (
-        "off", "Northside Clinic")
-    assert len(audit_of(store, "settings")) == 2
+    assert (store.setting("audible_alerts"), store.setting("clinic_name"),
+            store.setting("idle_lock_minutes")) == ("off", "Northside Clinic", "5")
+    assert len(audit_of(store, "settings")) == 3
 
     again = SettingsDialog(store, prompts)
     qtbot.addWidget(again)
     assert not again.audible.isChecked()
     assert again.clinic_name.text() == "Northside Clinic"
+    assert again.idle_lock.currentData() == "5"
     assert again.save()  # nothing changed: nothing written
-    assert len(audit_of(store, "settings")) == 2
+    assert len(audit_of(store, "settings")) == 3
 
 
 def test_an_esketamine_copy_keeps_its_fixed_checks_and_what_must_resolve(qtbot, dialog,
