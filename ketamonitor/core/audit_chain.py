@@ -15,8 +15,13 @@ HASHED = ("id", "at", "user", "workstation", "action", "entity", "entity_id", "o
           "new_value", "reason")
 
 
+#: One encoder for every canonical text: json.dumps would build a new one per row, and
+#: verify encodes every audit row of the file.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(values: Mapping[str, Any]) -> str:
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(values)
 
 
 def row_hash(previous: str, row: Mapping[str, Any]) -> str:

@@ -67,30 +67,31 @@ def _all(connection: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
 
 
 def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -> list[str]:
-    recorded: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    # the first audit row of each row of each table: the one that recorded it whole
+    recorded: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
     for row in audit:
         if row["entity"] in _ROW_TABLES and row["entity_id"] is not None:
-            recorded[(row["entity"], row["entity_id"])].append(row)
+            recorded[row["entity"]].setdefault(row["entity_id"], row)
     legacy = _legacy_rows(audit)
     problems = []
     for table in _ROW_TABLES:
+        written = recorded[table]
         rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {table}")}
         for row_id, row in rows.items():
             if row_id <= legacy.get(table, 0):
                 continue  # charted before the chain: its audit rows are chained, that is all
-            writes = recorded.get((table, row_id), [])
-            if not writes:
+            first = written.get(row_id)
+            if first is None:
                 problems.append(f"{table} row {row_id}: no audit row records it (written "
                                 "behind the app's back)")
                 continue
-            as_written = json.loads(writes[0]["new_value"] or "null")
+            as_written = json.loads(first["new_value"] or "null")
             values = audited_values(table, {k: v for k, v in row.items() if k != "id"})
             if as_written != values:
                 changed = sorted(k for k in values if as_written.get(k) != values[k])
                 problems.append(f"{table} row {row_id}: differs from what was written "
-                                f"(audit row {writes[0]['id']}; {', '.join(changed)})")
-        for (entity, entity_id), writes in recorded.items():
-            if entity == table and entity_id not in rows and entity_id > legacy.get(table, 0):
-                problems.append(f"{table} row {entity_id}: deleted (audit row "
-                                f"{writes[0]['id']} recorded it)")
+                                f"(audit row {first['id']}; {', '.join(changed)})")
+        problems += [f"{table} row {row_id}: deleted (audit row {first['id']} recorded it)"
+                     for row_id, first in written.items()
+                     if row_id not in rows and row_id > legacy.get(table, 0)]
     return problems
