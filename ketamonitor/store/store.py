@@ -4,7 +4,7 @@ transaction, committed (and fsynced) before the call returns.
 `Store` gathers its parts, each in a module of its own: the connection, the audit chain and
 the permission check (base), charted entries (entries), reading back (reads), the clinic's
 protocols and settings (clinic), appointments (bookings), alerts (alert_log), accounts and
-logins (accounts), and signatures (signatures).
+logins (accounts), signatures (signatures), and exports (exports).
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from ketamonitor.store.alert_log import AlertLog
 from ketamonitor.store.bookings import Bookings
 from ketamonitor.store.clinic import ClinicSetup
 from ketamonitor.store.entries import EntryWrites
+from ketamonitor.store.exports import Exports
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.signatures import PasswordNotConfirmed, Signatures
 
 
-class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures):
+class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
+            Exports):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

@@ -1,9 +1,8 @@
 """The permission table enforced by the store for every path in: each permission is tried
 through a real store call, as each role, and as nobody at all.
 
-Two permissions have no store call yet: EXPORT and BACKUP (there is no export or backup
-method on the store; the command line and the export package must check them themselves).
-For those the check is `require` on the store's logged-in account, and the test says so."""
+One permission has no store call yet: BACKUP (there is no backup method on the store yet).
+For it the check is `require` on the store's logged-in account, and the test says so."""
 
 from __future__ import annotations
 
@@ -123,9 +122,9 @@ CALLS: dict[Permission, Call] = {
     Permission.ADD_ADDENDUM: Call(
         _signed, lambda store, sid: store.add_addendum(sid, "Called the patient the next "
                                                             "day: well.", PASSWORD)),
-    # No store method exports yet: the check is made on the store's account directly.
-    Permission.EXPORT: Call(_nothing, lambda store, _: require(store.account, Permission.EXPORT),
-                            store_method=False),
+    # every export calls this before it reads anything, and records the export after
+    Permission.EXPORT: Call(_nothing, lambda store, _: store.record_export(
+        "summary", {"session_id": 1, "format": "json"}, "0" * 64)),
     Permission.MANAGE_ACCOUNTS: Call(
         _nothing, lambda store, _: store.add_account("nurse.bo", "Bo Lee",
                                                      frozenset({Role.NURSE}), PASSWORD)),
@@ -145,9 +144,8 @@ def test_every_permission_in_the_table_has_a_call_here():
     assert set(CALLS) == set(PERMISSIONS) == set(Permission)
 
 
-def test_only_export_and_backup_lack_a_store_method_to_check():
-    assert {p for p, call in CALLS.items() if not call.store_method} == {Permission.EXPORT,
-                                                                        Permission.BACKUP}
+def test_only_backup_lacks_a_store_method_to_check():
+    assert {p for p, call in CALLS.items() if not call.store_method} == {Permission.BACKUP}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -198,7 +196,8 @@ def test_a_nurse_cannot_sign_approve_manage_users_or_export_through_a_crafted_ca
         lambda: store.locked_accounts(),
         lambda: store.audit_trail(),
         lambda: store.set_setting("clinic_name", "Mine"),
-        lambda: require(store.account, Permission.EXPORT),
+        lambda: store.may_export(),
+        lambda: store.record_export("summary", {"session_id": 1}, "0" * 64),
     ]
     for call in crafted:
         with pytest.raises(PermissionDenied):
