@@ -8,10 +8,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import chart, login, room, save_vitals, verify
+from benchmarks import chart, export_log, login, room, save_vitals, summary_pdf, verify
 
 BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
-    save_vitals.run, login.run, room.run, chart.run, verify.run)
+    save_vitals.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
+    export_log.run)
 
 
 def main() -> int:

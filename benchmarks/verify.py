@@ -21,21 +21,17 @@ alternate rounds so that the noise of a busy machine falls on all alike.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import ketamonitor
+from benchmarks.demo_cache import demo_database as cached_demo
 from ketamonitor.store.verify import verify_database
 
 SEED = 1
@@ -46,50 +42,10 @@ TARGET_ROWS = 50_000
 #: The demo's "now": fixed (and in the past, as the demo requires), so the file is the same.
 NOW = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)
 ROUNDS = 3
-CACHE = Path(tempfile.gettempdir()) / "ketamonitor-bench-cache"
-#: The code whose change changes the demo file (verify.py itself only reads it).
-_WRITERS = ("demo.py", "core", "store", "resources")
-
-
-def _fingerprint() -> str:
-    package = Path(ketamonitor.__file__).parent
-    digest = hashlib.sha256()
-    for name in _WRITERS:
-        top = package / name
-        files = [top] if top.is_file() else sorted(
-            path for path in top.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
-        for path in files:
-            if path == package / "store" / "verify.py":
-                continue
-            digest.update(str(path.relative_to(package)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def demo_database() -> tuple[Path, str]:
-    """The demo clinic's file, generated unless a previous run left it; and how it came."""
-    from ketamonitor.demo import fill_demo_clinic
-
-    folder = CACHE / f"demo-seed{SEED}-days{DAYS}-{_fingerprint()}"
-    path = folder / "ketamonitor.db"
-    facts = folder / "generated.json"
-    if facts.exists() and path.exists():
-        seconds = json.loads(facts.read_text())["seconds"]
-        return path, f"reused from {folder} (generated in {seconds:.1f} s)"
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob(f"demo-seed{SEED}-days{DAYS}-*"):  # written by older code
-        shutil.rmtree(stale, ignore_errors=True)
-    building = Path(tempfile.mkdtemp(prefix="building-", dir=CACHE))
-    try:
-        began = time.perf_counter()
-        fill_demo_clinic(building / "ketamonitor.db", seed=SEED, days=DAYS, now=NOW, zone=UTC)
-        seconds = time.perf_counter() - began
-        (building / "ketamonitor.db.lock").unlink(missing_ok=True)
-        (building / "generated.json").write_text(json.dumps({"seconds": seconds}))
-        building.rename(folder)  # whole or not at all: a cut-off run leaves no half file
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return path, f"generated in {seconds:.1f} s into {folder}"
+    return cached_demo(SEED, DAYS, NOW)
 
 
 def _baseline(path: Path) -> None:

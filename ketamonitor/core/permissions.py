@@ -31,6 +31,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
     BACKUP = "backup"
+    FILE_REMS = "file_rems"              # the REMS forms still to file, and marking them filed
 
 
 _N, _P, _A = Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR
@@ -54,6 +55,7 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_SETTINGS: frozenset({_A}),
     Permission.VIEW_AUDIT: frozenset({_A}),
     Permission.BACKUP: frozenset({_A}),
+    Permission.FILE_REMS: frozenset({_A}),
 }
 
 #: What goes on behind a locked screen: the room is read and its alerts are recorded, so
@@ -78,6 +80,7 @@ _WORDS = {
     Permission.MANAGE_SETTINGS: "change the clinic's settings",
     Permission.VIEW_AUDIT: "see the audit trail",
     Permission.BACKUP: "make or restore backups",
+    Permission.FILE_REMS: "file REMS forms",
 }
 
 

@@ -1,19 +1,28 @@
-"""The Spravato REMS patient monitoring form, filled from the record.
+"""The Spravato REMS patient monitoring form, filled from the record, and the list of forms
+still to file.
 
 Filed for every outpatient esketamine session within 7 calendar days (CLINICAL.md). Each
 field comes from what was charted; what the record cannot yet answer is listed as missing,
 so the nurse sees before discharge what the form will lack.
+
+A form is due for each finished intranasal (esketamine) session in which a dose was given:
+a session stopped before the first device has no treatment to report. The window counts
+local calendar days from the treatment date (the day of the first device, day 0): the
+form is due by day 7, and overdue from day 8.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from ketamonitor.core.administration import devices_given
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
-from ketamonitor.core.phases import Action
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EventKind, VitalsEntry
 
 #: The form's BP "40 minutes after dosing" is read from the BP nearest to it, within this.
@@ -128,3 +137,122 @@ def _with_missing(form: RemsForm, questions: Checklist) -> RemsForm:
     missing += [f"{questions.title}: {item.label}" for item in questions.items
                 if item.key not in form.answers]
     return replace(form, missing=tuple(missing))
+
+
+# -- forms still to file -----------------------------------------------------------------
+
+#: The form is filed within this many calendar days of the treatment date (day 0).
+REMS_WINDOW_DAYS = 7
+#: The longest submission reference (the REMS confirmation number) kept.
+REFERENCE_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class RemsCandidate:
+    """What the record says of one session, for the forms still to file."""
+
+    session_id: int
+    patient_id: int
+    patient_name: str
+    mrn: str
+    route: Route
+    phase: Phase
+    first_dose_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RemsPending:
+    """A session whose REMS form is not marked submitted yet, and the time left to file it."""
+
+    session_id: int
+    patient_id: int
+    patient_name: str
+    mrn: str
+    first_dose_at: datetime
+    treatment_date: date
+    due_by: date
+    days_left: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def label(self) -> str:
+        """As the list shows it: "3 days left", "due today", "2 days overdue"."""
+        days = abs(self.days_left)
+        unit = "day" if days == 1 else "days"
+        if self.days_left > 0:
+            return f"{days} {unit} left"
+        if self.days_left == 0:
+            return "due today"
+        return f"{days} {unit} overdue"
+
+
+@dataclass(frozen=True)
+class RemsSubmission:
+    """The mark that a session's form was submitted: once, by an administrator."""
+
+    session_id: int
+    reference: str
+    submitted_at: datetime
+    submitted_by: str
+
+
+def needs_rems_form(session: RemsCandidate) -> bool:
+    """A finished esketamine (intranasal) session in which a dose was given."""
+    return (session.route is Route.INTRANASAL and session.phase.is_finished
+            and session.first_dose_at is not None)
+
+
+def rems_window(first_dose_at: datetime, today: date, zone: tzinfo) -> tuple[date, date, int]:
+    """(treatment date, due by, days left) in the room's local calendar."""
+    treatment_date = first_dose_at.astimezone(zone).date()
+    due_by = treatment_date + timedelta(days=REMS_WINDOW_DAYS)
+    return treatment_date, due_by, (due_by - today).days
+
+
+def rems_pending(sessions: Iterable[RemsCandidate], *, today: date,
+                 zone: tzinfo) -> list[RemsPending]:
+    """The forms still to file among `sessions` (those not marked submitted): overdue ones
+    first, then those with the fewest days left; the earliest treatment first within a day."""
+    pending = []
+    for session in sessions:
+        if not needs_rems_form(session):
+            continue
+        assert session.first_dose_at is not None
+        treatment_date, due_by, days_left = rems_window(session.first_dose_at, today, zone)
+        pending.append(RemsPending(
+            session_id=session.session_id, patient_id=session.patient_id,
+            patient_name=session.patient_name, mrn=session.mrn,
+            first_dose_at=session.first_dose_at, treatment_date=treatment_date,
+            due_by=due_by, days_left=days_left))
+    return sorted(pending, key=lambda p: (p.days_left, p.first_dose_at, p.session_id))
+
+
+def check_rems_submission(session_id: int, session: RemsCandidate | None,
+                          already: RemsSubmission | None, reference: str) -> str:
+    """The reference as kept (spaces tidied), or a ValidationError saying why the session's
+    form cannot be marked submitted."""
+    if session is None:
+        raise ValidationError({"session": f"there is no session {session_id}"})
+    if session.route is not Route.INTRANASAL:
+        raise ValidationError({"session": f"session {session_id} is not an esketamine "
+                                          "(intranasal) session: no REMS form is filed for it"})
+    if not session.phase.is_finished:
+        raise ValidationError({"session": f"session {session_id} is not finished: mark its "
+                                          "form submitted after the patient has left"})
+    if session.first_dose_at is None:
+        raise ValidationError({"session": f"no dose was given in session {session_id}: "
+                                          "there is no treatment to report"})
+    if already is not None:
+        raise ValidationError({"session": f"the form of session {session_id} was already "
+                                          f"marked submitted by {already.submitted_by} "
+                                          f"(reference {already.reference})"})
+    cleaned = " ".join(reference.split())
+    if not cleaned:
+        raise ValidationError({"reference": "give the submission's reference (the REMS "
+                                            "confirmation number)"})
+    if len(cleaned) > REFERENCE_MAX_LENGTH:
+        raise ValidationError({"reference": f"at most {REFERENCE_MAX_LENGTH} characters"})
+    return cleaned

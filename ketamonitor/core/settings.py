@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ketamonitor.core.backups import BackupMode
 from ketamonitor.core.errors import ValidationError
 
 
@@ -28,9 +29,18 @@ CLINIC_NAME = Setting("clinic_name", "Clinic name", "", max_length=80)
 #: Minutes without input before a workstation locks (the issue's default: 10).
 IDLE_LOCK_MINUTES = Setting("idle_lock_minutes", "Lock the screen after this many idle minutes",
                             "10", choices=("2", "5", "10", "15", "30"))
+#: Where automatic backups go; empty: a "backups" folder beside the database (a relative
+#: folder is taken from the database's folder).
+BACKUP_FOLDER = Setting("backup_folder", "Folder for automatic backups", "", max_length=400)
+#: How many automatic backups are kept; older ones (named by the app) are deleted.
+BACKUP_KEEP = Setting("backup_keep", "Automatic backups kept", "14",
+                      choices=("3", "7", "14", "30", "60", "90"))
+AUTOMATIC_BACKUP = Setting("automatic_backup", "Automatic backup", BackupMode.DAILY.value,
+                           choices=tuple(mode.value for mode in BackupMode))
 
 SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (
-    AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES)}
+    AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES, BACKUP_FOLDER, BACKUP_KEEP,
+    AUTOMATIC_BACKUP)}
 
 
 def check_setting(key: str, value: str) -> str:

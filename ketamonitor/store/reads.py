@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from ketamonitor.core.amendments import Amendment
+from ketamonitor.core.audit_chain import GENESIS
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.patient import Patient
@@ -200,6 +201,14 @@ class RecordReads(StoreBase):
 
     def checklist(self, checklist_id: str) -> Checklist:
         return self.library.checklist(checklist_id)
+
+    def audit_head(self) -> tuple[int, str]:
+        """The audit chain's head: the id and hash of its last row ((0, the genesis hash)
+        for an empty trail). A printout that quotes it says which state of the record it
+        was made from; `verify` shows the chain up to it is intact."""
+        self._require(Permission.READ_RECORD)
+        last = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return (last[0], last[1]) if last else (0, GENESIS)
 
 
 def _escape_like(text: str) -> str:

@@ -36,13 +36,16 @@ def canonical_json(values: Mapping[str, Any]) -> str:
 
 
 def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """A row as its audit row records it: whole, but for a protocol's full text and a
-    password hash, which are recorded by their sha256 (verify compares the same way)."""
+    """A row as its audit row records it: whole, but for a protocol's full text, a password
+    hash and the pseudonym key, which are recorded by their sha256 (verify compares the same
+    way)."""
     audited = dict(values)
     if table == "sessions" and "protocol_toml" in audited:
         audited["protocol_toml"] = sha256_text(audited["protocol_toml"])
     if table == "user_changes" and audited.get("field") == "password_hash":
         audited["value"] = sha256_text(audited["value"])
+    if table == "settings" and audited.get("key") == "export.pseudonym_key":
+        audited["value"] = sha256_text(audited["value"])  # the secret behind pseudonyms
     return audited
 
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from ketamonitor.store.accounts import Accounts, LoginRefused
 from ketamonitor.store.alert_log import AlertLog
+from ketamonitor.store.backup import Backups
 from ketamonitor.store.bookings import Bookings
 from ketamonitor.store.clinic import ClinicSetup
 from ketamonitor.store.entries import EntryWrites
 from ketamonitor.store.exports import Exports
+from ketamonitor.store.logs import Logs
 from ketamonitor.store.reads import PatientCounts, RecordReads
+from ketamonitor.store.rems import RemsForms
 from ketamonitor.store.signatures import PasswordNotConfirmed, Signatures
 
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
-            Exports):
+            Exports, Logs, Backups, RemsForms):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

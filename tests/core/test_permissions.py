@@ -39,6 +39,7 @@ EXPECTED = {
     Permission.MANAGE_SETTINGS: {A},
     Permission.VIEW_AUDIT: {A},
     Permission.BACKUP: {A},
+    Permission.FILE_REMS: {A},
 }
 
 

@@ -1,8 +1,5 @@
 """The permission table enforced by the store for every path in: each permission is tried
-through a real store call, as each role, and as nobody at all.
-
-One permission has no store call yet: BACKUP (there is no backup method on the store yet).
-For it the check is `require` on the store's logged-in account, and the test says so."""
+through a real store call, as each role, and as nobody at all."""
 
 from __future__ import annotations
 
@@ -23,7 +20,6 @@ from ketamonitor.core.permissions import (
     NotLoggedIn,
     Permission,
     PermissionDenied,
-    require,
 )
 from ketamonitor.core.protocol_text import clinic_copy_id, edited_data, render_protocol
 from ketamonitor.core.setup import parse_session_setup
@@ -134,9 +130,9 @@ CALLS: dict[Permission, Call] = {
     Permission.MANAGE_SETTINGS: Call(
         _nothing, lambda store, _: store.set_setting("clinic_name", "Riverside Clinic")),
     Permission.VIEW_AUDIT: Call(_nothing, lambda store, _: store.audit_trail()),
-    # No store method makes or restores backups yet: checked on the account directly.
-    Permission.BACKUP: Call(_nothing, lambda store, _: require(store.account, Permission.BACKUP),
-                            store_method=False),
+    Permission.BACKUP: Call(lambda store, charting: store.path.parent / "copy.db",
+                            lambda store, out: store.backup(out)),
+    Permission.FILE_REMS: Call(_nothing, lambda store, _: store.rems_pending()),
 }
 
 
@@ -144,8 +140,8 @@ def test_every_permission_in_the_table_has_a_call_here():
     assert set(CALLS) == set(PERMISSIONS) == set(Permission)
 
 
-def test_only_backup_lacks_a_store_method_to_check():
-    assert {p for p, call in CALLS.items() if not call.store_method} == {Permission.BACKUP}
+def test_every_permission_is_checked_through_a_store_method():
+    assert {p for p, call in CALLS.items() if not call.store_method} == set()
 
 
 @pytest.mark.parametrize("role", list(Role))

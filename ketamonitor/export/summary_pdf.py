@@ -1,0 +1,682 @@
+"""A session's summary as a PDF a physician files: QTextDocument laid out on QPdfWriter's
+pages (A4 or US Letter), with the patient, the page number and the signature state on every
+page, the chart as a picture, and tables readable in greyscale (flags carry a ▲ and bold
+type, never colour alone).
+
+The document is laid out by hand, page by page, rather than by `QTextDocument.print`, so
+that each page has a header and a "Page n of N" footer, and so that a section heading is
+never left alone at the foot of a page.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from html import escape
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QApplication
+
+from ketamonitor.core.alerts import DISCLAIMER
+from ketamonitor.core.phases import Action
+from ketamonitor.core.protocol import Route
+from ketamonitor.export.chart_image import session_chart_image
+from ketamonitor.export.summary import (
+    AMENDED,
+    CHARTED,
+    IN_ERROR,
+    ChecklistPart,
+    SessionSummary,
+    VitalsRow,
+    dose_words,
+)
+
+#: Device pixels per inch of the layout: CSS pixels, so `px` in the markup means what it
+#: says on screen (the PDF itself is vector; only the chart is a picture).
+RESOLUTION = 96
+PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+MARGIN_MM = 13.0
+#: The header and footer bands inside the margins, in device pixels.
+BAND = 36
+#: The chart picture's width in pixels: printed across the page (about 18 cm), its words
+#: come out at about the size of the table text.
+CHART_PIXELS_WIDE = 980
+#: Its height as a share of its width (least, usual, most): as tall as lets the phases'
+#: table join it on the first page, or else as fills that page.
+CHART_RATIO = (0.50, 0.62, 0.72)
+#: The room a long section needs on a page for its heading and its first lines; with less,
+#: it starts on the next page.
+KEEP_WITH_NEXT = 110
+FONT_FAMILIES = ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans", "Noto Sans"]
+BODY_POINTS = 8.5
+FLAG = "▲"
+#: A session with more vitals sets than this (a monitor's feed) lists only some of them.
+PRINT_ALL_UP_TO = 150
+MONITOR_EVERY = timedelta(minutes=5)
+FLAGGED_EVERY = timedelta(minutes=1)
+MANUAL = "manual"
+_CHART_URL = "ketamonitor:chart.png"
+CHART_HEADING = "Chart"
+
+_STYLE = """
+body { color: #000000; }
+h1 { font-size: 14pt; font-weight: bold; margin: 2px 0 2px 0; }
+h2 { font-size: 11pt; font-weight: bold; margin: 12px 0 4px 0; }
+p { margin: 2px 0 2px 0; }
+table.grid { border-collapse: collapse; border-color: #7f7f7f; border-style: solid; }
+table.grid th { background-color: #d9d9d9; font-weight: bold; text-align: left;
+                vertical-align: top; }
+table.grid td { vertical-align: top; }
+table.facts td { vertical-align: top; padding: 2px 6px 2px 0; }
+td.key { color: #404040; }
+.muted { color: #404040; }
+.mono { font-family: "DejaVu Sans Mono", "Courier New", monospace; }
+.flag { font-weight: bold; }
+.box { background-color: #eeeeee; }
+"""
+
+
+def summary_pdf(summary: SessionSummary, page_size: str = "A4") -> bytes:
+    """The PDF's bytes (a QApplication is made if there is none)."""
+    _application()
+    buffer = QByteArray()
+    device = QBuffer(buffer)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(device)
+    writer.setResolution(RESOLUTION)
+    writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)  # for the archive
+    writer.setCreator("ketamonitor")
+    writer.setTitle(f"Session summary: {summary.patient.display_name}, "
+                    f"{summary.session_date}")
+    writer.setPageLayout(QPageLayout(
+        QPageSize(PAGE_SIZES[page_size]), QPageLayout.Orientation.Portrait,
+        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
+    width, height = writer.width(), writer.height()
+    body_height = height - 2 * BAND
+    document = _document(summary, writer, width, body_height)
+    painter = QPainter(writer)
+    try:
+        pages = document.pageCount()
+        for page in range(pages):
+            if page:
+                writer.newPage()
+            _draw_page(painter, document, page, width, body_height)
+            _draw_bands(painter, summary, page, pages, width, height)
+    finally:
+        painter.end()
+        device.close()
+    return bytes(buffer.data())
+
+
+_app: QApplication | None = None
+
+
+def _application() -> None:
+    """Qt paints only with an application object; a command-line export has none yet, and
+    may run where there is no screen at all (a scheduled job, a server): it paints
+    offscreen, since a PDF needs no display."""
+    global _app
+    if QApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _app = QApplication([sys.argv[0] if sys.argv else "ketamonitor"])
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    font.setFeature(QFont.Tag("liga"), 0)  # text copied from the PDF reads as typed
+    return font
+
+
+def _document(summary: SessionSummary, writer: QPdfWriter, width: int,
+              body_height: int) -> QTextDocument:
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)
+    document.setDefaultFont(_font(BODY_POINTS))
+    document.setDefaultStyleSheet(_STYLE)
+    document.setDocumentMargin(0)
+    document.setPageSize(QSizeF(width, body_height))
+    height = _chart_height(document, summary, width, body_height)
+    picture = session_chart_image(
+        summary.chart, summary.zone, size=(CHART_PIXELS_WIDE,
+                                           round(CHART_PIXELS_WIDE * height / width)),
+        now=summary.generated_at, library=summary.library, alerts=summary.alert_records)
+    document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(_CHART_URL), picture)
+    html = _html(summary, width, height)
+    document.setHtml(html)
+    heights = _section_heights(document)
+    moved: set[int] = set()
+    while (stranded := _stranded_heading(document, body_height, heights)) is not None:
+        if stranded in moved:  # cannot happen: a moved heading heads a page
+            break
+        moved.add(stranded)
+        document.setHtml(_with_page_breaks(html, moved))
+    return document
+
+
+def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
+                  body_height: int) -> int:
+    """The chart's printed height: laid out first at the usual height (the picture is not
+    drawn yet; its size is enough), then made as tall as still lets the section after it
+    (the phases) end on the first page, or, where that cannot be, as tall as fills it."""
+    least, usual, most = (round(width * ratio) for ratio in CHART_RATIO)
+    document.setHtml(_html(summary, width, usual))
+    found = _headings(document)
+    tops = [top for top, _ in found]
+    heights = _section_heights(document, found)
+    after = [text for _, text in found].index(CHART_HEADING) + 1
+    if after >= len(tops) or tops[after] >= body_height:
+        return usual  # the first page is full before the chart: it goes where it falls
+    spare = body_height - (tops[after] + heights[after]) - 4
+    if usual + spare >= least:
+        return min(usual + spare, most)
+    return max(least, min(usual + body_height - tops[after] - 4, most))
+
+
+def _with_page_breaks(html: str, moved: set[int]) -> str:
+    """The markup with the section headings numbered in `moved` starting a new page."""
+    first, *sections = html.split("<h2>")
+    return first + "".join(
+        ("<h2 style='page-break-before: always'>" if number in moved else "<h2>") + section
+        for number, section in enumerate(sections))
+
+
+def _headings(document: QTextDocument) -> list[tuple[float, str]]:
+    """Where each section heading is laid out (its top), and its words, in order."""
+    layout = document.documentLayout()
+    found = []
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() == 2:
+            found.append((layout.blockBoundingRect(block).top(), block.text()))
+        block = block.next()
+    return found
+
+
+def _section_heights(document: QTextDocument,
+                     headings: list[tuple[float, str]] | None = None) -> list[float]:
+    """How tall each section is (its heading to the next), laid out without page breaks
+    of ours: a break moves a section, it leaves its height as it was."""
+    tops = [top for top, _ in (headings or _headings(document))]
+    ends = [*tops[1:], document.documentLayout().documentSize().height()]
+    return [end - top for top, end in zip(tops, ends, strict=True)]
+
+
+def _stranded_heading(document: QTextDocument, page_height: int,
+                      heights: list[float]) -> int | None:
+    """The number (among the section headings, in order) of the first heading left without
+    room on its page for what it heads: a short section (up to a third of a page, and the
+    chart always) is kept whole; a longer one needs its first lines. That heading is moved
+    to the next page, and the document laid out again (each move shifts all after it)."""
+    for count, ((top, text), section) in enumerate(zip(_headings(document), heights,
+                                                       strict=True)):
+        whole = text == CHART_HEADING or section <= page_height / 3
+        needed = min(section, page_height) if whole else KEEP_WITH_NEXT
+        room = page_height - (top % page_height)
+        if top > 0 and room < needed:
+            return count
+    return None
+
+
+def _draw_page(painter: QPainter, document: QTextDocument, page: int, width: int,
+               body_height: int) -> None:
+    painter.save()
+    painter.translate(0, BAND - page * body_height)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.clip = QRectF(0, page * body_height, width, body_height)
+    painter.setClipRect(context.clip)
+    document.documentLayout().draw(painter, context)
+    painter.restore()
+
+
+def _draw_bands(painter: QPainter, summary: SessionSummary, page: int, pages: int,
+                width: int, height: int) -> None:
+    """The header (clinic, patient, session) and the footer (signature state, page n of N,
+    when and by whom made) of every page."""
+    painter.save()
+    ink, rule = QPen(QColor("#000000")), QPen(QColor("#7f7f7f"), 0.8)
+    line = 12
+    patient = summary.patient
+    left = f"{summary.clinic_name or 'Ketamine session summary'}"
+    right = (f"{patient.display_name} · MRN {patient.mrn} · {summary.session_date} · "
+             f"session {summary.number_in_course} of {summary.sessions_in_course}")
+    header = QRectF(0, BAND - 8 - line, width, line)
+    _text(painter, header, Qt.AlignmentFlag.AlignLeft, left, ink)
+    _text(painter, header, Qt.AlignmentFlag.AlignRight, right, ink, bold=True)
+    painter.setPen(rule)
+    painter.drawLine(0, BAND - 5, width, BAND - 5)
+    painter.drawLine(0, height - BAND + 5, width, height - BAND + 5)
+    signature = summary.signature
+    state = (f"Signed by {signature.printed_name}, {signature.signed_at:%Y-%m-%d %H:%M} UTC"
+             if signature else "NOT SIGNED by a physician")
+    first = QRectF(0, height - BAND + 8, width, line)
+    _text(painter, first, Qt.AlignmentFlag.AlignLeft, state, ink, bold=signature is None)
+    _text(painter, first, Qt.AlignmentFlag.AlignRight, f"Page {page + 1} of {pages}", ink,
+          bold=True)
+    made = (f"Made {summary.generated_at:%Y-%m-%d %H:%M} UTC by {summary.generated_by} · "
+            f"audit row {summary.audit_head_id}")
+    _text(painter, first.translated(0, line), Qt.AlignmentFlag.AlignLeft, made,
+          QPen(QColor("#404040")), points=6.5)
+    painter.restore()
+
+
+def _text(painter: QPainter, rect: QRectF, align: Qt.AlignmentFlag, text: str, pen: QPen,
+          *, bold: bool = False, points: float = 7.5) -> None:
+    painter.setPen(pen)
+    painter.setFont(_font(points, bold))
+    painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, text)
+
+
+# -- the words -----------------------------------------------------------------------------
+
+def _clock(summary: SessionSummary, moment: datetime | None) -> str:
+    """A local clock time; with the day too when it is not the session's day."""
+    if moment is None:
+        return "—"
+    local = summary.local(moment)
+    if local.date().isoformat() != summary.session_date:
+        return f"{local:%d %b} {local:%H:%M}"
+    return f"{local:%H:%M}"
+
+
+def _span(span: timedelta | None) -> str:
+    """A duration in whole minutes ("1 h 05 min", "40 min")."""
+    if span is None:
+        return "—"
+    minutes = round(span.total_seconds() / 60)
+    if minutes == 0 and span > timedelta():
+        return "under 1 min"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+
+
+def _e(text: object) -> str:
+    return escape(str(text)) if text is not None else ""
+
+
+def _grid(headers: Sequence[str], rows: Iterable[Sequence[str]],
+          widths: Sequence[int] | None = None, struck: Sequence[bool] = ()) -> str:
+    """A table of `rows` (cells already as markup) under `headers`, repeated on each page
+    it runs over; `struck` rows (entered in error) are drawn struck through."""
+    width_of = (lambda i: f" width='{widths[i]}%'") if widths else (lambda i: "")
+    head = "".join(f"<th{width_of(i)}>{_e(h)}</th>" for i, h in enumerate(headers))
+    body = []
+    for index, row in enumerate(rows):
+        strike = index < len(struck) and struck[index]
+        # an empty last cell would let Qt pull the next heading up against the table
+        cells = "".join(f"<td>{f'<s>{cell}</s>' if strike and cell else cell or '&nbsp;'}"
+                        "</td>" for cell in row)
+        body.append(f"<tr>{cells}</tr>")
+    return (f"<table class='grid' width='100%' border='1' cellspacing='0' cellpadding='3'>"
+            f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>")
+
+
+def _none(text: str) -> str:
+    return f"<p class='muted'>{_e(text)}</p>"
+
+
+def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
+    parts = [
+        _title(summary),
+        _facts(summary),
+        _chart(width, chart_height),
+        _timings(summary),
+        _vitals(summary),
+        _devices(summary),
+        _checklist(summary, summary.pre_session, "Pre-session checklist"),
+        _dissociation(summary),
+        _side_effects(summary),
+        _scores(summary),
+        _alerts(summary),
+        _events(summary),
+        _amendments(summary),
+        _checklist(summary, summary.discharge, "Discharge checklist"),
+        _rems(summary),
+        _signatures(summary),
+        _record(summary),
+    ]
+    return f"<html><body>{''.join(parts)}</body></html>"
+
+
+def _title(summary: SessionSummary) -> str:
+    clinic = (f"<p><b>{_e(summary.clinic_name)}</b></p>" if summary.clinic_name
+              else "<p class='muted'>Clinic name not set (Clinic ▸ Settings)</p>")
+    demo = ("<p><b>DEMO PATIENT: synthetic data, not a real person.</b></p>"
+            if summary.patient.details.is_demo else "")
+    return (f"{clinic}<h1>Ketamine session summary</h1>{demo}<p class='muted'>Session record "
+            f"#{summary.session_id}. Times are local ({_e(summary.zone_label())}) unless "
+            "marked UTC.</p>")
+
+
+def _facts(summary: SessionSummary) -> str:
+    patient, session = summary.patient, summary.session
+    day = summary.local(session.began_at)
+    outcome = f"{summary.phase_label} at {_clock(summary, summary.timings.finished_at)}"
+    if not summary.phase.is_finished:
+        outcome = f"{summary.phase_label} (still in the room when this summary was made)"
+    stopped = summary.stopped_early
+    if stopped is not None and stopped.action is Action.STOP_INFUSION_EARLY:
+        what = "infusion" if summary.route is Route.IV else "dosing"
+        outcome += (f"; {what} stopped early at {_clock(summary, stopped.at)}"
+                    + (f": {_e(stopped.reason)}" if stopped.reason else ""))
+    elif stopped is not None and stopped.reason:
+        outcome += f": {_e(stopped.reason)}"
+    signature = summary.signature
+    review = (f"Signed by {_e(signature.printed_name)}, "
+              f"{signature.signed_at:%Y-%m-%d %H:%M} UTC" if signature
+              else "<b>NOT SIGNED</b>")
+    rows = [
+        ("Patient", f"<b>{_e(patient.display_name)}</b>", "MRN", f"<b>{_e(patient.mrn)}</b>"),
+        ("Born", f"{patient.details.birth_date.isoformat()} (age {summary.patient_age})",
+         "Weight", f"{session.weight_kg:g} kg (this session)"),
+        ("Session", f"<b>{summary.number_in_course} of {summary.sessions_in_course}</b> in "
+                    "the course", "Date", f"<b>{day:%A %d %B %Y}</b>"),
+        ("Route", _e(summary.route.label), "Chair", _e(session.chair)),
+        ("Protocol", f"{_e(session.protocol.name)} (<span class='mono'>"
+                     f"{_e(session.protocol.id)}</span> v{session.protocol.version})", None,
+         None),
+        ("Dose", f"<b>{_e(dose_words(summary))}</b>", None, None),
+        ("Nurse", _e(session.nurse), "Prescriber", _e(session.prescriber or "—")),
+        ("Outcome", outcome, "Review", review),
+    ]
+    lines = []
+    for key, value, key2, value2 in rows:
+        if key2 is None:
+            lines.append(f"<tr><td class='key' width='13%'>{key}</td>"
+                         f"<td colspan='3'>{value}</td></tr>")
+        else:
+            lines.append(f"<tr><td class='key' width='13%'>{key}</td><td width='40%'>{value}"
+                         f"</td><td class='key' width='12%'>{key2}</td><td>{value2}</td></tr>")
+    return (f"<table class='facts box' width='100%' cellspacing='0' cellpadding='3'>"
+            f"{''.join(lines)}</table>")
+
+
+def _timings(summary: SessionSummary) -> str:
+    timings = summary.timings
+    rows = [[_e(p.label), _clock(summary, p.started_at),
+             _clock(summary, p.ended_at) if p.ended_at else "(ongoing)", _span(p.duration)]
+            for p in summary.phases]
+    if timings.finished_at is not None:
+        rows.append([f"<b>{_e(summary.phase_label)}</b>",
+                     _clock(summary, timings.finished_at), "", ""])
+    dosing = "Infusion" if summary.route is Route.IV else "Dosing"
+    lines = [f"{dosing} time {_span(timings.dosing_time)} (pauses not counted; planned "
+             f"{_span(timings.planned_dosing_time)})"]
+    if timings.paused_time > timedelta():
+        lines.append(f"paused {_span(timings.paused_time)}")
+    if timings.observation_time is not None:
+        so_far = " so far" if timings.observation_completed_at is None and not (
+            summary.phase.is_finished) else ""
+        lines.append(f"observation {_span(timings.observation_time)}{so_far} (protocol "
+                     f"minimum {_span(timings.minimum_observation_time)})")
+    if timings.finished_at is not None:
+        lines.append(f"arrival to {summary.phase_label.lower()} "
+                     f"{_span(timings.finished_at - timings.arrived_at)}")
+    return ("<h2>Phases and timings</h2>"
+            + _grid(["Phase", "From", "To", "Duration"], rows, [40, 18, 18, 24])
+            + f"<p>{'; '.join(lines)}.</p>")
+
+
+def _chart(width: int, height: int) -> str:
+    return (f"<h2>{CHART_HEADING}</h2><p class='muted'>BP (▼ systolic, △ diastolic), heart "
+            "rate, SpO2 and respiratory rate against minutes from the dose; shaded spans are "
+            "the phases, a hatched span a pause; dashed lines are the protocol's lines.</p>"
+            f"<p><img src='{_CHART_URL}' width='{width}' height='{height}'></p>")
+
+
+def printed_vitals(vitals: Sequence[VitalsRow]) -> tuple[VitalsRow, ...]:
+    """The vitals sets the PDF's table lists: all of them, unless a monitor sent more than
+    `PRINT_ALL_UP_TO` (one a second is 3,600 an hour: pages no one reads, and minutes to lay
+    out). Then: every set charted by hand, corrected or struck; the monitor's first set in
+    each `MONITOR_EVERY`; and its first flagged set in each `FLAGGED_EVERY`."""
+    if len(vitals) <= PRINT_ALL_UP_TO:
+        return tuple(vitals)
+    origin = min(row.observed_at for row in vitals)
+    kept, slots, flagged_slots = [], set(), set()
+    for row in vitals:
+        since = row.observed_at - origin
+        slot, flagged_slot = since // MONITOR_EVERY, since // FLAGGED_EVERY
+        if row.source == MANUAL or row.status != CHARTED:
+            kept.append(row)
+        elif slot not in slots or (row.flags and flagged_slot not in flagged_slots):
+            kept.append(row)
+            slots.add(slot)
+            if row.flags:
+                flagged_slots.add(flagged_slot)
+    return tuple(kept)
+
+
+def _vitals(summary: SessionSummary) -> str:
+    if not summary.vitals:
+        return "<h2>Vitals</h2>" + _none("No vitals were charted.")
+    shown = printed_vitals(summary.vitals)
+    note = ""
+    if len(shown) < len(summary.vitals):
+        note = (f"<p><b>{len(shown)} of the session's {len(summary.vitals)} vitals sets are "
+                "listed</b> (most came from a monitor): every set charted by hand, corrected "
+                f"or struck, the monitor's first set in each {_span(MONITOR_EVERY)} and its "
+                f"first flagged set in each {_span(FLAGGED_EVERY)}. The chart above draws "
+                "them all; the CSV and JSON exports hold every set.</p>")
+    rows, struck = [], []
+    for row in shown:
+        flags = "<br>".join(f"<span class='flag'>{FLAG} {_e(f)}</span>" for f in row.flags)
+        entered = f"{_e(row.entered_by)} {_clock(summary, row.entered_at)}"
+        if row.source != MANUAL:
+            entered += f" ({_e(row.source)})"
+        if row.status == AMENDED:
+            entered += " <b>amended</b>"
+        elif row.status == IN_ERROR:
+            flags = "<b>entered in error</b>"
+        bp = f"<b>{row.bp}</b>" if row.flags and row.bp else row.bp
+        rows.append([_clock(summary, row.observed_at), _e(row.phase_label), bp,
+                     _e(_number(row.heart_rate)), _e(_number(row.spo2)),
+                     _e(_number(row.respiratory_rate)), entered, flags])
+        struck.append(row.status == IN_ERROR)
+    table = _grid(["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"], rows,
+                  [7, 17, 9, 6, 6, 6, 15, 34], struck)
+    return ("<h2>Vitals</h2><p class='muted'>BP in mmHg; heart rate (HR) and respiratory "
+            f"rate (RR) per minute; SpO2 in %.</p>{note}" + table)
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _devices(summary: SessionSummary) -> str:
+    if not summary.devices and summary.session.dose.devices is None:
+        return ""
+    rows = [[str(d.number), _clock(summary, d.given_at), f"{d.amount_mg:g} mg",
+             f"<span class='mono'>{_e(d.lot)}</span>", _e(d.entered_by)]
+            for d in summary.devices]
+    planned = summary.session.dose.devices or 0
+    if not rows:
+        return ("<h2>Devices given</h2>"
+                + _none(f"No device was charted with its lot ({planned} planned)."))
+    return (f"<h2>Devices given</h2><p>{len(rows)} of {planned} devices given.</p>"
+            + _grid(["Device", "Time", "Dose", "Lot", "Charted by"], rows,
+                    [12, 14, 14, 35, 25]))
+
+
+def _checklist(summary: SessionSummary, part: ChecklistPart | None, title: str) -> str:
+    if part is None:
+        return ""
+    rows = []
+    for row in part.rows:
+        if row.answer is None:
+            answer = f"<span class='flag'>{FLAG} not answered</span>"
+        elif not row.as_expected:
+            answer = f"<span class='flag'>{FLAG} {_e(row.answer)}</span>"
+        else:
+            answer = _e(row.answer)
+        rows.append([_e(row.label), answer, _clock(summary, row.observed_at)
+                     if row.observed_at else "", _e(row.entered_by or "")])
+    return (f"<h2>{_e(part.title or title)}</h2>"
+            + _grid(["Item", "Answer", "Time", "By"], rows, [56, 16, 10, 18]))
+
+
+def _dissociation(summary: SessionSummary) -> str:
+    if not summary.dissociation:
+        return ""
+    rows = [[_clock(summary, a.observed_at),
+             _e(", ".join(a.present)) if a.present else "none present", _e(a.entered_by)]
+            for a in summary.dissociation]
+    struck = [a.status == IN_ERROR for a in summary.dissociation]
+    return ("<h2>Dissociation assessments</h2>"
+            + _grid(["Time", "Present", "By"], rows, [10, 72, 18], struck))
+
+
+def _side_effects(summary: SessionSummary) -> str:
+    title = "<h2>Side effects and interventions</h2>"
+    if not summary.side_effects:
+        return title + _none("No side effects were charted.")
+    rows = []
+    for s in summary.side_effects:
+        severe = s.severity == "severe"
+        severity = (f"<span class='flag'>{FLAG} {_e(s.severity)}</span>" if severe
+                    else _e(s.severity or ""))
+        rows.append([_clock(summary, s.observed_at), _e(s.label), severity,
+                     _e(s.intervention_label or "none"), _e(s.note or ""),
+                     _e(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])
+    struck = [s.status == IN_ERROR for s in summary.side_effects]
+    return title + _grid(["Time", "Side effect", "Severity", "Intervention", "Note", "By"],
+                         rows, [8, 24, 12, 22, 20, 14], struck)
+
+
+def _scores(summary: SessionSummary) -> str:
+    if not summary.scores:
+        return ""
+    rows = []
+    for s in summary.scores:
+        score = f"{s.total}" + (f" of {s.max_total}" if s.max_total is not None else "")
+        if s.band:
+            score += f", {_e(s.band)}"
+        rows.append([_clock(summary, s.observed_at), _e(s.title), _e(s.timepoint or ""),
+                     score, _e(s.entered_by)])
+    struck = [s.status == IN_ERROR for s in summary.scores]
+    return ("<h2>Scores</h2>"
+            + _grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 38, 14, 24, 16],
+                    struck))
+
+
+def _alerts(summary: SessionSummary) -> str:
+    title = "<h2>Alerts and acknowledgements</h2>"
+    note = f"<p class='muted'>{_e(DISCLAIMER)}</p>"
+    if not summary.alerts:
+        return title + _none("No alerts were raised.") + note
+    rows = []
+    for a in summary.alerts:
+        priority = f"{a.priority_mark} {_e(a.priority_word)}"
+        if a.priority == "high":
+            priority = f"<span class='flag'>{priority}</span>"
+        if a.acknowledged_at is not None:
+            done = (f"{_clock(summary, a.acknowledged_at)} {_e(a.acknowledged_by)}: "
+                    f"{_e(a.action)}")
+        else:
+            done = "<b>not acknowledged</b>"
+        rows.append([_clock(summary, a.raised_at), priority, _e(a.message), done,
+                     _clock(summary, a.cleared_at) if a.cleared_at else "—"])
+    return title + _grid(["Raised", "Priority", "Alert", "Acknowledged", "Cleared"], rows,
+                         [8, 12, 38, 32, 10]) + note
+
+
+def _events(summary: SessionSummary) -> str:
+    if not summary.events:
+        return "<h2>Events and notes</h2>" + _none("No events were charted.")
+    rows = [[_clock(summary, e.occurred_at), f"<b>{_e(e.label)}</b>" if e.kind == "note"
+             else _e(e.label), _e(e.text or ""), _e(e.entered_by)]
+            for e in summary.events]
+    struck = [e.status == IN_ERROR for e in summary.events]
+    return ("<h2>Events and notes</h2>"
+            + _grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck))
+
+
+def _amendments(summary: SessionSummary) -> str:
+    title = "<h2>Amendments</h2>"
+    if not summary.amendments:
+        return title + _none("Nothing was corrected.")
+    rows = [[f"{_clock(summary, a.amended_at)}", f"{_e(a.subject)} of "
+             f"{_clock(summary, a.observed_at)}", _e(a.field_label),
+             f"{_e(a.old_value or '—')} → <b>{_e(a.new_value or '—')}</b>", _e(a.reason),
+             _e(a.amended_by)] for a in summary.amendments]
+    return title + _grid(["When", "What", "Field", "Change", "Reason", "By"], rows,
+                         [8, 20, 13, 19, 26, 14])
+
+
+def _rems(summary: SessionSummary) -> str:
+    if summary.rems is None:
+        return ""
+    form = summary.rems.form
+    facts = [
+        ("Setting", form.setting), ("Prescriber", form.prescriber),
+        ("Monitored by", form.monitored_by),
+        ("Treatment date", form.treatment_date.isoformat() if form.treatment_date else None),
+        ("Dose", f"{form.dose_label} ({form.devices} devices)"),
+        ("Lot numbers", ", ".join(form.lots) or None),
+        ("First device", _clock(summary, form.first_device_at)
+         if form.first_device_at else None),
+        ("End of monitoring", _clock(summary, form.monitoring_ended_at)
+         if form.monitoring_ended_at else None),
+        ("Total minutes", str(form.total_minutes) if form.total_minutes is not None else None),
+        ("Ready without the 2-hour minimum", _clock(summary, form.ready_without_minimum_at)
+         if form.ready_without_minimum_at else None),
+        ("BP before dosing", form.bp_before_dosing),
+        ("BP about 40 min after dosing", form.bp_at_40_minutes),
+        ("BP before the end of monitoring", form.bp_before_end),
+    ]
+    rows = [[_e(key), _e(value) if value else f"<span class='flag'>{FLAG} missing</span>"]
+            for key, value in facts]
+    rows += [[_e(question), _e(answer) if answer
+              else f"<span class='flag'>{FLAG} not answered</span>"]
+             for _, question, answer in summary.rems.questions]
+    return ("<h2>Spravato REMS patient monitoring form</h2>"
+            + _grid(["Field", "From the record"], rows, [50, 50]))
+
+
+def _signatures(summary: SessionSummary) -> str:
+    title = "<h2>Signature</h2>"
+    if not summary.signatures:
+        return title + ("<table class='box' width='100%' cellpadding='6'><tr><td><b>NOT "
+                        "SIGNED.</b> This chart has not been reviewed and signed by a "
+                        "physician.</td></tr></table>")
+    blocks = []
+    for s in summary.signatures:
+        lines = [f"<b>{_e(s.manifestation)}</b>",
+                 f"Printed name: {_e(s.printed_name)} · user {_e(s.signer)} · "
+                 f"{s.signed_at:%Y-%m-%d %H:%M:%S} UTC · meaning: {_e(s.meaning)}",
+                 f"Content signed: <span class='mono'>{_e(s.content_hash)}</span>"]
+        if s.text:
+            lines.append(f"Addendum: {_e(s.text)}")
+        lines.append("The chart still holds the content signed." if s.matches_chart else
+                     f"<span class='flag'>{FLAG} The chart has changed since this was "
+                     "signed: it no longer matches. Tell the clinic's administrator.</span>")
+        blocks.append("<br>".join(lines))
+    return title + "".join(f"<table class='box' width='100%' cellpadding='6'><tr><td>{b}"
+                           "</td></tr></table><p></p>" for b in blocks)
+
+
+def _record(summary: SessionSummary) -> str:
+    """Which state of the record this summary was made from (kept with the signature: not
+    a section of its own, so the two never part across pages)."""
+    return (
+        f"<p><b>Record.</b> Audit chain head when this summary was made: row "
+        f"<b>{summary.audit_head_id}</b>, hash <span class='mono'>"
+        f"{_e(summary.audit_head_hash)}</span>.</p>"
+        f"<p class='muted'>Made {summary.generated_at:%Y-%m-%d %H:%M:%S} UTC by "
+        f"{_e(summary.generated_by_name)} ({_e(summary.generated_by)}) with ketamonitor. "
+        "'ketamonitor verify' confirms that the audit chain up to this row is unbroken.</p>")

@@ -1,0 +1,484 @@
+"""Backups of the record: an administrator's copy to a file of their choosing, the app's own
+rotating copies, and putting a backup back in place with the app closed.
+
+Every copy is made through SQLite's online backup API (consistent while the app runs, never
+a copy of a file mid-write) into a temporary file beside the final one, checked with
+`PRAGMA integrity_check`, flushed to disk and only then renamed to its final name: a failed
+backup leaves nothing under that name, and the database is only ever read. The copy is a
+single self-contained file (rollback journal, no -wal beside it), so it can be opened from a
+read-only stick. Each copy is audited with its SHA-256 and size.
+
+Who may do what:
+
+- `backup(out)` writes wherever an administrator says: Permission.BACKUP.
+- `automatic_backup(now, discharged=...)` is the app acting, triggered by whoever is logged
+  in (a nurse discharging a patient): it needs only READ_RECORD, because it can do nothing
+  a person chooses. It writes only into the folder the administrator configured, only
+  under the app's own name (`ketamonitor-YYYYMMDD-HHMMSS.db`), and rotation deletes only
+  files named so in that folder.
+- `restore_backup(backup, target)` runs with the app closed (it takes the database's
+  instance lock, so it refuses while a window has the file open). It is the workstation
+  administrator's file operation, like copying the file by hand, so no account logs in; it
+  appends a `backups.restore` audit row to the restored record, naming the operating-system
+  account that ran it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import getpass
+import hashlib
+import logging
+import os
+import sqlite3
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ketamonitor.core.backups import (
+    DEFAULT_FOLDER_NAME,
+    BackupMode,
+    backup_due,
+    backup_name,
+    backups_to_delete,
+    parse_keep,
+)
+from ketamonitor.core.clock import Clock, SystemClock
+from ketamonitor.core.permissions import Permission
+from ketamonitor.core.settings import AUTOMATIC_BACKUP, BACKUP_FOLDER, BACKUP_KEEP
+from ketamonitor.core.times import from_stored
+from ketamonitor.store.base import StoreBase
+from ketamonitor.store.connection import (
+    SQLITE_HEADER,
+    _check_identity,
+    open_database,
+    prepare_new_location,
+)
+from ketamonitor.store.errors import StoreError
+from ketamonitor.store.lock import InstanceLock
+from ketamonitor.store.schema import APPLICATION_ID
+
+log = logging.getLogger(__name__)
+
+#: The audit entity of backups and restores (no table: the audit row is the record).
+BACKUPS = "backups"
+CREATED, AUTOMATIC, RESTORED = "backups.create", "backups.automatic", "backups.restore"
+_SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
+_UNTOUCHED = "The database itself is untouched."
+
+
+class BackupFailed(StoreError):
+    title = "The backup could not be made"
+
+
+class RestoreRefused(StoreError):
+    title = "The backup was not restored"
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    sha256: str
+    size: int
+    made_at: datetime
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    target: Path
+    backup: Path
+    #: The SHA-256 of the backup file as chosen (the restored file then gains its audit row).
+    sha256: str
+    #: Where the database that was replaced is kept (None: there was none).
+    kept: Path | None
+
+
+class Backups(StoreBase):
+    """Copies of the record: on demand by an administrator, and the app's own rotation."""
+
+    def backup(self, out: Path | str) -> BackupResult:
+        """A checked copy of the database at `out` (a new file; or, for a folder, a file in it
+        named `ketamonitor-YYYYMMDD-HHMMSS.db`), audited as backups.create. A BackupFailed
+        names the file and what to do; nothing is left under its name and the database is
+        untouched."""
+        self._require(Permission.BACKUP)
+        now = self.clock.now()
+        out = Path(out).absolute()
+        if out.is_dir():
+            out = out / backup_name(now, self.clock.local_zone)
+        self._check_new_file(out)
+        result = self._write_backup(out, now)
+        self._audit_backup(CREATED, result)
+        return result
+
+    def backup_folder(self) -> Path:
+        """Where automatic backups go: the `backup_folder` setting (a relative folder from the
+        database's folder), or a "backups" folder beside the database."""
+        configured = self.setting(BACKUP_FOLDER.key).strip()
+        if not configured:
+            return self.path.parent / DEFAULT_FOLDER_NAME
+        folder = Path(configured).expanduser()
+        return folder if folder.is_absolute() else self.path.parent / folder
+
+    def last_automatic_backup(self) -> datetime | None:
+        """When the app last made an automatic backup, as the audit trail says."""
+        found = self._db.execute(
+            "SELECT at FROM audit WHERE entity = ? AND action = ? ORDER BY id DESC LIMIT 1",
+            [BACKUPS, AUTOMATIC]).fetchone()
+        return from_stored(found[0]) if found else None
+
+    def automatic_backup(self, now: datetime, *, discharged: bool) -> Path | None:
+        """Make the app's own backup if the `automatic_backup` setting says one is due (see
+        core.backups), keep the newest `backup_keep`, and audit it (backups.automatic, with
+        the old files rotation deleted); the new file, or None if none was due.
+
+        Anyone logged in may trigger it, even behind a locked screen: see the module's note.
+        A BackupFailed (folder missing, disk full) is for the caller to show without
+        stopping the room."""
+        self._require(Permission.READ_RECORD)
+        mode = BackupMode(self.setting(AUTOMATIC_BACKUP.key))
+        zone = self.clock.local_zone
+        if not backup_due(mode, last=self.last_automatic_backup(), now=now, zone=zone,
+                          discharged=discharged):
+            return None
+        folder = self.backup_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise BackupFailed(
+                folder, f"The folder for automatic backups cannot be made ({error.strerror}).",
+                "An administrator can choose another folder in Settings (automatic backups). "
+                + _UNTOUCHED) from None
+        out = folder / backup_name(now, zone)
+        result = self._write_backup(out, now)
+        deleted = self._rotate(folder, keep=parse_keep(self.setting(BACKUP_KEEP.key)),
+                               made=out)
+        why = "after a discharge" if discharged else "the day's backup"
+        self._audit_backup(AUTOMATIC, result, deleted=deleted, reason=f"{why} ({mode.value})")
+        return result.path
+
+    # -- the copy ----------------------------------------------------------------------------
+
+    def _check_new_file(self, out: Path) -> None:
+        database = self.path.absolute()
+        beside = {database.with_name(database.name + suffix)
+                  for suffix in (*_SIDE_SUFFIXES, ".lock")}
+        if out == database or out in beside or out.resolve() == database.resolve():
+            raise BackupFailed(out, "This is the database itself (or a file SQLite keeps "
+                                    "beside it).",
+                               "Choose another file or folder for the backup. " + _UNTOUCHED)
+        if out.exists():
+            raise BackupFailed(out, "A file with this name already exists.",
+                               "Choose a new file name, or a folder (the backup is then "
+                               "named by the date and time). " + _UNTOUCHED)
+
+    def _write_backup(self, out: Path, now: datetime) -> BackupResult:
+        """Copy, check and flush into a temporary file beside `out`, then rename it."""
+        try:
+            handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.",
+                                            suffix=".part")
+        except OSError as error:
+            raise _cannot_write(out, error) from None
+        os.close(handle)
+        temp = Path(name)
+        try:
+            _copy_database(self._db.conn, temp)
+            problems = _integrity_problems(temp)
+            if problems != ["ok"]:
+                log.error("the backup copy %s failed integrity_check: %s", out, problems[:10])
+                raise BackupFailed(
+                    out, "The copy failed its integrity check, so it was not kept: "
+                    + "; ".join(problems[:3]),
+                    "Run `ketamonitor verify` on the database and ask the administrator; "
+                    "try again once it passes. " + _UNTOUCHED)
+            _flush(temp)
+            digest, size = _sha256(temp)
+            temp.replace(out)
+            _flush_folder(out.parent)
+        except (OSError, sqlite3.Error) as error:
+            log.error("backup to %s failed: %s", out, error)
+            raise _cannot_write(out, error) from None
+        finally:
+            _remove_with_side_files(temp)
+        log.info("backup written to %s (%d bytes, sha256 %s)", out, size, digest)
+        return BackupResult(out, digest, size, now)
+
+    def _rotate(self, folder: Path, *, keep: int, made: Path) -> tuple[Path, ...]:
+        """Delete the automatic backups beyond the newest `keep` (never the one just made,
+        even if a clock set back gave it an older name); a file that cannot be deleted is
+        logged and left."""
+        names = [entry.name for entry in folder.iterdir() if entry.is_file()]
+        deleted = []
+        for name in backups_to_delete(names, keep):
+            if name == made.name:
+                continue
+            try:
+                (folder / name).unlink()
+            except OSError as error:
+                log.warning("old backup %s not deleted: %s", folder / name, error)
+                continue
+            deleted.append(folder / name)
+        return tuple(deleted)
+
+    def _audit_backup(self, action: str, result: BackupResult, *,
+                      deleted: tuple[Path, ...] | None = None,
+                      reason: str | None = None) -> None:
+        details: dict[str, Any] = {"file": str(result.path), "sha256": result.sha256,
+                                   "size": result.size}
+        if deleted is not None:
+            details["deleted"] = [path.name for path in deleted]
+        with self._transaction():
+            self._audit(action, BACKUPS, None, new_value=details, reason=reason)
+
+
+def _copy_database(source: sqlite3.Connection, temp: Path) -> None:
+    """The whole database through the online backup API, made a self-contained file."""
+    target = sqlite3.connect(temp)
+    try:
+        source.backup(target)
+        mode = target.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise sqlite3.OperationalError(f"the copy stayed in {mode} journal mode")
+    finally:
+        target.close()
+
+
+def _integrity_problems(path: Path) -> list[str]:
+    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    finally:
+        connection.close()
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _flush(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _flush_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no folder handles to flush)."""
+    if sys.platform == "win32":
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _remove_with_side_files(path: Path) -> None:
+    for leftover in (path, *(path.with_name(path.name + s) for s in _SIDE_SUFFIXES)):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
+def _cannot_write(out: Path, error: OSError | sqlite3.Error) -> BackupFailed:
+    """The user's words for a failed write of a backup to `out`."""
+    code = getattr(error, "errno", None)
+    text = str(error).lower()
+    if code in (errno.ENOSPC, errno.EDQUOT) or "full" in text:
+        return BackupFailed(out, "The disk (or drive) for the backup is full.",
+                            "Free space there, or choose another drive or folder. "
+                            + _UNTOUCHED)
+    if (isinstance(error, PermissionError) or code == errno.EROFS or "readonly" in text
+            or "read-only" in text):
+        return BackupFailed(out, "This account cannot write the backup there (the folder or "
+                                 "drive is read-only).",
+                            "Choose a folder this account can write to, or ask the "
+                            "administrator to make this one writable. " + _UNTOUCHED)
+    if isinstance(error, FileNotFoundError | NotADirectoryError):
+        return BackupFailed(out, "The folder for the backup does not exist.",
+                            "Check the path (is the drive connected?), or choose another "
+                            "folder. " + _UNTOUCHED)
+    return BackupFailed(out, f"The backup could not be written ({error}).",
+                        "Check the drive (connected, with free space?) and try again. "
+                        + _UNTOUCHED)
+
+
+# -- restore ---------------------------------------------------------------------------------
+
+_CHOOSE_ANOTHER = ("Choose another backup (the newest sound one); the database in use has not "
+                   "been changed.")
+
+
+def restore_backup(backup: Path | str, target: Path | str, *, clock: Clock | None = None,
+                   restored_by: str | None = None) -> RestoreResult:
+    """Put `backup` in place of the database at `target`, with the app closed.
+
+    The backup is copied beside the target and checked there (a SQLite file, a ketamonitor
+    database by its application_id, not from a newer version, `PRAGMA integrity_check`);
+    a RestoreRefused names it and changes nothing. The current file (with any -wal beside it)
+    is then kept as `<name>.before-restore-YYYYMMDD-HHMMSS` and the checked copy renamed
+    into place; the restored record gains a `backups.restore` audit row (by `restored_by`,
+    else "ketamonitor", naming the operating-system account)."""
+    clock = clock or SystemClock()
+    backup, target = Path(backup).absolute(), Path(target).absolute()
+    if not backup.is_file():
+        raise RestoreRefused(backup, "There is no backup file here.",
+                             "Check the path of the backup (is the drive connected?).")
+    if target.exists() and backup.samefile(target):
+        raise RestoreRefused(backup, "This is the database itself, not a backup of it.",
+                             _CHOOSE_ANOTHER)
+    wal = backup.with_name(backup.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RestoreRefused(backup, "This file is open in a program (it has a -wal file "
+                                     "beside it), so it is not a finished backup.",
+                             "Close the program using it, or choose a backup made by "
+                             "ketamonitor. The database in use has not been changed.")
+    prepare_new_location(target)
+    lock = InstanceLock(target)
+    lock.acquire()  # refuses (DatabaseInUse) while a window has the database open
+    try:
+        result = _restore_locked(backup, target, clock, restored_by)
+    except BaseException:
+        lock.abandon()  # a refused restore leaves no new lock file either
+        raise
+    lock.release()
+    return result
+
+
+def _restore_locked(backup: Path, target: Path, clock: Clock,
+                    restored_by: str | None) -> RestoreResult:
+    try:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=".restoring")
+    except OSError as error:
+        raise RestoreRefused(target, f"The restored copy cannot be written beside the "
+                                     f"database ({error.strerror}).",
+                             "Make the database's folder writable for this account, with "
+                             "free space for one more copy.") from None
+    os.close(handle)
+    copy = Path(name)
+    try:
+        try:
+            with backup.open("rb") as source, copy.open("wb") as destination:
+                while block := source.read(1 << 20):
+                    destination.write(block)
+        except OSError as error:
+            raise RestoreRefused(backup, f"The backup could not be copied ({error}).",
+                                 "Check the drive holding the backup, and free space beside "
+                                 "the database. The database in use has not been changed."
+                                 ) from None
+        digest, _ = _sha256(copy)
+        _check_backup(copy, backup)
+        kept = _keep_name(target, clock) if target.exists() else None
+        details = {"backup": str(backup), "sha256": digest,
+                   "kept": str(kept) if kept else None, "os_account": _os_account()}
+        _audit_restore(copy, clock, details, restored_by)
+        _flush(copy)
+        moved = _move_aside(target, kept) if kept else []
+        try:
+            copy.replace(target)
+            _flush_folder(target.parent)
+        except OSError as error:
+            for original, aside in moved:
+                aside.replace(original)
+            raise RestoreRefused(target, f"The backup could not be put in place ({error}).",
+                                 "The database was put back as it was; check the disk and "
+                                 "try again.") from None
+    finally:
+        _remove_with_side_files(copy)
+    log.warning("restored %s from %s (sha256 %s); the previous file is kept as %s",
+                target, backup, digest, kept)
+    return RestoreResult(target, backup, digest, kept)
+
+
+def _check_backup(copy: Path, backup: Path) -> None:
+    """The copy is a sound ketamonitor database, else a RestoreRefused naming the backup."""
+    with copy.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise RestoreRefused(backup, "This file is not a ketamonitor backup (it is not a "
+                                     "SQLite database).", _CHOOSE_ANOTHER)
+    connection = sqlite3.connect(copy)
+    try:
+        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise RestoreRefused(backup, "This is a SQLite file, but not a ketamonitor "
+                                         "database.", _CHOOSE_ANOTHER)
+        try:
+            _check_identity(connection, backup)
+        except StoreError as refused:
+            raise RestoreRefused(backup, refused.problem, refused.advice) from None
+        problems = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        raise RestoreRefused(backup, f"The backup is damaged and cannot be read ({error}).",
+                             _CHOOSE_ANOTHER) from None
+    finally:
+        connection.close()
+    if problems != ["ok"]:
+        log.error("integrity_check failed on backup %s: %s", backup, problems[:10])
+        raise RestoreRefused(backup, "The backup failed its integrity check: "
+                             + "; ".join(problems[:3]), _CHOOSE_ANOTHER)
+
+
+def _audit_restore(copy: Path, clock: Clock, details: dict[str, Any],
+                   restored_by: str | None) -> None:
+    """The restore's audit row, chained onto the restored record's own trail (the copy is
+    migrated forward first, as opening it would)."""
+    from ketamonitor.store.store import Store  # the whole store: this module is one of its parts
+
+    db = open_database(copy)
+    try:
+        store = Store(db, copy, clock)
+    except BaseException:
+        db.close()
+        raise
+    try:
+        with store._transaction():
+            store._audit(RESTORED, BACKUPS, None, new_value=details,
+                         reason="the database was restored from a backup",
+                         user=restored_by or "ketamonitor")
+    finally:
+        store.close()
+
+
+def _keep_name(target: Path, clock: Clock) -> Path:
+    stamp = clock.now().astimezone(clock.local_zone).strftime("%Y%m%d-%H%M%S")
+    kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+    number = 2
+    while kept.exists():
+        kept = target.with_name(f"{target.name}.before-restore-{stamp}-{number}")
+        number += 1
+    return kept
+
+
+def _move_aside(target: Path, kept: Path) -> list[tuple[Path, Path]]:
+    """Rename the database and the files SQLite keeps beside it (a -wal may hold the last
+    committed entries) together, so the kept copy opens whole; [(original, aside)]."""
+    moved = []
+    try:
+        for suffix in ("", *_SIDE_SUFFIXES):
+            original = target.with_name(target.name + suffix)
+            if original.exists():
+                aside = kept.with_name(kept.name + suffix)
+                original.replace(aside)
+                moved.append((original, aside))
+    except OSError as error:
+        for original, aside in reversed(moved):
+            aside.replace(original)
+        raise RestoreRefused(target, f"The database could not be set aside ({error}).",
+                             "Nothing was changed. Check that no other program has the file "
+                             "open, and that its folder is writable.") from None
+    return moved
+
+
+def _os_account() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"

@@ -1,0 +1,202 @@
+"""The administrator's logs: one row per session of a date range, and the audit trail of
+the range; and the key of de-identified exports' pseudonyms.
+
+Each log is one query, read in chunks (`LogRows`) so that an export can report progress and
+its memory stays flat however long the range. Values come out as the store keeps them (UTC
+times, numbers); turning them into a file is the export's work.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, Self
+
+from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS
+from ketamonitor.core.checklists import Answer, ChecklistKind
+from ketamonitor.core.permissions import Permission
+from ketamonitor.core.phases import Action
+from ketamonitor.core.times import to_stored
+from ketamonitor.store.base import StoreBase
+
+#: The settings row holding the de-identified exports' pseudonym key (hex); not a clinic
+#: setting (core.settings), and its value never leaves the store in a log.
+PSEUDONYM_KEY_SETTING = "export.pseudonym_key"
+SECRET = "[secret]"
+#: Rows read at a time (between two progress reports) unless a caller says otherwise.
+CHUNK_ROWS = 500
+
+
+def _latest(entity: str, row: str, field: str) -> str:
+    """The value of an entry's field after its last amendment (NULL if never amended)."""
+    return (f"(SELECT am.new_value FROM amendments am WHERE am.entity = '{entity}' "
+            f"AND am.entity_id = {row} AND am.field = '{field}' ORDER BY am.id DESC LIMIT 1)")
+
+
+def _current(entity: str, row: str, field: str, column: str) -> str:
+    """A number as corrected by its amendments (an amendment may clear it to NULL)."""
+    return (f"CASE WHEN EXISTS (SELECT 1 FROM amendments am WHERE am.entity = '{entity}' "
+            f"AND am.entity_id = {row} AND am.field = '{field}') "
+            f"THEN CAST({_latest(entity, row, field)} AS INTEGER) ELSE {column} END")
+
+
+def _valid(entity: str, row: str) -> str:
+    """The entry is not struck as entered in error."""
+    return f"{_latest(entity, row, STATUS)} IS NOT '{ENTERED_IN_ERROR}'"
+
+
+def _phase_time(aggregate: str, *actions: Action) -> str:
+    kinds = ", ".join(f"'{action.value}'" for action in actions)
+    return (f"(SELECT {aggregate}(e.occurred_at) FROM events e WHERE e.session_id = s.id "
+            f"AND e.phase IS NOT NULL AND e.kind IN ({kinds}))")
+
+
+#: Who the patient is: only in an identified log (a de-identified one never reads them).
+_PATIENT_COLUMNS = "p.family_name, p.given_name, p.mrn, p.birth_date,"
+
+
+def session_log_sql(*, identified: bool) -> str:
+    """The session log's query: one row per session begun in [:start, :end), in order of
+    arrival. Side effects are the items charted present on the checklists named in the JSON
+    array :side_effect_lists; struck entries are left out and corrected BPs count as
+    corrected."""
+    systolic = _current("vitals", "v.id", "systolic", "v.systolic")
+    diastolic = _current("vitals", "v.id", "diastolic", "v.diastolic")
+    # a session with no amendment at all (nearly all) skips the per-reading lookups
+    plain_bp = "SELECT v.systolic AS systolic, v.diastolic AS diastolic"
+    amended_bp = f"SELECT {systolic} AS systolic, {diastolic} AS diastolic"
+    return f"""
+SELECT
+    s.id AS session_id,
+    s.began_at,
+    s.chair,
+    s.patient_id,
+    {_PATIENT_COLUMNS if identified else ""}
+    s.route,
+    s.protocol_name,
+    s.dose_mg_per_kg,
+    s.devices,
+    s.total_mg,
+    s.nurse,
+    (SELECT g.printed_name FROM signatures g
+     WHERE g.session_id = s.id AND g.kind = 'signature' ORDER BY g.id LIMIT 1) AS signed_by,
+    {_phase_time("min", Action.START_INFUSION)} AS dose_started_at,
+    {_phase_time("min", Action.END_INFUSION, Action.STOP_INFUSION_EARLY)} AS dose_ended_at,
+    {_phase_time("min", Action.DISCHARGE, Action.END_SESSION_EARLY)} AS ended_at,
+    (SELECT count(*) FROM alerts a WHERE a.session_id = s.id) AS alarms,
+    CASE WHEN EXISTS (SELECT 1 FROM amendments am WHERE am.session_id = s.id) THEN
+        (SELECT b.systolic || '/' || b.diastolic FROM (
+            {amended_bp} FROM vitals v
+            WHERE v.session_id = s.id AND {_valid("vitals", "v.id")}) b
+         WHERE b.systolic IS NOT NULL ORDER BY b.systolic DESC, b.diastolic DESC LIMIT 1)
+    ELSE
+        (SELECT b.systolic || '/' || b.diastolic FROM (
+            {plain_bp} FROM vitals v WHERE v.session_id = s.id) b
+         WHERE b.systolic IS NOT NULL ORDER BY b.systolic DESC, b.diastolic DESC LIMIT 1)
+    END AS worst_bp,
+    (SELECT group_concat(x.label, '; ') FROM (
+        SELECT c.label FROM checklist_entries c
+        WHERE c.session_id = s.id AND c.value = '{Answer.PRESENT.value}'
+          AND c.checklist IN (SELECT value FROM json_each(:side_effect_lists))
+          AND {_valid("checklist_entries", "c.id")}
+        GROUP BY c.item ORDER BY min(c.observed_at), min(c.id)) x) AS side_effects
+FROM sessions s JOIN patients p ON p.id = s.patient_id
+WHERE s.began_at >= :start AND s.began_at < :end
+ORDER BY s.began_at, s.id"""
+
+
+#: The audit log's query: the audit rows written in [:start, :end), in the order written;
+#: the pseudonym key's own row shows `[secret]` for the key.
+AUDIT_LOG_SQL = f"""
+SELECT a.id, a.at, a.user, a.workstation, a.action, a.entity, a.entity_id, a.old_value,
+    CASE WHEN a.entity = 'settings'
+              AND json_extract(a.new_value, '$.key') = '{PSEUDONYM_KEY_SETTING}'
+         THEN json_set(a.new_value, '$.value', '{SECRET}') ELSE a.new_value END AS new_value,
+    a.reason, a.prev_hash, a.hash
+FROM audit a
+WHERE a.at >= :start AND a.at < :end
+ORDER BY a.id"""
+
+
+class LogRows:
+    """A log's rows, read from its one query a chunk at a time: iterate for lists of tuples
+    (`columns` names their values); `total` is how many there are. Close it (or use it in a
+    `with`) when done, read to the end or not."""
+
+    def __init__(self, cursor: sqlite3.Cursor, total: int, chunk_rows: int) -> None:
+        self._cursor = cursor
+        self.total = total
+        self.columns = tuple(column[0] for column in cursor.description)
+        self._chunk_rows = chunk_rows
+
+    def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
+        while chunk := self._cursor.fetchmany(self._chunk_rows):
+            yield chunk
+
+    def close(self) -> None:
+        self._cursor.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class Logs(StoreBase):
+    """The logs an administrator exports, and the pseudonym key of de-identified ones."""
+
+    def session_log(self, start: datetime, end: datetime, *, identified: bool,
+                    chunk_rows: int | None = None) -> LogRows:
+        """Every session begun in [start, end), in order of arrival (see `session_log_sql`);
+        the patient's name, MRN and birth date only if `identified`."""
+        self._require(Permission.EXPORT)
+        lists = sorted({checklist.id for checklist in
+                        self._library.checklists_of_kind(ChecklistKind.SIDE_EFFECTS)})
+        params = {"start": to_stored(start), "end": to_stored(end),
+                  "side_effect_lists": json.dumps(lists)}
+        total = self._db.execute(
+            "SELECT count(*) FROM sessions s WHERE s.began_at >= :start AND s.began_at < :end",
+            params).fetchone()[0]
+        cursor = self._db.execute(session_log_sql(identified=identified), params)
+        return LogRows(cursor, total, chunk_rows or CHUNK_ROWS)
+
+    def audit_log(self, start: datetime, end: datetime, *,
+                  chunk_rows: int | None = None) -> LogRows:
+        """The audit rows written in [start, end), in the order written (see AUDIT_LOG_SQL):
+        for an administrator who may export and see the audit trail."""
+        self._require(Permission.EXPORT)
+        self._require(Permission.VIEW_AUDIT)
+        params = {"start": to_stored(start), "end": to_stored(end)}
+        total = self._db.execute(
+            "SELECT count(*) FROM audit a WHERE a.at >= :start AND a.at < :end",
+            params).fetchone()[0]
+        return LogRows(self._db.execute(AUDIT_LOG_SQL, params), total,
+                       chunk_rows or CHUNK_ROWS)
+
+    def pseudonym_key(self) -> bytes | None:
+        """The database's key for de-identified exports' pseudonyms; None until the first
+        de-identified export is complete (see `keep_pseudonym_key`)."""
+        self._require(Permission.EXPORT)
+        found = self._db.execute("SELECT value FROM settings WHERE key = ? "
+                                 "ORDER BY id DESC LIMIT 1", [PSEUDONYM_KEY_SETTING]).fetchone()
+        return bytes.fromhex(found[0]) if found else None
+
+    def keep_pseudonym_key(self, key: bytes) -> bytes:
+        """Keep a new key, made for the first de-identified export once its file is complete
+        (so a failed export leaves the database as it was), with its audit row; a key once
+        kept is never replaced. Returns the key in force."""
+        self._require(Permission.EXPORT)
+        with self._transaction():
+            found = self._db.execute("SELECT value FROM settings WHERE key = ? "
+                                     "ORDER BY id DESC LIMIT 1",
+                                     [PSEUDONYM_KEY_SETTING]).fetchone()
+            if found:
+                return bytes.fromhex(found[0])
+            values = {"key": PSEUDONYM_KEY_SETTING, "value": key.hex(),
+                      "set_at": to_stored(self.clock.now()), "set_by": self.user}
+            self._record("settings", values, action="settings.pseudonym_key",
+                         reason="made once, for the pseudonyms of de-identified exports")
+        return key

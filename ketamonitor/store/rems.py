@@ -1,0 +1,103 @@
+"""The Spravato REMS forms still to file, and the mark that one was submitted.
+
+The mark is an audit row (`rems_forms.submitted`, entity `rems_forms`, the session's id),
+like an export's: the hash-chained, append-only trail is the record of it, so no table and
+no migration are needed, and `verify` vouches for it with the rest of the chain. Which
+sessions need a form, and how many days are left, are core rules (core.rems).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ketamonitor.core.clock import local_today
+from ketamonitor.core.permissions import Permission
+from ketamonitor.core.phases import Phase
+from ketamonitor.core.protocol import Route
+from ketamonitor.core.rems import (
+    RemsCandidate,
+    RemsPending,
+    RemsSubmission,
+    check_rems_submission,
+    rems_pending,
+    rems_window,
+)
+from ketamonitor.core.times import from_stored
+from ketamonitor.store.base import StoreBase
+
+#: The audit entity of REMS submissions (no table: the audit row is the record).
+REMS_FORMS = "rems_forms"
+SUBMITTED = "rems_forms.submitted"
+
+_CANDIDATES = """
+    SELECT s.id, s.patient_id, p.family_name, p.given_name, p.mrn, s.route,
+           COALESCE((SELECT phase FROM events
+                     WHERE session_id = s.id AND phase IS NOT NULL
+                     ORDER BY occurred_at DESC, id DESC LIMIT 1), 'pre_infusion') AS phase,
+           (SELECT min(occurred_at) FROM events
+            WHERE session_id = s.id AND kind = 'start_infusion') AS first_dose_at
+    FROM sessions s JOIN patients p ON p.id = s.patient_id
+"""
+_SUBMITTED = f"""
+    SELECT at, user, json_extract(new_value, '$.reference') AS reference FROM audit
+    WHERE entity = '{REMS_FORMS}' AND action = '{SUBMITTED}' AND entity_id = ?
+    ORDER BY id LIMIT 1
+"""
+
+
+class RemsForms(StoreBase):
+    """An administrator's list of REMS forms to file, and marking each one submitted."""
+
+    def rems_pending(self) -> list[RemsPending]:
+        """Finished esketamine sessions with a dose given whose form is not marked submitted,
+        with the days left of the 7-day window: overdue ones first, then the fewest days
+        left."""
+        self._require(Permission.FILE_REMS)
+        rows = self._rows(
+            f"{_CANDIDATES} WHERE s.route = ? AND NOT EXISTS (SELECT 1 FROM audit a "
+            "WHERE a.entity = ? AND a.action = ? AND a.entity_id = s.id)",
+            [Route.INTRANASAL.value, REMS_FORMS, SUBMITTED])
+        return rems_pending((_candidate(row) for row in rows), today=local_today(self.clock),
+                            zone=self.clock.local_zone)
+
+    def rems_submission(self, session_id: int) -> RemsSubmission | None:
+        """The mark that the session's form was submitted, if it was."""
+        self._require(Permission.READ_RECORD)
+        found = self._rows(_SUBMITTED, [session_id])
+        if not found:
+            return None
+        row = found[0]
+        return RemsSubmission(session_id, row["reference"], from_stored(row["at"]), row["user"])
+
+    def mark_rems_submitted(self, session_id: int, reference: str) -> RemsSubmission:
+        """Mark the session's REMS form submitted, once, with the submission's reference; a
+        ValidationError for an unknown, non-esketamine, unfinished or undosed session, one
+        already marked, or an empty reference."""
+        self._require(Permission.FILE_REMS)
+        with self._transaction():
+            found = self._rows(f"{_CANDIDATES} WHERE s.id = ?", [session_id])
+            session = _candidate(found[0]) if found else None
+            cleaned = check_rems_submission(session_id, session,
+                                            self.rems_submission(session_id), reference)
+            assert session is not None and session.first_dose_at is not None
+            treatment_date, due_by, days_left = rems_window(
+                session.first_dose_at, local_today(self.clock), self.clock.local_zone)
+            self._audit(SUBMITTED, REMS_FORMS, session_id, new_value={
+                "session_id": session_id, "reference": cleaned,
+                "treatment_date": treatment_date.isoformat(), "due_by": due_by.isoformat(),
+                "days_left": days_left})
+        submission = self.rems_submission(session_id)
+        assert submission is not None
+        return submission
+
+
+def _candidate(row: dict[str, Any]) -> RemsCandidate:
+    return RemsCandidate(
+        session_id=row["id"],
+        patient_id=row["patient_id"],
+        patient_name=f"{row['family_name'].upper()}, {row['given_name']}",
+        mrn=row["mrn"],
+        route=Route(row["route"]),
+        phase=Phase(row["phase"]),
+        first_dose_at=from_stored(row["first_dose_at"]) if row["first_dose_at"] else None,
+    )

@@ -1,0 +1,419 @@
+"""The administrator's logs as files: the session log and the audit log of a range of local
+days, as CSV or JSON, identified or de-identified; refused, cancelled or failing without
+leaving a file behind or changing the database."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.date_range import local_day_bounds
+from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.patient import Patient
+from ketamonitor.core.permissions import PermissionDenied
+from ketamonitor.demo import DEMO_PASSWORD, fill_demo_clinic
+from ketamonitor.export import files
+from ketamonitor.export.files import ExportCancelled, ExportFailed
+from ketamonitor.export.logs import (
+    AUDIT_COLUMNS,
+    DEIDENTIFIED_AUDIT_COLUMNS,
+    DEIDENTIFIED_SESSION_COLUMNS,
+    SESSION_COLUMNS,
+    LocalTimes,
+    export_audit_log,
+    export_session_log,
+)
+from ketamonitor.store import logs as store_logs
+from ketamonitor.store.store import Store
+from tests.charting import Charting
+from tests.people import ADMIN, FAST_HASHER, NURSE, PHYSICIAN, audit_of, login_as
+from tests.store.steps import row_counts
+from tests.store.test_logs import charted_sessions
+
+#: The demo's moment (in the past, as the demo requires) and the clinic's zone: an hour
+#: ahead of UTC, so local days and UTC days differ.
+NOW = datetime(2025, 3, 3, 11, 40, tzinfo=UTC)
+ZONE = ZoneInfo("Europe/Paris")
+SEED, DAYS = 5, 14
+FIRST, LAST = date(2025, 2, 17), date(2025, 3, 3)
+EXPORTS = (export_session_log, export_audit_log)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    fill_demo_clinic(path, seed=SEED, days=DAYS, now=NOW, zone=ZONE, hasher=FAST_HASHER)
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_file: Path, tmp_path: Path) -> Path:
+    """A copy of the demo clinic for one test (exports add audit rows)."""
+    path = tmp_path / "clinic" / "demo.db"
+    path.parent.mkdir()
+    shutil.copyfile(demo_file, path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_path: Path) -> Iterator[Store]:
+    """The demo clinic, open for its administrator."""
+    with Store.open(demo_path, FakeClock(NOW, ZONE), hasher=FAST_HASHER) as store:
+        store.login("admin", DEMO_PASSWORD)
+        yield store
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    return folder
+
+
+def _patients(store: Store) -> list[Patient]:
+    return store.find_patients("", limit=10_000)
+
+
+def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as stream:
+        reader = csv.DictReader(stream)
+        return list(reader.fieldnames or ()), list(reader)
+
+
+def _json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _identifiers(patient: Patient) -> list[str]:
+    """What identifies a patient, as written anywhere (a log shows "FAMILY, Given")."""
+    details = patient.details
+    return [details.family_name, details.family_name.upper(), details.given_name,
+            details.mrn, details.birth_date.isoformat()]
+
+
+# -- what the logs hold -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_de_identified_log_holds_no_name_mrn_or_birth_date(demo, out, export, fmt):
+    patients = _patients(demo)
+    assert len(patients) >= 20
+    identified = export(demo, FIRST, LAST, fmt, out / f"identified.{fmt}", deidentify=False)
+    text = identified.read_text(encoding="utf-8")
+    for patient in patients:  # the search finds them where they are
+        assert patient.details.mrn in text and patient.details.given_name in text
+        assert patient.details.birth_date.isoformat() in text
+
+    path = export(demo, FIRST, LAST, fmt, out / f"log.{fmt}", deidentify=True)
+    text = path.read_text(encoding="utf-8")
+    found = {value for patient in patients for value in _identifiers(patient) if value in text}
+    assert found == set()
+
+
+def test_the_session_log_has_one_row_per_session_of_the_local_days(demo, out):
+    first, last = date(2025, 2, 24), date(2025, 2, 26)
+    path = export_session_log(demo, first, last, "csv", out / "log.csv", deidentify=False)
+    columns, rows = _csv(path)
+    assert columns == list(SESSION_COLUMNS)
+    expected = demo.sessions_between(*local_day_bounds(first, last, ZONE))
+    assert 15 <= len(rows) == len(expected)
+    assert [int(row["session"]) for row in rows] == [s.session_id for s in expected]
+    assert {row["date"] for row in rows} == {"2025-02-24", "2025-02-25", "2025-02-26"}
+    for row, listing in zip(rows, expected, strict=True):
+        assert row["patient"] == listing.patient_name
+        assert row["mrn"] == listing.mrn
+        assert row["chair"] == listing.chair
+        assert row["began"] == listing.began_at.astimezone(ZONE).isoformat(timespec="seconds")
+        assert row["began"].endswith("+01:00")
+        assert row["route"] in {"IV", "Intranasal"}
+        assert (row["dose_mg_per_kg"] == "") == (row["route"] == "Intranasal")
+        assert (row["devices"] == "") == (row["route"] == "IV")
+        assert row["dose_started"] < row["dose_ended"] < row["ended"]
+        assert row["worst_bp"].count("/") == 1
+    assert any(row["side_effects"] for row in rows)
+
+
+def test_csv_and_json_hold_the_same_rows(demo, out):
+    csv_path = export_session_log(demo, FIRST, LAST, "csv", out / "log.csv", deidentify=True)
+    json_path = export_session_log(demo, FIRST, LAST, "json", out / "log.json",
+                                   deidentify=True)
+    columns, rows = _csv(csv_path)
+    document = _json(json_path)
+    assert columns == list(DEIDENTIFIED_SESSION_COLUMNS)
+    assert {k: v for k, v in document.items() if k != "rows"} == {
+        "log": "session_log", "from": str(FIRST), "to": str(LAST), "zone": "Europe/Paris",
+        "deidentified": True}
+    assert len(document["rows"]) == len(rows) == 81
+    assert all(list(record) == columns for record in document["rows"])
+    as_text = [{k: "" if v is None else str(v) for k, v in record.items()}
+               for record in document["rows"]]
+    assert as_text == rows
+
+
+def test_a_pseudonym_is_the_same_patient_in_every_log_and_export(demo, out):
+    identified = _csv(export_session_log(demo, FIRST, LAST, "csv", out / "a.csv",
+                                         deidentify=False))[1]
+    first = _csv(export_session_log(demo, FIRST, LAST, "csv", out / "b.csv",
+                                    deidentify=True))[1]
+    again = _json(export_session_log(demo, FIRST, LAST, "json", out / "c.json",
+                                     deidentify=True))["rows"]
+    names = {(row["mrn"], pseudo["patient"]) for row, pseudo in zip(identified, first,
+                                                                    strict=True)}
+    assert len({mrn for mrn, _ in names}) == len({name for _, name in names}) == len(names)
+    assert [row["patient"] for row in again] == [row["patient"] for row in first]
+    assert all(row["patient"].startswith("P-") for row in first)
+    audit = _json(export_audit_log(demo, FIRST, LAST, "json", out / "audit.json",
+                                   deidentify=True))
+    registered = {json.loads(row["new_value"])["patient"] for row in audit["rows"]
+                  if row["action"] == "patients.create"}
+    assert {row["patient"] for row in first} <= registered
+
+
+def test_the_audit_log_is_the_trail_of_the_local_days(demo, out):
+    path = export_audit_log(demo, date(2025, 2, 20), date(2025, 2, 20), "csv",
+                            out / "audit.csv", deidentify=False)
+    columns, rows = _csv(path)
+    assert columns == list(AUDIT_COLUMNS)
+    start, end = local_day_bounds(date(2025, 2, 20), date(2025, 2, 20), ZONE)
+    assert [row["local_time"][:10] for row in rows] == ["2025-02-20"] * len(rows)
+    trail = [row for row in audit_of(demo) if start <= datetime.fromisoformat(row["at"]) < end]
+    assert [int(row["id"]) for row in rows] == [row["id"] for row in trail]
+    assert [row["hash"] for row in rows] == [row["hash"] for row in trail]
+
+    path = export_audit_log(demo, date(2025, 2, 20), date(2025, 2, 20), "csv",
+                            out / "deidentified.csv", deidentify=True)
+    assert _csv(path)[0] == list(DEIDENTIFIED_AUDIT_COLUMNS)  # no hashes to test names on
+
+
+def test_local_days_decide_which_sessions_are_in(tmp_path, out):
+    """A session begun at 23:30 in Los Angeles is on that day, though UTC says the next."""
+    clock = FakeClock(datetime(2026, 11, 23, 7, 30, tzinfo=UTC),
+                      ZoneInfo("America/Los_Angeles"))
+    with Store.open(tmp_path / "la.db", clock, hasher=FAST_HASHER) as store:
+        from tests.people import add_people
+
+        add_people(store)
+        Charting(store, clock).session()
+        login_as(store, ADMIN)
+        day = date(2026, 11, 22)
+        rows = _csv(export_session_log(store, day, day, "csv", out / "a.csv",
+                                       deidentify=False))[1]
+        assert [(row["date"], row["began"]) for row in rows] == [
+            ("2026-11-22", "2026-11-22T23:30:00-08:00")]
+        after = date(2026, 11, 23)
+        assert _csv(export_session_log(store, after, after, "csv", out / "b.csv",
+                                       deidentify=False))[1] == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York",
+                                  "Australia/Lord_Howe"])  # the last changes by 30 min
+def test_local_times_are_right_across_clock_changes(zone):
+    local = LocalTimes(ZoneInfo(zone))
+    for day in (datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 10, 3, tzinfo=UTC),
+                datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 4, 4, tzinfo=UTC)):
+        for step in range(0, 3 * 24 * 60, 7):
+            moment = day + timedelta(minutes=step, seconds=step % 60, milliseconds=step % 999)
+            stored = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+            expected = moment.astimezone(ZoneInfo(zone)).isoformat(timespec="seconds")
+            assert local(stored) == expected
+    assert local(None) is None
+
+
+def test_a_charted_session_reads_as_charted(store, charting, clock, out):
+    charted = charted_sessions(store, charting, clock)
+    login_as(store, ADMIN)
+    day = charted.began.date()
+    document = _json(export_session_log(store, day, day, "json", out / "log.json",
+                                        deidentify=False))
+    (row,) = document["rows"]
+    assert row | {"protocol": None} == {
+        "session": charted.first, "date": "2026-11-23", "chair": "3",
+        "patient": "RIVERA, Ana", "mrn": "MRN-1001", "birth_date": "1984-05-06",
+        "route": "IV", "protocol": None, "dose_mg_per_kg": 0.5, "devices": None,
+        "total_mg": 36.0, "nurse": "Ana Nurse", "signed_by": "Dr Ada Obi",
+        "began": charted.began.isoformat(timespec="seconds"),
+        "dose_started": charted.dose_started.isoformat(timespec="seconds"),
+        "dose_ended": charted.dose_ended.isoformat(timespec="seconds"),
+        "ended": charted.ended.isoformat(timespec="seconds"),
+        "alarms": 1, "worst_bp": "170/96", "side_effects": "Dizziness; Headache"}
+
+
+# -- the record of an export ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export, kind", [(export_session_log, "session_log"),
+                                          (export_audit_log, "audit_log")])
+def test_an_export_is_recorded_with_its_range_format_and_the_files_hash(demo, out, export,
+                                                                        kind):
+    path = export(demo, FIRST, LAST, "json", out / "log.json", deidentify=True)
+    row = audit_of(demo, "exports")[-1]
+    assert (row["action"], row["user"]) == (f"exports.{kind}", "admin")
+    assert json.loads(row["new_value"]) == {
+        "from": "2025-02-17", "to": "2025-03-03", "format": "json", "deidentify": True,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    assert sorted(p.name for p in out.iterdir()) == ["log.json"]
+
+
+def test_the_pseudonym_key_is_kept_by_the_first_de_identified_export(demo, out):
+    assert demo.pseudonym_key() is None
+    export_session_log(demo, FIRST, LAST, "csv", out / "a.csv", deidentify=False)
+    assert demo.pseudonym_key() is None
+    export_session_log(demo, FIRST, LAST, "csv", out / "b.csv", deidentify=True)
+    key = demo.pseudonym_key()
+    assert key is not None
+    export_audit_log(demo, FIRST, LAST, "csv", out / "c.csv", deidentify=True)
+    assert demo.pseudonym_key() == key
+    assert key.hex() not in (out / "c.csv").read_text()
+
+
+# -- refusals, cancels and failures: no file, the database as it was ------------------------
+
+
+@pytest.fixture
+def unchanged(demo, demo_path, out) -> Iterator[None]:
+    """The test's export must leave no file in the folder and the database as it was."""
+    counts = row_counts(demo_path)
+    yield
+    assert list(out.iterdir()) == []
+    assert row_counts(demo_path) == counts
+    assert demo.pseudonym_key() is None
+
+
+def test_a_nurse_is_refused_before_anything_is_read(demo, demo_path, out, monkeypatch):
+    demo.logout()
+    demo.login("nurse", DEMO_PASSWORD)
+    counts = row_counts(demo_path)
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the log was read")
+
+    for reading in ("session_log", "audit_log", "pseudonym_key"):
+        monkeypatch.setattr(Store, reading, never)
+    for export in EXPORTS:
+        with pytest.raises(PermissionDenied, match="may not export"):
+            export(demo, FIRST, LAST, "csv", out / "log.csv", deidentify=True)
+    assert list(out.iterdir()) == []
+    assert row_counts(demo_path) == counts
+
+
+def test_a_physician_exports_the_session_log_but_not_the_audit_log(store, out):
+    login_as(store, PHYSICIAN)
+    with pytest.raises(PermissionDenied, match="audit"):
+        export_audit_log(store, FIRST, LAST, "csv", out / "audit.csv", deidentify=False)
+    assert list(out.iterdir()) == []
+    export_session_log(store, FIRST, LAST, "csv", out / "log.csv", deidentify=False)
+    login_as(store, NURSE)
+
+
+@pytest.mark.parametrize("since, until, fmt, field", [
+    (LAST, FIRST, "csv", "to"),
+    (FIRST, LAST, "xlsx", "format"),
+])
+def test_a_backwards_range_or_unknown_format_is_refused(demo, out, unchanged, since, until,
+                                                        fmt, field):
+    for export in EXPORTS:
+        with pytest.raises(ValidationError) as refused:
+            export(demo, since, until, fmt, out / "log.csv", deidentify=True)
+        assert list(refused.value.reasons) == [field]
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_cancel_stops_the_export_and_leaves_no_file(demo, out, unchanged, monkeypatch,
+                                                      export, fmt):
+    monkeypatch.setattr(store_logs, "CHUNK_ROWS", 10)
+    asked: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        asked.append((done, total))
+        return len(asked) < 3  # cancel after two chunks were written
+
+    with pytest.raises(ExportCancelled):
+        export(demo, FIRST, LAST, fmt, out / f"log.{fmt}", deidentify=True, progress=progress)
+    total = asked[0][1]
+    assert total > 30
+    assert asked == [(0, total), (10, total), (20, total)]
+
+
+class _FillingDisk(io.TextIOBase):
+    """A file on a disk that fills up after `room` characters."""
+
+    def __init__(self, stream: io.TextIOBase, room: int) -> None:
+        self.stream = stream
+        self.room = room
+
+    def write(self, text: str) -> int:
+        self.room -= len(text)
+        if self.room < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self.stream.write(text)
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_disk_filling_up_mid_export_leaves_no_file(demo, out, unchanged, monkeypatch,
+                                                     export, fmt):
+    real_open = open
+
+    def filling_open(*args: Any, **kwargs: Any) -> _FillingDisk:
+        return _FillingDisk(real_open(*args, **kwargs), room=5_000)  # some rows fit
+
+    monkeypatch.setattr(files, "open", filling_open, raising=False)
+    target = out / f"log.{fmt}"
+    with pytest.raises(ExportFailed) as failed:
+        export(demo, FIRST, LAST, fmt, target, deidentify=True)
+    assert "the disk is full" in failed.value.message
+    assert str(target) in failed.value.message
+    assert "Free some space" in failed.value.message
+
+
+def test_a_failed_export_keeps_an_older_file_of_that_name_as_it_was(demo, out, monkeypatch):
+    target = out / "log.csv"
+    target.write_text("last month's log\n")
+    monkeypatch.setattr(store_logs, "CHUNK_ROWS", 10)
+    with pytest.raises(ExportCancelled):
+        export_session_log(demo, FIRST, LAST, "csv", target, deidentify=False,
+                           progress=lambda done, total: done == 0)
+    assert target.read_text() == "last month's log\n"
+    assert [p.name for p in out.iterdir()] == ["log.csv"]
+
+
+@pytest.mark.parametrize("where, reason", [
+    ("missing/log.csv", "that folder does not exist"),
+    ("a-file/log.csv", "part of that path is a file"),
+    (".", "that name is a folder"),
+])
+def test_an_unwritable_output_path_is_refused_with_what_to_do(demo, out, unchanged, where,
+                                                              reason):
+    (out.parent / "a-file").write_text("not a folder")
+    with pytest.raises(ExportFailed, match=reason):
+        export_session_log(demo, FIRST, LAST, "csv", out.parent / where, deidentify=True)
+
+
+def test_a_folder_one_may_not_write_in_is_refused_with_what_to_do(demo, out, unchanged,
+                                                                  monkeypatch):
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", refused)
+    with pytest.raises(ExportFailed) as failed:
+        export_audit_log(demo, FIRST, LAST, "json", out / "audit.json", deidentify=True)
+    assert "you may not write in that folder" in failed.value.message
+    assert "Choose a folder you may write in" in failed.value.message
