@@ -29,6 +29,8 @@ EXIT_DATABASE = 3
 #: Exit status when `verify` finds something wrong, or a command is refused.
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: Exit status when an output file cannot be written (folder, permissions, full disk).
+EXIT_OUTPUT = 4
 #: The password of `--user`, for scheduled jobs with no terminal.
 PASSWORD_ENV = "KETAMONITOR_PASSWORD"
 #: The password of an account being added, for scripts (else asked twice on the terminal).
@@ -74,7 +76,39 @@ def _parser() -> argparse.ArgumentParser:
     unlock = actions.add_parser("unlock", help="unlock an account locked by failed logins")
     unlock.add_argument("username")
     _acting_options(unlock)
+    _export_parsers(commands)
+    backup = commands.add_parser("backup", help="a checked copy of the database (administrators)")
+    backup.add_argument("--out", type=Path, required=True, help="the backup file to write")
+    _acting_options(backup)
+    restore = commands.add_parser(
+        "restore", help="put a backup in place of the database (the app closed; the current "
+                        "file is kept beside it)")
+    restore.add_argument("--backup", type=Path, required=True, help="the backup file")
+    _database_option(restore)
     return parser
+
+
+def _export_parsers(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser("export", help="session summaries and logs (physicians and "
+                                                "administrators)")
+    kinds = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    summary = kinds.add_parser("summary", help="one session's summary")
+    summary.add_argument("session_id", type=int, metavar="SESSION_ID")
+    summary.add_argument("--format", required=True, choices=["pdf", "json", "csv", "fhir"])
+    summary.add_argument("--page-size", default="A4", choices=["A4", "Letter"],
+                         help="for PDF (default A4)")
+    summary.add_argument("--out", type=Path, required=True)
+    _acting_options(summary)
+    for name, what in (("log", "one row per session in a date range"),
+                       ("audit", "the audit trail of a date range")):
+        log = kinds.add_parser(name, help=what)
+        log.add_argument("--from", dest="since", required=True, metavar="YYYY-MM-DD")
+        log.add_argument("--to", dest="until", required=True, metavar="YYYY-MM-DD")
+        log.add_argument("--format", required=True, choices=["csv", "json"])
+        log.add_argument("--deidentify", action="store_true",
+                         help="a stable pseudonym instead of name, birth date and MRN")
+        log.add_argument("--out", type=Path, required=True)
+        _acting_options(log)
 
 
 def _database_option(command: argparse.ArgumentParser) -> None:
@@ -100,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         return _verify(path)
     if args.command == "users":
         return _users(path, args)
+    if args.command == "export":
+        return _as_user(path, args, f"export {args.export_command}",
+                        _EXPORTS[args.export_command])
+    if args.command == "backup":
+        return _as_user(path, args, "backup", _backup)
+    if args.command == "restore":
+        return _restore(args.backup, path)
     return _window(path)
 
 
@@ -204,26 +245,107 @@ def _logged_in(store: Store, username: str | None, command: str) -> bool:
 
 
 def _users(path: Path, args: argparse.Namespace) -> int:
-    command = f"users {args.users_command}"
+    if args.users_command == "add":
+        first = _first_administrator_if_none(path, args)
+        if first is not None:
+            return first
+    return _as_user(path, args, f"users {args.users_command}",
+                    _USER_ACTIONS[args.users_command])
+
+
+def _first_administrator_if_none(path: Path, args: argparse.Namespace) -> int | None:
+    """On a file with no accounts, `users add` makes the first administrator (no login:
+    there is no one to log in as); None when the file already has accounts."""
     try:
         store = Store.open(path, SystemClock())
     except StoreError as error:
         return _refuse(error)
     try:
-        if args.users_command == "add" and not store.has_accounts():
-            return _first_administrator(store, args)
-        if not _logged_in(store, args.acting_user, command):
-            return EXIT_PROBLEMS
-        action = _USER_ACTIONS[args.users_command]
-        try:
-            action(store, args)
-        except RuleError as refusal:
-            return _say_refused(command, refusal)
-        return 0
+        return None if store.has_accounts() else _first_administrator(store, args)
     except StoreError as error:
         return _refuse(error)
     finally:
         store.close()
+
+
+def _as_user(path: Path, args: argparse.Namespace, command: str,
+             action: Callable[[Store, argparse.Namespace], None]) -> int:
+    """Open the file, log in as --user, run the action; every refusal a message and a
+    non-zero exit, never a traceback."""
+    from ketamonitor.export.files import ExportFailed
+    from ketamonitor.store.errors import UnknownRecord
+
+    try:
+        store = Store.open(path, SystemClock())
+    except StoreError as error:
+        return _refuse(error)
+    try:
+        if not _logged_in(store, args.acting_user, command):
+            return EXIT_PROBLEMS
+        action(store, args)
+        return 0
+    except RuleError as refusal:  # a ValidationError (bad dates, a missing reason) too
+        return _say_refused(command, refusal)
+    except UnknownRecord as unknown:
+        sys.stderr.write(f"ketamonitor {command}: {unknown}\n")
+        return EXIT_PROBLEMS
+    except ExportFailed as failed:
+        sys.stderr.write(f"ketamonitor {command}: {failed.message}\n")
+        return EXIT_OUTPUT
+    except StoreError as error:
+        return _refuse(error)
+    finally:
+        store.close()
+
+
+def _export_summary(store: Store, args: argparse.Namespace) -> None:
+    from ketamonitor.export.summary import export_summary
+
+    written = export_summary(store, args.session_id, args.format, args.out,
+                             page_size=args.page_size)
+    sys.stdout.write(f"wrote {written}\n")
+
+
+def _export_log(store: Store, args: argparse.Namespace) -> None:
+    from ketamonitor.core.date_range import parse_date_range
+    from ketamonitor.export.logs import export_audit_log, export_session_log
+
+    since, until = parse_date_range(args.since, args.until)
+    export = export_session_log if args.export_command == "log" else export_audit_log
+    written = export(store, since, until, args.format, args.out, deidentify=args.deidentify)
+    sys.stdout.write(f"wrote {written}\n")
+
+
+def _backup(store: Store, args: argparse.Namespace) -> None:
+    done = store.backup(args.out)
+    sys.stdout.write(f"wrote {getattr(done, 'path', args.out)} (integrity_check ok)\n")
+
+
+def _restore(backup: Path, target: Path) -> int:
+    """A file operation of the workstation's administrator, with the app closed: it needs no
+    login (the file being replaced may be the damaged one), and is audited in the restored
+    file under the operating system's account name."""
+    from ketamonitor.store.backup import restore_backup
+
+    try:
+        done = restore_backup(backup, target, restored_by=f"os:{_os_user()}")
+    except StoreError as error:
+        return _refuse(error)
+    kept = f"; the file it replaced is kept as {done.kept}" if done.kept else ""
+    sys.stdout.write(f"restored {done.backup} to {done.target}{kept}\n")
+    return 0
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+_EXPORTS: dict[str, Callable[[Store, argparse.Namespace], None]] = {
+    "summary": _export_summary, "log": _export_log, "audit": _export_log,
+}
 
 
 def _first_administrator(store: Store, args: argparse.Namespace) -> int:

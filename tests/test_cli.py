@@ -126,3 +126,18 @@ def test_verify_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
     assert str(junk) in capsys.readouterr().err
     assert main(["verify", "--db", str(tmp_path / "missing.db")]) != 0
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_an_administrator_backs_up_and_a_backup_is_restored_keeping_the_old_file(
+        clinic, tmp_path, monkeypatch, capsys):
+    _as(monkeypatch, PASSWORD)
+    copy = tmp_path / "copy.db"
+    assert main(["backup", "--out", str(copy), "--db", str(clinic), "--user", "nurse.ana"]) == (
+        EXIT_PROBLEMS)
+    assert "may not make or restore backups" in capsys.readouterr().err
+    assert not copy.exists()
+    assert main(["backup", "--out", str(copy), "--db", str(clinic), "--user", "admin"]) == 0
+    assert main(["verify", "--db", str(copy)]) == 0
+    assert main(["restore", "--backup", str(copy), "--db", str(clinic)]) == 0
+    assert "kept as" in capsys.readouterr().out
+    assert main(["verify", "--db", str(clinic)]) == 0

@@ -8,6 +8,8 @@ tick can never make a timer wrong.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -22,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.alerts import AlertRecord, Priority
-from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.idle import idle_limit, lock_due
 from ketamonitor.core.permissions import Permission, allowed
+from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
 from ketamonitor.room import Room
 from ketamonitor.store.errors import StoreError
@@ -32,9 +35,11 @@ from ketamonitor.store.store import Store
 from ketamonitor.ui.access import InputWatcher, LockOverlay
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
+from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.patients_page import PatientsPage
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
+from ketamonitor.ui.rems_dialog import RemsDialog
 from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
 from ketamonitor.ui.session_page import SessionPage
@@ -43,6 +48,7 @@ from ketamonitor.ui.settings_dialog import SettingsDialog
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
+BACKUP_CHECK = timedelta(minutes=10)
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +107,9 @@ class MainWindow(QMainWindow):
         #: Lock after the clinic's idle time (tests of other things, which move the clock
         #: by hours without a key press, switch it off).
         self.idle_lock = True
+        #: Rotating backups as the clinic set them (tests of other things switch them off).
+        self.automatic_backups = True
+        self._backup_checked = store.clock.now()
         self.input_watcher = InputWatcher(self)
         self.input_watcher.noticed.connect(self.note_input)
         QApplication.instance().installEventFilter(self.input_watcher)
@@ -121,6 +130,9 @@ class MainWindow(QMainWindow):
             (clinic.addAction("&Settings…", self.show_settings), Permission.MANAGE_SETTINGS),
             (clinic.addAction("&Accounts…", self.show_accounts), Permission.MANAGE_ACCOUNTS),
             (clinic.addAction("Audit &trail…", self.show_audit), Permission.VIEW_AUDIT),
+            (clinic.addAction("&Export logs…", self.show_export_logs), Permission.EXPORT),
+            (clinic.addAction("&REMS forms to file…", self.show_rems), Permission.FILE_REMS),
+            (clinic.addAction("&Back up now…", self.back_up_now), Permission.BACKUP),
         ]
         review = self.menuBar().addMenu("&Review")
         self.review_menu = review
@@ -205,6 +217,13 @@ class MainWindow(QMainWindow):
             page.reload()  # what the new person may do on each page
         self.tick()
 
+    def _backup_check(self) -> None:
+        """Every ten minutes, ask whether the daily backup is due (the store knows)."""
+        now = self.store.clock.now()
+        if self.automatic_backups and now - self._backup_checked >= BACKUP_CHECK:
+            self._backup_checked = now
+            self.automatic_backup(discharged=False)
+
     def _idle_check(self) -> None:
         if not self.idle_lock or self.is_locked or self.store.account is None:
             return
@@ -236,6 +255,46 @@ class MainWindow(QMainWindow):
         dialog = AccountsDialog(self.store, self, prompts=self.prompts)
         dialog.open()
         return dialog
+
+    def show_export_logs(self) -> ExportLogDialog:
+        dialog = ExportLogDialog(self.store, self, prompts=self.prompts)
+        dialog.open()
+        return dialog
+
+    def show_rems(self) -> RemsDialog:
+        dialog = RemsDialog(self.store, self, prompts=self.prompts)
+        dialog.open()
+        return dialog
+
+    def back_up_now(self) -> Path | None:
+        """A checked copy where the administrator chooses (a USB stick, a share)."""
+        now = self.store.clock.now().astimezone(self.store.clock.local_zone)
+        chosen = self.prompts.save_path(
+            self, "Back up the database",
+            self.store.backup_folder() / f"ketamonitor-{now:%Y%m%d-%H%M%S}.db",
+            "ketamonitor database (*.db)")
+        if chosen is None:
+            return None
+        try:
+            made = self.store.backup(chosen)
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+            return None
+        except RuleError as refused:
+            self.prompts.show_problem(self, "Not backed up", str(refused))
+            return None
+        self.statusBar().showMessage(f"Backed up to {made.path} (integrity_check ok)", 15_000)
+        return made.path
+
+    def automatic_backup(self, *, discharged: bool) -> Path | None:
+        """The rotating backup, when the clinic's setting says one is due; a failure is said
+        in the status bar and never stops the room."""
+        try:
+            return self.store.automatic_backup(self.store.clock.now(), discharged=discharged)
+        except (StoreError, RuleError) as problem:
+            log.error("automatic backup failed: %s", problem)
+            self.problem.setText(f"⚠ Automatic backup failed: {problem}")
+            return None
 
     def show_audit(self) -> AuditDialog:
         dialog = AuditDialog(self.store, self)
@@ -326,6 +385,7 @@ class MainWindow(QMainWindow):
             self.problem.setText("")
         self._announce(raised)
         self._idle_check()
+        self._backup_check()
         if self.is_locked:
             self._show_alerts_through_lock()
         page = self.current_session()
@@ -351,6 +411,9 @@ class MainWindow(QMainWindow):
         page = self.session_pages.get(session_id)
         if page is not None:
             self._show_alerts_on(page)
+        if self.automatic_backups and self.room.state(session_id).chart.phase is (
+                Phase.DISCHARGED):
+            self.automatic_backup(discharged=True)
 
     def _announce(self, raised: list[AlertRecord]) -> None:
         """A sound for a new high-priority alert, unless the clinic has switched it off."""

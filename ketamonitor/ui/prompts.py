@@ -3,9 +3,10 @@ so tests can answer them without a modal dialog."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompts(Protocol):
@@ -15,6 +16,9 @@ class Prompts(Protocol):
                suggestions: list[str]) -> str | None: ...
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None: ...
+
+    def save_path(self, parent: QWidget, title: str, suggested: Path,
+                  filters: str) -> Path | None: ...
 
 
 class DialogPrompts:
@@ -34,3 +38,8 @@ class DialogPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         QMessageBox.warning(parent, title, message)
+
+    def save_path(self, parent: QWidget, title: str, suggested: Path,
+                  filters: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+        return Path(chosen) if chosen else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -38,6 +39,7 @@ from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.parsing import FieldProblem, clock_time_today
+from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action
 from ketamonitor.core.records import Event, ScaleScore
 from ketamonitor.core.rems import rems_form
@@ -54,6 +56,9 @@ from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_clock, format_moment
 from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
+from ketamonitor.export.files import ExportFailed
+from ketamonitor.export.summary_formats import file_filters, summary_format_of
+from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
@@ -247,6 +252,12 @@ class SessionPage(QWidget):
         self.course_button.setObjectName("course")
         self.course_button.setToolTip("This patient's sessions side by side, with the PHQ-9")
         row.addWidget(self.course_button)
+        self.export_button = QPushButton("Export summary…")
+        self.export_button.setObjectName("export_summary")
+        self.export_button.setToolTip("This session's summary as PDF, FHIR, JSON or CSV "
+                                      "(physicians and administrators)")
+        self.export_button.clicked.connect(self.choose_export)
+        row.addWidget(self.export_button)
         return row
 
     def _action_bar(self) -> QHBoxLayout:
@@ -551,6 +562,31 @@ class SessionPage(QWidget):
         if reason:
             self.strike_vitals(entry_id, reason)
 
+    def choose_export(self) -> Path | None:
+        suggested = Path.home() / f"session-{self.session_id}-summary.pdf"  # no patient data
+        path = self.prompts.save_path(self, "Export summary", suggested, file_filters())
+        return None if path is None else self.export_summary(path)
+
+    def export_summary(self, path: Path) -> Path | None:
+        """Write the summary in the format its file name asks for; any refusal is said and
+        nothing is left under that name."""
+        fmt = summary_format_of(path)
+        if fmt is None:
+            self.prompts.show_problem(self, "Not exported", "End the file name with .pdf, "
+                                      ".fhir.json, .json or .csv to choose the format.")
+            return None
+        from ketamonitor.export.summary import export_summary  # Qt's PDF parts, on demand
+
+        try:
+            return export_summary(self.store, self.session_id, fmt, path)
+        except ExportFailed as failed:
+            self.prompts.show_problem(self, failed.title, failed.message)
+        except RuleError as refused:
+            self.prompts.show_problem(self, "Not exported", str(refused))
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+        return None
+
     def show_course(self) -> CourseDialog:
         """The patient's course in a window of its own, beside the session."""
         if self.course is not None:
@@ -678,6 +714,7 @@ class SessionPage(QWidget):
         person may log in while the page is open."""
         self.access = access
         can_chart = access.can_chart
+        self.export_button.setVisible(allowed(self.store.account, Permission.EXPORT))
         self.read_only_reason.setText(access.read_only_reason or "")
         self.read_only_reason.setVisible(access.read_only_reason is not None)
         offered = set(offered_actions(self.chart.phase, self.route)) if can_chart else set()

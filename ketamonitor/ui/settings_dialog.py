@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,11 +16,24 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.settings import AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES, OFF, ON
+from ketamonitor.core.settings import (
+    AUDIBLE_ALERTS,
+    AUTOMATIC_BACKUP,
+    BACKUP_FOLDER,
+    BACKUP_KEEP,
+    CLINIC_NAME,
+    IDLE_LOCK_MINUTES,
+    OFF,
+    ON,
+    Setting,
+)
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.prompts import Prompts
+
+_BACKUP_MODES = {"after_each_discharge": "after each discharge (and daily)", "daily": "daily",
+                 "off": "off"}
 
 
 class SettingsDialog(QDialog):
@@ -45,14 +60,16 @@ class SettingsDialog(QDialog):
         self.clinic_name.setMaxLength(CLINIC_NAME.max_length)
         form.addRow(CLINIC_NAME.label, self.clinic_name)
         form.addRow(self.errors.add(CLINIC_NAME.key, self.clinic_name))
-        self.idle_lock = QComboBox()
-        self.idle_lock.setObjectName("setting_idle_lock_minutes")
-        for minutes in IDLE_LOCK_MINUTES.choices:
-            self.idle_lock.addItem(f"{minutes} minutes", minutes)
-        self.idle_lock.setCurrentIndex(max(0, self.idle_lock.findData(
-            store.setting(IDLE_LOCK_MINUTES.key))))
-        form.addRow(IDLE_LOCK_MINUTES.label, self.idle_lock)
-        form.addRow(self.errors.add(IDLE_LOCK_MINUTES.key, self.idle_lock))
+        self.idle_lock = self._choice(form, IDLE_LOCK_MINUTES, lambda m: f"{m} minutes")
+        self.automatic_backup = self._choice(form, AUTOMATIC_BACKUP,
+                                             lambda mode: _BACKUP_MODES.get(mode, mode))
+        self.backup_keep = self._choice(form, BACKUP_KEEP, lambda n: f"the newest {n}")
+        self.backup_folder = QLineEdit(store.setting(BACKUP_FOLDER.key))
+        self.backup_folder.setObjectName("setting_backup_folder")
+        self.backup_folder.setPlaceholderText("a “backups” folder beside the database")
+        self.backup_folder.setMaxLength(BACKUP_FOLDER.max_length)
+        form.addRow(BACKUP_FOLDER.label, self.backup_folder)
+        form.addRow(self.errors.add(BACKUP_FOLDER.key, self.backup_folder))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
@@ -60,10 +77,24 @@ class SettingsDialog(QDialog):
         form.addRow(self.buttons)
         self.setMinimumWidth(460)
 
+    def _choice(self, form: QFormLayout, setting: Setting,
+                label: Callable[[str], str]) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(f"setting_{setting.key}")
+        for value in setting.choices:
+            combo.addItem(label(value), value)
+        combo.setCurrentIndex(max(0, combo.findData(self.store.setting(setting.key))))
+        form.addRow(setting.label, combo)
+        form.addRow(self.errors.add(setting.key, combo))
+        return combo
+
     def typed(self) -> dict[str, str]:
         return {AUDIBLE_ALERTS.key: ON if self.audible.isChecked() else OFF,
                 CLINIC_NAME.key: self.clinic_name.text(),
-                IDLE_LOCK_MINUTES.key: self.idle_lock.currentData()}
+                IDLE_LOCK_MINUTES.key: self.idle_lock.currentData(),
+                AUTOMATIC_BACKUP.key: self.automatic_backup.currentData(),
+                BACKUP_KEEP.key: self.backup_keep.currentData(),
+                BACKUP_FOLDER.key: self.backup_folder.text()}
 
     def save(self) -> bool:
         """Save each changed setting (one audit row each); the dialog closes once all are."""

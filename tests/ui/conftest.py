@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,6 +21,7 @@ class ScriptedPrompts:
     reason_answer: str | None = "Nausea or vomiting"
     problems: list[tuple[str, str]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    save_answer: Path | None = None
 
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
         self.questions.append(question)
@@ -32,6 +34,11 @@ class ScriptedPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         self.problems.append((title, message))
+
+    def save_path(self, parent: QWidget, title: str, suggested: Path,
+                  filters: str) -> Path | None:
+        self.questions.append(title)
+        return self.save_answer
 
 
 def create_first_administrator() -> None:
@@ -68,6 +75,7 @@ def window(qtbot, store, prompts) -> Iterator[MainWindow]:
     application()
     main = MainWindow(store, prompts)
     main.idle_lock = False  # these tests move the clock by hours without a key press
+    main.automatic_backups = False  # nor do they want a backup file each
     qtbot.addWidget(main)
     main.resize(1366, 768)
     main.show()

@@ -158,3 +158,19 @@ def test_an_esketamine_copy_keeps_its_fixed_checks_and_what_must_resolve(qtbot, 
     assert copy.checks.after_dose_minutes == (40.0, 80.0)
     assert [r.value for r in copy.until_resolved] == ["sedation", "respiratory_depression"]
     assert copy.checklists.rems == "rems"
+
+
+def test_the_settings_dialog_sets_the_automatic_backups(qtbot, store, prompts, tmp_path):
+    login_as(store, ADMIN)
+    dialog = SettingsDialog(store, prompts)
+    qtbot.addWidget(dialog)
+    assert dialog.automatic_backup.currentData() == "daily"  # the default
+    assert dialog.backup_keep.currentData() == "14"
+    dialog.automatic_backup.setCurrentIndex(
+        dialog.automatic_backup.findData("after_each_discharge"))
+    dialog.backup_keep.setCurrentIndex(dialog.backup_keep.findData("30"))
+    dialog.backup_folder.setText(str(tmp_path / "nightly"))
+    assert dialog.save()
+    assert (store.setting("automatic_backup"), store.setting("backup_keep")) == (
+        "after_each_discharge", "30")
+    assert store.backup_folder() == tmp_path / "nightly"

@@ -1,0 +1,55 @@
+"""The administrator's records from the window: REMS forms to file, a backup made by hand,
+and the rotating backup after a discharge."""
+
+from __future__ import annotations
+
+from ketamonitor.core.phases import Action
+from ketamonitor.ui.rems_dialog import RemsDialog
+from tests.people import ADMIN, audit_of, login_as
+from tests.store.test_rems_submissions import stopped_after_dose
+
+
+def test_the_rems_list_counts_the_forms_to_file_and_marks_one_submitted(
+        qtbot, store, charting, prompts):
+    session_id = stopped_after_dose(charting, "MRN-5001")
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    assert dialog.count.text() == "1 form to file"
+    assert dialog.model.row_value(0).session_id == session_id
+    assert dialog.model.index(0, 0).data() == "7 days left"
+    prompts.reason_answer = "REMS portal confirmation 12345"
+    assert dialog.mark_selected()
+    assert dialog.count.text() == "Every REMS form is marked submitted."
+    assert audit_of(store)[-1]["action"] == "rems_forms.submitted"
+
+
+def test_a_nurse_is_told_rems_forms_are_the_administrators(qtbot, store, prompts):
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    assert "may not" in dialog.refused.text()
+    assert not dialog.mark_button.isEnabled()
+
+
+def test_an_administrator_backs_up_by_hand_to_a_chosen_file(qtbot, window, store, prompts,
+                                                           tmp_path):
+    login_as(store, ADMIN)
+    out = tmp_path / "stick" / "copy.db"
+    out.parent.mkdir()
+    prompts.save_answer = out
+    assert window.back_up_now() == out
+    assert out.exists()
+    assert audit_of(store)[-1]["action"] == "backups.create"
+
+
+def test_a_discharge_makes_the_rotating_backup(qtbot, window, store, charting, clock):
+    window.automatic_backups = True
+    session_id = charting.started()
+    charting.through_observation(session_id)
+    charting.answer_all(session_id, "discharge")
+    charting.aldrete(session_id)
+    store.change_phase(session_id, Action.DISCHARGE)
+    window.session_charted(session_id)
+    made = [row for row in audit_of(store) if row["action"] == "backups.automatic"]
+    assert len(made) == 1
+    assert list(store.backup_folder().glob("ketamonitor-*.db"))
