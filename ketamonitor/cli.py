@@ -89,8 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export_parsers(commands: argparse._SubParsersAction) -> None:
-    export = commands.add_parser("export", help="session summaries and logs (physicians and "
-                                                "administrators)")
+    export = commands.add_parser("export", help="session summaries, REMS forms and logs "
+                                                "(physicians and administrators)")
     kinds = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)
     summary = kinds.add_parser("summary", help="one session's summary")
     summary.add_argument("session_id", type=int, metavar="SESSION_ID")
@@ -99,6 +99,13 @@ def _export_parsers(commands: argparse._SubParsersAction) -> None:
                          help="for PDF (default A4)")
     summary.add_argument("--out", type=Path, required=True)
     _acting_options(summary)
+    rems = kinds.add_parser("rems", help="one esketamine session's Spravato REMS form")
+    rems.add_argument("session_id", type=int, metavar="SESSION_ID")
+    rems.add_argument("--format", required=True, choices=["pdf", "json"])
+    rems.add_argument("--page-size", default="A4", choices=["A4", "Letter"],
+                      help="for PDF (default A4)")
+    rems.add_argument("--out", type=Path, required=True)
+    _acting_options(rems)
     for name, what in (("log", "one row per session in a date range"),
                        ("audit", "the audit trail of a date range")):
         log = kinds.add_parser(name, help=what)
@@ -306,6 +313,14 @@ def _export_summary(store: Store, args: argparse.Namespace) -> None:
     sys.stdout.write(f"wrote {written}\n")
 
 
+def _export_rems(store: Store, args: argparse.Namespace) -> None:
+    from ketamonitor.export.rems_form import export_rems_form
+
+    written = export_rems_form(store, args.session_id, args.format, args.out,
+                               page_size=args.page_size)
+    sys.stdout.write(f"wrote {written}\n")
+
+
 def _export_log(store: Store, args: argparse.Namespace) -> None:
     from ketamonitor.core.date_range import parse_date_range
     from ketamonitor.export.logs import export_audit_log, export_session_log
@@ -344,7 +359,8 @@ def _os_user() -> str:
 
 
 _EXPORTS: dict[str, Callable[[Store, argparse.Namespace], None]] = {
-    "summary": _export_summary, "log": _export_log, "audit": _export_log,
+    "summary": _export_summary, "rems": _export_rems, "log": _export_log,
+    "audit": _export_log,
 }
 
 

@@ -49,7 +49,8 @@ PAGE_SIZES = ("A4", "Letter")
 CHARTED, AMENDED, IN_ERROR = "charted", "amended", "entered_in_error"
 
 __all__ = ["EXTENSIONS", "FORMATS", "PAGE_SIZES", "ExportFailed", "SessionSummary",
-           "build_summary", "export_summary", "summary_file_name"]
+           "build_summary", "export_summary", "page_size_of", "summary_file_name",
+           "write_recorded"]
 
 
 # -- the summary as values ---------------------------------------------------------------
@@ -612,22 +613,29 @@ def export_summary(store: Store, session_id: int, fmt: str, out: Path, *,
     painting does (one is made if there is none)."""
     store.may_export()
     fmt = _format(fmt)
-    size = _page_size(page_size)
+    size = page_size_of(page_size)
     out = Path(out)
     summary = build_summary(store, session_id, zone)
     data = _render(summary, fmt, size)
+    write_recorded(store, out, data, "summary", {
+        "session_id": session_id, "format": fmt,
+        **({"page_size": size} if fmt == "pdf" else {})})
+    log.info("summary of session %s written to %s (%s)", session_id, out, fmt)
+    return out
+
+
+def write_recorded(store: Store, out: Path, data: bytes, kind: str,
+                   details: Mapping[str, object]) -> None:
+    """Write `out` whole or not at all (ExportFailed), then its audit row `exports.<kind>`
+    with `details` and the file's SHA-256; if the row cannot be written, the file is taken
+    back: nothing leaves without its audit row."""
     digest = atomic_write(out, data)
-    details: Mapping[str, object] = {"session_id": session_id, "format": fmt,
-                                     **({"page_size": size} if fmt == "pdf" else {})}
     try:
-        store.record_export("summary", details, digest)
+        store.record_export(kind, details, digest)
     except BaseException:
-        # no summary leaves without its audit row: take the file back
         with contextlib.suppress(OSError):
             out.unlink(missing_ok=True)
         raise
-    log.info("summary of session %s written to %s (%s)", session_id, out, fmt)
-    return out
 
 
 def _format(fmt: str) -> str:
@@ -637,7 +645,8 @@ def _format(fmt: str) -> str:
     return cleaned
 
 
-def _page_size(page_size: str) -> str:
+def page_size_of(page_size: str) -> str:
+    """"A4" or "Letter", however typed; ValueError for another."""
     for size in PAGE_SIZES:
         if page_size.strip().lower() == size.lower():
             return size

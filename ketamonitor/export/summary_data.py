@@ -106,11 +106,7 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
              "ended_at": _time(p.ended_at), "duration_seconds": _seconds(p.duration)}
             for p in summary.phases
         ],
-        "devices": [
-            {"number": d.number, "amount_mg": d.amount_mg, "lot": d.lot,
-             "given_at": _time(d.given_at), "entered_by": d.entered_by}
-            for d in summary.devices
-        ],
+        "devices": devices_list(summary),
         "vitals": [_vitals(row) for row in summary.vitals],
         "checklists": {
             "pre_session": _checklist(summary.pre_session),
@@ -149,7 +145,7 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
              "amended_by": a.amended_by}
             for a in summary.amendments
         ],
-        "rems": _rems(summary),
+        "rems": rems_dict(summary),
         "signed": signature is not None,
         "signatures": [
             {"kind": s.kind, "printed_name": s.printed_name, "signer": s.signer,
@@ -201,7 +197,14 @@ def _alert(alert: AlertRow) -> dict[str, Any]:
     }
 
 
-def _rems(summary: SessionSummary) -> dict[str, Any] | None:
+def devices_list(summary: SessionSummary) -> list[dict[str, Any]]:
+    """Each device given, with its lot (intranasal)."""
+    return [{"number": d.number, "amount_mg": d.amount_mg, "lot": d.lot,
+             "given_at": _time(d.given_at), "entered_by": d.entered_by}
+            for d in summary.devices]
+
+
+def rems_dict(summary: SessionSummary) -> dict[str, Any] | None:
     if summary.rems is None:
         return None
     form = summary.rems.form

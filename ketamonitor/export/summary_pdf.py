@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
@@ -92,6 +93,34 @@ td.key { color: #404040; }
 
 def summary_pdf(summary: SessionSummary, page_size: str = "A4") -> bytes:
     """The PDF's bytes (a QApplication is made if there is none)."""
+    return paged_pdf(
+        f"Session summary: {summary.patient.display_name}, {summary.session_date}",
+        page_size, _summary_bands(summary),
+        lambda document, width, body_height: _fill(document, summary, width, body_height))
+
+
+@dataclass(frozen=True)
+class Bands:
+    """The words of every page's header (left, right in bold) and footer (the signature
+    state, bold when not signed; below it, when and by whom the file was made); "Page n of
+    N" is added on the right of the footer."""
+
+    left: str
+    right: str
+    state: str
+    state_bold: bool
+    made: str
+
+
+#: Fills the document (already set up: fonts, style, page size) given the page's width and
+#: body height, in device pixels.
+Filler = Callable[[QTextDocument, int, int], None]
+
+
+def paged_pdf(title: str, page_size: str, bands: Bands, fill: Filler) -> bytes:
+    """A PDF of a document laid out by hand, page by page, with `bands` on every page: the
+    machinery of the summary, shared by every printable document (a QApplication is made if
+    there is none)."""
     _application()
     buffer = QByteArray()
     device = QBuffer(buffer)
@@ -100,14 +129,14 @@ def summary_pdf(summary: SessionSummary, page_size: str = "A4") -> bytes:
     writer.setResolution(RESOLUTION)
     writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)  # for the archive
     writer.setCreator("ketamonitor")
-    writer.setTitle(f"Session summary: {summary.patient.display_name}, "
-                    f"{summary.session_date}")
+    writer.setTitle(title)
     writer.setPageLayout(QPageLayout(
         QPageSize(PAGE_SIZES[page_size]), QPageLayout.Orientation.Portrait,
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
     width, height = writer.width(), writer.height()
     body_height = height - 2 * BAND
-    document = _document(summary, writer, width, body_height)
+    document = _new_document(writer, width, body_height)
+    fill(document, width, body_height)
     painter = QPainter(writer)
     try:
         pages = document.pageCount()
@@ -115,7 +144,7 @@ def summary_pdf(summary: SessionSummary, page_size: str = "A4") -> bytes:
             if page:
                 writer.newPage()
             _draw_page(painter, document, page, width, body_height)
-            _draw_bands(painter, summary, page, pages, width, height)
+            _draw_bands(painter, bands, page, pages, width, height)
     finally:
         painter.end()
         device.close()
@@ -144,21 +173,30 @@ def _font(points: float, bold: bool = False) -> QFont:
     return font
 
 
-def _document(summary: SessionSummary, writer: QPdfWriter, width: int,
-              body_height: int) -> QTextDocument:
+def _new_document(writer: QPdfWriter, width: int, body_height: int) -> QTextDocument:
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
     document.setDefaultFont(_font(BODY_POINTS))
     document.setDefaultStyleSheet(_STYLE)
     document.setDocumentMargin(0)
     document.setPageSize(QSizeF(width, body_height))
+    return document
+
+
+def _fill(document: QTextDocument, summary: SessionSummary, width: int,
+          body_height: int) -> None:
     height = _chart_height(document, summary, width, body_height)
     picture = session_chart_image(
         summary.chart, summary.zone, size=(CHART_PIXELS_WIDE,
                                            round(CHART_PIXELS_WIDE * height / width)),
         now=summary.generated_at, library=summary.library, alerts=summary.alert_records)
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(_CHART_URL), picture)
-    html = _html(summary, width, height)
+    set_html_keeping_headings(document, _html(summary, width, height), body_height)
+
+
+def set_html_keeping_headings(document: QTextDocument, html: str, body_height: int) -> None:
+    """Lay out `html`, then move each section heading (h2) left without room for what it
+    heads to the top of the next page, one at a time."""
     document.setHtml(html)
     heights = _section_heights(document)
     moved: set[int] = set()
@@ -167,7 +205,6 @@ def _document(summary: SessionSummary, writer: QPdfWriter, width: int,
             break
         moved.add(stranded)
         document.setHtml(_with_page_breaks(html, moved))
-    return document
 
 
 def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
@@ -245,33 +282,47 @@ def _draw_page(painter: QPainter, document: QTextDocument, page: int, width: int
     painter.restore()
 
 
-def _draw_bands(painter: QPainter, summary: SessionSummary, page: int, pages: int,
-                width: int, height: int) -> None:
-    """The header (clinic, patient, session) and the footer (signature state, page n of N,
-    when and by whom made) of every page."""
+def _summary_bands(summary: SessionSummary) -> Bands:
+    """The header (clinic, patient, session) and the footer (signature state, when and by
+    whom made) of every page of the summary."""
+    patient, signature = summary.patient, summary.signature
+    return Bands(
+        left=f"{summary.clinic_name or 'Ketamine session summary'}",
+        right=(f"{patient.display_name} · MRN {patient.mrn} · {summary.session_date} · "
+               f"session {summary.number_in_course} of {summary.sessions_in_course}"),
+        state=signature_state(summary), state_bold=signature is None,
+        made=made_line(summary))
+
+
+def signature_state(summary: SessionSummary) -> str:
+    """The footer's words for the chart's signature."""
+    signature = summary.signature
+    return (f"Signed by {signature.printed_name}, {signature.signed_at:%Y-%m-%d %H:%M} UTC"
+            if signature else "NOT SIGNED by a physician")
+
+
+def made_line(summary: SessionSummary) -> str:
+    return (f"Made {summary.generated_at:%Y-%m-%d %H:%M} UTC by {summary.generated_by} · "
+            f"audit row {summary.audit_head_id}")
+
+
+def _draw_bands(painter: QPainter, bands: Bands, page: int, pages: int, width: int,
+                height: int) -> None:
+    """The header and the footer of one page, with "Page n of N"."""
     painter.save()
     ink, rule = QPen(QColor("#000000")), QPen(QColor("#7f7f7f"), 0.8)
     line = 12
-    patient = summary.patient
-    left = f"{summary.clinic_name or 'Ketamine session summary'}"
-    right = (f"{patient.display_name} · MRN {patient.mrn} · {summary.session_date} · "
-             f"session {summary.number_in_course} of {summary.sessions_in_course}")
     header = QRectF(0, BAND - 8 - line, width, line)
-    _text(painter, header, Qt.AlignmentFlag.AlignLeft, left, ink)
-    _text(painter, header, Qt.AlignmentFlag.AlignRight, right, ink, bold=True)
+    _text(painter, header, Qt.AlignmentFlag.AlignLeft, bands.left, ink)
+    _text(painter, header, Qt.AlignmentFlag.AlignRight, bands.right, ink, bold=True)
     painter.setPen(rule)
     painter.drawLine(0, BAND - 5, width, BAND - 5)
     painter.drawLine(0, height - BAND + 5, width, height - BAND + 5)
-    signature = summary.signature
-    state = (f"Signed by {signature.printed_name}, {signature.signed_at:%Y-%m-%d %H:%M} UTC"
-             if signature else "NOT SIGNED by a physician")
     first = QRectF(0, height - BAND + 8, width, line)
-    _text(painter, first, Qt.AlignmentFlag.AlignLeft, state, ink, bold=signature is None)
+    _text(painter, first, Qt.AlignmentFlag.AlignLeft, bands.state, ink, bold=bands.state_bold)
     _text(painter, first, Qt.AlignmentFlag.AlignRight, f"Page {page + 1} of {pages}", ink,
           bold=True)
-    made = (f"Made {summary.generated_at:%Y-%m-%d %H:%M} UTC by {summary.generated_by} · "
-            f"audit row {summary.audit_head_id}")
-    _text(painter, first.translated(0, line), Qt.AlignmentFlag.AlignLeft, made,
+    _text(painter, first.translated(0, line), Qt.AlignmentFlag.AlignLeft, bands.made,
           QPen(QColor("#404040")), points=6.5)
     painter.restore()
 
@@ -285,7 +336,7 @@ def _text(painter: QPainter, rect: QRectF, align: Qt.AlignmentFlag, text: str, p
 
 # -- the words -----------------------------------------------------------------------------
 
-def _clock(summary: SessionSummary, moment: datetime | None) -> str:
+def local_clock(summary: SessionSummary, moment: datetime | None) -> str:
     """A local clock time; with the day too when it is not the session's day."""
     if moment is None:
         return "—"
@@ -306,16 +357,16 @@ def _span(span: timedelta | None) -> str:
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
-def _e(text: object) -> str:
+def esc(text: object) -> str:
     return escape(str(text)) if text is not None else ""
 
 
-def _grid(headers: Sequence[str], rows: Iterable[Sequence[str]],
+def grid(headers: Sequence[str], rows: Iterable[Sequence[str]],
           widths: Sequence[int] | None = None, struck: Sequence[bool] = ()) -> str:
     """A table of `rows` (cells already as markup) under `headers`, repeated on each page
     it runs over; `struck` rows (entered in error) are drawn struck through."""
     width_of = (lambda i: f" width='{widths[i]}%'") if widths else (lambda i: "")
-    head = "".join(f"<th{width_of(i)}>{_e(h)}</th>" for i, h in enumerate(headers))
+    head = "".join(f"<th{width_of(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
     body = []
     for index, row in enumerate(rows):
         strike = index < len(struck) and struck[index]
@@ -328,7 +379,7 @@ def _grid(headers: Sequence[str], rows: Iterable[Sequence[str]],
 
 
 def _none(text: str) -> str:
-    return f"<p class='muted'>{_e(text)}</p>"
+    return f"<p class='muted'>{esc(text)}</p>"
 
 
 def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
@@ -338,7 +389,7 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         _chart(width, chart_height),
         _timings(summary),
         _vitals(summary),
-        _devices(summary),
+        devices_section(summary),
         _checklist(summary, summary.pre_session, "Pre-session checklist"),
         _dissociation(summary),
         _side_effects(summary),
@@ -347,52 +398,52 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         _events(summary),
         _amendments(summary),
         _checklist(summary, summary.discharge, "Discharge checklist"),
-        _rems(summary),
-        _signatures(summary),
-        _record(summary),
+        rems_section(summary),
+        signatures_section(summary),
+        record_section(summary),
     ]
     return f"<html><body>{''.join(parts)}</body></html>"
 
 
 def _title(summary: SessionSummary) -> str:
-    clinic = (f"<p><b>{_e(summary.clinic_name)}</b></p>" if summary.clinic_name
+    clinic = (f"<p><b>{esc(summary.clinic_name)}</b></p>" if summary.clinic_name
               else "<p class='muted'>Clinic name not set (Clinic ▸ Settings)</p>")
     demo = ("<p><b>DEMO PATIENT: synthetic data, not a real person.</b></p>"
             if summary.patient.details.is_demo else "")
     return (f"{clinic}<h1>Ketamine session summary</h1>{demo}<p class='muted'>Session record "
-            f"#{summary.session_id}. Times are local ({_e(summary.zone_label())}) unless "
+            f"#{summary.session_id}. Times are local ({esc(summary.zone_label())}) unless "
             "marked UTC.</p>")
 
 
 def _facts(summary: SessionSummary) -> str:
     patient, session = summary.patient, summary.session
     day = summary.local(session.began_at)
-    outcome = f"{summary.phase_label} at {_clock(summary, summary.timings.finished_at)}"
+    outcome = f"{summary.phase_label} at {local_clock(summary, summary.timings.finished_at)}"
     if not summary.phase.is_finished:
         outcome = f"{summary.phase_label} (still in the room when this summary was made)"
     stopped = summary.stopped_early
     if stopped is not None and stopped.action is Action.STOP_INFUSION_EARLY:
         what = "infusion" if summary.route is Route.IV else "dosing"
-        outcome += (f"; {what} stopped early at {_clock(summary, stopped.at)}"
-                    + (f": {_e(stopped.reason)}" if stopped.reason else ""))
+        outcome += (f"; {what} stopped early at {local_clock(summary, stopped.at)}"
+                    + (f": {esc(stopped.reason)}" if stopped.reason else ""))
     elif stopped is not None and stopped.reason:
-        outcome += f": {_e(stopped.reason)}"
+        outcome += f": {esc(stopped.reason)}"
     signature = summary.signature
-    review = (f"Signed by {_e(signature.printed_name)}, "
+    review = (f"Signed by {esc(signature.printed_name)}, "
               f"{signature.signed_at:%Y-%m-%d %H:%M} UTC" if signature
               else "<b>NOT SIGNED</b>")
     rows = [
-        ("Patient", f"<b>{_e(patient.display_name)}</b>", "MRN", f"<b>{_e(patient.mrn)}</b>"),
+        ("Patient", f"<b>{esc(patient.display_name)}</b>", "MRN", f"<b>{esc(patient.mrn)}</b>"),
         ("Born", f"{patient.details.birth_date.isoformat()} (age {summary.patient_age})",
          "Weight", f"{session.weight_kg:g} kg (this session)"),
         ("Session", f"<b>{summary.number_in_course} of {summary.sessions_in_course}</b> in "
                     "the course", "Date", f"<b>{day:%A %d %B %Y}</b>"),
-        ("Route", _e(summary.route.label), "Chair", _e(session.chair)),
-        ("Protocol", f"{_e(session.protocol.name)} (<span class='mono'>"
-                     f"{_e(session.protocol.id)}</span> v{session.protocol.version})", None,
+        ("Route", esc(summary.route.label), "Chair", esc(session.chair)),
+        ("Protocol", f"{esc(session.protocol.name)} (<span class='mono'>"
+                     f"{esc(session.protocol.id)}</span> v{session.protocol.version})", None,
          None),
-        ("Dose", f"<b>{_e(dose_words(summary))}</b>", None, None),
-        ("Nurse", _e(session.nurse), "Prescriber", _e(session.prescriber or "—")),
+        ("Dose", f"<b>{esc(dose_words(summary))}</b>", None, None),
+        ("Nurse", esc(session.nurse), "Prescriber", esc(session.prescriber or "—")),
         ("Outcome", outcome, "Review", review),
     ]
     lines = []
@@ -409,12 +460,12 @@ def _facts(summary: SessionSummary) -> str:
 
 def _timings(summary: SessionSummary) -> str:
     timings = summary.timings
-    rows = [[_e(p.label), _clock(summary, p.started_at),
-             _clock(summary, p.ended_at) if p.ended_at else "(ongoing)", _span(p.duration)]
+    rows = [[esc(p.label), local_clock(summary, p.started_at),
+             local_clock(summary, p.ended_at) if p.ended_at else "(ongoing)", _span(p.duration)]
             for p in summary.phases]
     if timings.finished_at is not None:
-        rows.append([f"<b>{_e(summary.phase_label)}</b>",
-                     _clock(summary, timings.finished_at), "", ""])
+        rows.append([f"<b>{esc(summary.phase_label)}</b>",
+                     local_clock(summary, timings.finished_at), "", ""])
     dosing = "Infusion" if summary.route is Route.IV else "Dosing"
     lines = [f"{dosing} time {_span(timings.dosing_time)} (pauses not counted; planned "
              f"{_span(timings.planned_dosing_time)})"]
@@ -429,7 +480,7 @@ def _timings(summary: SessionSummary) -> str:
         lines.append(f"arrival to {summary.phase_label.lower()} "
                      f"{_span(timings.finished_at - timings.arrived_at)}")
     return ("<h2>Phases and timings</h2>"
-            + _grid(["Phase", "From", "To", "Duration"], rows, [40, 18, 18, 24])
+            + grid(["Phase", "From", "To", "Duration"], rows, [40, 18, 18, 24])
             + f"<p>{'; '.join(lines)}.</p>")
 
 
@@ -475,20 +526,20 @@ def _vitals(summary: SessionSummary) -> str:
                 "them all; the CSV and JSON exports hold every set.</p>")
     rows, struck = [], []
     for row in shown:
-        flags = "<br>".join(f"<span class='flag'>{FLAG} {_e(f)}</span>" for f in row.flags)
-        entered = f"{_e(row.entered_by)} {_clock(summary, row.entered_at)}"
+        flags = "<br>".join(f"<span class='flag'>{FLAG} {esc(f)}</span>" for f in row.flags)
+        entered = f"{esc(row.entered_by)} {local_clock(summary, row.entered_at)}"
         if row.source != MANUAL:
-            entered += f" ({_e(row.source)})"
+            entered += f" ({esc(row.source)})"
         if row.status == AMENDED:
             entered += " <b>amended</b>"
         elif row.status == IN_ERROR:
             flags = "<b>entered in error</b>"
         bp = f"<b>{row.bp}</b>" if row.flags and row.bp else row.bp
-        rows.append([_clock(summary, row.observed_at), _e(row.phase_label), bp,
-                     _e(_number(row.heart_rate)), _e(_number(row.spo2)),
-                     _e(_number(row.respiratory_rate)), entered, flags])
+        rows.append([local_clock(summary, row.observed_at), esc(row.phase_label), bp,
+                     esc(_number(row.heart_rate)), esc(_number(row.spo2)),
+                     esc(_number(row.respiratory_rate)), entered, flags])
         struck.append(row.status == IN_ERROR)
-    table = _grid(["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"], rows,
+    table = grid(["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"], rows,
                   [7, 17, 9, 6, 6, 6, 15, 34], struck)
     return ("<h2>Vitals</h2><p class='muted'>BP in mmHg; heart rate (HR) and respiratory "
             f"rate (RR) per minute; SpO2 in %.</p>{note}" + table)
@@ -498,18 +549,18 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _devices(summary: SessionSummary) -> str:
+def devices_section(summary: SessionSummary) -> str:
     if not summary.devices and summary.session.dose.devices is None:
         return ""
-    rows = [[str(d.number), _clock(summary, d.given_at), f"{d.amount_mg:g} mg",
-             f"<span class='mono'>{_e(d.lot)}</span>", _e(d.entered_by)]
+    rows = [[str(d.number), local_clock(summary, d.given_at), f"{d.amount_mg:g} mg",
+             f"<span class='mono'>{esc(d.lot)}</span>", esc(d.entered_by)]
             for d in summary.devices]
     planned = summary.session.dose.devices or 0
     if not rows:
         return ("<h2>Devices given</h2>"
                 + _none(f"No device was charted with its lot ({planned} planned)."))
     return (f"<h2>Devices given</h2><p>{len(rows)} of {planned} devices given.</p>"
-            + _grid(["Device", "Time", "Dose", "Lot", "Charted by"], rows,
+            + grid(["Device", "Time", "Dose", "Lot", "Charted by"], rows,
                     [12, 14, 14, 35, 25]))
 
 
@@ -521,24 +572,24 @@ def _checklist(summary: SessionSummary, part: ChecklistPart | None, title: str) 
         if row.answer is None:
             answer = f"<span class='flag'>{FLAG} not answered</span>"
         elif not row.as_expected:
-            answer = f"<span class='flag'>{FLAG} {_e(row.answer)}</span>"
+            answer = f"<span class='flag'>{FLAG} {esc(row.answer)}</span>"
         else:
-            answer = _e(row.answer)
-        rows.append([_e(row.label), answer, _clock(summary, row.observed_at)
-                     if row.observed_at else "", _e(row.entered_by or "")])
-    return (f"<h2>{_e(part.title or title)}</h2>"
-            + _grid(["Item", "Answer", "Time", "By"], rows, [56, 16, 10, 18]))
+            answer = esc(row.answer)
+        rows.append([esc(row.label), answer, local_clock(summary, row.observed_at)
+                     if row.observed_at else "", esc(row.entered_by or "")])
+    return (f"<h2>{esc(part.title or title)}</h2>"
+            + grid(["Item", "Answer", "Time", "By"], rows, [56, 16, 10, 18]))
 
 
 def _dissociation(summary: SessionSummary) -> str:
     if not summary.dissociation:
         return ""
-    rows = [[_clock(summary, a.observed_at),
-             _e(", ".join(a.present)) if a.present else "none present", _e(a.entered_by)]
+    rows = [[local_clock(summary, a.observed_at),
+             esc(", ".join(a.present)) if a.present else "none present", esc(a.entered_by)]
             for a in summary.dissociation]
     struck = [a.status == IN_ERROR for a in summary.dissociation]
     return ("<h2>Dissociation assessments</h2>"
-            + _grid(["Time", "Present", "By"], rows, [10, 72, 18], struck))
+            + grid(["Time", "Present", "By"], rows, [10, 72, 18], struck))
 
 
 def _side_effects(summary: SessionSummary) -> str:
@@ -548,13 +599,13 @@ def _side_effects(summary: SessionSummary) -> str:
     rows = []
     for s in summary.side_effects:
         severe = s.severity == "severe"
-        severity = (f"<span class='flag'>{FLAG} {_e(s.severity)}</span>" if severe
-                    else _e(s.severity or ""))
-        rows.append([_clock(summary, s.observed_at), _e(s.label), severity,
-                     _e(s.intervention_label or "none"), _e(s.note or ""),
-                     _e(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])
+        severity = (f"<span class='flag'>{FLAG} {esc(s.severity)}</span>" if severe
+                    else esc(s.severity or ""))
+        rows.append([local_clock(summary, s.observed_at), esc(s.label), severity,
+                     esc(s.intervention_label or "none"), esc(s.note or ""),
+                     esc(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])
     struck = [s.status == IN_ERROR for s in summary.side_effects]
-    return title + _grid(["Time", "Side effect", "Severity", "Intervention", "Note", "By"],
+    return title + grid(["Time", "Side effect", "Severity", "Intervention", "Note", "By"],
                          rows, [8, 24, 12, 22, 20, 14], struck)
 
 
@@ -565,90 +616,92 @@ def _scores(summary: SessionSummary) -> str:
     for s in summary.scores:
         score = f"{s.total}" + (f" of {s.max_total}" if s.max_total is not None else "")
         if s.band:
-            score += f", {_e(s.band)}"
-        rows.append([_clock(summary, s.observed_at), _e(s.title), _e(s.timepoint or ""),
-                     score, _e(s.entered_by)])
+            score += f", {esc(s.band)}"
+        rows.append([local_clock(summary, s.observed_at), esc(s.title), esc(s.timepoint or ""),
+                     score, esc(s.entered_by)])
     struck = [s.status == IN_ERROR for s in summary.scores]
     return ("<h2>Scores</h2>"
-            + _grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 38, 14, 24, 16],
+            + grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 38, 14, 24, 16],
                     struck))
 
 
 def _alerts(summary: SessionSummary) -> str:
     title = "<h2>Alerts and acknowledgements</h2>"
-    note = f"<p class='muted'>{_e(DISCLAIMER)}</p>"
+    note = f"<p class='muted'>{esc(DISCLAIMER)}</p>"
     if not summary.alerts:
         return title + _none("No alerts were raised.") + note
     rows = []
     for a in summary.alerts:
-        priority = f"{a.priority_mark} {_e(a.priority_word)}"
+        priority = f"{a.priority_mark} {esc(a.priority_word)}"
         if a.priority == "high":
             priority = f"<span class='flag'>{priority}</span>"
         if a.acknowledged_at is not None:
-            done = (f"{_clock(summary, a.acknowledged_at)} {_e(a.acknowledged_by)}: "
-                    f"{_e(a.action)}")
+            done = (f"{local_clock(summary, a.acknowledged_at)} {esc(a.acknowledged_by)}: "
+                    f"{esc(a.action)}")
         else:
             done = "<b>not acknowledged</b>"
-        rows.append([_clock(summary, a.raised_at), priority, _e(a.message), done,
-                     _clock(summary, a.cleared_at) if a.cleared_at else "—"])
-    return title + _grid(["Raised", "Priority", "Alert", "Acknowledged", "Cleared"], rows,
+        rows.append([local_clock(summary, a.raised_at), priority, esc(a.message), done,
+                     local_clock(summary, a.cleared_at) if a.cleared_at else "—"])
+    return title + grid(["Raised", "Priority", "Alert", "Acknowledged", "Cleared"], rows,
                          [8, 12, 38, 32, 10]) + note
 
 
 def _events(summary: SessionSummary) -> str:
     if not summary.events:
         return "<h2>Events and notes</h2>" + _none("No events were charted.")
-    rows = [[_clock(summary, e.occurred_at), f"<b>{_e(e.label)}</b>" if e.kind == "note"
-             else _e(e.label), _e(e.text or ""), _e(e.entered_by)]
+    rows = [[local_clock(summary, e.occurred_at), f"<b>{esc(e.label)}</b>" if e.kind == "note"
+             else esc(e.label), esc(e.text or ""), esc(e.entered_by)]
             for e in summary.events]
     struck = [e.status == IN_ERROR for e in summary.events]
     return ("<h2>Events and notes</h2>"
-            + _grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck))
+            + grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck))
 
 
 def _amendments(summary: SessionSummary) -> str:
     title = "<h2>Amendments</h2>"
     if not summary.amendments:
         return title + _none("Nothing was corrected.")
-    rows = [[f"{_clock(summary, a.amended_at)}", f"{_e(a.subject)} of "
-             f"{_clock(summary, a.observed_at)}", _e(a.field_label),
-             f"{_e(a.old_value or '—')} → <b>{_e(a.new_value or '—')}</b>", _e(a.reason),
-             _e(a.amended_by)] for a in summary.amendments]
-    return title + _grid(["When", "What", "Field", "Change", "Reason", "By"], rows,
+    rows = [[f"{local_clock(summary, a.amended_at)}", f"{esc(a.subject)} of "
+             f"{local_clock(summary, a.observed_at)}", esc(a.field_label),
+             f"{esc(a.old_value or '—')} → <b>{esc(a.new_value or '—')}</b>", esc(a.reason),
+             esc(a.amended_by)] for a in summary.amendments]
+    return title + grid(["When", "What", "Field", "Change", "Reason", "By"], rows,
                          [8, 20, 13, 19, 26, 14])
 
 
-def _rems(summary: SessionSummary) -> str:
+def rems_section(summary: SessionSummary,
+                 heading: str = "Spravato REMS patient monitoring form") -> str:
+    """The REMS form's fields from the record, a missing one marked (the summary's section,
+    and the body of the form printed on its own)."""
     if summary.rems is None:
         return ""
     form = summary.rems.form
     facts = [
-        ("Setting", form.setting), ("Prescriber", form.prescriber),
-        ("Monitored by", form.monitored_by),
+        ("Setting (clinic)", form.setting), ("Prescriber", form.prescriber),
+        ("Health-care professional who monitored", form.monitored_by),
         ("Treatment date", form.treatment_date.isoformat() if form.treatment_date else None),
         ("Dose", f"{form.dose_label} ({form.devices} devices)"),
         ("Lot numbers", ", ".join(form.lots) or None),
-        ("First device", _clock(summary, form.first_device_at)
+        ("First device", local_clock(summary, form.first_device_at)
          if form.first_device_at else None),
-        ("End of monitoring", _clock(summary, form.monitoring_ended_at)
+        ("End of monitoring", local_clock(summary, form.monitoring_ended_at)
          if form.monitoring_ended_at else None),
         ("Total minutes", str(form.total_minutes) if form.total_minutes is not None else None),
-        ("Ready without the 2-hour minimum", _clock(summary, form.ready_without_minimum_at)
+        ("Ready without the 2-hour minimum", local_clock(summary, form.ready_without_minimum_at)
          if form.ready_without_minimum_at else None),
         ("BP before dosing", form.bp_before_dosing),
         ("BP about 40 min after dosing", form.bp_at_40_minutes),
         ("BP before the end of monitoring", form.bp_before_end),
     ]
-    rows = [[_e(key), _e(value) if value else f"<span class='flag'>{FLAG} missing</span>"]
+    rows = [[esc(key), esc(value) if value else f"<span class='flag'>{FLAG} missing</span>"]
             for key, value in facts]
-    rows += [[_e(question), _e(answer) if answer
+    rows += [[esc(question), esc(answer) if answer
               else f"<span class='flag'>{FLAG} not answered</span>"]
              for _, question, answer in summary.rems.questions]
-    return ("<h2>Spravato REMS patient monitoring form</h2>"
-            + _grid(["Field", "From the record"], rows, [50, 50]))
+    return f"<h2>{esc(heading)}</h2>" + grid(["Field", "From the record"], rows, [50, 50])
 
 
-def _signatures(summary: SessionSummary) -> str:
+def signatures_section(summary: SessionSummary) -> str:
     title = "<h2>Signature</h2>"
     if not summary.signatures:
         return title + ("<table class='box' width='100%' cellpadding='6'><tr><td><b>NOT "
@@ -656,12 +709,12 @@ def _signatures(summary: SessionSummary) -> str:
                         "physician.</td></tr></table>")
     blocks = []
     for s in summary.signatures:
-        lines = [f"<b>{_e(s.manifestation)}</b>",
-                 f"Printed name: {_e(s.printed_name)} · user {_e(s.signer)} · "
-                 f"{s.signed_at:%Y-%m-%d %H:%M:%S} UTC · meaning: {_e(s.meaning)}",
-                 f"Content signed: <span class='mono'>{_e(s.content_hash)}</span>"]
+        lines = [f"<b>{esc(s.manifestation)}</b>",
+                 f"Printed name: {esc(s.printed_name)} · user {esc(s.signer)} · "
+                 f"{s.signed_at:%Y-%m-%d %H:%M:%S} UTC · meaning: {esc(s.meaning)}",
+                 f"Content signed: <span class='mono'>{esc(s.content_hash)}</span>"]
         if s.text:
-            lines.append(f"Addendum: {_e(s.text)}")
+            lines.append(f"Addendum: {esc(s.text)}")
         lines.append("The chart still holds the content signed." if s.matches_chart else
                      f"<span class='flag'>{FLAG} The chart has changed since this was "
                      "signed: it no longer matches. Tell the clinic's administrator.</span>")
@@ -670,13 +723,13 @@ def _signatures(summary: SessionSummary) -> str:
                            "</td></tr></table><p></p>" for b in blocks)
 
 
-def _record(summary: SessionSummary) -> str:
-    """Which state of the record this summary was made from (kept with the signature: not
+def record_section(summary: SessionSummary, what: str = "summary") -> str:
+    """Which state of the record this `what` was made from (kept with the signature: not
     a section of its own, so the two never part across pages)."""
     return (
-        f"<p><b>Record.</b> Audit chain head when this summary was made: row "
+        f"<p><b>Record.</b> Audit chain head when this {what} was made: row "
         f"<b>{summary.audit_head_id}</b>, hash <span class='mono'>"
-        f"{_e(summary.audit_head_hash)}</span>.</p>"
+        f"{esc(summary.audit_head_hash)}</span>.</p>"
         f"<p class='muted'>Made {summary.generated_at:%Y-%m-%d %H:%M:%S} UTC by "
-        f"{_e(summary.generated_by_name)} ({_e(summary.generated_by)}) with ketamonitor. "
+        f"{esc(summary.generated_by_name)} ({esc(summary.generated_by)}) with ketamonitor. "
         "'ketamonitor verify' confirms that the audit chain up to this row is unbroken.</p>")

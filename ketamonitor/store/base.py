@@ -62,6 +62,7 @@ class StoreBase:
         #: The screen is locked (idle, or someone stepped away): the account stays, but only
         #: the room's reading and alert recording go on until someone logs in again.
         self.screen_locked = False
+        self._account_checked: tuple[Account | None, int | None] = (None, None)
         self.workstation = workstation or socket.gethostname()
         self._hasher = hasher or PasswordHasher()
         self._base_library = library or shipped_library()
@@ -126,8 +127,12 @@ class StoreBase:
         if self.account is not None:
             # the roles as the record holds them now, not as remembered at login: a role
             # taken or an account disabled counts at once, and a script that hands itself
-            # an Account with more roles gains nothing
-            self.account = self._account_as_recorded(self.account.id)
+            # an Account with more roles gains nothing. Re-read only when an account has
+            # changed since (one look at the newest account change: an entry stays fast).
+            changes = self._db.execute("SELECT max(id) FROM user_changes").fetchone()[0]
+            if (self.account, changes) != self._account_checked:
+                self.account = self._account_as_recorded(self.account.id)
+                self._account_checked = (self.account, changes)
         return require(self.account, permission)
 
     def _account_as_recorded(self, account_id: int) -> Account | None:

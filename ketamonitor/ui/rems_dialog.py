@@ -3,6 +3,8 @@ marked submitted, overdue first, with the days left of the 7-calendar-day window
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.rems import RemsPending
+from ketamonitor.export.files import ExportFailed
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.models import Column, RowsModel
@@ -56,6 +59,11 @@ class RemsDialog(QDialog):
         self.mark_button.setProperty("role", "primary")
         self.mark_button.clicked.connect(self.mark_selected)
         buttons.addWidget(self.mark_button)
+        self.form_button = QPushButton("Export form…")
+        self.form_button.setToolTip("The form's fields from the record, as PDF (or JSON), to "
+                                    "copy onto the REMS form")
+        self.form_button.clicked.connect(self.export_selected)
+        buttons.addWidget(self.form_button)
         buttons.addStretch(1)
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
@@ -80,11 +88,39 @@ class RemsDialog(QDialog):
         if pending:
             self.table.selectRow(0)
 
-    def mark_selected(self) -> bool:
+    def _selected(self) -> RemsPending | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        return self.model.row_value(rows[0].row()) if rows else None
+
+    def export_selected(self) -> Path | None:
+        """The selected session's form as PDF (or JSON, by the file's ending)."""
+        from ketamonitor.export.rems_form import export_rems_form, rems_file_name
+
+        pending = self._selected()
+        if pending is None:
+            return None
+        path = self.prompts.save_path(
+            self, "Export REMS form", Path.home() / rems_file_name(pending.session_id, "pdf"),
+            "PDF (*.pdf);;JSON (*.json)")
+        if path is None:
+            return None
+        fmt = "json" if path.suffix.lower() == ".json" else "pdf"
+        try:
+            return export_rems_form(self.store, pending.session_id, fmt, path)
+        except ExportFailed as failed:
+            self.prompts.show_problem(self, failed.title, failed.message)
+        except ValidationError as refused:
+            self.refused.setText("; ".join(refused.reasons.values()))
+        except RuleError as refused:
+            self.refused.setText(str(refused))
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+        return None
+
+    def mark_selected(self) -> bool:
+        pending = self._selected()
+        if pending is None:
             return False
-        pending = self.model.row_value(rows[0].row())
         reference = self.prompts.reason(
             self, "Mark REMS form submitted",
             f"{pending.patient_name}, treated {pending.treatment_date:%Y-%m-%d}: the "

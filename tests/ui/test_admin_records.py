@@ -9,8 +9,8 @@ from tests.people import ADMIN, audit_of, login_as
 from tests.store.test_rems_submissions import stopped_after_dose
 
 
-def test_the_rems_list_counts_the_forms_to_file_and_marks_one_submitted(
-        qtbot, store, charting, prompts):
+def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitted(
+        qtbot, store, charting, prompts, tmp_path):
     session_id = stopped_after_dose(charting, "MRN-5001")
     login_as(store, ADMIN)
     dialog = RemsDialog(store, prompts=prompts)
@@ -18,6 +18,9 @@ def test_the_rems_list_counts_the_forms_to_file_and_marks_one_submitted(
     assert dialog.count.text() == "1 form to file"
     assert dialog.model.row_value(0).session_id == session_id
     assert dialog.model.index(0, 0).data() == "7 days left"
+    prompts.save_answer = tmp_path / "form.pdf"
+    assert dialog.export_selected() == tmp_path / "form.pdf"
+    assert (tmp_path / "form.pdf").read_bytes().startswith(b"%PDF")
     prompts.reason_answer = "REMS portal confirmation 12345"
     assert dialog.mark_selected()
     assert dialog.count.text() == "Every REMS form is marked submitted."
