@@ -59,8 +59,8 @@ class ExportLogDialog(QDialog):
         form.addRow("Log", self.log)
         self.format = self._combo("log_format", FORMATS)
         form.addRow("Format", self.format)
-        self.deidentify = QCheckBox("De-identify: a stable pseudonym instead of the patient's "
-                                    "name, date of birth and MRN")
+        self.deidentify = QCheckBox("De-identify (a stable pseudonym replaces name, date of "
+                                    "birth and MRN)")
         self.deidentify.setObjectName("log_deidentify")
         form.addRow(self.deidentify)
         path_row = QWidget()
@@ -96,7 +96,7 @@ class ExportLogDialog(QDialog):
         for button in (self.export_button, self.cancel_button, close):
             buttons.addWidget(button)
         form.addRow(buttons)
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(700)
 
     def _date_edit(self, name: str, day: object) -> QDateEdit:
         edit = QDateEdit(QDate(day.year, day.month, day.day))  # type: ignore[attr-defined]

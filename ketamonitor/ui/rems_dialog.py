@@ -38,7 +38,7 @@ class RemsDialog(QDialog):
         self.count.setProperty("role", "section")
         layout.addWidget(self.count)
         self.model: RowsModel[RemsPending] = RowsModel([
-            Column("Time left", lambda p: p.label),
+            Column("Time left", lambda p: f"▲ {p.label}" if p.overdue else p.label),
             Column("Due by", lambda p: f"{p.due_by:%a %Y-%m-%d}"),
             Column("Treatment", lambda p: f"{p.treatment_date:%a %Y-%m-%d}"),
             Column("Patient", lambda p: p.patient_name),
@@ -69,7 +69,7 @@ class RemsDialog(QDialog):
         close.clicked.connect(self.reject)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        self.resize(820, 480)
+        self.resize(980, 520)
         self.reload()
 
     def reload(self) -> None:
@@ -85,6 +85,7 @@ class RemsDialog(QDialog):
                            + (f", {overdue} overdue" if overdue else "")
                            if pending else "Every REMS form is marked submitted.")
         self.model.set_rows(pending)
+        self.table.resizeColumnsToContents()
         if pending:
             self.table.selectRow(0)
 

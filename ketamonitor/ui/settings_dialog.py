@@ -44,6 +44,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.errors = FieldErrors()
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.audible = QCheckBox(AUDIBLE_ALERTS.label)
         self.audible.setObjectName("setting_audible_alerts")
         self.audible.setChecked(store.setting(AUDIBLE_ALERTS.key) == ON)
@@ -54,6 +55,7 @@ class SettingsDialog(QDialog):
                       "monitor's own alarms.")
         note.setProperty("role", "muted")
         note.setWordWrap(True)
+        note.setMinimumHeight(note.heightForWidth(560))  # wrapped text in a form: its height
         form.addRow(note)
         self.clinic_name = QLineEdit(store.setting(CLINIC_NAME.key))
         self.clinic_name.setObjectName("setting_clinic_name")
@@ -75,7 +77,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(640)
 
     def _choice(self, form: QFormLayout, setting: Setting,
                 label: Callable[[str], str]) -> QComboBox:
