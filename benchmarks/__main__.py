@@ -8,11 +8,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from benchmarks import chart, export_log, login, room, save_vitals, summary_pdf, verify
+from benchmarks import (
+    chart,
+    export_log,
+    frozen_start,
+    login,
+    room,
+    save_vitals,
+    summary_pdf,
+    verify,
+)
 
 BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
     save_vitals.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
-    export_log.run)
+    export_log.run, frozen_start.run)
 
 
 def main() -> int:

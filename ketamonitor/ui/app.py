@@ -8,6 +8,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -74,5 +75,22 @@ def run_window(store: Store) -> int:
     login = LoginWindow(store)
     login.logged_in.connect(open_main_window)  # the main window shows before the login goes
     shown.append(login)
+    if os.environ.get(FIRST_PAINT_ENV):
+        login.installEventFilter(_QuitAfterFirstPaint(login))
     login.show()
     return app.exec()
+
+
+#: For the start-time benchmark: quit as soon as the first window has painted.
+FIRST_PAINT_ENV = "KETAMONITOR_QUIT_AFTER_FIRST_PAINT"
+
+
+class _QuitAfterFirstPaint(QObject):
+    """Measures what a person waits for: from the command to a painted window."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            sys.stdout.write("first paint\n")
+            sys.stdout.flush()
+            QTimer.singleShot(0, QApplication.quit)
+        return False
