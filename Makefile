@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench demo screenshots clean
+.PHONY: run test lint bench demo screenshots clean package package-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ screenshots: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ketamonitor demo --db demo.db
 	$(BIN)/ketamonitor --db demo.db
+
+## package: the one-folder bundle dist/ketamonitor/ with PyInstaller (the `package` extra)
+package: $(STAMP)
+	$(BIN)/python -c 'import PyInstaller' 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[package]'
+	packaging/build.sh
+
+## package-test: run the built bundle headless (version, demo, verify, PDF, window)
+package-test:
+	packaging/smoke_test.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

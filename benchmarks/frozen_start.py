@@ -38,7 +38,9 @@ def _started(command: list[str], env: dict[str, str]) -> float:
 
 
 def _size_mb(folder: Path) -> float:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) / 2**20
+    """On disk: a link (the bundle has several, to the same libraries) counts once."""
+    return sum(path.stat().st_size for path in folder.rglob("*")
+               if path.is_file() and not path.is_symlink()) / 2**20
 
 
 def run() -> list[str]:
