@@ -221,8 +221,10 @@ def _verify(path: Path) -> int:
 def _password(prompt: str, variable: str) -> str:
     """From the environment (scheduled jobs), else asked on the terminal without echo."""
     given = os.environ.get(variable)
-    if given is not None:
-        return given
+    return given if given is not None else _ask(prompt)
+
+
+def _ask(prompt: str) -> str:
     try:
         return getpass.getpass(prompt)
     except (EOFError, KeyboardInterrupt):
@@ -232,8 +234,8 @@ def _password(prompt: str, variable: str) -> str:
 def _new_password() -> str | None:
     if NEW_PASSWORD_ENV in os.environ:
         return os.environ[NEW_PASSWORD_ENV]
-    first = _password("Password for the new account: ", "\0")
-    if first != _password("The same password again: ", "\0"):
+    first = _ask("Password for the new account: ")
+    if first != _ask("The same password again: "):
         sys.stderr.write("ketamonitor users add: the two passwords differ; nothing was added\n")
         return None
     return first
@@ -333,7 +335,7 @@ def _export_log(store: Store, args: argparse.Namespace) -> None:
 
 def _backup(store: Store, args: argparse.Namespace) -> None:
     done = store.backup(args.out)
-    sys.stdout.write(f"wrote {getattr(done, 'path', args.out)} (integrity_check ok)\n")
+    sys.stdout.write(f"wrote {done.path} (integrity_check ok)\n")
 
 
 def _restore(backup: Path, target: Path) -> int:

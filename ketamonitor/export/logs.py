@@ -24,6 +24,7 @@ import csv
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import IO, Any
@@ -64,6 +65,48 @@ DEIDENTIFIED_AUDIT_COLUMNS = tuple(c for c in AUDIT_COLUMNS if c not in ("prev_h
 Record = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _Request:
+    """One log asked for: checked, its moments in the clinic's zone, its pseudonym key."""
+
+    since: date
+    until: date
+    fmt: str
+    out: Path
+    deidentify: bool
+    zone: tzinfo
+    start: datetime
+    end: datetime
+    key: bytes | None
+    key_is_new: bool
+
+
+def _request(store: Store, since: date, until: date, fmt: str, out: Path,
+             deidentify: bool) -> _Request:
+    """Everything an export checks before it reads a row: who asks, the range, the format."""
+    store.may_export()
+    _check(since, until, fmt)
+    zone = store.clock.local_zone
+    start, end = local_day_bounds(since, until, zone)
+    key, made = _pseudonym_key(store, deidentify)
+    return _Request(since, until, fmt, Path(out), deidentify, zone, start, end, key, made)
+
+
+def _written(kind: str, asked: _Request, rows: LogRows, columns: tuple[str, ...],
+             lines: Iterator[list[tuple[Any, ...]]], progress: Progress | None) -> str:
+    """The file written whole under its name (while the rows are read); its SHA-256."""
+    header = _header(kind, asked.since, asked.until, asked.zone, asked.deidentify)
+    return atomic_write(asked.out, lambda stream: _write(
+        stream, asked.fmt, columns, rows.total, lines, asked.out, progress, header))
+
+
+def _recorded(store: Store, kind: str, asked: _Request, digest: str) -> Path:
+    """The export's audit row, once the rows are read and the file is in place."""
+    return _finish(store, kind, asked.out, digest,
+                   _details(asked.since, asked.until, asked.fmt, asked.deidentify),
+                   asked.key if asked.key_is_new else None)
+
+
 def export_session_log(store: Store, since: date, until: date, fmt: str, out: Path, *,
                        deidentify: bool, progress: Progress | None = None) -> Path:
     """Write the session log of the local days `since`..`until` (both included) to `out` as
@@ -72,25 +115,17 @@ def export_session_log(store: Store, since: date, until: date, fmt: str, out: Pa
     Raises PermissionDenied/NotLoggedIn (nothing read), ValidationError (a bad range or
     format), ExportCancelled (progress returned False) or ExportFailed (the file could not
     be written): in each case no file is left under `out` and nothing is recorded."""
-    store.may_export()
-    _check(since, until, fmt)
-    out = Path(out)
-    zone = store.clock.local_zone
-    start, end = local_day_bounds(since, until, zone)
-    key, made = _pseudonym_key(store, deidentify)
+    asked = _request(store, since, until, fmt, out, deidentify)
     columns = DEIDENTIFIED_SESSION_COLUMNS if deidentify else SESSION_COLUMNS
 
     def lines(rows: LogRows) -> Iterator[list[tuple[Any, ...]]]:
-        shape = _SessionShape(rows.columns, zone, key)
+        shape = _SessionShape(rows.columns, asked.zone, asked.key)
         for chunk in rows:
             yield [shape.values(row) for row in chunk]
 
-    with store.session_log(start, end, identified=not deidentify) as rows:
-        header = _header(SESSION_LOG, since, until, zone, deidentify)
-        digest = atomic_write(out, lambda stream: _write(
-            stream, fmt, columns, rows.total, lines(rows), out, progress, header))
-    return _finish(store, SESSION_LOG, out, digest, _details(since, until, fmt, deidentify),
-                   key if made else None)
+    with store.session_log(asked.start, asked.end, identified=not deidentify) as rows:
+        digest = _written(SESSION_LOG, asked, rows, columns, lines(rows), progress)
+    return _recorded(store, SESSION_LOG, asked, digest)
 
 
 def export_audit_log(store: Store, since: date, until: date, fmt: str, out: Path, *,
@@ -98,32 +133,24 @@ def export_audit_log(store: Store, since: date, until: date, fmt: str, out: Path
     """Write the audit trail of the local days `since`..`until` (both included) to `out`, as
     `export_session_log` does (and with its refusals); for an administrator, who may also
     see the audit trail."""
-    store.may_export()
-    _check(since, until, fmt)
-    out = Path(out)
-    zone = store.clock.local_zone
-    start, end = local_day_bounds(since, until, zone)
-    key, made = _pseudonym_key(store, deidentify)
+    asked = _request(store, since, until, fmt, out, deidentify)
     columns = DEIDENTIFIED_AUDIT_COLUMNS if deidentify else AUDIT_COLUMNS
 
     def lines(rows: LogRows) -> Iterator[list[tuple[Any, ...]]]:
-        names, local = rows.columns, LocalTimes(zone)
+        names, local = rows.columns, LocalTimes(asked.zone)
         for chunk in rows:
             shaped = []
             for row in chunk:
                 record = dict(zip(names, row, strict=True))
                 record["local_time"] = local(record["at"])
-                if key is not None:
-                    _deidentify_audit(record, key)
+                if asked.key is not None:
+                    _deidentify_audit(record, asked.key)
                 shaped.append(tuple(record[column] for column in columns))
             yield shaped
 
-    with store.audit_log(start, end) as rows:  # refused here unless one may see the trail
-        header = _header(AUDIT_LOG, since, until, zone, deidentify)
-        digest = atomic_write(out, lambda stream: _write(
-            stream, fmt, columns, rows.total, lines(rows), out, progress, header))
-    return _finish(store, AUDIT_LOG, out, digest, _details(since, until, fmt, deidentify),
-                   key if made else None)
+    with store.audit_log(asked.start, asked.end) as rows:  # refused unless one may see it
+        digest = _written(AUDIT_LOG, asked, rows, columns, lines(rows), progress)
+    return _recorded(store, AUDIT_LOG, asked, digest)
 
 
 # -- the checks, the key and the record of an export ----------------------------------------

@@ -114,9 +114,7 @@ def _preflight(path: Path) -> None:
         _check_identity(connection, path)
         _check_integrity(connection, path)
     except sqlite3.DatabaseError as error:
-        raise DatabaseCorrupt(
-            path, f"The database file is damaged and cannot be read ({error}).", _RESTORE
-        ) from None
+        raise _damaged(path, error) from None
     finally:
         connection.close()
         # A read-only look at a WAL-mode file can leave empty -wal/-shm files behind; a file
@@ -124,6 +122,11 @@ def _preflight(path: Path) -> None:
         for side in side_files:
             if side not in already_there:
                 side.unlink(missing_ok=True)
+
+
+def _damaged(path: Path, error: sqlite3.DatabaseError) -> DatabaseCorrupt:
+    return DatabaseCorrupt(
+        path, f"The database file is damaged and cannot be read ({error}).", _RESTORE)
 
 
 def _roll_back_hot_journal(path: Path) -> None:
@@ -138,9 +141,7 @@ def _roll_back_hot_journal(path: Path) -> None:
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
-        raise DatabaseCorrupt(
-            path, f"The database file is damaged and cannot be read ({error}).", _RESTORE
-        ) from None
+        raise _damaged(path, error) from None
     finally:
         connection.close()
 

@@ -27,6 +27,8 @@ from ketamonitor.core.clock import local_today
 from ketamonitor.core.date_range import parse_date_range
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.export.files import ExportCancelled, ExportFailed
+from ketamonitor.export.logs import FORMATS as LOG_FORMATS
+from ketamonitor.export.logs import export_audit_log, export_session_log
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
@@ -34,7 +36,6 @@ from ketamonitor.ui.prompts import DialogPrompts, Prompts
 
 #: The logs an administrator pulls: (key, what it is called).
 LOGS = (("sessions", "Sessions: one row per session"), ("audit", "Audit trail"))
-FORMATS = (("csv", "CSV"), ("json", "JSON"))
 DEFAULT_DAYS = 30
 
 
@@ -57,7 +58,7 @@ class ExportLogDialog(QDialog):
         form.addRow(self.errors.add("to", self.until))
         self.log = self._combo("log_kind", LOGS)
         form.addRow("Log", self.log)
-        self.format = self._combo("log_format", FORMATS)
+        self.format = self._combo("log_format", tuple((f, f.upper()) for f in LOG_FORMATS))
         form.addRow("Format", self.format)
         self.deidentify = QCheckBox("De-identify (a stable pseudonym replaces name, date of "
                                     "birth and MRN)")
@@ -131,8 +132,6 @@ class ExportLogDialog(QDialog):
         return not self._cancelled
 
     def export(self) -> Path | None:
-        from ketamonitor.export.logs import export_audit_log, export_session_log
-
         self.errors.clear()
         self.done.setText("")
         if not self.path.text().strip():
