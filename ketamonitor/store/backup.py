@@ -25,14 +25,11 @@ Who may do what:
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import getpass
-import hashlib
 import logging
 import os
 import sqlite3
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +55,15 @@ from ketamonitor.store.connection import (
     open_database,
     prepare_new_location,
 )
+from ketamonitor.store.copies import (
+    SIDE_SUFFIXES,
+    CopyNotSound,
+    flush,
+    flush_folder,
+    remove_with_side_files,
+    sha256_of,
+    write_checked_copy,
+)
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.schema import APPLICATION_ID
@@ -67,7 +73,6 @@ log = logging.getLogger(__name__)
 #: The audit entity of backups and restores (no table: the audit row is the record).
 BACKUPS = "backups"
 CREATED, AUTOMATIC, RESTORED = "backups.create", "backups.automatic", "backups.restore"
-_SIDE_SUFFIXES = ("-journal", "-wal", "-shm")
 _UNTOUCHED = "The database itself is untouched."
 
 
@@ -166,7 +171,7 @@ class Backups(StoreBase):
     def _check_new_file(self, out: Path) -> None:
         database = self.path.absolute()
         beside = {database.with_name(database.name + suffix)
-                  for suffix in (*_SIDE_SUFFIXES, ".lock")}
+                  for suffix in (*SIDE_SUFFIXES, ".lock")}
         if out == database or out in beside or out.resolve() == database.resolve():
             raise BackupFailed(out, "This is the database itself (or a file SQLite keeps "
                                     "beside it).",
@@ -177,33 +182,19 @@ class Backups(StoreBase):
                                "named by the date and time). " + _UNTOUCHED)
 
     def _write_backup(self, out: Path, now: datetime) -> BackupResult:
-        """Copy, check and flush into a temporary file beside `out`, then rename it."""
+        """A checked copy at `out` (see store.copies), or a BackupFailed in the user's words."""
         try:
-            handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.",
-                                            suffix=".part")
-        except OSError as error:
-            raise _cannot_write(out, error) from None
-        os.close(handle)
-        temp = Path(name)
-        try:
-            _copy_database(self._db.conn, temp)
-            problems = _integrity_problems(temp)
-            if problems != ["ok"]:
-                log.error("the backup copy %s failed integrity_check: %s", out, problems[:10])
-                raise BackupFailed(
-                    out, "The copy failed its integrity check, so it was not kept: "
-                    + "; ".join(problems[:3]),
-                    "Run `ketamonitor verify` on the database and ask the administrator; "
-                    "try again once it passes. " + _UNTOUCHED)
-            _flush(temp)
-            digest, size = _sha256(temp)
-            temp.replace(out)
-            _flush_folder(out.parent)
+            digest, size = write_checked_copy(self._db.conn, out)
+        except CopyNotSound as unsound:
+            log.error("the backup copy %s failed integrity_check: %s", out,
+                      unsound.problems[:10])
+            raise BackupFailed(
+                out, f"The copy failed its integrity check, so it was not kept: {unsound}",
+                "Run `ketamonitor verify` on the database and ask the administrator; "
+                "try again once it passes. " + _UNTOUCHED) from None
         except (OSError, sqlite3.Error) as error:
             log.error("backup to %s failed: %s", out, error)
             raise _cannot_write(out, error) from None
-        finally:
-            _remove_with_side_files(temp)
         log.info("backup written to %s (%d bytes, sha256 %s)", out, size, digest)
         return BackupResult(out, digest, size, now)
 
@@ -233,58 +224,6 @@ class Backups(StoreBase):
             details["deleted"] = [path.name for path in deleted]
         with self._transaction():
             self._audit(action, BACKUPS, None, new_value=details, reason=reason)
-
-
-def _copy_database(source: sqlite3.Connection, temp: Path) -> None:
-    """The whole database through the online backup API, made a self-contained file."""
-    target = sqlite3.connect(temp)
-    try:
-        source.backup(target)
-        mode = target.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        if str(mode).lower() != "delete":
-            raise sqlite3.OperationalError(f"the copy stayed in {mode} journal mode")
-    finally:
-        target.close()
-
-
-def _integrity_problems(path: Path) -> list[str]:
-    connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
-        return [row[0] for row in connection.execute("PRAGMA integrity_check")]
-    finally:
-        connection.close()
-
-
-def _sha256(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-            size += len(block)
-    return digest.hexdigest(), size
-
-
-def _flush(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
-
-
-def _flush_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (POSIX; Windows has no folder handles to flush)."""
-    if sys.platform == "win32":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
-def _remove_with_side_files(path: Path) -> None:
-    for leftover in (path, *(path.with_name(path.name + s) for s in _SIDE_SUFFIXES)):
-        with contextlib.suppress(OSError):
-            leftover.unlink(missing_ok=True)
 
 
 def _cannot_write(out: Path, error: OSError | sqlite3.Error) -> BackupFailed:
@@ -374,17 +313,17 @@ def _restore_locked(backup: Path, target: Path, clock: Clock,
                                  "Check the drive holding the backup, and free space beside "
                                  "the database. The database in use has not been changed."
                                  ) from None
-        digest, _ = _sha256(copy)
+        digest, _ = sha256_of(copy)
         _check_backup(copy, backup)
         kept = _keep_name(target, clock) if target.exists() else None
         details = {"backup": str(backup), "sha256": digest,
                    "kept": str(kept) if kept else None, "os_account": _os_account()}
         _audit_restore(copy, clock, details, restored_by)
-        _flush(copy)
+        flush(copy)
         moved = _move_aside(target, kept) if kept else []
         try:
             copy.replace(target)
-            _flush_folder(target.parent)
+            flush_folder(target.parent)
         except OSError as error:
             for original, aside in moved:
                 aside.replace(original)
@@ -392,7 +331,7 @@ def _restore_locked(backup: Path, target: Path, clock: Clock,
                                  "The database was put back as it was; check the disk and "
                                  "try again.") from None
     finally:
-        _remove_with_side_files(copy)
+        remove_with_side_files(copy)
     log.warning("restored %s from %s (sha256 %s); the previous file is kept as %s",
                 target, backup, digest, kept)
     return RestoreResult(target, backup, digest, kept)
@@ -432,7 +371,8 @@ def _audit_restore(copy: Path, clock: Clock, details: dict[str, Any],
     migrated forward first, as opening it would)."""
     from ketamonitor.store.store import Store  # the whole store: this module is one of its parts
 
-    db = open_database(copy)
+    # the backup the copy came from is itself the file as it was before any upgrade
+    db, _ = open_database(copy, clock=clock, copy_before_upgrade=False)
     try:
         store = Store(db, copy, clock)
     except BaseException:
@@ -462,7 +402,7 @@ def _move_aside(target: Path, kept: Path) -> list[tuple[Path, Path]]:
     committed entries) together, so the kept copy opens whole; [(original, aside)]."""
     moved = []
     try:
-        for suffix in ("", *_SIDE_SUFFIXES):
+        for suffix in ("", *SIDE_SUFFIXES):
             original = target.with_name(target.name + suffix)
             if original.exists():
                 aside = kept.with_name(kept.name + suffix)

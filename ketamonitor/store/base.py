@@ -31,6 +31,7 @@ from ketamonitor.store.connection import (
 )
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
+from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +92,26 @@ class StoreBase:
             instance_lock = InstanceLock(path)
             instance_lock.acquire()
         try:
-            db = open_database(path)
+            db, upgrade = open_database(path, clock=clock)
         except BaseException:
             if instance_lock:
                 instance_lock.abandon()
             raise
-        return cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
+        store = cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
+        if upgrade:
+            store._audit_upgrade(upgrade)
+        return store
+
+    def _audit_upgrade(self, upgrade: UpgradeCopy) -> None:
+        """Say in the trail which version's schema the file left, and where the copy of it
+        as it was is kept: the app acting at start, before anyone logs in."""
+        with self._transaction():
+            self._audit(UPGRADED, "database", None, user="ketamonitor",
+                        reason="a newer ketamonitor migrated the file forward",
+                        new_value={"from": upgrade.applied_last,
+                                   "applied": list(upgrade.pending),
+                                   "copy": str(upgrade.path), "sha256": upgrade.sha256,
+                                   "size": upgrade.size})
 
     def close(self) -> None:
         self._db.close()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ketamonitor.core.clock import Clock, SystemClock
 from ketamonitor.store.errors import (
     DatabaseCorrupt,
     DatabaseFromNewerVersion,
@@ -24,6 +25,8 @@ from ketamonitor.store.errors import (
     NotAKetamonitorDatabase,
 )
 from ketamonitor.store.schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, migrations
+from ketamonitor.store.upgrade import UpgradeCopy
+from ketamonitor.store.upgrade import copy_before_upgrade as copy_before_upgrade_of
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +37,24 @@ _RESTORE = ("If this is the clinic's record, do not delete it: ask the administr
             "restore the latest backup, and keep this file for investigation.")
 
 
-def open_database(path: Path) -> Database:
-    """The checked, migrated database at `path`, created if it does not exist."""
+def open_database(path: Path, *, clock: Clock | None = None,
+                  copy_before_upgrade: bool = True) -> tuple[Database, UpgradeCopy | None]:
+    """The checked, migrated database at `path`, created if it does not exist; and, if this
+    version migrated an older file forward, the copy of it kept first (see store.upgrade;
+    `copy_before_upgrade=False` only where the file is itself a fresh copy of a backup)."""
     path = Path(path).absolute()
-    if path.exists():
-        _preflight(path)
-    else:
+    applied = _preflight(path) if path.exists() else []
+    if not path.exists():
         prepare_new_location(path)
+    pending = [name for name in MIGRATION_NAMES if name not in applied]
     connection = _connect(path, read_only=False)
+    upgrade = None
     try:
+        if applied and pending and copy_before_upgrade:
+            clock = clock or SystemClock()
+            upgrade = copy_before_upgrade_of(
+                connection, path, applied=applied, pending=pending,
+                local_time=clock.now().astimezone(clock.local_zone))
         _set_pragmas(connection, path)
         db = Database(connection, execute_plugins=False)
         migrations.apply(db)
@@ -52,7 +64,7 @@ def open_database(path: Path) -> Database:
     except BaseException:
         connection.close()
         raise
-    return db
+    return db, upgrade
 
 
 def prepare_new_location(path: Path) -> None:
@@ -95,7 +107,9 @@ def check_writable(path: Path) -> None:
         )
 
 
-def _preflight(path: Path) -> None:
+def _preflight(path: Path) -> list[str]:
+    """Refuse the file (writing nothing) unless it is a sound ketamonitor database of this
+    version or an older one; the migrations it has had, in order ([] for a new file)."""
     check_writable(path)
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
@@ -105,7 +119,7 @@ def _preflight(path: Path) -> None:
             "Check the path given with --db or KETAMONITOR_DB. " + _RESTORE,
         )
     if not header:
-        return  # an empty file: a new database
+        return []  # an empty file: a new database
     _roll_back_hot_journal(path)
     side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     already_there = {side for side in side_files if side.exists()}
@@ -113,6 +127,7 @@ def _preflight(path: Path) -> None:
     try:
         _check_identity(connection, path)
         _check_integrity(connection, path)
+        return _applied_names(connection)
     except sqlite3.DatabaseError as error:
         raise _damaged(path, error) from None
     finally:
@@ -171,6 +186,15 @@ def _check_identity(connection: sqlite3.Connection, path: Path) -> None:
                 "Install the newer ketamonitor on this workstation; an older one could "
                 "misread the record.",
             )
+
+
+def _applied_names(connection: sqlite3.Connection) -> list[str]:
+    if not connection.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                              "'_sqlite_migrations'").fetchone():
+        return []
+    return [row[0] for row in connection.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        [MIGRATION_SET])]
 
 
 def _applied_count(connection: sqlite3.Connection, tables: set[str]) -> int:

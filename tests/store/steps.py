@@ -7,16 +7,37 @@ import itertools
 import sqlite3
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority, Reconciliation
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Action
-from ketamonitor.store.schema import APPEND_ONLY_TABLES
+from ketamonitor.store.schema import APPEND_ONLY_TABLES, migrations
 from ketamonitor.store.store import Store
 from tests.charting import Charting
 
 BP_HIGH = AlertCondition("bp-high-1", AlertKind.BP_ABOVE_STOP_LINE, Priority.HIGH,
                          "BP 182/104 is above the stop line 180/110")
 _MRNS = itertools.count(5001)
+_OLDER_AT = "2026-11-20T09:00:00.000Z"
+
+
+def charted_by_an_older_version(path: Path, *, stop_before: str = "0003_people") -> Path:
+    """What an older ketamonitor left: its migrations only, and a patient audited the old
+    way (not whole, and before the audit chain)."""
+    connection = sqlite3.connect(path)
+    migrations.apply(Database(connection), stop_before=stop_before)
+    connection.execute(
+        "INSERT INTO patients (mrn, family_name, given_name, birth_date, weight_kg, is_demo, "
+        "registered_at, registered_by) VALUES ('OLD-1', 'Elder', 'Ida', '1960-01-01', 70, 0, "
+        "?, 'nurse.old')", [_OLDER_AT])
+    connection.execute(
+        "INSERT INTO audit (at, user, workstation, action, entity, entity_id, new_value) "
+        "VALUES (?, 'nurse.old', 'ws', 'patients.create', 'patients', 1, '{\"mrn\":\"OLD-1\"}')",
+        [_OLDER_AT])
+    connection.commit()
+    connection.close()
+    return path
 
 
 def running(charting: Charting, patient: Patient | None = None) -> tuple[int, int]:

@@ -17,7 +17,7 @@ import pytest
 
 from ketamonitor.core.permissions import NotLoggedIn, PermissionDenied
 from ketamonitor.core.settings import AUTOMATIC_BACKUP, BACKUP_FOLDER, BACKUP_KEEP
-from ketamonitor.store import backup as backup_module
+from ketamonitor.store import copies
 from ketamonitor.store.backup import BackupFailed, RestoreRefused, restore_backup
 from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.schema import APPLICATION_ID
@@ -169,7 +169,7 @@ def test_a_full_disk_is_named_as_such(admin, db_path, tmp_path, monkeypatch):
         temp.write_bytes(b"half a copy")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(backup_module, "_copy_database", full)
+    monkeypatch.setattr(copies, "copy_database", full)
     before = row_counts(db_path)
     with pytest.raises(BackupFailed, match="is full") as refused:
         admin.backup(tmp_path / "backup.db")
@@ -180,7 +180,7 @@ def test_a_full_disk_is_named_as_such(admin, db_path, tmp_path, monkeypatch):
 
 def test_a_copy_failing_its_integrity_check_is_removed_and_refused(admin, db_path, tmp_path,
                                                                    monkeypatch):
-    monkeypatch.setattr(backup_module, "_integrity_problems",
+    monkeypatch.setattr(copies, "integrity_problems",
                         lambda path: ["*** in database main ***", "Page 7: btreeInitPage() "
                                                                   "returns error code 11"])
     before = row_counts(db_path)

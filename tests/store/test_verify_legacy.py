@@ -4,40 +4,17 @@ wrong with a sound upgraded file."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
-from sqlite_utils import Database
-
-from ketamonitor.store.schema import CHAIN_STARTED, migrations
+from ketamonitor.store.schema import CHAIN_STARTED
 from ketamonitor.store.store import Store
 from ketamonitor.store.verify import verify_database
 from tests.charting import Charting
 from tests.people import FAST_HASHER, add_people, audit_of
-from tests.store.steps import tamper
-
-_AT = "2026-11-20T09:00:00.000Z"
-
-
-def _charted_before_the_chain(path: Path) -> None:
-    """What an older ketamonitor wrote: a patient, audited the old way (not whole)."""
-    connection = sqlite3.connect(path)
-    migrations.apply(Database(connection), stop_before="0003_people")
-    connection.execute(
-        "INSERT INTO patients (mrn, family_name, given_name, birth_date, weight_kg, is_demo, "
-        "registered_at, registered_by) VALUES ('OLD-1', 'Elder', 'Ida', '1960-01-01', 70, 0, "
-        "?, 'nurse.old')", [_AT])
-    connection.execute(
-        "INSERT INTO audit (at, user, workstation, action, entity, entity_id, new_value) "
-        "VALUES (?, 'nurse.old', 'ws', 'patients.create', 'patients', 1, '{\"mrn\":\"OLD-1\"}')",
-        [_AT])
-    connection.commit()
-    connection.close()
+from tests.store.steps import charted_by_an_older_version, tamper
 
 
 def test_an_upgraded_file_is_sound_and_later_rows_are_checked_in_full(tmp_path, clock):
     path = tmp_path / "older.db"
-    _charted_before_the_chain(path)
+    charted_by_an_older_version(path)
     with Store.open(path, clock, hasher=FAST_HASHER) as store:
         add_people(store)
         marker = audit_of(store)[1]
