@@ -10,4 +10,7 @@ rm -rf build/pyinstaller dist/ketamonitor dist/ketamonitor.app
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --workpath build/pyinstaller --distpath dist packaging/ketamonitor.spec
 
+# Qt's Linux wheels carry ICU's data for every language (32 MB); keep English and root's
+"$PYTHON" packaging/trim_icu.py dist/ketamonitor
+
 echo "bundle: dist/ketamonitor ($(du -sm dist/ketamonitor | cut -f1) MB on disk)"
