@@ -16,6 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ketamonitor.core.checklists import Checklist, ChecklistKind, Scale, parse_checklist
@@ -113,16 +114,23 @@ class Library:
                                    origins=origins, problems=tuple(problems))
 
 
-def resource_text(*parts: str) -> str:
-    """The text of a file under ketamonitor/resources, from source or a frozen bundle alike."""
+def resource(*parts: str) -> Traversable:
+    """A file or folder under ketamonitor/resources: the one way protocols, checklists and
+    icons are found, so that it works from source and from a frozen bundle alike (where
+    there is no source tree to find them relative to)."""
     node = resources.files("ketamonitor.resources")
     for part in parts:
         node = node / part
-    return node.read_text(encoding="utf-8")
+    return node
+
+
+def resource_text(*parts: str) -> str:
+    """The text of a file under ketamonitor/resources (see `resource`)."""
+    return resource(*parts).read_text(encoding="utf-8")
 
 
 def _toml_names(folder: str) -> list[str]:
-    root = resources.files("ketamonitor.resources") / folder
+    root = resource(folder)
     return sorted(entry.name for entry in root.iterdir() if entry.name.endswith(".toml"))
 
 

@@ -8,10 +8,11 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from ketamonitor.core.library import resource
 from ketamonitor.places import log_directory
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
@@ -32,11 +33,33 @@ def application() -> QApplication:
         app = QApplication(sys.argv)
     if app.styleSheet() != theme.APP_STYLESHEET:  # set once: setting it re-polishes every widget
         app.setApplicationName("ketamonitor")
+        # the taskbar, window switcher and title bar show the app's own icon; on Wayland the
+        # desktop matches the window to ketamonitor.desktop (and its icon) by this name
+        app.setDesktopFileName("ketamonitor")
+        app.setWindowIcon(app_icon())
         font = QFont(app.font())
         font.setPointSize(theme.BASE_POINT_SIZE)
         app.setFont(font)
         app.setStyleSheet(theme.APP_STYLESHEET)
     return app
+
+
+#: The sizes a window manager or taskbar asks for; Qt's X11 window leaves out an icon that
+#: offers only larger ones (seen: a 256 px icon alone gave the window no icon at all).
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def app_icon() -> QIcon:
+    """The icon of ketamonitor.desktop, from the resources (source or frozen bundle), at
+    every size a desktop shows it."""
+    pixmap = QPixmap()
+    pixmap.loadFromData(resource("icons", "ketamonitor.png").read_bytes(), "PNG")
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addPixmap(pixmap if size == pixmap.width() else pixmap.scaled(
+            size, size, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+    return icon
 
 
 def show_startup_error(error: StoreError) -> None:
