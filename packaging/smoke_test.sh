@@ -28,8 +28,10 @@ step "verify"
 "$APP" verify --db "$T/demo.db" || fail "verify exited $?"
 
 step "export summary (PDF)"
-session="$(sqlite3 "$T/demo.db" "select id from sessions order by id limit 1")"
-[[ -n "$session" ]] || fail "the demo database has no session"
+session="$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT min(id) FROM sessions").fetchone()[0])' \
+    "$T/demo.db")"
+[[ "$session" =~ ^[0-9]+$ ]] || fail "the demo database has no session"
 KETAMONITOR_PASSWORD=ketamonitor-demo "$APP" export summary "$session" --format pdf \
     --out "$T/s.pdf" --db "$T/demo.db" --user physician || fail "export summary exited $?"
 [[ "$(head -c 5 "$T/s.pdf")" == "%PDF-" ]] || fail "$T/s.pdf is not a PDF"
