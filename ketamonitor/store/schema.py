@@ -364,3 +364,17 @@ def _mark_rows_before_the_chain(db: Database, last: dict[str, object], previous:
     db.execute(f"INSERT INTO audit ({', '.join(row)}, prev_hash, hash) VALUES "
                f"({', '.join('?' for _ in row)}, ?, ?)",
                [*row.values(), previous, row_hash(previous, row)])
+
+
+@_migration("0004_unsaved_typing")
+def _unsaved_typing(db: Database) -> None:
+    """What has been typed on a chart and not saved yet (store.unsaved_typing): scratch kept
+    through a crash, not the record, so neither append-only nor audited."""
+    db.execute(f"""CREATE TABLE unsaved_typing (
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        field TEXT NOT NULL CHECK (length(field) BETWEEN 1 AND 40),
+        text TEXT NOT NULL,
+        typed_by TEXT NOT NULL,
+        {_time("typed_at")},
+        PRIMARY KEY (session_id, field)
+    ) STRICT""")

@@ -4,7 +4,8 @@ transaction, committed (and fsynced) before the call returns.
 `Store` gathers its parts, each in a module of its own: the connection, the audit chain and
 the permission check (base), charted entries (entries), reading back (reads), the clinic's
 protocols and settings (clinic), appointments (bookings), alerts (alert_log), accounts and
-logins (accounts), signatures (signatures), and exports (exports).
+logins (accounts), signatures (signatures), exports (exports), and typing not yet saved
+(unsaved_typing).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from ketamonitor.store.logs import Logs
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.rems import RemsForms
 from ketamonitor.store.signatures import PasswordNotConfirmed, Signatures
+from ketamonitor.store.unsaved_typing import UnsavedTypingStore
 
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
-            Exports, Logs, Backups, RemsForms):
+            Exports, Logs, Backups, RemsForms, UnsavedTypingStore):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

@@ -446,10 +446,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         typing = [page for page in self.session_pages.values() if page.has_typing()]
+        for page in typing:
+            page.unsaved.keep_now(every_field=True)
         if typing and not self.prompts.confirm(
             self, "Close ketamonitor?",
-            "Something has been typed but not charted yet (vitals or a note). Close anyway "
-            "and lose what was typed?",
+            "Something has been typed but not charted yet (vitals or a note). It is kept, "
+            "and put back in its field when the chart is opened again, but it is not in the "
+            "record until it is saved. Close anyway?",
         ):
             event.ignore()
             return

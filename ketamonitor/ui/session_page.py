@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -81,6 +81,7 @@ from ketamonitor.ui.signature_views import (
     SignDialog,
 )
 from ketamonitor.ui.timer_panel import TimerPanel
+from ketamonitor.ui.unsaved_typing import TypedField, UnsavedTypingKeeper
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm
 from ketamonitor.ui.writes import attempt
@@ -184,7 +185,15 @@ class SessionPage(QWidget):
         self._split_done = False
         self._build()
         self._connect()
+        self.unsaved = UnsavedTypingKeeper(store, session_id, [
+            TypedField("vitals", "vitals", self.vitals_form.typed_text, self.vitals_form.put_back,
+                       self.vitals_form, self.vitals_form.edited),
+            TypedField("note", "a note", self.note_text.toPlainText, self.note_text.setPlainText,
+                       self.note_text, self.note_text.textChanged),
+        ], self.unsaved_notice, self.zone, self)
         self.reload()
+        if self.access is not None and self.access.can_chart:
+            self.unsaved.put_back()
 
     # -- layout --------------------------------------------------------------------------
 
@@ -215,11 +224,24 @@ class SessionPage(QWidget):
         self.alerts = AlertList(self.zone)
         self.alerts.acknowledge.connect(self.acknowledge_requested.emit)
         layout.addWidget(self.alerts)
+        self.unsaved_notice = QLabel("")
+        self.unsaved_notice.setObjectName("unsaved_notice")
+        self.unsaved_notice.setWordWrap(True)
+        self.unsaved_notice.setStyleSheet(
+            f"QLabel {{ color: {theme.CAUTION}; background: {theme.CAUTION_BG}; "
+            f"border: 2px solid {theme.CAUTION}; border-radius: 4px; padding: 4px 8px; "
+            "font-weight: bold; }")
+        self.unsaved_notice.setMinimumWidth(300)
+        self.unsaved_notice.setMaximumWidth(420)
+        self.unsaved_notice.hide()
         form_frame = QFrame()
         form_frame.setProperty("role", "panel")
-        frame_layout = QVBoxLayout(form_frame)
-        frame_layout.setContentsMargins(0, 0, 0, 0)
-        frame_layout.addWidget(self.vitals_form)
+        # the notice sits beside the fields it speaks of, in the room the row has to spare,
+        # so a 768-pixel screen loses none of the chart's height to it
+        frame_layout = QHBoxLayout(form_frame)
+        frame_layout.setContentsMargins(0, 0, 6, 0)
+        frame_layout.addWidget(self.vitals_form, 1)
+        frame_layout.addWidget(self.unsaved_notice, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(form_frame)
         self.form_frame = form_frame
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -381,6 +403,11 @@ class SessionPage(QWidget):
         self.signature_panel.sign_requested.connect(self.open_sign_dialog)
         self.signature_panel.addendum_requested.connect(self.open_addendum_dialog)
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Back to the room or another chart: keep the typing now, not after the pause."""
+        self.unsaved.keep_now()
+        super().hideEvent(event)
+
     def showEvent(self, event: QShowEvent) -> None:
         """Split chart and tabs once the page has its real width."""
         super().showEvent(event)
@@ -414,6 +441,7 @@ class SessionPage(QWidget):
         if vitals_id is not None:
             saved = [f for f in self.chart.flagged_vitals if f.entry.id == vitals_id]
             self.vitals_form.saved(saved[0].flags if saved else ())
+            self.unsaved.saved("vitals")
         return vitals_id
 
     def answer(self, checklist_id: str, item_key: str, value: str) -> int | None:
@@ -472,6 +500,7 @@ class SessionPage(QWidget):
         if result is not None:
             self.note_text.clear()
             self.note_error.setText("")
+            self.unsaved.saved("note")
         return result
 
     def give_device(self, lot: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +26,8 @@ class VitalsForm(QWidget):
     the reasons to show (typed text kept) or `saved` (fields cleared for the next set)."""
 
     submitted = Signal(dict)
+    #: A person changed what a field holds (not the form clearing or filling itself).
+    edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +56,7 @@ class VitalsForm(QWidget):
                 field.setPlaceholderText("now")
                 field.setToolTip("Leave empty to chart now; type HH:MM for a late entry.")
             field.returnPressed.connect(self.submit)
+            field.textEdited.connect(lambda _text: self.edited.emit())
             self.inputs[name] = field
             grid.addWidget(caption, 0, column)
             grid.addWidget(field, 1, column)
@@ -75,6 +79,22 @@ class VitalsForm(QWidget):
 
     def typed(self) -> dict[str, str]:
         return {name: field.text() for name, field in self.inputs.items()}
+
+    def typed_text(self) -> str:
+        """What is typed, as one text to keep while it is unsaved ("" when nothing is)."""
+        typed = {name: text for name, text in self.typed().items() if text.strip()}
+        return json.dumps(typed, sort_keys=True) if typed else ""
+
+    def put_back(self, text: str) -> None:
+        """Fill the fields from `typed_text()` kept earlier (anything unreadable is left)."""
+        try:
+            typed = json.loads(text)
+        except ValueError:
+            return
+        if isinstance(typed, dict):
+            for name, value in typed.items():
+                if name in self.inputs and isinstance(value, str):
+                    self.inputs[name].setText(value)
 
     def has_typing(self) -> bool:
         return any(field.text().strip() for field in self.inputs.values())

@@ -81,3 +81,5 @@ def window(qtbot, store, prompts) -> Iterator[MainWindow]:
     main.show()
     yield main
     main.ticker.stop()
+    prompts.confirm_answer = True
+    main.close()  # while the store is still open: closing keeps any unsaved typing
