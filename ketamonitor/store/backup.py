@@ -139,11 +139,25 @@ class Backups(StoreBase):
     def automatic_backup(self, now: datetime, *, discharged: bool) -> Path | None:
         """Make the app's own backup if the `automatic_backup` setting says one is due (see
         core.backups), keep the newest `backup_keep`, and audit it (backups.automatic, with
-        the old files rotation deleted); the new file, or None if none was due.
+        the old files rotation deleted); the new file, or None if none was due. All in the
+        caller's thread: the window runs the copy on a thread of its own instead (see
+        `plan_automatic_backup`).
 
         Anyone logged in may trigger it, even behind a locked screen: see the module's note.
         A BackupFailed (folder missing, disk full) is for the caller to show without
         stopping the room."""
+        plan = self.plan_automatic_backup(now, discharged=discharged)
+        if plan is None:
+            return None
+        made = copy_planned_backup(self.path, plan)
+        self.record_automatic_backup(plan, made)
+        return made.result.path
+
+    def plan_automatic_backup(self, now: datetime, *, discharged: bool
+                              ) -> PlannedBackup | None:
+        """Whether an automatic backup is due, and where it goes (the folder made): the part
+        that reads the record, so the copy itself (`copy_planned_backup`) can run on any
+        thread without the store."""
         self._require(Permission.READ_RECORD)
         mode = BackupMode(self.setting(AUTOMATIC_BACKUP.key))
         zone = self.clock.local_zone
@@ -158,13 +172,14 @@ class Backups(StoreBase):
                 folder, f"The folder for automatic backups cannot be made ({error.strerror}).",
                 "An administrator can choose another folder in Settings (automatic backups). "
                 + _UNTOUCHED) from None
-        out = folder / backup_name(now, zone)
-        result = self._write_backup(out, now)
-        deleted = self._rotate(folder, keep=parse_keep(self.setting(BACKUP_KEEP.key)),
-                               made=out)
         why = "after a discharge" if discharged else "the day's backup"
-        self._audit_backup(AUTOMATIC, result, deleted=deleted, reason=f"{why} ({mode.value})")
-        return result.path
+        return PlannedBackup(folder / backup_name(now, zone), now,
+                             parse_keep(self.setting(BACKUP_KEEP.key)), f"{why} ({mode.value})")
+
+    def record_automatic_backup(self, plan: PlannedBackup, made: MadeBackup) -> None:
+        """The audit row of an automatic backup made (backups.automatic)."""
+        self._require(Permission.READ_RECORD)
+        self._audit_backup(AUTOMATIC, made.result, deleted=made.deleted, reason=plan.reason)
 
     # -- the copy ----------------------------------------------------------------------------
 
@@ -182,38 +197,7 @@ class Backups(StoreBase):
                                "named by the date and time). " + _UNTOUCHED)
 
     def _write_backup(self, out: Path, now: datetime) -> BackupResult:
-        """A checked copy at `out` (see store.copies), or a BackupFailed in the user's words."""
-        try:
-            digest, size = write_checked_copy(self._db.conn, out)
-        except CopyNotSound as unsound:
-            log.error("the backup copy %s failed integrity_check: %s", out,
-                      unsound.problems[:10])
-            raise BackupFailed(
-                out, f"The copy failed its integrity check, so it was not kept: {unsound}",
-                "Run `ketamonitor verify` on the database and ask the administrator; "
-                "try again once it passes. " + _UNTOUCHED) from None
-        except (OSError, sqlite3.Error) as error:
-            log.error("backup to %s failed: %s", out, error)
-            raise _cannot_write(out, error) from None
-        log.info("backup written to %s (%d bytes, sha256 %s)", out, size, digest)
-        return BackupResult(out, digest, size, now)
-
-    def _rotate(self, folder: Path, *, keep: int, made: Path) -> tuple[Path, ...]:
-        """Delete the automatic backups beyond the newest `keep` (never the one just made,
-        even if a clock set back gave it an older name); a file that cannot be deleted is
-        logged and left."""
-        names = [entry.name for entry in folder.iterdir() if entry.is_file()]
-        deleted = []
-        for name in backups_to_delete(names, keep):
-            if name == made.name:
-                continue
-            try:
-                (folder / name).unlink()
-            except OSError as error:
-                log.warning("old backup %s not deleted: %s", folder / name, error)
-                continue
-            deleted.append(folder / name)
-        return tuple(deleted)
+        return _write_backup(self._db.conn, out, now)
 
     def _audit_backup(self, action: str, result: BackupResult, *,
                       deleted: tuple[Path, ...] | None = None,
@@ -224,6 +208,71 @@ class Backups(StoreBase):
             details["deleted"] = [path.name for path in deleted]
         with self._transaction():
             self._audit(action, BACKUPS, None, new_value=details, reason=reason)
+
+
+@dataclass(frozen=True)
+class PlannedBackup:
+    """An automatic backup that is due: the file to write, when, how many to keep, why."""
+
+    out: Path
+    now: datetime
+    keep: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MadeBackup:
+    result: BackupResult
+    #: The older automatic backups rotation deleted.
+    deleted: tuple[Path, ...]
+
+
+def copy_planned_backup(database: Path, plan: PlannedBackup) -> MadeBackup:
+    """Write a planned automatic backup of `database` through a connection of its own, and
+    rotate the folder: safe on any thread (the room's window runs it on one of its own, so
+    a large record never freezes the timers), while the app goes on writing (the copy is
+    one consistent snapshot of the write-ahead-logged file). Raises BackupFailed."""
+    source = sqlite3.connect(f"{database.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        result = _write_backup(source, plan.out, plan.now)
+    finally:
+        source.close()
+    return MadeBackup(result, _rotate(plan.out.parent, keep=plan.keep, made=plan.out))
+
+
+def _write_backup(source: sqlite3.Connection, out: Path, now: datetime) -> BackupResult:
+    """A checked copy at `out` (see store.copies), or a BackupFailed in the user's words."""
+    try:
+        digest, size = write_checked_copy(source, out)
+    except CopyNotSound as unsound:
+        log.error("the backup copy %s failed integrity_check: %s", out, unsound.problems[:10])
+        raise BackupFailed(
+            out, f"The copy failed its integrity check, so it was not kept: {unsound}",
+            "Run `ketamonitor verify` on the database and ask the administrator; "
+            "try again once it passes. " + _UNTOUCHED) from None
+    except (OSError, sqlite3.Error) as error:
+        log.error("backup to %s failed: %s", out, error)
+        raise _cannot_write(out, error) from None
+    log.info("backup written to %s (%d bytes, sha256 %s)", out, size, digest)
+    return BackupResult(out, digest, size, now)
+
+
+def _rotate(folder: Path, *, keep: int, made: Path) -> tuple[Path, ...]:
+    """Delete the automatic backups beyond the newest `keep` (never the one just made, even
+    if a clock set back gave it an older name); a file that cannot be deleted is logged and
+    left."""
+    names = [entry.name for entry in folder.iterdir() if entry.is_file()]
+    deleted = []
+    for name in backups_to_delete(names, keep):
+        if name == made.name:
+            continue
+        try:
+            (folder / name).unlink()
+        except OSError as error:
+            log.warning("old backup %s not deleted: %s", folder / name, error)
+            continue
+        deleted.append(folder / name)
+    return tuple(deleted)
 
 
 def _cannot_write(out: Path, error: OSError | sqlite3.Error) -> BackupFailed:

@@ -30,11 +30,13 @@ from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
 from ketamonitor.room import Room
+from ketamonitor.store.backup import BackupFailed, MadeBackup, PlannedBackup
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.access import InputWatcher, LockOverlay
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
+from ketamonitor.ui.background_backup import BackgroundBackup
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.patients_page import PatientsPage
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
@@ -109,6 +111,8 @@ class MainWindow(QMainWindow):
         self.idle_lock = True
         #: Rotating backups as the clinic set them (tests of other things switch them off).
         self.automatic_backups = True
+        self.background_backup = BackgroundBackup(self)
+        self.background_backup.done.connect(self._automatic_backup_done)
         self._backup_checked = store.clock.now()
         self.input_watcher = InputWatcher(self)
         self.input_watcher.noticed.connect(self.note_input)
@@ -287,14 +291,37 @@ class MainWindow(QMainWindow):
         return made.path
 
     def automatic_backup(self, *, discharged: bool) -> Path | None:
-        """The rotating backup, when the clinic's setting says one is due; a failure is said
-        in the status bar and never stops the room."""
+        """Start the rotating backup when the clinic's setting says one is due, copied on a
+        thread of its own so the room never waits on it (see ui.background_backup); the file
+        it will write, or None. A failure is said in the status bar and never stops the
+        room."""
+        if self.background_backup.busy:
+            return None  # one at a time: the one under way is also the one due
         try:
-            return self.store.automatic_backup(self.store.clock.now(), discharged=discharged)
+            plan = self.store.plan_automatic_backup(self.store.clock.now(),
+                                                    discharged=discharged)
         except (StoreError, RuleError) as problem:
-            log.error("automatic backup failed: %s", problem)
-            self.problem.setText(f"⚠ Automatic backup failed: {problem}")
+            self._backup_failed(problem)
             return None
+        if plan is None:
+            return None
+        self.background_backup.start(self.store.path, plan)
+        return plan.out
+
+    def _automatic_backup_done(self, plan: PlannedBackup,
+                               outcome: MadeBackup | BackupFailed) -> None:
+        """Back on the window's thread: audit the copy made, or say why there is none."""
+        if isinstance(outcome, BackupFailed):
+            self._backup_failed(outcome)
+            return
+        try:
+            self.store.record_automatic_backup(plan, outcome)
+        except (StoreError, RuleError) as problem:
+            self._backup_failed(problem)
+
+    def _backup_failed(self, problem: Exception) -> None:
+        log.error("automatic backup failed: %s", problem)
+        self.problem.setText(f"⚠ Automatic backup failed: {problem}")
 
     def show_audit(self) -> AuditDialog:
         dialog = AuditDialog(self.store, self)
@@ -457,5 +484,14 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ticker.stop()
+        self.finish_background_work()
         QApplication.instance().removeEventFilter(self.input_watcher)
         event.accept()
+
+    def finish_background_work(self) -> None:
+        """Let an automatic backup under way finish and be audited before the app goes."""
+        if self.background_backup.busy:
+            self.background_backup.wait()
+            # its `done`, queued to it and to this window
+            QApplication.sendPostedEvents(self.background_backup)
+            QApplication.sendPostedEvents(self)

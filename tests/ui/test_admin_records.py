@@ -3,7 +3,11 @@ and the rotating backup after a discharge."""
 
 from __future__ import annotations
 
+import json
+import threading
+
 from ketamonitor.core.phases import Action
+from ketamonitor.store import copies
 from ketamonitor.ui.rems_dialog import RemsDialog
 from tests.people import ADMIN, audit_of, login_as
 from tests.store.test_rems_submissions import stopped_after_dose
@@ -53,6 +57,31 @@ def test_a_discharge_makes_the_rotating_backup(qtbot, window, store, charting, c
     charting.aldrete(session_id)
     store.change_phase(session_id, Action.DISCHARGE)
     window.session_charted(session_id)
+    # copied on a thread of its own, then audited back on the window's thread
+    qtbot.waitUntil(lambda: not window.background_backup.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: any(row["action"] == "backups.automatic"
+                                for row in audit_of(store)), timeout=10_000)
     made = [row for row in audit_of(store) if row["action"] == "backups.automatic"]
     assert len(made) == 1
     assert list(store.backup_folder().glob("ketamonitor-*.db"))
+
+
+def test_the_automatic_backup_is_copied_off_the_windows_thread_and_finished_on_close(
+        qtbot, window, store, clock, monkeypatch):
+    window.automatic_backups = True
+    threads = []
+    copy_database = copies.copy_database
+
+    def watched(source, temp):
+        threads.append(threading.current_thread())
+        copy_database(source, temp)
+
+    monkeypatch.setattr(copies, "copy_database", watched)
+    planned = window.automatic_backup(discharged=False)  # the day's first: due
+    assert planned is not None and planned.parent == store.backup_folder()
+    assert window.automatic_backup(discharged=False) is None  # one at a time
+    window.close()  # waits for the copy, and audits it, before the app goes
+    assert threads and threads[0] is not threading.main_thread()
+    assert planned.exists()
+    (row,) = [row for row in audit_of(store) if row["action"] == "backups.automatic"]
+    assert json.loads(row["new_value"])["file"] == str(planned)
