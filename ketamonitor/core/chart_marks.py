@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
+from ketamonitor.core.administration import devices_given
 from ketamonitor.core.alerts import AlertRecord, Priority
 from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Answer
@@ -84,7 +85,7 @@ def chart_marks(chart: SessionChart, library: Library | None = None) -> tuple[Ma
     words = _Words(library, chart.protocol.checklists.side_effects)
     marks = [_event_mark(event.kind, event.occurred_at, event.text, route)
              for event in chart.events if not event.in_error]
-    for given in chart.administrations:
+    for given in devices_given(chart):  # an IV bag's lot is no dose of its own
         marks.append(Mark(given.given_at, MarkKind.DOSE,
                           f"Device {given.number}: {given.amount_mg:g} mg, lot {given.lot}"))
     noted = (chart.protocol.checklists.side_effects, chart.protocol.checklists.dissociation)

@@ -213,6 +213,20 @@ def _administrations(summary: SessionSummary, ids: _Ids, refs: dict[str, Any]
         dosage["rateQuantity"] = _quantity(session.dose.pump_rate_ml_per_h, "mL/h")
     administration = {**common, "id": rid, "medicationCodeableConcept": medication,
                       "dosage": dosage}
+    if summary.drug_lots:
+        # the medication with its lot (FHIR's batch holds one: a replaced vial or bag's
+        # lots are all named in a note)
+        first = summary.drug_lots[0]
+        administration.pop("medicationCodeableConcept")
+        administration["contained"] = [{"resourceType": "Medication", "id": "drug",
+                                        "code": medication,
+                                        "batch": {"lotNumber": first.lot}}]
+        administration["medicationReference"] = {"reference": "#drug",
+                                                 "display": medication["text"]}
+        if len(summary.drug_lots) > 1:
+            lots = ", ".join(lot.lot for lot in summary.drug_lots)
+            administration["note"] = [*administration.get("note", []),
+                                      {"text": f"Lots given: {lots}"}]
     started, ended = timings.dose_started_at, timings.dose_ended_at
     stopped = summary.stopped_early
     if started is None and not summary.phase.is_finished:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
+from ketamonitor.core.administration import devices_given, drug_lots
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS
 from ketamonitor.core.chart import SessionChart
@@ -25,7 +26,7 @@ from ketamonitor.core.library import Library
 from ketamonitor.core.patient import Patient, age_on
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import DoseUnit, Route
-from ketamonitor.core.records import EventKind, SessionRecord
+from ketamonitor.core.records import Administration, EventKind, SessionRecord
 from ketamonitor.core.rems import RemsForm, rems_form
 from ketamonitor.core.review import assessments, corrections
 from ketamonitor.core.signature import Signature, SignatureKind, matches
@@ -201,6 +202,11 @@ class DeviceRow:
     entered_by: str
 
 
+def _administered(given: Iterable[Administration]) -> tuple[DeviceRow, ...]:
+    return tuple(DeviceRow(a.number, a.amount_mg, a.lot, a.given_at, a.entered_by)
+                 for a in given)
+
+
 @dataclass(frozen=True)
 class AlertRow:
     id: int
@@ -269,6 +275,8 @@ class SessionSummary:
     phases: tuple[PhaseTime, ...]
     timings: Timings
     devices: tuple[DeviceRow, ...]
+    #: The lots of an IV or IM dose's vials or bags (the same rows as devices).
+    drug_lots: tuple[DeviceRow, ...]
     vitals: tuple[VitalsRow, ...]
     pre_session: ChecklistPart | None
     discharge: ChecklistPart | None
@@ -370,8 +378,8 @@ def build_summary(store: Store, session_id: int, zone: tzinfo | None = None) -> 
         phases=tuple(PhaseTime(span.phase, phase_label(span.phase, route), span.start,
                                span.end) for span in phase_spans(chart.timeline)),
         timings=_timings(chart, now),
-        devices=tuple(DeviceRow(a.number, a.amount_mg, a.lot, a.given_at, a.entered_by)
-                      for a in chart.administrations),
+        devices=_administered(devices_given(chart)),
+        drug_lots=_administered(drug_lots(chart)),
         vitals=_vitals(chart),
         pre_session=_yes_no(chart, library.checklists.get(lists.pre_session)),
         discharge=_yes_no(chart, library.checklists.get(lists.discharge)),

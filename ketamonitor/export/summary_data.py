@@ -17,6 +17,7 @@ from ketamonitor.core.times import to_stored
 from ketamonitor.export.summary import (
     AlertRow,
     ChecklistPart,
+    DeviceRow,
     SessionSummary,
     VitalsRow,
 )
@@ -107,6 +108,7 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
             for p in summary.phases
         ],
         "devices": devices_list(summary),
+        "drug_lots": _administered(summary.drug_lots),
         "vitals": [_vitals(row) for row in summary.vitals],
         "checklists": {
             "pre_session": _checklist(summary.pre_session),
@@ -199,9 +201,12 @@ def _alert(alert: AlertRow) -> dict[str, Any]:
 
 def devices_list(summary: SessionSummary) -> list[dict[str, Any]]:
     """Each device given, with its lot (intranasal)."""
+    return _administered(summary.devices)
+
+
+def _administered(rows: tuple[DeviceRow, ...]) -> list[dict[str, Any]]:
     return [{"number": d.number, "amount_mg": d.amount_mg, "lot": d.lot,
-             "given_at": _time(d.given_at), "entered_by": d.entered_by}
-            for d in summary.devices]
+             "given_at": _time(d.given_at), "entered_by": d.entered_by} for d in rows]
 
 
 def rems_dict(summary: SessionSummary) -> dict[str, Any] | None:

@@ -443,6 +443,8 @@ def _facts(summary: SessionSummary) -> str:
                      f"{esc(session.protocol.id)}</span> v{session.protocol.version})", None,
          None),
         ("Dose", f"<b>{esc(dose_words(summary))}</b>", None, None),
+        *([("Drug lot", _drug_lots(summary), None, None)]
+          if summary.session.dose.devices is None else []),
         ("Nurse", esc(session.nurse), "Prescriber", esc(session.prescriber or "—")),
         ("Outcome", outcome, "Review", review),
     ]
@@ -547,6 +549,17 @@ def _vitals(summary: SessionSummary) -> str:
 
 def _number(value: int | None) -> str:
     return "" if value is None else str(value)
+
+
+def _drug_lots(summary: SessionSummary) -> str:
+    """The lot of each vial or bag of an IV or IM dose, with when it was charted (a second
+    one only when the first was replaced), or that none was charted."""
+    if not summary.drug_lots:
+        return "<b>not charted</b>"
+    return "; ".join(
+        f"<span class='mono'><b>{esc(lot.lot)}</b></span> (charted "
+        f"{local_clock(summary, lot.given_at)} by {esc(lot.entered_by)})"
+        for lot in summary.drug_lots)
 
 
 def devices_section(summary: SessionSummary) -> str:

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ketamonitor.core.administration import DEVICE, DeviceDraft, next_device
+from ketamonitor.core.administration import (
+    DEVICE,
+    DeviceDraft,
+    DrugLot,
+    next_device,
+    next_drug_lot,
+)
 from ketamonitor.core.amendments import AmendmentDraft
 from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
 from ketamonitor.core.errors import ChartSigned, ValidationError
@@ -192,6 +198,24 @@ class EntryWrites(StoreBase):
                 self._phase_event(session_id, dosing_complete(self.chart(session_id),
                                                                given_at))
         return draft
+
+    def record_drug_lot(self, session_id: int, lot: str,
+                        at: datetime | None = None) -> DrugLot:
+        """The lot of a vial or bag of an IV or IM dose (the controlled-substance record
+        traces a dose by it), charted with its audit row."""
+        self._session_open(session_id)
+        now = self.clock.now()
+        given_at = at or now
+        with self._transaction():
+            chart = self.chart(session_id)
+            check_entry_time(given_at, now=now, session_began=chart.session.began_at,
+                             zone=self.clock.local_zone)
+            drug = next_drug_lot(chart, lot, given_at)
+            self._charted("administrations", {
+                "session_id": session_id, "item": drug.item, "number": drug.number,
+                "amount_mg": drug.amount_mg, "lot": drug.lot,
+                "given_at": to_stored(given_at)})
+        return drug
 
     def record_ready_without_minimum(self, session_id: int, at: datetime) -> int:
         """REMS: when the patient would have been ready to leave without the 2-hour minimum."""

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.administration import device_spacing
+from ketamonitor.core.administration import charts_drug_lots, device_spacing
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, attention_order
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
@@ -70,6 +70,7 @@ from ketamonitor.ui.checklist_views import (
 )
 from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.course_view import CourseDialog
+from ketamonitor.ui.drug_lot_panel import DrugLotPanel
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
@@ -135,6 +136,7 @@ class SessionPage(QWidget):
         self.rems = (RemsView(self.zone, self.rems_questions) if self.rems_questions
                      else None)
         self.vitals_form = VitalsForm()
+        self.drug_lot = DrugLotPanel(self.zone) if charts_drug_lots(protocol) else None
         self.chart_view = SessionChartView(self.zone, library)
         self.course: CourseDialog | None = None
         self.vitals_model = VitalsModel(self.zone, self)
@@ -312,7 +314,14 @@ class SessionPage(QWidget):
         buttons.addStretch(1)
         vitals_layout.addLayout(buttons)
         tabs.addTab(vitals_tab, "Vitals")
-        tabs.addTab(scrolled(self.pre_session), "Pre-session")
+        if self.drug_lot is None:
+            tabs.addTab(scrolled(self.pre_session), "Pre-session")
+        else:
+            preparation = QWidget()
+            preparation_layout = QVBoxLayout(preparation)
+            preparation_layout.addWidget(self.drug_lot)
+            preparation_layout.addWidget(scrolled(self.pre_session), 1)
+            tabs.addTab(preparation, "Pre-session")
         dissociation = QSplitter(Qt.Orientation.Vertical)
         self.dissociation_form = scrolled(self.dissociation)
         dissociation.addWidget(self.dissociation_form)
@@ -383,6 +392,8 @@ class SessionPage(QWidget):
         self.course_button.clicked.connect(self.show_course)
         self.vitals_form.submitted.connect(self.save_vitals)
         self.devices.give.connect(self.give_device)
+        if self.drug_lot is not None:
+            self.drug_lot.chart_lot.connect(self.chart_drug_lot)
         if self.rems is not None and self.rems_questions is not None:
             rems_id = self.rems_questions.checklist.id
             self.rems_questions.answered.connect(
@@ -509,6 +520,15 @@ class SessionPage(QWidget):
                              self.devices.errors.show)
         if done is not None:
             self.devices.saved()
+        return done is not None
+
+    def chart_drug_lot(self, lot: str) -> bool:
+        """The lot of the IV or IM dose's vial or bag (a second when it was replaced)."""
+        assert self.drug_lot is not None
+        done = self._attempt(lambda: self.store.record_drug_lot(self.session_id, lot),
+                             self.drug_lot.errors.show)
+        if done is not None:
+            self.drug_lot.saved()
         return done is not None
 
     def chart_ready_without_minimum(self, typed: str) -> bool:
@@ -703,6 +723,8 @@ class SessionPage(QWidget):
             f"</b> · Nurse {session.nurse}"
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else ""))
         self.vitals_model.set_rows(chart.all_vitals_rows())
+        if self.drug_lot is not None:
+            self.drug_lot.show_chart(chart)
         self.events_model.set_rows(chart.events)
         side_effects_id = chart.protocol.checklists.side_effects
         self.side_effect_model.set_rows(chart.entries_of(side_effects_id))
@@ -761,6 +783,9 @@ class SessionPage(QWidget):
         self.note_button.setVisible(can_chart)
         if self.rems is not None:
             self.rems.setEnabled(can_chart)
+        if self.drug_lot is not None:
+            for widget in (self.drug_lot.lot, self.drug_lot.button):
+                widget.setVisible(can_chart)
         self.correct_button.setVisible(access.can_amend)
         self.strike_button.setVisible(access.can_amend)
         self.alerts.setEnabled(access.can_acknowledge)

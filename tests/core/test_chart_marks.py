@@ -99,6 +99,14 @@ def test_intranasal_devices_and_dosing_are_marked_in_its_words():
                                                     "Device 1: 28 mg, lot LOT-7"]
 
 
+def test_an_iv_bags_lot_is_no_dose_mark_of_its_own():
+    chart = ChartBuilder().phase(Phase.INFUSING).build()
+    chart = replace(chart, events=(event(10, Action.START_INFUSION.value),),
+                    administrations=(Administration(1, 1, "infusion", 1, 36, "KET-1", minutes(4),
+                                                    minutes(4), "ana"),))
+    assert [m.kind for m in chart_marks(chart)] == [MarkKind.PHASE]
+
+
 def test_alerts_are_marked_with_what_was_done():
     record = AlertRecord(1, 1, "bp", AlertKind.BP_ABOVE_STOP_LINE, Priority.HIGH,
                          "BP 186/112 above the stop line", minutes(20),

@@ -15,7 +15,7 @@ from fhir.resources.R4B.bundle import Bundle
 from ketamonitor.core.times import to_stored
 from ketamonitor.export.summary import export_summary
 from tests.export.test_summary import signed_session
-from tests.people import ADMIN, login_as
+from tests.people import ADMIN, NURSE, login_as
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -110,8 +110,9 @@ def test_the_patient_the_encounter_the_dose_and_the_signature(store, signed, tmp
     assert encounter["period"] == {"start": "2026-11-23T08:05:00.000Z",
                                    "end": "2026-11-23T09:54:00.000Z"}
     (dose,) = resources(bundle, "MedicationAdministration")
-    medication = {c["code"] for c in dose["medicationCodeableConcept"]["coding"]}
-    assert medication == {"6130", "373464007", "N01AX03"}
+    (drug,) = dose["contained"]  # the medication, with the lot of its bag
+    assert {c["code"] for c in drug["code"]["coding"]} == {"6130", "373464007", "N01AX03"}
+    assert drug["batch"] == {"lotNumber": "KET 24-0317"}
     assert dose["status"] == "completed"
     assert dose["effectivePeriod"] == {"start": "2026-11-23T08:07:00.000Z",
                                        "end": "2026-11-23T08:54:00.000Z"}
@@ -149,3 +150,23 @@ def test_each_esketamine_device_is_an_administration_with_its_lot(store, chartin
     assert all(g["dosage"]["dose"]["value"] == 28 and g["status"] == "completed"
                and g["dosage"]["route"]["coding"][0]["code"] == "46713006" for g in given)
     assert resources(bundle, "Provenance") == []
+
+
+def test_an_iv_dose_without_a_lot_names_the_medicine_and_a_replaced_bag_both_lots(
+        store, charting, clock, tmp_path):
+    session_id = charting.started()
+    login_as(store, ADMIN)
+    (dose,) = resources(bundle_of(store, session_id, tmp_path), "MedicationAdministration")
+    assert {c["code"] for c in dose["medicationCodeableConcept"]["coding"]} == {
+        "6130", "373464007", "N01AX03"}
+    assert "contained" not in dose
+
+    login_as(store, NURSE)
+    store.record_drug_lot(session_id, "KET 24-0317")
+    clock.advance(minutes=5)
+    login_as(store, NURSE)
+    store.record_drug_lot(session_id, "KET 24-0318")  # the first bag replaced
+    login_as(store, ADMIN)
+    (dose,) = resources(bundle_of(store, session_id, tmp_path), "MedicationAdministration")
+    assert dose["contained"][0]["batch"] == {"lotNumber": "KET 24-0317"}
+    assert {"text": "Lots given: KET 24-0317, KET 24-0318"} in dose["note"]

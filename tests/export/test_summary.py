@@ -36,6 +36,7 @@ CLINIC = "Lakeside Ketamine Clinic"
 NOTE = "Calm, eyes closed, escort waiting in the lobby"
 ACTION = "Infusion paused, Dr Obi called"
 HIGH_BP = "BP 186/112 is above the stop line 180/110"
+DRUG_LOT = "KET 24-0317"
 
 
 def charted_session(store: Store, charting: Charting) -> int:
@@ -58,6 +59,7 @@ def charted_session(store: Store, charting: Charting) -> int:
         clock.now(), timepoint=library.scale("phq9").timepoints[0]))
     clock.advance(minutes=2)
     store.change_phase(session_id, Action.START_INFUSION)
+    store.record_drug_lot(session_id, DRUG_LOT)
     clock.advance(minutes=10)
     high = charting.bp(session_id, 186, 112)
     alert_id = raise_alert(store, session_id, AlertCondition(
@@ -154,7 +156,8 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
                   "Born 1984-05-06 (age 42)", "Weight 72 kg (this session)",
                   "Session 2 of 2 in the course", "Date Monday 23 November 2026", "Route IV",
                   "Chair 3", "IV racemic ketamine, 0.5 mg/kg over 40 min",
-                  "0.5 mg/kg × 72 kg = 36 mg total", "Nurse Ana Nurse",
+                  "0.5 mg/kg × 72 kg = 36 mg total",
+                  f"Drug lot {DRUG_LOT} (charted 08:07 by nurse.ana)", "Nurse Ana Nurse",
                   "Prescriber Dr Ada Obi", "Outcome Discharged at 09:54",
                   "Times are local (UTC+00:00)"):
         assert words in text, words

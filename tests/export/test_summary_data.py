@@ -15,7 +15,14 @@ import pytest
 from ketamonitor.core.phases import Action
 from ketamonitor.export.summary import export_summary
 from ketamonitor.export.summary_data import CSV_COLUMNS
-from tests.export.test_summary import ACTION, CLINIC, HIGH_BP, NOTE, signed_session
+from tests.export.test_summary import (
+    ACTION,
+    CLINIC,
+    DRUG_LOT,
+    HIGH_BP,
+    NOTE,
+    signed_session,
+)
 from tests.people import ADMIN, PHYSICIAN, audit_of, login_as
 
 DOC = Path(__file__).parents[2] / "docs" / "summary-format.md"
@@ -112,6 +119,9 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert [(a["field"], a["old_value"], a["new_value"]) for a in data["amendments"]] == [
         ("heart_rate", "67", "76"), ("status", "valid", "entered in error")]
     assert data["rems"] is None and data["devices"] == []
+    assert data["drug_lots"] == [{"number": 1, "amount_mg": 36, "lot": DRUG_LOT,
+                                  "given_at": "2026-11-23T08:07:00.000Z",
+                                  "entered_by": "nurse.ana"}]
     assert data["signed"] is True
     assert data["signatures"] == [{
         "kind": "signature", "printed_name": "Dr Ada Obi", "signer": PHYSICIAN,
@@ -139,6 +149,7 @@ def test_every_json_field_is_documented_and_every_documented_one_written(
     login_as(store, ADMIN)
     data = json.loads(exported(store, session_id, "json", tmp_path))
     assert data["signed"] is False and data["devices"][0]["lot"] == "LOT-9X"
+    assert data["drug_lots"] == []  # an intranasal dose's lots are its devices
     assert data["session"]["dose"]["mg_per_kg_prescribed"] is False
     assert data["rems"]["lots"] == ["LOT-9X"]
     written |= paths(data)

@@ -64,3 +64,33 @@ def test_an_im_injection_is_one_button(qtbot, window, charting, store, clock):
     assert store.chart(session_id).phase is Phase.OBSERVATION
     assert page.timer.values["infusion_left"].text() == "—"
     assert page.timer.captions["infusion_left"].text() == "Dosing left"
+
+
+def test_an_iv_dose_takes_its_bag_lot_on_the_pre_session_tab(qtbot, window, charting, store,
+                                                              clock):
+    session_id = charting.session()
+    page = window.open_session(session_id)
+    assert page.devices.isHidden()  # no devices for an IV dose
+    show_tab(page, "Pre-session")
+    panel = page.drug_lot
+    assert panel is not None and panel.isVisible()
+    assert "Not charted yet" in panel.charted.text()
+
+    type_into(qtbot, panel.lot, "KET;24")
+    qtbot.keyClick(panel.lot, Qt.Key.Key_Return)
+    assert "letters, digits" in panel.errors.text("lot")
+    assert panel.lot.text() == "KET;24"  # what was typed stays, to be put right
+
+    panel.lot.clear()
+    type_into(qtbot, panel.lot, "KET 24-0317")
+    qtbot.mouseClick(panel.button, Qt.MouseButton.LeftButton)
+    (lot,) = store.chart(session_id).administrations
+    assert (lot.item, lot.lot, lot.amount_mg) == ("infusion", "KET 24-0317", 36)
+    assert panel.lot.text() == "" and panel.errors.text("lot") == ""
+    assert "#1 <b>KET 24-0317</b> at 07:30 by nurse.ana" in panel.charted.text()
+    assert panel.button.text() == "Chart another lot"  # a replaced bag's
+
+
+def test_an_intranasal_page_has_no_drug_lot_panel(qtbot, window, charting):
+    page = window.open_session(charting.session("intranasal-esketamine"))
+    assert page.drug_lot is None
