@@ -26,6 +26,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 
 from ketamonitor.core.accounts import Role
+from ketamonitor.core.administration import charts_drug_lots
 from ketamonitor.core.checklists import Answer, Checklist
 from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
@@ -472,6 +473,8 @@ class _SessionPlanner:
 
     def session(self) -> _Plan:
         start = self.arrival()
+        if charts_drug_lots(self.protocol):
+            self.add(start - 1, "drug lots", _drug_lot_write(_demo_lot(self.visit.day)))
         self.phase(start, Action.START_INFUSION)
         self.plan.start, self.started = start, True
         if self.protocol.route is Route.IV:
@@ -823,6 +826,18 @@ def _scale_write(library: Library, scale_id: str, scores: Mapping[str, int],
 
     def write(store: Store, session_id: int, at: datetime) -> object:
         return store.record_scale_score(session_id, scale_answer(scale, scores, at, timepoint))
+    return write
+
+
+def _demo_lot(day: date) -> str:
+    """The clinic's ketamine stock: a new lot every ten days or so (no draw from the random
+    stream, so every other demo value stays as it was)."""
+    return f"KET{day:%y%m}-{(day.day - 1) // 10 + 1:02d}"
+
+
+def _drug_lot_write(lot: str) -> Write:
+    def write(store: Store, session_id: int, at: datetime) -> object:
+        return store.record_drug_lot(session_id, lot, at)
     return write
 
 

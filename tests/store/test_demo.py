@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from ketamonitor.core.administration import charts_drug_lots, drug_lots
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.patient import PatientDetails
@@ -143,6 +144,15 @@ def test_a_few_sessions_have_notes(clinic: Clinic) -> None:
     noted = [chart for chart in clinic.charts
              if any(event.kind == "note" and event.text for event in chart.events)]
     assert 0 < len(noted) < len(clinic.charts)
+
+
+def test_every_started_iv_or_im_dose_has_its_lot_charted_before_it(clinic: Clinic) -> None:
+    started = [chart for chart in clinic.charts if charts_drug_lots(chart.protocol)
+               and chart.timeline.dose_started_at is not None]
+    assert started
+    for chart in started:
+        (lot,) = drug_lots(chart)
+        assert lot.lot.startswith("KET") and lot.given_at < chart.timeline.dose_started_at
 
 
 def test_scales_and_checklists_are_charted(clinic: Clinic) -> None:
