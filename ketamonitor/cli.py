@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     disable.add_argument("username")
     disable.add_argument("--reason", required=True, help="why, for the audit trail")
     _acting_options(disable)
+    enable = actions.add_parser("enable", help="let a disabled account log in again")
+    enable.add_argument("username")
+    enable.add_argument("--reason", required=True, help="why, for the audit trail")
+    _acting_options(enable)
     unlock = actions.add_parser("unlock", help="unlock an account locked by failed logins")
     unlock.add_argument("username")
     _acting_options(unlock)
@@ -407,11 +411,16 @@ def _disable(store: Store, args: argparse.Namespace) -> None:
     sys.stdout.write(f"disabled {account.username}\n")
 
 
+def _enable(store: Store, args: argparse.Namespace) -> None:
+    account = store.enable_account(args.username, args.reason)
+    sys.stdout.write(f"enabled {account.username}\n")
+
+
 def _unlock(store: Store, args: argparse.Namespace) -> None:
     store.unlock_account(args.username)
     sys.stdout.write(f"unlocked {args.username}\n")
 
 
 _USER_ACTIONS: dict[str, Callable[[Store, argparse.Namespace], None]] = {
-    "add": _add, "list": _list, "disable": _disable, "unlock": _unlock,
+    "add": _add, "list": _list, "disable": _disable, "enable": _enable, "unlock": _unlock,
 }

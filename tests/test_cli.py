@@ -89,8 +89,8 @@ def test_a_wrong_password_is_refused_and_changes_nothing(clinic, monkeypatch, ca
         assert not nurse.disabled
 
 
-def test_disable_needs_a_reason_and_the_account_can_no_longer_log_in(clinic, monkeypatch,
-                                                                     capsys):
+def test_disable_needs_a_reason_and_the_account_can_no_longer_log_in_until_enabled(
+        clinic, monkeypatch, capsys):
     _as(monkeypatch, PASSWORD)
     assert main(["users", "disable", "nurse.ana", "--reason", "  ", "--db", str(clinic),
                  "--user", "admin"]) == EXIT_PROBLEMS
@@ -99,6 +99,13 @@ def test_disable_needs_a_reason_and_the_account_can_no_longer_log_in(clinic, mon
                  "--db", str(clinic), "--user", "admin"]) == 0
     assert main(["users", "list", "--db", str(clinic), "--user", "nurse.ana"]) == EXIT_PROBLEMS
     assert "Wrong username or password" in capsys.readouterr().err
+
+    assert main(["users", "enable", "nurse.ana", "--reason", "came back", "--db", str(clinic),
+                 "--user", "admin"]) == 0
+    assert capsys.readouterr().out == "enabled nurse.ana\n"
+    later = FakeClock(datetime.now(UTC) + timedelta(seconds=2))  # past the failed try's wait
+    with Store.open(clinic, later, hasher=FAST_HASHER) as store:
+        assert store.login(NURSE, PASSWORD).username == NURSE
 
 
 def test_verify_says_sound_and_exits_0_without_a_login(clinic, capsys):

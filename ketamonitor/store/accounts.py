@@ -171,6 +171,20 @@ class Accounts(StoreBase):
             self._change(account.id, "disabled", "yes", self.user, reason=why)
         return self._existing(username)
 
+    def enable_account(self, username: str, reason: str) -> Account:
+        """Let a disabled account log in again (disabled by mistake, or the person is back),
+        with the reason the audit trail keeps; its password is as it was."""
+        self._require(Permission.MANAGE_ACCOUNTS)
+        account = self._existing(username)
+        why = " ".join(reason.split())
+        if not why:
+            raise ValidationError({"reason": "say why the account is enabled again"})
+        if not account.disabled:
+            raise ValidationError({"username": f"{account.username} is not disabled"})
+        with self._transaction():
+            self._change(account.id, "disabled", "no", self.user, reason=why)
+        return self._existing(username)
+
     def set_password(self, username: str, password: str) -> None:
         """An administrator sets anyone's password; anyone changes their own."""
         # Who may, before whether the account exists: a refusal must not tell a nurse (or

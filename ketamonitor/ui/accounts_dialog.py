@@ -421,6 +421,38 @@ class DisableForm(_ChosenAccountForm):
         return disabled
 
 
+class EnableForm(_ChosenAccountForm):
+    """Let a disabled account log in again, with the reason the audit trail keeps."""
+
+    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__("Enable account", "Enable account", store, prompts, parent)
+        self.submit_button.setObjectName("account_enable_save")
+        self.about.setText(
+            "The account can log in again with its password as it was (reset it too if the "
+            "person does not know it). Its roles are as they were.")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("account_enable_reason")
+        self.reason.setPlaceholderText("why, e.g. back from leave")
+        self.reason.returnPressed.connect(self.submit)
+        field_row(self.form, self.errors, "reason", "Reason", self.reason)
+        self._finish_layout()
+
+    def set_account(self, account: Account) -> None:
+        super().set_account(account)
+        self.reason.clear()
+
+    def submit(self) -> Account | None:
+        account = self.account
+        if account is None:
+            return None
+        why = self.reason.text()
+        enabled = self._attempt(lambda: self.store.enable_account(account.username, why))
+        if enabled is None:
+            return None
+        self.done.emit(enabled.username, f"{enabled.username} can log in again.")
+        return enabled
+
+
 class AccountsDialog(QDialog):
     """Clinic ▸ Accounts…: emits `accounts_changed` with the username of each change."""
 
@@ -457,11 +489,12 @@ class AccountsDialog(QDialog):
         self.password_button = self._action("Reset password…", "account_password",
                                             self.show_password)
         self.disable_button = self._action("Disable…", "account_disable", self.show_disable)
+        self.enable_button = self._action("Enable…", "account_enable", self.show_enable)
         self.unlock_button = self._action("Unlock", "account_unlock", self.unlock)
         self.unlock_button.setToolTip("Let an account locked after failed logins try again "
                                       "now, without waiting for its lock to run out")
         self.buttons = [self.add_button, self.roles_button, self.password_button,
-                        self.disable_button, self.unlock_button]
+                        self.disable_button, self.enable_button, self.unlock_button]
         for button in self.buttons:
             actions.addWidget(button)
         actions.addStretch(1)
@@ -472,8 +505,9 @@ class AccountsDialog(QDialog):
         self.roles_form = RolesForm(store, self.prompts)
         self.password_form = PasswordForm(store, self.prompts)
         self.disable_form = DisableForm(store, self.prompts)
+        self.enable_form = EnableForm(store, self.prompts)
         self.forms: list[AccountForm] = [self.add_form, self.roles_form, self.password_form,
-                                         self.disable_form]
+                                         self.disable_form, self.enable_form]
         for form in self.forms:
             form.hide()
             form.done.connect(self._done)
@@ -565,9 +599,14 @@ class AccountsDialog(QDialog):
         self.add_button.setEnabled(self.allowed)
         for button in (self.roles_button, self.password_button, self.disable_button):
             button.setEnabled(usable)
+        disabled = self.allowed and chosen is not None and chosen.account.disabled
+        self.enable_button.setEnabled(disabled)
         self.unlock_button.setEnabled(chosen is not None and chosen.is_locked)
         shown = self._shown_form()
-        if shown is not None and shown is not self.add_form:
+        if shown is self.enable_form:
+            if not disabled:
+                self.close_form()
+        elif shown is not None and shown is not self.add_form:
             if usable and chosen is not None and isinstance(shown, _ChosenAccountForm):
                 if shown.account is None or shown.account.username != chosen.account.username:
                     shown.set_account(chosen.account)
@@ -616,6 +655,15 @@ class AccountsDialog(QDialog):
         if shown is not None:
             self.disable_form.reason.setFocus()
         return None if shown is None else self.disable_form
+
+    def show_enable(self) -> EnableForm | None:
+        chosen = self.chosen()
+        if not self.allowed or chosen is None or not chosen.account.disabled:
+            return None
+        self.enable_form.set_account(chosen.account)
+        self._open(self.enable_form)
+        self.enable_form.reason.setFocus()
+        return self.enable_form
 
     def unlock(self) -> bool:
         chosen = self.chosen()

@@ -115,6 +115,25 @@ def test_a_disabled_account_stays_and_its_username_is_never_used_again(store, db
     assert fail(store, NURSE, PASSWORD) == WRONG
 
 
+def test_a_disabled_account_is_enabled_again_by_an_administrator_with_a_reason(store, clock):
+    as_admin(store)
+    with pytest.raises(ValidationError, match="is not disabled"):
+        store.enable_account(NURSE, "by mistake")
+    store.disable_account(NURSE, "on leave")
+    with pytest.raises(ValidationError, match="say why"):
+        store.enable_account(NURSE, "  ")
+    enabled = store.enable_account(NURSE, "back from leave")
+    assert not enabled.disabled and enabled.roles == {Role.NURSE}
+    (row,) = [r for r in audit_of(store) if r["reason"] == "back from leave"]
+    assert row["user"] == ADMIN
+    login_as(store, PHYSICIAN)
+    with pytest.raises(PermissionDenied):
+        store.enable_account(NURSE, "a physician may not")
+    store.logout()
+    clock.advance(seconds=5)
+    assert store.login(NURSE, PASSWORD).username == NURSE  # the password as it was
+
+
 def test_an_administrator_cannot_disable_their_own_account(store):
     as_admin(store)
     with pytest.raises(ValidationError, match="your own account"):

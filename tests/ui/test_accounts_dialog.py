@@ -215,6 +215,31 @@ def test_disabling_asks_why_and_never_deletes(qtbot, dialog, store):
         store.login(NURSE, PASSWORD)
 
 
+def test_a_disabled_account_is_enabled_again_with_a_reason(qtbot, dialog, store, clock):
+    dialog.select(NURSE)
+    assert not dialog.enable_button.isEnabled()  # active: nothing to enable
+    assert dialog.show_enable() is None
+    dialog.show_disable().reason.setEditText("on leave")
+    dialog.disable_form.submit_button.click()
+    assert dialog.enable_button.isEnabled()
+
+    form = dialog.show_enable()
+    assert form is not None and "password as it was" in form.about.text()
+    form.submit_button.click()
+    assert form.errors.text("reason") == "say why the account is enabled again"
+    assert table(dialog)[NURSE][2] == "disabled"
+    form.reason.setText("back from leave")
+    qtbot.keyClick(form.reason, Qt.Key.Key_Return)
+    assert table(dialog)[NURSE] == ["Ana Ruiz", "Nurse", "active"]
+    assert dialog.status.text() == f"{NURSE} can log in again."
+    assert audit_of(store)[-1]["reason"] == "back from leave"
+    assert not dialog.enable_button.isEnabled() and dialog.disable_button.isEnabled()
+    assert form.isHidden()
+    store.logout()
+    clock.advance(seconds=5)
+    assert store.login(NURSE, PASSWORD).username == NURSE
+
+
 def test_an_administrator_cannot_disable_their_own_account(qtbot, dialog, store):
     dialog.select(ADMIN)
     form = dialog.show_disable()
