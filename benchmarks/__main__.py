@@ -6,6 +6,7 @@ A benchmark is a module with `run() -> list[str]`; add it to BENCHMARKS.
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 
 from benchmarks import (
@@ -25,11 +26,20 @@ BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
 
 
 def main() -> int:
+    """Run them all even if one fails, so one broken figure doesn't hide the others."""
+    failed = 0
     for run in BENCHMARKS:
-        for line in run():
+        try:
+            lines = run()
+        except Exception as error:
+            name = run.__module__.rsplit(".", 1)[-1]
+            traceback.print_exc()
+            lines = [f"bench {name}: n/a ({type(error).__name__}: {error})"]
+            failed += 1
+        for line in lines:
             sys.stdout.write(f"{line}\n")
             sys.stdout.flush()
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
