@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,19 @@ def nothing_left_open(qapp) -> Iterator[None]:
     for widget in left:
         widget.close()
     assert not left, f"windows left open: {[type(w).__name__ for w in left]}"
+
+
+@pytest.fixture
+def whole_app(qapp, monkeypatch) -> Iterator[None]:
+    """For a test that runs `ketamonitor` through app.exec() and back.
+
+    Closing the last window while exec runs posts a Quit that arrives only after exec has
+    returned; it would leave Qt's quit flag set, and every later event loop (qtbot.wait,
+    waitSignal) would return at once, so no timer in a later test would ever fire."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own
+    qapp.setQuitOnLastWindowClosed(False)
+    yield
+    qapp.setQuitOnLastWindowClosed(True)
 
 
 @pytest.fixture

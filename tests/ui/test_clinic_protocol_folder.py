@@ -3,8 +3,6 @@ bad one is refused alone, named in `library.problems` and the log, and the windo
 
 from __future__ import annotations
 
-import sys
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -15,10 +13,9 @@ from tests.ui.conftest import create_first_administrator
 
 
 def test_the_window_opens_on_the_valid_clinic_files_and_names_the_bad_one(
-        qtbot, tmp_path, monkeypatch, clinic_protocol_folder):
+        qtbot, tmp_path, monkeypatch, clinic_protocol_folder, whole_app):
     logs = tmp_path / "logs"
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(logs))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own
     clinic_protocol_folder.mkdir()
     ours = resource_text("protocols", "iv-racemic-ketamine.toml").replace(
         'id = "iv-racemic-ketamine"', 'id = "clinic-iv-60"').replace(

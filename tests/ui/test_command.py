@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -15,9 +13,9 @@ from tests.people import FAST_HASHER
 from tests.ui.conftest import create_first_administrator
 
 
-def test_the_command_opens_the_window_on_the_chosen_file(qtbot, tmp_path, monkeypatch, clock):
+def test_the_command_opens_the_window_on_the_chosen_file(
+        qtbot, tmp_path, monkeypatch, clock, whole_app):
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window installs its own
     db_path = tmp_path / "room" / "ketamonitor.db"
     seen: list[str] = []
 
@@ -41,3 +39,11 @@ def test_the_command_opens_the_window_on_the_chosen_file(qtbot, tmp_path, monkey
     assert seen == ["ketamonitor — ketamonitor.db"] * 2
     with Store.open(db_path, clock, hasher=FAST_HASHER) as store:  # created, and the lock let go
         assert store.integrity_check() == ["ok"]
+    # later tests wait on timers: the quit that ended the window must not end them too
+    QApplication.sendPostedEvents()  # what the closed windows left behind, as at teardown
+    QApplication.processEvents()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    with qtbot.waitSignal(timer.timeout, timeout=2000):
+        timer.start(10)
+

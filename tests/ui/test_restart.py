@@ -68,12 +68,13 @@ def test_typing_not_yet_saved_survives_a_crash_and_comes_back_marked_unsaved(
     session_id = charting.started()
     page = window.open_session(session_id)
     _type_vitals_and_a_note(qtbot, page)
-    # typing arms the pause timer (no waiting on real time here: it is fired by hand), and
-    # when it fires the typing is on disk, committed: a kill now loses nothing
+    # typing arms the pause timer, and when it fires the typing is on disk, committed:
+    # a kill now loses nothing
     keeper = page.unsaved
     assert keeper.timer.isActive() and keeper.timer.interval() == PAUSE_MS
     assert store.unsaved_typing(session_id) == {}
-    keeper.timer.timeout.emit()
+    with qtbot.waitSignal(keeper.timer.timeout, timeout=PAUSE_MS + 2000):
+        pass
     assert set(store.unsaved_typing(session_id)) == {"vitals", "note"}
     assert "nausea, settling with rest" in store.unsaved_typing(session_id)["note"].text
 
