@@ -552,6 +552,8 @@ class SessionPage(QWidget):
 
     def request(self, action: Action) -> bool:
         """Ask what the action needs (a confirmation or a reason), then chart it."""
+        if not self._go_on_past_typing(action):
+            return False
         reason = None
         if action.needs_reason:
             words = action_label(action, self.route)
@@ -863,6 +865,29 @@ class SessionPage(QWidget):
 
     def has_typing(self) -> bool:
         return self.vitals_form.has_typing() or bool(self.note_text.toPlainText().strip())
+
+    def _go_on_past_typing(self, action: Action) -> bool:
+        """Discharge vitals typed and never entered are the slip this catches: the nurse
+        moves the session on with a reading that is not in the record. Cancel takes her back to
+        the field, typing intact."""
+        typed = [what for what, present in (
+            ("vitals", self.vitals_form.has_typing()),
+            ("a note", bool(self.note_text.toPlainText().strip()))) if present]
+        if not typed:
+            return True
+        words = action_label(action, self.route)
+        if self.prompts.confirm(
+                self, f"{words}: typing not saved",
+                f"{' and '.join(typed).capitalize()} typed on this chart but not saved, so "
+                f"not in the record. {words} anyway, leaving it unsaved?\n\n"
+                "Cancel goes back to the typing, to save it first."):
+            return True
+        if self.vitals_form.has_typing():
+            self.vitals_form.focus_first_typed()
+        else:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(self.note_text.parentWidget()))
+            self.note_text.setFocus()
+        return False
 
 
 def _acknowledged_text(alert: AlertRecord, zone: tzinfo) -> str:

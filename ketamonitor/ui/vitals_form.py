@@ -99,6 +99,11 @@ class VitalsForm(QWidget):
     def has_typing(self) -> bool:
         return any(field.text().strip() for field in self.inputs.values())
 
+    def focus_first_typed(self) -> None:
+        field = next(f for f in self.inputs.values() if f.text().strip())
+        field.setFocus()
+        field.selectAll()
+
     def submit(self) -> None:
         """A second Enter on the emptied form is a slip, not an entry: nothing happens."""
         if self.has_typing():
