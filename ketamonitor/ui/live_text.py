@@ -35,6 +35,11 @@ class LiveText(QWidget):
             self._text = text
             self.update()  # a repaint of this widget only: no layout pass
 
+    def is_elided(self) -> bool:
+        """True when the text does not fit the width it has: a clipped timer misleads."""
+        pad = 4 if self._background is not None else 0
+        return QFontMetrics(self.font()).horizontalAdvance(self._text) > self.width() - 2 * pad
+
     def set_colours(self, ink: str | None = None, background: str | None = None) -> None:
         new_ink = QColor(ink) if ink else None
         new_background = QColor(background) if background else None

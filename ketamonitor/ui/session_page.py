@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from html import escape
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,7 +41,7 @@ from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationErr
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.parsing import FieldProblem, clock_time_today
 from ketamonitor.core.permissions import Permission, allowed
-from ketamonitor.core.phases import Action
+from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import Event, ScaleScore
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
@@ -99,6 +100,11 @@ _CONFIRM = {
 }
 
 
+def _unbroken(text: str) -> str:
+    """Rich text that keeps one line: no-break spaces, a word joiner after each slash."""
+    return escape(text).replace(" ", "\u00a0").replace("/", "/\u2060")
+
+
 class SessionPage(QWidget):
     """Emits `charted` after every entry, so the rest of the window can refresh, and
     `signed` after a signature or an addendum (the review queue changes)."""
@@ -129,7 +135,8 @@ class SessionPage(QWidget):
         self.scales = {scale_id: ScaleForm(library.scale(scale_id))
                        for scale_id in names.scales}
         self.route = protocol.route
-        self.timer = TimerPanel(DOSING_WORDS[protocol.route])
+        self.timer = TimerPanel(DOSING_WORDS[protocol.route],
+                                [phase_label(phase, protocol.route) for phase in Phase])
         self.devices = DevicePanel(self.zone)
         self.rems_questions = (YesNoChecklistView(library.checklist(names.rems), protocol.route)
                                if names.rems else None)
@@ -718,12 +725,16 @@ class SessionPage(QWidget):
         chart = self.chart
         library = self.store.library
         session, patient = chart.session, chart.patient
+        # typed names go into rich text: escaped, so "<" or "&" in a name shows as typed.
+        # The plan (protocol and dose) has a line of its own and never breaks inside,
+        # where "1 mg/" over "mL" misreads.
         self.title.setText(
-            f"<span style='font-size:{theme.HEADER_POINT_SIZE}pt'><b>{patient.display_name}"
-            f"</b></span> &nbsp; MRN {patient.mrn} · Chair <b>{session.chair}</b> · "
-            f"{session.weight_kg:g} kg · {session.protocol.name} · <b>{session.dose.describe()}"
-            f"</b> · Nurse {session.nurse}"
-            + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else ""))
+            f"<span style='font-size:{theme.HEADER_POINT_SIZE}pt'><b>"
+            f"{escape(patient.display_name)}</b></span> &nbsp; MRN {escape(patient.mrn)} · "
+            f"Chair <b>{escape(session.chair)}</b> · {session.weight_kg:g} kg · "
+            f"Nurse {escape(session.nurse)}"
+            + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
+            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>")
         self.vitals_model.set_rows(chart.all_vitals_rows())
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)

@@ -39,6 +39,7 @@ FLAG_STYLE = {
 }
 
 FLAG_MARK = "⚠"
+DONE_MARK = "✓"
 
 APP_STYLESHEET = f"""
 QWidget {{ color: {INK}; }}

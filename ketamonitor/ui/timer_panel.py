@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta, tzinfo
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from ketamonitor.core.flags import Level
@@ -24,24 +26,45 @@ _CAPTIONS = {
 }
 
 
+_PHASE_PADDING = 14  # px either side of the phase name on its coloured block
+
+
 def _left(span: timedelta | None) -> str:
     return "—" if span is None else format_duration(abs(span))
 
 
+class _PhaseName(QLabel):
+    """Wants one line, wraps onto two in a narrow window rather than clip a word."""
+
+    def sizeHint(self) -> QSize:
+        wrapped = super().sizeHint()
+        one_line = QFontMetrics(self.font()).horizontalAdvance(self.text())
+        margins = self.contentsMargins()
+        return QSize(max(wrapped.width(), one_line + margins.left() + margins.right()
+                         + QFontMetrics(self.font()).averageCharWidth()),
+                     wrapped.height())
+
+
 class TimerPanel(QFrame):
-    def __init__(self, dosing_word: str = "Infusion", parent: QWidget | None = None) -> None:
+    def __init__(self, dosing_word: str = "Infusion", phase_labels: Iterable[str] = (),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setProperty("role", "panel")
         grid = QGridLayout(self)
         grid.setContentsMargins(12, 8, 12, 8)
         grid.setHorizontalSpacing(16)
-        self.phase = QLabel("")
+        self.phase = _PhaseName()
         self.phase.setObjectName("timer_phase")
         phase_font = QFont()
         phase_font.setPointSize(theme.TIMER_POINT_SIZE - 8)  # "Pre-infusion (baseline)" fits
         phase_font.setBold(True)
         self.phase.setFont(phase_font)
-        self.phase.setMinimumWidth(200)
+        # a narrow window wraps the phase name onto its two rows; it never clips a word
+        # ("Ready for di…"), so the block is at least as wide as the longest word
+        self.phase.setWordWrap(True)
+        widest = max((QFontMetrics(phase_font).horizontalAdvance(word)
+                      for label in phase_labels for word in label.split()), default=0)
+        self.phase.setMinimumWidth(widest + 2 * _PHASE_PADDING + 4)
         grid.addWidget(self.phase, 0, 0, 2, 1)
         number_font = QFont()
         number_font.setPointSize(theme.TIMER_POINT_SIZE)
@@ -70,16 +93,24 @@ class TimerPanel(QFrame):
         colour = theme.PHASE_COLOURS[timers.phase]
         self.phase.setText(label)
         restyle(self.phase, f"QLabel {{ color: white; background: {colour};"
-                                 " border-radius: 6px; padding: 8px 14px; }")
+                                 f" border-radius: 6px; padding: 8px {_PHASE_PADDING}px; }}")
         self.values["in_phase"].setText(format_duration(timers.in_phase)
                                         if not timers.phase.is_finished else "—")
         self.values["since_dose"].setText(format_duration(timers.since_dose_start)
                                           if timers.since_dose_start is not None else "—")
         self._show_infusion_left(timers.infusion_remaining)
-        observation = timers.observation_remaining
-        self.values["observation_left"].setText(
-            "complete" if timers.observation_complete else _left(observation))
+        self._show_observation_left(timers)
         self._show_due(timers, zone)
+
+    def _show_observation_left(self, timers: SessionTimers) -> None:
+        """The cell is sized for a duration; a finished observation says so in its caption."""
+        cell, caption = self.values["observation_left"], self.captions["observation_left"]
+        if timers.observation_complete:
+            caption.setText("Observation complete")
+            cell.setText(theme.DONE_MARK)
+        else:
+            caption.setText(_CAPTIONS["observation_left"])
+            cell.setText(_left(timers.observation_remaining))
 
     def _show_infusion_left(self, remaining: timedelta | None) -> None:
         """Past the infusion time the pump should be off: say so in shape and words."""

@@ -131,7 +131,9 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     for _ in range(4):
         advance(window, clock, 15)
         bp(qtbot, page, 126, 80)
-    assert timer_text(page, "observation_left") == "complete"
+    assert timer_text(page, "observation_left") == "✓"
+    assert page.timer.captions["observation_left"].text() == "Observation complete"
+    assert not page.timer.values["observation_left"].is_elided()  # "complete" was cut off
     click(qtbot, window, "action_complete_observation")
     assert page.chart.phase is Phase.READY_FOR_DISCHARGE
 
