@@ -4,6 +4,7 @@ that records an acknowledgement."""
 from __future__ import annotations
 
 from datetime import tzinfo
+from html import escape
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -43,7 +44,7 @@ class AlertRow(QFrame):
         row.setContentsMargins(6, 2, 4, 2)
         state = "" if record.is_active else f" (cleared {format_clock(record.cleared_at, zone)})"
         self.text = QLabel(f"<b>{record.priority.mark} {record.priority.word}:</b> "
-                           f"{record.message}{state}")
+                           f"{escape(record.message)}{state}")
         self.text.setStyleSheet(f"color: {ink}; background: transparent; border: none;")
         self.text.setWordWrap(True)
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

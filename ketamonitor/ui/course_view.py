@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from ketamonitor.plotting import style
@@ -19,7 +21,8 @@ class CourseDialog(QDialog):
         self.charts = [store.chart(listing.session_id) for listing in listings]
         self.setWindowTitle(f"Course — {patient.display_name} ({patient.mrn})")
         heading = QLabel(
-            f"<b>{patient.display_name}</b> · MRN {patient.mrn} · {len(self.charts)} "
+            f"<b>{escape(patient.display_name)}</b> · MRN {escape(patient.mrn)} · "
+            f"{len(self.charts)} "
             f"session{'s' if len(self.charts) != 1 else ''}; each chart in minutes from its "
             "dose start, on the same scales")
         heading.setWordWrap(True)

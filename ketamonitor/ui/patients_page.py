@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -182,7 +184,8 @@ class SessionForm(QGroupBox):
     def set_patient(self, patient: Patient) -> None:
         self.patient = patient
         age = age_on(patient.details.birth_date, local_today(self.store.clock))
-        self.who.setText(f"<b>{patient.display_name}</b> · MRN {patient.mrn} · {age} y"
+        self.who.setText(f"<b>{escape(patient.display_name)}</b> · "
+                         f"MRN {escape(patient.mrn)} · {age} y"
                          + (" · <b>DEMO</b>" if patient.details.is_demo else ""))
         last_protocol = self.store.last_protocol_id(patient.id)
         if last_protocol is not None and self.protocol.findData(last_protocol) >= 0:
