@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ketamonitor.ui.app import application
@@ -60,7 +61,9 @@ def nothing_left_open(qapp) -> Iterator[None]:
     """A test that leaves a visible window behind fails (napari's habit): a leaked window
     keeps timers ticking into the next test."""
     yield
-    left = [widget for widget in QApplication.topLevelWidgets() if widget.isVisible()]
+    # a widget whose C++ side Qt deleted during the listing is gone, not left open
+    left = [widget for widget in QApplication.topLevelWidgets()
+            if shiboken6.isValid(widget) and widget.isVisible()]
     for widget in left:
         widget.close()
     assert not left, f"windows left open: {[type(w).__name__ for w in left]}"
