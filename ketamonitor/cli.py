@@ -250,9 +250,14 @@ def _logged_in(store: Store, username: str | None, command: str) -> bool:
         sys.stderr.write(f"ketamonitor {command}: say who you are with --user NAME\n")
         return False
     try:
-        store.login(username, _password(f"Password for {username}: ", PASSWORD_ENV))
+        account = store.login(username, _password(f"Password for {username}: ", PASSWORD_ENV))
     except RuleError as refusal:
         _say_refused(command, refusal)
+        return False
+    if account.must_choose_password:
+        sys.stderr.write(f"ketamonitor {command}: {account.username} still has the password "
+                         "an administrator gave; log in to the app once to choose your own, "
+                         "then run this again\n")
         return False
     return True
 
@@ -393,14 +398,15 @@ def _add(store: Store, args: argparse.Namespace) -> None:
     if password is None:
         raise ValidationError({"password": "not confirmed"})
     account = store.add_account(args.username, args.display_name, roles, password)
-    sys.stdout.write(f"added {account.username} ({account.roles_label})\n")
+    sys.stdout.write(f"added {account.username} ({account.roles_label}); they choose their own "
+                     "password at their first login in the app\n")
 
 
 def _list(store: Store, _args: argparse.Namespace) -> None:
     locked = dict(store.locked_accounts())
     for account in store.accounts():
-        status = "disabled" if account.disabled else "active"
-        if account.username in locked:
+        status = account.activity
+        if account.username in locked and not account.disabled:
             status = f"locked until {locked[account.username]:%Y-%m-%d %H:%M} UTC"
         sys.stdout.write(f"{account.username}\t{account.display_name}\t"
                          f"{account.roles_label}\t{status}\n")

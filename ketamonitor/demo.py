@@ -1042,6 +1042,7 @@ def _refuse_unless_empty(store: Store) -> None:
 
 #: The demo's accounts: only demo databases hold them (the README says so).
 DEMO_PASSWORD = "ketamonitor-demo"
+_DEMO_GIVEN = "demo-given-by-admin"  # the administrator's, replaced at each first login
 DEMO_ACCOUNTS = (("admin", "Demo Administrator", Role.ADMINISTRATOR),
                  ("nurse", "Demo Nurse", Role.NURSE),
                  ("physician", "Demo Physician", Role.PHYSICIAN))
@@ -1052,7 +1053,11 @@ def _demo_accounts(store: Store) -> None:
     store.create_first_administrator(admin, admin_name, DEMO_PASSWORD)
     store.login(admin, DEMO_PASSWORD)
     for username, name, role in others:
-        store.add_account(username, name, frozenset({role}), DEMO_PASSWORD)
+        store.add_account(username, name, frozenset({role}), _DEMO_GIVEN)
+    for username, _name, _role in others:  # as each would at their first login
+        store.logout()
+        store.login(username, _DEMO_GIVEN)
+        store.set_password(username, DEMO_PASSWORD)
     store.logout()
     store.login("nurse", DEMO_PASSWORD)
 

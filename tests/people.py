@@ -12,6 +12,7 @@ from ketamonitor.store.store import Store
 
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PASSWORD = "correct-horse-battery"
+TEMPORARY = "given-by-the-admin"  # an administrator's: changed at the first login
 ADMIN, NURSE, PHYSICIAN = "admin", "nurse.ana", "dr.obi"
 
 
@@ -24,8 +25,20 @@ def add_people(store: Store) -> None:
     for username, name, role in ((NURSE, "Ana Ruiz", Role.NURSE),
                                  (PHYSICIAN, "Dr Ada Obi", Role.PHYSICIAN)):
         if username not in {account.username for account in store.accounts()}:
-            store.add_account(username, name, frozenset({role}), PASSWORD)
+            store.add_account(username, name, frozenset({role}), TEMPORARY)
+    for account in store.accounts():
+        if account.must_choose_password:
+            choose_own_password(store, account.username)
     login_as(store, NURSE)
+
+
+def choose_own_password(store: Store, username: str, given: str = TEMPORARY) -> None:
+    """The first login with the password an administrator gave, and the person's own chosen,
+    as the app asks before anything is charted; leaves them logged in."""
+    if store.account is not None:
+        store.logout()
+    store.login(username, given)
+    store.set_password(username, PASSWORD)
 
 
 def login_as(store: Store, username: str) -> None:

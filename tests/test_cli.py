@@ -54,7 +54,24 @@ def test_the_first_administrator_is_added_without_a_login_and_then_logins_are_ne
     assert main(["users", "list", "--db", str(path), "--user", "boss"]) == 0
     listed = capsys.readouterr().out
     assert "boss\tBo Boss\tAdministrator\tactive" in listed
-    assert "kim\tKim Lee\tNurse\tactive" in listed
+    assert "kim\tKim Lee\tNurse\tactive, first login due" in listed
+
+
+def test_someone_whose_password_an_administrator_gave_is_sent_to_the_app_first(
+        clinic, monkeypatch, capsys):
+    _as(monkeypatch, PASSWORD, new_password="given-by-the-boss")
+    assert main(["users", "add", "kim", "--name", "Kim Lee", "--role", "administrator",
+                 "--db", str(clinic), "--user", ADMIN]) == 0
+    assert "choose their own password at their first login" in capsys.readouterr().out
+    _as(monkeypatch, "given-by-the-boss")
+    export = ["export", "log", "--from", "2026-01-01", "--to", "2026-01-02", "--format", "csv",
+              "--out", str(clinic.parent / "logs.csv"), "--db", str(clinic)]
+    assert main([*export, "--user", "kim"]) == EXIT_PROBLEMS
+    assert "log in to the app once to choose your own" in capsys.readouterr().err
+    assert not (clinic.parent / "logs.csv").exists()
+    _as(monkeypatch, PASSWORD)
+    assert main([*export, "--user", ADMIN]) == 0  # the same export by one who chose theirs
+    assert (clinic.parent / "logs.csv").exists()
 
 
 def test_the_first_account_must_be_an_administrator(tmp_path, monkeypatch, capsys):

@@ -36,6 +36,16 @@ class Account:
     roles: frozenset[Role]
     disabled: bool
     created_at: datetime
+    #: Someone else set the password (an administrator adding the account or resetting it):
+    #: they know it too, so the person chooses their own before charting.
+    must_choose_password: bool = False
+
+    @property
+    def activity(self) -> str:
+        """How an account stands, in the words the accounts table and `users list` use."""
+        if self.disabled:
+            return "disabled"
+        return "active, first login due" if self.must_choose_password else "active"
 
     @property
     def roles_label(self) -> str:
@@ -68,6 +78,13 @@ def check_password(text: str) -> str:
     if len(text) > MAX_PASSWORD_LENGTH:
         raise ValidationError({"password": f"at most {MAX_PASSWORD_LENGTH} characters"})
     return text
+
+
+def password_is_temporary(username: str, set_by: str) -> bool:
+    """A password is the person's own only when they set it themselves; one an administrator
+    typed is a way in once, to choose their own: the administrator knows it, and a
+    signature must be the signer's alone."""
+    return set_by != username
 
 
 def check_roles(names: Iterable[str]) -> frozenset[Role]:

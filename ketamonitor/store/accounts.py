@@ -15,6 +15,7 @@ from ketamonitor.core.accounts import (
     check_password,
     check_roles,
     check_username,
+    password_is_temporary,
 )
 from ketamonitor.core.audit_chain import sha256_text
 from ketamonitor.core.errors import RuleError, ValidationError
@@ -47,11 +48,15 @@ class Accounts(StoreBase):
         if found is None:
             return None
         user_id, name, created = found
-        state = {field: value for field, value in self._db.execute(
-            "SELECT field, value FROM user_changes WHERE user_id = ? ORDER BY id", [user_id])}
+        state, set_by = {}, {}
+        for field, value, changed_by in self._db.execute(
+                "SELECT field, value, changed_by FROM user_changes WHERE user_id = ? "
+                "ORDER BY id", [user_id]):
+            state[field], set_by[field] = value, changed_by
         roles = frozenset(Role(r) for r in state.get("roles", "").split(",") if r)
         return Account(user_id, name, state.get("display_name", name), roles,
-                       state.get("disabled") == "yes", from_stored(created))
+                       state.get("disabled") == "yes", from_stored(created),
+                       password_is_temporary(name, set_by.get("password_hash", name)))
 
     def _account_as_recorded(self, account_id: int) -> Account | None:
         found = self._db.execute("SELECT username FROM users WHERE id = ?",
@@ -186,15 +191,23 @@ class Accounts(StoreBase):
         return self._existing(username)
 
     def set_password(self, username: str, password: str) -> None:
-        """An administrator sets anyone's password; anyone changes their own."""
+        """An administrator sets anyone's password (temporary: the person chooses their own
+        at their next login); anyone changes their own."""
         # Who may, before whether the account exists: a refusal must not tell a nurse (or
         # someone not logged in) which usernames there are.
-        if self.account is None or username.strip().lower() != self.account.username:
+        own = self.account is not None and username.strip().lower() == self.account.username
+        if not own:
             self._require(Permission.MANAGE_ACCOUNTS)
         account = self._existing(username)
-        secret = self._hasher.hash(check_password(password))
+        check_password(password)
+        if own and account.must_choose_password and self._password_matches(account, password):
+            raise ValidationError({"password": "choose a password of your own, not the one "
+                                               "you were given"})
+        secret = self._hasher.hash(password)
         with self._transaction():
             self._change(account.id, "password_hash", secret, self.user)
+        if own:
+            self.account = self._existing(username)  # their own now: free to chart
 
     def unlock_account(self, username: str) -> None:
         self._require(Permission.MANAGE_ACCOUNTS)

@@ -148,6 +148,11 @@ class StoreBase:
             if (self.account, changes) != self._account_checked:
                 self.account = self._account_as_recorded(self.account.id)
                 self._account_checked = (self.account, changes)
+            if (self.account is not None and self.account.must_choose_password
+                    and permission not in WHILE_LOCKED):
+                raise NotLoggedIn(f"{self.account.username} must first choose their own "
+                                  "password (an administrator set the one they have): log "
+                                  "in to the app to choose it")
         return require(self.account, permission)
 
     def _account_as_recorded(self, account_id: int) -> Account | None:

@@ -27,6 +27,7 @@ from ketamonitor.ui.fields import FieldErrors, field_row
 #: A long field for anything a person types here: enough for any real name or password,
 #: short enough that a pasted novel is cut at the door.
 _MAX_TYPED = 256
+CHOOSING_TITLE = "Choose your password"
 
 
 def _line(name: str, *, secret: bool = False) -> QLineEdit:
@@ -43,6 +44,8 @@ class AccessForm(QWidget):
     """Log in (or, on an empty database, create the first administrator and log in)."""
 
     logged_in = Signal()
+    #: The login was good but the password was given: the form now asks for the person's own.
+    choosing_password = Signal()
 
     def __init__(self, store: Store, *, first_start: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -65,6 +68,20 @@ class AccessForm(QWidget):
         if first_start:
             field_row(form, self.errors, "password_again", "Password again",
                       self.password_again)
+        # after a login with a password an administrator gave: the person's own, twice
+        self.choosing = QLabel(
+            "An administrator set the password you logged in with, so they know it too. "
+            f"Choose your own now (at least {MIN_PASSWORD_LENGTH} characters): only you will "
+            "know it, and everything you chart and sign carries your name.")
+        self.choosing.setObjectName("access_choosing")
+        self.choosing.setWordWrap(True)
+        form.addRow(self.choosing)
+        self.new_password = _line("access_new_password", secret=True)
+        self.new_password_again = _line("access_new_password_again", secret=True)
+        field_row(form, self.errors, "new_password", "Your password", self.new_password)
+        field_row(form, self.errors, "new_password_again", "Again", self.new_password_again)
+        self._choosing_rows = (self.choosing, self.new_password, self.new_password_again)
+        self._login_rows = (self.username, self.password)
         self.general = self.errors.add("general", self)
         form.addRow(self.general)
         self.submit_button = QPushButton("Create and log in" if first_start else "Log in")
@@ -73,10 +90,26 @@ class AccessForm(QWidget):
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self.submit)
         form.addRow(self.submit_button)
-        for line in (self.username, self.display_name, self.password, self.password_again):
+        for line in (self.username, self.display_name, self.password, self.password_again,
+                     self.new_password, self.new_password_again):
             line.returnPressed.connect(self.submit)
+        self._show_choosing(False)
+
+    def _show_choosing(self, choosing: bool) -> None:
+        """One form, two steps: the login, then (only when the password was given) the
+        person's own password."""
+        form = self.layout()
+        for widget in self._choosing_rows:
+            form.setRowVisible(widget if widget is self.choosing else widget.parentWidget(),
+                               choosing)
+        for widget in self._login_rows:
+            form.setRowVisible(widget.parentWidget(), not choosing)
+        self.submit_button.setText("Save my password and go on" if choosing else
+                                   "Create and log in" if self.first_start else "Log in")
+        self.is_choosing = choosing
 
     def prefill(self, username: str) -> None:
+        self._show_choosing(False)
         self.username.setText(username)
         self.password.clear()
         self.errors.clear()
@@ -87,23 +120,51 @@ class AccessForm(QWidget):
         kept and the password cleared for the next try."""
         self.errors.clear()
         try:
-            if self.first_start:
-                self._create_first_administrator()
-            self.store.login(self.username.text(), self.password.text())
+            done = self._choose_own_password() if self.is_choosing else self._log_in()
         except ValidationError as refused:
             self.errors.show(refused.reasons)
             return False
         except RuleError as refused:
             self.errors.show({"general": str(refused)})
-            self.password.clear()
-            self.password.setFocus()
+            secret = self.new_password if self.is_choosing else self.password
+            secret.clear()
+            secret.setFocus()
             return False
         except StoreError as problem:
             self.errors.show({"general": f"{problem.title}: {problem.path}"})
             return False
-        self.password.clear()
-        self.password_again.clear()
+        if not done:
+            return False
+        for line in (self.password, self.password_again, self.new_password,
+                     self.new_password_again):
+            line.clear()
+        self._show_choosing(False)
         self.logged_in.emit()
+        return True
+
+    def _log_in(self) -> bool:
+        """True when the person may go on; False when they must first choose a password."""
+        if self.first_start:
+            self._create_first_administrator()
+        account = self.store.login(self.username.text(), self.password.text())
+        if not account.must_choose_password:
+            return True
+        self.password.clear()
+        self._show_choosing(True)
+        self.new_password.setFocus()
+        self.choosing_password.emit()
+        return False
+
+    def _choose_own_password(self) -> bool:
+        if self.new_password.text() != self.new_password_again.text():
+            raise ValidationError({"new_password_again": "the two passwords differ"})
+        account = self.store.account
+        assert account is not None  # logged in, with a password given
+        try:
+            self.store.set_password(account.username, self.new_password.text())
+        except ValidationError as refused:
+            raise ValidationError({"new_password": refused.reasons.get("password", "")
+                                   or str(refused)}) from None
         return True
 
     def _create_first_administrator(self) -> None:
@@ -151,6 +212,8 @@ class LoginWindow(QWidget):
             f"Database: {store.path}")
         self.form = AccessForm(store, first_start=first_start, parent=card)
         layout.addWidget(self.form)
+        title = card.findChild(QLabel, "access_title")
+        self.form.choosing_password.connect(lambda: title.setText(CHOOSING_TITLE))
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.logged_in = self.form.logged_in
@@ -180,10 +243,20 @@ class LockOverlay(QWidget):
         self.title = card.findChild(QLabel, "access_title")
         self.form = AccessForm(store, parent=card)
         layout.addWidget(self.form)
+        self.form.choosing_password.connect(self._choosing_password)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.hide()
         parent.installEventFilter(self)
+
+    def _choosing_password(self) -> None:
+        self.title.setText(CHOOSING_TITLE)
+        self.explanation.setText("Sessions, timers and alerts go on underneath.")
+        self._fit_card()
+
+    def _fit_card(self) -> None:
+        """Wrapped text: the card's height for its fixed width, not its width-less hint."""
+        self.card.setMinimumHeight(self.card.layout().totalHeightForWidth(self.card.width()))
 
     def show_lock(self, reason: str, *, keep_username: bool) -> None:
         account = self.store.account
@@ -194,8 +267,7 @@ class LockOverlay(QWidget):
             "underneath; anything typed stays where it was. Log in to go on (the same or "
             "another person).")
         self.form.prefill(account.username if keep_username and account else "")
-        # wrapped text: the card's height for its fixed width, not its width-less hint
-        self.card.setMinimumHeight(self.card.layout().totalHeightForWidth(self.card.width()))
+        self._fit_card()
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()

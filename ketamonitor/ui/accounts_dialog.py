@@ -42,6 +42,7 @@ from ketamonitor.core.accounts import (
     check_password,
     check_roles,
     check_username,
+    password_is_temporary,
 )
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.permissions import PERMISSIONS, PermissionDenied
@@ -57,7 +58,6 @@ from ketamonitor.ui.writes import attempt
 Result = TypeVar("Result")
 
 GENERAL = "general"
-ACTIVE, DISABLED = "active", "disabled"
 DISABLE_SUGGESTIONS = ["left the clinic", "no longer needs access",
                        "password may be known to others"]
 
@@ -112,11 +112,9 @@ class AccountRow(NamedTuple):
         return self.locked_until is not None and not self.account.disabled
 
     def status(self, zone: tzinfo) -> str:
-        if self.account.disabled:
-            return DISABLED
-        if self.locked_until is not None:
+        if self.locked_until is not None and not self.account.disabled:
             return f"locked until {lock_ends(self.locked_until, zone)}"
-        return ACTIVE
+        return self.account.activity
 
 
 class AccountsModel(RowsModel[AccountRow]):
@@ -284,7 +282,8 @@ class AddAccountForm(AccountForm):
             return None
         self.clear()
         self.done.emit(account.username, f"Added {account.username} ({account.display_name}; "
-                       f"{account.roles_label.lower()}): they can log in now.")
+                       f"{account.roles_label.lower()}): they can log in now, and "
+                       "choose their own password as they do.")
         return account
 
 
@@ -342,7 +341,8 @@ class PasswordForm(_ChosenAccountForm):
     def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Reset password", "Set password", store, prompts, parent)
         self.submit_button.setObjectName("account_password_save")
-        self.about.setText("Give the new password to the person directly, never by e-mail.")
+        self.about.setText("Give the new password to the person directly, never by e-mail. "
+                           "It lets them in once: at that login they choose their own.")
         self.about.setProperty("role", "muted")
         self.inputs: dict[str, QLineEdit] = {}
         for name, caption in [("password", "New password"),
@@ -376,7 +376,10 @@ class PasswordForm(_ChosenAccountForm):
         if self._attempt(write):
             for field in self.inputs.values():
                 field.clear()
-            self.done.emit(account.username, f"New password set for {account.username}.")
+            self.done.emit(account.username, f"New password set for {account.username}"
+                           + (": they choose their own at their next login." if
+                              password_is_temporary(account.username, self.store.user)
+                              else "."))
             return True
         return False
 

@@ -4,10 +4,12 @@ running session, and switching user."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
+from ketamonitor.core.accounts import Role
 from ketamonitor.ui.access import LoginWindow
 from ketamonitor.ui.main_window import MainWindow
-from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of
+from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, TEMPORARY, audit_of
 
 
 def _log_in(window: MainWindow, username: str, password: str = PASSWORD) -> bool:
@@ -190,3 +192,63 @@ def test_the_idle_time_is_the_clinics_setting(qtbot, window, store, clock):
     clock.advance(seconds=1)
     window.tick()
     assert window.is_locked
+
+
+def _add_nurse_bo(store) -> None:
+    previous = store.account.username
+    store.logout()
+    store.login(ADMIN, PASSWORD)
+    store.add_account("nurse.bo", "Bo Lin RN", frozenset({Role.NURSE}), TEMPORARY)
+    store.logout()
+    store.login(previous, PASSWORD)
+
+
+def test_a_first_login_with_a_given_password_asks_for_the_persons_own(qtbot, store):
+    _add_nurse_bo(store)
+    store.logout()
+    login = LoginWindow(store)
+    qtbot.addWidget(login)
+    login.show()
+    form = login.form
+    form.username.setText("nurse.bo")
+    form.password.setText(TEMPORARY)
+    with qtbot.assertNotEmitted(login.logged_in):
+        assert not form.submit()
+    assert form.is_choosing and form.new_password.isVisible() and not form.username.isVisible()
+    assert login.findChild(QLabel, "access_title").text() == "Choose your password"
+    assert form.submit_button.text() == "Save my password and go on"
+    form.new_password.setText("my-own-long-secret")
+    form.new_password_again.setText("my-own-long-secreT")
+    assert not form.submit()
+    assert form.errors.text("new_password_again") == "the two passwords differ"
+    form.new_password.setText(TEMPORARY)
+    form.new_password_again.setText(TEMPORARY)
+    assert not form.submit()
+    assert "not the one you were given" in form.errors.text("new_password")
+    form.new_password.setText("my-own-long-secret")
+    form.new_password_again.setText("my-own-long-secret")
+    with qtbot.waitSignal(login.logged_in):
+        assert form.submit()
+    assert store.account.username == "nurse.bo" and not store.account.must_choose_password
+    assert form.new_password.text() == "" and not form.is_choosing
+
+
+def test_switching_to_someone_with_a_given_password_keeps_the_lock_until_they_choose(
+        qtbot, window, store, charting):
+    session_id = charting.started()
+    _add_nurse_bo(store)
+    window.lock_screen("switch user", keep_username=False)
+    assert not _log_in(window, "nurse.bo", TEMPORARY)
+    assert window.is_locked and window.lock.form.is_choosing
+    assert window.lock.title.text() == "Choose your password"
+    card = window.lock.card
+    assert card.height() >= card.layout().totalHeightForWidth(card.width())  # nothing clipped
+    form = window.lock.form
+    form.new_password.setText("my-own-long-secret")
+    form.new_password_again.setText("my-own-long-secret")
+    assert form.submit()
+    assert not window.is_locked
+    assert window.person.text() == "Charting as Bo Lin RN (Nurse)"
+    vitals_id = charting.bp(session_id, 128, 82)
+    (entry,) = [v for v in store.chart(session_id).vitals if v.id == vitals_id]
+    assert entry.entered_by == "nurse.bo"

@@ -75,16 +75,18 @@ def test_an_account_added_through_the_form_shows_in_the_table_and_can_log_in(
     with qtbot.waitSignal(dialog.accounts_changed) as changed:
         qtbot.keyClick(form.inputs["password_again"], Qt.Key.Key_Return)
     assert changed.args == ["nurse.bo"]
-    assert table(dialog)["nurse.bo"] == ["Bo Lin RN", "Nurse, Physician", "active"]
+    assert table(dialog)["nurse.bo"] == ["Bo Lin RN", "Nurse, Physician",
+                                         "active, first login due"]
     assert dialog.chosen().account.username == "nurse.bo"
     assert dialog.status.text() == ("Added nurse.bo (Bo Lin RN; nurse, physician): they can "
-                                    "log in now.")
+                                    "log in now, and choose their own password as they do.")
     assert form.isHidden()
     assert all(field.text() == "" for field in form.inputs.values())  # nothing left to reuse
     created = [row for row in audit_of(store, "users") if "nurse.bo" in row["new_value"]]
     assert [row["user"] for row in created] == [ADMIN]
     store.logout()
-    assert store.login("nurse.bo", NEW_PASSWORD).roles == {Role.NURSE, Role.PHYSICIAN}
+    account = store.login("nurse.bo", NEW_PASSWORD)
+    assert account.roles == {Role.NURSE, Role.PHYSICIAN} and account.must_choose_password
 
 
 LONG = "x" * 10_000
@@ -183,13 +185,14 @@ def test_a_password_reset_lets_the_person_log_in_with_the_new_one(
     assert form.errors.text("password_again") == "not the same as the password above"
     type_into(qtbot, form.inputs["password_again"], NEW_PASSWORD)
     assert form.submit() is True
-    assert dialog.status.text() == f"New password set for {NURSE}."
+    assert dialog.status.text() == (f"New password set for {NURSE}: they choose their own at "
+                                    "their next login.")
     assert NEW_PASSWORD not in str(audit_of(store)[-1]["new_value"])
     store.logout()
     with pytest.raises(LoginRefused):
         store.login(NURSE, PASSWORD)
     clock.advance(seconds=5)  # past the wait a failed login sets
-    assert store.login(NURSE, NEW_PASSWORD).username == NURSE
+    assert store.login(NURSE, NEW_PASSWORD).must_choose_password  # the administrator's
 
 
 def test_disabling_asks_why_and_never_deletes(qtbot, dialog, store):
