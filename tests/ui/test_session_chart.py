@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -13,6 +14,17 @@ from ketamonitor.core.flags import Level
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.plotting.session_plot import BP, EVENTS, SessionPlot
 from ketamonitor.ui.session_page import SessionPage
+
+
+@pytest.fixture(autouse=True)
+def every_mouse_move_counts():
+    """pyqtgraph drops a mouse move that comes within 10 ms of the last (its mouseRateLimit,
+    to thin a real mouse's flood); a test's moves come that fast, and one dropped left the
+    readout on the reading before (a flaky failure). Every move is delivered here."""
+    before = pg.getConfigOption("mouseRateLimit")
+    pg.setConfigOption("mouseRateLimit", 0)
+    yield
+    pg.setConfigOption("mouseRateLimit", before)
 
 
 def known_session(store, charting, clock) -> int:
