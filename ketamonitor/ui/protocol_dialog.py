@@ -65,6 +65,7 @@ class ProtocolDialog(QDialog):
         self.setWindowTitle("Protocols")
         self._shown: Protocol | None = None
         self._copy_of: Protocol | None = None
+        self._as_shown: dict[str, str | list[str]] = {}  # the form before any typing
         self.errors = FieldErrors()
         self.inputs: dict[str, QLineEdit | QComboBox] = {}
         self.scales: dict[str, QCheckBox] = {}
@@ -237,8 +238,34 @@ class ProtocolDialog(QDialog):
 
     def _selected(self) -> None:
         row = self.table.currentIndex().row()
-        if 0 <= row < self.model.rowCount():
-            self._show(self.model.row_value(row))
+        if not 0 <= row < self.model.rowCount():
+            return
+        chosen = self.model.row_value(row)
+        if self._shown is not None and not self._may_leave_changes(f"Show “{chosen.name}”"):
+            self._keep_row_of(self._shown)
+            return
+        self._show(chosen)
+
+    def _keep_row_of(self, protocol: Protocol) -> None:
+        """Put the table's selection back on the protocol whose form has the typing."""
+        rows = [self.model.row_value(r) for r in range(self.model.rowCount())]
+        ids = [p.id for p in rows]
+        if protocol.id not in ids:  # an unsaved copy: its original's row
+            return
+        model = self.table.selectionModel()
+        model.blockSignals(True)
+        try:
+            model.setCurrentIndex(self.model.index(ids.index(protocol.id), 0),
+                                  QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+        finally:
+            model.blockSignals(False)
+        self.table.viewport().update()
+
+    def reject(self) -> None:
+        """Close, Esc or the window's ✕: not over typed, unsaved numbers without asking."""
+        if self._may_leave_changes("Close the protocols"):
+            super().reject()
 
     def select(self, protocol_id: str) -> None:
         self._reload(select=protocol_id)
@@ -272,6 +299,23 @@ class ProtocolDialog(QDialog):
         self.copy_button.setEnabled(copy_of is None)
         self.reason.clear()
         self.status.setText(self._describe(protocol, copy_of))
+        self._as_shown = self.typed()
+
+    def has_changes(self) -> bool:
+        """Numbers or a reason typed into an editable form and not saved yet."""
+        if not self.save_button.isEnabled() or self._shown is None:
+            return False
+        return bool(self.reason.text().strip()) or self.typed() != self._as_shown
+
+    def _may_leave_changes(self, leaving_for: str) -> bool:
+        """Typed changes are never dropped without a word: ask, and on No stay with them."""
+        if not self.has_changes():
+            return True
+        shown = self.inputs["name"].text() or "this protocol"
+        return self.prompts.confirm(
+            self, "Changes not saved",
+            f"The changes typed into “{shown}” are not saved. {leaving_for} and drop them?"
+            "\n\nNo goes back to the form, to save them with a reason first.")
 
     def _show_reasons(self, reasons: dict[str, str]) -> None:
         """Each reason beside its field; a field's reason line takes room only when shown."""
@@ -306,7 +350,7 @@ class ProtocolDialog(QDialog):
 
     def make_copy(self) -> None:
         """Fill the form from the selected protocol, to be saved under a new clinic id."""
-        if self._shown is not None:
+        if self._shown is not None and self._may_leave_changes("Start a new clinic copy"):
             self._show(self._shown, copy_of=self._shown)
             self.inputs["name"].setFocus()
 
@@ -354,6 +398,8 @@ class ProtocolDialog(QDialog):
         except StoreError as error:
             self.prompts.show_problem(self, error.title, error.message)
             return None
+        self._as_shown = self.typed()  # saved: selecting the new version drops nothing
+        self.reason.clear()
         self._reload(select=saved.id)
         self.status.setText(f"Saved version {saved.version} of {saved.id}. Sessions already "
                             "started keep their own version.")

@@ -174,3 +174,46 @@ def test_the_settings_dialog_sets_the_automatic_backups(qtbot, store, prompts, t
     assert (store.setting("automatic_backup"), store.setting("backup_keep")) == (
         "after_each_discharge", "30")
     assert store.backup_folder() == tmp_path / "nightly"
+
+
+def saved_copy(qtbot, dialog) -> None:
+    dialog.make_copy()
+    dialog.reason.setText("our own copy")
+    with qtbot.waitSignal(dialog.protocol_saved):
+        dialog.save_button.click()
+
+
+def test_typed_numbers_are_not_dropped_by_choosing_another_protocol_without_asking(
+        qtbot, dialog, store, prompts):
+    saved_copy(qtbot, dialog)
+    assert prompts.questions == []  # saving asks nothing
+    dialog.inputs["observation.minimum_minutes"].setText("75")
+    prompts.confirm_answer = False
+    dialog.table.selectRow(0)  # the shipped IV protocol
+    assert "not saved" in prompts.questions[-1]
+    assert dialog.inputs["observation.minimum_minutes"].text() == "75"
+    assert dialog.table.currentIndex().data() == store.library.protocol(COPY).name
+    assert dialog.save_button.isEnabled()  # still the clinic copy's form
+    prompts.confirm_answer = True
+    dialog.table.selectRow(0)
+    assert dialog.inputs["observation.minimum_minutes"].text() == "60"
+    assert store.library.protocol(COPY).observation_minutes == 60  # nothing was written
+
+
+def test_closing_over_typed_numbers_asks_and_no_keeps_the_dialog_and_the_typing(
+        qtbot, dialog, prompts):
+    saved_copy(qtbot, dialog)
+    dialog.reason.setText("the memo of 12 March")
+    prompts.confirm_answer = False
+    dialog.reject()
+    assert dialog.isVisible() and dialog.reason.text() == "the memo of 12 March"
+    prompts.confirm_answer = True
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_looking_through_read_only_protocols_asks_nothing(dialog, prompts):
+    for row in (1, 2, 0):
+        dialog.table.selectRow(row)
+    dialog.reject()
+    assert prompts.questions == []
