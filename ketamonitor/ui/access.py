@@ -6,7 +6,7 @@ whatever was typed stays in its field for whoever logs in next."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -175,11 +176,30 @@ class AccessForm(QWidget):
         self.first_start = False  # created: a second press only logs in
 
 
+class _Card(QFrame):
+    """A fixed width, and exactly the height its wrapped text needs at that width: a
+    width-less hint is too tall for short text and too short for long."""
+
+    def sizeHint(self) -> QSize:
+        layout = self.layout()
+        if layout is None:
+            return super().sizeHint()
+        return QSize(self.width(), layout.totalHeightForWidth(self.width()))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the width is fixed: the hint above is the height, and is not cached
+
+
+
 def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
-    card = QFrame(parent)
+    card = _Card(parent)
     card.setObjectName("access_card")
     card.setStyleSheet("QFrame#access_card { background: white; border-radius: 8px; }")
     card.setFixedWidth(520)  # a fixed width lets the wrapped text take the height it needs
+    card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     layout = QVBoxLayout(card)
     layout.setContentsMargins(28, 24, 28, 24)
     heading = QLabel(title)
@@ -252,11 +272,6 @@ class LockOverlay(QWidget):
     def _choosing_password(self) -> None:
         self.title.setText(CHOOSING_TITLE)
         self.explanation.setText("Sessions, timers and alerts go on underneath.")
-        self._fit_card()
-
-    def _fit_card(self) -> None:
-        """Wrapped text: the card's height for its fixed width, not its width-less hint."""
-        self.card.setMinimumHeight(self.card.layout().totalHeightForWidth(self.card.width()))
 
     def show_lock(self, reason: str, *, keep_username: bool) -> None:
         account = self.store.account
@@ -267,7 +282,6 @@ class LockOverlay(QWidget):
             "underneath; anything typed stays where it was. Log in to go on (the same or "
             "another person).")
         self.form.prefill(account.username if keep_username and account else "")
-        self._fit_card()
         self.setGeometry(self.parentWidget().rect())
         self.show()
         self.raise_()

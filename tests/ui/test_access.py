@@ -234,15 +234,19 @@ def test_a_first_login_with_a_given_password_asks_for_the_persons_own(qtbot, sto
 
 
 def test_switching_to_someone_with_a_given_password_keeps_the_lock_until_they_choose(
-        qtbot, window, store, charting):
+        qtbot, window, store, charting, clock):
     session_id = charting.started()
     _add_nurse_bo(store)
     window.lock_screen("switch user", keep_username=False)
+    card = window.lock.card
+    assert not _log_in(window, "nurse.bo", "not the password at all")
+    qtbot.waitUntil(lambda: card.height() == card.layout().totalHeightForWidth(card.width()))
+    clock.advance(seconds=5)  # past the wait a failed login sets
     assert not _log_in(window, "nurse.bo", TEMPORARY)
     assert window.is_locked and window.lock.form.is_choosing
     assert window.lock.title.text() == "Choose your password"
-    card = window.lock.card
-    assert card.height() >= card.layout().totalHeightForWidth(card.width())  # nothing clipped
+    # the card grows to the new text: nothing clipped, no gap
+    qtbot.waitUntil(lambda: card.height() == card.layout().totalHeightForWidth(card.width()))
     form = window.lock.form
     form.new_password.setText("my-own-long-secret")
     form.new_password_again.setText("my-own-long-secret")
