@@ -65,6 +65,7 @@ class ChairTile(QFrame):
         layout.setSpacing(4)
         top = QHBoxLayout()
         self.chair = _flexible(QLabel(""))
+        self.chair.setTextFormat(Qt.TextFormat.PlainText)  # a typed name, shown as typed
         self.chair.setFont(_font(theme.HEADER_POINT_SIZE + 2, bold=True))
         top.addWidget(self.chair, 1)
         self.hint = QLabel(f"Alt+{position}" if position <= 9 else "")
@@ -72,6 +73,7 @@ class ChairTile(QFrame):
         top.addWidget(self.hint)
         layout.addLayout(top)
         self.who = _flexible(QLabel(""))
+        self.who.setTextFormat(Qt.TextFormat.PlainText)
         self.who.setProperty("role", "muted")
         layout.addWidget(self.who)
         phase_row = QHBoxLayout()

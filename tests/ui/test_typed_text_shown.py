@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel
 
@@ -31,3 +32,17 @@ def test_a_name_with_angle_brackets_and_ampersand_shows_as_typed(window, store, 
     shown = [shown_text(label.text()) for label in page.course.findChildren(QLabel)]
     page.course.close()
     assert any(SHOWN in text for text in shown)
+
+
+def test_a_name_that_looks_like_markup_shows_as_typed_on_its_room_tile(window, store,
+                                                                       charting, clock):
+    patient = store.register_patient(parse_patient(
+        {"mrn": "MRN-8", "family_name": "<b>Bold</b>", "given_name": "<i>Ana</i>",
+         "birth_date": "1984-05-06", "weight_kg": "72"}, today=clock.now().date()))
+    charting.session(patient=patient)
+    window.room.reload()
+    window.show_room()
+    window.tick()
+    (tile,) = [t for t in window.room_page.tiles if t.session_id is not None]
+    assert tile.chair.text() == "Chair 3 · <B>BOLD</B>, <i>Ana</i>"
+    assert tile.chair.textFormat() == Qt.TextFormat.PlainText
