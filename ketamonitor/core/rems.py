@@ -256,3 +256,19 @@ def check_rems_submission(session_id: int, session: RemsCandidate | None,
     if len(cleaned) > REFERENCE_MAX_LENGTH:
         raise ValidationError({"reference": f"at most {REFERENCE_MAX_LENGTH} characters"})
     return cleaned
+
+
+def check_rems_withdrawal(session_id: int, current: RemsSubmission | None,
+                          reason: str) -> str:
+    """The reason as kept, or why the session's submitted mark cannot be withdrawn. A mark
+    made on the wrong row, or for a submission that did not go through, is taken back with
+    its reason: the form is then to file again, and the mark stays in the trail."""
+    if current is None:
+        raise ValidationError({"session": f"the form of session {session_id} is not marked "
+                                          "submitted"})
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise ValidationError({"reason": "say why the mark is withdrawn"})
+    if len(cleaned) > REFERENCE_MAX_LENGTH:
+        raise ValidationError({"reason": f"at most {REFERENCE_MAX_LENGTH} characters"})
+    return cleaned

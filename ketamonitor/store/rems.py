@@ -1,8 +1,9 @@
 """The Spravato REMS forms still to file, and the mark that one was submitted.
 
 The mark is an audit row (`rems_forms.submitted`, entity `rems_forms`, the session's id),
-like an export's: the hash-chained, append-only trail is the record of it, so no table and
-no migration are needed, and `verify` vouches for it with the rest of the chain. Which
+like an export's, and so is its withdrawal (`rems_forms.withdrawn`) when it was made by
+mistake: the hash-chained, append-only trail is the record of both, so no table and no
+migration are needed, and `verify` vouches for them with the rest of the chain. Which
 sessions need a form, and how many days are left, are core rules (core.rems).
 """
 
@@ -19,6 +20,7 @@ from ketamonitor.core.rems import (
     RemsPending,
     RemsSubmission,
     check_rems_submission,
+    check_rems_withdrawal,
     rems_pending,
     rems_window,
 )
@@ -38,10 +40,16 @@ _CANDIDATES = """
             WHERE session_id = s.id AND kind = 'start_infusion') AS first_dose_at
     FROM sessions s JOIN patients p ON p.id = s.patient_id
 """
-_SUBMITTED = f"""
-    SELECT at, user, json_extract(new_value, '$.reference') AS reference FROM audit
-    WHERE entity = '{REMS_FORMS}' AND action = '{SUBMITTED}' AND entity_id = ?
-    ORDER BY id LIMIT 1
+WITHDRAWN = "rems_forms.withdrawn"
+#: A session's marks that stand: submitted, and not withdrawn by a later audit row.
+_STANDING = f"""
+    SELECT a.entity_id AS session_id, a.at, a.user,
+           json_extract(a.new_value, '$.reference') AS reference
+    FROM audit a
+    WHERE a.entity = '{REMS_FORMS}' AND a.action = '{SUBMITTED}'
+      AND NOT EXISTS (SELECT 1 FROM audit w WHERE w.entity = a.entity
+                      AND w.action = '{WITHDRAWN}' AND w.entity_id = a.entity_id
+                      AND w.id > a.id)
 """
 
 
@@ -54,20 +62,40 @@ class RemsForms(StoreBase):
         left."""
         self._require(Permission.FILE_REMS)
         rows = self._rows(
-            f"{_CANDIDATES} WHERE s.route = ? AND NOT EXISTS (SELECT 1 FROM audit a "
-            "WHERE a.entity = ? AND a.action = ? AND a.entity_id = s.id)",
-            [Route.INTRANASAL.value, REMS_FORMS, SUBMITTED])
+            f"{_CANDIDATES} WHERE s.route = ? AND s.id NOT IN "
+            f"(SELECT session_id FROM ({_STANDING}))", [Route.INTRANASAL.value])
         return rems_pending((_candidate(row) for row in rows), today=local_today(self.clock),
                             zone=self.clock.local_zone)
 
     def rems_submission(self, session_id: int) -> RemsSubmission | None:
         """The mark that the session's form was submitted, if it was."""
         self._require(Permission.READ_RECORD)
-        found = self._rows(_SUBMITTED, [session_id])
-        if not found:
-            return None
-        row = found[0]
-        return RemsSubmission(session_id, row["reference"], from_stored(row["at"]), row["user"])
+        found = self._rows(f"{_STANDING} AND a.entity_id = ? ORDER BY a.id DESC LIMIT 1",
+                           [session_id])
+        return _submission(found[0]) if found else None
+
+    def rems_submitted(self, limit: int = 200) -> list[tuple[RemsSubmission, RemsCandidate]]:
+        """The marks that stand, the newest first, with their sessions: where a mark made
+        by mistake is found to withdraw."""
+        self._require(Permission.FILE_REMS)
+        marks = self._rows(f"{_STANDING} ORDER BY a.id DESC LIMIT ?", [limit])
+        found = []
+        for mark in marks:
+            rows = self._rows(f"{_CANDIDATES} WHERE s.id = ?", [mark["session_id"]])
+            if rows:
+                found.append((_submission(mark), _candidate(rows[0])))
+        return found
+
+    def withdraw_rems_submission(self, session_id: int, reason: str) -> None:
+        """Take back a session's submitted mark, with the reason: its form is to file
+        again. The mark and its withdrawal both stay in the audit trail."""
+        self._require(Permission.FILE_REMS)
+        with self._transaction():
+            current = self.rems_submission(session_id)
+            why = check_rems_withdrawal(session_id, current, reason)
+            assert current is not None
+            self._audit(WITHDRAWN, REMS_FORMS, session_id, old_value=current.reference,
+                        reason=why)
 
     def mark_rems_submitted(self, session_id: int, reference: str) -> RemsSubmission:
         """Mark the session's REMS form submitted, once, with the submission's reference; a
@@ -89,6 +117,11 @@ class RemsForms(StoreBase):
         submission = self.rems_submission(session_id)
         assert submission is not None
         return submission
+
+
+def _submission(row: dict[str, Any]) -> RemsSubmission:
+    return RemsSubmission(row["session_id"], row["reference"], from_stored(row["at"]),
+                          row["user"])
 
 
 def _candidate(row: dict[str, Any]) -> RemsCandidate:

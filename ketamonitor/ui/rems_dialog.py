@@ -3,26 +3,36 @@ marked submitted, overdue first, with the days left of the 7-calendar-day window
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.core.rems import RemsPending
+from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission
+from ketamonitor.core.times import format_moment
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
+from ketamonitor.ui.views import read_only_table
+
+WITHDRAW_SUGGESTIONS = ["marked on the wrong patient",
+                        "the submission did not go through"]
+
+
+def _treatment_day(session: RemsCandidate, zone: tzinfo) -> str:
+    dosed = session.first_dose_at
+    return "" if dosed is None else f"{dosed.astimezone(zone):%a %Y-%m-%d}"
 
 
 class RemsDialog(QDialog):
@@ -31,6 +41,7 @@ class RemsDialog(QDialog):
         super().__init__(parent)
         self.store = store
         self.prompts = prompts or DialogPrompts()
+        self.zone = store.clock.local_zone
         self.setWindowTitle("REMS forms to file")
         layout = QVBoxLayout(self)
         self.count = QLabel("")
@@ -44,11 +55,7 @@ class RemsDialog(QDialog):
             Column("Patient", lambda p: p.patient_name),
             Column("MRN", lambda p: p.mrn),
         ], self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(self.model)
         layout.addWidget(self.table, 1)
         self.refused = QLabel("")
         self.refused.setProperty("role", "field-error")
@@ -65,12 +72,48 @@ class RemsDialog(QDialog):
         self.form_button.clicked.connect(self.export_selected)
         buttons.addWidget(self.form_button)
         buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(self._marked_section(), 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.resize(980, 520)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        self.resize(980, 640)
         self.reload()
+
+    def _marked_section(self) -> QWidget:
+        """The marks that stand, newest first: where a mark made on the wrong row is taken
+        back, so that form is to file again."""
+        section = QWidget()
+        column = QVBoxLayout(section)
+        column.setContentsMargins(0, 8, 0, 0)
+        heading = QLabel("Marked submitted, newest first")
+        heading.setProperty("role", "section")
+        column.addWidget(heading)
+        self.marked_model: RowsModel[tuple[RemsSubmission, RemsCandidate]] = RowsModel([
+            Column("Marked", lambda m: format_moment(m[0].submitted_at, self.zone,
+                                                     self.store.clock.now())),
+            Column("By", lambda m: m[0].submitted_by),
+            Column("Reference", lambda m: m[0].reference),
+            Column("Treatment", lambda m: _treatment_day(m[1], self.zone)),
+            Column("Patient", lambda m: m[1].patient_name),
+            Column("MRN", lambda m: m[1].mrn),
+        ], self)
+        self.marked_table = read_only_table(self.marked_model)
+        self.marked_table.setObjectName("rems_marked")
+        column.addWidget(self.marked_table, 1)
+        row = QHBoxLayout()
+        self.withdraw_button = QPushButton("Withdraw mark…")
+        self.withdraw_button.setObjectName("rems_withdraw")
+        self.withdraw_button.setToolTip("A mark made on the wrong row, or for a submission "
+                                        "that did not go through: the form is to file again")
+        self.withdraw_button.clicked.connect(self.withdraw_selected)
+        row.addWidget(self.withdraw_button)
+        row.addStretch(1)
+        column.addLayout(row)
+        return section
 
     def reload(self) -> None:
         try:
@@ -79,7 +122,11 @@ class RemsDialog(QDialog):
             self.refused.setText(str(refused))
             self.model.set_rows([])
             self.mark_button.setEnabled(False)
+            self.withdraw_button.setEnabled(False)
             return
+        self.marked_model.set_rows(self.store.rems_submitted())
+        self.marked_table.resizeColumnsToContents()
+        self.withdraw_button.setEnabled(self.marked_model.rowCount() > 0)
         overdue = sum(1 for p in pending if p.overdue)
         self.count.setText(f"{len(pending)} form{'s' if len(pending) != 1 else ''} to file"
                            + (f", {overdue} overdue" if overdue else "")
@@ -128,8 +175,30 @@ class RemsDialog(QDialog):
             "submission's reference (confirmation number, or where it was filed)", [])
         if reference is None:
             return False
+        return self._record(lambda: self.store.mark_rems_submitted(pending.session_id,
+                                                                   reference))
+
+    def withdraw_selected(self) -> bool:
+        """Take back the selected mark, with the reason the audit trail keeps."""
+        rows = self.marked_table.selectionModel().selectedRows()
+        if not rows:
+            self.refused.setText("Choose the mark to withdraw in the list below.")
+            return False
+        submission, session = self.marked_model.row_value(rows[0].row())
+        reason = self.prompts.reason(
+            self, "Withdraw the submitted mark",
+            f"{session.patient_name} ({session.mrn}), marked by {submission.submitted_by} "
+            f"with reference {submission.reference}: why is the mark withdrawn? Its form is "
+            "then to file again.", WITHDRAW_SUGGESTIONS)
+        if reason is None:
+            return False
+        return self._record(lambda: self.store.withdraw_rems_submission(
+            submission.session_id, reason))
+
+    def _record(self, write: Callable[[], object]) -> bool:
+        """One mark (or withdrawal) written, the lists read again; a refusal said here."""
         try:
-            self.store.mark_rems_submitted(pending.session_id, reference)
+            write()
         except ValidationError as refused:
             self.refused.setText("; ".join(refused.reasons.values()))
             return False

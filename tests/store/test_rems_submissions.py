@@ -168,15 +168,64 @@ def test_a_session_that_needs_no_form_cannot_be_marked(store, charting, clock):
     assert len(audit_of(store)) == audit_rows  # a refusal writes nothing
 
 
+def test_a_mark_made_by_mistake_is_withdrawn_with_its_reason_and_the_form_is_due_again(
+        store, charting, clock):
+    wrong = stopped_after_dose(charting, "MRN-1")
+    right = stopped_after_dose(charting, "MRN-2")
+    login_as(store, ADMIN)
+    store.mark_rems_submitted(wrong, "REMS-2026-114")  # the row above the one meant
+    assert [p.session_id for p in store.rems_pending()] == [right]
+    assert [(m.session_id, s.mrn) for m, s in store.rems_submitted()] == [(wrong, "MRN-1")]
+    clock.advance(minutes=5)
+    store.withdraw_rems_submission(wrong, "  marked on the wrong patient ")
+    assert store.rems_submission(wrong) is None
+    assert store.rems_submitted() == []
+    assert [p.session_id for p in store.rems_pending()] == [wrong, right]
+    marked = store.mark_rems_submitted(right, "REMS-2026-114")
+    assert store.rems_submission(right) == marked
+    assert [p.session_id for p in store.rems_pending()] == [wrong]
+    again = store.mark_rems_submitted(wrong, "REMS-2026-120")  # filed later, for real
+    assert store.rems_submission(wrong) == again and store.rems_pending() == []
+    trail = [(row["action"], row["entity_id"], row["old_value"], row["reason"])
+             for row in audit_of(store, "rems_forms")]
+    assert trail == [
+        ("rems_forms.submitted", wrong, None, None),
+        ("rems_forms.withdrawn", wrong, "REMS-2026-114", "marked on the wrong patient"),
+        ("rems_forms.submitted", right, None, None),
+        ("rems_forms.submitted", wrong, None, None)]
+
+
+def test_a_withdrawal_needs_a_standing_mark_and_a_reason(store, charting):
+    session_id = stopped_after_dose(charting, "MRN-1")
+    login_as(store, ADMIN)
+    with pytest.raises(ValidationError, match="is not marked submitted"):
+        store.withdraw_rems_submission(session_id, "wrong patient")
+    store.mark_rems_submitted(session_id, "REMS-1")
+    for empty in ("", "   "):
+        with pytest.raises(ValidationError, match="say why the mark is withdrawn"):
+            store.withdraw_rems_submission(session_id, empty)
+    store.withdraw_rems_submission(session_id, "wrong patient")
+    with pytest.raises(ValidationError, match="is not marked submitted"):
+        store.withdraw_rems_submission(session_id, "twice")
+    assert len(audit_of(store, "rems_forms")) == 2
+
+
 @pytest.mark.parametrize("who", [NURSE, PHYSICIAN])
 def test_only_an_administrator_files_rems_forms(store, charting, who):
     session_id = stopped_after_dose(charting, "MRN-1")
+    marked = stopped_after_dose(charting, "MRN-2")
+    login_as(store, ADMIN)
+    store.mark_rems_submitted(marked, "REMS-2")
     login_as(store, who)
     with pytest.raises(PermissionDenied, match="file REMS forms"):
         store.rems_pending()
     with pytest.raises(PermissionDenied, match="file REMS forms"):
         store.mark_rems_submitted(session_id, "REMS-1")
-    assert audit_of(store, "rems_forms") == []
+    with pytest.raises(PermissionDenied, match="file REMS forms"):
+        store.withdraw_rems_submission(marked, "wrong patient")
+    with pytest.raises(PermissionDenied, match="file REMS forms"):
+        store.rems_submitted()
+    assert len(audit_of(store, "rems_forms")) == 1
 
 
 def test_the_window_counts_local_calendar_days(tmp_path):

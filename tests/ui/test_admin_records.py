@@ -31,6 +31,36 @@ def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitt
     assert audit_of(store)[-1]["action"] == "rems_forms.submitted"
 
 
+def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_again(
+        qtbot, store, charting, prompts):
+    first = stopped_after_dose(charting, "MRN-5001")
+    second = stopped_after_dose(charting, "MRN-5002")
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    assert not dialog.withdraw_button.isEnabled()  # nothing marked yet
+    prompts.reason_answer = "REMS-777"
+    assert dialog.mark_selected()  # meant the second: the first row was selected
+    assert dialog.count.text() == "1 form to file"
+    assert dialog.marked_model.rowCount() == 1
+    assert [dialog.marked_model.index(0, c).data() for c in (1, 2, 3, 5)] == [
+        ADMIN, "REMS-777", "Mon 2026-11-23", "MRN-5001"]
+    assert not dialog.withdraw_selected()  # none chosen yet
+    assert "Choose the mark" in dialog.refused.text()
+    dialog.marked_table.selectRow(0)
+    prompts.reason_answer = None  # Cancel: nothing happens
+    assert not dialog.withdraw_selected()
+    assert store.rems_submission(first) is not None
+    prompts.reason_answer = "marked on the wrong patient"
+    assert dialog.withdraw_selected()
+    assert "MRN-5001" in prompts.questions[-1] and "REMS-777" in prompts.questions[-1]
+    assert store.rems_submission(first) is None
+    assert dialog.count.text() == "2 forms to file"
+    assert dialog.marked_model.rowCount() == 0 and not dialog.withdraw_button.isEnabled()
+    assert {dialog.model.row_value(r).session_id for r in range(2)} == {first, second}
+    assert audit_of(store)[-1]["action"] == "rems_forms.withdrawn"
+
+
 def test_a_nurse_is_told_rems_forms_are_the_administrators(qtbot, store, prompts):
     dialog = RemsDialog(store, prompts=prompts)
     qtbot.addWidget(dialog)
