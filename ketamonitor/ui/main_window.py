@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 1000
 BACKUP_CHECK = timedelta(minutes=10)
+#: Finished sessions' pages kept after they are left, for going back and forth in a review.
+KEPT_FINISHED_PAGES = 3
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +82,8 @@ class MainWindow(QMainWindow):
         self.review.open_requested.connect(self.open_session)
         self.review.back_requested.connect(self.show_room)
         self.pages.addWidget(self.review)
-        self.session_pages: dict[int, SessionPage] = {}
+        self.session_pages: dict[int, SessionPage] = {}  # the most recently opened last
+        self.pages.currentChanged.connect(self._release_pages)
         self.problem = QLabel("")
         self.problem.setObjectName("window_problem")
         self.problem.setStyleSheet("color: #b00020; font-weight: bold;")
@@ -331,8 +334,10 @@ class MainWindow(QMainWindow):
     # -- navigation ----------------------------------------------------------------------
 
     def open_session(self, session_id: int) -> SessionPage:
-        page = self.session_pages.get(session_id)
-        if page is None:
+        page = self.session_pages.pop(session_id, None)
+        if page is not None:
+            self.session_pages[session_id] = page  # most recently opened: kept longest
+        else:
             page = SessionPage(self.store, session_id, self.prompts)
             page.back_requested.connect(self.show_room)
             page.charted.connect(self.session_charted)
@@ -345,6 +350,20 @@ class MainWindow(QMainWindow):
         page.tick()
         page.vitals_form.inputs["systolic"].setFocus()
         return page
+
+    def _release_pages(self) -> None:
+        """Let go of pages no one is using: a page with its chart holds about 15 MB, and
+        a day's reviews and look-ups open dozens. Kept: the page shown, any with typing,
+        those of sessions still in the room, and the few finished ones opened last."""
+        current = self.current_session()
+        running = {state.session_id for state in self.room.in_room()}
+        idle = [session_id for session_id, page in self.session_pages.items()
+                if page is not current and session_id not in running
+                and not page.has_typing()]
+        for session_id in idle[:max(0, len(idle) - KEPT_FINISHED_PAGES)]:
+            page = self.session_pages.pop(session_id)
+            self.pages.removeWidget(page)
+            page.deleteLater()
 
     def open_tile(self, position: int) -> None:
         """Alt+N opens the session of the room's N-th tile."""
