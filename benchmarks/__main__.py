@@ -14,6 +14,7 @@ from benchmarks import (
     export_log,
     frozen_start,
     login,
+    pages,
     room,
     save_vitals,
     summary_pdf,
@@ -22,7 +23,7 @@ from benchmarks import (
 
 BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
     save_vitals.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
-    export_log.run, frozen_start.run)
+    export_log.run, frozen_start.run, pages.run)
 
 
 def main() -> int:
