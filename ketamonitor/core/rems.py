@@ -205,9 +205,14 @@ def needs_rems_form(session: RemsCandidate) -> bool:
             and session.first_dose_at is not None)
 
 
+def treatment_day(first_dose_at: datetime, zone: tzinfo) -> date:
+    """The day of the treatment the form reports: the room's calendar day of the first dose."""
+    return first_dose_at.astimezone(zone).date()
+
+
 def rems_window(first_dose_at: datetime, today: date, zone: tzinfo) -> tuple[date, date, int]:
     """(treatment date, due by, days left) in the room's local calendar."""
-    treatment_date = first_dose_at.astimezone(zone).date()
+    treatment_date = treatment_day(first_dose_at, zone)
     due_by = treatment_date + timedelta(days=REMS_WINDOW_DAYS)
     return treatment_date, due_by, (due_by - today).days
 

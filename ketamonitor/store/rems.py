@@ -79,12 +79,10 @@ class RemsForms(StoreBase):
         by mistake is found to withdraw."""
         self._require(Permission.FILE_REMS)
         marks = self._rows(f"{_STANDING} ORDER BY a.id DESC LIMIT ?", [limit])
-        found = []
-        for mark in marks:
-            rows = self._rows(f"{_CANDIDATES} WHERE s.id = ?", [mark["session_id"]])
-            if rows:
-                found.append((_submission(mark), _candidate(rows[0])))
-        return found
+        sessions = {row["id"]: _candidate(row) for row in self._rows(
+            f"{_CANDIDATES} WHERE s.id IN (SELECT session_id FROM ({_STANDING}))")}
+        return [(_submission(mark), sessions[mark["session_id"]]) for mark in marks
+                if mark["session_id"] in sessions]
 
     def withdraw_rems_submission(self, session_id: int, reason: str) -> None:
         """Take back a session's submitted mark, with the reason: its form is to file

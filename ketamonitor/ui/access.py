@@ -193,7 +193,6 @@ class _Card(QFrame):
         return False  # the width is fixed: the hint above is the height, and is not cached
 
 
-
 def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
     card = _Card(parent)
     card.setObjectName("access_card")

@@ -229,12 +229,15 @@ class ProtocolDialog(QDialog):
         ids = [p.id for p in protocols]
         row = ids.index(select) if select in ids else 0
         if protocols:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
-            self.table.scrollTo(index)
+            self._put_selection(row)
             self._show(protocols[row])
+
+    def _put_selection(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
 
     def _selected(self) -> None:
         row = self.table.currentIndex().row()
@@ -248,16 +251,13 @@ class ProtocolDialog(QDialog):
 
     def _keep_row_of(self, protocol: Protocol) -> None:
         """Put the table's selection back on the protocol whose form has the typing."""
-        rows = [self.model.row_value(r) for r in range(self.model.rowCount())]
-        ids = [p.id for p in rows]
-        if protocol.id not in ids:  # an unsaved copy: its original's row
+        ids = [self.model.row_value(r).id for r in range(self.model.rowCount())]
+        if protocol.id not in ids:
             return
         model = self.table.selectionModel()
-        model.blockSignals(True)
+        model.blockSignals(True)  # going back is not choosing again: no second question
         try:
-            model.setCurrentIndex(self.model.index(ids.index(protocol.id), 0),
-                                  QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                  | QItemSelectionModel.SelectionFlag.Rows)
+            self._put_selection(ids.index(protocol.id))
         finally:
             model.blockSignals(False)
         self.table.viewport().update()

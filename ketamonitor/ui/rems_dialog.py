@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission
+from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission, treatment_day
 from ketamonitor.core.times import format_moment
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.store.errors import StoreError
@@ -32,7 +32,7 @@ WITHDRAW_SUGGESTIONS = ["marked on the wrong patient",
 
 def _treatment_day(session: RemsCandidate, zone: tzinfo) -> str:
     dosed = session.first_dose_at
-    return "" if dosed is None else f"{dosed.astimezone(zone):%a %Y-%m-%d}"
+    return "" if dosed is None else f"{treatment_day(dosed, zone):%a %Y-%m-%d}"
 
 
 class RemsDialog(QDialog):

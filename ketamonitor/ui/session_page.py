@@ -875,7 +875,10 @@ class SessionPage(QWidget):
         return self.side_effects.checklist.intervention_label(key)
 
     def has_typing(self) -> bool:
-        return self.vitals_form.has_typing() or bool(self.note_text.toPlainText().strip())
+        return self.vitals_form.has_typing() or self._note_typed()
+
+    def _note_typed(self) -> bool:
+        return bool(self.note_text.toPlainText().strip())
 
     def _go_on_past_typing(self, action: Action) -> bool:
         """Discharge vitals typed and never entered are the slip this catches: the nurse
@@ -883,7 +886,7 @@ class SessionPage(QWidget):
         the field, typing intact."""
         typed = [what for what, present in (
             ("vitals", self.vitals_form.has_typing()),
-            ("a note", bool(self.note_text.toPlainText().strip()))) if present]
+            ("a note", self._note_typed())) if present]
         if not typed:
             return True
         words = action_label(action, self.route)

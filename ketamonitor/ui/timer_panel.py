@@ -38,11 +38,11 @@ class _PhaseName(QLabel):
 
     def sizeHint(self) -> QSize:
         wrapped = super().sizeHint()
-        one_line = QFontMetrics(self.font()).horizontalAdvance(self.text())
+        metrics = QFontMetrics(self.font())
         margins = self.contentsMargins()
-        return QSize(max(wrapped.width(), one_line + margins.left() + margins.right()
-                         + QFontMetrics(self.font()).averageCharWidth()),
-                     wrapped.height())
+        one_line = (metrics.horizontalAdvance(self.text()) + margins.left() + margins.right()
+                    + metrics.averageCharWidth())  # slack: Qt wraps a hair before the edge
+        return QSize(max(wrapped.width(), one_line), wrapped.height())
 
 
 class TimerPanel(QFrame):
