@@ -2,7 +2,12 @@
 
 Commands that read or change the record act as a named account (`--user NAME`, the password
 asked on the terminal or read from KETAMONITOR_PASSWORD for scheduled jobs); `verify` reads
-no patient data and needs no login."""
+no patient data and needs no login.
+
+`verify`, the exports, `backup` and `users list` run beside an app that has the file open
+(a nightly job on a workstation whose app stays open); the window, `demo`, the commands that
+change accounts, and `restore` are second writers, refused while it runs. Every command
+exits with an ExitCode."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from enum import IntEnum
 from pathlib import Path
 
 from ketamonitor import __version__
@@ -19,18 +25,53 @@ from ketamonitor.core.accounts import check_roles
 from ketamonitor.core.clock import SystemClock
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.places import DATABASE_ENV, clinic_protocol_folder, default_database_path
-from ketamonitor.store.errors import StoreError
+from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.store import Store
 
 log = logging.getLogger(__name__)
 
-#: Exit status when the database cannot be used (in use, read-only, damaged, foreign).
-EXIT_DATABASE = 3
-#: Exit status when `verify` finds something wrong, or a command is refused.
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-#: Exit status when an output file cannot be written (folder, permissions, full disk).
-EXIT_OUTPUT = 4
+
+
+class ExitCode(IntEnum):
+    """The exit status of every command, one table for all (the README's "Exit status"
+    table is checked against it), so a scheduled job tells a refusal from a full disk."""
+
+    OK = 0
+    #: A refusal (no or a wrong login, a role that may not, an unknown session, a backwards
+    #: range, a missing reason), or `verify` found something wrong.
+    REFUSED = 1
+    #: The command line itself is wrong (argparse's own status), or asks what cannot be
+    #: done (demo on a file holding a record, verify of a path that is not a file).
+    USAGE = 2
+    #: The database cannot be used: open in the app for a command that changes it, read-only,
+    #: damaged, another program's, from a newer ketamonitor, locked, its disk full; or a
+    #: restore refused.
+    DATABASE = 3
+    #: The file to write cannot be written (an export or a backup): folder, permissions,
+    #: full disk, a copy that failed its check. The database is untouched.
+    OUTPUT = 4
+
+
+#: What each status means, in the README's words (tests/test_exit_codes.py checks the table).
+EXIT_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "done",
+    ExitCode.REFUSED: "refused (no login or a wrong one, a role that may not, an unknown "
+                      "session, a backwards range), or `verify` found something wrong",
+    ExitCode.USAGE: "the command line is wrong, or asks what cannot be done (demo on a file "
+                    "that holds a record, verify of a path that is not a file)",
+    ExitCode.DATABASE: "the database cannot be used: open in the app for a command that "
+                       "changes it, read-only, damaged, not ketamonitor's, from a newer "
+                       "version, locked, its disk full; or a restore refused",
+    ExitCode.OUTPUT: "the file to write (an export, a backup) cannot be written: folder, "
+                     "permissions, full disk, a copy that failed its check; the database is "
+                     "untouched",
+}
+
+#: The names older scripts and tests import; the values are ExitCode's.
+EXIT_PROBLEMS = ExitCode.REFUSED
+EXIT_USAGE = ExitCode.USAGE
+EXIT_DATABASE = ExitCode.DATABASE
+EXIT_OUTPUT = ExitCode.OUTPUT
 #: The password of `--user`, for scheduled jobs with no terminal.
 PASSWORD_ENV = "KETAMONITOR_PASSWORD"
 #: The password of an account being added, for scripts (else asked twice on the terminal).
@@ -147,26 +188,33 @@ def main(argv: list[str] | None = None) -> int:
         return _users(path, args)
     if args.command == "export":
         return _as_user(path, args, f"export {args.export_command}",
-                        _EXPORTS[args.export_command])
+                        _EXPORTS[args.export_command], beside_app=True)
     if args.command == "backup":
-        return _as_user(path, args, "backup", _backup)
+        return _as_user(path, args, "backup", _backup, beside_app=True)
     if args.command == "restore":
         return _restore(args.backup, path)
     return _window(path)
 
 
-def _refuse(error: StoreError) -> int:
+def _refuse(error: StoreError, *, changing: str | None = None) -> ExitCode:
+    """Say why the file (or a backup's output) cannot be used; its exit status. `changing`
+    names a command that changes the record, refused because the app has the file open."""
+    from ketamonitor.store.backup import BackupFailed
+
     sys.stderr.write(f"ketamonitor: {error.title}\n\n{error.message}\n")
-    return EXIT_DATABASE
+    if changing and isinstance(error, DatabaseInUse):
+        sys.stderr.write(f"\n`ketamonitor {changing}` changes the record, so it runs only with "
+                         "the app closed; export, backup and verify run beside the app.\n")
+    return ExitCode.OUTPUT if isinstance(error, BackupFailed) else ExitCode.DATABASE
 
 
-def _say_refused(command: str, error: RuleError) -> int:
+def _say_refused(command: str, error: RuleError) -> ExitCode:
     if isinstance(error, ValidationError):
         reasons = "; ".join(f"{field}: {why}" for field, why in error.reasons.items())
         sys.stderr.write(f"ketamonitor {command}: {reasons}\n")
     else:
         sys.stderr.write(f"ketamonitor {command}: {error}\n")
-    return EXIT_PROBLEMS
+    return ExitCode.REFUSED
 
 
 def _window(path: Path) -> int:
@@ -185,31 +233,31 @@ def _window(path: Path) -> int:
         store.close()
 
 
-def _demo(path: Path, *, seed: int, days: int) -> int:
+def _demo(path: Path, *, seed: int, days: int) -> ExitCode:
     from ketamonitor.demo import DemoRefused, fill_demo_clinic
 
     if days < 1 or days > 3650:
         sys.stderr.write("ketamonitor demo: --days must be between 1 and 3650\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         summary = fill_demo_clinic(path, seed=seed, days=days)
     except StoreError as error:
         return _refuse(error)
     except DemoRefused as refusal:
         sys.stderr.write(f"ketamonitor demo: {refusal}\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     sys.stdout.write(f"{summary}\n")
-    return 0
+    return ExitCode.OK
 
 
-def _verify(path: Path) -> int:
+def _verify(path: Path) -> ExitCode:
     """Check the file without opening it for writing: it may be a copy, or in use."""
     from ketamonitor.store.verify import verify_database
 
     if not path.is_file():
         sys.stderr.write(f"ketamonitor verify: {path} is not a file. Give the database "
                          "with --db PATH.\n")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         problems = verify_database(path)
     except StoreError as error:  # not SQLite, not ours, or damaged past reading
@@ -217,9 +265,9 @@ def _verify(path: Path) -> int:
     if problems:
         sys.stdout.write(f"{path}: {len(problems)} problem(s)\n")
         sys.stdout.writelines(f"  {problem}\n" for problem in problems)
-        return EXIT_PROBLEMS
+        return ExitCode.REFUSED
     sys.stdout.write(f"{path}: sound (integrity, foreign keys, audit chain, charted rows)\n")
-    return 0
+    return ExitCode.OK
 
 
 def _password(prompt: str, variable: str) -> str:
@@ -262,22 +310,23 @@ def _logged_in(store: Store, username: str | None, command: str) -> bool:
     return True
 
 
-def _users(path: Path, args: argparse.Namespace) -> int:
+def _users(path: Path, args: argparse.Namespace) -> ExitCode:
     if args.users_command == "add":
         first = _first_administrator_if_none(path, args)
         if first is not None:
             return first
     return _as_user(path, args, f"users {args.users_command}",
-                    _USER_ACTIONS[args.users_command])
+                    _USER_ACTIONS[args.users_command],
+                    beside_app=args.users_command == "list")
 
 
-def _first_administrator_if_none(path: Path, args: argparse.Namespace) -> int | None:
+def _first_administrator_if_none(path: Path, args: argparse.Namespace) -> ExitCode | None:
     """On a file with no accounts, `users add` makes the first administrator (no login:
     there is no one to log in as); None when the file already has accounts."""
     try:
         store = Store.open(path, SystemClock())
     except StoreError as error:
-        return _refuse(error)
+        return _refuse(error, changing="users add")
     try:
         return None if store.has_accounts() else _first_administrator(store, args)
     except StoreError as error:
@@ -287,29 +336,33 @@ def _first_administrator_if_none(path: Path, args: argparse.Namespace) -> int | 
 
 
 def _as_user(path: Path, args: argparse.Namespace, command: str,
-             action: Callable[[Store, argparse.Namespace], None]) -> int:
+             action: Callable[[Store, argparse.Namespace], None], *,
+             beside_app: bool = False) -> ExitCode:
     """Open the file, log in as --user, run the action; every refusal a message and a
-    non-zero exit, never a traceback."""
+    non-zero exit (ExitCode), never a traceback. `beside_app`: the action only reads the
+    record and writes its own audit rows, so it runs while the app has the file open
+    (Store.open_beside_app); any other is a second writer, refused while the app runs."""
     from ketamonitor.export.files import ExportFailed
     from ketamonitor.store.errors import UnknownRecord
 
     try:
-        store = Store.open(path, SystemClock())
+        store = (Store.open_beside_app(path, SystemClock()) if beside_app
+                 else Store.open(path, SystemClock()))
     except StoreError as error:
-        return _refuse(error)
+        return _refuse(error, changing=None if beside_app else command)
     try:
         if not _logged_in(store, args.acting_user, command):
-            return EXIT_PROBLEMS
+            return ExitCode.REFUSED
         action(store, args)
-        return 0
+        return ExitCode.OK
     except RuleError as refusal:  # a ValidationError (bad dates, a missing reason) too
         return _say_refused(command, refusal)
     except UnknownRecord as unknown:
         sys.stderr.write(f"ketamonitor {command}: {unknown}\n")
-        return EXIT_PROBLEMS
+        return ExitCode.REFUSED
     except ExportFailed as failed:
         sys.stderr.write(f"ketamonitor {command}: {failed.message}\n")
-        return EXIT_OUTPUT
+        return ExitCode.OUTPUT
     except StoreError as error:
         return _refuse(error)
     finally:
@@ -347,7 +400,7 @@ def _backup(store: Store, args: argparse.Namespace) -> None:
     sys.stdout.write(f"wrote {done.path} (integrity_check ok)\n")
 
 
-def _restore(backup: Path, target: Path) -> int:
+def _restore(backup: Path, target: Path) -> ExitCode:
     """A file operation of the workstation's administrator, with the app closed: it needs no
     login (the file being replaced may be the damaged one), and is audited in the restored
     file under the operating system's account name."""
@@ -356,10 +409,10 @@ def _restore(backup: Path, target: Path) -> int:
     try:
         done = restore_backup(backup, target, restored_by=f"os:{_os_user()}")
     except StoreError as error:
-        return _refuse(error)
+        return _refuse(error, changing="restore")
     kept = f"; the file it replaced is kept as {done.kept}" if done.kept else ""
     sys.stdout.write(f"restored {done.backup} to {done.target}{kept}\n")
-    return 0
+    return ExitCode.OK
 
 
 def _os_user() -> str:
@@ -375,21 +428,21 @@ _EXPORTS: dict[str, Callable[[Store, argparse.Namespace], None]] = {
 }
 
 
-def _first_administrator(store: Store, args: argparse.Namespace) -> int:
+def _first_administrator(store: Store, args: argparse.Namespace) -> ExitCode:
     if args.roles != ["administrator"]:
         sys.stderr.write("ketamonitor users add: this database has no accounts yet; the first "
                          "one must be an administrator (--role administrator)\n")
-        return EXIT_PROBLEMS
+        return ExitCode.REFUSED
     password = _new_password()
     if password is None:
-        return EXIT_PROBLEMS
+        return ExitCode.REFUSED
     try:
         account = store.create_first_administrator(args.username, args.display_name, password)
     except RuleError as refusal:
         return _say_refused("users add", refusal)
     sys.stdout.write(f"added {account.username} ({account.roles_label}), the first "
                      "administrator\n")
-    return 0
+    return ExitCode.OK
 
 
 def _add(store: Store, args: argparse.Namespace) -> None:

@@ -29,6 +29,7 @@ from ketamonitor.store.connection import (
     pragmas,
     prepare_new_location,
 )
+from ketamonitor.store.errors import DatabaseInUse
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
@@ -102,6 +103,37 @@ class StoreBase:
             store._audit_upgrade(upgrade)
         return store
 
+    @classmethod
+    def open_beside_app(cls, path: Path | str, clock: Clock, *,
+                        hasher: PasswordHasher | None = None) -> Self:
+        """Open the file for a command that reads the record and writes only its own audit
+        rows (an export, a backup, the list of accounts), even while an app has it open.
+
+        The instance lock keeps out a second *app*: two windows could chart over each other.
+        A command like this charts nothing; write-ahead logging lets it read beside the
+        app, and its few short writes (its login's and its own audit row) take their turn
+        under the busy timeout (see `_transaction`). With no app running, the lock is taken
+        only while the file is checked and, if need be, migrated forward, then let go, so
+        the nurse can start the app while a nightly job runs."""
+        path = Path(path).absolute()
+        instance_lock = InstanceLock(path)
+        try:
+            if path.exists():
+                check_writable(path)  # before the lock file is made beside it
+            else:
+                prepare_new_location(path)
+            instance_lock.acquire()
+        except DatabaseInUse:
+            db, _ = open_database(path, clock=clock, beside_app=True)
+            return cls(db, path, clock, hasher=hasher)
+        try:
+            store = cls.open(path, clock, lock=False, hasher=hasher)
+        except BaseException:
+            instance_lock.abandon()
+            raise
+        instance_lock.release()
+        return store
+
     def _audit_upgrade(self, upgrade: UpgradeCopy) -> None:
         """Say in the trail which version's schema the file left, and where the copy of it
         as it was is kept: the app acting at start, before anyone logs in."""
@@ -162,10 +194,25 @@ class StoreBase:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One atomic, durable write; environment failures become StoreErrors."""
+        """One atomic, durable write; environment failures become StoreErrors.
+
+        The outermost transaction begins IMMEDIATE, taking the write lock before its first
+        read: a transaction that read first (the audit chain's last hash) and then had to
+        wait for another writer (an export beside the app, the app beside a nightly job)
+        would fail at once instead of waiting its turn, its snapshot being stale."""
         try:
-            with self._db.atomic():
+            if self._db.conn.in_transaction:
+                with self._db.atomic():  # nested: a savepoint
+                    yield
+                return
+            self._db.conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+                self._db.conn.execute("COMMIT")
+            except BaseException:
+                if self._db.conn.in_transaction:
+                    self._db.conn.execute("ROLLBACK")
+                raise
         except sqlite3.OperationalError as error:
             log.error("write to %s failed: %s", self.path, error)
             raise environment_error(self.path, error) from error

@@ -19,6 +19,7 @@ from ketamonitor.core.clock import Clock, SystemClock
 from ketamonitor.store.errors import (
     DatabaseCorrupt,
     DatabaseFromNewerVersion,
+    DatabaseInUse,
     DatabaseReadOnly,
     DatabaseUnavailable,
     DiskFull,
@@ -38,15 +39,28 @@ _RESTORE = ("If this is the clinic's record, do not delete it: ask the administr
 
 
 def open_database(path: Path, *, clock: Clock | None = None,
-                  copy_before_upgrade: bool = True) -> tuple[Database, UpgradeCopy | None]:
+                  copy_before_upgrade: bool = True,
+                  beside_app: bool = False) -> tuple[Database, UpgradeCopy | None]:
     """The checked, migrated database at `path`, created if it does not exist; and, if this
     version migrated an older file forward, the copy of it kept first (see store.upgrade;
-    `copy_before_upgrade=False` only where the file is itself a fresh copy of a backup)."""
+    `copy_before_upgrade=False` only where the file is itself a fresh copy of a backup).
+
+    `beside_app=True` is for a command running while an app has the file open (see
+    `StoreBase.open_beside_app`): the file must already exist and be of this version, since
+    creating or migrating it under a running app could pull the schema from under it."""
     path = Path(path).absolute()
+    if beside_app and not path.exists():
+        raise DatabaseUnavailable(path, "There is no database file here.",
+                                  "Check the path given with --db or KETAMONITOR_DB.")
     applied = _preflight(path) if path.exists() else []
     if not path.exists():
         prepare_new_location(path)
     pending = [name for name in MIGRATION_NAMES if name not in applied]
+    if beside_app and pending:
+        raise DatabaseInUse(
+            path, "The ketamonitor that has this database open is an older version: this "
+                  "one must upgrade the file first, which it does only with the app closed.",
+            "Close the app (and start this version's instead), then run this again.")
     connection = _connect(path, read_only=False)
     upgrade = None
     try:

@@ -27,8 +27,13 @@ _ROW_TABLES = tuple(table for table in APPEND_ONLY_TABLES if table != "audit")
 def verify_database(path: Path) -> list[str]:
     """Everything wrong with the file, in words; empty when it is sound. A file that is not
     a readable ketamonitor database at all is refused (NotAKetamonitorDatabase)."""
-    connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True,
+                                 isolation_level=None)
     try:
+        # one read transaction: every check sees the same snapshot, so an entry the app
+        # charts meanwhile (its row and its audit row) is seen whole or not at all, never as
+        # a row without its audit row
+        connection.execute("BEGIN")
         problems = _sqlite_checks(connection)
         audit = _all(connection, "SELECT * FROM audit ORDER BY id")
         problems += chain_problems(audit)
@@ -40,7 +45,7 @@ def verify_database(path: Path) -> list[str]:
                   f"({error}).", "Check the path given with --db, or restore the latest "
                                  "backup and keep this file for investigation.") from None
     finally:
-        connection.close()
+        connection.close()  # ends the read transaction; nothing was written
 
 
 def _legacy_rows(audit: list[dict[str, Any]]) -> dict[str, int]:
