@@ -31,24 +31,14 @@ from ketamonitor.store.store import Store
 log = logging.getLogger(__name__)
 
 
-
 class ExitCode(IntEnum):
     """The exit status of every command, one table for all (the README's "Exit status"
     table is checked against it), so a scheduled job tells a refusal from a full disk."""
 
     OK = 0
-    #: A refusal (no or a wrong login, a role that may not, an unknown session, a backwards
-    #: range, a missing reason), or `verify` found something wrong.
     REFUSED = 1
-    #: The command line itself is wrong (argparse's own status), or asks what cannot be
-    #: done (demo on a file holding a record, verify of a path that is not a file).
     USAGE = 2
-    #: The database cannot be used: open in the app for a command that changes it, read-only,
-    #: damaged, another program's, from a newer ketamonitor, locked, its disk full; or a
-    #: restore refused.
     DATABASE = 3
-    #: The file to write cannot be written (an export or a backup): folder, permissions,
-    #: full disk, a copy that failed its check. The database is untouched.
     OUTPUT = 4
 
 
@@ -72,6 +62,7 @@ EXIT_PROBLEMS = ExitCode.REFUSED
 EXIT_USAGE = ExitCode.USAGE
 EXIT_DATABASE = ExitCode.DATABASE
 EXIT_OUTPUT = ExitCode.OUTPUT
+
 #: The password of `--user`, for scheduled jobs with no terminal.
 PASSWORD_ENV = "KETAMONITOR_PASSWORD"
 #: The password of an account being added, for scripts (else asked twice on the terminal).
