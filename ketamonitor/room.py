@@ -103,7 +103,12 @@ class Room:
                       key=lambda s: (_chair_order(s.listing.chair), s.listing.began_at))
 
     def finished_today(self) -> list[ChairState]:
-        return sorted((s for s in self._states.values() if s.chart.phase.is_finished),
+        """Sessions discharged (or ended) today in the room's time, in the order they began:
+        not a session from an earlier day that someone opened, which the room also holds."""
+        clock = self.store.clock
+        today = local_today(clock)
+        return sorted((s for s in self._states.values()
+                       if s.chart.timeline.finished_on(today, clock.local_zone)),
                       key=lambda s: s.listing.began_at)
 
     def tick(self) -> list[AlertRecord]:

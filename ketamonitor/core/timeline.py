@@ -7,7 +7,7 @@ moment and `now`, so the same record gives the same answers after a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from ketamonitor.core.phases import Action, Phase
 
@@ -57,6 +57,12 @@ class Timeline:
     @property
     def finished_at(self) -> datetime | None:
         return self.changes[-1].at if self.phase.is_finished else None
+
+    def finished_on(self, day: date, zone: tzinfo) -> bool:
+        """Discharged (or ended) on the room's calendar `day`: what "finished today" means,
+        whenever the session began and whoever opened it since."""
+        finished = self.finished_at
+        return finished is not None and finished.astimezone(zone).date() == day
 
     def _first(self, action: Action) -> datetime | None:
         for change in self.changes:
