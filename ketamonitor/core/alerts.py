@@ -252,9 +252,34 @@ def reconcile(records: Iterable[AlertRecord],
 
 
 def attention_order(records: Iterable[AlertRecord]) -> list[AlertRecord]:
-    """Alerts needing attention, the most urgent first, then the oldest."""
+    """Alerts needing attention, the most urgent first (see `urgency`)."""
     waiting = [record for record in records if record.needs_attention]
-    return sorted(waiting, key=lambda r: (-r.priority.rank, not r.is_active, r.raised_at, r.id))
+    return sorted(waiting, key=urgency)
+
+
+def urgency(record: AlertRecord) -> tuple[int, bool, bool, datetime, int]:
+    """The one order of alerts, most urgent first: the higher priority; within one, a
+    finding about the patient (a line crossed, an answer about self-harm: a person must
+    acknowledge it) before a task that charting answers (a check due); then one still
+    present before one that has cleared; then the oldest."""
+    return (-record.priority.rank, record.kind in RESOLVED_BY_CHARTING, not record.is_active,
+            record.raised_at, record.id)
+
+
+#: The locked screen's band shows at least this many alerts before counting the rest.
+LOCK_BAND_LINES = 3
+
+
+def through_the_lock(records: Iterable[AlertRecord], *, lines: int = LOCK_BAND_LINES
+                     ) -> tuple[list[AlertRecord], int]:
+    """What the locked screen's band shows across the room, most urgent first, and how many
+    more wait: every "act now" alert, however many (none may hide behind "+2 more", as a
+    PHQ-9 self-harm answer once did behind an older alert of its chair), then the next most
+    urgent up to `lines`."""
+    waiting = attention_order(records)
+    act_now = sum(1 for record in waiting if record.priority is Priority.HIGH)
+    shown = waiting[:max(lines, act_now)]
+    return shown, len(waiting) - len(shown)
 
 
 def acknowledgement_action(text: str) -> str:

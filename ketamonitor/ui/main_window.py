@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.alerts import AlertRecord, Priority, through_the_lock
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.idle import idle_limit, lock_due
 from ketamonitor.core.permissions import Permission, allowed
@@ -239,12 +239,14 @@ class MainWindow(QMainWindow):
             self.lock_screen()
 
     def _show_alerts_through_lock(self) -> None:
-        lines = []
-        for chair in self.room.in_room():
-            waiting = chair.waiting()
-            if waiting:
-                lines.append(f"⚠ Chair {chair.listing.chair}: {waiting[0].message}"
-                             + (f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""))
+        """The band over the lock: the room's most urgent alerts, every "act now" one."""
+        in_room = self.room.in_room()
+        chairs = {state.session_id: state.listing.chair for state in in_room}
+        shown, more = through_the_lock(record for state in in_room for record in state.alerts)
+        lines = [f"{record.priority.mark} Chair {chairs[record.session_id]}: {record.message}"
+                 for record in shown]
+        if more:
+            lines.append(f"+{more} more waiting: log in to see them")
         self.lock.show_alerts(lines)
 
     def show_protocols(self) -> ProtocolDialog:
