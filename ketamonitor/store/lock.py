@@ -2,6 +2,10 @@
 
 The operating system drops the lock when the process dies, even by kill -9 or a power cut,
 so a crash never leaves a stale lock that stops the nurse from starting again.
+
+The lock keeps out a second *writer* (a second window, `demo`, account changes, a restore),
+which could chart over the first. Commands that only read and write their own audit rows
+(`verify`, exports, `backup`, `users list`) do not hold it: see StoreBase.open_beside_app.
 """
 
 from __future__ import annotations
