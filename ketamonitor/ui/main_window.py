@@ -46,6 +46,7 @@ from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
 from ketamonitor.ui.session_page import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
+from ketamonitor.ui.writes import tell_refusal
 
 log = logging.getLogger(__name__)
 
@@ -407,6 +408,12 @@ class MainWindow(QMainWindow):
             self.prompts.show_problem(self, "Not cancelled", "\n".join(
                 refused.reasons.values()))
             return False
+        except RuleError as refused:
+            tell_refusal(self.prompts, self, refused)
+            return False
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+            return False
         self.patients.session_form.check_in(None)
         self.room.reload()
         self.show_room()
@@ -444,6 +451,9 @@ class MainWindow(QMainWindow):
     def _show_room(self) -> None:
         self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
                                  self.store.clock.now(), self.room.coming())
+        offered = allowed(self.store.account, Permission.ACKNOWLEDGE_ALERT)
+        for tile in self.room_page.tiles:
+            tile.alerts.set_acknowledge_offered(offered)
 
     def _show_alerts_on(self, page: SessionPage) -> None:
         page.show_alerts(self.room.state(page.session_id).alerts)
@@ -479,6 +489,9 @@ class MainWindow(QMainWindow):
         except ValidationError as refused:
             self.prompts.show_problem(self, "Not acknowledged", "\n".join(
                 refused.reasons.values()))
+            return False
+        except RuleError as refused:  # who may not, a signed chart: said, never a bug
+            tell_refusal(self.prompts, self, refused)
             return False
         except StoreError as problem:
             self.prompts.show_problem(self, problem.title, problem.message)

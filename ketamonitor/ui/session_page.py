@@ -801,7 +801,7 @@ class SessionPage(QWidget):
                 widget.setVisible(can_chart)
         self.correct_button.setVisible(access.can_amend)
         self.strike_button.setVisible(access.can_amend)
-        self.alerts.setEnabled(access.can_acknowledge)
+        self.alerts.set_acknowledge_offered(access.can_acknowledge)
         finished = self.chart.phase.is_finished
         # a finished chart that is only read has no clock to watch: its phase and end time
         # show on the review panel instead, and the chart gets the room

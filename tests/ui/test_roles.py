@@ -1,0 +1,79 @@
+"""Who may do what, and who did what, as the window shows it: what a role may not do is not
+offered, a refusal from the store is a plain message (never the bug dialog), the person
+logged in at the moment of an act is the one who did it, and one open session per patient."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from ketamonitor.ui.main_window import MainWindow
+from tests.people import ADMIN, NURSE, PASSWORD, audit_of
+
+
+def _switch_to(qtbot, window: MainWindow, username: str) -> None:
+    """Switch user through the window: the corner button, then the lock's login form."""
+    qtbot.mouseClick(window.findChild(QPushButton, "switch_user"), Qt.MouseButton.LeftButton)
+    form = window.lock.form
+    form.username.setText(username)
+    form.password.setText(PASSWORD)
+    assert form.submit()
+    assert not window.is_locked
+
+
+def _alert_waiting(window: MainWindow, charting) -> int:
+    """A session in the room with a blood pressure over the stop line: one alert waiting."""
+    session_id = charting.started()
+    charting.bp(session_id, 186, 112)
+    window.session_charted(session_id)
+    return session_id
+
+
+def _offered(qtbot, alerts) -> bool:
+    """Whether the one alert row shown carries its Acknowledge… button (the row itself
+    always shows: everyone sees the alert)."""
+    (row,) = alerts.rows
+    qtbot.waitUntil(row.isVisible)  # a row added to a shown layout shows at the next turn
+    return row.button.isVisible()
+
+
+def test_an_administrator_is_not_offered_acknowledge_on_tiles_or_the_session_page(
+        qtbot, window, charting):
+    session_id = _alert_waiting(window, charting)
+    window.show_room()
+    assert _offered(qtbot, window.room_page.tile_for(session_id).alerts)  # the nurse is
+    _switch_to(qtbot, window, ADMIN)
+    window.show_room()
+    assert not _offered(qtbot, window.room_page.tile_for(session_id).alerts)
+    page = window.open_session(session_id)
+    assert not _offered(qtbot, page.alerts)
+    _switch_to(qtbot, window, NURSE)
+    assert _offered(qtbot, page.alerts)
+    window.show_room()
+    assert _offered(qtbot, window.room_page.tile_for(session_id).alerts)
+
+
+def test_a_refused_acknowledgement_is_a_plain_message_not_the_bug_dialog(
+        qtbot, window, charting, store, prompts):
+    session_id = _alert_waiting(window, charting)
+    (alert,) = store.alerts([session_id])[session_id]
+    _switch_to(qtbot, window, ADMIN)
+    assert not window.acknowledge(alert.id)  # a button left from before, say
+    assert prompts.problems[-1] == ("Not permitted",
+                                    "Admin (administrator) may not acknowledge alerts")
+    assert store.alerts([session_id])[session_id][0].acknowledged_at is None
+
+
+def test_a_refusal_on_the_generic_write_path_is_a_plain_message(qtbot, window, prompts, store):
+    _switch_to(qtbot, window, ADMIN)
+    form = window.patients.patient_form
+    for name, typed in {"mrn": "MRN-9", "family_name": "Rivera", "given_name": "Ana",
+                        "birth_date": "1984-05-06", "weight_kg": "72"}.items():
+        form.inputs[name].setText(typed)
+    assert form.submit() is None
+    title, message = prompts.problems[-1]
+    assert title == "Not permitted"
+    assert message.startswith("Admin (administrator) may not register patients")
+    assert form.inputs["mrn"].text() == "MRN-9"  # the typing stays
+    assert store.patient_by_mrn("MRN-9") is None
+    assert audit_of(store)[-1]["action"] == "register_patient.refused"
