@@ -77,3 +77,43 @@ def test_a_refusal_on_the_generic_write_path_is_a_plain_message(qtbot, window, p
     assert form.inputs["mrn"].text() == "MRN-9"  # the typing stays
     assert store.patient_by_mrn("MRN-9") is None
     assert audit_of(store)[-1]["action"] == "register_patient.refused"
+
+
+def _start_in_chair(window: MainWindow, patient, chair: str) -> int | None:
+    """Start a session through the patients page, as the nurse at the desk would."""
+    window.show_patients()
+    window.patients.choose_patient(patient)
+    window.patients.session_form.inputs["chair"].setText(chair)
+    return window.patients.session_form.submit()
+
+
+def test_a_second_session_for_a_patient_still_in_a_chair_is_refused_plainly(
+        qtbot, window, charting, store, prompts):
+    ana = charting.patient("MRN-1")
+    first = _start_in_chair(window, ana, "3")
+    assert first is not None
+    assert _start_in_chair(window, ana, "5") is None
+    title, message = prompts.problems[-1]
+    assert title == "Already in a chair"
+    assert message.startswith("RIVERA, Ana already has an open session in chair 3")
+    assert window.patients.session_form.inputs["chair"].text() == "5"  # kept as typed
+    assert [s.session_id for s in store.patient_sessions(ana.id)] == [first]
+
+
+def test_opening_a_chart_is_recorded_once_per_opening_not_per_refresh(
+        qtbot, window, charting, store, clock):
+    session_id = charting.started()
+
+    def openings() -> list[dict]:
+        return [row for row in audit_of(store) if row["action"] == "chart.opened"]
+
+    page = window.open_session(session_id)
+    clock.advance(minutes=1)
+    window.tick()
+    page.reload()
+    charting.bp(session_id, 124, 80)
+    window.session_charted(session_id)
+    assert [(row["user"], row["entity_id"]) for row in openings()] == [(NURSE, session_id)]
+    window.show_room()
+    window.open_session(session_id)
+    assert len(openings()) == 2
