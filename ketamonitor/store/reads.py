@@ -21,6 +21,8 @@ from ketamonitor.store.base import StoreBase
 from ketamonitor.store.errors import UnknownRecord
 
 _PHASE_CHANGE_KINDS = tuple(action.value for action in Action)
+#: The audit action of read access to a chart.
+CHART_OPENED = "chart.opened"
 
 _LATEST_PHASE = """
     SELECT phase, occurred_at FROM events
@@ -148,6 +150,15 @@ class RecordReads(StoreBase):
                                     "ORDER BY number", by_session)
             ),
         )
+
+    def record_chart_opened(self, session_id: int) -> None:
+        """Read access, recorded: one `chart.opened` row each time a person opens a chart
+        (the window calls it when the chart is opened, not at each redraw or tick)."""
+        listing = self.listing(session_id)
+        with self._transaction():
+            self._audit(CHART_OPENED, "sessions", session_id,
+                        new_value={"session_id": session_id,
+                                   "patient_id": listing.patient_id})
 
     def vitals_entry(self, session_id: int, entry_id: int) -> VitalsEntry:
         self._require(Permission.READ_RECORD)

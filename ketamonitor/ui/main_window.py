@@ -347,10 +347,21 @@ class MainWindow(QMainWindow):
             self.session_pages[session_id] = page
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
+        self._record_opening(session_id)
         self._show_alerts_on(page)
         page.tick()
         page.vitals_form.inputs["systolic"].setFocus()
         return page
+
+    def _record_opening(self, session_id: int) -> None:
+        """Each opening of a chart is read access, recorded once (not at each redraw); a
+        file that cannot take the row is said in the status bar, the chart still shown."""
+        try:
+            self.store.record_chart_opened(session_id)
+        except StoreError as problem:
+            log.error("chart opening not recorded: %s", problem)
+            self.problem.setText(f"⚠ {problem.title}: the opening of this chart is not "
+                                 "recorded")
 
     def _release_pages(self) -> None:
         """Let go of pages no one is using: a page with its chart holds about 15 MB, and
