@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
             shortcut.setEnabled(True)
         self.note_input()
         self._show_person()
+        self.patients.session_form.show_nurse()  # a session started now is theirs
         for page in self.session_pages.values():
             page.reload()  # what the new person may do on each page
         self.tick()

@@ -4,11 +4,23 @@ logged in at the moment of an act is the one who did it, and one open session pe
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from collections.abc import Iterator
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+from ketamonitor.core.accounts import Role
 from ketamonitor.ui.main_window import MainWindow
-from tests.people import ADMIN, NURSE, PASSWORD, audit_of
+from tests.people import (
+    ADMIN,
+    NURSE,
+    PASSWORD,
+    TEMPORARY,
+    audit_of,
+    choose_own_password,
+    login_as,
+)
 
 
 def _switch_to(qtbot, window: MainWindow, username: str) -> None:
@@ -117,3 +129,79 @@ def test_opening_a_chart_is_recorded_once_per_opening_not_per_refresh(
     window.show_room()
     window.open_session(session_id)
     assert len(openings()) == 2
+
+
+@pytest.fixture
+def admin_window(qtbot, store, prompts) -> Iterator[MainWindow]:
+    """The real window, built while the administrator is logged in (the start of the day)."""
+    login_as(store, ADMIN)
+    main = MainWindow(store, prompts)
+    main.idle_lock = False
+    main.automatic_backups = False
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    yield main
+    main.ticker.stop()
+    main.close()
+
+
+def test_the_session_started_after_switch_user_is_the_nurses_stored_and_shown(
+        qtbot, admin_window, charting, store):
+    window = admin_window
+    _switch_to(qtbot, window, NURSE)
+    ana = charting.patient("MRN-1")
+    window.show_patients()
+    assert window.patients.session_form.nurse.text() == "Ana Ruiz (nurse.ana), logged in"
+    session_id = _start_in_chair(window, ana, "3")
+    assert session_id is not None
+    assert store.chart(session_id).session.nurse == NURSE
+    page = window.current_session()
+    assert page is not None and page.session_id == session_id
+    assert f"Nurse {NURSE}" in page.title.text()
+    assert window.person.text() == "Charting as Ana Ruiz (Nurse)"
+    assert store.listing(session_id).nurse == NURSE
+
+
+def test_a_session_handed_over_names_the_new_nurse_and_the_dialog_closes_every_way(
+        qtbot, window, charting, store, prompts):
+    login_as(store, ADMIN)
+    store.add_account("nurse.bo", "Bo Lin", frozenset({Role.NURSE}), TEMPORARY)
+    choose_own_password(store, "nurse.bo")
+    login_as(store, NURSE)
+    session_id = charting.session(nurse=NURSE)
+    window.room.reload()
+    page = window.open_session(session_id)
+    button = page.findChild(QPushButton, "hand_over")
+    qtbot.waitUntil(button.isVisible)
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opened, then Cancel
+    dialog = page.handover_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.nurse.currentData() == "nurse.bo"
+    dialog.findChild(QDialogButtonBox).button(
+        QDialogButtonBox.StandardButton.Cancel).click()
+    assert not dialog.isVisible()
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opened, then Esc
+    dialog = page.handover_dialog
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert store.chart(session_id).session.nurse == NURSE  # nothing recorded yet
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opened, then Hand over
+    dialog = page.handover_dialog
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert store.chart(session_id).session.nurse == "nurse.bo"
+    assert "Nurse nurse.bo" in page.title.text()
+    (handover,) = [row for row in audit_of(store) if row["action"] == "sessions.handover"]
+    assert handover["user"] == NURSE
+    assert window.room.state(session_id).listing.nurse == "nurse.bo"
+
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opened, then its window closed
+    dialog = page.handover_dialog
+    assert dialog.isVisible() and dialog.nurse.currentData() == NURSE  # back to Ana
+    dialog.close()
+    assert not dialog.isVisible()
+    assert store.chart(session_id).session.nurse == "nurse.bo"  # as it was
