@@ -24,6 +24,8 @@ from ketamonitor.store.handovers import CURRENT_NURSE
 _PHASE_CHANGE_KINDS = tuple(action.value for action in Action)
 #: The audit action of read access to a chart.
 CHART_OPENED = "chart.opened"
+#: Its entity: not `sessions` (each audit row of that entity records a sessions row whole).
+CHARTS = "charts"
 
 _LATEST_PHASE = """
     SELECT phase, occurred_at FROM events
@@ -158,7 +160,7 @@ class RecordReads(StoreBase):
         (the window calls it when the chart is opened, not at each redraw or tick)."""
         listing = self.listing(session_id)
         with self._transaction():
-            self._audit(CHART_OPENED, "sessions", session_id,
+            self._audit(CHART_OPENED, CHARTS, session_id,
                         new_value={"session_id": session_id,
                                    "patient_id": listing.patient_id})
 

@@ -85,7 +85,7 @@ def test_opening_a_chart_is_recorded_as_read_access(store, charting, db_path):
     assert row_counts(db_path) == {**before, "audit": before["audit"] + 1}
     last = audit_of(store)[-1]
     assert (last["action"], last["user"], last["entity"], last["entity_id"]) == (
-        "chart.opened", NURSE, "sessions", session_id)
+        "chart.opened", NURSE, "charts", session_id)
     assert verify_database(db_path) == []
 
 
