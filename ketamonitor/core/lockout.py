@@ -17,6 +17,9 @@ FIRST_WAIT = timedelta(seconds=1)
 class LoginEvent(StrEnum):
     SUCCEEDED = "login"
     FAILED = "login.failed"
+    #: The password asked again before a signature, wrong: recorded as what it is, and
+    #: counted towards the lock like a failed login (the prompt is no way round it).
+    SIGNATURE_PASSWORD_WRONG = "signature.password_wrong"
     LOCKED = "accounts.locked"
     UNLOCKED = "accounts.unlocked"
 
@@ -49,7 +52,7 @@ def login_state(events: Iterable[tuple[LoginEvent, datetime]]) -> LoginState:
     for event, at in events:
         if event in (LoginEvent.SUCCEEDED, LoginEvent.UNLOCKED):
             failures, last_failure, locked_until = 0, None, None
-        elif event is LoginEvent.FAILED:
+        elif event in (LoginEvent.FAILED, LoginEvent.SIGNATURE_PASSWORD_WRONG):
             if locked_until is not None and at >= locked_until:
                 failures, locked_until = 0, None  # the lock ran out: a fresh count
             failures += 1

@@ -84,6 +84,16 @@ _WORDS = {
 }
 
 
+#: The audit trail's entity for refused attempts (`<permission>.refused`).
+REFUSALS = "permissions"
+
+
+def refused_action(permission: Permission) -> str:
+    """The audit action of a refused attempt: what was attempted, and that it was refused
+    (a nurse's export is `export.refused`)."""
+    return f"{permission.value}.refused"
+
+
 class NotLoggedIn(RuleError):
     """Nothing in the record is read or changed without a named account."""
 

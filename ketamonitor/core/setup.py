@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ketamonitor.core.dose import Dose, parse_dose
-from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.parsing import FieldProblem, decimal_number
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
+from ketamonitor.core.records import SessionListing
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,23 @@ def parse_session_setup(
     if reasons or weight is None or dose is None:
         raise ValidationError(reasons)
     return SessionSetup(patient.id, protocol, chair, nurse, weight, dose, prescriber)
+
+
+class PatientAlreadySeated(RuleError):
+    """A patient is in one chair at a time: a second session is refused while one is open."""
+
+    title = "Already in a chair"
+
+    def __init__(self, open_session: SessionListing) -> None:
+        self.open_session = open_session
+        super().__init__(
+            f"{open_session.patient_name} already has an open session in chair "
+            f"{open_session.chair}: discharge it, or end it early, before starting another")
+
+
+def check_no_open_session(patient_sessions: Iterable[SessionListing]) -> None:
+    """Refuse a new session while the patient has one not yet discharged or stopped (a
+    patient in observation in chair 3 is not started again in chair 5)."""
+    for listing in patient_sessions:
+        if not listing.phase.is_finished:
+            raise PatientAlreadySeated(listing)

@@ -271,14 +271,16 @@ class Accounts(StoreBase):
             return account.username
         return "unknown:" + sha256_text(typed)[:12]
 
-    def _failed(self, username: str, account: Account | None) -> None:
-        """One failed login, and the lock if it is the fifth in a row; an unknown username
-        costs the same time as a known one, so timing tells nothing."""
+    def _failed(self, username: str, account: Account | None,
+                event: LoginEvent = LoginEvent.FAILED) -> None:
+        """One failed login (or wrong password at signing, `event`), and the lock if it is
+        the fifth in a row; an unknown username costs the same time as a known one, so
+        timing tells nothing."""
         if account is None:
             with suppress(VerificationError, InvalidHashError):
                 self._hasher.verify(self._decoy(), "not the password")
         with self._transaction():
-            self._audit(LoginEvent.FAILED.value, ACCOUNTS,
+            self._audit(event.value, ACCOUNTS,
                         None if account is None else account.id, user=username)
             if self.login_state(username).locks_now:
                 self._audit(LoginEvent.LOCKED.value, ACCOUNTS,
@@ -303,7 +305,7 @@ class Accounts(StoreBase):
             raise LoginRefused(refusal[0].upper() + refusal[1:])
         if self._password_matches(account, password):
             return True
-        self._failed(account.username, account)
+        self._failed(account.username, account, LoginEvent.SIGNATURE_PASSWORD_WRONG)
         return False
 
     def logout(self) -> None:

@@ -18,6 +18,11 @@ _ALERTS = """
 """
 
 
+#: Who raises and clears alerts: the room, judging the protocol's rules as time runs, not
+#: whoever happens to be logged in (the audit row names the workstation beside it).
+ROOM = "room"
+
+
 class AlertLog(StoreBase):
     """Alerts as the room raises and clears them, and as people acknowledge them."""
 
@@ -34,7 +39,8 @@ class AlertLog(StoreBase):
         return found
 
     def apply_alert_changes(self, session_id: int, changes: Reconciliation) -> None:
-        """Raise the new alerts and record the cleared ones, in one transaction."""
+        """Raise the new alerts and record the cleared ones, in one transaction, as the
+        room's acts (someone must be logged in, or the screen locked over them)."""
         self._require(Permission.RECORD_ALERTS)
         if changes.to_raise and self._is_signed(session_id):
             raise ChartSigned("this chart is signed: no alert can be added to it")
@@ -44,11 +50,11 @@ class AlertLog(StoreBase):
                 values = {"session_id": session_id, "key": condition.key,
                           "kind": condition.kind.value, "priority": condition.priority.value,
                           "message": condition.message, "raised_at": now}
-                self._record("alerts", values, action="alerts.raise")
+                self._record("alerts", values, action="alerts.raise", user=ROOM)
             for record in changes.to_clear:
                 values = {"alert_id": record.id, "kind": "cleared", "at": now,
-                          "user": self.user, "action": None}
-                self._record("alert_events", values, action="alerts.clear")
+                          "user": ROOM, "action": None}
+                self._record("alert_events", values, action="alerts.clear", user=ROOM)
 
     def acknowledge_alert(self, alert_id: int, action: str) -> None:
         """Who saw the alert, when, and what was done; an alert is acknowledged once."""

@@ -19,7 +19,15 @@ from ketamonitor.core.accounts import Account
 from ketamonitor.core.audit_chain import GENESIS, row_hash
 from ketamonitor.core.clock import Clock
 from ketamonitor.core.library import Library, load_library, shipped_library
-from ketamonitor.core.permissions import WHILE_LOCKED, NotLoggedIn, Permission, require
+from ketamonitor.core.permissions import (
+    REFUSALS,
+    WHILE_LOCKED,
+    NotLoggedIn,
+    Permission,
+    PermissionDenied,
+    refused_action,
+    require,
+)
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
 from ketamonitor.store.connection import (
@@ -29,7 +37,7 @@ from ketamonitor.store.connection import (
     pragmas,
     prepare_new_location,
 )
-from ketamonitor.store.errors import DatabaseInUse
+from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
@@ -185,7 +193,26 @@ class StoreBase:
                 raise NotLoggedIn(f"{self.account.username} must first choose their own "
                                   "password (an administrator set the one they have): log "
                                   "in to the app to choose it")
-        return require(self.account, permission)
+        try:
+            return require(self.account, permission)
+        except PermissionDenied as refused:
+            self._audit_refusal(permission, refused)
+            raise
+
+    def _audit_refusal(self, permission: Permission, refused: PermissionDenied) -> None:
+        """A refused attempt is recorded as what it is (`export.refused`: who tried what),
+        in its own transaction, so the trail shows attempts as well as acts. Inside a
+        larger write that the refusal then rolls back, it goes with it; a file that cannot
+        take the row (full, read-only) loses only the row, never the refusal itself."""
+        assert self.account is not None
+        try:
+            with self._transaction():
+                self._audit(refused_action(permission), REFUSALS, None,
+                            new_value={"attempted": permission.value,
+                                       "roles": sorted(self.account.roles)},
+                            reason=str(refused), user=self.account.username)
+        except StoreError as problem:
+            log.error("refusal not recorded: %s", problem)
 
     def _account_as_recorded(self, account_id: int) -> Account | None:
         raise NotImplementedError  # the Accounts part reads it

@@ -25,7 +25,7 @@ from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action
 from ketamonitor.core.records import EventKind
-from ketamonitor.core.setup import SessionSetup
+from ketamonitor.core.setup import SessionSetup, check_no_open_session
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.core.vitals import Vitals, check_vitals
@@ -91,7 +91,9 @@ class EntryWrites(StoreBase):
             "prescriber": setup.prescriber,
             "appointment_id": appointment_id,
         }
-        with self._transaction():
+        with self._transaction():  # checked and written at once: no second one between
+            check_no_open_session(
+                self.patient_sessions(setup.patient_id))  # type: ignore[attr-defined]
             return self._record("sessions", values)
 
     def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual") -> int:

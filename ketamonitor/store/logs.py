@@ -20,6 +20,7 @@ from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action
 from ketamonitor.core.times import to_stored
 from ketamonitor.store.base import StoreBase
+from ketamonitor.store.handovers import CURRENT_NURSE
 
 #: The settings row holding the de-identified exports' pseudonym key (hex); not a clinic
 #: setting (core.settings), and its value never leaves the store in a log.
@@ -79,7 +80,7 @@ SELECT
     s.dose_mg_per_kg,
     s.devices,
     s.total_mg,
-    s.nurse,
+    {CURRENT_NURSE} AS nurse,
     (SELECT g.printed_name FROM signatures g
      WHERE g.session_id = s.id AND g.kind = 'signature' ORDER BY g.id LIMIT 1) AS signed_by,
     {_phase_time("min", Action.START_INFUSION)} AS dose_started_at,

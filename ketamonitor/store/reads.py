@@ -19,8 +19,13 @@ from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store import rows
 from ketamonitor.store.base import StoreBase
 from ketamonitor.store.errors import UnknownRecord
+from ketamonitor.store.handovers import CURRENT_NURSE
 
 _PHASE_CHANGE_KINDS = tuple(action.value for action in Action)
+#: The audit action of read access to a chart.
+CHART_OPENED = "chart.opened"
+#: Its entity: not `sessions` (each audit row of that entity records a sessions row whole).
+CHARTS = "charts"
 
 _LATEST_PHASE = """
     SELECT phase, occurred_at FROM events
@@ -31,7 +36,7 @@ _LATEST_PHASE = """
 
 _LISTING = f"""
     SELECT s.id, s.patient_id, p.family_name, p.given_name, p.mrn, s.chair, s.protocol_name,
-           s.began_at, s.nurse,
+           s.began_at, {CURRENT_NURSE} AS nurse,
            COALESCE((SELECT phase FROM ({_LATEST_PHASE})), 'pre_infusion') AS phase,
            COALESCE((SELECT occurred_at FROM ({_LATEST_PHASE})), s.began_at) AS phase_since
     FROM sessions s JOIN patients p ON p.id = s.patient_id
@@ -100,10 +105,11 @@ class RecordReads(StoreBase):
     def chart(self, session_id: int) -> SessionChart:
         """Everything charted for a session, with amendments attached to what they correct."""
         self._require(Permission.READ_RECORD)
-        found = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
+        found = self._rows(f"SELECT s.*, {CURRENT_NURSE} AS current_nurse FROM sessions s "
+                           "WHERE s.id = ?", [session_id])
         if not found:
             raise UnknownRecord(f"no session {session_id}")
-        session = rows.session(found[0])
+        session = rows.session({**found[0], "nurse": found[0]["current_nurse"]})
         amendments: dict[tuple[str, int], list[Amendment]] = defaultdict(list)
         for row in self._rows("SELECT * FROM amendments WHERE session_id = ? ORDER BY id",
                               [session_id]):
@@ -148,6 +154,15 @@ class RecordReads(StoreBase):
                                     "ORDER BY number", by_session)
             ),
         )
+
+    def record_chart_opened(self, session_id: int) -> None:
+        """Read access, recorded: one `chart.opened` row each time a person opens a chart
+        (the window calls it when the chart is opened, not at each redraw or tick)."""
+        listing = self.listing(session_id)
+        with self._transaction():
+            self._audit(CHART_OPENED, CHARTS, session_id,
+                        new_value={"session_id": session_id,
+                                   "patient_id": listing.patient_id})
 
     def vitals_entry(self, session_id: int, entry_id: int) -> VitalsEntry:
         self._require(Permission.READ_RECORD)

@@ -4,8 +4,8 @@ transaction, committed (and fsynced) before the call returns.
 `Store` gathers its parts, each in a module of its own: the connection, the audit chain and
 the permission check (base), charted entries (entries), reading back (reads), the clinic's
 protocols and settings (clinic), appointments (bookings), alerts (alert_log), accounts and
-logins (accounts), signatures (signatures), exports (exports), and typing not yet saved
-(unsaved_typing).
+logins (accounts), signatures (signatures), exports (exports), typing not yet saved
+(unsaved_typing), and sessions handed over to another nurse (handovers).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from ketamonitor.store.bookings import Bookings
 from ketamonitor.store.clinic import ClinicSetup
 from ketamonitor.store.entries import EntryWrites
 from ketamonitor.store.exports import Exports
+from ketamonitor.store.handovers import Handovers
 from ketamonitor.store.logs import Logs
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.rems import RemsForms
@@ -25,7 +26,7 @@ from ketamonitor.store.unsaved_typing import UnsavedTypingStore
 
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
-            Exports, Logs, Backups, RemsForms, UnsavedTypingStore):
+            Exports, Logs, Backups, RemsForms, UnsavedTypingStore, Handovers):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

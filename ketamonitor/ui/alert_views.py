@@ -1,5 +1,6 @@
 """An alert as a row: its priority's shape and word, its reason and value, and the button
-that records an acknowledgement."""
+that records an acknowledgement, offered only to someone who may acknowledge (an
+administrator sees the alert, not a button the store would refuse)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ class AlertRow(QFrame):
         self.button.clicked.connect(lambda: self.acknowledge.emit(record.id))
         row.addWidget(self.button)
 
+    def set_acknowledge_offered(self, offered: bool) -> None:
+        self.button.setVisible(offered)
+
 
 class AlertList(QWidget):
     """Alerts waiting for someone, as rows; rebuilt only when the alerts themselves change,
@@ -67,9 +71,17 @@ class AlertList(QWidget):
         self.zone = zone
         self.rows: list[AlertRow] = []
         self._shown: tuple[tuple[int, bool], ...] = ()
+        self._acknowledge_offered = True
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(3)
+
+    def set_acknowledge_offered(self, offered: bool) -> None:
+        """Whether the rows carry the Acknowledge… button: the window decides it from the
+        permissions of whoever is logged in (core.permissions), not this list."""
+        self._acknowledge_offered = offered
+        for row in self.rows:
+            row.set_acknowledge_offered(offered)
 
     def show_alerts(self, records: list[AlertRecord]) -> None:
         shown = tuple((record.id, record.is_active) for record in records)
@@ -84,5 +96,6 @@ class AlertList(QWidget):
         for record in records:
             row = AlertRow(record, self.zone)
             row.acknowledge.connect(self.acknowledge.emit)
+            row.set_acknowledge_offered(self._acknowledge_offered)
             self._layout.addWidget(row)
             self.rows.append(row)

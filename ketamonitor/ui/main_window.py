@@ -46,6 +46,7 @@ from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
 from ketamonitor.ui.session_page import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
+from ketamonitor.ui.writes import tell_refusal
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
             shortcut.setEnabled(True)
         self.note_input()
         self._show_person()
+        self.patients.session_form.show_nurse()  # a session started now is theirs
         for page in self.session_pages.values():
             page.reload()  # what the new person may do on each page
         self.tick()
@@ -348,10 +350,21 @@ class MainWindow(QMainWindow):
             self.session_pages[session_id] = page
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
+        self._record_opening(session_id)
         self._show_alerts_on(page)
         page.tick()
         page.vitals_form.inputs["systolic"].setFocus()
         return page
+
+    def _record_opening(self, session_id: int) -> None:
+        """Each opening of a chart is read access, recorded once (not at each redraw); a
+        file that cannot take the row is said in the status bar, the chart still shown."""
+        try:
+            self.store.record_chart_opened(session_id)
+        except StoreError as problem:
+            log.error("chart opening not recorded: %s", problem)
+            self.problem.setText(f"⚠ {problem.title}: the opening of this chart is not "
+                                 "recorded")
 
     def _release_pages(self) -> None:
         """Let go of pages no one is using: a page with its chart holds about 15 MB, and
@@ -409,6 +422,12 @@ class MainWindow(QMainWindow):
             self.prompts.show_problem(self, "Not cancelled", "\n".join(
                 refused.reasons.values()))
             return False
+        except RuleError as refused:
+            tell_refusal(self.prompts, self, refused)
+            return False
+        except StoreError as problem:
+            self.prompts.show_problem(self, problem.title, problem.message)
+            return False
         self.patients.session_form.check_in(None)
         self.room.reload()
         self.show_room()
@@ -446,6 +465,9 @@ class MainWindow(QMainWindow):
     def _show_room(self) -> None:
         self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
                                  self.store.clock.now(), self.room.coming())
+        offered = allowed(self.store.account, Permission.ACKNOWLEDGE_ALERT)
+        for tile in self.room_page.tiles:
+            tile.alerts.set_acknowledge_offered(offered)
 
     def _show_alerts_on(self, page: SessionPage) -> None:
         page.show_alerts(self.room.state(page.session_id).alerts)
@@ -481,6 +503,9 @@ class MainWindow(QMainWindow):
         except ValidationError as refused:
             self.prompts.show_problem(self, "Not acknowledged", "\n".join(
                 refused.reasons.values()))
+            return False
+        except RuleError as refused:  # who may not, a signed chart: said, never a bug
+            tell_refusal(self.prompts, self, refused)
             return False
         except StoreError as problem:
             self.prompts.show_problem(self, problem.title, problem.message)

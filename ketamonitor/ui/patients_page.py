@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -117,6 +118,13 @@ class SessionForm(QGroupBox):
                               ("prescriber", "Prescriber"),
                               ("weight_kg", "Weight today (kg)"), ("mg_per_kg", "Dose (mg/kg)"),
                               ("concentration", "Concentration (mg/mL)")]:
+            if name == "nurse":
+                # not typed: the person logged in when the session starts (a handover to
+                # another nurse is recorded on the session page)
+                self.nurse = QLabel("")
+                self.nurse.setObjectName("session_nurse")
+                _form_row(form, self.errors, name, caption, self.nurse)
+                continue
             field = QLineEdit()
             field.setObjectName(f"session_{name}")
             field.textChanged.connect(self._show_dose)
@@ -161,7 +169,7 @@ class SessionForm(QGroupBox):
         form.addRow("Or book at", booking)
         self.appointment_id: int | None = None
         self._form = form
-        self.inputs["nurse"].setText(store.user)
+        self.show_nurse()
         self.protocol.currentIndexChanged.connect(self._protocol_chosen)
         self._protocol_chosen()
 
@@ -212,8 +220,25 @@ class SessionForm(QGroupBox):
             self.devices.setCurrentIndex(self.devices.findData(dosing.default_devices))
         self._show_dose()
 
+    def _nurse_now(self) -> str:
+        """The session's nurse: whoever is logged in at this moment, never whoever was when
+        the form was built (an administrator before a Switch user, say)."""
+        account = self.store.account
+        return "" if account is None else account.username
+
+    def show_nurse(self) -> None:
+        account = self.store.account
+        self.nurse.setText("" if account is None else
+                           f"{account.display_name} ({account.username}), logged in")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The person logged in may have changed since the form was last shown."""
+        self.show_nurse()
+        super().showEvent(event)
+
     def typed(self) -> dict[str, str]:
         typed = {name: field.text() for name, field in self.inputs.items()}
+        typed["nurse"] = self._nurse_now()
         typed["devices"] = str(self.devices.currentData() or "")
         return typed
 
@@ -236,6 +261,7 @@ class SessionForm(QGroupBox):
                                       "Find or register the patient first.")
             return None
         patient = self.patient
+        self.show_nurse()
         session_id = attempt(lambda: self.store.start_session(
             parse_session_setup(self.typed(), patient, self.chosen_protocol()),
             appointment_id=self.appointment_id), self.errors.show, self.prompts, self)

@@ -73,6 +73,7 @@ from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.drug_lot_panel import DrugLotPanel
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
+from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.session_chart import SessionChartView
@@ -86,7 +87,7 @@ from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.unsaved_typing import TypedField, UnsavedTypingKeeper
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm
-from ketamonitor.ui.writes import attempt
+from ketamonitor.ui.writes import attempt, tell_refusal
 
 Result = TypeVar("Result")
 
@@ -191,6 +192,7 @@ class SessionPage(QWidget):
         ], self)
         self.access: ChartAccess | None = None
         self.sign_dialog: SignDialog | AddendumDialog | None = None
+        self.handover_dialog: HandoverDialog | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -279,6 +281,11 @@ class SessionPage(QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
         row.addWidget(self.title, 1)
+        self.handover_button = QPushButton("Hand over…")
+        self.handover_button.setObjectName("hand_over")
+        self.handover_button.setToolTip("Hand this session over to another nurse (recorded)")
+        self.handover_button.clicked.connect(self.open_handover_dialog)
+        row.addWidget(self.handover_button)
         self.course_button = QPushButton("Course…")
         self.course_button.setObjectName("course")
         self.course_button.setToolTip("This patient's sessions side by side, with the PHQ-9")
@@ -653,6 +660,28 @@ class SessionPage(QWidget):
         self.course.open()
         return self.course
 
+    # -- the session's nurse --------------------------------------------------------------
+
+    def open_handover_dialog(self) -> HandoverDialog | None:
+        """Choose the nurse who takes the session over; recorded only when confirmed."""
+        try:
+            choices = self.store.handover_choices(self.session_id)
+        except RuleError as refused:
+            tell_refusal(self.prompts, self, refused)
+            return None
+        if self.handover_dialog is not None:
+            self.handover_dialog.close()
+        self.handover_dialog = HandoverDialog(self, self.chart.session.nurse, choices,
+                                              self.hand_over)
+        self.handover_dialog.open()
+        return self.handover_dialog
+
+    def hand_over(self, nurse: str, show_reasons: ShowReasons | None = None) -> bool:
+        """Record the handover to `nurse` (a username); the header then names them."""
+        show = show_reasons or self._show_general_reasons
+        return self._attempt(lambda: self.store.hand_over(self.session_id, nurse),
+                             show) is not None
+
     # -- review and signature ------------------------------------------------------------
 
     def sign(self, password: str, show_reasons: ShowReasons | None = None) -> bool:
@@ -779,6 +808,7 @@ class SessionPage(QWidget):
         self.access = access
         can_chart = access.can_chart
         self.export_button.setVisible(allowed(self.store.account, Permission.EXPORT))
+        self.handover_button.setVisible(can_chart and not self.chart.phase.is_finished)
         self.read_only_reason.setText(access.read_only_reason or "")
         self.read_only_reason.setVisible(access.read_only_reason is not None)
         offered = set(offered_actions(self.chart.phase, self.route)) if can_chart else set()
@@ -801,7 +831,7 @@ class SessionPage(QWidget):
                 widget.setVisible(can_chart)
         self.correct_button.setVisible(access.can_amend)
         self.strike_button.setVisible(access.can_amend)
-        self.alerts.setEnabled(access.can_acknowledge)
+        self.alerts.set_acknowledge_offered(access.can_acknowledge)
         finished = self.chart.phase.is_finished
         # a finished chart that is only read has no clock to watch: its phase and end time
         # show on the review panel instead, and the chart gets the room

@@ -1,6 +1,8 @@
 """One way for a form to attempt a write: the reasons beside the fields when the rules
-refuse it, a plain message naming the file when the disk or file does, and whatever was
-typed left where it was in either case."""
+refuse it, a plain message when the store refuses it outright (who may not, a signed chart,
+a patient already in a chair), a plain message naming the file when the disk or file does,
+and whatever was typed left where it was in every case. A refusal is never a bug: it never
+reaches the bug dialog."""
 
 from __future__ import annotations
 
@@ -9,13 +11,43 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
+from ketamonitor.core.errors import ChartSigned, PhaseChangeRefused, RuleError, ValidationError
+from ketamonitor.core.permissions import NotLoggedIn, PermissionDenied
 from ketamonitor.store.errors import StoreError
 from ketamonitor.ui.prompts import Prompts
 
 Result = TypeVar("Result")
 
 KEPT = "\n\nWhat you typed is still on the screen."
+
+#: The title of the plain message for each kind of refusal (the first that fits).
+_TITLES: tuple[tuple[type[RuleError], str], ...] = (
+    (PermissionDenied, "Not permitted"),
+    (NotLoggedIn, "Log in first"),
+    (ChartSigned, "The chart is signed"),
+)
+
+
+def refusal_title(refused: RuleError) -> str:
+    """The title for a refusal's plain message: its own, if it names one."""
+    own = getattr(refused, "title", None)
+    if isinstance(own, str):
+        return own
+    return next((title for kind, title in _TITLES if isinstance(refused, kind)), "Not done")
+
+
+def refusal_text(refused: RuleError) -> str:
+    """A refusal in words: a ValidationError's reasons one a line, else its message."""
+    if isinstance(refused, ValidationError):
+        return "\n".join(refused.reasons.values())
+    text = str(refused)
+    return text[:1].upper() + text[1:]
+
+
+def tell_refusal(prompts: Prompts, parent: QWidget, refused: RuleError,
+                 after: str = "") -> None:
+    """A refusal from the rules or the store, as a plain message (never the bug dialog)."""
+    prompts.show_problem(parent, refusal_title(refused), refusal_text(refused) + after)
 
 
 def attempt(write: Callable[[], Result], show_reasons: Callable[[dict[str, str]], None],
@@ -28,8 +60,15 @@ def attempt(write: Callable[[], Result], show_reasons: Callable[[dict[str, str]]
         show_reasons(refused.reasons)
     except PhaseChangeRefused as refused:
         if show_refusal is None:
-            raise
-        show_refusal(refused)
+            _plain(prompts, parent, refused)
+        else:
+            show_refusal(refused)
+    except RuleError as refused:  # who may not, a signed chart, a patient already seated
+        _plain(prompts, parent, refused)
     except StoreError as problem:
         prompts.show_problem(parent, problem.title, problem.message + KEPT)
     return None
+
+
+def _plain(prompts: Prompts, parent: QWidget, refused: RuleError) -> None:
+    tell_refusal(prompts, parent, refused, KEPT)

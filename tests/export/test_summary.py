@@ -272,7 +272,10 @@ def test_a_nurse_is_refused_before_anything_is_read_or_written(store, charting, 
         with pytest.raises(PermissionDenied):
             export_summary(store, session_id, fmt, exports / f"summary.{fmt}")
     assert local_names(exports) == []
-    assert row_counts(store.path) == counts and len(audit_of(store)) == audit
+    # nothing written but the four refused attempts, each recorded as what it was
+    assert row_counts(store.path) == {**counts, "audit": counts["audit"] + 4}
+    refused = audit_of(store)[audit:]
+    assert [(row["action"], row["user"]) for row in refused] == [("export.refused", NURSE)] * 4
 
 
 @pytest.mark.parametrize("where", ["missing folder", "under a file", "full disk",

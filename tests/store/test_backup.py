@@ -105,7 +105,8 @@ def test_only_an_administrator_makes_a_backup(store, db_path, tmp_path, who):
     with pytest.raises(PermissionDenied, match="make or restore backups"):
         store.backup(tmp_path / "mine.db")
     assert not (tmp_path / "mine.db").exists()
-    assert row_counts(db_path) == before
+    assert row_counts(db_path) == {**before, "audit": before["audit"] + 1}  # the attempt
+    assert audit_of(store)[-1]["action"] == "backup.refused"
 
 
 def test_a_backup_never_overwrites_a_file_or_the_database(admin, db_path, tmp_path):

@@ -27,7 +27,7 @@ from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.store import Store
 from tests.charting import Charting
-from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, login_as
+from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import BP_HIGH, finished, raise_alert, row_counts, running
 
 USER_OF = {Role.NURSE: NURSE, Role.PHYSICIAN: PHYSICIAN, Role.ADMINISTRATOR: ADMIN}
@@ -158,7 +158,11 @@ def test_each_role_may_make_each_call_exactly_as_the_table_says(store, charting,
         with pytest.raises(PermissionDenied) as denied:
             call.act(store, prepared)
         assert denied.value.permission is permission
-        assert row_counts(db_path) == before  # a refusal writes nothing, not even audit
+        # a refusal writes nothing but the one audit row that records the attempt
+        assert row_counts(db_path) == {**before, "audit": before["audit"] + 1}
+        last = audit_of(store)[-1]
+        assert (last["action"], last["user"]) == (f"{permission.value}.refused", USER_OF[role])
+        assert last["reason"] == str(denied.value)
 
 
 @pytest.mark.parametrize("permission", list(Permission))
@@ -198,7 +202,11 @@ def test_a_nurse_cannot_sign_approve_manage_users_or_export_through_a_crafted_ca
     for call in crafted:
         with pytest.raises(PermissionDenied):
             call()
-    assert row_counts(db_path) == before
+    # nothing written but one audit row per attempt, recording it as refused
+    assert row_counts(db_path) == {**before, "audit": before["audit"] + len(crafted)}
+    refused = audit_of(store)[-len(crafted):]
+    assert {(row["user"], row["action"].endswith(".refused")) for row in refused} == {
+        (NURSE, True)}
     assert store.signatures(session_id) == []
     login_as(store, ADMIN)
     assert {a.username: a.roles for a in store.accounts()}[NURSE] == {Role.NURSE}

@@ -88,7 +88,7 @@ def test_a_wrong_password_signs_nothing_and_is_counted_as_a_failed_login(store, 
         store.sign(session_id, "not-my-password")
     assert row_counts(db_path) == {**before, "audit": before["audit"] + 1}
     last = audit_of(store)[-1]
-    assert (last["action"], last["user"]) == ("login.failed", PHYSICIAN)
+    assert (last["action"], last["user"]) == ("signature.password_wrong", PHYSICIAN)
     assert store.signatures(session_id) == []
     assert [s.session_id for s in store.review_queue()] == [session_id]
 

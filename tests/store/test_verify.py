@@ -133,6 +133,7 @@ def test_every_write_of_the_app_is_in_one_unbroken_chain(day, db_path):
         "scale_scores.create", "events.create", "vitals.amend", "alerts.raise",
         "alerts.acknowledge", "alerts.clear", "appointments.create", "appointments.cancel",
         "signatures.signature", "signatures.addendum", "login", "login.failed",
+        "signature.password_wrong",
         "accounts.locked", "accounts.unlocked", "logout", "accounts.create", "accounts.roles",
         "accounts.password_hash", "accounts.disabled", "accounts.display_name",
         "protocols.create", "settings.set"}

@@ -175,5 +175,6 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     alert_audits = audited.pop("alerts") + audited.pop("alert_events", 0)
     people = {entity: audited.pop(entity) for entity in ("accounts", "users", "user_changes")}
     assert people["users"] == 3  # tests/people.py: the administrator, the nurse, the physician
+    assert audited.pop("charts") >= 1  # read access: each opening of the chart
     assert audited == counts
     assert alert_audits >= 2  # the stop-line alert at least: raised, and cleared by a later BP
