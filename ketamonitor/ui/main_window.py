@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
         self._show_alerts_on(page)
         page.tick()
-        page.vitals_form.inputs["systolic"].setFocus()
+        page.focus_entry()
         return page
 
     def _release_pages(self) -> None:
