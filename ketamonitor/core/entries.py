@@ -257,3 +257,11 @@ def check_late_vitals(late: LateVitals, *, now: datetime, session_began: datetim
         reasons["reason"] = reason_problem
     if reasons:
         raise ValidationError(reasons)
+
+
+def late_entry_words(observed_at: datetime, entered_at: datetime, entered_by: str,
+                     reason: str, zone: tzinfo) -> str:
+    """How a late set is marked wherever it is shown (the page, the PDF, FHIR): when it was
+    taken, when and by whom it was charted, and why late."""
+    return (f"Late entry: taken {format_local(observed_at, zone)}, charted "
+            f"{format_local(entered_at, zone)} by {entered_by}. Why late: {reason}")

@@ -47,13 +47,16 @@ def local_day(moment: datetime, tz: tzinfo) -> date:
     return moment.astimezone(tz).date()
 
 
-def format_on_day(moment: datetime, tz: tzinfo, day: date) -> str:
+def format_on_day(moment: datetime, tz: tzinfo, day: date, *, short: bool = False) -> str:
     """The local clock time alone when it falls on `day` (the session's, or today), else
     with its date: "06:57" on a chart of 5 Dec read on 5 Jan is not this morning's 06:57.
-    The one rule for the screen's tables and every export."""
+    The one rule for the screen's tables and every export; `short` ("05 Jan 06:57") for a
+    printed table's narrow column."""
     local = moment.astimezone(tz)
     if local.date() == day:
         return format_clock(moment, tz)
+    if short:
+        return f"{local:%d %b} {format_clock(moment, tz)}"
     return f"{format_clock(moment, tz)} on {local:%a %d %b %Y}"
 
 

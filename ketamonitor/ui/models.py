@@ -11,8 +11,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ketamonitor.core.chart import FlaggedVitals
+from ketamonitor.core.entries import late_entry_words
 from ketamonitor.core.patient import Patient
-from ketamonitor.core.times import format_clock, format_local, format_on_day
+from ketamonitor.core.times import format_clock, format_on_day
 from ketamonitor.ui import theme
 
 Row = TypeVar("Row")
@@ -101,9 +102,8 @@ def _observed(row: FlaggedVitals, zone: tzinfo, day: date | None) -> str:
 
 def _late_tip(row: FlaggedVitals, zone: tzinfo) -> str:
     entry = row.entry
-    return (f"Late entry: taken {format_local(entry.current.observed_at, zone)}, charted "
-            f"{format_local(entry.entered_at, zone)} by {entry.entered_by}. "
-            f"Why late: {entry.late_reason}")
+    return late_entry_words(entry.current.observed_at, entry.entered_at, entry.entered_by,
+                            entry.late_reason or "", zone)
 
 
 def _number(value: int | None) -> str:

@@ -939,6 +939,9 @@ class SessionPage(QWidget):
         return self.side_effects.checklist.intervention_label(key)
 
     def has_typing(self) -> bool:
+        """Typing that can still be saved here (a read-only chart's forms are gone)."""
+        if self.access is not None and not self.access.can_chart:
+            return False
         return self.vitals_form.has_typing() or self._note_typed()
 
     def _note_typed(self) -> bool:
