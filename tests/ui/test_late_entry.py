@@ -130,3 +130,35 @@ def test_a_running_chart_offers_no_late_entry_and_its_form_has_the_focus(qtbot, 
     page = window.open_session(charting.started())
     assert not page.late_button.isVisible() and page.form_frame.isVisible()
     assert QApplication.focusWidget() is page.vitals_form.inputs["systolic"]
+
+
+def test_the_charts_time_axis_spans_the_session_with_a_late_entry_in_it(
+        qtbot, window, store, discharged):
+    from ketamonitor.plotting.session_plot import BP
+
+    page = window.open_session(discharged)
+    plot = page.chart_view.plot
+    before = plot.panels[BP].view.viewRange()[0]
+    dialog = page.open_late_entry()
+    taken = store.chart(discharged).session.began_at + timedelta(minutes=20)
+    dialog.fields["time"].setText(f"{taken:%H:%M}")
+    dialog.fields["heart_rate"].setText("71")
+    dialog.fields["reason"].setText("on paper")
+    dialog.submit()
+    assert not dialog.isVisible()
+    low, high = plot.panels[BP].view.viewRange()[0]
+    assert (low, high) == pytest.approx(before)
+    assert high - low < 24 * 60  # the session's hours, not the month since
+
+
+def test_finished_today_dates_an_arrival_of_another_day(qtbot, window, store, charting, clock):
+    session_id = charting.session()
+    clock.advance(minutes=17 * 60)  # past midnight: 00:30 on Tuesday
+    window.tick()  # the room's new day: the session, still running, stays in it
+    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient declined")
+    window.session_charted(session_id)
+    window.show_room()
+    model = window.room_page.finished_model
+    assert model.rowCount() == 1
+    assert model.index(0, 4).data() == "07:30 on Mon 23 Nov 2026"
+    assert model.index(0, 6).data() == "00:30"
