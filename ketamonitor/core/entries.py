@@ -221,6 +221,10 @@ def parse_late_vitals(typed: Mapping[str, str], *, now: datetime, session_began:
         calendar_date(typed.get("date", ""))
         try:
             observed_at = local_moment(typed.get("date", ""), typed.get("time", ""), zone)
+            problem = late_time_problem(observed_at, now=now, session_began=session_began,
+                                        session_ended=session_ended, zone=zone)
+            if problem:
+                reasons["time"] = problem  # with the others: one click shows them all
         except FieldProblem as problem:
             reasons["time"] = str(problem)
     except FieldProblem as problem:

@@ -34,11 +34,13 @@ class LateEntryDialog(QDialog):
         self.setWindowTitle("Late entry")
         self._chart_late = chart_late
         self.errors = FieldErrors()
+        self.setMinimumWidth(640)  # the reasons beside the fields, the intro unclipped
         form = QFormLayout(self)
         intro = QLabel(f"A set of vitals taken during this session ({span}) and not charted "
                        "then. It is marked late everywhere, with the time you chart it, "
                        "your name and the reason.")
         intro.setWordWrap(True)
+        intro.setMinimumHeight(intro.heightForWidth(600))
         form.addRow(intro)
         self.fields: dict[str, QLineEdit] = {}
         self._add(form, "date", "Date taken", day, "YYYY-MM-DD")
