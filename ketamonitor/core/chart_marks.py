@@ -22,6 +22,7 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EventKind
 from ketamonitor.core.timeline import Timeline
+from ketamonitor.core.times import format_on_day
 from ketamonitor.core.wording import action_label, phase_label
 
 
@@ -184,10 +185,12 @@ def reading_words(flagged: FlaggedVitals, origin: datetime, dosed: bool,
             values.append(f"{label} {value}{unit}")
     lines.append("  ".join(values))
     lines += [f"⚠ {flag.message}" for flag in flagged.flags]
-    entered = entry.entered_at.astimezone(zone).strftime("%H:%M")
+    entered = format_on_day(entry.entered_at, zone, local.date())
     source = "" if entry.source == "manual" else f" ({entry.source})"
     lines.append(f"entered by {entry.entered_by} at {entered}{source}"
                  + (" · corrected" if entry.is_amended else ""))
+    if entry.late_reason is not None:
+        lines.append(f"late entry: {entry.late_reason}")
     return "\n".join(lines)
 
 

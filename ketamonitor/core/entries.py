@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
 from ketamonitor.core.checklists import Answer, Checklist, ChecklistKind, Scale
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.parsing import entry_time_problem
+from ketamonitor.core.parsing import (
+    FieldProblem,
+    calendar_date,
+    entry_time_problem,
+    floor_minute,
+    local_moment,
+)
+from ketamonitor.core.phases import Phase
+from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
+from ketamonitor.core.times import format_local
+from ketamonitor.core.vitals import Vitals, check_vitals, parse_vitals
 
 NOTE_MAX_CHARACTERS = 4000
 
@@ -138,3 +148,124 @@ def note_draft(text: str, occurred_at: datetime) -> NoteDraft:
     if len(cleaned) > NOTE_MAX_CHARACTERS:
         raise ValidationError({"note": f"at most {NOTE_MAX_CHARACTERS} characters"})
     return NoteDraft(cleaned, occurred_at)
+
+
+# -- a finished chart, and the late entry ------------------------------------------------
+
+
+def finished_chart_problem(phase: Phase | None, since: datetime | None,
+                           zone: tzinfo) -> str | None:
+    """Why a finished chart takes no entry as it happens, and what to do instead: an
+    entry stamped now on a chart discharged last month would read as charted during it."""
+    if phase is None or since is None or not phase.is_finished:
+        return None
+    ended = "was discharged" if phase is Phase.DISCHARGED else "was stopped early"
+    return (f"This session {ended} at {format_local(since, zone)}: its chart takes no "
+            "more entries as they happen. An observation made during the session and not "
+            "charted goes in as a late entry, with the date and time it was made and why "
+            "it is late.")
+
+
+def check_chart_open_for_entries(phase: Phase | None, since: datetime | None,
+                                 zone: tzinfo) -> None:
+    problem = finished_chart_problem(phase, since, zone)
+    if problem:
+        raise ValidationError({"session": problem})
+
+
+@dataclass(frozen=True)
+class LateVitals:
+    """A set observed during a finished session and charted after it ended, with why."""
+
+    vitals: Vitals
+    reason: str
+
+
+def late_time_problem(moment: datetime, *, now: datetime, session_began: datetime,
+                      session_ended: datetime, zone: tzinfo) -> str | None:
+    """A late entry's time must fall within the session it is charted on (from its start to
+    its end; no protocol or setting gives a margin beyond) and not in the future."""
+    if moment > now:
+        return "is in the future"
+    if moment < floor_minute(session_began):
+        return f"is before the session began ({format_local(session_began, zone)})"
+    if moment > session_ended:
+        return f"is after the session ended ({format_local(session_ended, zone)})"
+    return None
+
+
+def _late_reason_problem(reason: str) -> str | None:
+    if not reason.strip():
+        return "say why this is charted late"
+    if len(reason.strip()) > NOTE_MAX_CHARACTERS:
+        return f"at most {NOTE_MAX_CHARACTERS} characters"
+    return None
+
+
+def parse_late_vitals(typed: Mapping[str, str], *, now: datetime, session_began: datetime,
+                      session_ended: datetime, zone: tzinfo,
+                      ranges: PlausibleRanges = DEFAULT_RANGES) -> LateVitals:
+    """A late set from a dialog's text: the date and time both typed (never guessed), the
+    measurements as on the page's form, and the reason; every reason to refuse at once."""
+    reasons: dict[str, str] = {}
+    measured = {name: text for name, text in typed.items() if name not in
+                ("date", "time", "reason")}
+    vitals: Vitals | None = None
+    try:
+        vitals = parse_vitals(measured, now=now, session_began=session_began, zone=zone,
+                              ranges=ranges)
+    except ValidationError as refused:
+        reasons.update(refused.reasons)
+    observed_at = now
+    try:
+        calendar_date(typed.get("date", ""))
+        try:
+            observed_at = local_moment(typed.get("date", ""), typed.get("time", ""), zone)
+            problem = late_time_problem(observed_at, now=now, session_began=session_began,
+                                        session_ended=session_ended, zone=zone)
+            if problem:
+                reasons["time"] = problem  # with the others: one click shows them all
+        except FieldProblem as problem:
+            reasons["time"] = str(problem)
+    except FieldProblem as problem:
+        reasons["date"] = str(problem)
+    reason_problem = _late_reason_problem(typed.get("reason", ""))
+    if reason_problem:
+        reasons["reason"] = reason_problem
+    if reasons or vitals is None:
+        raise ValidationError(reasons)
+    late = LateVitals(replace(vitals, observed_at=observed_at), typed["reason"].strip())
+    check_late_vitals(late, now=now, session_began=session_began,
+                      session_ended=session_ended, zone=zone, ranges=ranges)
+    return late
+
+
+def check_late_vitals(late: LateVitals, *, now: datetime, session_began: datetime,
+                      session_ended: datetime, zone: tzinfo,
+                      ranges: PlausibleRanges = DEFAULT_RANGES) -> None:
+    """Refuse a late set that must not be charted, whatever the path (dialog or script)."""
+    reasons: dict[str, str] = {}
+    try:
+        check_vitals(late.vitals, now=now, session_began=session_began, zone=zone,
+                     ranges=ranges)
+    except ValidationError as refused:
+        reasons.update(refused.reasons)
+    reasons.pop("time", None)  # judged below, against the whole session
+    problem = late_time_problem(late.vitals.observed_at, now=now,
+                                session_began=session_began, session_ended=session_ended,
+                                zone=zone)
+    if problem:
+        reasons["time"] = problem
+    reason_problem = _late_reason_problem(late.reason)
+    if reason_problem:
+        reasons["reason"] = reason_problem
+    if reasons:
+        raise ValidationError(reasons)
+
+
+def late_entry_words(observed_at: datetime, entered_at: datetime, entered_by: str,
+                     reason: str, zone: tzinfo) -> str:
+    """How a late set is marked wherever it is shown (the page, the PDF, FHIR): when it was
+    taken, when and by whom it was charted, and why late."""
+    return (f"Late entry: taken {format_local(observed_at, zone)}, charted "
+            f"{format_local(entered_at, zone)} by {entered_by}. Why late: {reason}")

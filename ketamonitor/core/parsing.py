@@ -63,6 +63,46 @@ def clock_time_today(text: str, now: datetime, zone: tzinfo) -> datetime:
     return local.astimezone(now.tzinfo)
 
 
+def clock_time_in_session(text: str, now: datetime, zone: tzinfo,
+                          session_began: datetime) -> datetime:
+    """A typed wall-clock time (HH:MM) taken as the most recent such time not in the future
+    that falls within the session: 23:30 typed at 00:10 for a session begun at 23:00 means
+    last night. When no such time is within the session, today's is kept, so the refusal
+    names what is wrong with it ("in the future") rather than a day nobody typed.
+
+    Empty text means now, as for `clock_time_today`.
+    """
+    if not text.strip():
+        return now
+    local_now = now.astimezone(zone)
+    local = _typed_clock(text, local_now)
+    if local > local_now:
+        earlier = local - timedelta(days=1)  # the same wall-clock time, the day before
+        if earlier >= floor_minute(session_began):
+            local = earlier
+    return local.astimezone(now.tzinfo)
+
+
+def _typed_clock(text: str, local_now: datetime) -> datetime:
+    """HH:MM on the local day of `local_now`, or why the text is not a time of day."""
+    match = _CLOCK_TIME.match(text)
+    if not match:
+        raise FieldProblem("use HH:MM, or leave empty for now")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if hours > 23 or minutes > 59:
+        raise FieldProblem("not a time of day")
+    return local_now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+
+
+def local_moment(date_text: str, time_text: str, zone: tzinfo) -> datetime:
+    """A date (YYYY-MM-DD) and a time (HH:MM) typed apart, both required, as an aware
+    moment in the room's zone: a late entry names its day, never leaves it to be guessed."""
+    day = calendar_date(date_text)
+    if not time_text.strip():
+        raise FieldProblem("required (HH:MM)")
+    return _typed_clock(time_text, datetime(day.year, day.month, day.day, tzinfo=zone))
+
+
 def calendar_date(text: str) -> date:
     cleaned = text.strip()
     if not cleaned:

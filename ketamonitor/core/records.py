@@ -41,10 +41,16 @@ class VitalsEntry:
     entered_at: datetime
     entered_by: str
     amendments: tuple[Amendment, ...] = ()
+    #: Why the set was charted after its session ended (a late entry); None otherwise.
+    late_reason: str | None = None
 
     @property
     def in_error(self) -> bool:
         return is_in_error(self.amendments)
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_reason is not None
 
     @property
     def is_amended(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ketamonitor.core.accounts import Account
 from ketamonitor.core.alerts import AlertRecord
@@ -19,6 +19,7 @@ from ketamonitor.core.checklists import Answer
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.records import ChecklistEntry
 from ketamonitor.core.signature import Signature, SignatureKind, matches
+from ketamonitor.core.times import format_local
 
 PRESENT = Answer.PRESENT.value
 #: Characters of a content hash shown on screen (after "sha256:").
@@ -30,6 +31,8 @@ class ChartAccess:
     """What the page may offer, with the one line that says why it is read-only."""
 
     can_chart: bool
+    #: Sets observed during the session may still be charted, as late entries.
+    can_late_entry: bool
     can_amend: bool
     can_acknowledge: bool
     can_sign: bool
@@ -51,19 +54,25 @@ class ChartAccess:
 
 def chart_access(account: Account | None, chart: SessionChart,
                  signatures: Sequence[Signature],
-                 alerts: Sequence[AlertRecord] = ()) -> ChartAccess:
+                 alerts: Sequence[AlertRecord] = (), *, zone: tzinfo = UTC) -> ChartAccess:
+    """A finished chart (discharged or stopped early) is read-only like a signed one: only
+    a late entry, with its own date, time and reason, adds to it until it is signed."""
     signed = tuple(signatures)
     signature = next((s for s in signed if s.kind is SignatureKind.SIGNATURE), None)
     open_chart = signature is None
     may_chart = allowed(account, Permission.CHART)
+    finished = chart.phase.is_finished
     if signature is not None:
         reason: str | None = signed_line(signature)
     elif not may_chart:
         reason = _role_line(account)
+    elif finished:
+        reason = finished_line(chart, zone)
     else:
         reason = None
     return ChartAccess(
-        can_chart=open_chart and may_chart,
+        can_chart=open_chart and may_chart and not finished,
+        can_late_entry=open_chart and may_chart and finished,
         can_amend=open_chart and allowed(account, Permission.AMEND),
         can_acknowledge=open_chart and allowed(account, Permission.ACKNOWLEDGE_ALERT),
         can_sign=(open_chart and chart.phase.is_finished
@@ -81,6 +90,15 @@ def _role_line(account: Account | None) -> str:
     roles = account.roles_label.lower() or "no role"
     return (f"Logged in as {account.display_name} ({roles}), who may not chart: the chart "
             "is shown read-only.")
+
+
+def finished_line(chart: SessionChart, zone: tzinfo) -> str:
+    """The line a finished, unsigned chart shows in place of its entry forms: nothing typed
+    on it now can read as charted during the session."""
+    ended = chart.timeline.finished_at or chart.timeline.phase_since
+    return (f"{chart.phase.label} at {format_local(ended, zone)}: the chart is read-only. "
+            "A set of vitals taken during the session and not charted goes in with “Late "
+            "entry…” (the date and time it was taken, and why it is late).")
 
 
 def signed_line(signature: Signature) -> str:

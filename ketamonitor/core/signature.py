@@ -15,6 +15,7 @@ from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.audit_chain import canonical, sha256_text
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.records import VitalsEntry
 from ketamonitor.core.times import to_stored
 
 MEANING = "reviewed and approved"
@@ -78,13 +79,22 @@ def chart_content(chart: SessionChart, alerts: Sequence[AlertRecord] = ()) -> di
             "protocol": sha256_text(session.protocol.source_text),
         },
         "patient": _plain(chart.patient),
-        "vitals": _plain(chart.vitals),
+        "vitals": [_plain_vitals(entry) for entry in chart.vitals],
         "checklist_entries": _plain(chart.checklist_entries),
         "scale_scores": _plain(chart.scale_scores),
         "events": _plain(chart.events),
         "administrations": _plain(chart.administrations),
         "alerts": [_signed_alert(alert) for alert in sorted(alerts, key=lambda a: a.id)],
     }
+
+
+def _plain_vitals(entry: VitalsEntry) -> Any:
+    """A set as signed; the late-entry reason only where there is one, so that the content
+    of a chart signed before late entries existed reads (and hashes) as it did."""
+    plain = _plain(entry)
+    if entry.late_reason is None:
+        del plain["late_reason"]
+    return plain
 
 
 def _signed_alert(alert: AlertRecord) -> Any:

@@ -6,7 +6,7 @@ that text order is time order in SQL and two writers can never disagree on a for
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 CANONICAL_LENGTH = 24  # "2026-11-23T07:05:09.123Z"
 
@@ -39,10 +39,30 @@ def format_clock(moment: datetime, tz: tzinfo) -> str:
 def format_moment(moment: datetime, tz: tzinfo, now: datetime) -> str:
     """The local clock time, with the day when it was not today ("12:35 on Mon 16 Nov"):
     a chart reviewed days later must not read as if it ended this morning."""
+    return format_on_day(moment, tz, local_day(now, tz))
+
+
+def local_day(moment: datetime, tz: tzinfo) -> date:
+    """The room's calendar day of a moment (a session's day is that of its start)."""
+    return moment.astimezone(tz).date()
+
+
+def format_on_day(moment: datetime, tz: tzinfo, day: date, *, short: bool = False) -> str:
+    """The local clock time alone when it falls on `day` (the session's, or today), else
+    with its date: "06:57" on a chart of 5 Dec read on 5 Jan is not this morning's 06:57.
+    The one rule for the screen's tables and every export; `short` ("05 Jan 06:57") for a
+    printed table's narrow column."""
     local = moment.astimezone(tz)
-    if local.date() == now.astimezone(tz).date():
+    if local.date() == day:
         return format_clock(moment, tz)
+    if short:
+        return f"{local:%d %b} {format_clock(moment, tz)}"
     return f"{format_clock(moment, tz)} on {local:%a %d %b %Y}"
+
+
+def format_local(moment: datetime, tz: tzinfo) -> str:
+    """Date and time, always both, as a late entry's dialog and mark show them."""
+    return f"{moment.astimezone(tz):%a %d %b %Y} {format_clock(moment, tz)}"
 
 
 def format_duration(span: timedelta) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.parsing import (
     FieldProblem,
-    clock_time_today,
+    clock_time_in_session,
     entry_time_problem,
     whole_number,
 )
@@ -69,7 +69,7 @@ def parse_vitals(
         except FieldProblem as problem:
             reasons[name] = str(problem)
     try:
-        observed_at = clock_time_today(typed.get("time", ""), now, zone)
+        observed_at = clock_time_in_session(typed.get("time", ""), now, zone, session_began)
     except FieldProblem as problem:
         reasons["time"] = str(problem)
         observed_at = now

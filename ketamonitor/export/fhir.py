@@ -110,7 +110,7 @@ def fhir_bundle(summary: SessionSummary) -> dict[str, Any]:
     weight_id = ids.of("session", summary.session_id, "weight")
     resources.append((weight_id, _weight(summary, weight_id, refs)))
     for row in summary.vitals:
-        resources += _vitals(row, ids, refs)
+        resources += _vitals(row, ids, refs, summary.late_words(row))
     for score in summary.scores:
         if score.scale == "phq9":
             score_id = ids.of("score", score.id)
@@ -262,13 +262,17 @@ def _vital(resource_id: str, profile: str, status: str, refs: dict[str, Any],
     }
 
 
-def _vitals(row: VitalsRow, ids: _Ids, refs: dict[str, Any]
+def _vitals(row: VitalsRow, ids: _Ids, refs: dict[str, Any], late: str | None = None
             ) -> list[tuple[str, dict[str, Any]]]:
+    """A set's Observations; a late entry's carry when it was charted (`issued`) and a
+    note saying it is late and why."""
     status = _STATUS.get(row.status, "final")
     found = []
+    late_parts = {} if late is None else {"issued": _time(row.entered_at),
+                                          "note": [{"text": late}]}
 
     def add(observation: dict[str, Any]) -> None:
-        found.append((observation["id"], observation))
+        found.append((observation["id"], {**observation, **late_parts}))
 
     if row.systolic is not None and row.diastolic is not None:
         rid = ids.of("vitals", row.id, "bp")

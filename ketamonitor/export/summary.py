@@ -22,6 +22,7 @@ from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.chart_marks import phase_spans
 from ketamonitor.core.checklists import Checklist, ChecklistKind
+from ketamonitor.core.entries import late_entry_words
 from ketamonitor.core.library import Library
 from ketamonitor.core.patient import Patient, age_on
 from ketamonitor.core.phases import Action, Phase
@@ -115,6 +116,8 @@ class VitalsRow:
     status: str
     flags: tuple[str, ...]
     flag_codes: tuple[str, ...]
+    #: Why the set was charted after the session ended (a late entry); None otherwise.
+    late_reason: str | None = None
 
     @property
     def bp(self) -> str:
@@ -330,6 +333,14 @@ class SessionSummary:
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
 
+    def late_words(self, row: VitalsRow) -> str | None:
+        """How a late set is marked in every format that words it (PDF, FHIR); None for a
+        set charted as it happened."""
+        if row.late_reason is None:
+            return None
+        return late_entry_words(row.observed_at, row.entered_at, row.entered_by,
+                                row.late_reason, self.zone)
+
     def zone_label(self) -> str:
         """The room's time zone as a printout names it: "CET, UTC+01:00"."""
         began = self.local(self.session.began_at)
@@ -447,6 +458,7 @@ def _vitals(chart: SessionChart) -> tuple[VitalsRow, ...]:
             status=_status(entry.in_error, entry.is_amended),
             flags=tuple(flag.message for flag in flagged.flags),
             flag_codes=tuple(flag.code for flag in flagged.flags),
+            late_reason=entry.late_reason,
         ))
     return tuple(rows)
 

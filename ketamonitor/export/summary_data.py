@@ -28,7 +28,7 @@ FORMAT_VERSION = 1
 CSV_COLUMNS = (
     "session_id", "patient_mrn", "vitals_id", "observed_at", "observed_at_local", "phase",
     "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "source",
-    "entered_at", "entered_by", "status", "flags",
+    "entered_at", "entered_by", "status", "flags", "late_reason",
 )
 
 
@@ -177,6 +177,7 @@ def _vitals(row: VitalsRow) -> dict[str, Any]:
         "status": row.status,
         "flags": [{"code": code, "message": message}
                   for code, message in zip(row.flag_codes, row.flags, strict=True)],
+        "late_reason": row.late_reason,
     }
 
 
@@ -253,7 +254,7 @@ def summary_csv(summary: SessionSummary) -> bytes:
             _number(row.systolic), _number(row.diastolic), _number(row.heart_rate),
             _number(row.spo2), _number(row.respiratory_rate), _cell(row.source),
             _time(row.entered_at), _cell(row.entered_by), row.status,
-            _cell("; ".join(row.flags)),
+            _cell("; ".join(row.flags)), _cell(row.late_reason or ""),
         ])
     return buffer.getvalue().encode("utf-8")
 

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html import escape
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication
 from ketamonitor.core.alerts import DISCLAIMER
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Route
+from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
 from ketamonitor.export.summary import (
     AMENDED,
@@ -340,10 +341,8 @@ def local_clock(summary: SessionSummary, moment: datetime | None) -> str:
     """A local clock time; with the day too when it is not the session's day."""
     if moment is None:
         return "—"
-    local = summary.local(moment)
-    if local.date().isoformat() != summary.session_date:
-        return f"{local:%d %b} {local:%H:%M}"
-    return f"{local:%H:%M}"
+    return format_on_day(moment, summary.zone, date.fromisoformat(summary.session_date),
+                         short=True)
 
 
 def _span(span: timedelta | None) -> str:
@@ -536,6 +535,10 @@ def _vitals(summary: SessionSummary) -> str:
             entered += " <b>amended</b>"
         elif row.status == IN_ERROR:
             flags = "<b>entered in error</b>"
+        late = summary.late_words(row)
+        if late:
+            entered += " <b>late entry</b>"
+            flags = "<br>".join(part for part in (flags, esc(late)) if part)
         bp = f"<b>{row.bp}</b>" if row.flags and row.bp else row.bp
         rows.append([local_clock(summary, row.observed_at), esc(row.phase_label), bp,
                      esc(_number(row.heart_rate)), esc(_number(row.spo2)),

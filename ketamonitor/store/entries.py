@@ -13,7 +13,15 @@ from ketamonitor.core.administration import (
     next_drug_lot,
 )
 from ketamonitor.core.amendments import AmendmentDraft
-from ketamonitor.core.entries import ChecklistAnswer, NoteDraft, ScaleAnswer, check_entry_time
+from ketamonitor.core.entries import (
+    ChecklistAnswer,
+    LateVitals,
+    NoteDraft,
+    ScaleAnswer,
+    check_chart_open_for_entries,
+    check_entry_time,
+    check_late_vitals,
+)
 from ketamonitor.core.errors import ChartSigned, ValidationError
 from ketamonitor.core.gates import (
     check_action,
@@ -23,7 +31,7 @@ from ketamonitor.core.gates import (
 )
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.permissions import Permission
-from ketamonitor.core.phases import Action
+from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import EventKind
 from ketamonitor.core.setup import SessionSetup, check_no_open_session
 from ketamonitor.core.timeline import PhaseChange
@@ -97,7 +105,7 @@ class EntryWrites(StoreBase):
             return self._record("sessions", values)
 
     def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual") -> int:
-        began = self._session_open(session_id)
+        began = self._session_charting(session_id)
         check_vitals(vitals, now=self.clock.now(), session_began=began,
                      zone=self.clock.local_zone)
         values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
@@ -105,8 +113,26 @@ class EntryWrites(StoreBase):
         with self._transaction():
             return self._charted("vitals", values)
 
+    def record_late_vitals(self, session_id: int, late: LateVitals) -> int:
+        """A set observed during a finished (discharged or stopped early), unsigned session
+        and charted after it ended: its time within the session, its reason kept on the row
+        (and in its audit row), entered_at saying when it was charted."""
+        began = self._session_open(session_id)
+        finished = self._finished(session_id)
+        if finished is None:
+            raise ValidationError({"session": "this session is still open: chart the set on "
+                                              "its page as usual (type the time it was "
+                                              "taken for one taken earlier)"})
+        check_late_vitals(late, now=self.clock.now(), session_began=began,
+                          session_ended=finished[1], zone=self.clock.local_zone)
+        values = {"session_id": session_id, "observed_at": to_stored(late.vitals.observed_at),
+                  **late.vitals.measurements(), "source": "manual",
+                  "late_reason": late.reason}
+        with self._transaction():
+            return self._charted("vitals", values, reason=late.reason)
+
     def record_checklist_answer(self, session_id: int, answer: ChecklistAnswer) -> int:
-        self._session_open(session_id)
+        self._session_charting(session_id)
         self._check_time(session_id, answer.observed_at)
         values = {
             "session_id": session_id,
@@ -133,7 +159,7 @@ class EntryWrites(StoreBase):
         return ids
 
     def record_scale_score(self, session_id: int, answer: ScaleAnswer) -> int:
-        self._session_open(session_id)
+        self._session_charting(session_id)
         self._check_time(session_id, answer.observed_at)
         values = {
             "session_id": session_id,
@@ -147,7 +173,7 @@ class EntryWrites(StoreBase):
             return self._charted("scale_scores", values)
 
     def record_note(self, session_id: int, note: NoteDraft) -> int:
-        self._session_open(session_id)
+        self._session_charting(session_id)
         self._check_time(session_id, note.occurred_at)
         values = {"session_id": session_id, "kind": EventKind.NOTE, "phase": None,
                   "text": note.text, "occurred_at": to_stored(note.occurred_at)}
@@ -179,7 +205,7 @@ class EntryWrites(StoreBase):
                       at: datetime | None = None) -> DeviceDraft:
         """An intranasal device given, with its lot: the first starts the dose's clock (its
         start gate applies), the last completes dosing; all in one transaction."""
-        self._session_open(session_id)
+        self._session_charting(session_id)
         now = self.clock.now()
         given_at = at or now
         with self._transaction():
@@ -205,7 +231,7 @@ class EntryWrites(StoreBase):
                         at: datetime | None = None) -> DrugLot:
         """The lot of a vial or bag of an IV or IM dose (the controlled-substance record
         traces a dose by it), charted with its audit row."""
-        self._session_open(session_id)
+        self._session_charting(session_id)
         now = self.clock.now()
         given_at = at or now
         with self._transaction():
@@ -221,7 +247,7 @@ class EntryWrites(StoreBase):
 
     def record_ready_without_minimum(self, session_id: int, at: datetime) -> int:
         """REMS: when the patient would have been ready to leave without the 2-hour minimum."""
-        self._session_open(session_id)
+        self._session_charting(session_id)
         chart = self.chart(session_id)
         check_ready_without_minimum(chart, at, now=self.clock.now(), zone=self.clock.local_zone)
         values = {"session_id": session_id, "kind": EventKind.READY_WITHOUT_MINIMUM,
@@ -276,6 +302,23 @@ class EntryWrites(StoreBase):
             raise ChartSigned("this chart is signed and can no longer be changed; a physician "
                               "may add an addendum")
         return self._session_began(session_id)
+
+    def _session_charting(self, session_id: int) -> datetime:
+        """As `_session_open`, and the session not finished: an entry stamped as it happens
+        on a discharged chart would read as charted during the session (a late entry is
+        the way to add to it). Returns when the session began."""
+        began = self._session_open(session_id)
+        finished = self._finished(session_id)
+        check_chart_open_for_entries(*(finished or (None, None)), self.clock.local_zone)
+        return began
+
+    def _finished(self, session_id: int) -> tuple[Phase, datetime] | None:
+        """The phase a session finished in and when, if it has (both phases are final)."""
+        row = self._db.execute(
+            "SELECT phase, occurred_at FROM events WHERE session_id = ? "
+            "AND phase IN ('discharged', 'stopped_early') ORDER BY id LIMIT 1",
+            [session_id]).fetchone()
+        return None if row is None else (Phase(row[0]), from_stored(row[1]))
 
     def _session_began(self, session_id: int) -> datetime:
         row = self._db.execute("SELECT began_at FROM sessions WHERE id = ?",

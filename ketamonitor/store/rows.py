@@ -46,6 +46,8 @@ def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         audited["value"] = sha256_text(audited["value"])
     if table == "settings" and audited.get("key") == "export.pseudonym_key":
         audited["value"] = sha256_text(audited["value"])  # the secret behind pseudonyms
+    if table == "vitals" and audited.get("late_reason", "") is None:
+        del audited["late_reason"]  # a column added later: rows before it were audited without
     return audited
 
 
@@ -164,6 +166,7 @@ def vitals(row: Row, amendments: tuple[Amendment, ...] = ()) -> VitalsEntry:
         entered_at=from_stored(row["entered_at"]),
         entered_by=row["entered_by"],
         amendments=amendments,
+        late_reason=row.get("late_reason"),
     )
 
 

@@ -378,3 +378,11 @@ def _unsaved_typing(db: Database) -> None:
         {_time("typed_at")},
         PRIMARY KEY (session_id, field)
     ) STRICT""")
+
+
+@_migration("0005_late_entries")
+def _late_entries(db: Database) -> None:
+    """Why a set of vitals was charted after its session ended (a late entry): its row says
+    so itself, beside the time observed and the time entered. Empty on every other row."""
+    db.execute("ALTER TABLE vitals ADD COLUMN late_reason TEXT "
+               "CHECK (late_reason IS NULL OR length(late_reason) > 0)")

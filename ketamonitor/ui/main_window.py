@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         self._record_opening(session_id)
         self._show_alerts_on(page)
         page.tick()
-        page.vitals_form.inputs["systolic"].setFocus()
+        page.focus_entry()
         return page
 
     def _record_opening(self, session_id: int) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ketamonitor.core.chart import FlaggedVitals
+from ketamonitor.core.entries import late_entry_words
 from ketamonitor.core.patient import Patient
-from ketamonitor.core.times import format_clock
+from ketamonitor.core.times import format_clock, format_on_day
 from ketamonitor.ui import theme
 
 Row = TypeVar("Row")
@@ -79,12 +80,30 @@ def patient_columns() -> list[Column[Patient]]:
     ]
 
 
-def _entered(row: FlaggedVitals, zone: tzinfo) -> str:
+def _entered(row: FlaggedVitals, zone: tzinfo, day: date | None) -> str:
     entry = row.entry
-    text = f"{entry.entered_by} {format_clock(entry.entered_at, zone)}"
+    text = f"{entry.entered_by} {_shown(entry.entered_at, zone, day)}"
+    if entry.is_late:
+        text += "  (late entry)"
     if entry.in_error:
         return text + "  (entered in error)"
     return text + ("  (amended)" if entry.is_amended else "")
+
+
+def _shown(moment: datetime, zone: tzinfo, day: date | None) -> str:
+    """A time of a session's table: with its date when not on the session's day."""
+    return format_clock(moment, zone) if day is None else format_on_day(moment, zone, day)
+
+
+def _observed(row: FlaggedVitals, zone: tzinfo, day: date | None) -> str:
+    shown = _shown(row.entry.current.observed_at, zone, day)
+    return f"{shown}  late" if row.entry.is_late else shown
+
+
+def _late_tip(row: FlaggedVitals, zone: tzinfo) -> str:
+    entry = row.entry
+    return late_entry_words(entry.current.observed_at, entry.entered_at, entry.entered_by,
+                            entry.late_reason or "", zone)
 
 
 def _number(value: int | None) -> str:
@@ -94,15 +113,17 @@ def _number(value: int | None) -> str:
 class VitalsModel(RowsModel[FlaggedVitals]):
     """The session's vitals, flags beside the values, amended and struck sets marked."""
 
-    def __init__(self, zone: tzinfo, parent: QObject | None = None) -> None:
+    def __init__(self, zone: tzinfo, parent: QObject | None = None, *,
+                 day: date | None = None) -> None:
+        self._zone = zone
         super().__init__([
-            Column("Time", lambda f: format_clock(f.entry.current.observed_at, zone)),
+            Column("Time", lambda f: _observed(f, zone, day)),
             Column("BP", lambda f: (f"{f.entry.current.systolic}/{f.entry.current.diastolic}"
                                     if f.entry.current.has_bp else "")),
             Column("HR", lambda f: _number(f.entry.current.heart_rate), align_right=True),
             Column("SpO2", lambda f: _number(f.entry.current.spo2), align_right=True),
             Column("RR", lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
-            Column("Entered", lambda f: _entered(f, zone)),
+            Column("Entered", lambda f: _entered(f, zone, day)),
             Column("Flags", lambda f: "  ".join(f"{theme.FLAG_MARK} {flag.message}"
                                                 for flag in f.flags)),
         ], parent)
@@ -119,6 +140,8 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ToolTipRole and row.entry.is_late and column in (0, 5):
+            return _late_tip(row, self._zone)
         if role == Qt.ItemDataRole.ToolTipRole and row.entry.amendments:
             return "\n".join(
                 f"{a.field}: {a.old_value} → {a.new_value} ({a.reason}; {a.amended_by})"

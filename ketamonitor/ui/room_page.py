@@ -4,7 +4,7 @@ due next?" from across the room. Alerts stand out by shape and words, not colour
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QMouseEvent, QResizeEvent
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.timers import SessionTimers
-from ketamonitor.core.times import format_clock, format_duration
+from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
 from ketamonitor.core.wording import DOSING_WORDS, phase_label
 from ketamonitor.room import ChairState
 from ketamonitor.ui import theme
@@ -238,6 +238,8 @@ class RoomPage(QWidget):
     def __init__(self, zone: tzinfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.zone = zone
+        #: The room's day: a finished session's times on another day show their date.
+        self._day = date.min  # set by every show_room, before any row is shown
         self.tiles: list[ChairTile] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -287,9 +289,9 @@ class RoomPage(QWidget):
             Column("Patient", lambda s: s.listing.patient_name),
             Column("MRN", lambda s: s.listing.mrn),
             Column("Protocol", lambda s: s.listing.protocol_name),
-            Column("Arrived", lambda s: format_clock(s.listing.began_at, zone)),
+            Column("Arrived", lambda s: format_on_day(s.listing.began_at, zone, self._day)),
             Column("Outcome", lambda s: phase_label(s.chart.phase, s.chart.protocol.route)),
-            Column("At", lambda s: format_clock(s.listing.phase_since, zone)),
+            Column("At", lambda s: format_on_day(s.listing.phase_since, zone, self._day)),
             Column("Alerts waiting", lambda s: str(len(s.waiting())) if s.waiting() else ""),
         ], self)
         self.finished_view = read_only_table(self.finished_model)
@@ -301,6 +303,7 @@ class RoomPage(QWidget):
 
     def show_room(self, in_room: list[ChairState], finished: list[ChairState],
                   now: datetime, coming: Sequence[Appointment] = ()) -> None:
+        self._day = local_day(now, self.zone)
         self._ensure_tiles(len(in_room))
         for tile, state in zip(self.tiles, in_room, strict=False):
             tile.show_state(state, now)

@@ -13,7 +13,7 @@ nobody types into a form that cannot be saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import TypeVar
@@ -36,10 +36,15 @@ from ketamonitor.core.administration import charts_drug_lots, device_spacing
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, attention_order
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
-from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
+from ketamonitor.core.entries import (
+    checklist_answer,
+    note_draft,
+    parse_late_vitals,
+    scale_answer,
+)
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.gates import next_step
-from ketamonitor.core.parsing import FieldProblem, clock_time_today
+from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import Event, ScaleScore
@@ -54,7 +59,7 @@ from ketamonitor.core.review import (
 )
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
-from ketamonitor.core.times import format_clock, format_moment
+from ketamonitor.core.times import format_local, format_moment, format_on_day, local_day
 from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.export.files import ExportFailed
@@ -74,6 +79,7 @@ from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.drug_lot_panel import DrugLotPanel
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
+from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.session_chart import SessionChartView
@@ -123,6 +129,8 @@ class SessionPage(QWidget):
         self.prompts = prompts
         self.zone = store.clock.local_zone
         self.chart: SessionChart = store.chart(session_id)
+        #: The room's calendar day the session began: times on it show without a date.
+        self.day = local_day(self.chart.session.began_at, self.zone)
         library = store.library
         protocol = self.chart.protocol
         names = protocol.checklists
@@ -147,30 +155,30 @@ class SessionPage(QWidget):
         self.drug_lot = DrugLotPanel(self.zone) if charts_drug_lots(protocol) else None
         self.chart_view = SessionChartView(self.zone, library)
         self.course: CourseDialog | None = None
-        self.vitals_model = VitalsModel(self.zone, self)
+        self.vitals_model = VitalsModel(self.zone, self, day=self.day)
         self.events_model: RowsModel[Event] = RowsModel([
-            Column("Time", lambda e: format_clock(e.occurred_at, self.zone)),
+            Column("Time", lambda e: self._time(e.occurred_at)),
             Column("What", _event_text),
             Column("By", lambda e: e.entered_by),
         ], self)
         self.alerts_model: RowsModel[AlertRecord] = RowsModel([
-            Column("Raised", lambda a: format_clock(a.raised_at, self.zone)),
+            Column("Raised", lambda a: self._time(a.raised_at)),
             Column("", lambda a: f"{a.priority.mark} {a.priority.word}"),
             Column("Alert", lambda a: a.message),
-            Column("Acknowledged", lambda a: _acknowledged_text(a, self.zone)),
-            Column("Cleared", lambda a: format_clock(a.cleared_at, self.zone)
+            Column("Acknowledged", lambda a: _acknowledged_text(a, self._time)),
+            Column("Cleared", lambda a: self._time(a.cleared_at)
                    if a.cleared_at else ""),
         ], self)
         self.side_effect_model: RowsModel = RowsModel([
-            Column("Time", lambda e: format_clock(e.observed_at, self.zone)),
+            Column("Time", lambda e: self._time(e.observed_at)),
             Column("Side effect", lambda e: e.label),
             Column("Severity", lambda e: e.severity or ""),
             Column("Intervention", lambda e: self._intervention_label(e.intervention)),
             Column("Note", lambda e: e.note or ""),
         ], self)
         self.corrections_model: RowsModel[Correction] = RowsModel([
-            Column("Corrected", lambda c: format_clock(c.amendment.amended_at, self.zone)),
-            Column("What", lambda c: f"{c.subject} of {format_clock(c.observed_at, self.zone)}"),
+            Column("Corrected", lambda c: self._time(c.amendment.amended_at)),
+            Column("What", lambda c: f"{c.subject} of {self._time(c.observed_at)}"),
             Column("Field", lambda c: c.amendment.field.replace("_", " ")),
             Column("Was", lambda c: c.amendment.old_value or ""),
             Column("Now", lambda c: (c.amendment.new_value or "").replace("_", " ")),
@@ -178,13 +186,13 @@ class SessionPage(QWidget):
             Column("Reason", lambda c: c.amendment.reason),
         ], self)
         self.assessments_model: RowsModel[Assessment] = RowsModel([
-            Column("Assessed", lambda a: format_clock(a.observed_at, self.zone)),
+            Column("Assessed", lambda a: self._time(a.observed_at)),
             Column("Present", lambda a: ("; ".join(a.present) or "none present")
                    + ("  (entered in error)" if a.in_error else "")),
             Column("By", lambda a: a.entered_by),
         ], self)
         self.scores_model: RowsModel[ScaleScore] = RowsModel([
-            Column("Scored", lambda s: format_clock(s.observed_at, self.zone)),
+            Column("Scored", lambda s: self._time(s.observed_at)),
             Column("Scale", lambda s: self._scale_title(s.scale)),
             Column("When", lambda s: s.timepoint or ""),
             Column("Total", lambda s: self._score_text(s)),
@@ -193,6 +201,7 @@ class SessionPage(QWidget):
         self.access: ChartAccess | None = None
         self.sign_dialog: SignDialog | AddendumDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
+        self.late_dialog: LateEntryDialog | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -325,6 +334,12 @@ class SessionPage(QWidget):
         self.strike_button = QPushButton("Entered in error…")
         buttons.addWidget(self.correct_button)
         buttons.addWidget(self.strike_button)
+        self.late_button = QPushButton("Late entry…")
+        self.late_button.setObjectName("late_entry")
+        self.late_button.setToolTip("A set of vitals taken during this session and not "
+                                    "charted then: with its date, time and why it is late")
+        self.late_button.hide()
+        buttons.addWidget(self.late_button)
         buttons.addStretch(1)
         vitals_layout.addLayout(buttons)
         tabs.addTab(vitals_tab, "Vitals")
@@ -425,12 +440,16 @@ class SessionPage(QWidget):
         self.note_button.clicked.connect(lambda: self.add_note(self.note_text.toPlainText()))
         self.correct_button.clicked.connect(self._open_correction)
         self.strike_button.clicked.connect(self._strike_selected)
+        self.late_button.clicked.connect(self.open_late_entry)
         self.signature_panel.sign_requested.connect(self.open_sign_dialog)
         self.signature_panel.addendum_requested.connect(self.open_addendum_dialog)
 
     def hideEvent(self, event: QHideEvent) -> None:
-        """Back to the room or another chart: keep the typing now, not after the pause."""
+        """Back to the room or another chart: keep the typing now, not after the pause.
+        A late entry's dialog goes with its page (the window closing, or the screen locked)."""
         self.unsaved.keep_now()
+        if self.late_dialog is not None and self.late_dialog.isVisible():
+            self.late_dialog.reject()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -552,7 +571,8 @@ class SessionPage(QWidget):
 
         def write() -> int:
             try:
-                at = clock_time_today(typed, now, self.zone) if typed.strip() else None
+                at = (clock_time_in_session(typed, now, self.zone, self.chart.session.began_at)
+                      if typed.strip() else None)
             except FieldProblem as problem:
                 raise ValidationError({"ready_without_minimum": str(problem)}) from None
             if at is None:
@@ -626,6 +646,45 @@ class SessionPage(QWidget):
                                      self.store.library.reasons_for("entered_in_error"))
         if reason:
             self.strike_vitals(entry_id, reason)
+
+    def open_late_entry(self) -> LateEntryDialog:
+        """The late entry's dialog: the session's day filled in, the time to be typed."""
+        if self.late_dialog is not None:
+            self.late_dialog.close()
+        timeline = self.chart.timeline
+        ended = timeline.finished_at or self.store.clock.now()
+        span = (f"{format_local(self.chart.session.began_at, self.zone)} to "
+                f"{format_local(ended, self.zone)}")
+        self.late_dialog = LateEntryDialog(self, span, self.day.isoformat(),
+                                           self.chart_late_vitals)
+        self.late_dialog.open()
+        return self.late_dialog
+
+    def chart_late_vitals(self, typed: dict[str, str],
+                          show_reasons: Callable[[dict[str, str]], None]) -> bool:
+        """A set taken during the finished session, charted now with its reason."""
+        now = self.store.clock.now()
+        ended = self.chart.timeline.finished_at or now
+
+        def write() -> int:
+            late = parse_late_vitals(typed, now=now, session_began=self.chart.session.began_at,
+                                     session_ended=ended, zone=self.zone)
+            return self.store.record_late_vitals(self.session_id, late)
+
+        return self._attempt(write, show_reasons) is not None
+
+    def focus_entry(self) -> None:
+        """Where typing goes on opening the page: the vitals form's first field on a chart
+        still charted; on a read-only chart the vitals table, where keys chart nothing."""
+        if self.access is not None and self.access.can_chart:
+            self.vitals_form.inputs["systolic"].setFocus()
+        else:
+            self.vitals_table.setFocus()
+
+    def _time(self, moment: datetime) -> str:
+        """A time of this chart as its tables show it: with its date when not on the
+        session's day."""
+        return format_on_day(moment, self.zone, self.day)
 
     def choose_export(self) -> Path | None:
         suggested = Path.home() / f"session-{self.session_id}-summary.pdf"  # no patient data
@@ -799,7 +858,8 @@ class SessionPage(QWidget):
         self.scores_model.set_rows(chart.scale_scores)
         self._show_access(chart_access(self.store.account, chart,
                                        self.store.signatures(self.session_id),
-                                       self.store.alerts([self.session_id])[self.session_id]))
+                                       self.store.alerts([self.session_id])[self.session_id],
+                                       zone=self.zone))
         self.tick()
 
     def _show_access(self, access: ChartAccess) -> None:
@@ -832,6 +892,10 @@ class SessionPage(QWidget):
         self.correct_button.setVisible(access.can_amend)
         self.strike_button.setVisible(access.can_amend)
         self.alerts.set_acknowledge_offered(access.can_acknowledge)
+        self.late_button.setVisible(access.can_late_entry)
+        focused = self.focusWidget()
+        if not can_chart and focused is not None and self.form_frame.isAncestorOf(focused):
+            self.focus_entry()  # a chart that became read-only while its form had the keys
         finished = self.chart.phase.is_finished
         # a finished chart that is only read has no clock to watch: its phase and end time
         # show on the review panel instead, and the chart gets the room
@@ -905,6 +969,9 @@ class SessionPage(QWidget):
         return self.side_effects.checklist.intervention_label(key)
 
     def has_typing(self) -> bool:
+        """Typing that can still be saved here (a read-only chart's forms are gone)."""
+        if self.access is not None and not self.access.can_chart:
+            return False
         return self.vitals_form.has_typing() or self._note_typed()
 
     def _note_typed(self) -> bool:
@@ -934,10 +1001,10 @@ class SessionPage(QWidget):
         return False
 
 
-def _acknowledged_text(alert: AlertRecord, zone: tzinfo) -> str:
+def _acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> str:
     if alert.acknowledged_at is None:
         return "waiting" if alert.needs_attention else ""
-    return f"{format_clock(alert.acknowledged_at, zone)} {alert.acknowledged_by}: {alert.action}"
+    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}: {alert.action}"
 
 
 def _event_text(event: Event) -> str:

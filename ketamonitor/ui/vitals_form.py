@@ -54,7 +54,8 @@ class VitalsForm(QWidget):
             field.setAccessibleName(LABELS.get(name, _SHORT[name]))
             if name == "time":
                 field.setPlaceholderText("now")
-                field.setToolTip("Leave empty to chart now; type HH:MM for a late entry.")
+                field.setToolTip("Leave empty to chart now; type HH:MM for a set taken "
+                                 "earlier in the session.")
             field.returnPressed.connect(self.submit)
             field.textEdited.connect(lambda _text: self.edited.emit())
             self.inputs[name] = field

@@ -153,3 +153,13 @@ def test_a_corrected_reading_says_so():
 def test_mean_arterial_pressure():
     assert mean_arterial_pressure(120, 80) == 93
     assert mean_arterial_pressure(186, 112) == 137
+
+
+def test_a_late_readings_words_date_its_entry_and_say_why_late():
+    chart = ChartBuilder().phase(Phase.INFUSING).reading(20, 130, 80).build()
+    (flagged,) = chart.flagged_vitals
+    late = replace(flagged.entry, entered_at=flagged.entry.entered_at + timedelta(days=3),
+                   late_reason="on paper")
+    words = reading_words(replace(flagged, entry=late), T0, dosed=False, zone=UTC)
+    assert words.splitlines()[-2:] == ["entered by ana at 08:20 on Thu 26 Nov 2026",
+                                       "late entry: on paper"]

@@ -39,13 +39,22 @@ def signature_of(chart: SessionChart) -> Signature:
                      MEANING, content_hash(chart), SIGNED_AT)
 
 
-def test_a_finished_unsigned_chart_is_open_and_only_a_physician_may_sign_it():
+def test_a_finished_unsigned_chart_is_read_only_but_for_late_entries_and_a_physician_signs():
     chart = finished_chart()
     physician = chart_access(person(Role.PHYSICIAN), chart, [])
-    assert physician.can_chart and physician.can_sign and not physician.can_add_addendum
-    assert physician.read_only_reason is None
+    assert not physician.can_chart and physician.can_late_entry and physician.can_amend
+    assert physician.can_sign and not physician.can_add_addendum
+    assert physician.read_only_reason is not None
+    assert physician.read_only_reason.startswith("Stopped early at Mon 23 Nov 2026 ")
+    assert "Late entry…" in physician.read_only_reason
     nurse = chart_access(person(Role.NURSE), chart, [])
-    assert nurse.can_chart and not nurse.can_sign
+    assert not nurse.can_chart and nurse.can_late_entry and not nurse.can_sign
+
+
+def test_a_running_chart_is_open_to_chart_and_offers_no_late_entry():
+    chart = ChartBuilder().phase(Phase.INFUSING).build()
+    access = chart_access(person(Role.NURSE), chart, [])
+    assert access.can_chart and not access.can_late_entry and access.read_only_reason is None
 
 
 def test_a_running_chart_cannot_be_signed():
@@ -59,7 +68,7 @@ def test_a_signed_chart_is_read_only_for_everyone_and_says_who_signed():
     for role in Role:
         access = chart_access(person(role), chart, [signature])
         assert not (access.can_chart or access.can_amend or access.can_acknowledge
-                    or access.can_sign)
+                    or access.can_sign or access.can_late_entry)
         assert access.read_only_reason == (
             "Signed by Dr Ada Obi on 2026-11-23 14:02 UTC — reviewed and approved. The chart "
             "can no longer change.")

@@ -102,7 +102,9 @@ def test_a_nurse_sees_the_review_panel_without_a_sign_button(open_page, charting
     assert panel.isVisible()
     assert "not signed yet" in panel.state.text()
     assert not panel.sign_button.isVisible() and not panel.addendum_button.isVisible()
-    assert page.vitals_form.isEnabled()  # finished but unsigned: a late entry is still allowed
+    # finished but unsigned: read-only, but for a late entry
+    assert not page.vitals_form.isEnabled() and not page.form_frame.isVisible()
+    assert page.late_button.isVisible() and page.read_only_reason.isVisible()
 
 
 def test_the_physician_signs_with_the_password_and_the_chart_locks(qtbot, open_page, charting,
@@ -162,7 +164,7 @@ def test_a_wrong_password_signs_nothing_and_says_so(qtbot, open_page, charting, 
     assert dialog.isVisible()
     assert "nothing was signed" in dialog.errors.text("password")
     assert store.signatures(session_id) == []
-    assert page.vitals_form.isEnabled()
+    assert page.late_button.isVisible()  # still unsigned: a late entry may still be added
     dialog.close()
 
 

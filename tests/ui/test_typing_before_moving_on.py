@@ -44,10 +44,11 @@ def test_discharge_with_a_note_typed_goes_on_when_the_nurse_says_so(
     assert "A note typed on this chart but not saved" in prompts.questions[-2]
     assert prompts.questions[-1] == "Discharge the patient now?"
     assert store.chart(session_id).phase is Phase.DISCHARGED
-    assert page.note_text.toPlainText() == "Sister driving home"  # still there to save
-    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    # left unsaved, as the nurse chose: a discharged chart is read-only, the note field gone
+    assert not page.note_text.isVisible() and not page.note_button.isVisible()
     notes = [e.text for e in store.chart(session_id).events if e.kind == EventKind.NOTE]
-    assert notes == ["Sister driving home"]
+    assert notes == []
+    assert not page.has_typing()  # closing the window does not ask about it again
 
 
 def test_no_typing_no_extra_question(qtbot, window, charting, store, prompts):
