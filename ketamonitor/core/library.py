@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ketamonitor.core.checklists import Checklist, ChecklistKind, Scale, parse_checklist
 from ketamonitor.core.protocol import Protocol, ProtocolError, Route, parse_protocol
+from ketamonitor.core.protocol_text import FieldChange
 
 
 class Origin(StrEnum):
@@ -37,6 +38,21 @@ class Origin(StrEnum):
                 "clinic": "Clinic"}[self.value]
 
 
+class VersionState(StrEnum):
+    """Where a clinic protocol version saved in the app stands: an administrator's save is a
+    draft, used by no session until a physician countersigns it."""
+
+    COUNTERSIGNED = "countersigned"  # in force (the latest such), or was
+    DRAFT = "draft"                  # awaits a physician's countersignature
+    DECLINED = "declined"            # a physician declined it, with a reason
+    SET_ASIDE = "set_aside"          # a later draft took its place before any decision
+
+    @property
+    def label(self) -> str:
+        return {"countersigned": "Countersigned", "draft": "Draft, awaits countersignature",
+                "declined": "Declined", "set_aside": "Set aside by a later draft"}[self.value]
+
+
 @dataclass(frozen=True)
 class ProtocolVersion:
     """One version of a clinic protocol saved in the app, as kept in the record."""
@@ -48,6 +64,24 @@ class ProtocolVersion:
     based_on: str | None
     created_at: datetime
     created_by: str
+    state: VersionState = VersionState.COUNTERSIGNED
+    #: Who countersigned or declined it, and the reason given to decline.
+    decided_by: str | None = None
+    decision_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ProtocolDraft:
+    """A version awaiting a physician's countersignature, with what it would change: the
+    version in force now (None for a protocol not in force yet, compared then with the
+    protocol it was based on, if that is known) and the administrator's reason."""
+
+    version: ProtocolVersion
+    protocol: Protocol
+    compared_with: Protocol | None
+    in_force: bool  # whether `compared_with` is the version sessions use now
+    changes: tuple[FieldChange, ...]
+    reason: str
 
 
 @dataclass(frozen=True)

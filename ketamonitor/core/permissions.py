@@ -32,6 +32,9 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"
     BACKUP = "backup"
     FILE_REMS = "file_rems"              # the REMS forms still to file, and marking them filed
+    # -- protocol drafts (issue 15): an administrator's change waits for a physician ------
+    SEE_PROTOCOL_DRAFTS = "see_protocol_drafts"    # the drafts and their changes
+    COUNTERSIGN_PROTOCOL = "countersign_protocol"  # put a draft in force, or decline it
 
 
 _N, _P, _A = Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR
@@ -58,6 +61,12 @@ PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.FILE_REMS: frozenset({_A}),
 }
 
+# -- protocol drafts (issue 15): an administrator drafts, a physician countersigns --------
+PERMISSIONS.update({
+    Permission.SEE_PROTOCOL_DRAFTS: frozenset({_P, _A}),
+    Permission.COUNTERSIGN_PROTOCOL: frozenset({_P}),
+})
+
 #: What goes on behind a locked screen: the room is read and its alerts are recorded, so
 #: timers run and alarms show through the lock; nothing else until someone logs in.
 WHILE_LOCKED = frozenset({Permission.READ_RECORD, Permission.RECORD_ALERTS})
@@ -82,6 +91,12 @@ _WORDS = {
     Permission.BACKUP: "make or restore backups",
     Permission.FILE_REMS: "file REMS forms",
 }
+
+# -- protocol drafts (issue 15) ------------------------------------------------------------
+_WORDS.update({
+    Permission.SEE_PROTOCOL_DRAFTS: "see protocol drafts",
+    Permission.COUNTERSIGN_PROTOCOL: "countersign protocol changes",
+})
 
 
 #: The audit trail's entity for refused attempts (`<permission>.refused`).

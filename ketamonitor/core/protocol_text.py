@@ -299,3 +299,37 @@ def _lookup(data: Mapping[str, Any], dotted: str) -> Any:
             return None
         found = found[part]
     return found
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One number (or choice) of a protocol that a new version changes: what a physician
+    reads before countersigning, "Stop systolic above: 180 → 170 mmHg"."""
+
+    key: str
+    label: str
+    old: str
+    new: str
+    unit: str = ""
+
+    def __str__(self) -> str:
+        unit = f" {self.unit}" if self.unit else ""
+        return f"{self.label}: {self.old or '—'} → {self.new or '—'}{unit}"
+
+
+def protocol_changes(before: Protocol, after: Protocol) -> tuple[FieldChange, ...]:
+    """Each form field whose value differs between two versions, in the form's order; a
+    field that belongs to neither's dose unit is left out."""
+    old, new = form_values(before), form_values(after)
+    changes = []
+    for key, field in FIELDS.items():
+        was, now = _shown(old.get(key)), _shown(new.get(key))
+        if was != now:
+            changes.append(FieldChange(key, field.label, was, now, field.unit))
+    return tuple(changes)
+
+
+def _shown(value: str | list[str] | None) -> str:
+    if value is None:
+        return ""
+    return ", ".join(value) if isinstance(value, list) else value

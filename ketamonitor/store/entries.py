@@ -77,6 +77,7 @@ class EntryWrites(StoreBase):
         if appointment_id is not None:
             self._check_appointment_open(appointment_id, setup.patient_id)
         self.patient(setup.patient_id)
+        self._check_in_force(setup.protocol)  # type: ignore[attr-defined]
         dose = setup.dose
         values = {
             "patient_id": setup.patient_id,

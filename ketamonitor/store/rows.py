@@ -12,7 +12,7 @@ from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.audit_chain import canonical, sha256_text
 from ketamonitor.core.dose import Dose
-from ketamonitor.core.library import ProtocolVersion
+from ketamonitor.core.library import ProtocolVersion, VersionState
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import parse_protocol
@@ -218,6 +218,7 @@ def event(row: Row, amendments: tuple[Amendment, ...] = ()) -> Event:
 
 
 def protocol_version(row: Row) -> ProtocolVersion:
+    """A `protocols` row, with its state when the query gave it (see store.clinic)."""
     return ProtocolVersion(
         protocol_id=row["protocol_id"],
         version=row["version"],
@@ -226,4 +227,7 @@ def protocol_version(row: Row) -> ProtocolVersion:
         based_on=row["based_on"],
         created_at=from_stored(row["created_at"]),
         created_by=row["created_by"],
+        state=VersionState(row.get("state", VersionState.COUNTERSIGNED.value)),
+        decided_by=row.get("decided_by"),
+        decision_reason=row.get("decision_reason"),
     )

@@ -35,10 +35,13 @@ _ROOM_TABLES = (
     "appointment_cancellations",
 )
 _PEOPLE_TABLES = ("users", "user_changes", "signatures")
+_DRAFT_TABLES = ("protocol_decisions",)
+#: The append-only tables of the files written before protocol drafts (migration 0005).
+_TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
-#: acknowledgement, every protocol version and setting, every account change and
-#: signature, and the audit trail.
-APPEND_ONLY_TABLES = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
+#: acknowledgement, every protocol version, countersignature and setting, every account
+#: change and signature, and the audit trail.
+APPEND_ONLY_TABLES = _TABLES_BEFORE_DRAFTS + _DRAFT_TABLES
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -354,7 +357,7 @@ def _mark_rows_before_the_chain(db: Database, last: dict[str, object], previous:
     audit rows (now chained) but not compare them with what was written. This chained row
     says up to which id of each table that holds; every later row is checked in full."""
     legacy = {table: db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
-              for table in APPEND_ONLY_TABLES if table != "audit"}
+              for table in _TABLES_BEFORE_DRAFTS if table != "audit"}
     row = {"id": int(str(last["id"])) + 1, "at": last["at"], "user": "ketamonitor",
            "workstation": "migration 0003", "action": CHAIN_STARTED, "entity": "audit",
            "entity_id": None, "old_value": None,
@@ -386,3 +389,30 @@ def _late_entries(db: Database) -> None:
     so itself, beside the time observed and the time entered. Empty on every other row."""
     db.execute("ALTER TABLE vitals ADD COLUMN late_reason TEXT "
                "CHECK (late_reason IS NULL OR length(late_reason) > 0)")
+
+
+@_migration("0006_protocol_drafts")
+def _protocol_drafts(db: Database) -> None:
+    """A clinic protocol version saved from now on is a draft until a physician countersigns
+    it (or declines it): the decision is a row of its own, never by the draft's author. The
+    versions saved before this migration were already in force and stay so: the last of
+    their ids is kept once, in a table no one writes again."""
+    statements = [
+        f"""CREATE TABLE protocol_decisions (
+            id INTEGER PRIMARY KEY,
+            protocol_row INTEGER NOT NULL UNIQUE REFERENCES protocols(id),
+            decision TEXT NOT NULL CHECK (decision IN ('countersigned', 'declined')),
+            reason TEXT CHECK (reason IS NULL OR length(reason) > 0),
+            {_time("decided_at")},
+            decided_by TEXT NOT NULL CHECK (length(decided_by) > 0),
+            CHECK (decision = 'countersigned' OR reason IS NOT NULL)
+        ) STRICT""",
+        """CREATE TRIGGER protocol_decisions_not_by_author BEFORE INSERT ON protocol_decisions
+           WHEN NEW.decided_by = (SELECT created_by FROM protocols WHERE id = NEW.protocol_row)
+           BEGIN SELECT RAISE(ABORT, 'a protocol draft is decided by a physician other than
+           its author'); END""",
+        "CREATE TABLE protocol_drafts_began (protocols_before INTEGER NOT NULL) STRICT",
+        "INSERT INTO protocol_drafts_began SELECT coalesce(max(id), 0) FROM protocols",
+    ]
+    for statement in statements + _append_only((*_DRAFT_TABLES, "protocol_drafts_began")):
+        db.execute(statement)

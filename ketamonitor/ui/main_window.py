@@ -134,7 +134,8 @@ class MainWindow(QMainWindow):
         #: Each menu entry with the permission it needs: shown only to those who have it
         #: (the store refuses the rest anyway; hiding is kindness, not the check).
         self.guarded_actions = [
-            (clinic.addAction("&Protocols…", self.show_protocols), Permission.MANAGE_PROTOCOLS),
+            (clinic.addAction("&Protocols…", self.show_protocols),
+             Permission.SEE_PROTOCOL_DRAFTS),  # administrators draft, physicians countersign
             (clinic.addAction("&Settings…", self.show_settings), Permission.MANAGE_SETTINGS),
             (clinic.addAction("&Accounts…", self.show_accounts), Permission.MANAGE_ACCOUNTS),
             (clinic.addAction("Audit &trail…", self.show_audit), Permission.VIEW_AUDIT),
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
         self.to_sign = to_sign
         review.aboutToShow.connect(self._count_charts_to_sign)
         self.guarded_actions.append((to_sign, Permission.REVIEW))
+        drafts = review.addAction("Protocol &drafts to countersign…", self.show_protocol_drafts)
+        self.guarded_actions.append((drafts, Permission.COUNTERSIGN_PROTOCOL))
         person = self.menuBar().addMenu("&Account")
         lock = person.addAction("&Lock screen", lambda: self.lock_screen("locked by hand"))
         lock.setShortcut(QKeySequence("Ctrl+L"))
@@ -254,7 +257,15 @@ class MainWindow(QMainWindow):
     def show_protocols(self) -> ProtocolDialog:
         dialog = ProtocolDialog(self.store, self.prompts, self)
         dialog.protocol_saved.connect(lambda _id: self.patients.session_form.reload_protocols())
+        dialog.protocol_in_force.connect(
+            lambda _id: self.patients.session_form.reload_protocols())
         dialog.open()
+        return dialog
+
+    def show_protocol_drafts(self) -> ProtocolDialog:
+        """The protocols dialog on the first draft awaiting a physician's countersignature."""
+        dialog = self.show_protocols()
+        dialog.select_first_draft()
         return dialog
 
     def show_settings(self) -> SettingsDialog:

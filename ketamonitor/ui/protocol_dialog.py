@@ -1,5 +1,7 @@
-"""The clinic's protocols, for administrators: see every protocol, make a clinic copy of one,
-change its numbers and save it as a new version with a reason.
+"""The clinic's protocols: an administrator sees every protocol, makes a clinic copy of
+one, changes its numbers and saves them with a reason, as a draft; a physician sees each
+draft's changes (old → new) and countersigns it, with the password again, or declines it
+with a reason. Only a countersigned version is used by new sessions.
 
 The dialog only shows and forwards: the typed values become protocol text in core
 (`protocol_text`), are checked there (`parse_protocol`) and saved by the store, which refuses
@@ -9,7 +11,8 @@ nothing is written. Shipped protocols and clinic files are read-only here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.library import SLOT_KINDS, Origin
+from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.library import SLOT_KINDS, Origin, ProtocolDraft
+from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.protocol import ObservationStart, Protocol, ProtocolError, Resolution
 from ketamonitor.core.protocol_text import (
     FIELDS,
@@ -41,7 +45,8 @@ from ketamonitor.core.protocol_text import (
     render_protocol,
 )
 from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
+from ketamonitor.ui.countersign_dialog import CountersignDialog, ShowReasons, changes_text
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import Prompts
@@ -51,12 +56,16 @@ from ketamonitor.ui.views import read_only_table, scrolled
 _COLUMNS = (("Dose", "Observation"), ("Vitals every", "Discharge"), ("Thresholds",),
             ("Checklists and scales",))
 _GENERAL = "general"
+#: Room left around the dialog for its title bar and borders, which the window manager adds.
+_FRAME = QSize(16, 40)
 
 
 class ProtocolDialog(QDialog):
-    """Emits `protocol_saved` with the id of each version saved."""
+    """Emits `protocol_saved` with the id of each draft saved, `protocol_in_force` with the
+    id of each draft countersigned (the protocols new sessions may use have changed)."""
 
     protocol_saved = Signal(str)
+    protocol_in_force = Signal(str)
 
     def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +81,9 @@ class ProtocolDialog(QDialog):
         self.resolutions: dict[str, QCheckBox] = {}
         self._rows: dict[str, tuple[QFormLayout, QWidget]] = {}
         self._error_rows: list[tuple[QFormLayout, QLabel]] = []
+        #: The drafts awaiting countersignature, by protocol id (for those who may see them).
+        self._drafts: dict[str, ProtocolDraft] = {}
+        self.countersign_dialog: CountersignDialog | None = None
 
         layout = QVBoxLayout(self)
         self.model: RowsModel[Protocol] = RowsModel([
@@ -79,7 +91,8 @@ class ProtocolDialog(QDialog):
             Column("Id", lambda p: p.id),
             Column("Version", lambda p: str(p.version), align_right=True),
             Column("Route", lambda p: p.route.label),
-            Column("Kept as", lambda p: self.store.library.origin(p.id).label),
+            Column("Kept as", self._kept_as),
+            Column("Draft", self._draft_label),
         ], self)
         self.table = read_only_table(self.model)
         self.table.setObjectName("protocols")
@@ -90,24 +103,41 @@ class ProtocolDialog(QDialog):
         self.status = QLabel("")
         self.status.setObjectName("protocol_status")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # typed reasons shown as typed
         actions.addWidget(self.status, 1)
         self.copy_button = QPushButton("Make clinic copy…")
         self.copy_button.setObjectName("protocol_copy")
         self.copy_button.clicked.connect(self.make_copy)
         actions.addWidget(self.copy_button)
+        self.countersign_button = QPushButton("Countersign…")
+        self.countersign_button.setObjectName("protocol_countersign")
+        self.countersign_button.setProperty("role", "primary")
+        self.countersign_button.clicked.connect(self.open_countersign)
+        actions.addWidget(self.countersign_button)
+        self.decline_button = QPushButton("Decline…")
+        self.decline_button.setObjectName("protocol_decline")
+        self.decline_button.clicked.connect(self.decline)
+        actions.addWidget(self.decline_button)
         layout.addLayout(actions)
+        self.changes = QLabel("")
+        self.changes.setObjectName("protocol_changes")
+        self.changes.setWordWrap(True)
+        self.changes.setTextFormat(Qt.TextFormat.PlainText)  # typed reasons shown as typed
+        layout.addWidget(self.changes)
 
-        layout.addWidget(scrolled(self._form()), 1)
+        self.form_area = scrolled(self._form())
+        layout.addWidget(self.form_area, 1)
 
         bottom = QGridLayout()
         self.reason = QLineEdit()
         self.reason.setObjectName("protocol_reason")
         self.reason.setPlaceholderText("why the numbers change, e.g. medical director's "
                                        "memo of 12 March")
-        bottom.addWidget(QLabel("Reason for the change"), 0, 0)
+        self.reason_label = QLabel("Reason for the change")
+        bottom.addWidget(self.reason_label, 0, 0)
         bottom.addWidget(self.reason, 0, 1)
         bottom.addWidget(self.errors.add("reason", self.reason), 1, 1)
-        self.save_button = QPushButton("Save new version")
+        self.save_button = QPushButton("Save as draft")
         self.save_button.setObjectName("protocol_save")
         self.save_button.setProperty("role", "primary")
         self.save_button.clicked.connect(self.save)
@@ -128,6 +158,47 @@ class ProtocolDialog(QDialog):
 
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self._reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Lay the form's scroll bars out again once shown: the scroll area decided on them
+        before the opening size and kept them showing, with nothing to scroll."""
+        super().showEvent(event)
+        self._lay_out_scroll_bars()
+
+    def _lay_out_scroll_bars(self) -> None:
+        area = self.form_area
+        area.setVerticalScrollBarPolicy(area.verticalScrollBarPolicy())
+        area.setHorizontalScrollBarPolicy(area.horizontalScrollBarPolicy())
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Gone with the window (its close, Esc, Close): the countersignature asked over
+        this dialog goes too, rather than stay open over nothing."""
+        super().hideEvent(event)
+        if self.countersign_dialog is not None:
+            self.countersign_dialog.close()
+
+    def _opening_size(self) -> QSize:
+        """Wide and tall enough to show the whole form without scrolling (it opened at its
+        layout's small default, the Thresholds cut off), yet within the screen: past that
+        the form scrolls. Offscreen, where the main window may be larger than the virtual
+        screen, within the main window instead."""
+        area = self.form_area
+        content = area.widget().sizeHint()
+        hint = self.sizeHint()
+        # room for the scroll bars too: bounded in one direction, the form scrolls that way
+        # and still shows whole in the other
+        bars = QSize(area.verticalScrollBar().sizeHint().width(),
+                     area.horizontalScrollBar().sizeHint().height())
+        width = hint.width() - area.sizeHint().width() + content.width() + bars.width()
+        # the height at that width: a wrapped label's own hint is for a narrow, tall label
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else hint.height()
+        wanted = QSize(width, height - area.sizeHint().height() + content.height()
+                       + bars.height())
+        anchor = self.parentWidget()
+        room = (anchor or self).screen().availableGeometry().size()
+        if anchor is not None:
+            room = room.expandedTo(anchor.window().size())
+        return wanted.boundedTo(room - _FRAME)
 
     # -- building ------------------------------------------------------------------------
 
@@ -220,7 +291,11 @@ class ProtocolDialog(QDialog):
 
     def _reload(self, select: str | None = None) -> None:
         library = self.store.library
-        protocols = list(library.protocols.values())
+        self._drafts = ({draft.version.protocol_id: draft for draft in self.store.protocol_drafts()}
+                        if self._may(Permission.SEE_PROTOCOL_DRAFTS) else {})
+        protocols = list(library.protocols.values()) + [
+            draft.protocol for protocol_id, draft in self._drafts.items()
+            if protocol_id not in library.protocols]  # a new copy, not in force yet
         self.model.set_rows(protocols)
         self.refused_files.setText(
             "Refused protocol files (fix them and restart): " + "; ".join(library.problems)
@@ -270,7 +345,29 @@ class ProtocolDialog(QDialog):
     def select(self, protocol_id: str) -> None:
         self._reload(select=protocol_id)
 
+    def select_first_draft(self) -> None:
+        """Show the first draft awaiting countersignature (or say there is none)."""
+        if self._drafts:
+            self.select(next(iter(self._drafts)))
+        else:
+            self.status.setText("No protocol draft awaits countersignature.")
+
+    def _may(self, permission: Permission) -> bool:
+        return allowed(self.store.account, permission)
+
+    def _kept_as(self, protocol: Protocol) -> str:
+        if protocol.id not in self.store.library.protocols:
+            return "Clinic, draft"
+        return self.store.library.origin(protocol.id).label
+
+    def _draft_label(self, protocol: Protocol) -> str:
+        draft = self._drafts.get(protocol.id)
+        return "" if draft is None else f"Version {draft.version.version} awaits countersignature"
+
     def _show(self, protocol: Protocol, *, copy_of: Protocol | None = None) -> None:
+        draft = self._drafts.get(protocol.id) if copy_of is None else None
+        if draft is not None:
+            protocol = draft.protocol  # the form shows the draft: a further edit builds on it
         self._shown = protocol
         self._copy_of = copy_of
         self._show_reasons({})
@@ -291,15 +388,34 @@ class ProtocolDialog(QDialog):
             box.setChecked(value in resolved)
         for key, (form, holder) in self._rows.items():
             form.setRowVisible(holder, FIELDS[key].applies_to(protocol.dosing.unit))
-        editable = copy_of is not None or self.store.library.origin(
-            protocol.id) is Origin.CLINIC
+        # measured now, without the rows just hidden: the scroll area otherwise decides on
+        # scroll bars from the old, taller form and keeps them with room to spare
+        self.form_area.widget().layout().activate()
+        manages = self._may(Permission.MANAGE_PROTOCOLS)
+        editable = manages and (copy_of is not None or draft is not None or self.store.library
+                                .origin(protocol.id) is Origin.CLINIC)
         for widget in [*self.inputs.values(), *self.scales.values(),
                        *self.resolutions.values(), self.reason, self.save_button]:
             widget.setEnabled(editable)
-        self.copy_button.setEnabled(copy_of is None)
+        self.copy_button.setEnabled(copy_of is None and manages)
+        self.copy_button.setVisible(manages)
+        self.save_button.setVisible(manages)
+        self.reason.setVisible(manages)
+        self.reason_label.setVisible(manages)
+        decides = draft is not None and self._may(Permission.COUNTERSIGN_PROTOCOL)
+        for button in (self.countersign_button, self.decline_button):
+            button.setVisible(decides)
+            button.setEnabled(decides and draft is not None
+                              and draft.version.created_by != self.store.user)
+        self.changes.setText(changes_text(draft) if draft is not None else "")
+        self.changes.setVisible(draft is not None)
         self.reason.clear()
-        self.status.setText(self._describe(protocol, copy_of))
+        self.status.setText(self._describe(protocol, copy_of, draft))
         self._as_shown = self.typed()
+        # grown, never shrunk, to show the whole form with what it says above it
+        self.resize(self._opening_size().expandedTo(self.size()))
+        if self.isVisible():
+            self._lay_out_scroll_bars()
 
     def has_changes(self) -> bool:
         """Numbers or a reason typed into an editable form and not saved yet."""
@@ -324,10 +440,14 @@ class ProtocolDialog(QDialog):
             form.setRowVisible(label, bool(label.text()))
         self.general.setVisible(bool(self.general.text()))
 
-    def _describe(self, protocol: Protocol, copy_of: Protocol | None) -> str:
+    def _describe(self, protocol: Protocol, copy_of: Protocol | None,
+                  draft: ProtocolDraft | None = None) -> str:
         if copy_of is not None:
-            return (f"New clinic copy of {reference(copy_of)}, to be saved as version 1 of "
-                    f"{self._copy_id()}: change its numbers, give a reason, save.")
+            return (f"New clinic copy of {reference(copy_of)}, to be saved as draft version 1 "
+                    f"of {self._copy_id()}: change its numbers, give a reason, save; a "
+                    "physician countersigns it before sessions use it.")
+        if draft is not None:
+            return self._describe_draft(draft)
         origin = self.store.library.origin(protocol.id)
         if origin is Origin.SHIPPED:
             return "Shipped protocol, read-only: make a clinic copy to change its numbers."
@@ -335,16 +455,29 @@ class ProtocolDialog(QDialog):
             return ("The clinic's own file, read-only here: edit the file, or make a clinic "
                     "copy to change its numbers in the app.")
         versions = self.store.protocol_versions(protocol.id)
+        current = next(v for v in versions if v.version == protocol.version)
+        when = current.created_at.astimezone(self.store.clock.local_zone)
+        based = f", based on {current.based_on}" if current.based_on else ""
+        signed = f", countersigned by {current.decided_by}" if current.decided_by else ""
+        text = (f"Clinic protocol, version {current.version} in force: saved by "
+                f"{current.created_by} on {when:%Y-%m-%d %H:%M}{based}{signed}. A session "
+                "keeps the version it started with.")
         latest = versions[-1]
-        when = latest.created_at.astimezone(self.store.clock.local_zone)
-        based = f", based on {latest.based_on}" if latest.based_on else ""
-        return (f"Clinic protocol, version {latest.version} of {len(versions)}: saved by "
-                f"{latest.created_by} on {when:%Y-%m-%d %H:%M}{based}. A session keeps the "
-                "version it started with.")
+        if latest.decision_reason and latest.version > current.version:
+            text += (f" Draft version {latest.version} was declined by {latest.decided_by}: "
+                     f"{latest.decision_reason}")
+        return text
+
+    def _describe_draft(self, draft: ProtocolDraft) -> str:
+        version = draft.version
+        when = version.created_at.astimezone(self.store.clock.local_zone)
+        return (f"Draft version {version.version} of {version.protocol_id}, saved by "
+                f"{version.created_by} on {when:%Y-%m-%d %H:%M} (“{draft.reason}”): it awaits "
+                f"a physician's countersignature. {_until(draft)}")
 
     def _copy_id(self) -> str:
         assert self._copy_of is not None
-        return clinic_copy_id(self._copy_of.id, self.store.library.protocols)
+        return clinic_copy_id(self._copy_of.id, [*self.store.library.protocols, *self._drafts])
 
     # -- acting --------------------------------------------------------------------------
 
@@ -401,10 +534,85 @@ class ProtocolDialog(QDialog):
         self._as_shown = self.typed()  # saved: selecting the new version drops nothing
         self.reason.clear()
         self._reload(select=saved.id)
-        self.status.setText(f"Saved version {saved.version} of {saved.id}. Sessions already "
-                            "started keep their own version.")
+        self.status.setText(
+            f"Saved version {saved.version} of {saved.id} as a draft: a physician countersigns "
+            "it (Clinic ▸ Protocols…, password asked again) before new sessions use it. "
+            + _until(self._drafts[saved.id]))
         self.protocol_saved.emit(saved.id)
         return saved
+
+    # -- countersigning ------------------------------------------------------------------
+
+    def shown_draft(self) -> ProtocolDraft | None:
+        """The draft the form shows, if it awaits countersignature."""
+        draft = None if self._shown is None else self._drafts.get(self._shown.id)
+        return draft if draft is not None and self._copy_of is None else None
+
+    def open_countersign(self) -> CountersignDialog | None:
+        """Ask the physician's password again over the draft's changes."""
+        draft = self.shown_draft()
+        if draft is None:
+            return None
+        if self.countersign_dialog is not None:
+            self.countersign_dialog.close()
+        account = self.store.account
+        signer = "" if account is None else f"{account.display_name} ({account.username})"
+        self.countersign_dialog = CountersignDialog(
+            self, draft, signer, lambda password, show: self.countersign(draft, password, show))
+        self.countersign_dialog.open()
+        return self.countersign_dialog
+
+    def countersign(self, draft: ProtocolDraft, password: str,
+                    show_reasons: ShowReasons) -> bool:
+        """Put the draft in force; a refusal (a wrong password above all) is shown by
+        `show_reasons` and nothing changes."""
+        version = draft.version
+        try:
+            self.store.countersign_protocol(version.protocol_id, version.version, password)
+        except (PasswordNotConfirmed, LoginRefused) as refused:  # wrong, or must wait
+            show_reasons({"password": str(refused)})
+            return False
+        except ValidationError as refused:
+            show_reasons({"draft": "; ".join(refused.reasons.values())})
+            return False
+        except (RuleError, StoreError) as problem:
+            show_reasons({"draft": str(problem)})
+            return False
+        self._reload(select=version.protocol_id)
+        self.status.setText(f"Version {version.version} of {version.protocol_id} is in force, "
+                            "countersigned by you: new sessions use it; sessions already "
+                            "started keep their own version.")
+        self.protocol_in_force.emit(version.protocol_id)
+        return True
+
+    def decline(self) -> bool:
+        """Discard the draft with a reason; the version in force stays so."""
+        draft = self.shown_draft()
+        if draft is None:
+            return False
+        version = draft.version
+        reason = self.prompts.reason(
+            self, "Decline the protocol draft",
+            f"Why is version {version.version} of {version.protocol_id} declined? "
+            f"{version.created_by} reads your reason; the version in force stays so.", [])
+        if reason is None:
+            return False
+        try:
+            self.store.decline_protocol_draft(version.protocol_id, version.version, reason)
+        except (RuleError, StoreError) as problem:
+            self.prompts.show_problem(self, "Not declined", str(problem))
+            return False
+        self._reload(select=version.protocol_id)
+        self.status.setText(f"Version {version.version} of {version.protocol_id} is declined "
+                            f"(“{' '.join(reason.split())}”); it never comes into force.")
+        return True
+
+
+def _until(draft: ProtocolDraft) -> str:
+    """What new sessions use while the draft waits."""
+    if draft.in_force and draft.compared_with is not None:
+        return f"New sessions use version {draft.compared_with.version} until then."
+    return "No session can use it until then."
 
 
 def _in_words(problem: str) -> str:

@@ -40,6 +40,9 @@ EXPECTED = {
     Permission.VIEW_AUDIT: {A},
     Permission.BACKUP: {A},
     Permission.FILE_REMS: {A},
+    # protocol drafts (issue 15): an administrator drafts, a physician countersigns
+    Permission.SEE_PROTOCOL_DRAFTS: {P, A},
+    Permission.COUNTERSIGN_PROTOCOL: {P},
 }
 
 

@@ -94,6 +94,14 @@ def _protocol_text(store: Store, charting: Charting) -> str:
     return render_protocol(data, ["a clinic copy"])
 
 
+def _protocol_draft(store: Store, charting: Charting) -> tuple[str, int]:
+    """An administrator's clinic copy, a draft awaiting countersignature: (id, version)."""
+    login_as(store, ADMIN)
+    draft = store.save_clinic_protocol(_protocol_text(store, charting), based_on=None,
+                                       reason="our own copy")
+    return draft.id, draft.version
+
+
 CALLS: dict[Permission, Call] = {
     Permission.READ_RECORD: Call(_session, lambda store, sid: store.chart(sid)),
     Permission.REGISTER_PATIENT: Call(_patient_details,
@@ -133,6 +141,10 @@ CALLS: dict[Permission, Call] = {
     Permission.BACKUP: Call(lambda store, charting: store.path.parent / "copy.db",
                             lambda store, out: store.backup(out)),
     Permission.FILE_REMS: Call(_nothing, lambda store, _: store.rems_pending()),
+    # -- protocol drafts (issue 15) --
+    Permission.SEE_PROTOCOL_DRAFTS: Call(_protocol_draft, lambda store, _: store.protocol_drafts()),
+    Permission.COUNTERSIGN_PROTOCOL: Call(
+        _protocol_draft, lambda store, draft: store.countersign_protocol(*draft, PASSWORD)),
 }
 
 

@@ -21,6 +21,7 @@ from ketamonitor.core.protocol_text import (
 from ketamonitor.core.timers import session_timers
 from ketamonitor.store.store import Store
 from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, audit_of, login_as
+from tests.protocol_drafts import countersigned
 
 IV = "iv-racemic-ketamine"
 
@@ -44,13 +45,13 @@ def edit_text(store: Store, protocol_id: str, **typed: str) -> str:
 
 
 def test_a_clinic_copy_is_version_1_then_each_change_the_next_with_its_audit_row(store):
-    first = store.save_clinic_protocol(copy_text(store), based_on=reference(
-        store.library.protocol(IV)), reason="our own copy")
+    first = countersigned(store, store.save_clinic_protocol(copy_text(store), based_on=reference(
+        store.library.protocol(IV)), reason="our own copy"))
     assert (first.id, first.version) == ("clinic-iv-racemic-ketamine", 1)
     assert store.library.origin(first.id) is Origin.CLINIC
-    second = store.save_clinic_protocol(
+    second = countersigned(store, store.save_clinic_protocol(
         edit_text(store, first.id, **{"observation.minimum_minutes": "90"}),
-        based_on=reference(first), reason="physician asked for 90 min")
+        based_on=reference(first), reason="physician asked for 90 min"))
     assert second.version == 2
     assert parse_protocol(second.source_text).version == 2  # the text says what the row says
     assert store.library.protocol(first.id).observation_minutes == 90
@@ -69,16 +70,17 @@ def test_a_clinic_copy_is_version_1_then_each_change_the_next_with_its_audit_row
 
 def test_a_running_session_keeps_its_version_and_a_new_one_takes_the_change(
         store, charting, clock, db_path):
-    copy = store.save_clinic_protocol(copy_text(store), based_on=None, reason="copy")
+    copy = countersigned(store, store.save_clinic_protocol(copy_text(store), based_on=None,
+                                                           reason="copy"))
     login_as(store, NURSE)
     running = charting.started(copy.id)
     assert store.chart(running).infusion_time == timedelta(minutes=40)
     clock.advance(minutes=5)
     login_as(store, ADMIN)
-    store.save_clinic_protocol(
+    countersigned(store, store.save_clinic_protocol(
         edit_text(store, copy.id, **{"dose.infusion_minutes": "60",
                                      "thresholds.stop_systolic_above": "170"}),
-        based_on=reference(copy), reason="slower infusion")
+        based_on=reference(copy), reason="slower infusion"))
     login_as(store, NURSE)
     after = charting.started(copy.id, patient=charting.patient("MRN-2002"))
 
@@ -144,8 +146,11 @@ def test_a_change_needs_a_reason_and_a_change(store):
     with pytest.raises(ValidationError) as refused:
         store.save_clinic_protocol(copy_text(store), based_on=None, reason="  ")
     assert refused.value.reasons == {"reason": "say why the protocol changes"}
-    copy = store.save_clinic_protocol(copy_text(store), based_on=None, reason="copy")
-    with pytest.raises(ValidationError, match="nothing changed from version 1"):
+    draft = store.save_clinic_protocol(copy_text(store), based_on=None, reason="copy")
+    with pytest.raises(ValidationError, match="nothing changed from version 1, the draft"):
+        store.save_clinic_protocol(copy_text(store), based_on=None, reason="again")
+    copy = countersigned(store, draft)
+    with pytest.raises(ValidationError, match="nothing changed from version 1, the one in"):
         store.save_clinic_protocol(edit_text(store, copy.id), based_on=None, reason="again")
     assert len(store.protocol_versions(copy.id)) == 1
 

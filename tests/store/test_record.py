@@ -48,8 +48,11 @@ _ROW_OF = {
     "appointment_cancellations": "INSERT INTO appointment_cancellations (appointment_id, reason, "
                                  f"cancelled_at, cancelled_by) SELECT id, 'r', {T}, 'x' "
                                  "FROM appointments",
+    "protocol_decisions": "INSERT INTO protocol_decisions (protocol_row, decision, decided_at, "
+                          f"decided_by) SELECT id, 'countersigned', {T}, 'y' FROM protocols",
 }
-_PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",)}
+_PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
+           "protocol_decisions": ("protocols",)}
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

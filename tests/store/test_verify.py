@@ -84,8 +84,20 @@ def a_day_in_the_clinic(store: Store, charting: Charting) -> int:
     source = store.library.protocol(IV)
     data = edited_data(source, {"name": f"{source.name} (clinic)"})
     data["id"] = clinic_copy_id(source.id, store.library.protocols)
-    store.save_clinic_protocol(render_protocol(data, ["a clinic copy"]), based_on=None,
-                               reason="our own copy")
+    draft = store.save_clinic_protocol(render_protocol(data, ["a clinic copy"]),
+                                       based_on=None, reason="our own copy")
+    # A physician countersigns it (after one wrong password), and the next draft declines.
+    login_as(store, PHYSICIAN)
+    with pytest.raises(PasswordNotConfirmed):
+        store.countersign_protocol(draft.id, draft.version, "not-my-password")
+    clock.advance(seconds=1)
+    store.countersign_protocol(draft.id, draft.version, PASSWORD)
+    login_as(store, ADMIN)
+    slower = store.save_clinic_protocol(render_protocol(edited_data(
+        draft, {"dose.infusion_minutes": "60"})), based_on=None, reason="slower")
+    login_as(store, PHYSICIAN)
+    store.decline_protocol_draft(slower.id, slower.version, "40 min is our standard")
+    login_as(store, ADMIN)
     store.set_setting("clinic_name", "Riverside Clinic")
     login_as(store, NURSE)
     return session_id
@@ -136,7 +148,8 @@ def test_every_write_of_the_app_is_in_one_unbroken_chain(day, db_path):
         "signature.password_wrong",
         "accounts.locked", "accounts.unlocked", "logout", "accounts.create", "accounts.roles",
         "accounts.password_hash", "accounts.disabled", "accounts.display_name",
-        "protocols.create", "settings.set"}
+        "protocols.create", "protocols.countersign_refused", "protocols.countersigned",
+        "protocols.declined", "settings.set"}
     phase_changes = [row for row in audit if row["action"] == "events.create"
                      and '"phase":"discharged"' in row["new_value"]]
     assert len(phase_changes) == 1

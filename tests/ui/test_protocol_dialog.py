@@ -12,6 +12,7 @@ from ketamonitor.core.phases import Phase
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from tests.people import ADMIN, audit_of, login_as
+from tests.protocol_drafts import countersigned
 
 COPY = "clinic-iv-racemic-ketamine"
 
@@ -44,7 +45,7 @@ def test_a_shipped_protocol_is_read_only_in_the_form(dialog):
     assert "read-only" in dialog.status.text()
 
 
-def test_a_clinic_copy_with_a_longer_observation_is_saved_and_joins_the_library(
+def test_a_clinic_copy_with_a_longer_observation_is_a_draft_until_countersigned(
         qtbot, dialog, store):
     dialog.make_copy()
     assert dialog.inputs["observation.minimum_minutes"].isEnabled()
@@ -54,8 +55,21 @@ def test_a_clinic_copy_with_a_longer_observation_is_saved_and_joins_the_library(
     with qtbot.waitSignal(dialog.protocol_saved) as saved:
         dialog.save_button.click()
     assert saved.args == [COPY]
-    protocol = store.library.protocol(COPY)
+    assert COPY not in store.library.protocols  # a draft: no session may use it yet
+    assert dialog.status.text().startswith(f"Saved version 1 of {COPY} as a draft: a "
+                                           "physician countersigns it")
+    (draft,) = store.protocol_drafts()
+    protocol = draft.protocol
     assert (protocol.version, protocol.observation_minutes) == (1, 90)
+    assert dialog.model.index(dialog.table.currentIndex().row(), 5).data() == (
+        "Version 1 awaits countersignature")
+    assert dialog.changes.text() == (
+        "Changes from iv-racemic-ketamine version 1, which it copies:\n"
+        "• Name: IV racemic ketamine, 0.5 mg/kg over 40 min → IV racemic ketamine, 0.5 mg/kg "
+        "over 40 min (clinic)\n• At least: 60 → 90 min")
+    assert not dialog.countersign_button.isVisible()  # the administrator's is the draft
+    protocol = countersigned(store, protocol)
+    dialog.select(COPY)
     assert store.library.origin(COPY) is Origin.CLINIC
     assert store.library.protocol("iv-racemic-ketamine").observation_minutes == 60
     assert protocol.checklists.scales == ("moaas", "phq9", "modified_aldrete")  # order kept
@@ -70,12 +84,13 @@ def test_a_clinic_copy_with_a_longer_observation_is_saved_and_joins_the_library(
     dialog.inputs["vitals_every_minutes.observation"].setText("30")
     dialog.reason.setText("fewer checks after the infusion")
     dialog.save_button.click()
-    edited = store.library.protocol(COPY)
+    assert store.library.protocol(COPY).version == 1
+    edited = countersigned(store, store.protocol_drafts()[0].protocol)
+    assert store.library.protocol(COPY) == edited
     assert (edited.version, edited.vitals_every_minutes[Phase.OBSERVATION]) == (2, 30)
     assert edited.observation_minutes == 90
     assert [v.based_on for v in store.protocol_versions(COPY)] == [
         "iv-racemic-ketamine version 1", f"{COPY} version 1"]
-    assert dialog.status.text().startswith(f"Saved version 2 of {COPY}.")
 
 
 def test_a_negative_number_shows_its_reason_beside_the_field_and_writes_nothing(dialog, store):
@@ -154,7 +169,7 @@ def test_an_esketamine_copy_keeps_its_fixed_checks_and_what_must_resolve(qtbot, 
     dialog.resolutions["dissociation"].setChecked(False)
     dialog.reason.setText("extra check at 80 min")
     dialog.save_button.click()
-    copy = store.library.protocol("clinic-intranasal-esketamine")
+    copy = countersigned(store, store.protocol_drafts()[0].protocol)
     assert copy.checks.after_dose_minutes == (40.0, 80.0)
     assert [r.value for r in copy.until_resolved] == ["sedation", "respiratory_depression"]
     assert copy.checklists.rems == "rems"
@@ -192,12 +207,13 @@ def test_typed_numbers_are_not_dropped_by_choosing_another_protocol_without_aski
     dialog.table.selectRow(0)  # the shipped IV protocol
     assert "not saved" in prompts.questions[-1]
     assert dialog.inputs["observation.minimum_minutes"].text() == "75"
-    assert dialog.table.currentIndex().data() == store.library.protocol(COPY).name
+    (draft,) = store.protocol_drafts()
+    assert dialog.table.currentIndex().data() == draft.protocol.name
     assert dialog.save_button.isEnabled()  # still the clinic copy's form
     prompts.confirm_answer = True
     dialog.table.selectRow(0)
     assert dialog.inputs["observation.minimum_minutes"].text() == "60"
-    assert store.library.protocol(COPY).observation_minutes == 60  # nothing was written
+    assert store.protocol_drafts() == [draft]  # nothing was written
 
 
 def test_closing_over_typed_numbers_asks_and_no_keeps_the_dialog_and_the_typing(

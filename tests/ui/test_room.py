@@ -10,6 +10,7 @@ from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.room_page import ChairTile
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, audit_of, login_as
+from tests.protocol_drafts import countersigned
 
 
 def alerts_on(tile: ChairTile) -> list[str]:
@@ -156,7 +157,8 @@ def test_a_clinic_protocol_saved_in_the_dialog_is_offered_for_the_next_session(
     ).replace("infusion_minutes = 40", "infusion_minutes = 50")
     login_as(store, ADMIN)
     dialog = window.show_protocols()
-    store.save_clinic_protocol(text, based_on=base.id, reason="longer infusion")
+    countersigned(store, store.save_clinic_protocol(text, based_on=base.id,
+                                                    reason="longer infusion"))
     dialog.protocol_saved.emit("clinic-iv")
     dialog.close()
     combo = window.patients.session_form.protocol
