@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +27,16 @@ from ketamonitor.core.records import ChecklistEntry, ScaleScore
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors
+
+#: Room reserved for "✓ 10:42 · a.username" beside each answer, in average characters.
+STAMP_CHARACTERS = 24
+
+
+def _answer_width(button: QPushButton) -> int:
+    """One width for an answer button whether or not it is checked (checked is bold)."""
+    bold = QFont(button.font())
+    bold.setBold(True)
+    return max(64, QFontMetrics(bold).horizontalAdvance(button.text()) + 32)
 
 
 def _who_when(entry: ChecklistEntry | ScaleScore, zone: tzinfo) -> str:
@@ -55,7 +67,7 @@ class YesNoChecklistView(QWidget):
                 button = QPushButton(answer.value.capitalize())
                 button.setCheckable(True)
                 button.setObjectName(f"{checklist.id}_{item.key}_{answer.value}")
-                button.setMinimumWidth(64)
+                button.setFixedWidth(_answer_width(button))
                 button.clicked.connect(
                     lambda _checked=False, key=item.key, value=answer.value:
                     self.answered.emit(key, value))
@@ -64,10 +76,14 @@ class YesNoChecklistView(QWidget):
                 self._buttons[(item.key, answer.value)] = button
             stamp = QLabel("not answered")
             stamp.setProperty("role", "muted")
+            # The who-when text is longer than "not answered": a column sized by its text
+            # would narrow the others and slide every Yes/No under the pointer.
+            stamp.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             grid.addWidget(stamp, row, 3)
             self._groups[item.key] = group
             self._stamps[item.key] = stamp
         grid.setColumnStretch(0, 1)
+        grid.setColumnMinimumWidth(3, self.fontMetrics().averageCharWidth() * STAMP_CHARACTERS)
         grid.setRowStretch(len(self._groups), 1)
 
     def show_answers(self, answers: Mapping[str, ChecklistEntry], zone: tzinfo) -> None:
@@ -80,12 +96,14 @@ class YesNoChecklistView(QWidget):
             stamp = self._stamps[key]
             if entry is None:
                 stamp.setText("not answered")
+                stamp.setToolTip("")
                 stamp.setStyleSheet("")
                 continue
             self._buttons[(key, entry.value)].setChecked(True)
             expected = self.checklist.item(key).expected
             unexpected = expected is not None and entry.value != expected
             stamp.setText((f"{theme.FLAG_MARK} " if unexpected else "✓ ") + _who_when(entry, zone))
+            stamp.setToolTip(stamp.text())  # a long name is cut at the column's edge
             stamp.setStyleSheet(f"color: {theme.CAUTION}; font-weight: bold;" if unexpected
                                 else f"color: {theme.OK};")
 
