@@ -27,6 +27,7 @@ from ketamonitor.core.records import ChecklistEntry, ScaleScore
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.note_box import NoteGuard
 
 #: Room reserved for "✓ 10:42 · a.username" beside each answer, in average characters.
 STAMP_CHARACTERS = 24
@@ -189,10 +190,11 @@ class SideEffectForm(QWidget):
             self.intervention.addItem(choice.label, choice.key)
         self.note = QLineEdit()
         self.note.setObjectName("side_effect_note")
-        self.note.setPlaceholderText("optional note")
+        self.note.setPlaceholderText("optional note (Enter charts the side effect)")
         self.add = QPushButton("Chart side effect")
         self.add.setObjectName("side_effect_save")
         self.add.clicked.connect(self._emit)
+        self.note.returnPressed.connect(self.add.click)  # not while Add is disabled
         for column, (caption, widget, field) in enumerate([
             ("Side effect", self.effect, "item"),
             ("Severity", self.severity, "severity"),
@@ -202,7 +204,9 @@ class SideEffectForm(QWidget):
             grid.addWidget(widget, 1, column)
             grid.addWidget(self.errors.add(field, widget), 2, column)
         grid.addWidget(self.note, 3, 0, 1, 3)
-        grid.addWidget(self.errors.add("note", self.note), 4, 0, 1, 3)
+        note_error = self.errors.add("note", self.note)
+        grid.addWidget(note_error, 4, 0, 1, 3)
+        self.note_guard = NoteGuard(self.note, self.add, note_error)
         grid.addWidget(self.add, 3, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 1)

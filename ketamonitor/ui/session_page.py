@@ -74,6 +74,7 @@ from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.drug_lot_panel import DrugLotPanel
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
+from ketamonitor.ui.note_box import NoteGuard
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
@@ -375,6 +376,8 @@ class SessionPage(QWidget):
         self.note_error.setProperty("role", "field-error")
         note_row.addWidget(self.note_button)
         note_row.addWidget(self.note_error, 1)
+        self.note_guard = NoteGuard(self.note_text, self.note_button, self.note_error)
+        self.note_button.setToolTip("Add note (Ctrl+Enter)")
         notes_layout.addLayout(note_row)
         notes_layout.addWidget(read_only_table(self.events_model), 1)
         tabs.addTab(notes, "Notes")
