@@ -68,6 +68,7 @@ class PatientForm(QGroupBox):
             field.setObjectName(f"patient_{name}")
             field.setPlaceholderText(hint)
             field.returnPressed.connect(self.submit)
+            field.textEdited.connect(lambda _text, n=name: self.errors.forget(n))
             self.inputs[name] = field
             _form_row(form, self.errors, name, caption, field)
         self.save = QPushButton("Register patient")

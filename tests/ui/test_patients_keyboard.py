@@ -1,0 +1,29 @@
+"""Issue 15 on the patients page: no stale reasons, and a keyboard path that shows where it
+is."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from tests.ui.test_whole_session import click, type_into
+
+
+def test_the_duplicate_mrn_reason_goes_when_the_mrn_is_changed(qtbot, window, charting):
+    charting.patient(mrn="KM-2041")
+    window.show_patients()
+    page = window.patients
+    page.right.setCurrentWidget(page.patient_form)
+    form = page.patient_form
+    for name, text in {"mrn": "KM-2041", "family_name": "Okafor", "given_name": "Chidi",
+                       "birth_date": "1979-03-14", "weight_kg": "84"}.items():
+        type_into(qtbot, form.inputs[name], text)
+    click(qtbot, window, "patient_save")
+    assert form.errors.text("mrn") != ""
+    assert form.inputs["mrn"].property("invalid") == "true"
+    qtbot.keyClick(form.inputs["mrn"], Qt.Key.Key_Backspace)
+    qtbot.keyClicks(form.inputs["mrn"], "2")
+    assert form.errors.text("mrn") == ""
+    assert form.inputs["mrn"].property("invalid") == "false"
+    click(qtbot, window, "patient_save")
+    assert page.session_form.patient is not None
+    assert page.session_form.patient.mrn == "KM-2042"
