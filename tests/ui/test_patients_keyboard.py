@@ -27,3 +27,28 @@ def test_the_duplicate_mrn_reason_goes_when_the_mrn_is_changed(qtbot, window, ch
     click(qtbot, window, "patient_save")
     assert page.session_form.patient is not None
     assert page.session_form.patient.mrn == "KM-2042"
+
+
+def test_f2_opens_the_patients_page_ready_to_type_a_search(qtbot, window, charting):
+    charting.patient(mrn="KM-2041")
+    qtbot.keyClick(window.room_page, Qt.Key.Key_F2)
+    assert window.pages.currentWidget() is window.patients
+    assert window.focusWidget() is window.patients.search
+    qtbot.keyClicks(window.focusWidget(), "KM-20")
+    assert window.patients.patients_model.rowCount() == 1
+
+
+def test_tab_into_the_patient_list_highlights_the_row_it_targets(qtbot, window, charting):
+    for mrn in ("KM-0001", "KM-0002", "KM-0003"):
+        charting.patient(mrn=mrn)
+    window.show_patients()
+    page = window.patients
+    view = page.patients_view
+    assert window.focusWidget() is page.search
+    qtbot.keyClick(page.search, Qt.Key.Key_Tab)
+    assert window.focusWidget() is view
+    assert [index.row() for index in view.selectionModel().selectedRows()] == [
+        view.currentIndex().row()] == [0]
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert [index.row() for index in view.selectionModel().selectedRows()] == [1]
+    assert page.session_form.patient.mrn == page.patients_model.row_value(1).mrn
