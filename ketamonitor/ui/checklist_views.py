@@ -260,7 +260,7 @@ class ScaleForm(QWidget):
             combo.setObjectName(f"{scale.id}_{item.key}")
             combo.addItem("—", None)
             for option in item.options:
-                combo.addItem(option.label, option.score)
+                combo.addItem(_numbered(option.label, option.score), option.score)
             _compact(combo, characters=28)
             grid.addWidget(label, row, 0)
             grid.addWidget(combo, row, 1)
@@ -299,6 +299,13 @@ class ScaleForm(QWidget):
         when = f" ({score.timepoint})" if score.timepoint else ""
         self.last.setText(f"Last: <b>{score.total}</b> of {self.scale.max_total}"
                           + (f", {band}" if band else "") + f"{when} · {_who_when(score, zone)}")
+
+
+def _numbered(label: str, score: int) -> str:
+    """An option's text starting with its score, so typing the number chooses it (PHQ-9's
+    "Not at all" could not be chosen by typing 0); labels that already start with it stay."""
+    number = str(score)
+    return label if label.startswith(number) else f"{number} - {label}"
 
 
 def _compact(combo: QComboBox, characters: int = 14) -> None:

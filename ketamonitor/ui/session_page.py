@@ -580,6 +580,8 @@ class SessionPage(QWidget):
         change = self._attempt(
             lambda: self.store.change_phase(self.session_id, action, reason=reason),
             self._show_general_reasons)
+        if change is not None:
+            self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
         return change is not None
 
     def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str) -> bool:
