@@ -95,8 +95,9 @@ def checklist_answer(
     elif severity or intervention:
         reasons["severity"] = "only side effects have a severity or intervention"
     cleaned_note = (note or "").strip() or None
-    if cleaned_note and len(cleaned_note) > NOTE_MAX_CHARACTERS:
-        reasons["note"] = f"at most {NOTE_MAX_CHARACTERS} characters"
+    too_long = note_length_problem(note or "")
+    if too_long:
+        reasons["note"] = too_long
     if reasons:
         raise ValidationError(reasons)
     return ChecklistAnswer(
@@ -141,12 +142,22 @@ def scale_answer(
     )
 
 
+def note_length_problem(text: str) -> str | None:
+    """Why a note is too long, or None: asked as the nurse types, so a 10,000-character
+    paste is refused before Add, and the reason goes once the text is short enough."""
+    length = len(text.strip())
+    if length <= NOTE_MAX_CHARACTERS:
+        return None
+    return f"at most {NOTE_MAX_CHARACTERS} characters ({length} typed)"
+
+
 def note_draft(text: str, occurred_at: datetime) -> NoteDraft:
     cleaned = text.strip()
     if not cleaned:
         raise ValidationError({"note": "write the note first"})
-    if len(cleaned) > NOTE_MAX_CHARACTERS:
-        raise ValidationError({"note": f"at most {NOTE_MAX_CHARACTERS} characters"})
+    too_long = note_length_problem(text)
+    if too_long:
+        raise ValidationError({"note": too_long})
     return NoteDraft(cleaned, occurred_at)
 
 

@@ -54,20 +54,34 @@ def vitals_flags(vitals: Vitals, phase: Phase, limits: Thresholds) -> tuple[Flag
 
 
 def _bp_flags(systolic: int, diastolic: int, phase: Phase, limits: Thresholds) -> list[Flag]:
+    """A BP flag names the number that crossed and the line it crossed, and marks only that
+    field: "Pre-dose BP 138/91 above 140/90" read as if 138 were high."""
     bp = f"BP {systolic}/{diastolic}"
-    if systolic > limits.stop_systolic_above or diastolic > limits.stop_diastolic_above:
-        line = f"{limits.stop_systolic_above}/{limits.stop_diastolic_above}"
+    stop = _crossed(systolic, diastolic, limits.stop_systolic_above,
+                    limits.stop_diastolic_above)
+    if stop:
         action = ("hold the infusion and call the physician"
                   if phase in (Phase.INFUSING, Phase.PAUSED) else "call the physician")
-        return [Flag("bp_above_stop_line", ("systolic", "diastolic"), Level.HIGH,
-                     f"{bp} above the stop line ({line}): {action}")]
-    if phase is Phase.PRE_INFUSION and (
-        systolic > limits.predose_systolic_above or diastolic > limits.predose_diastolic_above
-    ):
-        line = f"{limits.predose_systolic_above}/{limits.predose_diastolic_above}"
-        return [Flag("predose_bp_high", ("systolic", "diastolic"), Level.CAUTION,
-                     f"Pre-dose {bp} above {line}: consider delaying the dose; ask the physician")]
+        return [Flag("bp_above_stop_line", tuple(stop), Level.HIGH,
+                     f"{bp} above the stop line: {_words(stop)}; {action}")]
+    predose = _crossed(systolic, diastolic, limits.predose_systolic_above,
+                       limits.predose_diastolic_above)
+    if phase is Phase.PRE_INFUSION and predose:
+        return [Flag("predose_bp_high", tuple(predose), Level.CAUTION,
+                     f"Pre-dose {bp}: {_words(predose)}; consider delaying the dose, "
+                     "ask the physician")]
     return []
+
+
+def _crossed(systolic: int, diastolic: int, systolic_line: int,
+             diastolic_line: int) -> dict[str, tuple[int, int]]:
+    """The BP fields above their line: name -> (value, line)."""
+    values = {"systolic": (systolic, systolic_line), "diastolic": (diastolic, diastolic_line)}
+    return {name: (value, line) for name, (value, line) in values.items() if value > line}
+
+
+def _words(crossed: dict[str, tuple[int, int]]) -> str:
+    return ", ".join(f"{name} {value} above {line}" for name, (value, line) in crossed.items())
 
 
 def scale_flags(scale: Scale, total: int, item_scores: dict[str, int],

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import tzinfo
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +27,17 @@ from ketamonitor.core.records import ChecklistEntry, ScaleScore
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.note_box import NoteGuard
+
+#: Room reserved for "✓ 10:42 · a.username" beside each answer, in average characters.
+STAMP_CHARACTERS = 24
+
+
+def _answer_width(button: QPushButton) -> int:
+    """One width for an answer button whether or not it is checked (checked is bold)."""
+    bold = QFont(button.font())
+    bold.setBold(True)
+    return max(64, QFontMetrics(bold).horizontalAdvance(button.text()) + 32)
 
 
 def _who_when(entry: ChecklistEntry | ScaleScore, zone: tzinfo) -> str:
@@ -55,7 +68,7 @@ class YesNoChecklistView(QWidget):
                 button = QPushButton(answer.value.capitalize())
                 button.setCheckable(True)
                 button.setObjectName(f"{checklist.id}_{item.key}_{answer.value}")
-                button.setMinimumWidth(64)
+                button.setFixedWidth(_answer_width(button))
                 button.clicked.connect(
                     lambda _checked=False, key=item.key, value=answer.value:
                     self.answered.emit(key, value))
@@ -64,10 +77,14 @@ class YesNoChecklistView(QWidget):
                 self._buttons[(item.key, answer.value)] = button
             stamp = QLabel("not answered")
             stamp.setProperty("role", "muted")
+            # The who-when text is longer than "not answered": a column sized by its text
+            # would narrow the others and slide every Yes/No under the pointer.
+            stamp.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             grid.addWidget(stamp, row, 3)
             self._groups[item.key] = group
             self._stamps[item.key] = stamp
         grid.setColumnStretch(0, 1)
+        grid.setColumnMinimumWidth(3, self.fontMetrics().averageCharWidth() * STAMP_CHARACTERS)
         grid.setRowStretch(len(self._groups), 1)
 
     def show_answers(self, answers: Mapping[str, ChecklistEntry], zone: tzinfo) -> None:
@@ -80,12 +97,14 @@ class YesNoChecklistView(QWidget):
             stamp = self._stamps[key]
             if entry is None:
                 stamp.setText("not answered")
+                stamp.setToolTip("")
                 stamp.setStyleSheet("")
                 continue
             self._buttons[(key, entry.value)].setChecked(True)
             expected = self.checklist.item(key).expected
             unexpected = expected is not None and entry.value != expected
             stamp.setText((f"{theme.FLAG_MARK} " if unexpected else "✓ ") + _who_when(entry, zone))
+            stamp.setToolTip(stamp.text())  # a long name is cut at the column's edge
             stamp.setStyleSheet(f"color: {theme.CAUTION}; font-weight: bold;" if unexpected
                                 else f"color: {theme.OK};")
 
@@ -171,10 +190,11 @@ class SideEffectForm(QWidget):
             self.intervention.addItem(choice.label, choice.key)
         self.note = QLineEdit()
         self.note.setObjectName("side_effect_note")
-        self.note.setPlaceholderText("optional note")
+        self.note.setPlaceholderText("optional note (Enter charts the side effect)")
         self.add = QPushButton("Chart side effect")
         self.add.setObjectName("side_effect_save")
         self.add.clicked.connect(self._emit)
+        self.note.returnPressed.connect(self.add.click)  # not while Add is disabled
         for column, (caption, widget, field) in enumerate([
             ("Side effect", self.effect, "item"),
             ("Severity", self.severity, "severity"),
@@ -184,7 +204,9 @@ class SideEffectForm(QWidget):
             grid.addWidget(widget, 1, column)
             grid.addWidget(self.errors.add(field, widget), 2, column)
         grid.addWidget(self.note, 3, 0, 1, 3)
-        grid.addWidget(self.errors.add("note", self.note), 4, 0, 1, 3)
+        note_error = self.errors.add("note", self.note)
+        grid.addWidget(note_error, 4, 0, 1, 3)
+        self.note_guard = NoteGuard(self.note, self.add, note_error)
         grid.addWidget(self.add, 3, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 1)
@@ -238,7 +260,7 @@ class ScaleForm(QWidget):
             combo.setObjectName(f"{scale.id}_{item.key}")
             combo.addItem("—", None)
             for option in item.options:
-                combo.addItem(option.label, option.score)
+                combo.addItem(_numbered(option.label, option.score), option.score)
             _compact(combo, characters=28)
             grid.addWidget(label, row, 0)
             grid.addWidget(combo, row, 1)
@@ -277,6 +299,13 @@ class ScaleForm(QWidget):
         when = f" ({score.timepoint})" if score.timepoint else ""
         self.last.setText(f"Last: <b>{score.total}</b> of {self.scale.max_total}"
                           + (f", {band}" if band else "") + f"{when} · {_who_when(score, zone)}")
+
+
+def _numbered(label: str, score: int) -> str:
+    """An option's text starting with its score, so typing the number chooses it (PHQ-9's
+    "Not at all" could not be chosen by typing 0); labels that already start with it stay."""
+    number = str(score)
+    return label if label.startswith(number) else f"{number} - {label}"
 
 
 def _compact(combo: QComboBox, characters: int = 14) -> None:

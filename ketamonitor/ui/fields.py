@@ -39,6 +39,13 @@ class FieldErrors:
         if first is not None:
             first.setFocus()
 
+    def forget(self, name: str) -> None:
+        """Take one field's reason away once the person changes that field: a reason left
+        beside text that no longer has the problem reads as if it still did."""
+        if name in self._labels:
+            self._labels[name].setText("")
+            _mark(self._inputs[name], False)
+
     def clear(self) -> None:
         for name, label in self._labels.items():
             label.setText("")

@@ -414,6 +414,7 @@ class MainWindow(QMainWindow):
     def show_patients(self) -> None:
         self.patients.refresh_patients()
         self.pages.setCurrentWidget(self.patients)
+        self.patients.focus_search()
 
     def check_in(self, appointment_id: int) -> None:
         """A booked patient has arrived: the session form, filled from the booking."""

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ketamonitor.core.chart import FlaggedVitals
 from ketamonitor.core.entries import late_entry_words
+from ketamonitor.core.flags import Flag
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.times import format_clock, format_on_day
 from ketamonitor.ui import theme
@@ -133,10 +134,10 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             font = QFont()
             font.setStrikeOut(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and row.flags and column in (1, 2, 3, 4, 6):
-            level = max(flag.level for flag in row.flags)
-            return QBrush(QColor(theme.FLAG_STYLE[level][0]))
-        if role == Qt.ItemDataRole.FontRole and row.flags and column in (1, 6):
+        flags = _flags_in(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and flags:
+            return QBrush(QColor(theme.FLAG_STYLE[max(flag.level for flag in flags)][0]))
+        if role == Qt.ItemDataRole.FontRole and flags and column in (_BP_COLUMN, _FLAGS_COLUMN):
             font = QFont()
             font.setBold(True)
             return font
@@ -147,3 +148,19 @@ class VitalsModel(RowsModel[FlaggedVitals]):
                 f"{a.field}: {a.old_value} → {a.new_value} ({a.reason}; {a.amended_by})"
                 for a in row.entry.amendments)
         return None
+
+
+_BP_COLUMN = 1
+_FLAGS_COLUMN = 6
+#: Which column shows each measurement a flag can name.
+_FIELD_COLUMNS = {"systolic": _BP_COLUMN, "diastolic": _BP_COLUMN, "heart_rate": 2, "spo2": 3,
+                  "respiratory_rate": 4}
+
+
+def _flags_in(row: FlaggedVitals, column: int) -> list[Flag]:
+    """The flags a cell shows: the flags column all of them, a value's column only those
+    naming that value, so a normal number beside a flagged one stays in ordinary ink."""
+    if column == _FLAGS_COLUMN:
+        return list(row.flags)
+    return [flag for flag in row.flags
+            if any(_FIELD_COLUMNS.get(field) == column for field in flag.fields)]

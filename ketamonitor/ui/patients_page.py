@@ -69,6 +69,7 @@ class PatientForm(QGroupBox):
             field.setObjectName(f"patient_{name}")
             field.setPlaceholderText(hint)
             field.returnPressed.connect(self.submit)
+            field.textEdited.connect(lambda _text, n=name: self.errors.forget(n))
             self.inputs[name] = field
             _form_row(form, self.errors, name, caption, field)
         self.save = QPushButton("Register patient")
@@ -356,6 +357,11 @@ class PatientsPage(QWidget):
     def refresh_patients(self) -> None:
         self.patients_model.set_rows(self.store.find_patients(self.search.text()))
 
+    def focus_search(self) -> None:
+        """The page is opened to find someone: the first key typed goes into the search."""
+        self.search.setFocus()
+        self.search.selectAll()
+
     def choose_patient(self, patient: Patient) -> None:
         self.search.setText(patient.mrn)
         self.session_form.set_patient(patient)
@@ -363,6 +369,10 @@ class PatientsPage(QWidget):
         self.session_form.inputs["chair"].setFocus()
 
     def _patient_chosen(self, index: QModelIndex) -> None:
+        """The row the keyboard targets is the row chosen, so it is highlighted too: Tab into
+        the list made row 1 current unselected, and Down then went to row 2."""
         if index.isValid():
+            if not self.patients_view.selectionModel().isRowSelected(index.row()):
+                self.patients_view.selectRow(index.row())
             self.session_form.set_patient(self.patients_model.row_value(index.row()))
             self.right.setCurrentWidget(self.session_form)

@@ -6,7 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class Prompts(Protocol):
@@ -21,6 +30,51 @@ class Prompts(Protocol):
                   filters: str) -> Path | None: ...
 
 
+class ReasonDialog(QDialog):
+    """A reason chosen from the usual ones or typed. It starts empty and OK stays disabled
+    until there is one: a reason with clinical meaning ("Seen; rechecked", "Pre-dose BP too
+    high") must never be charted by an Enter pressed to get the dialog out of the way."""
+
+    def __init__(self, parent: QWidget | None, title: str, question: str,
+                 suggestions: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("reason_dialog")
+        layout = QVBoxLayout(self)
+        prompt = QLabel(question)
+        prompt.setWordWrap(True)
+        layout.addWidget(prompt)
+        self.choice = QComboBox()
+        self.choice.setObjectName("reason_choice")
+        self.choice.setEditable(True)
+        self.choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.choice.addItems(suggestions)
+        self.choice.setCurrentIndex(-1)
+        self.choice.lineEdit().setPlaceholderText("choose or type the reason…")
+        layout.addWidget(self.choice)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.choice.currentTextChanged.connect(self._allow_ok)
+        self._allow_ok()
+        self.choice.setFocus()
+
+    def chosen(self) -> str:
+        return self.choice.currentText().strip()
+
+    def _allow_ok(self) -> None:
+        self.ok_button.setEnabled(bool(self.chosen()))
+
+    def accept(self) -> None:
+        """Enter in the field reaches here even with OK disabled: no reason, no answer."""
+        if self.chosen():
+            super().accept()
+
+
 class DialogPrompts:
     """The real dialogs."""
 
@@ -33,8 +87,12 @@ class DialogPrompts:
 
     def reason(self, parent: QWidget, title: str, question: str,
                suggestions: list[str]) -> str | None:
-        text, accepted = QInputDialog.getItem(parent, title, question, suggestions, 0, True)
-        return text.strip() if accepted and text.strip() else None
+        dialog = ReasonDialog(parent, title, question, suggestions)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.chosen() if accepted and dialog.chosen() else None
+        finally:
+            dialog.deleteLater()
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         QMessageBox.warning(parent, title, message)

@@ -81,6 +81,7 @@ from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
+from ketamonitor.ui.note_box import NoteGuard
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
@@ -397,6 +398,8 @@ class SessionPage(QWidget):
         self.note_error.setProperty("role", "field-error")
         note_row.addWidget(self.note_button)
         note_row.addWidget(self.note_error, 1)
+        self.note_guard = NoteGuard(self.note_text, self.note_button, self.note_error)
+        self.note_button.setToolTip("Add note (Ctrl+Enter)")
         notes_layout.addLayout(note_row)
         notes_layout.addWidget(read_only_table(self.events_model), 1)
         tabs.addTab(notes, "Notes")
@@ -604,6 +607,8 @@ class SessionPage(QWidget):
         change = self._attempt(
             lambda: self.store.change_phase(self.session_id, action, reason=reason),
             self._show_general_reasons)
+        if change is not None:
+            self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
         return change is not None
 
     def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str) -> bool:

@@ -53,3 +53,19 @@ def test_deep_sedation_and_phq9_item_9_are_flagged(library):
 def test_only_a_severe_side_effect_is_flagged():
     assert side_effect_flags("Nausea", "moderate") == ()
     assert side_effect_flags("Nausea", "severe")[0].level is Level.HIGH
+
+
+def test_a_bp_flag_names_the_number_that_crossed_and_marks_only_its_field(library):
+    limits = library.protocol("iv-racemic-ketamine").thresholds
+    (predose,) = vitals_flags(Vitals(AT, 138, 91), Phase.PRE_INFUSION, limits)
+    assert predose.message.startswith("Pre-dose BP 138/91: diastolic 91 above 90;")
+    assert "138 above" not in predose.message
+    assert predose.fields == ("diastolic",)
+    (stop,) = vitals_flags(Vitals(AT, 186, 112), Phase.INFUSING, limits)
+    assert stop.message == ("BP 186/112 above the stop line: systolic 186 above 180, "
+                            "diastolic 112 above 110; hold the infusion and call the physician")
+    assert stop.fields == ("systolic", "diastolic")
+    (systolic_only,) = vitals_flags(Vitals(AT, 186, 96), Phase.OBSERVATION, limits)
+    assert systolic_only.fields == ("systolic",)
+    assert systolic_only.message == ("BP 186/96 above the stop line: systolic 186 above 180; "
+                                     "call the physician")

@@ -224,7 +224,7 @@ def test_versions_saved_before_drafts_existed_stay_in_force_after_the_upgrade(
     connection = sqlite3.connect(db_path)  # the file as the version before drafts left it
     connection.executescript(
         "DROP TABLE protocol_decisions; DROP TABLE protocol_drafts_began; "
-        "DELETE FROM _sqlite_migrations WHERE name = '0005_protocol_drafts';")
+        "DELETE FROM _sqlite_migrations WHERE name = '0006_protocol_drafts';")
     connection.close()
     with Store.open(db_path, clock, hasher=FAST_HASHER) as upgraded:
         login_as(upgraded, NURSE)

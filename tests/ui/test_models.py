@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from ketamonitor.core.amendments import ENTERED_IN_ERROR
 from ketamonitor.core.corrections import entered_in_error
 from ketamonitor.ui.models import RowsModel, VitalsModel, patient_columns
@@ -32,3 +34,23 @@ def test_the_patient_model_passes_qt_checks(qtmodeltester, store, charting):
     patients.set_rows(store.find_patients(""))
     qtmodeltester.check(patients)
     assert patients.index(0, 1).data() == "RIVERA, Ana"
+
+
+def test_only_the_flagged_value_is_coloured(store, charting, clock):
+    """A set with a low SpO2 colours the SpO2 and the flag, not its normal BP, HR or RR."""
+    session_id = charting.started()
+    clock.advance(minutes=10)
+    flagged_id = charting.vitals(session_id, systolic="128", diastolic="82", heart_rate="76",
+                                 spo2="88", respiratory_rate="14")
+    model = VitalsModel(clock.local_zone)
+    model.set_rows(store.chart(session_id).all_vitals_rows())
+    row = next(r for r in range(model.rowCount())
+               if model.row_value(r).entry.id == flagged_id)
+
+    def coloured(column: int) -> bool:
+        index = model.index(row, column)
+        return any(index.data(role) is not None for role in (Qt.ItemDataRole.ForegroundRole,
+                                                             Qt.ItemDataRole.BackgroundRole))
+
+    assert "SpO2 88 % below" in model.index(row, 6).data()
+    assert [column for column in range(model.columnCount()) if coloured(column)] == [3, 6]

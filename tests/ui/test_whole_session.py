@@ -113,7 +113,8 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     advance(window, clock, 5)
     bp(qtbot, page, 186, 112)  # over the stop line: charted and flagged at once
     assert page.vitals_form.flag_banner.isVisible()
-    assert "above the stop line (180/110)" in page.vitals_form.flag_banner.text()
+    assert ("BP 186/112 above the stop line: systolic 186 above 180, diastolic 112 above 110"
+            in page.vitals_form.flag_banner.text())
     assert "⚠" in page.vitals_form.flag_banner.text()
 
     show_tab(page, "Dissociation")
