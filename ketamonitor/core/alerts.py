@@ -257,6 +257,15 @@ def attention_order(records: Iterable[AlertRecord]) -> list[AlertRecord]:
     return sorted(waiting, key=lambda r: (-r.priority.rank, not r.is_active, r.raised_at, r.id))
 
 
+def flags_not_alerted(flags: Iterable[Flag], records: Iterable[AlertRecord]) -> list[Flag]:
+    """The chart's flags that no alert speaks for, each once. A flag raised as an alert is
+    shown as that alert while it waits, and goes with its acknowledgement: the same words
+    in a second box on the page said one thing twice, and kept saying it once answered."""
+    alerted = {record.message for record in records}
+    unique = {flag.message: flag for flag in flags if flag.message not in alerted}
+    return list(unique.values())
+
+
 def acknowledgement_action(text: str) -> str:
     """What was done about an alert, in the nurse's words; an acknowledgement needs one."""
     action = " ".join(text.split())
