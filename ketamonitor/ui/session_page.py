@@ -344,6 +344,7 @@ class SessionPage(QWidget):
             row.addWidget(button)
             self.action_buttons[action] = button
         bar.setFixedHeight(max(b.sizeHint().height() for b in self.action_buttons.values()))
+        self.action_bar = bar
         return bar
 
     def _tabs(self) -> QTabWidget:
@@ -833,6 +834,7 @@ class SessionPage(QWidget):
         offered = set(offered_actions(self.chart.phase, self.route)) if can_chart else set()
         for action, button in self.action_buttons.items():
             button.setVisible(action in offered)
+        self.action_bar.setVisible(bool(offered))  # a finished or read-only chart has none
         self.form_frame.setVisible(can_chart)
         for form in (self.vitals_form, self.devices, self.pre_session, self.discharge_checklist,
                      self.dissociation, self.side_effects, *self.scales.values(),
@@ -877,8 +879,10 @@ class SessionPage(QWidget):
             restyle(self.next_step, "")
             # a finished session's phase shows on its badge, or on the review panel
             self.next_step.setVisible(not self.chart.phase.is_finished)
+            self._show_attention()
             return
         self.next_step.setVisible(True)
+        self._show_attention()
         parts = []
         if step.gaps:
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
@@ -913,7 +917,16 @@ class SessionPage(QWidget):
         flags = flags_not_alerted(self.chart.flags(self.store.library.scales),
                                   self.alert_records)
         self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
-        self.flags.setVisible(bool(flags))
+        # a finished chart's flags are history ("hold the infusion" no longer can be): the
+        # vitals table and the chart's rings keep them
+        self.flags.setVisible(bool(flags) and not self.chart.phase.is_finished)
+        self._show_attention()
+
+    def _show_attention(self) -> None:
+        """The slot is there while the session runs (its height constant); a finished
+        chart gives it up unless something still waits, and the tabs get the room."""
+        self.attention.setVisible(not self.next_step.isHidden() or bool(self.alerts.rows)
+                                  or not self.flags.isHidden())
 
     def _scale_title(self, scale_id: str) -> str:
         form = self.scales.get(scale_id)
