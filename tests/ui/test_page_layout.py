@@ -14,6 +14,7 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.ui.live_text import LiveText
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.session_page import SessionPage
+from tests.people import PHYSICIAN, login_as
 from tests.ui.test_whole_session import enter_vitals, show_tab, type_into
 from tools.room_scene import NOW, build_room
 
@@ -254,3 +255,27 @@ def test_the_esketamine_list_before_the_first_device_keeps_the_chart_on_the_scre
     seen = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
     assert seen.contains(page.chart_view.plot.minutes_axis.sceneBoundingRect())
     assert fully_shown(canvas, window)
+
+
+def test_a_finished_chart_under_review_fits_the_screen(qtbot, window, charting, store,
+                                                         clock):
+    """The physician's review of a finished chart: the signature panel above, and no
+    empty action bar nor empty attention slot to push the window past 768 pixels."""
+    session_id = charting.started()
+    charting.bp(session_id, 186, 112)  # a flag, history once the chart is finished
+    clock.advance(minutes=5)
+    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient unwell")
+    login_as(store, PHYSICIAN)
+    page = window.open_session(session_id)
+    at_size(qtbot, window, 1366, 768)
+    window.tick()
+    settle()
+    assert page.chart.phase.is_finished
+    assert page.signature_panel.isVisible()
+    assert window.height() <= 768
+    assert window.minimumSizeHint().height() <= 768
+    assert not page.action_bar.isVisible()
+    assert saying(page, "hold the infusion") == []
+    canvas = page.chart_view.canvas
+    seen = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    assert seen.contains(page.chart_view.plot.minutes_axis.sceneBoundingRect())
