@@ -3,9 +3,11 @@
     python -m tools.screenshots [--out docs/screenshots] [--scale 1.25]
 
 Renders offscreen at 1366x768 and 1920x1080 on a demo clinic frozen at a fixed moment, so
-the pictures change only when the screens do; and the chart as exported for summaries
-(chart-*.png: a demo session with a BP over the stop line and a pause, a course of six
-sessions, a live session with its alerts, four hours of a monitor's readings).
+the pictures change only when the screens do (the room, the session pages of its chairs:
+one with two alerts, esketamine in observation; a discharged chart under review); and the
+chart as exported for summaries (chart-*.png: a demo session with a BP over the stop line
+and a pause, a course of six sessions, a live session with its alerts, four hours of a
+monitor's readings).
 """
 
 from __future__ import annotations
@@ -125,6 +127,12 @@ def _people_shots(window: MainWindow, out: Path, suffix: str) -> None:
     alarmed = next((session_id for session_id in waiting
                     if _alarm_and_pause(store.chart(session_id))), waiting[0])
     page = window.open_session(alarmed)
+    for width, height in SIZES:  # the review of a discharged chart, before it is signed
+        window.resize(width, height)
+        app.processEvents()
+        _save(window, out / f"review-discharged-{width}x{height}{suffix}.png")
+    window.resize(*SIZES[0])
+    app.processEvents()
     page.sign(DEMO_PASSWORD)
     page.add_addendum("Called the patient the next morning: slept well, no headache.",
                       DEMO_PASSWORD)
@@ -219,11 +227,32 @@ def _room_shots(out: Path, suffix: str) -> None:
                 window.show()
                 app.processEvents()
                 _save(window, out / f"room-{width}x{height}{suffix}.png")
+            _room_page_shots(window, out, suffix)
             window.ticker.stop()
             window.close()
             window.deleteLater()  # Qt objects go before the interpreter tears down (PySide6)
             app.processEvents()
     return 0
+
+
+def _room_page_shots(window: MainWindow, out: Path, suffix: str) -> None:
+    """Pages of the room's chairs at both sizes (issue 15's done-when): chair 4 with two
+    alerts waiting (a third acknowledged) and chair 3, esketamine in observation."""
+    from ketamonitor.ui.app import application
+
+    app = application()
+    room = window.room
+    chairs = {state.listing.chair: state.session_id for state in room.in_room()}
+    waiting = room.state(chairs["4"]).waiting()
+    room.acknowledge(waiting[-1].id, "Physician informed")
+    window.tick()
+    for width, height in SIZES:
+        window.resize(width, height)
+        for chair, name in (("4", "session-two-alerts"), ("3", "esketamine-observation")):
+            window.open_session(chairs[chair])
+            app.processEvents()
+            _save(window, out / f"{name}-{width}x{height}{suffix}.png")
+    window.show_room()
 
 
 @contextmanager

@@ -11,10 +11,14 @@ from datetime import datetime, timedelta
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import DoseUnit, Protocol, Route
 from ketamonitor.core.records import Administration
 
 DEVICE = "device"
+#: The phases a device may be given in: the first starts the dose, the rest follow it.
+#: From observation on dosing is over, and no device is offered or charted.
+DEVICE_PHASES = frozenset({Phase.PRE_INFUSION, Phase.INFUSING, Phase.PAUSED})
 INFUSION = "infusion"
 INJECTION = "injection"
 _LOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/. ]{0,39}$")
@@ -49,6 +53,9 @@ def next_device(chart: SessionChart, lot: str, given_at: datetime) -> DeviceDraf
     given = devices_given(chart)
     if len(given) >= dose.devices:
         raise ValidationError({"lot": f"all {dose.devices} devices have been charted"})
+    if chart.phase not in DEVICE_PHASES:
+        raise ValidationError({"lot": "dosing is over: a device is given before observation, "
+                                      "not during it"})
     cleaned = clean_lot(lot, "the device")
     if given and given_at < given[-1].given_at:
         raise ValidationError({"time": "is before the previous device"})
@@ -116,8 +123,10 @@ class DeviceSpacing:
 
 
 def device_spacing(chart: SessionChart) -> DeviceSpacing | None:
+    """The next device to give, or None: all given, the dose is not in devices, or dosing
+    is over (observation, discharge, stopped early), when no device may be offered."""
     dose = chart.session.dose
-    if dose.devices is None:
+    if dose.devices is None or chart.phase not in DEVICE_PHASES:
         return None
     given = devices_given(chart)
     if len(given) >= dose.devices:

@@ -282,6 +282,15 @@ def through_the_lock(records: Iterable[AlertRecord], *, lines: int = LOCK_BAND_L
     return shown, len(waiting) - len(shown)
 
 
+def flags_not_alerted(flags: Iterable[Flag], records: Iterable[AlertRecord]) -> list[Flag]:
+    """The chart's flags that no alert speaks for, each once. A flag raised as an alert is
+    shown as that alert while it waits, and goes with its acknowledgement: the same words
+    in a second box on the page said one thing twice, and kept saying it once answered."""
+    alerted = {record.message for record in records}
+    unique = {flag.message: flag for flag in flags if flag.message not in alerted}
+    return list(unique.values())
+
+
 def acknowledgement_action(text: str) -> str:
     """What was done about an alert, in the nurse's words; an acknowledgement needs one."""
     action = " ".join(text.split())

@@ -37,8 +37,26 @@ class LiveText(QWidget):
 
     def is_elided(self) -> bool:
         """True when the text does not fit the width it has: a clipped timer misleads."""
-        pad = 4 if self._background is not None else 0
-        return QFontMetrics(self.font()).horizontalAdvance(self._text) > self.width() - 2 * pad
+        return (QFontMetrics(self._drawn_font()).horizontalAdvance(self._text)
+                > self.width() - 2 * self._pad())
+
+    def _pad(self) -> int:
+        return 4 if self._background is not None else 0
+
+    def _drawn_font(self) -> QFont:
+        """The widget's font; for text that must never be elided (a timer's digits) and
+        has outgrown its template ("10:32:00" where "0:00:00" was planned), a smaller size
+        of it that fits the width, so every digit stays readable."""
+        font = self.font()
+        room = self.width() - 2 * self._pad()
+        if self._shrink or room <= 0:
+            return font
+        smaller = QFont(font)
+        size = font.pointSizeF()
+        while QFontMetrics(smaller).horizontalAdvance(self._text) > room and size > 6:
+            size -= 0.5
+            smaller.setPointSizeF(size)
+        return smaller
 
     def set_colours(self, ink: str | None = None, background: str | None = None) -> None:
         new_ink = QColor(ink) if ink else None
@@ -66,8 +84,10 @@ class LiveText(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._paper)
-        metrics = QFontMetrics(self.font())
-        pad = 4 if self._background is not None else 0
+        font = self._drawn_font()
+        painter.setFont(font)
+        metrics = QFontMetrics(font)
+        pad = self._pad()
         text = metrics.elidedText(self._text, Qt.TextElideMode.ElideRight,
                                   self.width() - 2 * pad)
         if self._background is not None:

@@ -33,8 +33,12 @@ from ketamonitor.ui.live_text import LiveText
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.views import read_only_table, restyle
 
+#: The tile width (px) its type is drawn for: wider tiles (a large screen) get larger type.
+TILE_WIDTH = 440
 #: How many alerts a tile lists before "+N more".
 TILE_ALERTS = 2
+#: The height (px) of room per row of tiles above which a tile lists a third alert.
+THIRD_ALERT_HEIGHT = 380
 COLUMNS = 3
 
 
@@ -80,7 +84,9 @@ class ChairTile(QFrame):
         self.phase = QLabel("")
         self.phase.setFont(_font(theme.BASE_POINT_SIZE + 1, bold=True))
         phase_row.addWidget(self.phase)
-        self.phase_time = LiveText("0:00:00")
+        # the time in phase is never elided ("1…" told nothing): the phase name beside it
+        # gives way first
+        self.phase_time = LiveText("0:00:00", shrink=False)
         self.phase_time.setFont(_font(theme.HEADER_POINT_SIZE + 4, bold=True))
         phase_row.addWidget(self.phase_time)
         phase_row.addStretch(1)
@@ -108,10 +114,12 @@ class ChairTile(QFrame):
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Bigger tiles, bigger type: a large screen is read from further away."""
         super().resizeEvent(event)
-        scale = min(max(event.size().height() / 340, 1.0), 1.5)
+        size = event.size()
+        # by the narrower of the two: a tile made tall by its alerts, in a 1366-pixel room,
+        # grew its type past its width and cut its timer and its next check short
+        scale = min(max(min(size.height() / 340, size.width() / TILE_WIDTH), 1.0), 1.5)
         if abs(scale - self._scale) > 0.05:
             self._apply_scale(scale)
-        self.shown_alerts = TILE_ALERTS + (1 if event.size().height() > 380 else 0)
 
     def _apply_scale(self, scale: float) -> None:
         self._scale = scale
@@ -263,6 +271,7 @@ class RoomPage(QWidget):
         scroll.setWidget(self.grid_host)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll = scroll
         layout.addWidget(scroll, 1)
         self.empty = QLabel("No one in the room. Start a session from “Patients and new "
                             "session” (F2).")
@@ -305,6 +314,7 @@ class RoomPage(QWidget):
                   now: datetime, coming: Sequence[Appointment] = ()) -> None:
         self._day = local_day(now, self.zone)
         self._ensure_tiles(len(in_room))
+        self._fit_tiles()
         for tile, state in zip(self.tiles, in_room, strict=False):
             tile.show_state(state, now)
         self.empty.setVisible(not in_room)
@@ -316,6 +326,19 @@ class RoomPage(QWidget):
                 self.finished_model.row_value(r).session_id
                 for r in range(self.finished_model.rowCount())]:
             self.finished_model.set_rows(finished)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tiles()
+
+    def _fit_tiles(self) -> None:
+        """A third alert per tile when the screen gives each row of tiles room for it.
+        Judged by the room's height, not the tile's own: a tile made tall by its third
+        alert kept it, and the room scrolled, once the window went back to 1366x768."""
+        rows = max(1, -(-len(self.tiles) // COLUMNS))
+        share = (self.scroll.viewport().height() - self.grid.spacing() * (rows - 1)) / rows
+        for tile in self.tiles:
+            tile.shown_alerts = TILE_ALERTS + (1 if share > THIRD_ALERT_HEIGHT else 0)
 
     def _ensure_tiles(self, count: int) -> None:
         while len(self.tiles) < count:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from math import ceil
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
@@ -28,9 +29,12 @@ class SessionChartView(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = style.canvas()
-        self.canvas.setMinimumHeight(300)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.plot = SessionPlot(self.canvas.ci, zone, library, mark_legend=False)
+        # as tall as its panels need at their smallest, so the page gives way elsewhere: a
+        # fixed 300 let two banners above squeeze the RR panel and the time axis out of view
+        needed = self.canvas.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize).height()
+        self.canvas.setMinimumHeight(ceil(needed) + 2 * self.canvas.frameWidth())
         scene = self.canvas.scene()
         scene.sigMouseMoved.connect(self.plot.hover)
         scene.sigMouseClicked.connect(lambda event: self.plot.hover(event.scenePos()))

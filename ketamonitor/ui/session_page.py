@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -33,7 +34,12 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.administration import charts_drug_lots, device_spacing
-from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, attention_order
+from ketamonitor.core.alerts import (
+    DISCLAIMER,
+    AlertRecord,
+    attention_order,
+    flags_not_alerted,
+)
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import (
@@ -97,6 +103,10 @@ from ketamonitor.ui.vitals_form import VitalsForm
 from ketamonitor.ui.writes import attempt, tell_refusal
 
 Result = TypeVar("Result")
+
+#: The height kept for the next step and the alerts beside the chart (about three alerts):
+#: constant, so that nothing they show moves anything else on the page.
+ATTENTION_HEIGHT = 120
 
 _CONFIRM = {
     Action.START_INFUSION: "Start the infusion now? The infusion clock starts at this moment.",
@@ -200,6 +210,7 @@ class SessionPage(QWidget):
             Column("By", lambda s: s.entered_by),
         ], self)
         self.access: ChartAccess | None = None
+        self.alert_records: list[AlertRecord] = []
         self.sign_dialog: SignDialog | AddendumDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
         self.late_dialog: LateEntryDialog | None = None
@@ -232,19 +243,11 @@ class SessionPage(QWidget):
         self.read_only_reason.hide()
         layout.addWidget(self.read_only_reason)
         layout.addWidget(self.timer)
-        layout.addLayout(self._action_bar())
+        layout.addWidget(self._action_bar())
         layout.addWidget(self.devices)
-        self.next_step = QLabel("")
-        self.next_step.setObjectName("next_step")
-        self.next_step.setWordWrap(True)
-        self.next_step.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.next_step)
         self.signature_panel = SignaturePanel()
         self.signature_panel.hide()
         layout.addWidget(self.signature_panel)
-        self.alerts = AlertList(self.zone)
-        self.alerts.acknowledge.connect(self.acknowledge_requested.emit)
-        layout.addWidget(self.alerts)
         self.unsaved_notice = QLabel("")
         self.unsaved_notice.setObjectName("unsaved_notice")
         self.unsaved_notice.setWordWrap(True)
@@ -266,20 +269,52 @@ class SessionPage(QWidget):
         layout.addWidget(form_frame)
         self.form_frame = form_frame
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.chart_view, 1)
-        self.flags = QLabel("")
-        self.flags.setObjectName("chart_flags")
-        self.flags.setWordWrap(True)
-        left_layout.addWidget(self.flags)
-        splitter.addWidget(left)
-        splitter.addWidget(self._tabs())
+        splitter.addWidget(self.chart_view)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(4)
+        right_layout.addWidget(self._attention())
+        right_layout.addWidget(self._tabs(), 1)
+        splitter.addWidget(right)
+        splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         self.splitter = splitter
         layout.addWidget(splitter, 1)
+
+    def _attention(self) -> QScrollArea:
+        """What asks for the nurse now: the next step, the alerts waiting, and any flag no
+        alert speaks for; each said once, in this one place. Its height is fixed, and it is
+        beside the chart, not above the vitals form: a reminder that comes due moves
+        nothing a nurse is typing into or aiming at, and more than fits scrolls here."""
+        self.next_step = QLabel("")
+        self.next_step.setObjectName("next_step")
+        self.next_step.setWordWrap(True)
+        self.next_step.setTextFormat(Qt.TextFormat.RichText)
+        self.alerts = AlertList(self.zone)
+        self.alerts.acknowledge.connect(self.acknowledge_requested.emit)
+        self.flags = QLabel("")
+        self.flags.setObjectName("chart_flags")
+        self.flags.setWordWrap(True)
+        self.flags.setStyleSheet(f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
+                                 f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
+                                 "padding: 4px; font-weight: bold; }")
+        self.flags.hide()
+        inside = QWidget()
+        inside.setObjectName("attention_inside")
+        column = QVBoxLayout(inside)
+        column.setContentsMargins(0, 0, 4, 0)
+        column.setSpacing(3)
+        column.addWidget(self.alerts)
+        column.addWidget(self.flags)
+        column.addWidget(self.next_step)
+        column.addStretch(1)
+        self.attention = scrolled(inside)
+        self.attention.setObjectName("attention")
+        self.attention.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.attention.setFixedHeight(ATTENTION_HEIGHT)
+        return self.attention
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -308,8 +343,13 @@ class SessionPage(QWidget):
         row.addWidget(self.export_button)
         return row
 
-    def _action_bar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _action_bar(self) -> QWidget:
+        """The phase actions; the bar keeps its height when a phase offers none, so the
+        form below never moves up or down with the phase."""
+        bar = QWidget()
+        bar.setObjectName("action_bar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(0, 0, 0, 0)
         self.action_buttons: dict[Action, QPushButton] = {}
         for action in Action:
             words = action_label(action, self.route)
@@ -320,7 +360,9 @@ class SessionPage(QWidget):
                 row.addStretch(1)  # the way out stands apart from the way forward
             row.addWidget(button)
             self.action_buttons[action] = button
-        return row
+        bar.setFixedHeight(max(b.sizeHint().height() for b in self.action_buttons.values()))
+        self.action_bar = bar
+        return bar
 
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
@@ -352,11 +394,17 @@ class SessionPage(QWidget):
             preparation_layout.addWidget(self.drug_lot)
             preparation_layout.addWidget(scrolled(self.pre_session), 1)
             tabs.addTab(preparation, "Pre-session")
-        dissociation = QSplitter(Qt.Orientation.Vertical)
+        # side by side, not stacked: stacked at 1366x768 the form's Save was below the
+        # tab's edge, behind a scroll bar
+        dissociation = QSplitter(Qt.Orientation.Horizontal)
         self.dissociation_form = scrolled(self.dissociation)
+        self.dissociation_form.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.dissociation_form.setMinimumWidth(self.dissociation.sizeHint().width())
         dissociation.addWidget(self.dissociation_form)
         dissociation.addWidget(read_only_table(self.assessments_model))
         dissociation.setChildrenCollapsible(False)
+        dissociation.setStretchFactor(1, 1)
         tabs.addTab(dissociation, "Dissociation")
         effects = QWidget()
         effects_layout = QVBoxLayout(effects)
@@ -816,7 +864,6 @@ class SessionPage(QWidget):
         """Redraw everything from the record."""
         self.chart = self.store.chart(self.session_id)
         chart = self.chart
-        library = self.store.library
         session, patient = chart.session, chart.patient
         # typed names go into rich text: escaped, so "<" or "&" in a name shows as typed.
         # The plan (protocol and dose) has a line of its own and never breaks inside,
@@ -828,7 +875,7 @@ class SessionPage(QWidget):
             f"Nurse {escape(session.nurse)}"
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
             + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>")
-        self.vitals_model.set_rows(chart.all_vitals_rows())
+        self._show_vitals_rows(chart)
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)
         self.events_model.set_rows(chart.events)
@@ -842,12 +889,7 @@ class SessionPage(QWidget):
         for scale_id, form in self.scales.items():
             form.show_latest(chart.latest_score(scale_id), self.zone)
         self.chart_view.show_chart(chart, self.store.clock.now())
-        flags = chart.flags(library.scales)
-        self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
-        self.flags.setVisible(bool(flags))
-        restyle(self.flags, f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
-                                 f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
-                                 "padding: 4px; font-weight: bold; }")
+        self._show_flags()
         if self.rems is not None and self.rems_questions is not None:
             questions = self.rems_questions.checklist
             self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
@@ -867,6 +909,14 @@ class SessionPage(QWidget):
                                        zone=self.zone))
         self.tick()
 
+    def _show_vitals_rows(self, chart: SessionChart) -> None:
+        """The sets in time order; a new one is scrolled into view, since on a 768-pixel
+        screen the newest row was below the table's edge once a session had a dozen."""
+        before = self.vitals_model.rowCount()
+        self.vitals_model.set_rows(chart.all_vitals_rows())
+        if self.vitals_model.rowCount() > before:
+            self.vitals_table.scrollToBottom()
+
     def _show_access(self, access: ChartAccess) -> None:
         """What the person logged in may do here: recomputed on every reload, since another
         person may log in while the page is open."""
@@ -879,6 +929,7 @@ class SessionPage(QWidget):
         offered = set(offered_actions(self.chart.phase, self.route)) if can_chart else set()
         for action, button in self.action_buttons.items():
             button.setVisible(action in offered)
+        self.action_bar.setVisible(bool(offered))  # a finished or read-only chart has none
         self.form_frame.setVisible(can_chart)
         for form in (self.vitals_form, self.devices, self.pre_session, self.discharge_checklist,
                      self.dissociation, self.side_effects, *self.scales.values(),
@@ -927,8 +978,10 @@ class SessionPage(QWidget):
             restyle(self.next_step, "")
             # a finished session's phase shows on its badge, or on the review panel
             self.next_step.setVisible(not self.chart.phase.is_finished)
+            self._show_attention()
             return
         self.next_step.setVisible(True)
+        self._show_attention()
         parts = []
         if step.gaps:
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
@@ -952,9 +1005,27 @@ class SessionPage(QWidget):
 
     def show_alerts(self, records: list[AlertRecord]) -> None:
         """The session's alerts: those waiting above the chart, every one in the log."""
+        self.alert_records = list(records)
         self.alerts_model.set_rows(records)
         self.alerts.show_alerts(attention_order(records))
         self.chart_view.show_alerts(records)
+        self._show_flags()
+
+    def _show_flags(self) -> None:
+        """The chart's flags that no alert speaks for (an alert shows its own, once)."""
+        flags = flags_not_alerted(self.chart.flags(self.store.library.scales),
+                                  self.alert_records)
+        self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
+        # a finished chart's flags are history ("hold the infusion" no longer can be): the
+        # vitals table and the chart's rings keep them
+        self.flags.setVisible(bool(flags) and not self.chart.phase.is_finished)
+        self._show_attention()
+
+    def _show_attention(self) -> None:
+        """The slot is there while the session runs (its height constant); a finished
+        chart gives it up unless something still waits, and the tabs get the room."""
+        self.attention.setVisible(not self.next_step.isHidden() or bool(self.alerts.rows)
+                                  or not self.flags.isHidden())
 
     def _scale_title(self, scale_id: str) -> str:
         form = self.scales.get(scale_id)

@@ -76,10 +76,11 @@ class TimerPanel(QFrame):
             caption = QLabel(_CAPTIONS[name].replace("Infusion", dosing_word))
             self.dosing_word = dosing_word
             caption.setProperty("role", "muted")
-            # durations only, so no value widens the panel; the caption says what it is
+            # durations only, so no value widens the panel; the caption says what it is.
+            # Never elided: past ten hours the digits are drawn a little smaller instead
             flagged = name in ("infusion_left", "next_vitals")
-            value = LiveText("⚠ 0:00:00" if flagged else "0:00:00", paper=theme.PANEL,
-                             shrink=False)
+            value = LiveText(f"{theme.FLAG_MARK} 0:00:00" if flagged else "0:00:00",
+                             paper=theme.PANEL, shrink=False)
             value.setText("—")
             value.setObjectName(f"timer_{name}")
             value.setFont(number_font)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -13,8 +14,10 @@ from ketamonitor.core.alerts import (
     Priority,
     alert_conditions,
     attention_order,
+    flags_not_alerted,
     reconcile,
 )
+from ketamonitor.core.flags import Flag, Level
 from ketamonitor.core.library import shipped_library
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.timeline import PhaseChange
@@ -191,3 +194,15 @@ def test_attention_order_puts_the_most_urgent_first():
     low = AlertRecord(1, 1, "l", AlertKind.CHECK_DUE, Priority.LOW, "l", NOW)
     high = AlertRecord(2, 1, "h", AlertKind.SPO2_LOW, Priority.HIGH, "h", NOW)
     assert [r.key for r in attention_order([low, high])] == ["h", "l"]
+
+
+def test_a_flag_an_alert_speaks_for_is_not_said_again():
+    """The page says a flag once: as its alert while the alert waits, and not at all once
+    acknowledged; a flag no alert speaks for is said, once."""
+    over = Flag("bp_above_stop_line", ("systolic",), Level.HIGH, "BP 186/112 above the line")
+    low = Flag("spo2_low", ("spo2",), Level.HIGH, "SpO2 89 % below 92 %")
+    alert = AlertRecord(1, 1, "bp_above_stop_line:vitals:1", AlertKind.BP_ABOVE_STOP_LINE,
+                        Priority.HIGH, over.message, datetime(2026, 11, 23, 8, tzinfo=UTC))
+    assert flags_not_alerted([over, low, low], [alert]) == [low]
+    acknowledged = replace(alert, acknowledged_at=datetime(2026, 11, 23, 8, 5, tzinfo=UTC))
+    assert flags_not_alerted([over], [acknowledged]) == []

@@ -193,3 +193,19 @@ def test_ready_without_the_minimum_cannot_precede_the_first_device(charting, sto
     store.record_device(session_id, "L1")
     with pytest.raises(ValidationError, match="before the first device"):
         store.record_ready_without_minimum(session_id, clock.now() - timedelta(minutes=1))
+
+
+def test_no_device_is_offered_or_charted_once_dosing_is_over(charting, store, clock):
+    """One device of two, then dosing stopped early: observation neither offers the second
+    device nor lets the store chart one (the form's rule, checked again by the store)."""
+    session_id = session_ready_for_devices(charting, store, devices="2")
+    store.record_device(session_id, "LOT-9X")
+    assert device_spacing(store.chart(session_id)) is not None
+    clock.advance(minutes=5)
+    store.change_phase(session_id, Action.STOP_INFUSION_EARLY, reason="Patient declined")
+    chart = store.chart(session_id)
+    assert chart.phase is Phase.OBSERVATION
+    assert device_spacing(chart) is None
+    with pytest.raises(ValidationError, match="dosing is over"):
+        store.record_device(session_id, "LOT-9X")
+    assert len(store.chart(session_id).administrations) == 1
