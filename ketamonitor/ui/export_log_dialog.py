@@ -81,10 +81,11 @@ class ExportLogDialog(QDialog):
         form.addRow(self.progress)
         self.general = self.errors.add("general", self)
         form.addRow(self.general)
-        self.done = QLabel("")
-        self.done.setObjectName("log_done")
-        self.done.setWordWrap(True)
-        form.addRow(self.done)
+        # not `self.done`: that name is QDialog.done, which Close, Esc and the ✕ all call
+        self.outcome = QLabel("")
+        self.outcome.setObjectName("log_outcome")
+        self.outcome.setWordWrap(True)
+        form.addRow(self.outcome)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("Export")
         self.export_button.setProperty("role", "primary")
@@ -133,7 +134,7 @@ class ExportLogDialog(QDialog):
 
     def export(self) -> Path | None:
         self.errors.clear()
-        self.done.setText("")
+        self.outcome.setText("")
         if not self.path.text().strip():
             self.errors.show({"out": "choose the file to write"})
             return None
@@ -151,7 +152,7 @@ class ExportLogDialog(QDialog):
                             Path(self.path.text().strip()),
                             deidentify=self.deidentify.isChecked(), progress=self._progress)
         except ExportCancelled:
-            self.done.setText("Cancelled: no file was written.")
+            self.outcome.setText("Cancelled: no file was written.")
             return None
         except ValidationError as refused:
             self.errors.show(refused.reasons)
@@ -169,5 +170,5 @@ class ExportLogDialog(QDialog):
         finally:
             self.export_button.setEnabled(True)
             self.cancel_button.setEnabled(False)
-        self.done.setText(f"Written: {written}")
+        self.outcome.setText(f"Written: {written}")
         return written

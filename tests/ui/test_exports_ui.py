@@ -39,7 +39,7 @@ def test_an_administrator_exports_the_session_log_and_a_cancel_leaves_no_file(
     dialog.path.setText(str(out))
     assert dialog.export() == out
     assert "MRN-4002" in out.read_text(encoding="utf-8")
-    assert dialog.done.text() == f"Written: {out}"
+    assert dialog.outcome.text() == f"Written: {out}"
 
     cancelled = tmp_path / "cancelled.csv"
     dialog.path.setText(str(cancelled))
