@@ -377,10 +377,10 @@ def _export_rems(store: Store, args: argparse.Namespace) -> None:
 
 
 def _export_log(store: Store, args: argparse.Namespace) -> None:
-    from ketamonitor.core.date_range import parse_date_range
+    from ketamonitor.core.date_range import RangeEnds, parse_date_range
     from ketamonitor.export.logs import export_audit_log, export_session_log
 
-    since, until = parse_date_range(args.since, args.until)
+    since, until = parse_date_range(args.since, args.until, RangeEnds("--from", "--to"))
     export = export_session_log if args.export_command == "log" else export_audit_log
     written = export(store, since, until, args.format, args.out, deidentify=args.deidentify)
     sys.stdout.write(f"wrote {written}\n")

@@ -165,3 +165,13 @@ def test_an_administrator_backs_up_and_a_backup_is_restored_keeping_the_old_file
     assert main(["restore", "--backup", str(copy), "--db", str(clinic)]) == 0
     assert "kept as" in capsys.readouterr().out
     assert main(["verify", "--db", str(clinic)]) == 0
+
+
+def test_a_backwards_log_range_names_the_command_lines_flags(clinic, monkeypatch, capsys):
+    _as(monkeypatch, PASSWORD)
+    out = clinic.parent / "logs.csv"
+    assert main(["export", "log", "--from", "2026-01-31", "--to", "2026-01-01",
+                 "--format", "csv", "--out", str(out), "--db", str(clinic),
+                 "--user", ADMIN]) == EXIT_PROBLEMS
+    assert "set --to on or after --from" in capsys.readouterr().err
+    assert not out.exists()

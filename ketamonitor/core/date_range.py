@@ -1,8 +1,13 @@
-"""A range of calendar days typed for a log or report: both ends included."""
+"""A range of calendar days typed for a log or report: both ends included.
+
+The rule is worded here once, for every place that asks for a range; each caller says what
+the person sees the two ends called (the window's field captions, the command line's flags),
+so a reason never names a field that is not on the screen."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ketamonitor.core.errors import ValidationError
@@ -10,9 +15,23 @@ from ketamonitor.core.errors import ValidationError
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_date_range(from_text: str, to_text: str) -> tuple[date, date]:
+@dataclass(frozen=True)
+class RangeEnds:
+    """What the first and the last day of a range are called where the person types them."""
+
+    first: str = "the first day"
+    last: str = "the last day"
+
+
+#: For a caller whose fields have no names of their own.
+PLAIN_ENDS = RangeEnds()
+
+
+def parse_date_range(from_text: str, to_text: str,
+                     ends: RangeEnds = PLAIN_ENDS) -> tuple[date, date]:
     """The first and last day (YYYY-MM-DD, both included), or a ValidationError with a reason
-    for each field at fault ("from", "to"; "to" too when the range runs backwards)."""
+    for each field at fault ("from", "to"; "to" too when the range runs backwards), worded
+    with the names in `ends`."""
     reasons: dict[str, str] = {}
     days: dict[str, date] = {}
     for field, text in (("from", from_text), ("to", to_text)):
@@ -26,12 +45,21 @@ def parse_date_range(from_text: str, to_text: str) -> tuple[date, date]:
                 days[field] = date.fromisoformat(cleaned)
             except ValueError:
                 reasons[field] = f"{cleaned} is not a day of the calendar"
-    if not reasons and days["from"] > days["to"]:
-        reasons["to"] = (f"{days['to']} is before the first day {days['from']}: the range "
-                         "runs from --from to --to, both included")
+    backwards = None if reasons else out_of_order(days["from"], days["to"], ends)
+    if backwards:
+        reasons["to"] = backwards
     if reasons:
         raise ValidationError(reasons)
     return days["from"], days["to"]
+
+
+def out_of_order(since: date, until: date, ends: RangeEnds = PLAIN_ENDS) -> str | None:
+    """Why a range whose last day comes before its first is refused (for the last day's
+    field), or None when the days are in order; the one wording of the rule."""
+    if since <= until:
+        return None
+    return (f"{until} is before the first day {since}: set {ends.last} on or after "
+            f"{ends.first} (both days are included)")
 
 
 def local_day_bounds(since: date, until: date, zone: tzinfo) -> tuple[datetime, datetime]:

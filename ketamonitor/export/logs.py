@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
-from ketamonitor.core.date_range import local_day_bounds
+from ketamonitor.core.date_range import local_day_bounds, out_of_order
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.pseudonyms import IDENTIFYING_FIELDS, REMOVED, new_key, pseudonym
@@ -160,8 +160,9 @@ def _check(since: date, until: date, fmt: str) -> None:
     reasons = {}
     if fmt not in FORMATS:
         reasons["format"] = f"{fmt!r} is not a log format: use {' or '.join(FORMATS)}"
-    if since > until:
-        reasons["to"] = f"{until} is before the first day {since}"
+    backwards = out_of_order(since, until)
+    if backwards:
+        reasons["to"] = backwards
     if reasons:
         raise ValidationError(reasons)
 

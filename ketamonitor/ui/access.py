@@ -7,7 +7,7 @@ whatever was typed stays in its field for whoever logs in next."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -23,7 +23,7 @@ from ketamonitor.core.accounts import MIN_PASSWORD_LENGTH
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors
 
 #: A long field for anything a person types here: enough for any real name or password,
 #: short enough that a pasted novel is cut at the door.
@@ -39,6 +39,22 @@ def _line(name: str, *, secret: bool = False) -> QLineEdit:
     if secret:
         line.setEchoMode(QLineEdit.EchoMode.Password)
     return line
+
+
+def _card_row(form: QFormLayout, errors: FieldErrors, name: str, caption: str,
+              widget: QWidget) -> QLabel:
+    """A row of the narrow card with the field's reason under the field, the field's whole
+    width: beside it (ui.fields.field_row) a reason had some 90 pixels and ran to seven
+    lines."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    label = errors.add(name, widget)
+    column.addWidget(label)
+    form.addRow(caption, holder)
+    return label
 
 
 class AccessForm(QWidget):
@@ -57,17 +73,17 @@ class AccessForm(QWidget):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.username = _line("access_username")
-        field_row(form, self.errors, "username", "Username", self.username)
+        _card_row(form, self.errors, "username", "Username", self.username)
         self.display_name = _line("access_display_name")
         self.password = _line("access_password", secret=True)
         self.password_again = _line("access_password_again", secret=True)
         if first_start:
             self.display_name.setPlaceholderText("as signatures will print it")
-            field_row(form, self.errors, "display_name", "Printed name", self.display_name)
+            _card_row(form, self.errors, "display_name", "Printed name", self.display_name)
             self.password.setPlaceholderText(f"at least {MIN_PASSWORD_LENGTH} characters")
-        field_row(form, self.errors, "password", "Password", self.password)
+        _card_row(form, self.errors, "password", "Password", self.password)
         if first_start:
-            field_row(form, self.errors, "password_again", "Password again",
+            _card_row(form, self.errors, "password_again", "Password again",
                       self.password_again)
         # after a login with a password an administrator gave: the person's own, twice
         self.choosing = QLabel(
@@ -79,8 +95,8 @@ class AccessForm(QWidget):
         form.addRow(self.choosing)
         self.new_password = _line("access_new_password", secret=True)
         self.new_password_again = _line("access_new_password_again", secret=True)
-        field_row(form, self.errors, "new_password", "Your password", self.new_password)
-        field_row(form, self.errors, "new_password_again", "Again", self.new_password_again)
+        _card_row(form, self.errors, "new_password", "Your password", self.new_password)
+        _card_row(form, self.errors, "new_password_again", "Again", self.new_password_again)
         self._choosing_rows = (self.choosing, self.new_password, self.new_password_again)
         self._login_rows = (self.username, self.password)
         self.general = self.errors.add("general", self)
@@ -95,6 +111,13 @@ class AccessForm(QWidget):
                      self.new_password, self.new_password_again):
             line.returnPressed.connect(self.submit)
         self._show_choosing(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Lay the rows out again for the new size. The card grows to the height a longer
+        reason needs only after the form was laid out in the old one, and QFormLayout kept
+        those row heights: the reason and the text above it were clipped (issue 15)."""
+        super().resizeEvent(event)
+        self.layout().invalidate()
 
     def _show_choosing(self, choosing: bool) -> None:
         """One form, two steps: the login, then (only when the password was given) the

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.clock import local_today
+from ketamonitor.core.date_range import RangeEnds, out_of_order
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.times import from_stored
 from ketamonitor.store.store import Store
@@ -41,6 +42,8 @@ AuditRow = dict[str, Any]
 
 ANYONE = "anyone"
 DEFAULT_DAYS = 7
+#: The two dates as the filter calls them: a reason about the range names these fields.
+DATE_FIELDS = RangeEnds("From", "To")
 LIMIT = 10_000
 HASH_DIGITS = 12
 REASON_WIDTH = 160  # pixels at most; the whole reason in its tooltip
@@ -163,7 +166,7 @@ class AuditDialog(QDialog):
         filters = QGridLayout()
         self.filter_fields: list[QWidget] = []
         for column, (name, caption, widget) in enumerate([
-            ("since", "From", self.since), ("until", "To", self.until),
+            ("since", DATE_FIELDS.first, self.since), ("until", DATE_FIELDS.last, self.until),
             ("user", "User", self.user), ("action", "Action", self.action),
             ("patient", "Patient", self.patient),
         ]):
@@ -247,8 +250,9 @@ class AuditDialog(QDialog):
         self.errors.clear()
         since, until = self.since.date().toPython(), self.until.date().toPython()
         assert isinstance(since, date) and isinstance(until, date)
-        if until < since:
-            self.errors.show({"until": "before the From date"})
+        backwards = out_of_order(since, until, DATE_FIELDS)
+        if backwards:
+            self.errors.show({"until": backwards})
             return None
         zone = self.store.clock.local_zone
         patient_id, about = None, ""

@@ -4,7 +4,7 @@ with a progress bar and a cancel that leaves no half-written file."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.clock import local_today
-from ketamonitor.core.date_range import parse_date_range
+from ketamonitor.core.date_range import RangeEnds, parse_date_range
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.export.files import ExportCancelled, ExportFailed
 from ketamonitor.export.logs import FORMATS as LOG_FORMATS
@@ -37,6 +37,8 @@ from ketamonitor.ui.prompts import DialogPrompts, Prompts
 #: The logs an administrator pulls: (key, what it is called).
 LOGS = (("sessions", "Sessions: one row per session"), ("audit", "Audit trail"))
 DEFAULT_DAYS = 30
+#: The two dates as the form calls them: a reason about the range names these fields.
+DATE_FIELDS = RangeEnds("From", "To")
 
 
 class ExportLogDialog(QDialog):
@@ -52,10 +54,14 @@ class ExportLogDialog(QDialog):
         today = local_today(store.clock)
         self.since = self._date_edit("log_from", today - timedelta(days=DEFAULT_DAYS - 1))
         self.until = self._date_edit("log_to", today)
-        form.addRow("From", self.since)
-        form.addRow(self.errors.add("from", self.since))
-        form.addRow("To (inclusive)", self.until)
-        form.addRow(self.errors.add("to", self.until))
+        form.addRow(DATE_FIELDS.first, self.since)
+        self.since_error = self.errors.add("from", self.since)
+        form.addRow(self.since_error)
+        form.addRow(f"{DATE_FIELDS.last} (inclusive)", self.until)
+        self.until_error = self.errors.add("to", self.until)
+        form.addRow(self.until_error)
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(self._recheck_dates)
         self.log = self._combo("log_kind", LOGS)
         form.addRow("Log", self.log)
         self.format = self._combo("log_format", tuple((f, f.upper()) for f in LOG_FORMATS))
@@ -81,10 +87,11 @@ class ExportLogDialog(QDialog):
         form.addRow(self.progress)
         self.general = self.errors.add("general", self)
         form.addRow(self.general)
-        self.done = QLabel("")
-        self.done.setObjectName("log_done")
-        self.done.setWordWrap(True)
-        form.addRow(self.done)
+        # not `self.done`: that name is QDialog.done, which Close, Esc and the ✕ all call
+        self.outcome = QLabel("")
+        self.outcome.setObjectName("log_outcome")
+        self.outcome.setWordWrap(True)
+        form.addRow(self.outcome)
         buttons = QHBoxLayout()
         self.export_button = QPushButton("Export")
         self.export_button.setProperty("role", "primary")
@@ -121,6 +128,24 @@ class ExportLogDialog(QDialog):
         if chosen is not None:
             self.path.setText(str(chosen))
 
+    def _date_range(self) -> tuple[date, date]:
+        """The days chosen, or a ValidationError worded with this form's field names."""
+        return parse_date_range(self.since.date().toString("yyyy-MM-dd"),
+                                self.until.date().toString("yyyy-MM-dd"), DATE_FIELDS)
+
+    def _recheck_dates(self) -> None:
+        """Once a date reason is shown, judge the dates again on every change: the reason
+        goes as soon as they are put right (and follows a new fault until then)."""
+        if not (self.since_error.text() or self.until_error.text()):
+            return
+        try:
+            self._date_range()
+            reasons: dict[str, str] = {}
+        except ValidationError as refused:
+            reasons = refused.reasons
+        self.since_error.setText(reasons.get("from", ""))
+        self.until_error.setText(reasons.get("to", ""))
+
     def cancel(self) -> None:
         self._cancelled = True
 
@@ -133,9 +158,16 @@ class ExportLogDialog(QDialog):
 
     def export(self) -> Path | None:
         self.errors.clear()
-        self.done.setText("")
+        self.outcome.setText("")
+        reasons: dict[str, str] = {}
+        try:
+            since, until = self._date_range()
+        except ValidationError as refused:
+            reasons.update(refused.reasons)
         if not self.path.text().strip():
-            self.errors.show({"out": "choose the file to write"})
+            reasons["out"] = "choose the file to write"
+        if reasons:
+            self.errors.show(reasons)
             return None
         write: Callable[..., Path] = (export_session_log if self.log.currentData() == "sessions"
                                       else export_audit_log)
@@ -145,13 +177,11 @@ class ExportLogDialog(QDialog):
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         try:
-            since, until = parse_date_range(self.since.date().toString("yyyy-MM-dd"),
-                                            self.until.date().toString("yyyy-MM-dd"))
             written = write(self.store, since, until, self.format.currentData(),
                             Path(self.path.text().strip()),
                             deidentify=self.deidentify.isChecked(), progress=self._progress)
         except ExportCancelled:
-            self.done.setText("Cancelled: no file was written.")
+            self.outcome.setText("Cancelled: no file was written.")
             return None
         except ValidationError as refused:
             self.errors.show(refused.reasons)
@@ -169,5 +199,5 @@ class ExportLogDialog(QDialog):
         finally:
             self.export_button.setEnabled(True)
             self.cancel_button.setEnabled(False)
-        self.done.setText(f"Written: {written}")
+        self.outcome.setText(f"Written: {written}")
         return written

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission, treatment_day
-from ketamonitor.core.times import format_moment
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
@@ -33,6 +32,12 @@ WITHDRAW_SUGGESTIONS = ["marked on the wrong patient",
 def _treatment_day(session: RemsCandidate, zone: tzinfo) -> str:
     dosed = session.first_dose_at
     return "" if dosed is None else f"{treatment_day(dosed, zone):%a %Y-%m-%d}"
+
+
+def _marked_at(submission: RemsSubmission, zone: tzinfo) -> str:
+    """The day and the time a form was marked, always both: the list is read days later,
+    against the 7-day window, and a bare time cannot be told from today's."""
+    return f"{submission.submitted_at.astimezone(zone):%a %Y-%m-%d %H:%M}"
 
 
 class RemsDialog(QDialog):
@@ -93,8 +98,7 @@ class RemsDialog(QDialog):
         heading.setProperty("role", "section")
         column.addWidget(heading)
         self.marked_model: RowsModel[tuple[RemsSubmission, RemsCandidate]] = RowsModel([
-            Column("Marked", lambda m: format_moment(m[0].submitted_at, self.zone,
-                                                     self.store.clock.now())),
+            Column("Marked", lambda m: _marked_at(m[0], self.zone)),
             Column("By", lambda m: m[0].submitted_by),
             Column("Reference", lambda m: m[0].reference),
             Column("Treatment", lambda m: _treatment_day(m[1], self.zone)),

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ketamonitor.core.date_range import local_day_bounds, parse_date_range
+from ketamonitor.core.date_range import RangeEnds, local_day_bounds, parse_date_range
 from ketamonitor.core.errors import ValidationError
 
 
@@ -30,6 +30,19 @@ def test_a_bad_range_is_refused_with_a_reason_per_field(from_text, to_text, reas
     assert set(refused.value.reasons) == set(reasons)
     for field, words in reasons.items():
         assert words in refused.value.reasons[field]
+
+
+def test_a_backwards_range_is_worded_with_the_names_the_person_sees():
+    """The window's captions in the window, the flags on the command line: one wording."""
+    cases = {RangeEnds("From", "To"): "set To on or after From",
+             RangeEnds("--from", "--to"): "set --to on or after --from",
+             RangeEnds(): "set the last day on or after the first day"}
+    for ends, words in cases.items():
+        with pytest.raises(ValidationError) as refused:
+            parse_date_range("2026-03-31", "2026-03-01", ends)
+        reason = refused.value.reasons["to"]
+        assert words in reason and "both days are included" in reason
+        assert ("--" in reason) == ends.first.startswith("--")
 
 
 def test_local_days_are_bounded_at_local_midnights_even_across_a_clock_change():

@@ -3,11 +3,11 @@ running session, and switching user."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ketamonitor.core.accounts import Role
-from ketamonitor.ui.access import LoginWindow
+from ketamonitor.ui.access import AccessForm, LoginWindow
 from ketamonitor.ui.main_window import MainWindow
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, TEMPORARY, audit_of
 
@@ -256,3 +256,55 @@ def test_switching_to_someone_with_a_given_password_keeps_the_lock_until_they_ch
     vitals_id = charting.bp(session_id, 128, 82)
     (entry,) = [v for v in store.chart(session_id).vitals if v.id == vitals_id]
     assert entry.entered_by == "nurse.bo"
+
+
+#: Each refusal of the chosen password, the field it is said beside, and its words.
+CHOSEN_REFUSED = [
+    (TEMPORARY, TEMPORARY, "new_password", "not the one you were given"),
+    ("short", "short", "new_password", "at least"),
+    ("my-own-long-secret", "my-own-long-secreT", "new_password_again", "differ"),
+]
+
+
+def _whole(widget: QWidget, card: QWidget) -> bool:
+    """On screen in full: as tall as its wrapped text needs, inside the card, not clipped."""
+    needed = widget.heightForWidth(widget.width()) if widget.hasHeightForWidth() else (
+        widget.sizeHint().height())
+    inside = card.rect().contains(QRect(widget.mapTo(card, QPoint(0, 0)), widget.size()))
+    return (widget.isVisible() and widget.height() >= needed and inside
+            and widget.visibleRegion().boundingRect() == widget.rect())
+
+
+def _every_refusal_shows_whole(qtbot, form: AccessForm, card: QWidget) -> None:
+    for first, again, field, words in CHOSEN_REFUSED:
+        form.new_password.setText(first)
+        form.new_password_again.setText(again)
+        assert not form.submit()
+        label = form.findChild(QLabel, f"error_{field}")
+        assert words in label.text()
+        for shown in (label, form.choosing, form.submit_button):
+            qtbot.waitUntil(lambda shown=shown: _whole(shown, card))
+
+
+def test_the_reason_a_chosen_password_is_refused_shows_whole_on_the_lock(
+        qtbot, window, store):
+    _add_nurse_bo(store)
+    window.switch_user()
+    form = window.lock.form
+    form.username.setText("nurse.bo")
+    form.password.setText(TEMPORARY)
+    assert not form.submit() and form.is_choosing
+    _every_refusal_shows_whole(qtbot, form, window.lock.card)
+
+
+def test_the_reason_a_chosen_password_is_refused_shows_whole_on_the_login(qtbot, store):
+    _add_nurse_bo(store)
+    store.logout()
+    login = LoginWindow(store)
+    qtbot.addWidget(login)
+    login.resize(1366, 768)
+    login.show()
+    login.form.username.setText("nurse.bo")
+    login.form.password.setText(TEMPORARY)
+    assert not login.form.submit() and login.form.is_choosing
+    _every_refusal_shows_whole(qtbot, login.form, login.findChild(QWidget, "access_card"))

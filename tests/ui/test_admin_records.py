@@ -61,6 +61,22 @@ def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_
     assert audit_of(store)[-1]["action"] == "rems_forms.withdrawn"
 
 
+def test_the_marked_list_says_the_day_and_the_time_of_each_mark(
+        qtbot, store, charting, clock, prompts):
+    stopped_after_dose(charting, "MRN-5001")
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    prompts.reason_answer = "REMS-778"
+    marked = clock.now().astimezone(store.clock.local_zone)
+    assert dialog.mark_selected()
+    expected = f"{marked:%a %Y-%m-%d %H:%M}"
+    assert dialog.marked_model.index(0, 0).data() == expected  # today: the date too
+    clock.advance(minutes=3 * 24 * 60)
+    dialog.reload()
+    assert dialog.marked_model.index(0, 0).data() == expected  # days later: the same words
+
+
 def test_a_nurse_is_told_rems_forms_are_the_administrators(qtbot, store, prompts):
     dialog = RemsDialog(store, prompts=prompts)
     qtbot.addWidget(dialog)

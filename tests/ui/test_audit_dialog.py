@@ -132,7 +132,9 @@ def test_a_range_ending_before_it_starts_is_refused_beside_the_to_date(dialog):
     before = dialog.model.rowCount()
     dialog.set_dates(WEDNESDAY, MONDAY)
     assert dialog.apply() is None
-    assert dialog.errors.text("until") == "before the From date"
+    assert dialog.errors.text("until") == (
+        f"{MONDAY} is before the first day {WEDNESDAY}: set To on or after From (both days "
+        "are included)")
     assert dialog.model.rowCount() == before
     dialog.set_dates(MONDAY, WEDNESDAY)
     assert dialog.apply() == before

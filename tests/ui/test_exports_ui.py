@@ -39,7 +39,7 @@ def test_an_administrator_exports_the_session_log_and_a_cancel_leaves_no_file(
     dialog.path.setText(str(out))
     assert dialog.export() == out
     assert "MRN-4002" in out.read_text(encoding="utf-8")
-    assert dialog.done.text() == f"Written: {out}"
+    assert dialog.outcome.text() == f"Written: {out}"
 
     cancelled = tmp_path / "cancelled.csv"
     dialog.path.setText(str(cancelled))
@@ -48,12 +48,37 @@ def test_an_administrator_exports_the_session_log_and_a_cancel_leaves_no_file(
     assert not cancelled.exists()
 
 
-def test_a_backwards_range_is_refused_beside_the_dates(qtbot, store, prompts, tmp_path):
+def test_a_backwards_range_is_refused_beside_the_dates_in_the_windows_words(
+        qtbot, store, prompts, tmp_path):
     login_as(store, ADMIN)
     dialog = ExportLogDialog(store, prompts=prompts)
     qtbot.addWidget(dialog)
-    dialog.since.setDate(dialog.until.date().addDays(3))
+    dialog.show()
+    last = dialog.until.date()
+    dialog.since.setDate(last.addDays(3))
     dialog.path.setText(str(tmp_path / "log.csv"))
     assert dialog.export() is None
-    assert "before the first day" in dialog.errors.text("to")
+    reason = dialog.errors.text("to")
+    first = last.addDays(3).toString("yyyy-MM-dd")
+    assert reason == (f"{last.toString('yyyy-MM-dd')} is before the first day {first}: set "
+                      "To on or after From (both days are included)")
+    assert "--" not in reason  # the command line's flags are not on this screen
+    assert dialog.until_error.isVisible()
     assert not (tmp_path / "log.csv").exists()
+
+    dialog.until.setDate(last.addDays(1))  # still before From: the reason follows the date
+    assert f"{last.addDays(1).toString('yyyy-MM-dd')} is before" in dialog.errors.text("to")
+    dialog.until.setDate(last.addDays(3))  # put right: the reason goes at once
+    assert dialog.errors.text("to") == "" and dialog.errors.text("from") == ""
+    dialog.since.setDate(last.addDays(5))  # no reason shown before Export is pressed again
+    assert dialog.errors.text("to") == ""
+
+
+def test_a_missing_file_and_a_backwards_range_are_both_said_at_once(qtbot, store, prompts):
+    login_as(store, ADMIN)
+    dialog = ExportLogDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    dialog.since.setDate(dialog.until.date().addDays(1))
+    assert dialog.export() is None
+    assert dialog.errors.text("out") == "choose the file to write"
+    assert "set To on or after From" in dialog.errors.text("to")

@@ -1,0 +1,314 @@
+"""Every dialog of the app closes, three ways: its Close/Cancel button, Esc, and the window's
+close button (a QCloseEvent). A modal dialog that cannot close is a dead end: the menus and
+the room's Acknowledge buttons stop answering while alerts go on (issue 15, the Export logs
+dialog whose `self.done = QLabel()` hid QDialog.done).
+
+One row of DIALOGS is one dialog class and the small function that opens it the way a user
+does (a menu entry, a page's button). A dialog added under ketamonitor/ui without a row fails
+`test_every_dialog_of_the_app_has_a_close_test`. The prompts of ui.prompts (message boxes,
+the reason asked, the file chooser) are closed the same three ways."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
+
+import ketamonitor.ui
+from ketamonitor.ui.accounts_dialog import AccountsDialog
+from ketamonitor.ui.audit_dialog import AuditDialog
+from ketamonitor.ui.correction_dialog import CorrectionDialog
+from ketamonitor.ui.course_view import CourseDialog
+from ketamonitor.ui.export_log_dialog import ExportLogDialog
+from ketamonitor.ui.main_window import MainWindow
+from ketamonitor.ui.prompts import DialogPrompts
+from ketamonitor.ui.protocol_dialog import ProtocolDialog
+from ketamonitor.ui.rems_dialog import RemsDialog
+from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.settings_dialog import SettingsDialog
+from ketamonitor.ui.signature_views import AddendumDialog, SignDialog
+from tests.charting import Charting
+from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN
+from tests.ui.test_review import finished
+
+#: The ways a person closes a dialog.
+WAYS = ("button", "esc", "window close")
+#: The captions of the button that leaves a dialog without doing anything, best first.
+LEAVING = ("Close", "Cancel", "OK")
+
+
+@dataclass
+class Scene:
+    """The real window on a fresh database, and what a row needs to reach its dialog."""
+
+    window: MainWindow
+    charting: Charting
+    clock: object
+    qtbot: object
+
+    @property
+    def store(self):
+        return self.window.store
+
+    def log_in(self, username: str) -> None:
+        """Switch user at the window, as a person does (the lock's login form)."""
+        if self.store.account is not None and self.store.account.username == username:
+            return
+        self.window.switch_user()
+        form = self.window.lock.form
+        form.username.setText(username)
+        form.password.setText(PASSWORD)
+        assert form.submit()
+
+    def from_menu(self, caption: str, kind: type[QDialog], *, user: str = ADMIN) -> QDialog:
+        """The dialog a menu entry of the window opens."""
+        self.log_in(user)
+        (action,) = [action for action, _ in self.window.guarded_actions
+                     if action.text() == caption]
+        assert action.isVisible()
+        action.trigger()
+        return shown(self.window, kind)
+
+    def page(self, session_id: int) -> SessionPage:
+        return self.window.open_session(session_id)
+
+    def click(self, button: QAbstractButton) -> None:
+        assert button.isVisible() and button.isEnabled(), button.text()
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def shown(parent: QWidget, kind: type[QDialog]) -> QDialog:
+    """The one visible dialog of that kind under `parent`."""
+    (dialog,) = [child for child in parent.findChildren(kind) if child.isVisible()]
+    return dialog
+
+
+# -- one row per dialog: how a user opens it ----------------------------------------------
+
+def protocols(scene: Scene) -> QDialog:
+    return scene.from_menu("&Protocols…", ProtocolDialog)
+
+
+def settings(scene: Scene) -> QDialog:
+    return scene.from_menu("&Settings…", SettingsDialog)
+
+
+def accounts(scene: Scene) -> QDialog:
+    return scene.from_menu("&Accounts…", AccountsDialog)
+
+
+def audit_trail(scene: Scene) -> QDialog:
+    return scene.from_menu("Audit &trail…", AuditDialog)
+
+
+def export_logs(scene: Scene) -> QDialog:
+    return scene.from_menu("&Export logs…", ExportLogDialog)
+
+
+def rems_forms(scene: Scene) -> QDialog:
+    return scene.from_menu("&REMS forms to file…", RemsDialog)
+
+
+def course(scene: Scene) -> QDialog:
+    page = scene.page(scene.charting.session())
+    scene.click(page.course_button)
+    return shown(page, CourseDialog)
+
+
+def correction(scene: Scene) -> QDialog:
+    session_id = scene.charting.session()
+    scene.charting.bp(session_id, 150, 80)
+    scene.log_in(NURSE)
+    page = scene.page(session_id)
+    page.vitals_table.selectRow(0)
+    scene.click(page.correct_button)
+    return shown(page, CorrectionDialog)
+
+
+def sign(scene: Scene) -> QDialog:
+    session_id = finished(scene.charting, scene.clock, "MRN-5001")
+    scene.log_in(PHYSICIAN)
+    page = scene.page(session_id)
+    scene.click(page.signature_panel.sign_button)
+    return shown(page, SignDialog)
+
+
+def addendum(scene: Scene) -> QDialog:
+    session_id = finished(scene.charting, scene.clock, "MRN-5002")
+    scene.log_in(PHYSICIAN)
+    scene.store.sign(session_id, PASSWORD)
+    page = scene.page(session_id)
+    scene.click(page.signature_panel.addendum_button)
+    return shown(page, AddendumDialog)
+
+
+#: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
+DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
+    ProtocolDialog: protocols,
+    SettingsDialog: settings,
+    AccountsDialog: accounts,
+    AuditDialog: audit_trail,
+    ExportLogDialog: export_logs,
+    RemsDialog: rems_forms,
+    CourseDialog: course,
+    CorrectionDialog: correction,
+    SignDialog: sign,
+    AddendumDialog: addendum,
+}
+
+
+# -- closing ------------------------------------------------------------------------------
+
+def leaving_button(dialog: QWidget) -> QAbstractButton:
+    """The button that leaves without doing anything: Close, else Cancel (else a message
+    box's OK). Only the dialog's own: a sub-form's Cancel inside it does not count when the
+    dialog has a Close."""
+    buttons = [b for b in dialog.findChildren(QAbstractButton) if b.isVisible()]
+    for caption in LEAVING:
+        matching = [b for b in buttons if b.text().replace("&", "") == caption]
+        if matching:
+            assert len(matching) == 1, f"{len(matching)} {caption!r} buttons"
+            return matching[0]
+    raise AssertionError(f"no {' / '.join(LEAVING)} button on {type(dialog).__name__}")
+
+
+def close_the_way(qtbot, dialog: QWidget, way: str) -> None:
+    """Close `dialog` as a person would: its button, Esc where the focus is, or the ✕."""
+    if way == "button":
+        qtbot.mouseClick(leaving_button(dialog), Qt.MouseButton.LeftButton)
+    elif way == "esc":
+        qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    else:
+        dialog.close()  # the window manager's ✕: a QCloseEvent
+
+
+def refuse_hidden_qt_methods(dialog: QDialog) -> None:
+    """`self.done = QLabel()` made a dialog uncloseable (with PySide6 6.11 closing it even
+    crashes the process): no attribute may take the name of something QDialog has (done,
+    accept, reject, open, close, result, ...; the signals Qt keeps there are its own).
+    Checked before closing, so such a dialog fails here with its name instead of taking
+    the test run down."""
+    hidden = sorted(name for name, value in vars(dialog).items()
+                    if hasattr(QDialog, name) and not isinstance(value, SignalInstance))
+    if hidden:
+        dialog.hide()  # not close(): that would call the hidden method
+        pytest.fail(f"{type(dialog).__name__} hides QDialog's {hidden} under attributes")
+
+
+@pytest.fixture
+def scene(qtbot, window, charting, clock) -> Scene:
+    return Scene(window, charting, clock, qtbot)
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("kind", list(DIALOGS), ids=lambda kind: kind.__name__)
+def test_every_dialog_closes_by_its_button_esc_and_the_window_close(qtbot, scene, kind, way):
+    dialog = DIALOGS[kind](scene)
+    assert isinstance(dialog, kind) and dialog.isVisible()
+    refuse_hidden_qt_methods(dialog)
+    with (qtbot.captureExceptions() as exceptions,
+          qtbot.waitSignal(dialog.rejected, timeout=1000)):
+        close_the_way(qtbot, dialog, way)
+    assert not exceptions, [str(value) for _, value, _ in exceptions]
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert QApplication.activeModalWidget() is None  # the window answers again
+
+
+def _dialog_classes() -> set[type[QDialog]]:
+    """Every QDialog subclass defined in a module of ketamonitor.ui that no other one there
+    derives from (a shared base is covered by its subclasses' rows)."""
+    found: set[type[QDialog]] = set()
+    for module_info in pkgutil.iter_modules(ketamonitor.ui.__path__, "ketamonitor.ui."):
+        module = importlib.import_module(module_info.name)
+        found |= {cls for _, cls in inspect.getmembers(module, inspect.isclass)
+                  if issubclass(cls, QDialog) and cls.__module__ == module.__name__}
+    return {cls for cls in found
+            if not any(other is not cls and issubclass(other, cls) for other in found)}
+
+
+def test_every_dialog_of_the_app_has_a_close_test():
+    missing = sorted(cls.__qualname__ for cls in _dialog_classes() - set(DIALOGS))
+    assert not missing, f"add a row to DIALOGS for {missing}"
+
+
+# -- the prompts: message boxes, the reason asked, the file chooser ------------------------
+
+def confirm(parent: QWidget) -> object:
+    return DialogPrompts().confirm(parent, "Discharge", "Discharge the patient now?")
+
+
+def reason(parent: QWidget) -> object:
+    return DialogPrompts().reason(parent, "Stop the infusion", "Why?", ["Nausea or vomiting"])
+
+
+def problem(parent: QWidget) -> object:
+    DialogPrompts().show_problem(parent, "Not charted", "the systolic is required")
+    return None
+
+
+def save_path(parent: QWidget) -> object:
+    return DialogPrompts().save_path(parent, "Export log", Path.home() / "log.csv",
+                                     "CSV (*.csv)")
+
+
+#: Each prompt a user meets, and what it answers when left without a choice.
+PROMPTS: dict[str, tuple[Callable[[QWidget], object], object]] = {
+    "confirm": (confirm, False),
+    "reason": (reason, None),
+    "show_problem": (problem, None),
+    "save_path": (save_path, None),
+}
+
+
+@pytest.fixture
+def parent(qtbot) -> Iterator[QWidget]:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    widget.resize(800, 600)
+    widget.show()
+    yield widget
+    widget.close()
+
+
+def close_prompt_when_shown(qtbot, way: str, seen: list[str]) -> None:
+    """Once the prompt's own event loop runs, close it the way given (a prompt blocks: the
+    test can act only from a timer inside its loop)."""
+
+    def attempt() -> None:
+        prompt = QApplication.activeModalWidget()
+        if prompt is None or not prompt.isVisible():
+            QTimer.singleShot(10, attempt)
+            return
+        seen.append(type(prompt).__name__)
+        close_the_way(qtbot, prompt, way)
+
+    QTimer.singleShot(0, attempt)
+
+
+@pytest.mark.parametrize("way", WAYS)
+@pytest.mark.parametrize("name", list(PROMPTS))
+def test_every_prompt_closes_by_its_button_esc_and_the_window_close(qtbot, parent, name, way):
+    ask, unanswered = PROMPTS[name]
+    seen: list[str] = []
+    close_prompt_when_shown(qtbot, way, seen)
+    with qtbot.captureExceptions() as exceptions:
+        answer = ask(parent)
+    assert not exceptions, [str(value) for _, value, _ in exceptions]
+    assert seen, "the prompt never showed"
+    assert answer == unanswered
+    assert QApplication.activeModalWidget() is None
+
+
+def test_every_prompt_has_a_close_test():
+    asked = {name for name, _ in inspect.getmembers(DialogPrompts, inspect.isfunction)
+             if not name.startswith("_")}
+    assert asked == set(PROMPTS)
+
