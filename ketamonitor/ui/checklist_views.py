@@ -120,6 +120,7 @@ class PresenceChecklistView(QWidget):
         self._boxes: dict[str, QCheckBox] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)  # the focus ring's margin already parts the boxes; Save in view
         hint = QLabel("Tick what is present now, then save the assessment "
                       "(unticked items are charted as absent).")
         hint.setProperty("role", "muted")

@@ -408,7 +408,11 @@ class SessionPage(QWidget):
         tabs.addTab(dissociation, "Dissociation")
         effects = QWidget()
         effects_layout = QVBoxLayout(effects)
-        effects_layout.addWidget(self.side_effects)
+        # the form scrolls rather than set the page's least height: at 1366x768 the window
+        # must stay on the screen with two alerts waiting above the tabs
+        effects_form = scrolled(self.side_effects)
+        effects_form.setMinimumHeight(min(self.side_effects.sizeHint().height(), 120))
+        effects_layout.addWidget(effects_form)
         effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
         tabs.addTab(effects, "Side effects")
         scale_forms = QWidget()

@@ -110,9 +110,9 @@ def test_a_wrong_password_is_refused_audited_and_puts_nothing_in_force(store):
     assert [d.version.version for d in store.protocol_drafts()] == [2]
     assert len(decisions(store)) == 1  # the clinic copy's, no more
     refused = [row for row in audit_of(store) if row["action"] in {
-        "protocols.countersign_refused", "login.failed"}]
+        "protocols.countersign_refused", "signature.password_wrong"}]
     assert [(row["action"], row["user"]) for row in refused] == [
-        ("login.failed", PHYSICIAN), ("protocols.countersign_refused", PHYSICIAN)]
+        ("signature.password_wrong", PHYSICIAN), ("protocols.countersign_refused", PHYSICIAN)]
     assert refused[1]["reason"] == "the password did not match"
 
 
@@ -150,7 +150,11 @@ def test_a_nurse_can_neither_draft_nor_see_nor_countersign_drafts(store, db_path
                  lambda: store.decline_protocol_draft(COPY, draft.version, "no")):
         with pytest.raises(PermissionDenied):
             call()
-    assert row_counts(db_path) == before
+    after = row_counts(db_path)
+    assert after.pop("audit") == before.pop("audit") + 4  # each refusal recorded, no more
+    assert after == before
+    refused = [row["action"] for row in audit_of(store)][-4:]
+    assert all(action.endswith(".refused") for action in refused), refused
 
 
 def test_a_physician_declines_a_draft_with_a_reason_and_it_never_comes_into_force(store):
