@@ -204,11 +204,13 @@ class SideEffectForm(QWidget):
             grid.addWidget(QLabel(caption), 0, column)
             grid.addWidget(widget, 1, column)
             grid.addWidget(self.errors.add(field, widget), 2, column)
-        grid.addWidget(self.note, 3, 0, 1, 3)
+        # the button under the intervention, not in a column of its own: the form is no
+        # wider than its three choices, so it fits beside the chart at 1366x768
+        grid.addWidget(self.note, 3, 0, 1, 2)
         note_error = self.errors.add("note", self.note)
         grid.addWidget(note_error, 4, 0, 1, 3)
         self.note_guard = NoteGuard(self.note, self.add, note_error)
-        grid.addWidget(self.add, 3, 3)
+        grid.addWidget(self.add, 3, 2)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 2)

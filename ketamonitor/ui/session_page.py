@@ -412,6 +412,7 @@ class SessionPage(QWidget):
         # must stay on the screen with two alerts waiting above the tabs
         effects_form = scrolled(self.side_effects)
         effects_form.setMinimumHeight(min(self.side_effects.sizeHint().height(), 120))
+        effects_form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         effects_layout.addWidget(effects_form)
         effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
         tabs.addTab(effects, "Side effects")

@@ -176,6 +176,9 @@ def test_two_alerts_keep_the_window_on_the_screen_and_the_chart_whole(
     show_tab(page, "Dissociation")
     settle()
     assert fully_shown(page.dissociation.save, window)
+    show_tab(page, "Side effects")
+    settle()
+    assert fully_shown(page.side_effects.add, window)
     show_tab(page, "Vitals")
 
 
