@@ -132,6 +132,10 @@ def _people_shots(window: MainWindow, out: Path, suffix: str) -> None:
         app.processEvents()
         _save(window, out / f"review-discharged-{width}x{height}{suffix}.png")
     window.resize(*SIZES[0])
+    late = page.open_late_entry()  # what a nurse fills in to add to this discharged chart
+    app.processEvents()
+    _save(late, out / f"late-entry{suffix}.png")
+    late.close()
     app.processEvents()
     page.sign(DEMO_PASSWORD)
     page.add_addendum("Called the patient the next morning: slept well, no headache.",
