@@ -42,27 +42,6 @@ def decimal_number(text: str, allowed: Range) -> float:
     return number
 
 
-def clock_time_today(text: str, now: datetime, zone: tzinfo) -> datetime:
-    """A typed wall-clock time (HH:MM) on today's date in the room's zone, as aware UTC.
-
-    Empty text means now: the common case of charting as it happens costs no keystrokes.
-    """
-    if not text.strip():
-        return now
-    match = _CLOCK_TIME.match(text)
-    if not match:
-        raise FieldProblem("use HH:MM, or leave empty for now")
-    hours, minutes = int(match.group(1)), int(match.group(2))
-    if hours > 23 or minutes > 59:
-        raise FieldProblem("not a time of day")
-    local_now = now.astimezone(zone)
-    local = local_now.replace(hour=hours, minute=minutes, second=0, microsecond=0)
-    if local > local_now and local - local_now > timedelta(hours=12):
-        # 23:50 typed at 00:05 means last night, not tonight.
-        local -= timedelta(days=1)
-    return local.astimezone(now.tzinfo)
-
-
 def clock_time_in_session(text: str, now: datetime, zone: tzinfo,
                           session_began: datetime) -> datetime:
     """A typed wall-clock time (HH:MM) taken as the most recent such time not in the future
@@ -70,7 +49,7 @@ def clock_time_in_session(text: str, now: datetime, zone: tzinfo,
     last night. When no such time is within the session, today's is kept, so the refusal
     names what is wrong with it ("in the future") rather than a day nobody typed.
 
-    Empty text means now, as for `clock_time_today`.
+    Empty text means now: the common case of charting as it happens costs no keystrokes.
     """
     if not text.strip():
         return now

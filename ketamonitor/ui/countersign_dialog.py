@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.library import ProtocolDraft
 from ketamonitor.core.protocol_text import reference
 from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.signature_views import ShowReasons
 
-ShowReasons = Callable[[Mapping[str, str]], None]
 #: countersign(password, show_reasons) -> in force?
 CountersignCall = Callable[[str, ShowReasons], bool]
 

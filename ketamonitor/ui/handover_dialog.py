@@ -4,7 +4,7 @@ with its audit row; the dialog only chooses the account and forwards the intent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtWidgets import (
@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.accounts import Account
 from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.signature_views import ShowReasons
 
-ShowReasons = Callable[[Mapping[str, str]], None]
 #: Records the handover to a username; False (reasons shown) when it was refused.
 HandOver = Callable[[str, ShowReasons], bool]
 
