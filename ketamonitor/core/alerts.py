@@ -34,19 +34,26 @@ class Priority(StrEnum):
     LOW = "low"        # a reminder: a check is due, observation time is met
     MEDIUM = "medium"  # look soon: overdue, pre-dose BP high
     HIGH = "high"      # act now: a line crossed, the pump still running, long overdue
+    CRITICAL = "critical"  # the critical tier: repeats until acknowledged
 
     @property
     def rank(self) -> int:
-        return {"low": 0, "medium": 1, "high": 2}[self.value]
+        return {"low": 0, "medium": 1, "high": 2, "critical": 3}[self.value]
+
+    @property
+    def acts_now(self) -> bool:
+        """High or critical: a person must act now."""
+        return self.rank >= 2
 
     @property
     def mark(self) -> str:
         """A shape for each priority, so that colour never carries the meaning alone."""
-        return {"low": "○", "medium": "●", "high": "▲"}[self.value]
+        return {"low": "○", "medium": "●", "high": "▲", "critical": "◆"}[self.value]
 
     @property
     def word(self) -> str:
-        return {"low": "Reminder", "medium": "Attention", "high": "Act now"}[self.value]
+        return {"low": "Reminder", "medium": "Attention", "high": "Act now",
+                "critical": "Critical"}[self.value]
 
 
 class AlertKind(StrEnum):
@@ -75,7 +82,8 @@ RESOLVED_BY_CHARTING = frozenset({
     AlertKind.OBSERVATION_COMPLETE,
 })
 
-_FLAG_PRIORITY = {Level.CAUTION: Priority.MEDIUM, Level.HIGH: Priority.HIGH}
+_FLAG_PRIORITY = {Level.CAUTION: Priority.MEDIUM, Level.HIGH: Priority.HIGH,
+                  Level.CRITICAL: Priority.CRITICAL}
 
 
 @dataclass(frozen=True)
@@ -277,7 +285,7 @@ def through_the_lock(records: Iterable[AlertRecord], *, lines: int = LOCK_BAND_L
     PHQ-9 self-harm answer once did behind an older alert of its chair), then the next most
     urgent up to `lines`."""
     waiting = attention_order(records)
-    act_now = sum(1 for record in waiting if record.priority is Priority.HIGH)
+    act_now = sum(1 for record in waiting if record.priority.acts_now)
     shown = waiting[:max(lines, act_now)]
     return shown, len(waiting) - len(shown)
 

@@ -19,6 +19,7 @@ from ketamonitor.core.records import (
     Administration,
     ChecklistEntry,
     Event,
+    MedicationGiven,
     ScaleScore,
     SessionRecord,
     VitalsEntry,
@@ -43,6 +44,8 @@ class SessionChart:
     scale_scores: tuple[ScaleScore, ...] = ()
     events: tuple[Event, ...] = ()
     administrations: tuple[Administration, ...] = ()
+    #: Medicines given besides the dose, in the order given.
+    medications: tuple[MedicationGiven, ...] = ()
 
     @property
     def protocol(self) -> Protocol:

@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from ketamonitor.core.administration import devices_given
-from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Answer
 from ketamonitor.core.library import Library
@@ -115,7 +115,7 @@ def alert_marks(records: Iterable[AlertRecord]) -> tuple[Mark, ...]:
         text = f"Alert ({record.priority.word.lower()}): {record.message}"
         if record.acknowledged_by:
             text += f"; acknowledged by {record.acknowledged_by}: {record.action}"
-        kind = MarkKind.ALERT if record.priority is Priority.HIGH else MarkKind.REMINDER
+        kind = MarkKind.ALERT if record.priority.acts_now else MarkKind.REMINDER
         marks.append(Mark(record.raised_at, kind, text))
     return tuple(sorted(marks, key=lambda m: m.at))
 

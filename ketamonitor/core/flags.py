@@ -18,6 +18,7 @@ from ketamonitor.core.vitals import Vitals
 class Level(StrEnum):
     CAUTION = "caution"   # consider, tell the physician at the next chance
     HIGH = "high"         # act now: hold or stop, call the physician
+    CRITICAL = "critical"  # the critical tier: act now, and it repeats until acknowledged
 
 
 @dataclass(frozen=True)

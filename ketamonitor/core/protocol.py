@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.ranges import DEFAULT_RANGES, Range
@@ -101,6 +101,60 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class CriticalLines:
+    """The critical tier: a reading here looks and sounds different from a line crossed,
+    repeats until acknowledged and is never merged into an older alert. Defaults [U]
+    (CLINICAL.md: World SIVA sentinel SpO2 < 75 %; MOAA/S 0-1 is deep sedation)."""
+
+    spo2_below: int = 85
+    systolic_at_or_above: int = 200
+    diastolic_at_or_above: int = 120
+    respiratory_rate_at_or_below: int = 6
+    heart_rate_above: int = 140
+    heart_rate_below: int = 40
+    moaas_at_or_below: int = 1
+
+
+@dataclass(frozen=True)
+class WorseningSteps:
+    """How much further out an acknowledged run must go to be raised again [U]."""
+
+    bp_mmhg: int = 10
+    spo2_points: int = 3
+    heart_rate_per_min: int = 10
+    respiratory_rate_per_min: int = 2
+    moaas_points: int = 1
+
+
+@dataclass(frozen=True)
+class LowBpLines:
+    """Hypotension [S]: SBP or MAP below its line, or a fall from the baseline BP."""
+
+    systolic_below: int = 90
+    map_below: int = 65
+    fall_from_baseline_percent: float = 20.0
+
+
+@dataclass(frozen=True)
+class RecheckRules:
+    """A BP recheck sooner than the routine cadence [U]: after an out-of-line reading
+    (until back inside the lines), after an antihypertensive; and a reminder when an
+    infusion stays paused."""
+
+    after_out_of_line_minutes: float = 5.0
+    after_antihypertensive_minutes: float = 10.0
+    pause_reminder_minutes: float = 15.0
+
+
+@dataclass(frozen=True)
+class Etco2Lines:
+    """End-tidal CO2 lines for clinics with capnography [U] (35-45 mmHg is usual)."""
+
+    above: int = 50
+    below: int = 30
+
+
+@dataclass(frozen=True)
 class DischargeRules:
     aldrete_at_least: int
     bp_within_percent_of_baseline: float
@@ -142,6 +196,11 @@ class Protocol:
     source_text: str
     checks: VitalsChecks = VitalsChecks()
     until_resolved: tuple[Resolution, ...] = ()
+    critical: CriticalLines = CriticalLines()
+    worsening: WorseningSteps = WorseningSteps()
+    low_bp: LowBpLines = LowBpLines()
+    recheck: RecheckRules = RecheckRules()
+    etco2: Etco2Lines = Etco2Lines()
 
     @property
     def observation_time(self) -> timedelta:
@@ -216,11 +275,32 @@ def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
         until_resolved=tuple(
             reader.enum_value(Resolution, "observation.until_resolved", item)
             for item in reader.value_or(observation, "observation.until_resolved", list, [])),
+        critical=_optional_lines(reader, "critical", CriticalLines),
+        worsening=_optional_lines(reader, "worsening", WorseningSteps),
+        low_bp=_optional_lines(reader, "low_bp", LowBpLines),
+        recheck=_optional_lines(reader, "recheck", RecheckRules),
+        etco2=_optional_lines(reader, "etco2", Etco2Lines),
     )
     if not as_recorded:
         reader.refuse_unknown_keys()
         check_protocol_numbers(protocol)
     return protocol
+
+
+_Lines = TypeVar("_Lines")
+
+
+def _optional_lines(reader: _Reader, table_name: str, kind: type[_Lines]) -> _Lines:
+    """A table of lines added after the first protocols: a file (or an old chart's
+    recorded protocol) without it, or without one of its keys, takes the defaults."""
+    table = reader.optional_table(table_name)
+    defaults = kind()
+    values = {}
+    for name, field in kind.__dataclass_fields__.items():  # type: ignore[attr-defined]
+        number_kind = int if field.type in (int, "int") else float
+        values[name] = reader.value_or(table, f"{table_name}.{name}", number_kind,
+                                       getattr(defaults, name))
+    return kind(**values)
 
 
 def _dosing(reader: _Reader, route: Route) -> Dosing:

@@ -70,6 +70,35 @@ class VitalsEntry:
 
 
 @dataclass(frozen=True)
+class MedicationGiven:
+    """A medicine given during a session besides the ketamine dose (an antiemetic, an
+    antihypertensive, a benzodiazepine, oxygen, fluids): what, how much, how, when, and
+    who ordered and gave it. `drug` is the id in the clinic's medicines list and
+    `drug_class` its class there ("antihypertensive" sets the BP recheck)."""
+
+    id: int
+    session_id: int
+    drug: str
+    label: str
+    drug_class: str
+    dose: float
+    unit: str
+    route: str
+    given_at: datetime
+    ordered_by: str
+    given_by: str
+    entered_at: datetime
+    entered_by: str
+    #: The alert it answered, when given for one.
+    alert_id: int | None = None
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def in_error(self) -> bool:
+        return is_in_error(self.amendments)
+
+
+@dataclass(frozen=True)
 class ChecklistEntry:
     id: int
     session_id: int

@@ -38,6 +38,15 @@ class Vitals:
     heart_rate: int | None = None
     spo2: int | None = None
     respiratory_rate: int | None = None
+    #: Oxygen given when the SpO2 was read, in L/min; None is room air (and every set
+    #: charted before oxygen could be said).
+    oxygen_l_per_min: float | None = None
+    #: End-tidal CO2 in mmHg, for clinics with capnography.
+    etco2: int | None = None
+
+    @property
+    def on_oxygen(self) -> bool:
+        return bool(self.oxygen_l_per_min)
 
     @property
     def has_bp(self) -> bool:

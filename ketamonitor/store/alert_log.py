@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from ketamonitor.core.alerts import AlertRecord, Reconciliation, acknowledgement_action
+from ketamonitor.core.alerts import (
+    AlertRecord,
+    Priority,
+    Reconciliation,
+    acknowledgement_action,
+)
 from ketamonitor.core.errors import ChartSigned, ValidationError
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import to_stored
@@ -47,8 +52,11 @@ class AlertLog(StoreBase):
         now = to_stored(self.clock.now())
         with self._transaction():
             for condition in changes.to_raise:
+                critical = condition.priority is Priority.CRITICAL
                 values = {"session_id": session_id, "key": condition.key,
-                          "kind": condition.kind.value, "priority": condition.priority.value,
+                          "kind": str(condition.kind),
+                          "priority": "high" if critical else condition.priority.value,
+                          "tier": "critical" if critical else None,
                           "message": condition.message, "raised_at": now}
                 self._record("alerts", values, action="alerts.raise", user=ROOM)
             for record in changes.to_clear:

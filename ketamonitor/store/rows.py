@@ -111,7 +111,7 @@ def alert(row: Row) -> AlertRecord:
         session_id=row["session_id"],
         key=row["key"],
         kind=AlertKind(row["kind"]),
-        priority=Priority(row["priority"]),
+        priority=Priority.CRITICAL if row["tier"] == "critical" else Priority(row["priority"]),
         message=row["message"],
         raised_at=from_stored(row["raised_at"]),
         acknowledged_at=moment("acknowledged_at"),

@@ -416,3 +416,12 @@ def _protocol_drafts(db: Database) -> None:
     ]
     for statement in statements + _append_only((*_DRAFT_TABLES, "protocol_drafts_began")):
         db.execute(statement)
+
+
+@_migration("0007_alert_tiers")
+def _alert_tiers(db: Database) -> None:
+    """The critical tier. An alert's priority CHECK (low, medium, high) cannot change without
+    rebuilding an append-only table that other rows point to, so a critical alert is stored
+    as a high one with its tier in a column of its own, read back as one priority."""
+    db.execute("ALTER TABLE alerts ADD COLUMN tier TEXT "
+               "CHECK (tier IS NULL OR (tier = 'critical' AND priority = 'high'))")

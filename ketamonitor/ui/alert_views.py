@@ -23,6 +23,7 @@ from ketamonitor.core.times import format_clock
 from ketamonitor.ui import theme
 
 PRIORITY_STYLE = {
+    Priority.CRITICAL: (theme.CRITICAL, theme.CRITICAL_BG, 6),
     Priority.HIGH: (theme.HIGH, theme.HIGH_BG, 4),
     Priority.MEDIUM: (theme.CAUTION, theme.CAUTION_BG, 3),
     Priority.LOW: (theme.INK, "#eef2f6", 2),

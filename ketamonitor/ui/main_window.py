@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.alerts import AlertRecord, Priority, through_the_lock
+from ketamonitor.core.alerts import AlertRecord, through_the_lock
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.idle import idle_limit, lock_due
 from ketamonitor.core.permissions import Permission, allowed
@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
 
     def _announce(self, raised: list[AlertRecord]) -> None:
         """A sound for a new high-priority alert, unless the clinic has switched it off."""
-        if not any(record.priority is Priority.HIGH for record in raised):
+        if not any(record.priority.acts_now for record in raised):
             return
         if self.store.setting(AUDIBLE_ALERTS.key) == ON:
             self.beeps += 1

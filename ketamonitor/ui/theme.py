@@ -21,6 +21,10 @@ CAUTION = "#8a5a00"
 CAUTION_BG = "#fff4d6"
 HIGH = "#b00020"
 HIGH_BG = "#fde7ea"
+#: The critical tier is drawn inverted (light on dark red) so that it never reads as one
+#: more "act now".
+CRITICAL = "#ffffff"
+CRITICAL_BG = "#7a0016"
 OK = "#1e6b3a"
 #: The focus ring: thick and saturated enough to find from a step away (WCAG 2.4.13: at
 #: least 2 px, 3:1 against what is around it). A control's frame is thin until it has the
@@ -44,6 +48,7 @@ PHASE_COLOURS = {
 FLAG_STYLE = {
     Level.CAUTION: (CAUTION, CAUTION_BG),
     Level.HIGH: (HIGH, HIGH_BG),
+    Level.CRITICAL: (CRITICAL, CRITICAL_BG),
 }
 
 FLAG_MARK = "⚠"
