@@ -57,6 +57,11 @@ class Priority(StrEnum):
 
 
 class AlertKind(StrEnum):
+    """The kinds the app's own rules raise. An alert's kind is text, not this enum: a
+    clinic's scale or checklist carries flags of its own (`<scale id>_<item>`), and a kind
+    outside a closed list must never stop the rules (a clinic copy of the PHQ-9 once made
+    every refresh and tick raise)."""
+
     CHECK_DUE = "check_due"
     CHECK_OVERDUE = "check_overdue"
     INFUSION_TIME_REACHED = "infusion_time_reached"
@@ -91,7 +96,7 @@ class AlertCondition:
     """A condition the chart shows now; `key` names its occurrence."""
 
     key: str
-    kind: AlertKind
+    kind: str
     priority: Priority
     message: str
 
@@ -103,7 +108,7 @@ class AlertRecord:
     id: int
     session_id: int
     key: str
-    kind: AlertKind
+    kind: str
     priority: Priority
     message: str
     raised_at: datetime
@@ -193,7 +198,7 @@ def _reading_conditions(chart: SessionChart) -> list[AlertCondition]:
     if chart.phase is not Phase.PRE_INFUSION:
         runs.pop("predose_bp_high", None)  # the dose was given: the question is settled
     return [
-        AlertCondition(f"{code}:vitals:{entry_id}", AlertKind(code), _FLAG_PRIORITY[flag.level],
+        AlertCondition(f"{code}:vitals:{entry_id}", code, _FLAG_PRIORITY[flag.level],
                        flag.message)
         for code, (entry_id, flag) in runs.items()
     ]
@@ -220,7 +225,7 @@ def _scale_conditions(chart: SessionChart, scales: dict[str, Scale]) -> list[Ale
             continue
         for flag in scale_flags(scales[scale_id], latest.total, latest.item_scores, limits):
             conditions.append(AlertCondition(
-                f"{flag.code}:score:{latest.id}", AlertKind(flag.code),
+                f"{flag.code}:score:{latest.id}", flag.code,
                 _FLAG_PRIORITY[flag.level], flag.message))
     return conditions
 
@@ -232,7 +237,7 @@ def _side_effect_conditions(chart: SessionChart) -> list[AlertCondition]:
             continue
         for flag in side_effect_flags(entry.label, entry.severity):
             conditions.append(AlertCondition(
-                f"{flag.code}:entry:{entry.id}", AlertKind(flag.code),
+                f"{flag.code}:entry:{entry.id}", flag.code,
                 _FLAG_PRIORITY[flag.level], flag.message))
     return conditions
 

@@ -536,7 +536,7 @@ def _events(chart: SessionChart) -> tuple[EventRow, ...]:
 
 def _alert(alert: AlertRecord) -> AlertRow:
     return AlertRow(
-        id=alert.id, raised_at=alert.raised_at, kind=alert.kind.value,
+        id=alert.id, raised_at=alert.raised_at, kind=str(alert.kind),
         priority=alert.priority.value, priority_word=alert.priority.word,
         priority_mark=alert.priority.mark, message=alert.message,
         acknowledged_at=alert.acknowledged_at, acknowledged_by=alert.acknowledged_by,

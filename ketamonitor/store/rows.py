@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from ketamonitor.core.alerts import AlertKind, AlertRecord, Priority
+from ketamonitor.core.alerts import AlertRecord, Priority
 from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.audit_chain import canonical, sha256_text
@@ -110,7 +110,7 @@ def alert(row: Row) -> AlertRecord:
         id=row["id"],
         session_id=row["session_id"],
         key=row["key"],
-        kind=AlertKind(row["kind"]),
+        kind=row["kind"],
         priority=Priority.CRITICAL if row["tier"] == "critical" else Priority(row["priority"]),
         message=row["message"],
         raised_at=from_stored(row["raised_at"]),

@@ -28,7 +28,7 @@ SCALES = shipped_library().scales
 
 def kinds_at(builder: ChartBuilder, at: float) -> set[str]:
     conditions = alert_conditions(builder.build(), minutes(at), SCALES, UTC)
-    return {c.kind.value for c in conditions if c.kind not in (AlertKind.CHECK_DUE,
+    return {c.kind for c in conditions if c.kind not in (AlertKind.CHECK_DUE,
                                                                 AlertKind.CHECK_OVERDUE)}
 
 
@@ -108,7 +108,7 @@ def test_observation_complete_after_its_minimum(at, expected):
 
 
 def check_alerts(builder: ChartBuilder, at: float) -> list[tuple[str, str]]:
-    return [(c.kind.value, c.priority.value)
+    return [(c.kind, c.priority.value)
             for c in alert_conditions(builder.build(), minutes(at), SCALES, UTC)
             if c.kind in (AlertKind.CHECK_DUE, AlertKind.CHECK_OVERDUE)]
 
@@ -147,7 +147,7 @@ def test_a_reading_back_within_the_line_clears_the_run_and_an_hr_only_set_does_n
 def test_consecutive_high_readings_are_one_alert():
     builder = ChartBuilder().phase(Phase.INFUSING).reading(20, 186, 104).reading(25, 192, 108)
     conditions = [c for c in alert_conditions(builder.build(), minutes(25), SCALES, UTC)
-                  if c.kind is AlertKind.BP_ABOVE_STOP_LINE]
+                  if c.kind == AlertKind.BP_ABOVE_STOP_LINE]
     assert len(conditions) == 1
     assert "186/104" in conditions[0].message
 

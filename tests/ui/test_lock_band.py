@@ -33,7 +33,7 @@ def test_the_lock_band_shows_a_phq9_self_harm_alert_behind_older_ones(
     phq9_item_9(store, chair_1, clock)  # the newest of chair 1's alerts
     window.session_charted(chair_1)
     window.tick()
-    assert [record.kind.value for record in window.room.state(chair_2).waiting()] == [
+    assert [record.kind for record in window.room.state(chair_2).waiting()] == [
         "check_due"]
     assert len(window.room.state(chair_1).waiting()) == 3
 

@@ -73,7 +73,7 @@ def _stop_line_alert(window, charting, clock) -> tuple[SessionPage, int]:
     charting.bp(session_id, 186, 112)
     window.session_charted(session_id)
     alerts = [a for a in window.room.state(session_id).alerts
-              if a.kind.value == "bp_above_stop_line"]
+              if a.kind == "bp_above_stop_line"]
     assert len(alerts) == 1
     return window.open_session(session_id), alerts[0].id
 
