@@ -76,6 +76,17 @@ class AlertKind(StrEnum):
     DEEP_SEDATION = "deep_sedation"
     SEVERE_SIDE_EFFECT = "severe_side_effect"
     SELF_HARM_ITEM = "phq9_q9"
+    # issue 16: the critical tier, low BP, capnography, a long pause, a rule that failed
+    BP_LOW = "bp_low"
+    BP_CRITICAL = "bp_critical"
+    SPO2_CRITICAL = "spo2_critical"
+    RESPIRATORY_RATE_CRITICAL = "respiratory_rate_critical"
+    HEART_RATE_CRITICAL = "heart_rate_critical"
+    SEDATION_CRITICAL = "sedation_critical"
+    ETCO2_HIGH = "etco2_high"
+    ETCO2_LOW = "etco2_low"
+    PAUSE_LONG = "pause_long"
+    RULE_FAILED = "rule_failed"
 
 
 #: Alerts that clear because the nurse did what they asked (took the BP, ended the
@@ -93,12 +104,17 @@ _FLAG_PRIORITY = {Level.CAUTION: Priority.MEDIUM, Level.HIGH: Priority.HIGH,
 
 @dataclass(frozen=True)
 class AlertCondition:
-    """A condition the chart shows now; `key` names its occurrence."""
+    """A condition the chart shows; `key` names its occurrence."""
 
     key: str
     kind: str
     priority: Priority
     message: str
+    #: False for an occurrence already over when first judged (a stop-line BP entered late,
+    #: with a normal one after it): it is raised, and cleared at once, so someone sees it.
+    ongoing: bool = True
+    #: For a rule that failed: the traceback, for the log (never shown, never stored).
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
