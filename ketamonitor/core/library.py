@@ -20,6 +20,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from ketamonitor.core.checklists import Checklist, ChecklistKind, Scale, parse_checklist
+from ketamonitor.core.medications import MEDICINES_KIND, MedicineList, parse_medicines
 from ketamonitor.core.protocol import Protocol, ProtocolError, Route, parse_protocol
 from ketamonitor.core.protocol_text import FieldChange
 
@@ -93,6 +94,8 @@ class Library:
     #: Each refused file or version: "<file>: <key> <problem>".
     problems: tuple[str, ...] = ()
     origins: dict[str, Origin] = field(default_factory=dict)
+    #: The medicines offered when one is given: the shipped list, or the clinic's own file.
+    medicines: MedicineList = field(default_factory=lambda: shipped_medicines())
 
     def reasons_for(self, action: str) -> list[str]:
         """Suggested reasons for an action that needs one (any other may be typed)."""
@@ -169,6 +172,12 @@ def _toml_names(folder: str) -> list[str]:
 
 
 @cache
+def shipped_medicines() -> MedicineList:
+    """The shipped medicines list (read once; a test checks it loads)."""
+    return parse_medicines(resource_text("medications.toml"))
+
+
+@cache
 def shipped_library() -> Library:
     """Every shipped definition (read once). Its `problems` are empty in a correct build: a
     test checks it, rather than the room finding out mid-session."""
@@ -209,7 +218,9 @@ def load_library(extra_protocol_folders: Sequence[Path] = ()) -> Library:
             except tomllib.TOMLDecodeError as error:
                 loader.problems.append(f"{path}: not valid TOML: {error}")
                 continue
-            if "kind" in data:
+            if data.get("kind") == MEDICINES_KIND:
+                loader.medicines(str(path), text)
+            elif "kind" in data:
                 loader.checklist(str(path), text, Origin.CLINIC_FILE)
             else:
                 loader.protocol(str(path), text, Origin.CLINIC_FILE)
@@ -237,6 +248,7 @@ class _Loader:
         self._checklists: dict[str, Checklist] = {}
         self._scales: dict[str, Scale] = {}
         self._sources: dict[str, tuple[str, Origin]] = {}
+        self._medicines: tuple[str, MedicineList] | None = None
 
     def _claim(self, label: str, what: str, definition_id: str, origin: Origin) -> bool:
         key = f"{what} {definition_id}"
@@ -274,6 +286,20 @@ class _Loader:
         else:
             self._checklists[definition.id] = definition
 
+    def medicines(self, label: str, text: str) -> None:
+        """A clinic's own medicines list, which replaces the shipped one whole; a second
+        such file is refused (two lists would leave the choice to file names)."""
+        try:
+            medicines = parse_medicines(text)
+        except ProtocolError as error:
+            self.problems.append(f"{label}: {error}")
+            return
+        if self._medicines is not None:
+            self.problems.append(f"{label}: kind medicines: the clinic's medicines list is "
+                                 f"already {self._medicines[0]}")
+            return
+        self._medicines = (label, medicines)
+
     def library(self, reasons: dict[str, list[str]]) -> Library:
         protocols: dict[str, Protocol] = {}
         origins: dict[str, Origin] = {}
@@ -286,7 +312,8 @@ class _Loader:
             protocols[protocol.id] = protocol
             origins[protocol.id] = origin
         return Library(_in_order(protocols, origins), self._checklists, self._scales, reasons,
-                       tuple(self.problems), origins)
+                       tuple(self.problems), origins,
+                       self._medicines[1] if self._medicines else shipped_medicines())
 
 
 def _check_references(protocol: Protocol, checklists: dict[str, Checklist],
