@@ -43,7 +43,7 @@ from ketamonitor.store.errors import UnknownRecord
 
 #: The tables of a session's chart whose rows an amendment may correct.
 _SESSION_ENTRIES = frozenset({"vitals", "checklist_entries", "scale_scores", "events",
-                              "administrations"})
+                              "administrations", "medications"})
 
 
 class EntryWrites(StoreBase):

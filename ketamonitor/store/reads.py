@@ -153,6 +153,11 @@ class RecordReads(StoreBase):
                 for r in self._rows("SELECT * FROM administrations WHERE session_id = ? "
                                     "ORDER BY number", by_session)
             ),
+            medications=tuple(
+                rows.medication(r, attached("medications", r["id"]))
+                for r in self._rows("SELECT * FROM medications WHERE session_id = ? "
+                                    "ORDER BY given_at, id", by_session)
+            ),
         )
 
     def record_chart_opened(self, session_id: int) -> None:

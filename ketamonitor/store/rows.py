@@ -20,6 +20,7 @@ from ketamonitor.core.records import (
     Administration,
     ChecklistEntry,
     Event,
+    MedicationGiven,
     ScaleScore,
     SessionRecord,
     VitalsEntry,
@@ -213,6 +214,26 @@ def event(row: Row, amendments: tuple[Amendment, ...] = ()) -> Event:
         occurred_at=from_stored(row["occurred_at"]),
         entered_at=from_stored(row["entered_at"]),
         entered_by=row["entered_by"],
+        amendments=amendments,
+    )
+
+
+def medication(row: Row, amendments: tuple[Amendment, ...] = ()) -> MedicationGiven:
+    return MedicationGiven(
+        id=row["id"],
+        session_id=row["session_id"],
+        drug=row["drug"],
+        label=row["label"],
+        drug_class=row["drug_class"],
+        dose=row["dose"],
+        unit=row["unit"],
+        route=row["route"],
+        given_at=from_stored(row["given_at"]),
+        ordered_by=row["ordered_by"],
+        given_by=row["given_by"],
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
+        alert_id=row["alert_id"],
         amendments=amendments,
     )
 

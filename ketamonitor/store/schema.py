@@ -36,12 +36,13 @@ _ROOM_TABLES = (
 )
 _PEOPLE_TABLES = ("users", "user_changes", "signatures")
 _DRAFT_TABLES = ("protocol_decisions",)
+_MEDICATION_TABLES = ("medications",)
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
 #: acknowledgement, every protocol version, countersignature and setting, every account
 #: change and signature, and the audit trail.
-APPEND_ONLY_TABLES = _TABLES_BEFORE_DRAFTS + _DRAFT_TABLES
+APPEND_ONLY_TABLES = _TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -425,3 +426,32 @@ def _alert_tiers(db: Database) -> None:
     as a high one with its tier in a column of its own, read back as one priority."""
     db.execute("ALTER TABLE alerts ADD COLUMN tier TEXT "
                "CHECK (tier IS NULL OR (tier = 'critical' AND priority = 'high'))")
+
+
+@_migration("0009_medications")
+def _medications(db: Database) -> None:
+    """Medicines given during a session besides the dose (store.medications): what (its id,
+    label and class in the clinic's list when given, so the chart reads the same after the
+    list changes), how much, how, when, who ordered and gave it, and the alert it answered."""
+    classes = "'antiemetic', 'antihypertensive', 'benzodiazepine', 'oxygen', 'fluid', 'other'"
+    statements = [
+        f"""CREATE TABLE medications (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            drug TEXT NOT NULL CHECK (length(drug) > 0),
+            label TEXT NOT NULL CHECK (length(label) > 0),
+            drug_class TEXT NOT NULL CHECK (drug_class IN ({classes})),
+            dose REAL NOT NULL CHECK (dose > 0 AND dose <= 100000),
+            unit TEXT NOT NULL CHECK (length(unit) > 0),
+            route TEXT NOT NULL CHECK (length(route) > 0),
+            {_time("given_at")},
+            ordered_by TEXT NOT NULL CHECK (length(ordered_by) > 0),
+            given_by TEXT NOT NULL CHECK (length(given_by) > 0),
+            alert_id INTEGER REFERENCES alerts(id),
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX medications_by_session ON medications(session_id, given_at)",
+    ]
+    for statement in statements + _append_only(_MEDICATION_TABLES):
+        db.execute(statement)

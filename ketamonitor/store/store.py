@@ -5,7 +5,8 @@ transaction, committed (and fsynced) before the call returns.
 the permission check (base), charted entries (entries), reading back (reads), the clinic's
 protocols and settings (clinic), appointments (bookings), alerts (alert_log), accounts and
 logins (accounts), signatures (signatures), exports (exports), typing not yet saved
-(unsaved_typing), and sessions handed over to another nurse (handovers).
+(unsaved_typing), sessions handed over to another nurse (handovers), and medicines given
+(medications).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ketamonitor.store.entries import EntryWrites
 from ketamonitor.store.exports import Exports
 from ketamonitor.store.handovers import Handovers
 from ketamonitor.store.logs import Logs
+from ketamonitor.store.medications import MedicationWrites
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.rems import RemsForms
 from ketamonitor.store.signatures import PasswordNotConfirmed, Signatures
@@ -26,7 +28,8 @@ from ketamonitor.store.unsaved_typing import UnsavedTypingStore
 
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
-            Exports, Logs, Backups, RemsForms, UnsavedTypingStore, Handovers):
+            Exports, Logs, Backups, RemsForms, UnsavedTypingStore, Handovers,
+            MedicationWrites):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

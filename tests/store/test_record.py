@@ -50,6 +50,10 @@ _ROW_OF = {
                                  "FROM appointments",
     "protocol_decisions": "INSERT INTO protocol_decisions (protocol_row, decision, decided_at, "
                           f"decided_by) SELECT id, 'countersigned', {T}, 'y' FROM protocols",
+    "medications": "INSERT INTO medications (session_id, drug, label, drug_class, dose, unit, "
+                   "route, given_at, ordered_by, given_by, entered_at, entered_by) VALUES "
+                   f"(1, 'ondansetron', 'Ondansetron', 'antiemetic', 4, 'mg', 'IV', {T}, 'Dr', "
+                   f"'x', {T}, 'x')",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
            "protocol_decisions": ("protocols",)}
