@@ -1,6 +1,6 @@
 """What a session's chart marks and says besides the curves: its phases as spans, its
-happenings (phase changes, devices, notes, side effects, scores, alerts) as marks with their
-words, and the words of a reading pointed at.
+happenings (phase changes, devices, notes, side effects, scores, medicines given, alerts) as
+marks with their words, and the words of a reading pointed at.
 
 Plain values derived from the record, so the live chart, the exported picture and the
 course view say the same thing, and the words are tested without drawing anything.
@@ -18,6 +18,7 @@ from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Answer
 from ketamonitor.core.library import Library
+from ketamonitor.core.medications import given_words
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EventKind
@@ -67,6 +68,7 @@ class MarkKind(StrEnum):
     NOTE = "note"
     SIDE_EFFECT = "side_effect"  # a side effect or dissociation item present (with intervention)
     SCORE = "score"              # a scale scored: MOAA/S, PHQ-9, Aldrete
+    MEDICATION = "medication"    # a medicine given besides the dose (ondansetron, oxygen…)
     ALERT = "alert"              # an alert to act on now
     REMINDER = "reminder"        # a lesser alert: a check due, look soon
 
@@ -105,6 +107,11 @@ def chart_marks(chart: SessionChart, library: Library | None = None) -> tuple[Ma
             marks.append(Mark(score.observed_at, MarkKind.SCORE,
                               f"{words.scale(score.scale)}{when}: "
                               f"{score.total}"))
+    for given in chart.medications:
+        if not given.in_error:
+            marks.append(Mark(given.given_at, MarkKind.MEDICATION,
+                              f"Given: {given_words(given)}; ordered by {given.ordered_by}, "
+                              f"given by {given.given_by}"))
     return tuple(sorted(marks, key=lambda m: m.at))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session, entry_time_problem
 from ketamonitor.core.protocol import ProtocolError
+from ketamonitor.core.records import MedicationGiven
 
 #: The top-level `kind` of a medicines file (a clinic's own replaces the shipped one).
 MEDICINES_KIND = "medicines"
@@ -306,3 +307,9 @@ def parse_medication(typed: Mapping[str, str], medicines: MedicineList, *, now: 
 def dose_words(dose: float, unit: str, route: str) -> str:
     """A dose as every view shows it: "4 mg IV", "2 L/min inhaled"."""
     return f"{dose:g} {unit} {route}"
+
+
+def given_words(given: MedicationGiven) -> str:
+    """A medicine given in a few words, the same on the chart, the page and the summary:
+    "Ondansetron 4 mg IV"."""
+    return f"{given.label} {dose_words(given.dose, given.unit, given.route)}"

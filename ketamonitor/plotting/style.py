@@ -84,6 +84,7 @@ MARK_STYLE = {
     MarkKind.NOTE: ("s", MUTED, None),
     MarkKind.SIDE_EFFECT: ("x", CAUTION, CAUTION),
     MarkKind.SCORE: ("t1", "#5b3a99", None),
+    MarkKind.MEDICATION: ("t", "#1e6b3a", "#1e6b3a"),
     MarkKind.ALERT: ("star", HIGH, HIGH),
     MarkKind.REMINDER: ("star", MUTED, None),
 }
@@ -93,6 +94,7 @@ MARK_WORDS = {
     MarkKind.NOTE: "note",
     MarkKind.SIDE_EFFECT: "side effect",
     MarkKind.SCORE: "score",
+    MarkKind.MEDICATION: "medicine given",
     MarkKind.ALERT: "alert",
     MarkKind.REMINDER: "reminder",
 }

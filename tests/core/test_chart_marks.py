@@ -18,7 +18,7 @@ from ketamonitor.core.chart_marks import (
 )
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.records import Administration, Event, EventKind
+from ketamonitor.core.records import Administration, Event, EventKind, MedicationGiven
 from ketamonitor.core.timeline import PhaseChange, Timeline
 from tests.core.builders import T0, ChartBuilder, minutes
 
@@ -164,3 +164,26 @@ def test_a_late_readings_words_date_its_entry_and_say_why_late():
     words = reading_words(replace(flagged, entry=late), T0, dosed=False, zone=UTC)
     assert words.splitlines()[-2:] == ["entered by ana at 08:20 on Thu 26 Nov 2026",
                                        "late entry: on paper"]
+
+
+def medicine_given(at: float, label: str, dose: float, unit: str, route: str,
+                   struck: bool = False) -> MedicationGiven:
+    amendments = (Amendment(1, "medications", 1, "status", None, ENTERED_IN_ERROR, "wrong",
+                            minutes(at), "ana"),) if struck else ()
+    return MedicationGiven(1, 1, label.lower(), label, "other", dose, unit, route, minutes(at),
+                           "Dr Ada Obi", "Ana Ruiz", minutes(at), "ana", amendments=amendments)
+
+
+def test_medicines_given_are_marked_with_their_label_dose_and_who_struck_ones_left_out():
+    chart = replace(ChartBuilder().phase(Phase.INFUSING).build(), events=(
+        event(10, Action.START_INFUSION.value),), medications=(
+        medicine_given(12, "Ondansetron", 4, "mg", "IV"),
+        medicine_given(14, "Labetalol", 10, "mg", "IV", struck=True),
+        medicine_given(30, "Oxygen", 2, "L/min", "inhaled")))
+    assert [(m.at, m.kind, m.text) for m in chart_marks(chart)] == [
+        (minutes(10), MarkKind.PHASE, "Start infusion"),
+        (minutes(12), MarkKind.MEDICATION,
+         "Given: Ondansetron 4 mg IV; ordered by Dr Ada Obi, given by Ana Ruiz"),
+        (minutes(30), MarkKind.MEDICATION,
+         "Given: Oxygen 2 L/min inhaled; ordered by Dr Ada Obi, given by Ana Ruiz"),
+    ]
