@@ -50,10 +50,12 @@ from ketamonitor.core.entries import (
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.gates import next_step
+from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
+from ketamonitor.core.medications import dose_words, parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.records import Event, ScaleScore
+from ketamonitor.core.records import Event, MedicationGiven, ScaleScore
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
     Assessment,
@@ -86,6 +88,7 @@ from ketamonitor.ui.drug_lot_panel import DrugLotPanel
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
+from ketamonitor.ui.medication_dialog import MedicationDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.note_box import NoteGuard
 from ketamonitor.ui.prompts import Prompts
@@ -187,6 +190,14 @@ class SessionPage(QWidget):
             Column("Intervention", lambda e: self._intervention_label(e.intervention)),
             Column("Note", lambda e: e.note or ""),
         ], self)
+        self.medications_model: RowsModel[MedicationGiven] = RowsModel([
+            Column(MEDICATION_WORDS["time"], lambda m: self._time(m.given_at)),
+            Column(MEDICATION_WORDS["drug"], lambda m: m.label
+                   + ("  (entered in error)" if m.in_error else "")),
+            Column(MEDICATION_WORDS["dose"], lambda m: dose_words(m.dose, m.unit, m.route)),
+            Column(MEDICATION_WORDS["ordered_by"], lambda m: m.ordered_by),
+            Column(MEDICATION_WORDS["given_by"], lambda m: m.given_by),
+        ], self)
         self.corrections_model: RowsModel[Correction] = RowsModel([
             Column("Corrected", lambda c: self._time(c.amendment.amended_at)),
             Column("What", lambda c: f"{c.subject} of {self._time(c.observed_at)}"),
@@ -214,6 +225,7 @@ class SessionPage(QWidget):
         self.sign_dialog: SignDialog | AddendumDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
         self.late_dialog: LateEntryDialog | None = None
+        self.medication_dialog: MedicationDialog | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -416,6 +428,7 @@ class SessionPage(QWidget):
         effects_layout.addWidget(effects_form)
         effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
         tabs.addTab(effects, "Side effects")
+        tabs.addTab(self._medicines_tab(), "Medicines")
         scale_forms = QWidget()
         scales_layout = QVBoxLayout(scale_forms)
         for form in self.scales.values():
@@ -472,6 +485,31 @@ class SessionPage(QWidget):
         self.tabs = tabs
         return tabs
 
+    def _medicines_tab(self) -> QWidget:
+        """The medicines given besides the dose, and the way to chart one (or strike one
+        charted in error)."""
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.medications_table = read_only_table(self.medications_model)
+        self.medications_table.setObjectName("medications_table")
+        column.addWidget(self.medications_table, 1)
+        buttons = QHBoxLayout()
+        self.medication_button = QPushButton("Medicine given…")
+        self.medication_button.setObjectName("medication_given")
+        self.medication_button.setToolTip("A medicine given besides the dose (an antiemetic, "
+                                          "an antihypertensive, oxygen…): what, how much, "
+                                          "how, when, ordered and given by whom")
+        self.medication_button.clicked.connect(lambda: self.open_medication_dialog())
+        buttons.addWidget(self.medication_button)
+        self.strike_medication_button = QPushButton("Entered in error…")
+        self.strike_medication_button.setObjectName("strike_medication")
+        self.strike_medication_button.clicked.connect(self._strike_selected_medication)
+        buttons.addWidget(self.strike_medication_button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.medicines_tab = tab
+        return tab
+
     def _connect(self) -> None:
         self.back.clicked.connect(self.back_requested.emit)
         self.course_button.clicked.connect(self.show_course)
@@ -504,8 +542,9 @@ class SessionPage(QWidget):
         """Back to the room or another chart: keep the typing now, not after the pause.
         A late entry's dialog goes with its page (the window closing, or the screen locked)."""
         self.unsaved.keep_now()
-        if self.late_dialog is not None and self.late_dialog.isVisible():
-            self.late_dialog.reject()
+        for dialog in (self.late_dialog, self.medication_dialog):
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
         super().hideEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -731,6 +770,49 @@ class SessionPage(QWidget):
 
         return self._attempt(write, show_reasons) is not None
 
+    def open_medication_dialog(self, alert_id: int | None = None) -> MedicationDialog:
+        """The dialog for a medicine given: ordered by the session's prescriber and given by
+        the person logged in unless changed; `alert_id` the alert it answers, if any."""
+        if self.medication_dialog is not None:
+            self.medication_dialog.close()
+        account = self.store.account
+        self.medication_dialog = MedicationDialog(
+            self, self.store.library.medicines, self.chart.session.prescriber or "",
+            account.display_name if account is not None else "",
+            lambda typed, show: self.chart_medication(typed, show, alert_id))
+        self.medication_dialog.open()
+        return self.medication_dialog
+
+    def chart_medication(self, typed: dict[str, str],
+                         show_reasons: Callable[[dict[str, str]], None],
+                         alert_id: int | None = None) -> bool:
+        """A medicine given, from the dialog's text; refused with every reason at once."""
+        now = self.store.clock.now()
+
+        def write() -> int:
+            entry = parse_medication(typed, self.store.library.medicines, now=now,
+                                     session_began=self.chart.session.began_at,
+                                     zone=self.zone, alert_id=alert_id)
+            return self.store.record_medication(self.session_id, entry)
+
+        return self._attempt(write, show_reasons) is not None
+
+    def _strike_selected_medication(self) -> None:
+        rows = self.medications_table.selectionModel().selectedRows()
+        if not rows:
+            self.prompts.show_problem(self, "Choose a medicine", "Select a medicine given in "
+                                      "the table first.")
+            return
+        given = self.medications_model.row_value(rows[0].row())
+        reason = self.prompts.reason(self, "Entered in error", "Why was this medicine "
+                                     "entered in error? It stays on the record, struck "
+                                     "through.",
+                                     self.store.library.reasons_for("entered_in_error"))
+        if reason:
+            self._attempt(lambda: self.store.amend(
+                self.session_id, (entered_in_error("medications", given.id, reason),)),
+                self._show_general_reasons)
+
     def focus_entry(self) -> None:
         """Where typing goes on opening the page: the vitals form's first field on a chart
         still charted; on a read-only chart the vitals table, where keys chart nothing."""
@@ -908,6 +990,7 @@ class SessionPage(QWidget):
         self.assessments_model.set_rows(
             assessments(chart.entries_of(self.dissociation.checklist.id)))
         self.scores_model.set_rows(chart.scale_scores)
+        self.medications_model.set_rows(chart.medications)
         self._show_access(chart_access(self.store.account, chart,
                                        self.store.signatures(self.session_id),
                                        self.store.alerts([self.session_id])[self.session_id],
@@ -954,6 +1037,8 @@ class SessionPage(QWidget):
         self.strike_button.setVisible(access.can_amend)
         self.alerts.set_acknowledge_offered(access.can_acknowledge)
         self.late_button.setVisible(access.can_late_entry)
+        self.medication_button.setVisible(can_chart)
+        self.strike_medication_button.setVisible(access.can_amend)
         focused = self.focusWidget()
         if not can_chart and focused is not None and self.form_frame.isAncestorOf(focused):
             self.focus_entry()  # a chart that became read-only while its form had the keys

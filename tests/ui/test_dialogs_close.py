@@ -32,6 +32,7 @@ from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.main_window import MainWindow
+from ketamonitor.ui.medication_dialog import MedicationDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
@@ -174,6 +175,14 @@ def handover(scene: Scene) -> QDialog:
     return shown(page, HandoverDialog)
 
 
+def medication(scene: Scene) -> QDialog:
+    scene.log_in(NURSE)
+    page = scene.page(scene.charting.session())
+    page.tabs.setCurrentWidget(page.medicines_tab)
+    scene.click(page.medication_button)
+    return shown(page, MedicationDialog)
+
+
 def countersign(scene: Scene) -> QDialog:
     draft_by_the_administrator(scene.qtbot, scene.window, scene.store)
     scene.log_in(PHYSICIAN)
@@ -197,6 +206,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     LateEntryDialog: late_entry,
     HandoverDialog: handover,
     CountersignDialog: countersign,
+    MedicationDialog: medication,
 }
 
 
