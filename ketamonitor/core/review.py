@@ -173,6 +173,9 @@ def corrections(chart: SessionChart,
     for event in chart.events:
         subject = event.kind.replace("_", " ").capitalize()
         found += [Correction(subject, event.occurred_at, a) for a in event.amendments]
+    for given in chart.medications:
+        found += [Correction(f"Medicine given: {given.label}", given.given_at, a)
+                  for a in given.amendments]
     return tuple(sorted(found, key=lambda c: (c.amendment.amended_at, c.amendment.id)))
 
 

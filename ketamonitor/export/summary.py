@@ -197,6 +197,36 @@ class EventRow:
 
 
 @dataclass(frozen=True)
+class MedicationRow:
+    """A medicine given besides the dose (core.medications words it)."""
+
+    id: int
+    given_at: datetime
+    drug: str
+    label: str
+    drug_class: str
+    dose: float
+    unit: str
+    route: str
+    ordered_by: str
+    given_by: str
+    alert_id: int | None
+    entered_at: datetime
+    entered_by: str
+    status: str
+
+
+def _medications(chart: SessionChart) -> tuple[MedicationRow, ...]:
+    return tuple(
+        MedicationRow(id=m.id, given_at=m.given_at, drug=m.drug, label=m.label,
+                      drug_class=m.drug_class, dose=m.dose, unit=m.unit, route=m.route,
+                      ordered_by=m.ordered_by, given_by=m.given_by, alert_id=m.alert_id,
+                      entered_at=m.entered_at, entered_by=m.entered_by,
+                      status=_status(m.in_error, bool(m.amendments)))
+        for m in chart.medications)
+
+
+@dataclass(frozen=True)
 class DeviceRow:
     number: int
     amount_mg: float
@@ -285,6 +315,7 @@ class SessionSummary:
     discharge: ChecklistPart | None
     dissociation: tuple[AssessmentRow, ...]
     side_effects: tuple[SideEffectRow, ...]
+    medications: tuple[MedicationRow, ...]
     scores: tuple[ScoreRow, ...]
     events: tuple[EventRow, ...]
     alerts: tuple[AlertRow, ...]
@@ -399,6 +430,7 @@ def build_summary(store: Store, session_id: int, zone: tzinfo | None = None) -> 
                           IN_ERROR if a.in_error else CHARTED)
             for a in assessments(chart.entries_of(lists.dissociation))),
         side_effects=_side_effects(chart, library.checklists.get(lists.side_effects)),
+        medications=_medications(chart),
         scores=_scores(chart, library),
         events=_events(chart),
         alerts=tuple(_alert(alert) for alert in alerts),

@@ -126,6 +126,14 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
              "entered_by": s.entered_by, "status": s.status}
             for s in summary.side_effects
         ],
+        "medications": [
+            {"id": m.id, "given_at": _time(m.given_at), "drug": m.drug, "label": m.label,
+             "drug_class": m.drug_class, "dose": m.dose, "unit": m.unit, "route": m.route,
+             "ordered_by": m.ordered_by, "given_by": m.given_by, "alert_id": m.alert_id,
+             "entered_at": _time(m.entered_at), "entered_by": m.entered_by,
+             "status": m.status}
+            for m in summary.medications
+        ],
         "scores": [
             {"id": s.id, "observed_at": _time(s.observed_at), "scale": s.scale,
              "title": s.title, "timepoint": s.timepoint, "total": s.total,

@@ -33,6 +33,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from ketamonitor.core.alerts import DISCLAIMER
+from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
+from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
+from ketamonitor.core.medications import dose_words as medication_dose
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.times import format_on_day
@@ -392,6 +395,7 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         _checklist(summary, summary.pre_session, "Pre-session checklist"),
         _dissociation(summary),
         _side_effects(summary),
+        _medications(summary),
         _scores(summary),
         _alerts(summary),
         _events(summary),
@@ -623,6 +627,21 @@ def _side_effects(summary: SessionSummary) -> str:
     struck = [s.status == IN_ERROR for s in summary.side_effects]
     return title + grid(["Time", "Side effect", "Severity", "Intervention", "Note", "By"],
                          rows, [8, 24, 12, 22, 20, 14], struck)
+
+
+def _medications(summary: SessionSummary) -> str:
+    """Medicines given besides the dose: what, how much and how, who ordered and gave it."""
+    title = f"<h2>{esc(MEDICATIONS_TITLE)}</h2>"
+    if not summary.medications:
+        return title + _none("No medicine was charted besides the dose.")
+    rows = [[local_clock(summary, m.given_at), esc(m.label),
+             esc(medication_dose(m.dose, m.unit, m.route)), esc(m.ordered_by),
+             esc(m.given_by) + (" <b>amended</b>" if m.status == AMENDED else "")]
+            for m in summary.medications]
+    struck = [m.status == IN_ERROR for m in summary.medications]
+    return title + grid([MEDICATION_WORDS[k] for k in ("time", "drug", "dose", "ordered_by",
+                                                      "given_by")],
+                        rows, [10, 28, 20, 21, 21], struck)
 
 
 def _scores(summary: SessionSummary) -> str:

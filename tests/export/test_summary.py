@@ -21,6 +21,7 @@ import pytest
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
+from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.permissions import PermissionDenied
 from ketamonitor.core.phases import Action
 from ketamonitor.export.files import ExportFailed
@@ -41,9 +42,10 @@ DRUG_LOT = "KET 24-0317"
 
 def charted_session(store: Store, charting: Charting) -> int:
     """The second session of Ana Rivera's course, charted from arrival to discharge as the
-    nurse: a BP over the stop line with the room's alert acknowledged, a pause, a side effect
-    with its intervention, a dissociation assessment, scores, a note, a corrected heart rate
-    and a set struck as entered in error. Left finished and unsigned; the clinic named."""
+    nurse: a BP over the stop line with the room's alert acknowledged, a pause, labetalol
+    given for the alert, a side effect with its intervention and ondansetron given, a
+    dissociation assessment, scores, a note, a corrected heart rate and a set struck as
+    entered in error. Left finished and unsigned; the clinic named."""
     clock = charting.clock
     login_as(store, ADMIN)
     store.set_setting("clinic_name", CLINIC)
@@ -68,12 +70,16 @@ def charted_session(store: Store, charting: Charting) -> int:
     clock.advance(minutes=1)
     store.acknowledge_alert(alert_id, ACTION)
     store.change_phase(session_id, Action.PAUSE_INFUSION, reason="BP above the stop line")
+    store.record_medication(session_id, MedicationEntry(
+        "labetalol", 10, "mg", "IV", clock.now(), "Dr Ada Obi", "Ana Ruiz", alert_id=alert_id))
     clock.advance(minutes=6)
     charting.bp(session_id, 150, 92)
     store.change_phase(session_id, Action.RESUME_INFUSION)
     store.record_checklist_answer(session_id, checklist_answer(
         library.checklist("side_effects"), "nausea", "present", clock.now(),
         severity="moderate", intervention="ondansetron", note="Settled within 10 min"))
+    store.record_medication(session_id, MedicationEntry(
+        "ondansetron", 4, "mg", "IV", clock.now(), "Dr Ada Obi", "Ana Ruiz"))
     for _ in range(3):
         clock.advance(minutes=10)
         typo = charting.vitals(session_id, systolic="138", diastolic="86", heart_rate="67",
@@ -189,7 +195,9 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
                   "08:18 Pause infusion BP above the stop line nurse.ana", f"09:54 Note {NOTE}",
                   "Heart rate 67 → 76 Heart rate digits transposed",
                   "Status valid → entered in error Charted on the wrong patient",
-                  "Discharge checklist", "Escort / ride home present", "Tolerating fluids"):
+                  "Discharge checklist", "Escort / ride home present", "Tolerating fluids",
+                  "Medicines given", "08:18 Labetalol 10 mg IV Dr Ada Obi Ana Ruiz",
+                  "08:24 Ondansetron 4 mg IV Dr Ada Obi Ana Ruiz"):
         assert words in text, words
     # the signature as signed, and the record it was made from
     assert signature.manifestation() in text

@@ -108,17 +108,29 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
         "label": "Nausea", "severity": "moderate", "intervention": "ondansetron",
         "intervention_label": "Ondansetron", "note": "Settled within 10 min",
         "entered_by": "nurse.ana", "status": "charted"}
+    (alert,) = data["alerts"]
+    assert [{k: m[k] for k in ("given_at", "drug", "label", "drug_class", "dose", "unit",
+                               "route", "ordered_by", "given_by", "status")}
+            for m in data["medications"]] == [
+        {"given_at": "2026-11-23T08:18:00.000Z", "drug": "labetalol", "label": "Labetalol",
+         "drug_class": "antihypertensive", "dose": 10, "unit": "mg", "route": "IV",
+         "ordered_by": "Dr Ada Obi", "given_by": "Ana Ruiz", "status": "charted"},
+        {"given_at": "2026-11-23T08:24:00.000Z", "drug": "ondansetron", "label": "Ondansetron",
+         "drug_class": "antiemetic", "dose": 4, "unit": "mg", "route": "IV",
+         "ordered_by": "Dr Ada Obi", "given_by": "Ana Ruiz", "status": "charted"}]
+    assert data["medications"][0]["alert_id"] == alert["id"]
+    assert data["medications"][1]["alert_id"] is None
     assert [(s["scale"], s["total"]) for s in data["scores"]] == [
         ("phq9", 9), ("moaas", 4), ("modified_aldrete", 10)]
     assert any(e["kind"] == "note" and e["text"] == NOTE for e in data["events"])
     assert any(e["kind"] == Action.PAUSE_INFUSION and e["text"] == "BP above the stop line"
                for e in data["events"])
-    (alert,) = data["alerts"]
     assert (alert["message"], alert["priority"], alert["action"],
             alert["acknowledged_by"]) == (HIGH_BP, "high", ACTION, "nurse.ana")
     assert [(a["field"], a["old_value"], a["new_value"]) for a in data["amendments"]] == [
         ("heart_rate", "67", "76"), ("status", "valid", "entered in error")]
     assert data["rems"] is None and data["devices"] == []
+    assert data["medications"][0]["entered_by"] == "nurse.ana"
     assert data["drug_lots"] == [{"number": 1, "amount_mg": 36, "lot": DRUG_LOT,
                                   "given_at": "2026-11-23T08:07:00.000Z",
                                   "entered_by": "nurse.ana"}]

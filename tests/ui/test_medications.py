@@ -108,6 +108,8 @@ def test_a_medicine_charted_in_error_is_struck_and_leaves_the_chart_marks(
     qtbot.mouseClick(page.strike_medication_button, Qt.MouseButton.LeftButton)
     assert cell(page, 0, 1) == "Oxygen  (entered in error)"
     assert store.chart(session_id).medications[0].in_error
+    corrections = page.corrections_model
+    assert corrections.data(corrections.index(0, 1)).startswith("Medicine given: Oxygen of ")
     assert not [m for m in page.chart_view.plot.marks if m.kind is MarkKind.MEDICATION]
 
 
