@@ -71,7 +71,7 @@ def chart_content(chart: SessionChart, alerts: Sequence[AlertRecord] = ()) -> di
     """Everything charted for the session, with every correction, and its alerts with what
     was done about them: all the review view shows, as signed."""
     session = chart.session
-    return {
+    content = {
         "session": {
             **{name: _plain(getattr(session, name)) for name in
                ("id", "patient_id", "chair", "nurse", "weight_kg", "dose", "began_at",
@@ -86,6 +86,9 @@ def chart_content(chart: SessionChart, alerts: Sequence[AlertRecord] = ()) -> di
         "administrations": _plain(chart.administrations),
         "alerts": [_signed_alert(alert) for alert in sorted(alerts, key=lambda a: a.id)],
     }
+    if chart.medications:  # only where given: a chart signed before reads as it did
+        content["medications"] = _plain(chart.medications)
+    return content
 
 
 def _plain_vitals(entry: VitalsEntry) -> Any:

@@ -14,10 +14,12 @@ from ketamonitor.core.corrections import entered_in_error
 from ketamonitor.core.errors import ChartSigned, ValidationError
 from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.permissions import PermissionDenied
+from ketamonitor.core.phases import Action
+from ketamonitor.core.signature import matches
 from ketamonitor.store.medications import MEDICATIONS
 from ketamonitor.store.verify import verify_database
 from tests.people import ADMIN, PASSWORD, PHYSICIAN, audit_of, login_as
-from tests.store.steps import finished, raise_alert, row_counts, running
+from tests.store.steps import finished, raise_alert, row_counts, running, tamper
 
 
 def ondansetron(clock, **changes) -> MedicationEntry:
@@ -113,3 +115,17 @@ def test_a_medicine_given_is_struck_as_entered_in_error_and_never_changed(
         connection.execute("UPDATE medications SET dose = 40")
     connection.close()
     assert verify_database(db_path) == []
+
+
+def test_the_signature_covers_the_medicines_given(charting, store, clock, db_path):
+    session_id, _ = running(charting)
+    store.record_medication(session_id, ondansetron(clock))
+    clock.advance(minutes=5)
+    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient declined")
+    login_as(store, PHYSICIAN)
+    (signature,) = [store.sign(session_id, PASSWORD)]
+    alerts = store.alerts([session_id])[session_id]
+    assert matches(signature, store.chart(session_id), alerts)
+    tamper(db_path, "UPDATE medications SET dose = 8", unguard=("medications_no_update",))
+    assert not matches(signature, store.chart(session_id), alerts)
+    assert any("medications" in problem for problem in verify_database(db_path))
