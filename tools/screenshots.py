@@ -242,13 +242,16 @@ def _room_shots(out: Path, suffix: str) -> None:
 def _room_page_shots(window: MainWindow, out: Path, suffix: str) -> None:
     """Pages of the room's chairs at both sizes (issue 15's done-when): chair 4 with two
     alerts waiting (a third acknowledged) and chair 3, esketamine in observation."""
+    from ketamonitor.core.escalation import Escalation
     from ketamonitor.ui.app import application
 
     app = application()
     room = window.room
     chairs = {state.listing.chair: state.session_id for state in room.in_room()}
     waiting = room.state(chairs["4"]).waiting()
-    room.acknowledge(waiting[-1].id, "Physician informed")
+    room.acknowledge(waiting[-1].id, "Physician informed",
+                     Escalation(done=("BP rechecked",)) if waiting[-1].priority.acts_now
+                     else None)
     window.tick()
     for width, height in SIZES:
         window.resize(width, height)

@@ -30,7 +30,7 @@ from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.store import Store
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
-from tests.store.steps import finished, raise_alert, row_counts
+from tests.store.steps import RECHECKED, finished, raise_alert, row_counts
 
 CLINIC = "Lakeside Ketamine Clinic"
 NOTE = "Calm, eyes closed, escort waiting in the lobby"
@@ -66,7 +66,7 @@ def charted_session(store: Store, charting: Charting) -> int:
         f"bp_above_stop_line:vitals:{high}", AlertKind.BP_ABOVE_STOP_LINE, Priority.HIGH,
         HIGH_BP))
     clock.advance(minutes=1)
-    store.acknowledge_alert(alert_id, ACTION)
+    store.acknowledge_alert(alert_id, ACTION, RECHECKED)
     store.change_phase(session_id, Action.PAUSE_INFUSION, reason="BP above the stop line")
     clock.advance(minutes=6)
     charting.bp(session_id, 150, 92)

@@ -50,9 +50,14 @@ _ROW_OF = {
                                  "FROM appointments",
     "protocol_decisions": "INSERT INTO protocol_decisions (protocol_row, decision, decided_at, "
                           f"decided_by) SELECT id, 'countersigned', {T}, 'y' FROM protocols",
+    "escalations": "INSERT INTO escalations (alert_id, done, physician_called, entered_at, "
+                   f"entered_by) SELECT id, '[\"BP rechecked\"]', 0, {T}, 'x' FROM alerts",
+    "alert_reviews": "INSERT INTO alert_reviews (alert_id, how, reviewed_by, reviewed_at) "
+                     f"SELECT id, 'acknowledged', 'x', {T} FROM alerts",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
-           "protocol_decisions": ("protocols",)}
+           "protocol_decisions": ("protocols",), "escalations": ("alerts",),
+           "alert_reviews": ("alerts",)}
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
