@@ -161,7 +161,8 @@ class AlertLog(StoreBase):
 def _escalation_values(alert_id: int, escalation: Escalation, now: datetime,
                        user: str) -> dict[str, Any]:
     called_at = escalation.called_at
-    return {"alert_id": alert_id, "done": json.dumps(list(escalation.done), ensure_ascii=False),
+    done = json.dumps(list(escalation.done), ensure_ascii=False, separators=(",", ":"))
+    return {"alert_id": alert_id, "done": done,
             "note": escalation.note, "physician_called": int(escalation.physician_called),
             "physician": escalation.physician,
             "called_at": to_stored(called_at) if called_at is not None else None,
