@@ -73,7 +73,7 @@ class EscalationDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._called_changed()
-        (self.actions[0] if self.actions else self.note).setFocus()
+        (self.done_ticks[0] if self.done_ticks else self.note).setFocus()
         self.adjustSize()
 
     def _alert_banner(self, record: AlertRecord) -> QLabel:
@@ -92,12 +92,12 @@ class EscalationDialog(QDialog):
         box = QGroupBox("What was done (tick all that apply)")
         column = QVBoxLayout(box)
         grid = QGridLayout()
-        self.actions: list[QCheckBox] = []
+        self.done_ticks: list[QCheckBox] = []
         for index, choice in enumerate(choices):
             tick = QCheckBox(choice)
             tick.setObjectName(f"escalation_done_{index}")
             grid.addWidget(tick, index // ACTION_COLUMNS, index % ACTION_COLUMNS)
-            self.actions.append(tick)
+            self.done_ticks.append(tick)
         column.addLayout(grid)
         form = QFormLayout()
         self.note = QLineEdit()
@@ -106,9 +106,9 @@ class EscalationDialog(QDialog):
         self.note.setPlaceholderText("anything else done, in your words")
         field_row(form, self.errors, "note", "Other", self.note)
         column.addLayout(form)
-        done_error = self.errors.add("done", self.actions[0] if self.actions else self.note)
+        done_error = self.errors.add("done", self.done_ticks[0] if self.done_ticks else self.note)
         column.addWidget(done_error)
-        for tick in self.actions:
+        for tick in self.done_ticks:
             tick.toggled.connect(lambda _on: self.errors.forget("done"))
         self.note.textEdited.connect(lambda _text: self.errors.forget("done"))
         return box
@@ -153,7 +153,7 @@ class EscalationDialog(QDialog):
             self.physician.setCurrentIndex(0 if self.physician.count() else -1)
 
     def done_actions(self) -> list[str]:
-        return [tick.text() for tick in self.actions if tick.isChecked()]
+        return [tick.text() for tick in self.done_ticks if tick.isChecked()]
 
     def submit(self) -> None:
         """OK: the escalation if the fields make one, else the reasons beside them (the

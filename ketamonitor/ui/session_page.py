@@ -12,7 +12,7 @@ nobody types into a form that cannot be saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -49,6 +49,7 @@ from ketamonitor.core.entries import (
     scale_answer,
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
+from ketamonitor.core.escalation import done_text, ordered_text, physician_text
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
@@ -177,6 +178,10 @@ class SessionPage(QWidget):
             Column("", lambda a: f"{a.priority.mark} {a.priority.word}"),
             Column("Alert", lambda a: a.message),
             Column("Acknowledged", lambda a: _acknowledged_text(a, self._time)),
+            Column("What was done", done_text),
+            Column("Physician called", lambda a: physician_text(a, self._time)),
+            Column("Ordered", ordered_text),
+            Column("Seen by physician", _seen_text),
             Column("Cleared", lambda a: self._time(a.cleared_at)
                    if a.cleared_at else ""),
         ], self)
@@ -801,11 +806,15 @@ class SessionPage(QWidget):
 
     # -- review and signature ------------------------------------------------------------
 
-    def sign(self, password: str, show_reasons: ShowReasons | None = None) -> bool:
+    def sign(self, password: str, show_reasons: ShowReasons | None = None,
+             seen_alerts: Sequence[int] | None = None) -> bool:
         """Sign the finished chart as reviewed and approved, after the password again.
         A refusal (a wrong password above all) is shown by `show_reasons` (the dialog's,
-        beside its field), else on the signature panel; nothing is signed then."""
-        return self._signing(lambda: self.store.sign(self.session_id, password), show_reasons)
+        beside its field), else on the signature panel; nothing is signed then.
+        `seen_alerts`: the high and critical alerts the signer was shown as not yet seen
+        by a physician (the signature records that the signer has seen them)."""
+        return self._signing(lambda: self.store.sign(self.session_id, password, seen_alerts),
+                             show_reasons)
 
     def add_addendum(self, text: str, password: str,
                      show_reasons: ShowReasons | None = None) -> bool:
@@ -836,7 +845,14 @@ class SessionPage(QWidget):
         return True
 
     def open_sign_dialog(self) -> SignDialog:
-        dialog = SignDialog(self, *self._signer(), self.store.clock.now(), self.sign)
+        """The signing dialog, listing the chart's high and critical alerts that no
+        physician has seen yet (signing records that the signer has)."""
+        unseen = self.store.alerts_unseen_by_physician(self.session_id)
+        seen = [record.id for record in unseen]
+        lines = [f"{self._time(r.raised_at)}  {r.priority.mark} {r.priority.word}: {r.message}"
+                 for r in unseen]
+        dialog = SignDialog(self, *self._signer(), self.store.clock.now(),
+                            lambda password, show: self.sign(password, show, seen), lines)
         return self._open_signing(dialog)
 
     def open_addendum_dialog(self) -> AddendumDialog:
@@ -1083,9 +1099,17 @@ class SessionPage(QWidget):
 
 
 def _acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> str:
+    """When and by whom; what was done has a column of its own (with the escalation)."""
     if alert.acknowledged_at is None:
         return "waiting" if alert.needs_attention else ""
-    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}: {alert.action}"
+    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
+
+
+def _seen_text(alert: AlertRecord) -> str:
+    """Which physician has seen a high or critical alert (the reviewer's column)."""
+    if not alert.priority.acts_now:
+        return ""
+    return alert.seen_by_physician or "not yet"
 
 
 def _event_text(event: Event) -> str:

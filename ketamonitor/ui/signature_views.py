@@ -8,7 +8,7 @@ fields, and the dialog stays open.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -199,8 +199,12 @@ class _SigningDialog(QDialog):
 
 
 class SignDialog(_SigningDialog):
+    """`unseen`: the chart's high and critical alerts no physician has seen yet, one line
+    each (time, priority, words); shown above the password, and signing records that the
+    signer has seen them. A chart with none shows nothing extra."""
+
     def __init__(self, parent: QWidget, printed_name: str, username: str, at: datetime,
-                 sign: SignCall) -> None:
+                 sign: SignCall, unseen: Sequence[str] = ()) -> None:
         super().__init__(
             parent, "Sign the chart",
             "You sign this chart as reviewed and approved. A hash of the chart exactly as it "
@@ -208,7 +212,24 @@ class SignDialog(_SigningDialog):
             "charted or corrected (an addendum can still be added, itself signed).",
             printed_name, username, MEANING, at, "Sign")
         self._sign = sign
+        self.unseen_alerts = self._unseen_list(unseen)
         self._finish()
+
+    def _unseen_list(self, unseen: Sequence[str]) -> QLabel | None:
+        if not unseen:
+            return None
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in unseen)
+        listed = QLabel(f"<b>High and critical alerts not yet seen by a physician</b> "
+                        f"({len(unseen)}): by signing you record that you have seen them."
+                        f"<ul style='margin-top:2px; margin-bottom:0px'>{items}</ul>")
+        listed.setObjectName("unseen_alerts")
+        listed.setTextFormat(Qt.TextFormat.RichText)
+        listed.setWordWrap(True)
+        listed.setStyleSheet(f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
+                             f"border: 1px solid {theme.HIGH}; border-radius: 4px; "
+                             "padding: 4px; }")
+        self._layout.insertWidget(1, listed)  # after the intro, before name and password
+        return listed
 
     def submit(self) -> None:
         if self._sign(self.password.text(), self.show_reasons):
