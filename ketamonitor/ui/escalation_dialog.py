@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -37,7 +38,7 @@ from ketamonitor.core.escalation import (
 )
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui.alert_views import PRIORITY_STYLE
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors
 
 #: The actions side by side in this many columns (eight fit in four rows).
 ACTION_COLUMNS = 2
@@ -51,7 +52,7 @@ class EscalationDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Acknowledge alert: what was done")
         self.setObjectName("escalation_dialog")
-        self.setMinimumWidth(720)
+        self.setMinimumWidth(760)
         self._record = record
         self._now = now
         self._zone = zone
@@ -96,15 +97,17 @@ class EscalationDialog(QDialog):
         for index, choice in enumerate(choices):
             tick = QCheckBox(choice)
             tick.setObjectName(f"escalation_done_{index}")
+            tick.setMinimumHeight(tick.sizeHint().height() + 6)  # the focus ring's room
             grid.addWidget(tick, index // ACTION_COLUMNS, index % ACTION_COLUMNS)
             self.done_ticks.append(tick)
+        grid.setVerticalSpacing(8)
         column.addLayout(grid)
         form = QFormLayout()
         self.note = QLineEdit()
         self.note.setObjectName("escalation_note")
         self.note.setMaxLength(MAX_CHARACTERS + 1)  # one over: the reason says the limit
         self.note.setPlaceholderText("anything else done, in your words")
-        field_row(form, self.errors, "note", "Other", self.note)
+        self._row(form, "note", "Other", self.note)
         column.addLayout(form)
         done_error = self.errors.add("done", self.done_ticks[0] if self.done_ticks else self.note)
         column.addWidget(done_error)
@@ -118,21 +121,23 @@ class EscalationDialog(QDialog):
         form = QFormLayout(box)
         self.called = QCheckBox("Physician called")
         self.called.setObjectName("escalation_called")
+        self.called.setMinimumHeight(self.called.sizeHint().height() + 6)
         self.called.toggled.connect(self._called_changed)
-        form.addRow(self.called)
-        form.addRow(self.errors.add("physician_called", self.called))
+        called_row = QHBoxLayout()
+        called_row.addWidget(self.called)
+        called_row.addWidget(self.errors.add("physician_called", self.called), 1)
+        form.addRow(called_row)
         self.physician = QComboBox()
         self.physician.setObjectName("escalation_physician")
         self.physician.setEditable(True)
         self.physician.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.physician.addItems(list(physicians))
         self.physician.lineEdit().setPlaceholderText("who was called")
-        field_row(form, self.errors, "physician", "Who", self.physician)
+        self._row(form, "physician", "Who", self.physician)
         self.called_at = QLineEdit()
         self.called_at.setObjectName("escalation_called_at")
-        self.called_at.setPlaceholderText("HH:MM, empty for now")
-        self.called_at.setMaximumWidth(160)
-        field_row(form, self.errors, "called_at", "When", self.called_at)
+        self.called_at.setPlaceholderText("HH:MM (empty: now)")
+        self._row(form, "called_at", "When", self.called_at, stretch=2)
         self.ordered = QComboBox()
         self.ordered.setObjectName("escalation_ordered")
         self.ordered.setEditable(True)
@@ -140,8 +145,16 @@ class EscalationDialog(QDialog):
         self.ordered.addItem(NO_NEW_ORDERS)
         self.ordered.setCurrentIndex(-1)
         self.ordered.lineEdit().setPlaceholderText("what the physician ordered (optional)")
-        field_row(form, self.errors, "ordered", "Ordered", self.ordered)
+        self._row(form, "ordered", "Ordered", self.ordered)
         return box
+
+    def _row(self, form: QFormLayout, name: str, caption: str, widget: QWidget, *,
+             stretch: int = 3) -> None:
+        """A field and its reason beside it, the field taking most of the line."""
+        row = QHBoxLayout()
+        row.addWidget(widget, stretch)
+        row.addWidget(self.errors.add(name, widget), 5 - stretch)
+        form.addRow(caption, row)
 
     def _called_changed(self) -> None:
         """Who and when are asked only of a call that was made."""

@@ -23,11 +23,13 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -469,6 +471,7 @@ class SessionPage(QWidget):
         alerts_layout.addWidget(disclaimer)
         self.alerts_table = read_only_table(self.alerts_model)
         self.alerts_table.setObjectName("alerts_table")
+        _wrap_long_columns(self.alerts_table, ALERT_TEXT_WIDTHS)
         alerts_layout.addWidget(self.alerts_table, 1)
         tabs.addTab(alerts_tab, "Alerts")
         corrections_table = read_only_table(self.corrections_model)
@@ -1026,8 +1029,9 @@ class SessionPage(QWidget):
 
     def show_alerts(self, records: list[AlertRecord]) -> None:
         """The session's alerts: those waiting above the chart, every one in the log."""
+        if list(records) != self.alert_records or not self.alerts_model.rowCount():
+            self.alerts_model.set_rows(records)  # once per change, not every tick
         self.alert_records = list(records)
-        self.alerts_model.set_rows(records)
         self.alerts.show_alerts(attention_order(records))
         self.chart_view.show_alerts(records)
         self._show_flags()
@@ -1103,6 +1107,21 @@ def _acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> 
     if alert.acknowledged_at is None:
         return "waiting" if alert.needs_attention else ""
     return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
+
+
+#: The alerts table's columns of running text (the alert, what was done, the physician
+#: called, what was ordered), in pixels: wrapped there, so the table reads without
+#: scrolling sideways for every word.
+ALERT_TEXT_WIDTHS = {2: 220, 4: 170, 5: 130, 6: 150}
+
+
+def _wrap_long_columns(table: QTableView, widths: dict[int, int]) -> None:
+    header = table.horizontalHeader()
+    for column, width in widths.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
+    table.setWordWrap(True)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def _seen_text(alert: AlertRecord) -> str:

@@ -36,7 +36,7 @@ from ketamonitor.core.signature import (
 )
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors, field_row
-from ketamonitor.ui.views import restyle
+from ketamonitor.ui.views import restyle, scrolled
 
 ShowReasons = Callable[[Mapping[str, str]], None]
 #: sign(password, show_reasons) -> signed?
@@ -45,6 +45,8 @@ SignCall = Callable[[str, ShowReasons], bool]
 AddendumCall = Callable[[str, str, ShowReasons], bool]
 
 SIGN_MARK = "✍"
+#: The list of alerts not yet seen by a physician scrolls beyond this height (pixels).
+UNSEEN_MAX_HEIGHT = 260
 
 
 def manifestation_html(signature: Signature) -> str:
@@ -228,7 +230,13 @@ class SignDialog(_SigningDialog):
         listed.setStyleSheet(f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
                              f"border: 1px solid {theme.HIGH}; border-radius: 4px; "
                              "padding: 4px; }")
-        self._layout.insertWidget(1, listed)  # after the intro, before name and password
+        area = scrolled(listed)  # a long list scrolls: the password stays on screen
+        area.setObjectName("unseen_alerts_area")
+        listed.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # wrapped rich text: the height it needs at the dialog's width, not its unwrapped hint
+        area.setFixedHeight(min(listed.heightForWidth(self.minimumWidth() - 40) + 6,
+                                UNSEEN_MAX_HEIGHT))
+        self._layout.insertWidget(1, area)  # after the intro, before name and password
         return listed
 
     def submit(self) -> None:
