@@ -250,10 +250,15 @@ def _room_page_shots(window: MainWindow, out: Path, suffix: str) -> None:
     room = window.room
     chairs = {state.listing.chair: state.session_id for state in room.in_room()}
     waiting = room.state(chairs["4"]).waiting()
-    high = next((record for record in waiting if record.priority.acts_now), None)
-    if high is not None:
+    acts_now = [record for state in room.in_room() for record in state.waiting()
+                if record.priority.acts_now]
+    high = next((r for r in acts_now if r.kind == "bp_above_stop_line"), None) or next(
+        iter(acts_now), None)
+    if high is not None:  # the issue 16 picture: a stop-line BP acknowledged with a call
         window.resize(*SIZES[0])
-        _save(escalation_dialog(window, high), out / f"escalation-dialog{suffix}.png")
+        dialog = escalation_dialog(window, high)
+        _save(dialog, out / f"escalation-dialog{suffix}.png")
+        dialog.close()
     room.acknowledge(waiting[-1].id, "Physician informed",
                      Escalation(done=("BP rechecked",)) if waiting[-1].priority.acts_now
                      else None)

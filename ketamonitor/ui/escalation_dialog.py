@@ -132,6 +132,7 @@ class EscalationDialog(QDialog):
         self.physician.setEditable(True)
         self.physician.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.physician.addItems(list(physicians))
+        self.physician.setCurrentIndex(-1)  # offered once "Physician called" is ticked
         self.physician.lineEdit().setPlaceholderText("who was called")
         self._row(form, "physician", "Who", self.physician)
         self.called_at = QLineEdit()
