@@ -17,7 +17,7 @@ from ketamonitor.core.signature import matches
 from ketamonitor.store.store import Store
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, login_as
-from tests.store.steps import RECHECKED, finished, raise_alert, row_counts, running
+from tests.store.steps import RECHECKED, finished, raise_alert, row_counts, running, tamper
 
 SPO2_CRITICAL = AlertCondition("spo2-critical-1", AlertKind.SPO2_CRITICAL, Priority.CRITICAL,
                                "SpO2 78 % is below the critical line 85 %")
@@ -198,3 +198,13 @@ def test_the_review_rows_refuse_change(store, charting, db_path):
             with pytest.raises(sqlite3.IntegrityError, match="never changed"):
                 other.execute(f"DELETE FROM {table}")
     other.close()
+
+
+def test_an_escalation_changed_behind_the_apps_back_no_longer_matches_the_signature(
+        store, charting, db_path):
+    session_id, _, _ = signed_chart(store, charting)
+    signature = store.sign(session_id, PASSWORD)
+    tamper(db_path, "UPDATE escalations SET done = '[\"Nothing\"]'",
+           unguard=("escalations_no_update",))
+    assert not matches(signature, store.chart(session_id),
+                       store.alerts([session_id])[session_id])
