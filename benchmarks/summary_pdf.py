@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority, Reconciliation
 from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.flags import Flag, Level
 from ketamonitor.core.protocol import Route
 from ketamonitor.demo import DEMO_PASSWORD, fill_demo_clinic
@@ -78,7 +79,8 @@ def signed_demo_session(path: Path, *, route: Route = Route.IV) -> tuple[Path, i
         store.apply_alert_changes(session_id, Reconciliation((condition,), ()))
         alert = store.alerts([session_id])[session_id][-1]
         clock.set(observed + timedelta(minutes=2))
-        store.acknowledge_alert(alert.id, "Infusion paused, physician called")
+        store.acknowledge_alert(alert.id, "Infusion paused, physician called",
+                                Escalation(done=("Infusion paused",)))
         clock.set(NOW)
         store.logout()
         store.login("physician", DEMO_PASSWORD)

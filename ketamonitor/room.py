@@ -20,6 +20,7 @@ from ketamonitor.core.alerts import (
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.clock import local_today
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.timers import SessionTimers, session_timers
 from ketamonitor.store.store import Store
@@ -133,8 +134,16 @@ class Room:
         state.alerts = self.store.alerts([state.session_id])[state.session_id]
         return [record for record in state.alerts if record.id not in known]
 
-    def acknowledge(self, alert_id: int, action: str) -> None:
-        self.store.acknowledge_alert(alert_id, action)
+    def alert(self, alert_id: int) -> AlertRecord | None:
+        """An alert of a session the room holds, as last read (None if it holds none)."""
+        return next((record for state in self._states.values() for record in state.alerts
+                     if record.id == alert_id), None)
+
+    def acknowledge(self, alert_id: int, action: str,
+                    escalation: Escalation | None = None) -> None:
+        """Acknowledge an alert (a high or critical one with its escalation) and re-read
+        the alerts of its session."""
+        self.store.acknowledge_alert(alert_id, action, escalation)
         for state in self._states.values():
             if any(record.id == alert_id for record in state.alerts):
                 state.alerts = self.store.alerts([state.session_id])[state.session_id]

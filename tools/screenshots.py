@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from ketamonitor.core.alerts import AlertRecord
     from ketamonitor.core.chart import SessionChart
     from ketamonitor.core.records import SessionListing
     from ketamonitor.store.store import Store
@@ -242,13 +243,25 @@ def _room_shots(out: Path, suffix: str) -> None:
 def _room_page_shots(window: MainWindow, out: Path, suffix: str) -> None:
     """Pages of the room's chairs at both sizes (issue 15's done-when): chair 4 with two
     alerts waiting (a third acknowledged) and chair 3, esketamine in observation."""
+    from ketamonitor.core.escalation import Escalation
     from ketamonitor.ui.app import application
 
     app = application()
     room = window.room
     chairs = {state.listing.chair: state.session_id for state in room.in_room()}
     waiting = room.state(chairs["4"]).waiting()
-    room.acknowledge(waiting[-1].id, "Physician informed")
+    acts_now = [record for state in room.in_room() for record in state.waiting()
+                if record.priority.acts_now]
+    high = next((r for r in acts_now if r.kind == "bp_above_stop_line"), None) or next(
+        iter(acts_now), None)
+    if high is not None:  # the issue 16 picture: a stop-line BP acknowledged with a call
+        window.resize(*SIZES[0])
+        dialog = escalation_dialog(window, high)
+        _save(dialog, out / f"escalation-dialog{suffix}.png")
+        dialog.close()
+    room.acknowledge(waiting[-1].id, "Physician informed",
+                     Escalation(done=("BP rechecked",)) if waiting[-1].priority.acts_now
+                     else None)
     window.tick()
     for width, height in SIZES:
         window.resize(width, height)
@@ -257,6 +270,27 @@ def _room_page_shots(window: MainWindow, out: Path, suffix: str) -> None:
             app.processEvents()
             _save(window, out / f"{name}-{width}x{height}{suffix}.png")
     window.show_room()
+
+
+def escalation_dialog(window: MainWindow, record: AlertRecord) -> QWidget:
+    """The escalation dialog over the window for `record`, filled in as a nurse would after
+    calling the physician (shown, for a picture; the caller saves it, and it is closed and
+    deleted when the window is)."""
+    from ketamonitor.core.escalation import DONE_CHOICES
+    from ketamonitor.ui.app import application
+    from ketamonitor.ui.escalation_dialog import EscalationDialog
+
+    store = window.store
+    dialog = EscalationDialog(window, record, store.library.reasons_for(DONE_CHOICES),
+                              store.escalation_physicians(record.session_id),
+                              store.clock.now(), store.clock.local_zone)
+    for tick in dialog.done_ticks[:2]:
+        tick.setChecked(True)
+    dialog.called.setChecked(True)
+    dialog.ordered.setEditText("Clonidine 0.1 mg PO; recheck BP in 10 min")
+    dialog.show()
+    application().processEvents()
+    return dialog
 
 
 @contextmanager

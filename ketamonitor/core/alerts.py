@@ -19,6 +19,7 @@ from enum import StrEnum
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Scale
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import DoseUnit
@@ -132,6 +133,10 @@ class AlertRecord:
     acknowledged_by: str | None = None
     action: str | None = None
     cleared_at: datetime | None = None
+    #: What was done about a high or critical alert, who was called, what was ordered.
+    escalation: Escalation | None = None
+    #: The physician (username) who has seen it: acknowledged it, or signed it as seen.
+    seen_by_physician: str | None = None
 
     @property
     def is_active(self) -> bool:

@@ -102,9 +102,14 @@ def _plain_vitals(entry: VitalsEntry) -> Any:
 
 def _signed_alert(alert: AlertRecord) -> Any:
     """An alert as signed: raised, and what was done about it. When it cleared is left out:
-    the room records that on its own clock, and it may land just after a signature."""
+    the room records that on its own clock, and it may land just after a signature; so is
+    which physician has seen it (the signature itself records that). An alert without an
+    escalation reads (and hashes) as it did before escalations existed."""
     plain = _plain(alert)
     plain.pop("cleared_at", None)
+    plain.pop("seen_by_physician", None)
+    if alert.escalation is None:
+        plain.pop("escalation", None)
     return plain
 
 

@@ -23,6 +23,7 @@ from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.chart_marks import phase_spans
 from ketamonitor.core.checklists import Checklist, ChecklistKind
 from ketamonitor.core.entries import late_entry_words
+from ketamonitor.core.escalation import Escalation, escalation_text
 from ketamonitor.core.library import Library
 from ketamonitor.core.patient import Patient, age_on
 from ketamonitor.core.phases import Action, Phase
@@ -32,7 +33,7 @@ from ketamonitor.core.rems import RemsForm, rems_form
 from ketamonitor.core.review import assessments, corrections
 from ketamonitor.core.signature import Signature, SignatureKind, matches
 from ketamonitor.core.timers import observation_started_at
-from ketamonitor.core.times import from_stored
+from ketamonitor.core.times import format_clock, from_stored
 from ketamonitor.core.vitals import LABELS as VITALS_LABELS
 from ketamonitor.core.wording import action_label, phase_label
 from ketamonitor.export.files import ExportFailed, atomic_write
@@ -253,6 +254,10 @@ class AlertRow:
     acknowledged_by: str | None
     action: str | None
     cleared_at: datetime | None
+    #: A high or critical alert's escalation as recorded, and in the words of the page.
+    escalation: Escalation | None = None
+    escalation_text: str = ""
+    seen_by_physician: str | None = None
 
 
 @dataclass(frozen=True)
@@ -433,7 +438,7 @@ def build_summary(store: Store, session_id: int, zone: tzinfo | None = None) -> 
         medications=_medications(chart),
         scores=_scores(chart, library),
         events=_events(chart),
-        alerts=tuple(_alert(alert) for alert in alerts),
+        alerts=tuple(_alert(alert, zone) for alert in alerts),
         amendments=_amendments(chart, library),
         rems=_rems(chart, library, clinic_name, zone),
         signatures=tuple(_signature(s, chart, alerts) for s in signatures),
@@ -566,13 +571,15 @@ def _events(chart: SessionChart) -> tuple[EventRow, ...]:
         for e in chart.events)
 
 
-def _alert(alert: AlertRecord) -> AlertRow:
+def _alert(alert: AlertRecord, zone: tzinfo) -> AlertRow:
     return AlertRow(
         id=alert.id, raised_at=alert.raised_at, kind=str(alert.kind),
         priority=alert.priority.value, priority_word=alert.priority.word,
         priority_mark=alert.priority.mark, message=alert.message,
         acknowledged_at=alert.acknowledged_at, acknowledged_by=alert.acknowledged_by,
-        action=alert.action, cleared_at=alert.cleared_at)
+        action=alert.action, cleared_at=alert.cleared_at, escalation=alert.escalation,
+        escalation_text=escalation_text(alert, lambda moment: format_clock(moment, zone)),
+        seen_by_physician=alert.seen_by_physician)
 
 
 def _amendments(chart: SessionChart, library: Library) -> tuple[AmendmentRow, ...]:

@@ -13,6 +13,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.times import to_stored
 from ketamonitor.export.summary import (
     AlertRow,
@@ -205,7 +206,20 @@ def _alert(alert: AlertRow) -> dict[str, Any]:
         "acknowledged_at": _time(alert.acknowledged_at),
         "acknowledged_by": alert.acknowledged_by, "action": alert.action,
         "cleared_at": _time(alert.cleared_at),
+        "escalation": _escalation(alert.escalation),
+        "seen_by_physician": alert.seen_by_physician,
     }
+
+
+def _escalation(escalation: Escalation | None) -> dict[str, Any] | None:
+    """What was done about a high or critical alert, who was called, what was ordered."""
+    if escalation is None:
+        return None
+    return {"done": list(escalation.done), "note": escalation.note,
+            "physician_called": escalation.physician_called,
+            "physician": escalation.physician, "called_at": _time(escalation.called_at),
+            "ordered": escalation.ordered, "entered_at": _time(escalation.entered_at),
+            "entered_by": escalation.entered_by}
 
 
 def devices_list(summary: SessionSummary) -> list[dict[str, Any]]:

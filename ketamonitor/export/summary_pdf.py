@@ -668,11 +668,13 @@ def _alerts(summary: SessionSummary) -> str:
     rows = []
     for a in summary.alerts:
         priority = f"{a.priority_mark} {esc(a.priority_word)}"
-        if a.priority == "high":
+        if a.priority in ("high", "critical"):
             priority = f"<span class='flag'>{priority}</span>"
         if a.acknowledged_at is not None:
             done = (f"{local_clock(summary, a.acknowledged_at)} {esc(a.acknowledged_by)}: "
                     f"{esc(a.action)}")
+            if a.escalation_text:
+                done += f"<br>{esc(a.escalation_text)}"
         else:
             done = "<b>not acknowledged</b>"
         rows.append([local_clock(summary, a.raised_at), priority, esc(a.message), done,

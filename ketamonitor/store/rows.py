@@ -12,6 +12,7 @@ from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.audit_chain import canonical, sha256_text
 from ketamonitor.core.dose import Dose
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.library import ProtocolVersion, VersionState
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
@@ -119,6 +120,26 @@ def alert(row: Row) -> AlertRecord:
         acknowledged_by=row["acknowledged_by"],
         action=row["action"],
         cleared_at=moment("cleared_at"),
+        escalation=escalation(row),
+        seen_by_physician=row.get("seen_by_physician"),
+    )
+
+
+def escalation(row: Row) -> Escalation | None:
+    """An alert's escalation from the `escalation_*` columns of the alerts query; None
+    where there is none (or a query that does not join it)."""
+    if row.get("escalation_done") is None:
+        return None
+    called_at = row["escalation_called_at"]
+    return Escalation(
+        done=tuple(json.loads(row["escalation_done"])),
+        note=row["escalation_note"],
+        physician_called=bool(row["escalation_physician_called"]),
+        physician=row["escalation_physician"],
+        called_at=from_stored(called_at) if called_at else None,
+        ordered=row["escalation_ordered"],
+        entered_at=from_stored(row["escalation_entered_at"]),
+        entered_by=row["escalation_entered_by"],
     )
 
 

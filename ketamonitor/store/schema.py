@@ -37,12 +37,14 @@ _ROOM_TABLES = (
 _PEOPLE_TABLES = ("users", "user_changes", "signatures")
 _DRAFT_TABLES = ("protocol_decisions",)
 _MEDICATION_TABLES = ("medications",)
+_ESCALATION_TABLES = ("escalations", "alert_reviews")
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
 #: acknowledgement, every protocol version, countersignature and setting, every account
 #: change and signature, and the audit trail.
-APPEND_ONLY_TABLES = _TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
+APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
+                      + _ESCALATION_TABLES)
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -454,4 +456,38 @@ def _medications(db: Database) -> None:
         "CREATE INDEX medications_by_session ON medications(session_id, given_at)",
     ]
     for statement in statements + _append_only(_MEDICATION_TABLES):
+        db.execute(statement)
+
+
+@_migration("0010_escalations")
+def _escalations(db: Database) -> None:
+    """What was done about a high or critical alert (the actions, a note, the physician
+    called and when, what was ordered), one row per alert written with its acknowledgement;
+    and which physician has seen each such alert: by acknowledging it, or at signing."""
+    statements = [
+        f"""CREATE TABLE escalations (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL UNIQUE REFERENCES alerts(id),
+            done TEXT NOT NULL CHECK (json_valid(done) AND json_type(done) = 'array'),
+            note TEXT CHECK (note IS NULL OR length(note) BETWEEN 1 AND 500),
+            physician_called INTEGER NOT NULL CHECK (physician_called IN (0, 1)),
+            physician TEXT CHECK (physician IS NULL OR length(physician) BETWEEN 1 AND 500),
+            {_time("called_at", nullable=True)},
+            ordered TEXT CHECK (ordered IS NULL OR length(ordered) BETWEEN 1 AND 500),
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL,
+            CHECK ((physician_called = 1) = (physician IS NOT NULL AND called_at IS NOT NULL)),
+            CHECK (done <> '[]' OR note IS NOT NULL)
+        ) STRICT""",
+        f"""CREATE TABLE alert_reviews (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER NOT NULL UNIQUE REFERENCES alerts(id),
+            how TEXT NOT NULL CHECK (how IN ('acknowledged', 'signed')),
+            signature_id INTEGER REFERENCES signatures(id),
+            reviewed_by TEXT NOT NULL,
+            {_time("reviewed_at")},
+            CHECK ((how = 'signed') = (signature_id IS NOT NULL))
+        ) STRICT""",
+    ]
+    for statement in statements + _append_only(_ESCALATION_TABLES):
         db.execute(statement)

@@ -3,8 +3,11 @@ again, and signed addenda. A signed chart never changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.escalation import alerts_for_physician
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.signature import (
@@ -44,8 +47,14 @@ class Signatures(StoreBase):
             "g.kind = 'signature') ORDER BY s.began_at", [])
             if listing.phase.is_finished]
 
-    def sign(self, session_id: int, password: str) -> Signature:
-        """Sign a finished chart as reviewed and approved, after the password again."""
+    def sign(self, session_id: int, password: str,
+             seen_alerts: Collection[int] | None = None) -> Signature:
+        """Sign a finished chart as reviewed and approved, after the password again.
+
+        Signing is seeing the chart's high and critical alerts that no physician has seen
+        yet: each gets a row saying the signer saw it, in the signature's transaction.
+        `seen_alerts` names the alerts the signer was shown; when given, an unseen alert
+        outside it (acknowledged or raised since) refuses the signature, to be shown first."""
         self._require(Permission.SIGN)
         chart = self.chart(session_id)
         if not chart.phase.is_finished:
@@ -53,9 +62,18 @@ class Signatures(StoreBase):
         if self._is_signed(session_id):
             raise ValidationError({"signature": "this chart is already signed; add an "
                                                 "addendum instead"})
+        alerts = self._alerts_of(session_id)
+        unseen = alerts_for_physician(alerts)
+        if seen_alerts is not None and not {a.id for a in unseen} <= set(seen_alerts):
+            raise ValidationError({"alerts": "an alert not yet seen by a physician was not "
+                                             "listed: open the signing again to see it"})
+
+        def seen(signature_id: int) -> None:
+            self._record_seen_at_signing(session_id, signature_id,  # type: ignore[attr-defined]
+                                         unseen)
+
         return self._signed(session_id, SignatureKind.SIGNATURE, MEANING,
-                            content_hash(chart, alerts=self._alerts_of(session_id)), None,
-                            password)
+                            content_hash(chart, alerts=alerts), None, password, then=seen)
 
     def add_addendum(self, session_id: int, text: str, password: str) -> Signature:
         """An addendum to a signed chart, itself signed (the chart stays as it was)."""
@@ -72,7 +90,8 @@ class Signatures(StoreBase):
         return self.alerts([session_id])[session_id]  # type: ignore[attr-defined]
 
     def _signed(self, session_id: int, kind: SignatureKind, meaning: str, digest: str,
-                text: str | None, password: str) -> Signature:
+                text: str | None, password: str,
+                then: Callable[[int], None] | None = None) -> Signature:
         account = self._require(Permission.SIGN if kind is SignatureKind.SIGNATURE
                                 else Permission.ADD_ADDENDUM)
         if not self.confirm_password(password):  # type: ignore[attr-defined]
@@ -82,5 +101,7 @@ class Signatures(StoreBase):
                   "meaning": meaning, "content_hash": digest,
                   "signed_at": to_stored(self.clock.now())}
         with self._transaction():
-            self._record("signatures", values, action=f"signatures.{kind.value}")
+            signature_id = self._record("signatures", values, action=f"signatures.{kind.value}")
+            if then is not None:
+                then(signature_id)
         return self.signatures(session_id)[-1]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.alerts import AlertRecord, through_the_lock
 from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.escalation import DONE_CHOICES
 from ketamonitor.core.idle import idle_limit, lock_due
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Phase
@@ -506,12 +507,24 @@ class MainWindow(QMainWindow):
             QApplication.beep()
 
     def acknowledge(self, alert_id: int) -> bool:
-        action = self.prompts.reason(self, "Acknowledge alert", "What was done?",
-                                     self.store.library.reasons_for("acknowledge"))
-        if action is None:
-            return False
+        """Acknowledge an alert: a low or medium one with what was done, in a word; a high
+        or critical one with its escalation (what was done, the physician called, what was
+        ordered), asked in the escalation dialog. False when cancelled or refused."""
         try:
-            self.room.acknowledge(alert_id, action)
+            record = self.room.alert(alert_id)
+            escalation = None
+            if record is not None and record.priority.acts_now:
+                escalation = self.prompts.escalate(
+                    self, record, self.store.library.reasons_for(DONE_CHOICES),
+                    self.store.escalation_physicians(record.session_id),
+                    self.store.clock.now(), self.store.clock.local_zone)
+                action = None if escalation is None else escalation.action_text()
+            else:
+                action = self.prompts.reason(self, "Acknowledge alert", "What was done?",
+                                             self.store.library.reasons_for("acknowledge"))
+            if action is None:
+                return False
+            self.room.acknowledge(alert_id, action, escalation)
         except ValidationError as refused:
             self.prompts.show_problem(self, "Not acknowledged", "\n".join(
                 refused.reasons.values()))

@@ -3,6 +3,8 @@ so tests can answer them without a modal dialog."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
 
@@ -17,6 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ketamonitor.core.alerts import AlertRecord
+from ketamonitor.core.escalation import Escalation
+from ketamonitor.ui.escalation_dialog import EscalationDialog
+
 
 class Prompts(Protocol):
     def confirm(self, parent: QWidget, title: str, question: str) -> bool: ...
@@ -25,6 +31,11 @@ class Prompts(Protocol):
                suggestions: list[str]) -> str | None: ...
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None: ...
+
+    def escalate(self, parent: QWidget, record: AlertRecord, choices: list[str],
+                 physicians: list[str], now: datetime, zone: tzinfo) -> Escalation | None:
+        """What was done about a high or critical alert; None when the nurse cancelled."""
+        ...
 
     def save_path(self, parent: QWidget, title: str, suggested: Path,
                   filters: str) -> Path | None: ...
@@ -96,6 +107,15 @@ class DialogPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         QMessageBox.warning(parent, title, message)
+
+    def escalate(self, parent: QWidget, record: AlertRecord, choices: Sequence[str],
+                 physicians: Sequence[str], now: datetime, zone: tzinfo) -> Escalation | None:
+        dialog = EscalationDialog(parent, record, choices, physicians, now, zone)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.escalation if accepted else None
+        finally:
+            dialog.deleteLater()
 
     def save_path(self, parent: QWidget, title: str, suggested: Path,
                   filters: str) -> Path | None:

@@ -12,7 +12,7 @@ nobody types into a form that cannot be saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -23,11 +23,13 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,6 +51,7 @@ from ketamonitor.core.entries import (
     scale_answer,
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
+from ketamonitor.core.escalation import done_text, ordered_text, physician_text
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import dose_words, parse_medication
@@ -180,6 +183,10 @@ class SessionPage(QWidget):
             Column("", lambda a: f"{a.priority.mark} {a.priority.word}"),
             Column("Alert", lambda a: a.message),
             Column("Acknowledged", lambda a: _acknowledged_text(a, self._time)),
+            Column("What was done", done_text),
+            Column("Physician called", lambda a: physician_text(a, self._time)),
+            Column("Ordered", ordered_text),
+            Column("Seen by physician", _seen_text),
             Column("Cleared", lambda a: self._time(a.cleared_at)
                    if a.cleared_at else ""),
         ], self)
@@ -477,6 +484,7 @@ class SessionPage(QWidget):
         alerts_layout.addWidget(disclaimer)
         self.alerts_table = read_only_table(self.alerts_model)
         self.alerts_table.setObjectName("alerts_table")
+        _wrap_long_columns(self.alerts_table, ALERT_TEXT_WIDTHS)
         alerts_layout.addWidget(self.alerts_table, 1)
         tabs.addTab(alerts_tab, "Alerts")
         corrections_table = read_only_table(self.corrections_model)
@@ -883,11 +891,15 @@ class SessionPage(QWidget):
 
     # -- review and signature ------------------------------------------------------------
 
-    def sign(self, password: str, show_reasons: ShowReasons | None = None) -> bool:
+    def sign(self, password: str, show_reasons: ShowReasons | None = None,
+             seen_alerts: Sequence[int] | None = None) -> bool:
         """Sign the finished chart as reviewed and approved, after the password again.
         A refusal (a wrong password above all) is shown by `show_reasons` (the dialog's,
-        beside its field), else on the signature panel; nothing is signed then."""
-        return self._signing(lambda: self.store.sign(self.session_id, password), show_reasons)
+        beside its field), else on the signature panel; nothing is signed then.
+        `seen_alerts`: the high and critical alerts the signer was shown as not yet seen
+        by a physician (the signature records that the signer has seen them)."""
+        return self._signing(lambda: self.store.sign(self.session_id, password, seen_alerts),
+                             show_reasons)
 
     def add_addendum(self, text: str, password: str,
                      show_reasons: ShowReasons | None = None) -> bool:
@@ -918,7 +930,14 @@ class SessionPage(QWidget):
         return True
 
     def open_sign_dialog(self) -> SignDialog:
-        dialog = SignDialog(self, *self._signer(), self.store.clock.now(), self.sign)
+        """The signing dialog, listing the chart's high and critical alerts that no
+        physician has seen yet (signing records that the signer has)."""
+        unseen = self.store.alerts_unseen_by_physician(self.session_id)
+        seen = [record.id for record in unseen]
+        lines = [f"{self._time(r.raised_at)}  {r.priority.mark} {r.priority.word}: {r.message}"
+                 for r in unseen]
+        dialog = SignDialog(self, *self._signer(), self.store.clock.now(),
+                            lambda password, show: self.sign(password, show, seen), lines)
         return self._open_signing(dialog)
 
     def open_addendum_dialog(self) -> AddendumDialog:
@@ -1095,8 +1114,9 @@ class SessionPage(QWidget):
 
     def show_alerts(self, records: list[AlertRecord]) -> None:
         """The session's alerts: those waiting above the chart, every one in the log."""
+        if list(records) != self.alert_records or not self.alerts_model.rowCount():
+            self.alerts_model.set_rows(records)  # once per change, not every tick
         self.alert_records = list(records)
-        self.alerts_model.set_rows(records)
         self.alerts.show_alerts(attention_order(records))
         self.chart_view.show_alerts(records)
         self._show_flags()
@@ -1168,9 +1188,32 @@ class SessionPage(QWidget):
 
 
 def _acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> str:
+    """When and by whom; what was done has a column of its own (with the escalation)."""
     if alert.acknowledged_at is None:
         return "waiting" if alert.needs_attention else ""
-    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}: {alert.action}"
+    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
+
+
+#: The alerts table's columns of running text (the alert, what was done, the physician
+#: called, what was ordered), in pixels: wrapped there, so the table reads without
+#: scrolling sideways for every word.
+ALERT_TEXT_WIDTHS = {2: 220, 4: 170, 5: 130, 6: 150}
+
+
+def _wrap_long_columns(table: QTableView, widths: dict[int, int]) -> None:
+    header = table.horizontalHeader()
+    for column, width in widths.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, width)
+    table.setWordWrap(True)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _seen_text(alert: AlertRecord) -> str:
+    """Which physician has seen a high or critical alert (the reviewer's column)."""
+    if not alert.priority.acts_now:
+        return ""
+    return alert.seen_by_physician or "not yet"
 
 
 def _event_text(event: Event) -> str:

@@ -8,7 +8,7 @@ fields, and the dialog stays open.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -36,7 +36,7 @@ from ketamonitor.core.signature import (
 )
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors, field_row
-from ketamonitor.ui.views import restyle
+from ketamonitor.ui.views import restyle, scrolled
 
 ShowReasons = Callable[[Mapping[str, str]], None]
 #: sign(password, show_reasons) -> signed?
@@ -45,6 +45,8 @@ SignCall = Callable[[str, ShowReasons], bool]
 AddendumCall = Callable[[str, str, ShowReasons], bool]
 
 SIGN_MARK = "✍"
+#: The list of alerts not yet seen by a physician scrolls beyond this height (pixels).
+UNSEEN_MAX_HEIGHT = 260
 
 
 def manifestation_html(signature: Signature) -> str:
@@ -199,8 +201,12 @@ class _SigningDialog(QDialog):
 
 
 class SignDialog(_SigningDialog):
+    """`unseen`: the chart's high and critical alerts no physician has seen yet, one line
+    each (time, priority, words); shown above the password, and signing records that the
+    signer has seen them. A chart with none shows nothing extra."""
+
     def __init__(self, parent: QWidget, printed_name: str, username: str, at: datetime,
-                 sign: SignCall) -> None:
+                 sign: SignCall, unseen: Sequence[str] = ()) -> None:
         super().__init__(
             parent, "Sign the chart",
             "You sign this chart as reviewed and approved. A hash of the chart exactly as it "
@@ -208,7 +214,30 @@ class SignDialog(_SigningDialog):
             "charted or corrected (an addendum can still be added, itself signed).",
             printed_name, username, MEANING, at, "Sign")
         self._sign = sign
+        self.unseen_alerts = self._unseen_list(unseen)
         self._finish()
+
+    def _unseen_list(self, unseen: Sequence[str]) -> QLabel | None:
+        if not unseen:
+            return None
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in unseen)
+        listed = QLabel(f"<b>High and critical alerts not yet seen by a physician</b> "
+                        f"({len(unseen)}): by signing you record that you have seen them."
+                        f"<ul style='margin-top:2px; margin-bottom:0px'>{items}</ul>")
+        listed.setObjectName("unseen_alerts")
+        listed.setTextFormat(Qt.TextFormat.RichText)
+        listed.setWordWrap(True)
+        listed.setStyleSheet(f"QLabel {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
+                             f"border: 1px solid {theme.HIGH}; border-radius: 4px; "
+                             "padding: 4px; }")
+        area = scrolled(listed)  # a long list scrolls: the password stays on screen
+        area.setObjectName("unseen_alerts_area")
+        listed.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # wrapped rich text: the height it needs at the dialog's width, not its unwrapped hint
+        area.setFixedHeight(min(listed.heightForWidth(self.minimumWidth() - 40) + 6,
+                                UNSEEN_MAX_HEIGHT))
+        self._layout.insertWidget(1, area)  # after the intro, before name and password
+        return listed
 
     def submit(self) -> None:
         if self._sign(self.password.text(), self.show_reasons):

@@ -22,6 +22,7 @@ from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
 from ketamonitor.core.medications import MedicationEntry
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.permissions import PermissionDenied
 from ketamonitor.core.phases import Action
 from ketamonitor.export.files import ExportFailed
@@ -35,6 +36,7 @@ from tests.store.steps import finished, raise_alert, row_counts
 
 CLINIC = "Lakeside Ketamine Clinic"
 NOTE = "Calm, eyes closed, escort waiting in the lobby"
+ORDERED = "Recheck BP in 5 min"
 ACTION = "Infusion paused, Dr Obi called"
 HIGH_BP = "BP 186/112 is above the stop line 180/110"
 DRUG_LOT = "KET 24-0317"
@@ -68,7 +70,9 @@ def charted_session(store: Store, charting: Charting) -> int:
         f"bp_above_stop_line:vitals:{high}", AlertKind.BP_ABOVE_STOP_LINE, Priority.HIGH,
         HIGH_BP))
     clock.advance(minutes=1)
-    store.acknowledge_alert(alert_id, ACTION)
+    store.acknowledge_alert(alert_id, ACTION, Escalation(
+        done=("Infusion paused",), physician_called=True, physician="Dr Ada Obi",
+        called_at=clock.now(), ordered=ORDERED))
     store.change_phase(session_id, Action.PAUSE_INFUSION, reason="BP above the stop line")
     store.record_medication(session_id, MedicationEntry(
         "labetalol", 10, "mg", "IV", clock.now(), "Dr Ada Obi", "Ana Ruiz", alert_id=alert_id))
@@ -192,6 +196,7 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
                   "Sedation (MOAA/S) 4 of 5",
                   "Modified Aldrete score 10 of 10", "Alerts and acknowledgements",
                   f"08:17 ▲ Act now {HIGH_BP} 08:18 nurse.ana: {ACTION}",
+                  f"Done: Infusion paused. Physician: Dr Ada Obi at 08:18. Ordered: {ORDERED}.",
                   "08:18 Pause infusion BP above the stop line nurse.ana", f"09:54 Note {NOTE}",
                   "Heart rate 67 → 76 Heart rate digits transposed",
                   "Status valid → entered in error Charted on the wrong patient",

@@ -127,6 +127,11 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
                for e in data["events"])
     assert (alert["message"], alert["priority"], alert["action"],
             alert["acknowledged_by"]) == (HIGH_BP, "high", ACTION, "nurse.ana")
+    assert alert["escalation"] | {"entered_at": None} == {
+        "done": ["Infusion paused"], "note": None, "physician_called": True,
+        "physician": "Dr Ada Obi", "called_at": "2026-11-23T08:18:00.000Z",
+        "ordered": "Recheck BP in 5 min", "entered_at": None, "entered_by": "nurse.ana"}
+    assert alert["seen_by_physician"] == PHYSICIAN  # signed: the signer saw it
     assert [(a["field"], a["old_value"], a["new_value"]) for a in data["amendments"]] == [
         ("heart_rate", "67", "76"), ("status", "valid", "entered in error")]
     assert data["rems"] is None and data["devices"] == []

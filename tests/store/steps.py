@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority, Reconciliation
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Action
 from ketamonitor.store.schema import APPEND_ONLY_TABLES, migrations
@@ -18,6 +19,8 @@ from tests.charting import Charting
 
 BP_HIGH = AlertCondition("bp-high-1", AlertKind.BP_ABOVE_STOP_LINE, Priority.HIGH,
                          "BP 182/104 is above the stop line 180/110")
+#: What a high alert's acknowledgement records in tests that are not about escalations.
+RECHECKED = Escalation(done=("BP rechecked",))
 _MRNS = itertools.count(5001)
 _OLDER_AT = "2026-11-20T09:00:00.000Z"
 

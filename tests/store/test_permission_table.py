@@ -28,7 +28,7 @@ from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.store import Store
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
-from tests.store.steps import BP_HIGH, finished, raise_alert, row_counts, running
+from tests.store.steps import BP_HIGH, RECHECKED, finished, raise_alert, row_counts, running
 
 USER_OF = {Role.NURSE: NURSE, Role.PHYSICIAN: PHYSICIAN, Role.ADMINISTRATOR: ADMIN}
 IV = "iv-racemic-ketamine"
@@ -113,7 +113,8 @@ CALLS: dict[Permission, Call] = {
         lambda store, ids: store.amend(ids[0], (entered_in_error("vitals", ids[1],
                                                                  "wrong patient"),))),
     Permission.ACKNOWLEDGE_ALERT: Call(
-        _alert, lambda store, alert_id: store.acknowledge_alert(alert_id, "physician called")),
+        _alert, lambda store, alert_id: store.acknowledge_alert(alert_id, "physician called",
+                                                         RECHECKED)),
     Permission.RECORD_ALERTS: Call(
         _session, lambda store, sid: store.apply_alert_changes(sid,
                                                                Reconciliation((BP_HIGH,), ()))),

@@ -54,9 +54,14 @@ _ROW_OF = {
                    "route, given_at, ordered_by, given_by, entered_at, entered_by) VALUES "
                    f"(1, 'ondansetron', 'Ondansetron', 'antiemetic', 4, 'mg', 'IV', {T}, 'Dr', "
                    f"'x', {T}, 'x')",
+    "escalations": "INSERT INTO escalations (alert_id, done, physician_called, entered_at, "
+                   f"entered_by) SELECT id, '[\"BP rechecked\"]', 0, {T}, 'x' FROM alerts",
+    "alert_reviews": "INSERT INTO alert_reviews (alert_id, how, reviewed_by, reviewed_at) "
+                     f"SELECT id, 'acknowledged', 'x', {T} FROM alerts",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
-           "protocol_decisions": ("protocols",)}
+           "protocol_decisions": ("protocols",), "escalations": ("alerts",),
+           "alert_reviews": ("alerts",)}
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)

@@ -26,7 +26,7 @@ from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.store import PasswordNotConfirmed, Store
 from tests.charting import Charting
 from tests.people import NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
-from tests.store.steps import finished, raise_alert, row_counts, running, tamper
+from tests.store.steps import RECHECKED, finished, raise_alert, row_counts, running, tamper
 
 ADDENDUM = "Patient phoned the next morning: slept well, no nausea."
 
@@ -171,7 +171,7 @@ def _changes(store: Store, charting: Charting, session_id: int,
         lambda: store.record_ready_without_minimum(session_id, clock.now()),
         lambda: store.change_phase(session_id, Action.DISCHARGE),
         lambda: store.amend(session_id, (entered_in_error("vitals", vitals_id, "wrong"),)),
-        lambda: store.acknowledge_alert(alert_id, "physician called"),
+        lambda: store.acknowledge_alert(alert_id, "physician called", RECHECKED),
     ]
 
 
@@ -280,7 +280,7 @@ def still_matches(store: Store, signature: Signature) -> bool:
 def test_an_acknowledgement_changed_behind_the_apps_back_no_longer_matches(
         store, charting, db_path):
     session_id, _ = running(charting)
-    store.acknowledge_alert(raise_alert(store, session_id), "Physician informed")
+    store.acknowledge_alert(raise_alert(store, session_id), "Physician informed", RECHECKED)
     charting.clock.advance(minutes=5)
     store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient declined")
     login_as(store, PHYSICIAN)

@@ -33,7 +33,7 @@ from tests.people import (
     audit_of,
     login_as,
 )
-from tests.store.steps import raise_alert, running, tamper
+from tests.store.steps import RECHECKED, raise_alert, running, tamper
 
 IV = "iv-racemic-ketamine"
 
@@ -45,7 +45,7 @@ def a_day_in_the_clinic(store: Store, charting: Charting) -> int:
     # A session charted from arrival to discharge, an alert raised, acknowledged and cleared.
     session_id = charting.started()
     alert_id = raise_alert(store, session_id)
-    store.acknowledge_alert(alert_id, "physician called")
+    store.acknowledge_alert(alert_id, "physician called", RECHECKED)
     (alert,) = store.alerts([session_id])[session_id]
     store.apply_alert_changes(session_id, Reconciliation((), (alert,)))
     store.record_note(session_id, note_draft("calm, eyes closed", clock.now()))

@@ -6,6 +6,7 @@ import gc
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ import shiboken6
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from ketamonitor.core.alerts import AlertRecord
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.ui.app import application
 from ketamonitor.ui.main_window import MainWindow
 
@@ -26,6 +29,12 @@ class ScriptedPrompts:
     problems: list[tuple[str, str]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     save_answer: Path | None = None
+    #: What the escalation dialog answers for a high or critical alert (None: cancelled).
+    escalation_answer: Escalation | None = field(
+        default_factory=lambda: Escalation(done=("BP rechecked",)))
+    #: What each escalation asked was offered: (alert, actions, physicians, now).
+    escalations_asked: list[tuple[AlertRecord, list[str], list[str], datetime]] = field(
+        default_factory=list)
 
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
         self.questions.append(question)
@@ -38,6 +47,11 @@ class ScriptedPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         self.problems.append((title, message))
+
+    def escalate(self, parent: QWidget, record: AlertRecord, choices: list[str],
+                 physicians: list[str], now: datetime, zone: tzinfo) -> Escalation | None:
+        self.escalations_asked.append((record, list(choices), list(physicians), now))
+        return self.escalation_answer
 
     def save_path(self, parent: QWidget, title: str, suggested: Path,
                   filters: str) -> Path | None:

@@ -15,6 +15,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 
 import ketamonitor.ui
 from ketamonitor.core.accounts import Role
+from ketamonitor.core.alerts import AlertRecord, Priority
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.countersign_dialog import CountersignDialog
 from ketamonitor.ui.course_view import CourseDialog
+from ketamonitor.ui.escalation_dialog import EscalationDialog
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
@@ -191,6 +194,23 @@ def countersign(scene: Scene) -> QDialog:
     return shown(drafts, CountersignDialog)
 
 
+def escalation(scene: Scene) -> QDialog:
+    """A stop-line BP's alert on a running session, acknowledged from its page: the window
+    asks through its prompts (scripted here), so the dialog is opened as DialogPrompts
+    opens it, with what the window offers."""
+    session_id = scene.charting.started()
+    scene.charting.bp(session_id, 186, 112)
+    scene.window.session_charted(session_id)
+    page = scene.page(session_id)
+    (record,) = [a for a in scene.window.room.state(session_id).alerts if a.priority.acts_now]
+    store = scene.store
+    dialog = EscalationDialog(page, record, store.library.reasons_for("escalation_done"),
+                              store.escalation_physicians(session_id), store.clock.now(),
+                              store.clock.local_zone)
+    dialog.open()
+    return dialog
+
+
 #: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
 DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
@@ -207,6 +227,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     HandoverDialog: handover,
     CountersignDialog: countersign,
     MedicationDialog: medication,
+    EscalationDialog: escalation,
 }
 
 
@@ -309,12 +330,20 @@ def save_path(parent: QWidget) -> object:
                                      "CSV (*.csv)")
 
 
+def escalate(parent: QWidget) -> object:
+    record = AlertRecord(1, 1, "k", "bp_above_stop_line", Priority.HIGH, "BP 186/112 above "
+                         "the stop line", datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+    return DialogPrompts().escalate(parent, record, ["BP rechecked"], ["Dr Ada Obi"],
+                                    datetime(2026, 11, 23, 8, 5, tzinfo=UTC), UTC)
+
+
 #: Each prompt a user meets, and what it answers when left without a choice.
 PROMPTS: dict[str, tuple[Callable[[QWidget], object], object]] = {
     "confirm": (confirm, False),
     "reason": (reason, None),
     "show_problem": (problem, None),
     "save_path": (save_path, None),
+    "escalate": (escalate, None),
 }
 
 

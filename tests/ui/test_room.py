@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.room_page import ChairTile
@@ -63,7 +64,7 @@ def test_four_chairs_show_their_own_alerts_as_time_passes(qtbot, window, room, c
     assert "BP 186/112 above the stop line: systolic 186 above 180" in chair1[0]
     assert window.beeps >= 1
 
-    prompts.reason_answer = "Physician informed; infusion paused"
+    prompts.escalation_answer = Escalation(done=("Infusion paused",), note="Physician informed")
     button = tile(window, "1").alerts.rows[0].button
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert alerts_on(tile(window, "1")) == []
@@ -71,7 +72,7 @@ def test_four_chairs_show_their_own_alerts_as_time_passes(qtbot, window, room, c
                     if row["action"] == "alerts.acknowledge"]
     assert len(acknowledged) == 1
     assert acknowledged[0]["user"] == "nurse.ana"
-    assert acknowledged[0]["reason"] == "Physician informed; infusion paused"
+    assert acknowledged[0]["reason"] == "Infusion paused; Physician informed"
 
     clock.advance(minutes=1)
     charting.bp(room["2"], 132, 84)  # chair 2's overdue check is done: its alert goes

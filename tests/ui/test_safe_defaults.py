@@ -68,12 +68,14 @@ def enter_refused_then_typed(qtbot, reason: str) -> Steps:
 
 
 def _stop_line_alert(window, charting, clock) -> tuple[SessionPage, int]:
-    session_id = charting.started()
+    """A pre-dose BP over the line: a medium alert, acknowledged with a reason (a high or
+    critical one asks for its escalation instead: tests/ui/test_escalation.py)."""
+    session_id = charting.session()
     clock.advance(minutes=5)
-    charting.bp(session_id, 186, 112)
+    charting.bp(session_id, 152, 96)
     window.session_charted(session_id)
     alerts = [a for a in window.room.state(session_id).alerts
-              if a.kind == "bp_above_stop_line"]
+              if a.kind == "predose_bp_high"]
     assert len(alerts) == 1
     return window.open_session(session_id), alerts[0].id
 
