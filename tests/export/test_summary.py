@@ -21,8 +21,8 @@ import pytest
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
-from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.escalation import Escalation
+from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.permissions import PermissionDenied
 from ketamonitor.core.phases import Action
 from ketamonitor.export.files import ExportFailed
