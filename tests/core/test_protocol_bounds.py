@@ -172,3 +172,14 @@ def test_an_old_charts_protocol_with_a_huge_number_is_read_and_cannot_overflow()
     assert recorded.vitals_interval(Phase.INFUSING) is None
     assert recorded.vitals_interval(Phase.OBSERVATION) == timedelta(minutes=15)
     assert recorded.observation_time <= timedelta(days=31)
+
+
+def test_a_clinic_copy_is_written_with_its_tables_in_the_shipped_files_order():
+    """The new tables sit beside the thresholds they sharpen, as in the shipped files."""
+    text = render_protocol(_data(IV))
+    tables = re.findall(r"^\[(\w+)\]$", text, re.MULTILINE)
+    shipped = re.findall(r"^\[(\w+)\]$", resource_text("protocols", f"{IV}.toml"),
+                         re.MULTILINE)
+    assert tables == shipped
+    assert parse_protocol(text).recheck == parse_protocol(
+        resource_text("protocols", f"{IV}.toml")).recheck
