@@ -223,6 +223,7 @@ class Protocol:
 #: refuses today may stand in an old chart's protocol, read as recorded, and the clocks
 #: adding it to a moment must never overflow (1e12 minutes once did, in the timers).
 LONGEST_SPAN = timedelta(days=31)
+_LONGEST_SPAN_MINUTES = LONGEST_SPAN / timedelta(minutes=1)
 
 
 def minutes_span(minutes: float | None) -> timedelta | None:
@@ -230,7 +231,7 @@ def minutes_span(minutes: float | None) -> timedelta | None:
     finite, negative, or beyond `LONGEST_SPAN`)."""
     if not minutes or not math.isfinite(minutes) or minutes < 0:
         return None
-    if minutes > LONGEST_SPAN / timedelta(minutes=1):
+    if minutes > _LONGEST_SPAN_MINUTES:
         return None
     return timedelta(minutes=minutes)
 

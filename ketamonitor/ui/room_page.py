@@ -162,7 +162,8 @@ class ChairTile(QFrame):
     def _show_next_check(self, timers: SessionTimers, zone: tzinfo) -> None:
         due, due_in = timers.next_vitals_due, timers.vitals_due_in
         reason = timers.vitals_due_reason or ""
-        self.next_check.setToolTip(reason[:1].upper() + reason[1:])
+        if self.next_check.toolTip() != (said := reason[:1].upper() + reason[1:]):
+            self.next_check.setToolTip(said)
         if due is None or due_in is None:
             self.next_check.setText("No check due")
             self.next_check.set_colours(theme.MUTED)
