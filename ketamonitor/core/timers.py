@@ -108,11 +108,12 @@ def _out_of_line_recheck(chart: SessionChart) -> VitalsDue | None:
 
 
 def _reading_words(flagged: FlaggedVitals) -> str:
-    """The out-of-line reading in a few words: the BP when the BP was out of line, else
+    """The out-of-line reading in a few words: the BP when the BP was out of line (any
+    field not named below is one of the BP's: systolic, diastolic, a mean pressure), else
     the first value that was ("SpO2 88 %")."""
     vitals = flagged.entry.current
     fields = [field for flag in flagged.flags for field in flag.fields]
-    if vitals.has_bp and ({"systolic", "diastolic"} & set(fields) or not fields):
+    if vitals.has_bp and (not fields or any(field not in _FIELD_WORDS for field in fields)):
         return f"BP {vitals.systolic}/{vitals.diastolic}"
     for field in fields:
         value = getattr(vitals, field, None)

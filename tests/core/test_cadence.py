@@ -11,6 +11,7 @@ from datetime import UTC
 
 import pytest
 
+from ketamonitor.core import chart as chart_module
 from ketamonitor.core.alerts import (
     RESOLVED_BY_CHARTING,
     AlertKind,
@@ -19,6 +20,7 @@ from ketamonitor.core.alerts import (
 )
 from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS, Amendment
 from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.flags import Flag, Level
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import RecheckRules, parse_protocol
 from ketamonitor.core.records import MedicationGiven
@@ -281,3 +283,12 @@ def test_a_protocol_built_with_a_huge_interval_never_overflows():
                        observation_minutes=1e12)
     builder.session = replace(builder.session, protocol=protocol)
     assert session_timers(builder.build(), minutes(30)).next_vitals_due is None
+
+
+def test_a_flag_on_a_pressure_the_set_derives_names_the_bp(monkeypatch):
+    """A low-BP line on the mean pressure (a field no measurement has) is a BP recheck."""
+    low = Flag("bp_low", ("map",), Level.HIGH, "MAP 60 below 65 mmHg")
+    monkeypatch.setattr(chart_module, "vitals_flags",
+                        lambda vitals, phase, limits: (low,) if vitals.systolic == 84 else ())
+    found = vitals_due(_infusing().reading(20, 84, 48).build())
+    assert (found.at, found.reason) == (minutes(25), "recheck after BP 84/48")
