@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from ketamonitor.core.library import resource_text
+from ketamonitor.core.library import load_library, resource_text
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import (
     PROTOCOL_ORDER,
@@ -183,3 +183,15 @@ def test_a_clinic_copy_is_written_with_its_tables_in_the_shipped_files_order():
     assert tables == shipped
     assert parse_protocol(text).recheck == parse_protocol(
         resource_text("protocols", f"{IV}.toml")).recheck
+
+
+def test_a_clinic_file_with_an_interval_that_cannot_be_meant_is_refused_alone(tmp_path):
+    """The issue's file: refused with the file, the key and the bounds; the others load."""
+    text = _set(IV, "vitals_every_minutes.infusing", 1e12).replace(
+        f'id = "{IV}"', 'id = "clinic-iv-huge"')
+    (tmp_path / "huge.toml").write_text(text, encoding="utf-8")
+    library = load_library([tmp_path])
+    assert "clinic-iv-huge" not in library.protocols
+    assert IV in library.protocols
+    assert library.problems == (
+        f"{tmp_path / 'huge.toml'}: vitals_every_minutes.infusing must be 0–240 min",)
