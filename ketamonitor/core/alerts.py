@@ -23,9 +23,10 @@ from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import DoseUnit
-from ketamonitor.core.timers import next_vitals_due, observation_remaining
+from ketamonitor.core.timers import long_pause_since, next_vitals_due, observation_remaining
 from ketamonitor.core.times import format_clock, format_duration, to_stored
 from ketamonitor.core.vitals import Vitals
+from ketamonitor.core.wording import DOSING_WORDS
 
 DISCLAIMER = ("Alerts are protocol reminders on charted values; the bedside monitor keeps its "
               "own alarms.")
@@ -96,7 +97,7 @@ class AlertKind(StrEnum):
 #: after its condition has cleared by itself.
 RESOLVED_BY_CHARTING = frozenset({
     AlertKind.CHECK_DUE, AlertKind.CHECK_OVERDUE, AlertKind.INFUSION_TIME_REACHED,
-    AlertKind.OBSERVATION_COMPLETE,
+    AlertKind.OBSERVATION_COMPLETE, AlertKind.PAUSE_LONG,
 })
 
 _FLAG_PRIORITY = {Level.CAUTION: Priority.MEDIUM, Level.HIGH: Priority.HIGH,
@@ -155,7 +156,7 @@ def alert_conditions(chart: SessionChart, now: datetime, scales: dict[str, Scale
     """Every alert condition the session's chart shows at `now` (times said in `zone`)."""
     if chart.phase.is_finished:
         return ()
-    return (*_check_conditions(chart, now, zone), *_dosing_conditions(chart, now),
+    return (*_check_conditions(chart, now, zone), *_dosing_conditions(chart, now, zone=zone),
             *_reading_conditions(chart), *_scale_conditions(chart, scales),
             *_side_effect_conditions(chart))
 
@@ -179,7 +180,10 @@ def _check_conditions(chart: SessionChart, now: datetime, zone: tzinfo) -> list[
                            f"BP check overdue by {overdue_by} or more ({when})")]
 
 
-def _dosing_conditions(chart: SessionChart, now: datetime) -> list[AlertCondition]:
+def _dosing_conditions(chart: SessionChart, now: datetime, *,
+                       zone: tzinfo | None = None) -> list[AlertCondition]:
+    """The infusion time reached, observation time complete, a pause gone on too long
+    (its words say since when in `zone`, when given)."""
     conditions = []
     protocol = chart.protocol
     timed_infusion = (protocol.dosing.unit is DoseUnit.MG_PER_KG
@@ -191,6 +195,14 @@ def _dosing_conditions(chart: SessionChart, now: datetime) -> list[AlertConditio
                 "infusion_time_reached", AlertKind.INFUSION_TIME_REACHED, Priority.HIGH,
                 f"Infusion time reached ({format_duration(chart.infusion_time)}): turn the "
                 "pump off and chart “Infusion complete”"))
+    paused_at = long_pause_since(chart, now)
+    if paused_at is not None:  # a second pause is a new alert; resuming or stopping answers it
+        dosing = DOSING_WORDS[protocol.route]
+        since = "" if zone is None else f" (since {format_clock(paused_at, zone)})"
+        conditions.append(AlertCondition(
+            f"pause_long:{to_stored(paused_at)}", AlertKind.PAUSE_LONG, Priority.MEDIUM,
+            f"{dosing} paused {protocol.recheck.pause_reminder_minutes:g} min{since}: resume "
+            f"or stop the {dosing.lower()}, tell the physician"))
     if chart.phase is Phase.OBSERVATION:
         remaining = observation_remaining(chart, now)
         if remaining is not None and remaining <= timedelta():

@@ -7,8 +7,10 @@ numbers never rewrites what an old chart was measured against.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -204,13 +206,34 @@ class Protocol:
 
     @property
     def observation_time(self) -> timedelta:
-        return timedelta(minutes=self.observation_minutes)
+        """The observation time; one that cannot be meant (an old chart's protocol, read as
+        recorded) is the longest span, so the clock never overflows counting to it."""
+        return minutes_span(self.observation_minutes) or LONGEST_SPAN
 
     def vitals_interval(self, phase: Phase) -> timedelta | None:
         """How often vitals are due in `phase`; None where none are due periodically
-        (finished sessions, or 0 minutes: esketamine's checks are at fixed times)."""
-        minutes = self.vitals_every_minutes.get(phase)
-        return None if not minutes else timedelta(minutes=minutes)
+        (finished sessions, or 0 minutes: esketamine's checks are at fixed times), and
+        where the interval cannot be meant (longer than a day: an old chart's protocol read
+        as recorded, from before the schema's bounds): the caller shows none due."""
+        span = minutes_span(self.vitals_every_minutes.get(phase))
+        return None if span is None or span > timedelta(days=1) else span
+
+
+#: No span a protocol gives is taken as longer than this (a month): a number that the schema
+#: refuses today may stand in an old chart's protocol, read as recorded, and the clocks
+#: adding it to a moment must never overflow (1e12 minutes once did, in the timers).
+LONGEST_SPAN = timedelta(days=31)
+_LONGEST_SPAN_MINUTES = LONGEST_SPAN / timedelta(minutes=1)
+
+
+def minutes_span(minutes: float | None) -> timedelta | None:
+    """`minutes` as a span; None for none (0 or absent) or one that cannot be meant (not
+    finite, negative, or beyond `LONGEST_SPAN`)."""
+    if not minutes or not math.isfinite(minutes) or minutes < 0:
+        return None
+    if minutes > _LONGEST_SPAN_MINUTES:
+        return None
+    return timedelta(minutes=minutes)
 
 
 def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
@@ -224,7 +247,7 @@ def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProtocolError(f"not valid TOML: {error}") from error
-    reader = _Reader(data)
+    reader = _Reader(data, ceiling=RECORDED_CEILING if as_recorded else None)
     route = reader.enum(Route, data, "route")
     observation = reader.table("observation")
     every = reader.table("vitals_every_minutes")
@@ -287,6 +310,12 @@ def parse_protocol(text: str, *, as_recorded: bool = False) -> Protocol:
     return protocol
 
 
+#: An old chart's protocol is read as recorded, unchecked: a number above this (no sane
+#: one comes near: the schema's largest bound is a day in minutes) is read as this, so that
+#: no clock, dose or rule adding it can overflow (`infusing = 1e12` once stopped the window
+#: opening; a TOML whole number may be 9e18).
+RECORDED_CEILING = 100_000
+
 _Lines = TypeVar("_Lines")
 
 
@@ -336,32 +365,108 @@ ALDRETE_SCORES = Range(0, 10, "")
 #: The scale the discharge rule scores (`discharge.aldrete_at_least`).
 DISCHARGE_SCALE = "modified_aldrete"
 _PROTOCOL_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-_THRESHOLD_RANGES = {
-    "predose_systolic_above": DEFAULT_RANGES.systolic,
-    "predose_diastolic_above": DEFAULT_RANGES.diastolic,
-    "stop_systolic_above": DEFAULT_RANGES.systolic,
-    "stop_diastolic_above": DEFAULT_RANGES.diastolic,
-    "heart_rate_above": DEFAULT_RANGES.heart_rate,
-    "heart_rate_below": DEFAULT_RANGES.heart_rate,
-    "spo2_below": DEFAULT_RANGES.spo2,
-    "respiratory_rate_below": DEFAULT_RANGES.respiratory_rate,
-    "respiratory_rate_above": DEFAULT_RANGES.respiratory_rate,
-    "moaas_at_or_below": MOAAS_SCORES,
+_MINUTES_BETWEEN_CHECKS = Range(0, 240, "min")
+
+#: The protocol schema: every number a protocol file may hold, and the bounds outside which
+#: it cannot be meant (a typing slip: `infusing = 1e12` once overflowed the timers and the
+#: window could not open after login). A list's bounds hold for each of its numbers. The
+#: thresholds' bounds are what can be charted (a line outside them never flags); the other
+#: tables' are plausible clinical ranges. Below, `PROTOCOL_ORDER` says how lines stand
+#: against each other. A number outside is refused at load, naming the key and the bounds.
+PROTOCOL_SCHEMA: dict[str, Range] = {
+    "dose.default_mg_per_kg": Range(0.05, 5, "mg/kg"),
+    "dose.max_mg_per_kg": Range(0.05, 5, "mg/kg"),
+    "dose.default_concentration_mg_per_ml": DEFAULT_RANGES.concentration_mg_per_ml,
+    "dose.infusion_minutes": Range(1, 240, "min"),  # an IM injection: 0 (given at once)
+    "dose.end_tolerance_minutes": Range(0, 30, "min"),
+    "dose.mg_per_device": Range(1, 200, "mg"),
+    "dose.allowed_devices": Range(1, 10, "devices"),
+    "dose.default_devices": Range(1, 10, "devices"),
+    "dose.minutes_between_devices": Range(1, 30, "min"),
+    "observation.minimum_minutes": Range(60, 24 * 60, "min"),
+    **{f"vitals_every_minutes.{phase.value}": _MINUTES_BETWEEN_CHECKS
+       for phase in Phase if not phase.is_finished},
+    "vitals_every_minutes.overdue_grace_minutes": Range(0, 60, "min"),
+    "vitals_checks.after_dose_minutes": Range(1, 24 * 60, "min"),
+    "vitals_checks.before_discharge_minutes": Range(1, 120, "min"),
+    "thresholds.predose_systolic_above": DEFAULT_RANGES.systolic,
+    "thresholds.predose_diastolic_above": DEFAULT_RANGES.diastolic,
+    "thresholds.stop_systolic_above": DEFAULT_RANGES.systolic,
+    "thresholds.stop_diastolic_above": DEFAULT_RANGES.diastolic,
+    "thresholds.heart_rate_above": DEFAULT_RANGES.heart_rate,
+    "thresholds.heart_rate_below": DEFAULT_RANGES.heart_rate,
+    "thresholds.spo2_below": DEFAULT_RANGES.spo2,
+    "thresholds.respiratory_rate_below": DEFAULT_RANGES.respiratory_rate,
+    "thresholds.respiratory_rate_above": DEFAULT_RANGES.respiratory_rate,
+    "thresholds.moaas_at_or_below": MOAAS_SCORES,
+    "critical.spo2_below": Range(50, 100, "%"),
+    "critical.systolic_at_or_above": Range(100, 300, "mmHg"),
+    "critical.diastolic_at_or_above": Range(60, 200, "mmHg"),
+    "critical.respiratory_rate_at_or_below": Range(0, 20, "/min"),
+    "critical.heart_rate_above": Range(60, 250, "/min"),
+    "critical.heart_rate_below": Range(20, 100, "/min"),
+    "critical.moaas_at_or_below": MOAAS_SCORES,
+    "worsening.bp_mmhg": Range(1, 50, "mmHg"),
+    "worsening.spo2_points": Range(1, 20, "points"),
+    "worsening.heart_rate_per_min": Range(1, 60, "/min"),
+    "worsening.respiratory_rate_per_min": Range(1, 20, "/min"),
+    "worsening.moaas_points": Range(1, 5, "points"),
+    "low_bp.systolic_below": Range(50, 140, "mmHg"),
+    "low_bp.map_below": Range(40, 100, "mmHg"),
+    "low_bp.fall_from_baseline_percent": Range(5, 60, "%"),
+    "recheck.after_out_of_line_minutes": Range(1, 60, "min"),
+    "recheck.after_antihypertensive_minutes": Range(1, 60, "min"),
+    "recheck.pause_reminder_minutes": Range(1, 240, "min"),
+    "etco2.above": Range(20, 100, "mmHg"),
+    "etco2.below": Range(10, 60, "mmHg"),
+    "discharge.aldrete_at_least": ALDRETE_SCORES,
+    "discharge.bp_within_percent_of_baseline": Range(1, 100, "%"),
 }
-#: (lower, upper): a lower line at or above its upper one could never be read sensibly (a
-#: pre-dose caution at or above the stop line is never shown: the stop flag comes first).
-_ORDERED_THRESHOLDS = (
-    ("heart_rate_below", "heart_rate_above"),
-    ("respiratory_rate_below", "respiratory_rate_above"),
-    ("predose_systolic_above", "stop_systolic_above"),
-    ("predose_diastolic_above", "stop_diastolic_above"),
+
+#: (key, relation, other key): how two lines must stand, or one could never be read
+#: sensibly (a pre-dose caution at or above the stop line is never shown: the stop flag
+#: comes first; a critical line inside the line crossed would call every reading critical).
+PROTOCOL_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("thresholds.heart_rate_below", "<", "thresholds.heart_rate_above"),
+    ("thresholds.respiratory_rate_below", "<", "thresholds.respiratory_rate_above"),
+    ("thresholds.predose_systolic_above", "<", "thresholds.stop_systolic_above"),
+    ("thresholds.predose_diastolic_above", "<", "thresholds.stop_diastolic_above"),
+    ("critical.spo2_below", "<=", "thresholds.spo2_below"),
+    ("critical.systolic_at_or_above", ">", "thresholds.stop_systolic_above"),
+    ("critical.diastolic_at_or_above", ">", "thresholds.stop_diastolic_above"),
+    ("critical.respiratory_rate_at_or_below", "<", "thresholds.respiratory_rate_below"),
+    ("critical.heart_rate_above", ">=", "thresholds.heart_rate_above"),
+    ("critical.heart_rate_below", "<=", "thresholds.heart_rate_below"),
+    ("critical.moaas_at_or_below", "<", "thresholds.moaas_at_or_below"),
+    ("low_bp.systolic_below", "<", "thresholds.predose_systolic_above"),
+    ("low_bp.map_below", "<", "low_bp.systolic_below"),
+    ("etco2.below", "<", "etco2.above"),
 )
+_RELATIONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
+    "<": (operator.lt, "below"), "<=": (operator.le, "at most"),
+    ">": (operator.gt, "above"), ">=": (operator.ge, "at least"),
+}
+#: Where each table of a file is kept on a `Protocol`.
+_TABLE_ATTRIBUTES = {"dose": "dosing", "vitals_checks": "checks"}
+_KEY_ATTRIBUTES = {"observation.minimum_minutes": "observation_minutes",
+                   "vitals_every_minutes.overdue_grace_minutes": "overdue_grace_minutes"}
+
+
+def protocol_number(protocol: Protocol, key: str) -> Any:
+    """The number (or list of numbers) a protocol holds for a file's dotted `key`; None
+    where the protocol has none (a weight-based dose has no mg per device)."""
+    if key in _KEY_ATTRIBUTES:
+        return getattr(protocol, _KEY_ATTRIBUTES[key])
+    table, name = key.split(".")
+    if table == "vitals_every_minutes":
+        return protocol.vitals_every_minutes.get(Phase(name))
+    return getattr(getattr(protocol, _TABLE_ATTRIBUTES.get(table, table)), name, None)
 
 
 def check_protocol_numbers(protocol: Protocol) -> None:
-    """Refuse numbers that are impossible together or could never be charted against,
-    naming the key: a line outside what can be charted never flags (a stop line of 1800 for
-    180), a lower limit at or above its upper one, a default dose above the maximum."""
+    """Refuse numbers that cannot be meant, naming the key: outside the schema's bounds (a
+    stop line of 1800 for 180, an interval of 1e12 minutes), out of order with another line
+    (a lower limit at or above its upper one), a default dose above the maximum."""
     if not _PROTOCOL_ID.fullmatch(protocol.id):
         raise ProtocolError.at("id", "must be 1-64 lowercase letters, digits and dashes, "
                                      "starting with a letter or digit")
@@ -371,21 +476,8 @@ def check_protocol_numbers(protocol: Protocol) -> None:
         raise ProtocolError.at("name", "must not be empty")
     _check_dosing(protocol.route, protocol.dosing)
     _check_checks(protocol)
-    limits = protocol.thresholds
-    for name, allowed in _THRESHOLD_RANGES.items():
-        if getattr(limits, name) not in allowed:
-            raise ProtocolError.at(f"thresholds.{name}", f"must be {allowed.describe()}")
-    for lower, upper in _ORDERED_THRESHOLDS:
-        if getattr(limits, lower) >= getattr(limits, upper):
-            raise ProtocolError.at(f"thresholds.{lower}", f"must be below thresholds.{upper} "
-                                                          f"({getattr(limits, upper)})")
-    rules = protocol.discharge
-    if rules.aldrete_at_least not in ALDRETE_SCORES:
-        raise ProtocolError.at("discharge.aldrete_at_least", f"must be "
-                                                             f"{ALDRETE_SCORES.describe()}")
-    if not 0 < rules.bp_within_percent_of_baseline <= 100:
-        raise ProtocolError.at("discharge.bp_within_percent_of_baseline",
-                               "must be above 0 and at most 100")
+    _check_bounds(protocol)
+    _check_order(protocol)
     lists = protocol.checklists
     for slot in ("pre_session", "dissociation", "side_effects", "discharge"):
         if not getattr(lists, slot).strip():
@@ -397,6 +489,25 @@ def check_protocol_numbers(protocol: Protocol) -> None:
     if DISCHARGE_SCALE not in lists.scales:
         raise ProtocolError.at("checklists.scales", f"must include {DISCHARGE_SCALE} (the "
                                                     "discharge rule scores it)")
+
+
+def _check_bounds(protocol: Protocol) -> None:
+    for key, allowed in PROTOCOL_SCHEMA.items():
+        found = protocol_number(protocol, key)
+        if key == "dose.infusion_minutes" and (protocol.dosing.unit is DoseUnit.DEVICES
+                                               or (protocol.route is Route.IM and found == 0)):
+            continue  # devices' time follows from their count; an IM injection is at once
+        numbers = found if isinstance(found, (list, tuple)) else [found]
+        if any(number is not None and number not in allowed for number in numbers):
+            raise ProtocolError.at(key, f"must be {allowed.describe()}")
+
+
+def _check_order(protocol: Protocol) -> None:
+    for key, relation, other in PROTOCOL_ORDER:
+        holds, words = _RELATIONS[relation]
+        value, line = protocol_number(protocol, key), protocol_number(protocol, other)
+        if not holds(value, line):
+            raise ProtocolError.at(key, f"must be {words} {other} ({line:g})")
 
 
 def _check_checks(protocol: Protocol) -> None:
@@ -445,9 +556,10 @@ class _Reader:
     """Typed lookups into parsed TOML that name the dotted key when something is wrong, and
     remember which keys were read so that any other key (a misspelling) can be refused."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], ceiling: float | None = None) -> None:
         self._data = data
         self._read: set[str] = set()
+        self._ceiling = ceiling
 
     def table(self, key: str) -> dict[str, Any]:
         return self.value(self._data, key, dict)
@@ -483,6 +595,8 @@ class _Reader:
             raise ProtocolError.at(dotted, f"must be {_KIND_WORDS.get(kind, kind.__name__)}")
         if kind is float and not math.isfinite(found):
             raise ProtocolError.at(dotted, "must be a finite number")
+        if kind in (int, float) and self._ceiling is not None and found > self._ceiling:
+            return kind(self._ceiling)
         return found
 
     def whole(self, table: dict[str, Any], dotted: str) -> int:

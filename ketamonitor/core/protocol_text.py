@@ -222,7 +222,7 @@ def clinic_header(user: str, at: datetime, based_on: str | None) -> list[str]:
 
 _TOP_ORDER = ("id", "version", "name", "route")
 _TABLE_ORDER = ("dose", "observation", "vitals_every_minutes", "vitals_checks", "thresholds",
-                "discharge", "checklists")
+                "critical", "worsening", "low_bp", "recheck", "etco2", "discharge", "checklists")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 

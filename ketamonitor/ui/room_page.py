@@ -161,18 +161,23 @@ class ChairTile(QFrame):
 
     def _show_next_check(self, timers: SessionTimers, zone: tzinfo) -> None:
         due, due_in = timers.next_vitals_due, timers.vitals_due_in
+        reason = timers.vitals_due_reason or ""
+        if self.next_check.toolTip() != (said := reason[:1].upper() + reason[1:]):
+            self.next_check.setToolTip(said)
         if due is None or due_in is None:
             self.next_check.setText("No check due")
             self.next_check.set_colours(theme.MUTED)
         elif due_in > timedelta():
-            self.next_check.setText(f"Next BP {format_clock(due, zone)} · in "
+            what = "Recheck BP" if timers.vitals_due_reason else "Next BP"
+            self.next_check.setText(f"{what} {format_clock(due, zone)} · in "
                                     f"{format_duration(due_in)}")
             self.next_check.set_colours()
         else:
+            what = "Recheck BP" if timers.vitals_due_reason else "BP"
             word = "OVERDUE" if timers.vitals_overdue else "DUE NOW"
             ink = theme.HIGH if timers.vitals_overdue else theme.CAUTION
-            self.next_check.setText(f"{theme.FLAG_MARK} BP {word} · {format_duration(-due_in)}"
-                                    f" (since {format_clock(due, zone)})")
+            self.next_check.setText(f"{theme.FLAG_MARK} {what} {word} · "
+                                    f"{format_duration(-due_in)} (since {format_clock(due, zone)})")
             self.next_check.set_colours(ink)
 
     def _show_alerts(self, waiting: list[AlertRecord]) -> None:

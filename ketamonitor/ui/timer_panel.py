@@ -134,7 +134,12 @@ class TimerPanel(QFrame):
             caption.setText(_CAPTIONS["next_vitals"])
             return
         due_at = format_clock(timers.next_vitals_due, zone)
-        caption.setText(f"{_CAPTIONS['next_vitals']} at {due_at}")
+        reason = timers.vitals_due_reason  # a recheck sooner than the routine cadence
+        caption.setToolTip(reason[:1].upper() + reason[1:] if reason else "")
+        if reason:
+            caption.setText(f"{reason[:1].upper()}{reason[1:]} · {due_at}")
+        else:
+            caption.setText(f"{_CAPTIONS['next_vitals']} at {due_at}")
         due_in = timers.vitals_due_in
         if due_in > timedelta():
             cell.setText(format_duration(due_in))
@@ -143,6 +148,6 @@ class TimerPanel(QFrame):
         level = Level.HIGH if timers.vitals_overdue else Level.CAUTION
         ink, background = theme.FLAG_STYLE[level]
         word = "OVERDUE" if timers.vitals_overdue else "DUE"
-        caption.setText(f"Vitals {word} since {due_at}")
+        caption.setText(f"{'Recheck' if reason else 'Vitals'} {word} since {due_at}")
         cell.setText(f"{theme.FLAG_MARK} {format_duration(-due_in)}")
         cell.set_colours(ink, background)

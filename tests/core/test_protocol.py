@@ -112,7 +112,7 @@ IMPOSSIBLE = [
     (IV, "bp_within_percent_of_baseline = 20", "bp_within_percent_of_baseline = 0",
      "discharge.bp_within_percent_of_baseline", "must be above 0"),
     (IV, "bp_within_percent_of_baseline = 20", "bp_within_percent_of_baseline = 120",
-     "discharge.bp_within_percent_of_baseline", "must be above 0 and at most 100"),
+     "discharge.bp_within_percent_of_baseline", "must be 1–100 %"),
     (IV, "default_mg_per_kg = 0.5", "default_mg_per_kg = 1.5", "dose.default_mg_per_kg",
      "is above dose.max_mg_per_kg (1)"),
     (IV, "default_concentration_mg_per_ml = 1.0", "default_concentration_mg_per_ml = 500",
