@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.records import VitalsEntry
 from ketamonitor.core.vitals import LABELS, MEASUREMENTS
+from ketamonitor.ui.fields import save_cancel_buttons
 
 
 class CorrectionDialog(QDialog):
@@ -37,11 +37,7 @@ class CorrectionDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. typed 150 for 105")
         form.addRow("Reason", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(save_cancel_buttons(self, self._save))
 
     def _save(self) -> None:
         typed = {name: field.text() for name, field in self.fields.items()}

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 
 class FieldErrors:
@@ -73,3 +82,17 @@ def field_row(form: QFormLayout, errors: FieldErrors, name: str, caption: str,
     row.addWidget(label, 1)
     form.addRow(caption, holder)
     return label
+
+
+def save_cancel_buttons(dialog: QDialog, save: Callable[[], object],
+                        save_text: str | None = None) -> QDialogButtonBox:
+    """Save and Cancel for a form dialog: Save checks and charts (the dialog accepts only when
+    it is written), Cancel, Esc and the window's close reject without writing. `save_text`
+    names what Save charts ("Chart medicine"), so the button says what it does."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                               | QDialogButtonBox.StandardButton.Cancel)
+    if save_text is not None:
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(save_text)
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

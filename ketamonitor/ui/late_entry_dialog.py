@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.vitals import LABELS, MEASUREMENTS
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors, field_row, save_cancel_buttons
 
 #: What the dialog's fields are called in the typed text it hands to the page.
 FIELDS = ("date", "time", *MEASUREMENTS, "reason")
@@ -51,12 +51,8 @@ class LateEntryDialog(QDialog):
                                                   "was down")
         self.general = self.errors.add("general", self)
         form.addRow(self.general)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = save_cancel_buttons(self, self.submit, "Chart late entry")
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Chart late entry")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.fields["time"].setFocus()
 

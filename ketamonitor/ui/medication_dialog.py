@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.medications import FIELD_WORDS, Medicine, MedicineList
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors, field_row, save_cancel_buttons
 
 #: What the dialog's fields are called in the typed text it hands to the page.
 FIELDS = ("drug", "dose", "unit", "route", "time", "ordered_by", "given_by")
@@ -58,12 +58,8 @@ class MedicationDialog(QDialog):
         self.given_by = self._line("given_by", form, given_by, "")
         self.general = self.errors.add("general", self)
         form.addRow(self.general)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = save_cancel_buttons(self, self.submit, "Chart medicine")
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Chart medicine")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         self.drug.currentIndexChanged.connect(self._drug_chosen)
         self.drug.setFocus()

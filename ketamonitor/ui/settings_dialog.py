@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +28,7 @@ from ketamonitor.core.settings import (
 )
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
-from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.fields import FieldErrors, save_cancel_buttons
 from ketamonitor.ui.prompts import Prompts
 
 _BACKUP_MODES = {"after_each_discharge": "after each discharge (and daily)", "daily": "daily",
@@ -72,10 +71,7 @@ class SettingsDialog(QDialog):
         self.backup_folder.setMaxLength(BACKUP_FOLDER.max_length)
         form.addRow(BACKUP_FOLDER.label, self.backup_folder)
         form.addRow(self.errors.add(BACKUP_FOLDER.key, self.backup_folder))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = save_cancel_buttons(self, self.save)
         form.addRow(self.buttons)
         self.setMinimumWidth(640)
 
