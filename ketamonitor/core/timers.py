@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ketamonitor.core.chart import FlaggedVitals, SessionChart
+from ketamonitor.core.medications import DrugClass
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import ObservationStart, minutes_span
-
-#: The medicines list's class whose giving makes a BP due soon (`recheck`).
-ANTIHYPERTENSIVE = "antihypertensive"
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ def _antihypertensive_rechecks(chart: SessionChart, taken: list[datetime]) -> li
     grace = minutes_span(chart.protocol.overdue_grace_minutes) or timedelta()
     dues = []
     for given in chart.medications:
-        if given.drug_class != ANTIHYPERTENSIVE or given.in_error:
+        if given.drug_class != DrugClass.ANTIHYPERTENSIVE or given.in_error:
             continue
         due = given.given_at + span
         if not any(moment >= due - grace for moment in taken):
