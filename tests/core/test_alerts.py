@@ -28,8 +28,8 @@ SCALES = shipped_library().scales
 
 def kinds_at(builder: ChartBuilder, at: float) -> set[str]:
     conditions = alert_conditions(builder.build(), minutes(at), SCALES, UTC)
-    return {c.kind for c in conditions if c.kind not in (AlertKind.CHECK_DUE,
-                                                                AlertKind.CHECK_OVERDUE)}
+    return {c.kind for c in conditions if c.ongoing and c.kind not in (AlertKind.CHECK_DUE,
+                                                                       AlertKind.CHECK_OVERDUE)}
 
 
 # phase, reading (systolic, diastolic, extra measurements), expected alerts
@@ -65,8 +65,9 @@ def test_each_line_raises_its_alert_and_the_line_itself_does_not(phase, reading,
     assert kinds_at(builder, at) == expected
 
 
-@pytest.mark.parametrize(("score", "expected"), [(0, {"deep_sedation"}), (2, {"deep_sedation"}),
-                                                 (3, set()), (5, set())])
+@pytest.mark.parametrize(("score", "expected"), [
+    (0, {"sedation_critical"}), (1, {"sedation_critical"}),  # the critical line: at or below 1
+    (2, {"deep_sedation"}), (3, set()), (5, set())])
 def test_moaas_at_or_under_its_flag(score, expected):
     builder = ChartBuilder().phase(Phase.INFUSING).score(20, "moaas", {"moaas": score})
     assert kinds_at(builder, 20) == expected
