@@ -4,9 +4,15 @@ ketamonitor is a charting aid, not a physiological monitor. Its alerts are proto
 reminders and flags on charted values; the bedside monitor keeps its own alarms.
 
 Every condition has a stable `key` for one occurrence (this due check, this run of high
-readings), so the same condition is raised once, however many ticks see it, and a new
-occurrence is a new alert. `reconcile` compares what the chart says now with what has been
-raised, and says what to raise and what has cleared by itself.
+readings, this reading worse than acknowledged), so the same condition is raised once,
+however many ticks see it, and a new occurrence is a new alert. `reconcile` compares what
+the chart says now with what has been raised, and says what to raise, what to raise already
+over (a late entry) and what has cleared by itself.
+
+The rules are a registry (`RULES`), each judged on its own: a rule that raises becomes one
+"could not judge" alert for its chair and every other rule still speaks. A rule judges the
+patient, not the reading: the readings over a line form a run, a critical reading has an
+alert of its own, and an acknowledged run is raised again when it worsens (see "runs").
 """
 
 from __future__ import annotations
@@ -446,7 +452,8 @@ def _run_conditions(run: _Run, judging: Judging) -> list[AlertCondition]:
     own_keys = {condition.key for condition in own}
     worse = tuple(f"{code}:{run.line.source}:{run.points[0].id}:worse:"
                   for code in {point.flag.code for point in run.points})
-    mine = [r for r in judging.raised if r.key in own_keys or r.key.startswith(worse)]
+    ours = own_keys | {run.key}  # a run raised before the critical tier, by its line's key
+    mine = [r for r in judging.raised if r.key in ours or r.key.startswith(worse)]
     if not run.ongoing:
         return [] if mine else [replace(condition, ongoing=False) for condition in own]
     kept = [AlertCondition(r.key, r.kind, r.priority, r.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from ketamonitor.core.alerts import AlertRecord, alert_conditions, reconcile
+from ketamonitor.core.alerts import AlertRecord, Priority, alert_conditions, reconcile
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.timeline import PhaseChange
 from tests.core.alert_room import SCALES, Watched, kinds
@@ -68,3 +68,15 @@ def test_a_late_predose_caution_after_the_dose_is_not_raised():
     room = Watched(ChartBuilder().phase(Phase.INFUSING, dose_at=10))
     room.reading(5, 120, 80)
     assert room.reading(3, 146, 92, entered=20) == []
+
+
+def test_a_run_raised_before_the_critical_tier_is_not_raised_again_once_over():
+    """A chart from before issue 16: its run of 228/132 was raised under the stop line's
+    key; once the run is over, judging it again raises no critical alert for it."""
+    builder = ChartBuilder().phase(Phase.INFUSING)
+    builder.reading(20, 228, 132).reading(25, 150, 90)
+    first = builder.vitals[0].id
+    old = AlertRecord(1, 1, f"bp_above_stop_line:vitals:{first}", "bp_above_stop_line",
+                      Priority.HIGH, "BP 228/132 above the stop line", minutes(20))
+    conditions = alert_conditions(builder.build(), minutes(26), SCALES, UTC, [old])
+    assert [c.kind for c in conditions if not c.kind.startswith("check")] == []
