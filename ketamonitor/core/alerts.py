@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
-from functools import partial
+from functools import cached_property, partial
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Scale
@@ -164,6 +164,10 @@ class Judging:
     scales: dict[str, Scale]
     zone: tzinfo
     raised: Sequence[AlertRecord] = ()
+
+    @cached_property
+    def raised_keys(self) -> frozenset[str]:
+        return frozenset(record.key for record in self.raised)
 
 
 @dataclass(frozen=True)
@@ -365,17 +369,54 @@ class _Run:
         """The run's own key, as alerts written before issue 16 already name it."""
         return f"{self.line.code}:{self.line.source}:{self.points[0].id}"
 
-    def starts(self) -> list[_Point]:
+    @cached_property
+    def starts(self) -> tuple[_Point, ...]:
         """The readings that begin an alert: the first (high, or critical), then each
         reading that goes past the critical line after one that did not."""
         found = [self.points[0]]
         for before, point in zip(self.points, self.points[1:], strict=False):
             if point.is_critical and not before.is_critical:
                 found.append(point)
-        return found
+        return tuple(found)
+
+    @cached_property
+    def worse_prefixes(self) -> tuple[str, ...]:
+        """How the keys of this run's "worse since acknowledged" alerts begin."""
+        codes = sorted({point.flag.code for point in self.points})
+        return tuple(f"{code}:{self.line.source}:{self.points[0].id}:worse:" for code in codes)
 
     def key_of(self, point: _Point) -> str:
         return f"{point.flag.code}:{self.line.source}:{point.id}"
+
+    def worse_since(self, acknowledged: datetime, step: int) -> tuple[_Point, _Point] | None:
+        """The first reading entered after `acknowledged` that is worse, by `step`, than
+        every reading of the run entered by then (not one beginning an alert of its own),
+        and the acknowledged reading it is worse than. Worked out once per acknowledgement:
+        the run is kept with its chart, and ticks ask again and again."""
+        asked = (acknowledged, step)
+        if asked not in self._worse:
+            self._worse[asked] = self._find_worse(acknowledged, step)
+        return self._worse[asked]
+
+    @cached_property
+    def _worse(self) -> dict[tuple[datetime, int], tuple[_Point, _Point] | None]:
+        return {}
+
+    def _find_worse(self, acknowledged: datetime, step: int) -> tuple[_Point, _Point] | None:
+        far = self.line.far
+        seen = [point for point in self.points if point.entered_at <= acknowledged]
+        if far is None or not seen:
+            return None
+        worst = [max(values) for values in zip(*(far(point) for point in seen), strict=True)]
+        starts = {point.id for point in self.starts}
+        for point in self.points:
+            if point.entered_at <= acknowledged or point.id in starts:
+                continue
+            beyond = [n for n, (value, top) in enumerate(zip(far(point), worst, strict=True))
+                      if value >= top + step]
+            if beyond:
+                return point, max(seen, key=lambda p: far(p)[beyond[0]])
+        return None
 
 
 def _find_runs(lines: Sequence[_Line],
@@ -448,14 +489,15 @@ def _run_conditions(run: _Run, judging: Judging) -> list[AlertCondition]:
     """A run's alerts: its own (the first reading's, each critical stretch's), those raised
     for its worsening, and a new one if it has worsened since acknowledged. A run already
     over is raised (at once cleared) only if none of its alerts ever was."""
-    own = [_reading_condition(run.key_of(point), point) for point in run.starts()]
+    own = [_reading_condition(run.key_of(point), point) for point in run.starts]
     own_keys = {condition.key for condition in own}
-    worse = tuple(f"{code}:{run.line.source}:{run.points[0].id}:worse:"
-                  for code in {point.flag.code for point in run.points})
+    worse = run.worse_prefixes
     ours = own_keys | {run.key}  # a run raised before the critical tier, by its line's key
-    mine = [r for r in judging.raised if r.key in ours or r.key.startswith(worse)]
     if not run.ongoing:
-        return [] if mine else [replace(condition, ongoing=False) for condition in own]
+        if ours & judging.raised_keys:
+            return []
+        return [replace(condition, ongoing=False) for condition in own]
+    mine = [r for r in judging.raised if r.key in ours or r.key.startswith(worse)]
     kept = [AlertCondition(r.key, r.kind, r.priority, r.message)
             for r in mine if r.key.startswith(worse)]
     return [*own, *kept, *_worsened(run, own_keys, mine, judging)]
@@ -477,26 +519,15 @@ def _worsened(run: _Run, own_keys: set[str], mine: list[AlertRecord],
     if any(record.acknowledged_at is None for record in mine):
         return []
     acknowledged = max(r.acknowledged_at for r in mine if r.acknowledged_at is not None)
-    seen = [point for point in run.points if point.entered_at <= acknowledged]
-    if not seen:
+    found = run.worse_since(acknowledged, line.step(judging.chart.protocol.worsening))
+    if found is None:
         return []
-    far = line.far
-    step = line.step(judging.chart.protocol.worsening)
-    worst = [max(values) for values in zip(*(far(point) for point in seen), strict=True)]
-    starts = {point.id for point in run.starts()}
-    for point in run.points:
-        if point.entered_at <= acknowledged or point.id in starts:
-            continue
-        beyond = [n for n, (value, top) in enumerate(zip(far(point), worst, strict=True))
-                  if value >= top + step]
-        if beyond:
-            was = max(seen, key=lambda p: far(p)[beyond[0]])
-            return [AlertCondition(
-                f"{point.flag.code}:{line.source}:{run.points[0].id}:worse:{point.id}",
-                point.flag.code, _FLAG_PRIORITY[point.flag.level],
-                f"Worse since acknowledged: {line.name} {line.said(point)} (was "
-                f"{line.said(was)} when acknowledged): {line.act}")]
-    return []
+    point, was = found
+    return [AlertCondition(
+        f"{point.flag.code}:{line.source}:{run.points[0].id}:worse:{point.id}",
+        point.flag.code, _FLAG_PRIORITY[point.flag.level],
+        f"Worse since acknowledged: {line.name} {line.said(point)} (was {line.said(was)} "
+        f"when acknowledged): {line.act}")]
 
 
 # --- scales and side effects: each judged on its own ------------------------------------
