@@ -21,9 +21,31 @@ from ketamonitor.core.vitals import Vitals
 
 
 class Level(StrEnum):
+    """How urgent a flag is. Levels compare by urgency, not by their text: the views take
+    `max(flag.level ...)` for a set's colour, and "critical" sorts before "high" as words."""
+
     CAUTION = "caution"   # consider, tell the physician at the next chance
     HIGH = "high"         # act now: hold or stop, call the physician
     CRITICAL = "critical"  # the critical tier: act now, and it repeats until acknowledged
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self.value]
+
+    def __lt__(self, other: object) -> bool:
+        return self.rank < other.rank if isinstance(other, Level) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= other.rank if isinstance(other, Level) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > other.rank if isinstance(other, Level) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= other.rank if isinstance(other, Level) else NotImplemented
+
+
+_RANKS = {"caution": 0, "high": 1, "critical": 2}
 
 
 @dataclass(frozen=True)

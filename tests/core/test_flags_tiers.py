@@ -129,3 +129,9 @@ def test_the_charts_flags_hold_the_new_lines(library):
                .reading(20, 100, 70, spo2=80, etco2=55).score(21, "moaas", {"moaas": 1}))
     codes = {flag.code for flag in builder.build().flags(library.scales)}
     assert codes == {"bp_low", "spo2_critical", "etco2_high", "sedation_critical"}
+
+
+def test_levels_compare_by_urgency_not_by_their_words():
+    assert max([Level.HIGH, Level.CRITICAL, Level.CAUTION]) is Level.CRITICAL
+    assert max([Level.CAUTION, Level.HIGH]) is Level.HIGH
+    assert sorted(Level) == [Level.CAUTION, Level.HIGH, Level.CRITICAL]
