@@ -125,7 +125,7 @@ class Room:
     def _judge(self, state: ChairState) -> list[AlertRecord]:
         now = self.store.clock.now()
         conditions = alert_conditions(state.chart, now, self.store.library.scales,
-                                      self.store.clock.local_zone)
+                                      self.store.clock.local_zone, state.alerts)
         changes = reconcile(state.alerts, conditions)
         if not changes:
             return []

@@ -4,25 +4,34 @@ ketamonitor is a charting aid, not a physiological monitor. Its alerts are proto
 reminders and flags on charted values; the bedside monitor keeps its own alarms.
 
 Every condition has a stable `key` for one occurrence (this due check, this run of high
-readings), so the same condition is raised once, however many ticks see it, and a new
-occurrence is a new alert. `reconcile` compares what the chart says now with what has been
-raised, and says what to raise and what has cleared by itself.
+readings, this reading worse than acknowledged), so the same condition is raised once,
+however many ticks see it, and a new occurrence is a new alert. `reconcile` compares what
+the chart says now with what has been raised, and says what to raise, what to raise already
+over (a late entry) and what has cleared by itself.
+
+The rules are a registry (`RULES`), each judged on its own: a rule that raises becomes one
+"could not judge" alert for its chair and every other rule still speaks. A rule judges the
+patient, not the reading: the readings over a line form a run, a critical reading has an
+alert of its own, and an acknowledged run is raised again when it worsens (see "runs").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import cached_property, partial
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Scale
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.escalation import Escalation
-from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags
+from ketamonitor.core.flags import Flag, Level, scale_flags, side_effect_flags, spo2_words
 from ketamonitor.core.phases import Phase
-from ketamonitor.core.protocol import DoseUnit
+from ketamonitor.core.protocol import DoseUnit, WorseningSteps
+from ketamonitor.core.records import ChecklistEntry
 from ketamonitor.core.timers import long_pause_since, next_vitals_due, observation_remaining
 from ketamonitor.core.times import format_clock, format_duration, to_stored
 from ketamonitor.core.vitals import Vitals
@@ -151,14 +160,59 @@ class AlertRecord:
         return self.is_active or self.kind not in RESOLVED_BY_CHARTING
 
 
+@dataclass(frozen=True)
+class Judging:
+    """What every rule is judged from: one chart at one moment, and the alerts already
+    raised for it (a run's acknowledgements decide whether worsening is raised again)."""
+
+    chart: SessionChart
+    now: datetime
+    scales: dict[str, Scale]
+    zone: tzinfo
+    raised: Sequence[AlertRecord] = ()
+
+    @cached_property
+    def raised_keys(self) -> frozenset[str]:
+        return frozenset(record.key for record in self.raised)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the protocol, judged on its own: a rule that raises is reported, and the
+    others go on (one bad rule must never silence the room)."""
+
+    name: str
+    #: The rule in plain words, for "Could not judge <label> for chair N".
+    label: str
+    judge: Callable[[Judging], Sequence[AlertCondition]]
+
+
 def alert_conditions(chart: SessionChart, now: datetime, scales: dict[str, Scale],
-                     zone: tzinfo) -> tuple[AlertCondition, ...]:
-    """Every alert condition the session's chart shows at `now` (times said in `zone`)."""
+                     zone: tzinfo, raised: Sequence[AlertRecord] = ()
+                     ) -> tuple[AlertCondition, ...]:
+    """Every alert condition the session's chart shows at `now` (times said in `zone`),
+    given the alerts already `raised` for it. Each rule of `RULES` is judged on its own."""
     if chart.phase.is_finished:
         return ()
-    return (*_check_conditions(chart, now, zone), *_dosing_conditions(chart, now, zone=zone),
-            *_reading_conditions(chart), *_scale_conditions(chart, scales),
-            *_side_effect_conditions(chart))
+    judging = Judging(chart, now, scales, zone, tuple(raised))
+    conditions: list[AlertCondition] = []
+    for rule in RULES:
+        conditions.extend(_guarded(rule.name, rule.label, chart, partial(rule.judge, judging)))
+    return tuple(conditions)
+
+
+def _guarded(name: str, label: str, chart: SessionChart,
+             judge: Callable[[], Iterable[AlertCondition]]) -> tuple[AlertCondition, ...]:
+    """The conditions a rule finds, or, if it raises, one alert saying it could not judge
+    (its traceback kept for the log), so that every other rule still speaks."""
+    try:
+        return tuple(judge())
+    except Exception:  # any bug in one rule must not stop the others
+        return (AlertCondition(
+            f"rule_failed:{name}", AlertKind.RULE_FAILED, Priority.HIGH,
+            f"Could not judge {label} for chair {chart.session.chair}: tell the "
+            "administrator; watch this patient by the protocol",
+            detail=traceback.format_exc()),)
 
 
 def _check_conditions(chart: SessionChart, now: datetime, zone: tzinfo) -> list[AlertCondition]:
@@ -213,87 +267,373 @@ def _dosing_conditions(chart: SessionChart, now: datetime, *,
     return conditions
 
 
-def _reading_conditions(chart: SessionChart) -> list[AlertCondition]:
-    """Lines crossed by the latest readings. A run of readings over the same line is one
-    alert, keyed by the reading that began the run; it clears when a later reading is back
-    within the line (or the reading is struck as entered in error)."""
-    runs: dict[str, tuple[int, Flag]] = {}
-    for flagged in chart.flagged_vitals:
-        entry = flagged.entry
-        flags = {flag.code: flag for flag in flagged.flags}
-        measured = _measured(entry.current)
-        for code in list(runs):
-            if code not in flags and _judged_by(code) & measured:
-                del runs[code]  # this reading measured it and was within the line
-        for code, flag in flags.items():
-            if code not in runs:
-                runs[code] = (entry.id, flag)
-    if chart.phase is not Phase.PRE_INFUSION:
-        runs.pop("predose_bp_high", None)  # the dose was given: the question is settled
-    return [
-        AlertCondition(f"{code}:vitals:{entry_id}", code, _FLAG_PRIORITY[flag.level],
-                       flag.message)
-        for code, (entry_id, flag) in runs.items()
-    ]
+# --- runs: the lines crossed, reading after reading -------------------------------------
+#
+# A run is consecutive readings over one line, in the order they were taken; a reading
+# that measured the line and is within it ends the run. A run is one alert, keyed by the
+# reading that began it (`bp_above_stop_line:vitals:12`), and every alert of a run clears
+# when the run ends. Within a run:
+# - a reading past the critical line begins a critical alert of its own
+#   (`bp_critical:vitals:15`), never merged into the run's older alert; consecutive
+#   critical readings are that one alert. A run that begins critical has no second,
+#   high alert for the same reading: its critical alert speaks for it.
+# - once every alert of the run is acknowledged, a later reading worse than the worst
+#   acknowledged one by the protocol's step raises again
+#   (`bp_above_stop_line:vitals:12:worse:19`); while that waits, nothing more is raised.
+# - a run that ended before any of its alerts was raised (a late entry: a stop-line BP
+#   charted after the normal one that followed it) is raised and cleared at once.
 
 
-def _measured(vitals: Vitals) -> set[str]:
-    return {name for name, value in vitals.measurements().items() if value is not None}
+@dataclass(frozen=True)
+class _Point:
+    """One reading in a run: a set of vitals or a MOAA/S score, and its flag on the line."""
+
+    id: int
+    observed_at: datetime
+    entered_at: datetime
+    flag: Flag
+    vitals: Vitals | None = None
+    total: int = 0
+
+    @property
+    def is_critical(self) -> bool:
+        return self.flag.level is Level.CRITICAL
 
 
-def _judged_by(code: str) -> set[str]:
-    """The measurements a flag is judged on: a set without them cannot clear it."""
-    if code in ("bp_above_stop_line", "predose_bp_high"):
-        return {"systolic", "diastolic"}
-    return {code.rsplit("_", 1)[0]}
+@dataclass(frozen=True)
+class _Line:
+    """A protocol line that readings cross in runs, and how a run of it worsens."""
+
+    code: str
+    label: str
+    judged_by: frozenset[str]
+    source: str = "vitals"
+    #: How far out a reading is, one number per measurement, larger is worse; None: a
+    #: run of this line is not raised again (pre-dose caution, EtCO2: no step set).
+    far: Callable[[_Point], tuple[int, ...]] | None = None
+    step: Callable[[WorseningSteps], int] = lambda steps: 0
+    #: The measurement's name and a reading's value, for "worse since acknowledged: BP
+    #: 228/132 (was 186/104 when acknowledged)".
+    name: str = ""
+    said: Callable[[_Point], str] = lambda point: ""
+    act: str = "call the physician"
 
 
-def _scale_conditions(chart: SessionChart, scales: dict[str, Scale]) -> list[AlertCondition]:
-    """The latest score of each scale; a later score within the line clears it."""
-    conditions = []
-    limits = chart.protocol.thresholds
+def _bp(point: _Point) -> str:
+    return f"{_value(point, 'systolic')}/{_value(point, 'diastolic')}"
+
+
+def _spo2(point: _Point) -> str:
+    return spo2_words(point.vitals or Vitals(point.observed_at)).removeprefix("SpO2 ")
+
+
+def _value(point: _Point, name: str) -> int:
+    return getattr(point.vitals, name) or 0
+
+
+_BP = frozenset({"systolic", "diastolic"})
+_VITALS_LINES = (
+    _Line("predose_bp_high", "the pre-dose BP line", _BP),
+    _Line("bp_above_stop_line", "the BP stop line", _BP,
+          far=lambda p: (_value(p, "systolic"), _value(p, "diastolic")),
+          step=lambda s: s.bp_mmhg, name="BP", said=_bp),
+    _Line("bp_low", "the low BP lines", _BP,
+          far=lambda p: (-_value(p, "systolic"), -_value(p, "diastolic")),
+          step=lambda s: s.bp_mmhg, name="BP", said=_bp,
+          act="lay the patient flat, call the physician"),
+    _Line("spo2_low", "the SpO2 lines", frozenset({"spo2"}),
+          far=lambda p: (-_value(p, "spo2"),), step=lambda s: s.spo2_points,
+          name="SpO2", said=_spo2,
+          act="check the airway, give oxygen, call the physician"),
+    _Line("heart_rate_high", "the high heart rate lines", frozenset({"heart_rate"}),
+          far=lambda p: (_value(p, "heart_rate"),), step=lambda s: s.heart_rate_per_min,
+          name="heart rate", said=lambda p: f"{_value(p, 'heart_rate')}/min"),
+    _Line("heart_rate_low", "the low heart rate lines", frozenset({"heart_rate"}),
+          far=lambda p: (-_value(p, "heart_rate"),), step=lambda s: s.heart_rate_per_min,
+          name="heart rate", said=lambda p: f"{_value(p, 'heart_rate')}/min"),
+    _Line("respiratory_rate_low", "the low respiratory rate lines",
+          frozenset({"respiratory_rate"}),
+          far=lambda p: (-_value(p, "respiratory_rate"),),
+          step=lambda s: s.respiratory_rate_per_min,
+          name="respiratory rate",
+          said=lambda p: f"{_value(p, 'respiratory_rate')}/min",
+          act="stimulate, open the airway, call the physician"),
+    _Line("respiratory_rate_high", "the high respiratory rate line",
+          frozenset({"respiratory_rate"}),
+          far=lambda p: (_value(p, "respiratory_rate"),),
+          step=lambda s: s.respiratory_rate_per_min,
+          name="respiratory rate",
+          said=lambda p: f"{_value(p, 'respiratory_rate')}/min"),
+    _Line("etco2_high", "the high EtCO2 line", frozenset({"etco2"})),
+    _Line("etco2_low", "the low EtCO2 line", frozenset({"etco2"})),
+)
+_SEDATION = _Line("deep_sedation", "the MOAA/S lines", frozenset({"moaas"}), source="score",
+                  far=lambda p: (-p.total,), step=lambda s: s.moaas_points,
+                  name="MOAA/S", said=lambda p: str(p.total),
+                  act="stimulate, open the airway, call the physician")
+#: The measurements a set can hold, each able to end a run of the lines judged on it.
+_MEASURED = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "etco2")
+
+
+@dataclass(frozen=True)
+class _Run:
+    line: _Line
+    points: tuple[_Point, ...]
+    ongoing: bool
+
+    @property
+    def key(self) -> str:
+        """The run's own key, as alerts written before issue 16 already name it."""
+        return f"{self.line.code}:{self.line.source}:{self.points[0].id}"
+
+    @cached_property
+    def starts(self) -> tuple[_Point, ...]:
+        """The readings that begin an alert: the first (high, or critical), then each
+        reading that goes past the critical line after one that did not."""
+        found = [self.points[0]]
+        for before, point in zip(self.points, self.points[1:], strict=False):
+            if point.is_critical and not before.is_critical:
+                found.append(point)
+        return tuple(found)
+
+    @cached_property
+    def worse_prefixes(self) -> tuple[str, ...]:
+        """How the keys of this run's "worse since acknowledged" alerts begin."""
+        codes = sorted({point.flag.code for point in self.points})
+        return tuple(f"{code}:{self.line.source}:{self.points[0].id}:worse:" for code in codes)
+
+    def key_of(self, point: _Point) -> str:
+        return f"{point.flag.code}:{self.line.source}:{point.id}"
+
+    def worse_since(self, acknowledged: datetime, step: int) -> tuple[_Point, _Point] | None:
+        """The first reading entered after `acknowledged` that is worse, by `step`, than
+        every reading of the run entered by then (not one beginning an alert of its own),
+        and the acknowledged reading it is worse than. Worked out once per acknowledgement:
+        the run is kept with its chart, and ticks ask again and again."""
+        asked = (acknowledged, step)
+        if asked not in self._worse:
+            self._worse[asked] = self._find_worse(acknowledged, step)
+        return self._worse[asked]
+
+    @cached_property
+    def _worse(self) -> dict[tuple[datetime, int], tuple[_Point, _Point] | None]:
+        return {}
+
+    def _find_worse(self, acknowledged: datetime, step: int) -> tuple[_Point, _Point] | None:
+        far = self.line.far
+        seen = [point for point in self.points if point.entered_at <= acknowledged]
+        if far is None or not seen:
+            return None
+        worst = [max(values) for values in zip(*(far(point) for point in seen), strict=True)]
+        starts = {point.id for point in self.starts}
+        for point in self.points:
+            if point.entered_at <= acknowledged or point.id in starts:
+                continue
+            beyond = [n for n, (value, top) in enumerate(zip(far(point), worst, strict=True))
+                      if value >= top + step]
+            if beyond:
+                return point, max(seen, key=lambda p: far(p)[beyond[0]])
+        return None
+
+
+def _find_runs(lines: Sequence[_Line],
+               readings: Iterable[tuple[int, datetime, datetime, tuple[Flag, ...],
+                                        frozenset[str], Vitals | None, int]]
+               ) -> dict[str, list[_Run]]:
+    """Every run of every line over the readings, given in the order they were taken."""
+    runs: dict[str, list[_Run]] = {line.code: [] for line in lines}
+    going: dict[str, list[_Point]] = {}
+    by_code = {line.code: line for line in lines}
+    for reading_id, observed, entered, flags, measured, vitals, total in readings:
+        on_line = {flag.replaces or flag.code: flag for flag in flags}
+        for line in lines:
+            flag = on_line.get(line.code)
+            if flag is not None:
+                going.setdefault(line.code, []).append(
+                    _Point(reading_id, observed, entered, flag, vitals, total))
+            elif line.code in going and line.judged_by & measured:
+                runs[line.code].append(_Run(line, tuple(going.pop(line.code)), ongoing=False))
+    for code, points in going.items():
+        runs[code].append(_Run(by_code[code], tuple(points), ongoing=True))
+    return runs
+
+
+def _vitals_runs(chart: SessionChart) -> dict[str, list[_Run]]:
+    """The runs of the vitals lines, worked out once per chart (a new chart is read when
+    something is charted; a tick only judges them against the clock and the alerts)."""
+    cached = vars(chart).get("_alert_runs")  # kept beside the chart's cached properties
+    if cached is None:
+        cached = _find_runs(_VITALS_LINES, (
+            (flagged.entry.id, flagged.entry.current.observed_at, flagged.entry.entered_at,
+             flagged.flags, _measured(flagged.entry.current), flagged.entry.current, 0)
+            for flagged in chart.flagged_vitals))
+        vars(chart)["_alert_runs"] = cached
+    return cached
+
+
+def _measured(vitals: Vitals) -> frozenset[str]:
+    return frozenset(name for name in _MEASURED if getattr(vitals, name) is not None)
+
+
+def _sedation_runs(chart: SessionChart, scales: dict[str, Scale]) -> list[_Run]:
+    scale = scales.get("moaas")
+    if scale is None or "moaas" not in chart.protocol.checklists.scales:
+        return []
+    scores = sorted((s for s in chart.scale_scores if s.scale == "moaas" and not s.in_error),
+                    key=lambda s: (s.observed_at, s.id))
+    limits, critical = chart.protocol.thresholds, chart.protocol.critical
+    return _find_runs((_SEDATION,), (
+        (score.id, score.observed_at, score.entered_at,
+         scale_flags(scale, score.total, score.item_scores, limits, critical),
+         frozenset({"moaas"}), None, score.total)
+        for score in scores))[_SEDATION.code]
+
+
+def _line_conditions(line: _Line, judging: Judging) -> list[AlertCondition]:
+    """The alerts of every run of one vitals line."""
+    if line.code == "predose_bp_high" and judging.chart.phase is not Phase.PRE_INFUSION:
+        return []  # the dose was given: the question is settled
+    runs = _vitals_runs(judging.chart)[line.code]
+    return [condition for run in runs for condition in _run_conditions(run, judging)]
+
+
+def _sedation_conditions(judging: Judging) -> list[AlertCondition]:
+    runs = _sedation_runs(judging.chart, judging.scales)
+    return [condition for run in runs for condition in _run_conditions(run, judging)]
+
+
+def _run_conditions(run: _Run, judging: Judging) -> list[AlertCondition]:
+    """A run's alerts: its own (the first reading's, each critical stretch's), those raised
+    for its worsening, and a new one if it has worsened since acknowledged. A run already
+    over is raised (at once cleared) only if none of its alerts ever was."""
+    own = [_reading_condition(run.key_of(point), point) for point in run.starts]
+    own_keys = {condition.key for condition in own}
+    worse = run.worse_prefixes
+    ours = own_keys | {run.key}  # a run raised before the critical tier, by its line's key
+    if not run.ongoing:
+        if ours & judging.raised_keys:
+            return []
+        return [replace(condition, ongoing=False) for condition in own]
+    mine = [r for r in judging.raised if r.key in ours or r.key.startswith(worse)]
+    kept = [AlertCondition(r.key, r.kind, r.priority, r.message)
+            for r in mine if r.key.startswith(worse)]
+    return [*own, *kept, *_worsened(run, own_keys, mine, judging)]
+
+
+def _reading_condition(key: str, point: _Point) -> AlertCondition:
+    return AlertCondition(key, point.flag.code, _FLAG_PRIORITY[point.flag.level],
+                          point.flag.message)
+
+
+def _worsened(run: _Run, own_keys: set[str], mine: list[AlertRecord],
+              judging: Judging) -> list[AlertCondition]:
+    """A new alert when a reading entered after the latest acknowledgement is worse than
+    every reading acknowledged, by the protocol's step; none while an alert of the run is
+    still waiting for someone (one waiting alert per run)."""
+    line = run.line
+    if line.far is None or not mine or own_keys - {record.key for record in mine}:
+        return []
+    if any(record.acknowledged_at is None for record in mine):
+        return []
+    acknowledged = max(r.acknowledged_at for r in mine if r.acknowledged_at is not None)
+    found = run.worse_since(acknowledged, line.step(judging.chart.protocol.worsening))
+    if found is None:
+        return []
+    point, was = found
+    return [AlertCondition(
+        f"{point.flag.code}:{line.source}:{run.points[0].id}:worse:{point.id}",
+        point.flag.code, _FLAG_PRIORITY[point.flag.level],
+        f"Worse since acknowledged: {line.name} {line.said(point)} (was {line.said(was)} "
+        f"when acknowledged): {line.act}")]
+
+
+# --- scales and side effects: each judged on its own ------------------------------------
+
+#: Judged as runs by the MOAA/S rule, not score by score.
+_SEDATION_CODES = frozenset({"deep_sedation", "sedation_critical"})
+
+
+def _scale_conditions(judging: Judging) -> list[AlertCondition]:
+    """The latest score of each scale; a later score within the line clears it. Each scale
+    is judged on its own: one bad clinic scale must not stop the others."""
+    chart, scales = judging.chart, judging.scales
+    conditions: list[AlertCondition] = []
     for scale_id in chart.protocol.checklists.scales:
-        latest = chart.latest_score(scale_id)
-        if latest is None or scale_id not in scales:
-            continue
-        for flag in scale_flags(scales[scale_id], latest.total, latest.item_scores, limits):
-            conditions.append(AlertCondition(
-                f"{flag.code}:score:{latest.id}", flag.code,
-                _FLAG_PRIORITY[flag.level], flag.message))
+        if scale_id in scales:
+            conditions.extend(_guarded(f"scale:{scale_id}", f"the {scales[scale_id].title} "
+                                       "flags", chart,
+                                       partial(_one_scale, chart, scales[scale_id])))
     return conditions
 
 
-def _side_effect_conditions(chart: SessionChart) -> list[AlertCondition]:
-    conditions = []
+def _one_scale(chart: SessionChart, scale: Scale) -> list[AlertCondition]:
+    latest = chart.latest_score(scale.id)
+    if latest is None:
+        return []
+    flags = scale_flags(scale, latest.total, latest.item_scores, chart.protocol.thresholds,
+                        chart.protocol.critical)
+    return [AlertCondition(f"{flag.code}:score:{latest.id}", flag.code,
+                           _FLAG_PRIORITY[flag.level], flag.message)
+            for flag in flags if flag.code not in _SEDATION_CODES]
+
+
+def _side_effect_conditions(judging: Judging) -> list[AlertCondition]:
+    """Each severe side effect, each entry judged on its own."""
+    chart = judging.chart
+    conditions: list[AlertCondition] = []
     for entry in chart.entries_of(chart.protocol.checklists.side_effects):
-        if entry.in_error:
-            continue
-        for flag in side_effect_flags(entry.label, entry.severity):
-            conditions.append(AlertCondition(
-                f"{flag.code}:entry:{entry.id}", flag.code,
-                _FLAG_PRIORITY[flag.level], flag.message))
+        if not entry.in_error:
+            conditions.extend(_guarded(f"side_effect:{entry.id}",
+                                       f"the side effect “{entry.label}”", chart,
+                                       partial(_one_side_effect, entry)))
     return conditions
+
+
+def _one_side_effect(entry: ChecklistEntry) -> list[AlertCondition]:
+    return [AlertCondition(f"{flag.code}:entry:{entry.id}", flag.code,
+                           _FLAG_PRIORITY[flag.level], flag.message)
+            for flag in side_effect_flags(entry.label, entry.severity)]
+
+
+#: Every rule, each judged on its own (see `alert_conditions`).
+RULES: tuple[Rule, ...] = (
+    Rule("checks", "the BP check times",
+         lambda j: _check_conditions(j.chart, j.now, j.zone)),
+    Rule("dosing", "the infusion and observation times",
+         lambda j: _dosing_conditions(j.chart, j.now, zone=j.zone)),
+    *(Rule(line.code, line.label, partial(_line_conditions, line)) for line in _VITALS_LINES),
+    Rule(_SEDATION.code, _SEDATION.label, _sedation_conditions),
+    Rule("scales", "the scales' flags", _scale_conditions),
+    Rule("side_effects", "the side effects", _side_effect_conditions),
+)
 
 
 @dataclass(frozen=True)
 class Reconciliation:
     to_raise: tuple[AlertCondition, ...]
     to_clear: tuple[AlertRecord, ...]
+    #: Occurrences already over when first judged (a late entry): raised and cleared in
+    #: one go, so that they wait for an acknowledgement like any finding.
+    raised_over: tuple[AlertCondition, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.to_raise or self.to_clear)
+        return bool(self.to_raise or self.to_clear or self.raised_over)
 
 
 def reconcile(records: Iterable[AlertRecord],
               conditions: Sequence[AlertCondition]) -> Reconciliation:
-    """What to raise (conditions never raised before) and what has cleared (raised alerts
+    """What to raise (conditions never raised before), what to raise already over (a
+    condition judged over the first time it is seen) and what has cleared (raised alerts
     whose condition is gone). A key once raised is never raised again."""
     records = list(records)
     raised = {record.key for record in records}
-    present = {condition.key for condition in conditions}
+    present = {condition.key for condition in conditions if condition.ongoing}
+    new = {condition.key: condition for condition in conditions
+           if condition.key not in raised}
     return Reconciliation(
-        to_raise=tuple(c for c in conditions if c.key not in raised),
+        to_raise=tuple(c for c in new.values() if c.ongoing),
         to_clear=tuple(r for r in records if r.is_active and r.key not in present),
+        raised_over=tuple(c for c in new.values() if not c.ongoing),
     )
 
 

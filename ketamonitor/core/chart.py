@@ -11,7 +11,13 @@ from functools import cached_property
 
 from ketamonitor.core.checklists import Scale
 from ketamonitor.core.dose import planned_infusion_time
-from ketamonitor.core.flags import Flag, scale_flags, side_effect_flags, vitals_flags
+from ketamonitor.core.flags import (
+    Flag,
+    baseline_fall_flag,
+    scale_flags,
+    side_effect_flags,
+    vitals_flags,
+)
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Protocol
@@ -68,12 +74,23 @@ class SessionChart:
 
     @cached_property
     def flagged_vitals(self) -> tuple[FlaggedVitals, ...]:
-        limits = self.protocol.thresholds
-        return tuple(
-            FlaggedVitals(entry, phase, vitals_flags(entry.current, phase, limits))
-            for entry in self.valid_vitals
-            for phase in (self.timeline.phase_at(entry.current.observed_at),)
-        )
+        """Each valid set with its flags: the lines it crosses, and a fall from the baseline
+        BP for a set taken after dosing began (judged here: only the chart knows the
+        baseline). One low-BP flag per set, whichever line it crossed first."""
+        protocol = self.protocol
+        baseline = self.baseline_bp()
+        started = self.timeline.dose_started_at
+        rows = []
+        for entry in self.valid_vitals:
+            vitals = entry.current
+            phase = self.timeline.phase_at(vitals.observed_at)
+            flags = vitals_flags(vitals, phase, protocol)
+            after_dose = started is not None and vitals.observed_at > started
+            if baseline is not None and after_dose and all(f.code != "bp_low" for f in flags):
+                fall = baseline_fall_flag(vitals, baseline.current, protocol.low_bp)
+                flags = (*flags, fall) if fall is not None else flags
+            rows.append(FlaggedVitals(entry, phase, flags))
+        return tuple(rows)
 
     def all_vitals_rows(self) -> tuple[FlaggedVitals, ...]:
         """Every set charted, struck ones included (without flags), for the vitals table."""
@@ -116,13 +133,14 @@ class SessionChart:
         return max(scores, key=lambda s: (s.observed_at, s.id)) if scores else None
 
     def flags(self, scales: dict[str, Scale]) -> tuple[Flag, ...]:
-        """Every flag on the chart: vitals, scale scores and severe side effects."""
+        """Every flag on the chart: vitals (the critical tier, low BP and a fall from the
+        baseline, EtCO2 included), scale scores and severe side effects."""
         found = [flag for flagged in self.flagged_vitals for flag in flagged.flags]
         limits = self.protocol.thresholds
         for score in self.scale_scores:
             if not score.in_error and score.scale in scales:
                 found.extend(scale_flags(scales[score.scale], score.total, score.item_scores,
-                                         limits))
+                                         limits, self.protocol.critical))
         for entry in self.entries_of(self.protocol.checklists.side_effects):
             if not entry.in_error:
                 found.extend(side_effect_flags(entry.label, entry.severity))

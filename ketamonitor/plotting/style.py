@@ -1,8 +1,9 @@
 """How the charts look: colours, line styles and symbols readable on screen and in greyscale.
 
 Colour never carries meaning alone: systolic and diastolic differ by caret direction and line
-style, a flag by its ring's shape (circle: act now; square: caution), a threshold by its
-dash pattern and its words, a phase by its words and shade (a pause is hatched).
+style, a flag by its ring's shape (diamond: critical; circle: act now; square: caution), a
+threshold by its dash pattern and its words, a phase by its words and shade (a pause is
+hatched).
 The palette repeats the app theme's colours (ui.theme) because plotting sits below ui.
 """
 
@@ -20,6 +21,7 @@ INK = "#1b1f24"
 PAPER = "#ffffff"
 MUTED = "#5a6470"
 HIGH = "#b00020"
+CRITICAL = "#7a0016"  # the critical tier's dark red (ui.theme.CRITICAL_BG)
 CAUTION = "#8a5a00"
 BP = "#0b5cad"
 HEART_RATE = "#7a1f5c"
@@ -54,6 +56,7 @@ DIASTOLIC_PEN = pen(BP, 2, Qt.PenStyle.DashLine)
 BAND_BRUSH = tint(BP, 38)
 STOP_PEN = pen(HIGH, 1.5, Qt.PenStyle.DashDotLine)
 CAUTION_PEN = pen(CAUTION, 1.5, Qt.PenStyle.DotLine)
+FLAG_CRITICAL_PEN = pen(CRITICAL, 3.5)
 FLAG_HIGH_PEN = pen(HIGH, 2.5)
 FLAG_CAUTION_PEN = pen(CAUTION, 2.5)
 CURSOR_PEN = pen(MUTED, 1, Qt.PenStyle.DotLine)

@@ -18,8 +18,10 @@ from ketamonitor.plotting import style
 from ketamonitor.plotting.buffers import Columns
 from ketamonitor.plotting.live_curve import LiveCurve
 
-#: Ring shapes of flagged readings: a circle asks to act now, a square to consider.
-RING_SYMBOLS = {Level.HIGH: ("o", style.FLAG_HIGH_PEN),
+#: Ring shapes of flagged readings: a diamond is critical (the alerts' ◆), a circle asks to
+#: act now, a square to consider.
+RING_SYMBOLS = {Level.CRITICAL: ("d", style.FLAG_CRITICAL_PEN),
+                Level.HIGH: ("o", style.FLAG_HIGH_PEN),
                 Level.CAUTION: ("s", style.FLAG_CAUTION_PEN)}
 RING_SIZE = 17
 DENSE_RING_SIZE = 5

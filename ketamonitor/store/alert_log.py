@@ -8,6 +8,7 @@ from typing import Any
 
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.alerts import (
+    AlertCondition,
     AlertRecord,
     Priority,
     Reconciliation,
@@ -64,24 +65,34 @@ class AlertLog(StoreBase):
 
     def apply_alert_changes(self, session_id: int, changes: Reconciliation) -> None:
         """Raise the new alerts and record the cleared ones, in one transaction, as the
-        room's acts (someone must be logged in, or the screen locked over them)."""
+        room's acts (someone must be logged in, or the screen locked over them). An
+        occurrence already over when first judged (a late-entered stop-line BP with a
+        normal one after it) is raised and cleared at once: it is on the record and waits
+        for an acknowledgement, but is not shown as still present."""
         self._require(Permission.RECORD_ALERTS)
-        if changes.to_raise and self._is_signed(session_id):
+        if (changes.to_raise or changes.raised_over) and self._is_signed(session_id):
             raise ChartSigned("this chart is signed: no alert can be added to it")
         now = to_stored(self.clock.now())
         with self._transaction():
             for condition in changes.to_raise:
-                critical = condition.priority is Priority.CRITICAL
-                values = {"session_id": session_id, "key": condition.key,
-                          "kind": str(condition.kind),
-                          "priority": "high" if critical else condition.priority.value,
-                          "tier": "critical" if critical else None,
-                          "message": condition.message, "raised_at": now}
-                self._record("alerts", values, action="alerts.raise", user=ROOM)
+                self._raise(session_id, condition, now)
+            for condition in changes.raised_over:
+                self._clear(self._raise(session_id, condition, now), now)
             for record in changes.to_clear:
-                values = {"alert_id": record.id, "kind": "cleared", "at": now,
-                          "user": ROOM, "action": None}
-                self._record("alert_events", values, action="alerts.clear", user=ROOM)
+                self._clear(record.id, now)
+
+    def _raise(self, session_id: int, condition: AlertCondition, now: str) -> int:
+        critical = condition.priority is Priority.CRITICAL
+        values = {"session_id": session_id, "key": condition.key, "kind": str(condition.kind),
+                  "priority": "high" if critical else condition.priority.value,
+                  "tier": "critical" if critical else None,
+                  "message": condition.message, "raised_at": now}
+        return self._record("alerts", values, action="alerts.raise", user=ROOM)
+
+    def _clear(self, alert_id: int, now: str) -> None:
+        values = {"alert_id": alert_id, "kind": "cleared", "at": now, "user": ROOM,
+                  "action": None}
+        self._record("alert_events", values, action="alerts.clear", user=ROOM)
 
     def acknowledge_alert(self, alert_id: int, action: str,
                           escalation: Escalation | None = None) -> None:

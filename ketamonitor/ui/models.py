@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ketamonitor.core.chart import FlaggedVitals
 from ketamonitor.core.entries import late_entry_words
-from ketamonitor.core.flags import Flag
+from ketamonitor.core.flags import Flag, Level
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.times import format_clock, format_on_day
 from ketamonitor.ui import theme
@@ -136,7 +136,7 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             return font
         flags = _flags_in(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and flags:
-            return QBrush(QColor(theme.FLAG_STYLE[max(flag.level for flag in flags)][0]))
+            return QBrush(QColor(_ink_on_paper(max(flag.level for flag in flags))))
         if role == Qt.ItemDataRole.FontRole and flags and column in (_BP_COLUMN, _FLAGS_COLUMN):
             font = QFont()
             font.setBold(True)
@@ -164,3 +164,9 @@ def _flags_in(row: FlaggedVitals, column: int) -> list[Flag]:
         return list(row.flags)
     return [flag for flag in row.flags
             if any(_FIELD_COLUMNS.get(field) == column for field in flag.fields)]
+
+
+def _ink_on_paper(level: Level) -> str:
+    """A flagged value's colour on the table's white: the critical tier's own ink is light
+    (drawn on its dark red), so on paper it is written in that dark red."""
+    return theme.CRITICAL_BG if level is Level.CRITICAL else theme.FLAG_STYLE[level][0]

@@ -28,8 +28,8 @@ SCALES = shipped_library().scales
 
 def kinds_at(builder: ChartBuilder, at: float) -> set[str]:
     conditions = alert_conditions(builder.build(), minutes(at), SCALES, UTC)
-    return {c.kind for c in conditions if c.kind not in (AlertKind.CHECK_DUE,
-                                                                AlertKind.CHECK_OVERDUE)}
+    return {c.kind for c in conditions if c.ongoing and c.kind not in (AlertKind.CHECK_DUE,
+                                                                       AlertKind.CHECK_OVERDUE)}
 
 
 # phase, reading (systolic, diastolic, extra measurements), expected alerts
@@ -53,6 +53,31 @@ READINGS = [
     (Phase.PAUSED, (None, None, {"respiratory_rate": 10}), set()),
     (Phase.OBSERVATION, (None, None, {"respiratory_rate": 26}), {"respiratory_rate_high"}),
     (Phase.OBSERVATION, (None, None, {"respiratory_rate": 25}), set()),
+    # issue 16: the critical tier (instead of the line's own alert for the same reading)
+    (Phase.INFUSING, (199, 119, {}), {"bp_above_stop_line"}),
+    (Phase.INFUSING, (200, 100, {}), {"bp_critical"}),
+    (Phase.OBSERVATION, (170, 120, {}), {"bp_critical"}),
+    (Phase.PRE_INFUSION, (205, 100, {}), {"bp_critical"}),
+    (Phase.INFUSING, (None, None, {"spo2": 85}), {"spo2_low"}),
+    (Phase.INFUSING, (None, None, {"spo2": 84}), {"spo2_critical"}),
+    (Phase.PAUSED, (None, None, {"respiratory_rate": 7}), {"respiratory_rate_low"}),
+    (Phase.PAUSED, (None, None, {"respiratory_rate": 6}), {"respiratory_rate_critical"}),
+    (Phase.INFUSING, (None, None, {"respiratory_rate": 0}), {"respiratory_rate_critical"}),
+    (Phase.INFUSING, (None, None, {"heart_rate": 140}), {"heart_rate_high"}),
+    (Phase.INFUSING, (None, None, {"heart_rate": 141}), {"heart_rate_critical"}),
+    (Phase.INFUSING, (None, None, {"heart_rate": 40}), {"heart_rate_low"}),
+    (Phase.INFUSING, (None, None, {"heart_rate": 39}), {"heart_rate_critical"}),
+    # low BP: SBP below 90 or MAP below 65
+    (Phase.INFUSING, (90, 60, {}), set()),
+    (Phase.INFUSING, (89, 60, {}), {"bp_low"}),
+    (Phase.OBSERVATION, (95, 50, {}), set()),
+    (Phase.OBSERVATION, (95, 49, {}), {"bp_low"}),
+    (Phase.INFUSING, (72, 40, {}), {"bp_low"}),
+    # EtCO2, for clinics with capnography
+    (Phase.INFUSING, (None, None, {"etco2": 50}), set()),
+    (Phase.INFUSING, (None, None, {"etco2": 51}), {"etco2_high"}),
+    (Phase.INFUSING, (None, None, {"etco2": 30}), set()),
+    (Phase.INFUSING, (None, None, {"etco2": 29}), {"etco2_low"}),
 ]
 
 
@@ -65,8 +90,9 @@ def test_each_line_raises_its_alert_and_the_line_itself_does_not(phase, reading,
     assert kinds_at(builder, at) == expected
 
 
-@pytest.mark.parametrize(("score", "expected"), [(0, {"deep_sedation"}), (2, {"deep_sedation"}),
-                                                 (3, set()), (5, set())])
+@pytest.mark.parametrize(("score", "expected"), [
+    (0, {"sedation_critical"}), (1, {"sedation_critical"}),  # the critical line: at or below 1
+    (2, {"deep_sedation"}), (3, set()), (5, set())])
 def test_moaas_at_or_under_its_flag(score, expected):
     builder = ChartBuilder().phase(Phase.INFUSING).score(20, "moaas", {"moaas": score})
     assert kinds_at(builder, 20) == expected
@@ -151,6 +177,21 @@ def test_consecutive_high_readings_are_one_alert():
                   if c.kind == AlertKind.BP_ABOVE_STOP_LINE]
     assert len(conditions) == 1
     assert "186/104" in conditions[0].message
+
+
+@pytest.mark.parametrize(("systolic", "expected"), [(104, set()), (103, {"bp_low"})])
+def test_a_fall_of_more_than_20_percent_below_the_baseline_is_low_bp(systolic, expected):
+    builder = (ChartBuilder().reading(5, 130, 80).phase(Phase.INFUSING, dose_at=10)
+               .reading(20, systolic, 80))
+    assert kinds_at(builder, 20) == expected
+
+
+def test_a_run_of_etco2_ends_with_a_set_that_measured_it_within_its_lines():
+    builder = ChartBuilder().phase(Phase.INFUSING).reading(20, etco2=55)
+    builder.reading(22, 120, 80)                      # no EtCO2 measured: the run goes on
+    assert kinds_at(builder, 22) == {"etco2_high"}
+    builder.reading(25, etco2=40)
+    assert kinds_at(builder, 25) == set()
 
 
 def test_a_finished_session_raises_nothing():

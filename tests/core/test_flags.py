@@ -8,12 +8,12 @@ AT = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
 def codes(vitals, phase, library):
-    limits = library.protocol("iv-racemic-ketamine").thresholds
-    return [flag.code for flag in vitals_flags(vitals, phase, limits)]
+    protocol = library.protocol("iv-racemic-ketamine")
+    return [flag.code for flag in vitals_flags(vitals, phase, protocol)]
 
 
 def test_bp_over_the_stop_line_during_infusion_is_flagged_high(library):
-    limits = library.protocol("iv-racemic-ketamine").thresholds
+    limits = library.protocol("iv-racemic-ketamine")
     flags = vitals_flags(Vitals(AT, 186, 104), Phase.INFUSING, limits)
     assert [f.code for f in flags] == ["bp_above_stop_line"]
     assert flags[0].level is Level.HIGH
@@ -56,7 +56,7 @@ def test_only_a_severe_side_effect_is_flagged():
 
 
 def test_a_bp_flag_names_the_number_that_crossed_and_marks_only_its_field(library):
-    limits = library.protocol("iv-racemic-ketamine").thresholds
+    limits = library.protocol("iv-racemic-ketamine")
     (predose,) = vitals_flags(Vitals(AT, 138, 91), Phase.PRE_INFUSION, limits)
     assert predose.message.startswith("Pre-dose BP 138/91: diastolic 91 above 90;")
     assert "138 above" not in predose.message
