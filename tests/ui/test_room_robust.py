@@ -1,0 +1,177 @@
+"""One bad rule, one bad tick or one clinic-made scale never silences the room: the other
+chairs are still judged, the fault is said once (one alert, one log entry, at most one
+dialog), and the window keeps ticking."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import ketamonitor.room
+from ketamonitor.core.alerts import AlertKind, Priority
+from ketamonitor.core.entries import scale_answer
+from ketamonitor.core.library import resource_text
+from ketamonitor.store.store import Store
+from ketamonitor.ui.main_window import MainWindow
+from tests.charting import Charting
+from tests.people import FAST_HASHER, add_people
+
+CLINIC_PHQ9 = "clinic_phq9"
+CLINIC_PROTOCOL = "clinic-iv-phq9"
+
+
+@pytest.fixture
+def store(db_path: Path, clock, clinic_protocol_folder: Path) -> Iterator[Store]:
+    """The clinic's own copy of the PHQ-9 (its own id, item 9 flagged, as the README
+    invites) and an IV protocol that scores it, read from the clinic's folder."""
+    clinic_protocol_folder.mkdir()
+    (clinic_protocol_folder / "our-phq9.toml").write_text(
+        resource_text("checklists", "phq9.toml").replace('id = "phq9"',
+                                                         f'id = "{CLINIC_PHQ9}"'))
+    (clinic_protocol_folder / "our-iv.toml").write_text(
+        resource_text("protocols", "iv-racemic-ketamine.toml")
+        .replace('id = "iv-racemic-ketamine"', f'id = "{CLINIC_PROTOCOL}"')
+        .replace('name = "IV racemic ketamine, 0.5 mg/kg over 40 min"', 'name = "Our IV"')
+        .replace('"phq9"', f'"{CLINIC_PHQ9}"'))
+    opened = Store.open(db_path, clock, hasher=FAST_HASHER,
+                        extra_protocol_folders=[clinic_protocol_folder])
+    assert opened.library.problems == ()
+    add_people(opened)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def chairs(window: MainWindow, charting: Charting) -> dict[str, int]:
+    """Chair 1 on the clinic's protocol, chair 2 on the shipped IV one, both infusing."""
+    sessions = {
+        "1": charting.started(CLINIC_PROTOCOL, chair="1", patient=charting.patient("MRN-1")),
+        "2": charting.started(chair="2", patient=charting.patient("MRN-2")),
+    }
+    window.room.reload()
+    window.show_room()
+    return sessions
+
+
+def failing_for(session_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The room's rules raise for one session only, on every judging."""
+    real = ketamonitor.room.alert_conditions
+
+    def judged(chart, *args):
+        if chart.session.id == session_id:
+            raise ZeroDivisionError("a rule the clinic's data never foresaw")
+        return real(chart, *args)
+
+    monkeypatch.setattr(ketamonitor.room, "alert_conditions", judged)
+
+
+def score_item_9(store: Store, session_id: int, clock) -> None:
+    scale = store.library.scale(CLINIC_PHQ9)
+    scores = {item.key: 0 for item in scale.items} | {"q9": 1}
+    store.record_scale_score(session_id, scale_answer(scale, scores, clock.now(),
+                                                      "before session"))
+
+
+def room_log(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "ketamonitor.room"]
+
+
+def kinds(window: MainWindow, session_id: int) -> list[str]:
+    return [record.kind for record in window.room.state(session_id).alerts]
+
+
+def test_a_clinic_scale_flags_and_a_failing_rule_leave_the_other_chair_alerted(
+        qtbot, window, chairs, charting, store, clock, prompts, monkeypatch, caplog):
+    score_item_9(store, chairs["1"], clock)
+    window.session_charted(chairs["1"])
+    assert kinds(window, chairs["1"]) == [f"{CLINIC_PHQ9}_q9"]  # its kind is its own text
+
+    failing_for(chairs["1"], monkeypatch)
+    caplog.set_level(logging.ERROR)
+    clock.advance(minutes=1)
+    charting.bp(chairs["2"], 196, 118)  # over the stop line
+    window.session_charted(chairs["2"])
+    for _ in range(10):
+        clock.advance(seconds=1)
+        window.tick()
+    window.show_room()
+
+    assert "bp_above_stop_line" in kinds(window, chairs["2"])
+    chair_1 = window.room.state(chairs["1"]).alerts
+    assert [(a.kind, a.priority, a.is_active) for a in chair_1] == [
+        (f"{CLINIC_PHQ9}_q9", Priority.HIGH, True),  # not cleared while it cannot be judged
+        (AlertKind.RULE_FAILED, Priority.HIGH, True)]
+    assert chair_1[1].message.startswith("Could not judge the alerts for chair 1")
+    logged = room_log(caplog)
+    assert len(logged) == 1
+    assert "Traceback" in logged[0].getMessage()
+    assert "ZeroDivisionError: a rule the clinic's data never foresaw" in logged[0].getMessage()
+    assert prompts.problems == []  # no dialog: the alert on the chair says it
+    tiles = {tile.session_id: tile for tile in window.room_page.tiles}
+    assert any("Could not judge the alerts for chair 1" in row.text.text()
+               for row in tiles[chairs["1"]].alerts.rows)
+    assert any("above the stop line" in row.text.text() for row in tiles[chairs["2"]].alerts.rows)
+
+
+def test_a_rule_that_recovers_clears_its_alert_and_a_new_fault_is_raised_again(
+        qtbot, window, chairs, clock, monkeypatch, caplog):
+    caplog.set_level(logging.ERROR)
+    with monkeypatch.context() as patched:
+        failing_for(chairs["2"], patched)
+        window.tick()
+    clock.advance(seconds=1)
+    window.tick()  # judged again: the fault has gone, so has its condition
+    failed = [a for a in window.room.state(chairs["2"]).alerts
+              if a.kind == AlertKind.RULE_FAILED]
+    assert len(failed) == 1 and not failed[0].is_active and failed[0].needs_attention
+
+    failing_for(chairs["2"], monkeypatch)
+    clock.advance(seconds=1)
+    window.tick()
+    window.tick()
+    failed = [a for a in window.room.state(chairs["2"]).alerts
+              if a.kind == AlertKind.RULE_FAILED]
+    assert [a.is_active for a in failed] == [False, True]
+    assert len(room_log(caplog)) == 2  # one per fault, not one per tick
+
+
+def test_a_fault_in_the_tick_is_told_once_and_the_room_keeps_ticking(
+        qtbot, window, chairs, clock, prompts, monkeypatch, caplog):
+    caplog.set_level(logging.ERROR)
+    real_tick = window.room.tick
+
+    def broken() -> list:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(window.room, "tick", broken)
+    for _ in range(10):
+        clock.advance(seconds=1)
+        window.tick()
+    assert len(prompts.problems) == 1
+    title, message = prompts.problems[0]
+    assert "something went wrong" in title
+    assert "OverflowError: date value out of range" in message
+    assert "alerts may not be current" in window.problem.text()
+    told = [r for r in caplog.records if r.name == "ketamonitor.ui.main_window"]
+    assert len(told) == 1 and told[0].exc_info is not None
+
+    monkeypatch.setattr(window.room, "tick", real_tick)
+    clock.advance(seconds=1)
+    window.tick()
+    assert window.problem.text() == ""  # working again: the line goes
+
+
+def test_a_fault_while_drawing_the_room_is_told_once_too(qtbot, window, chairs, clock, prompts,
+                                                         monkeypatch):
+    def broken(*_args) -> None:
+        raise KeyError("chair")
+
+    monkeypatch.setattr(window.room_page, "show_room", broken)
+    for _ in range(5):
+        clock.advance(seconds=1)
+        window.tick()
+    assert len(prompts.problems) == 1
+    assert window.ticker.isActive()
