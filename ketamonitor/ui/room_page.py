@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
+from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, Priority
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
 from ketamonitor.core.wording import DOSING_WORDS, phase_label
 from ketamonitor.room import ChairState
 from ketamonitor.ui import theme
-from ketamonitor.ui.alert_views import PRIORITY_STYLE, AlertList
+from ketamonitor.ui.alert_views import AlertList, edge
 from ketamonitor.ui.live_text import LiveText
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.views import read_only_table, restyle
@@ -109,6 +109,8 @@ class ChairTile(QFrame):
         layout.addStretch(1)
         self._scale = 0.0
         self.shown_alerts = TILE_ALERTS
+        #: The priority of the most urgent alert waiting (its edge), None when none waits.
+        self.top_priority: Priority | None = None
         self._apply_scale(1.0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -182,8 +184,9 @@ class ChairTile(QFrame):
         self.more.setText(f"+{extra} more alert{'s' if extra > 1 else ''} — open the session"
                           if extra > 0 else "")
         top = waiting[0].priority if waiting else None
-        ink, _background, width = PRIORITY_STYLE[top] if top else (theme.MUTED, "", 1)
-        restyle(self, f"ChairTile {{ background: white; border: {width}px solid {ink};"
+        colour, width = edge(top)
+        self.top_priority = top
+        restyle(self, f"ChairTile {{ background: white; border: {width}px solid {colour};"
                            " border-radius: 8px; }")
 
 
