@@ -465,7 +465,7 @@ class MainWindow(QMainWindow):
         try:
             self._tick()
         except Exception as fault:
-            self._tick_failed(fault)
+            self._tell_fault(fault)
 
     def _tick(self) -> None:
         try:
@@ -490,9 +490,10 @@ class MainWindow(QMainWindow):
         elif self.pages.currentWidget() is self.room_page:
             self._show_room()
 
-    def _tick_failed(self, fault: Exception) -> None:
-        """Say in the window that the tick failed; log it with its traceback and show the
-        problem dialog the first time this fault (its kind and where it happened) is seen."""
+    def _tell_fault(self, fault: Exception) -> None:
+        """Say in the window that the room's tick or drawing failed; log it with its
+        traceback and show the problem dialog the first time this fault (its kind and where
+        it happened) is seen."""
         self.problem.setText(f"⚠ Something went wrong in the room ({type(fault).__name__}): "
                              "alerts may not be current; see the log")
         where = traceback.extract_tb(fault.__traceback__)[-1:]
@@ -511,8 +512,11 @@ class MainWindow(QMainWindow):
             + "".join(traceback.format_exception_only(fault)).strip())
 
     def _show_room(self) -> None:
-        self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
-                                 self.store.clock.now(), self.room.coming())
+        try:
+            self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
+                                     self.store.clock.now(), self.room.coming())
+        except Exception as fault:  # a chair that cannot be drawn: the others are
+            self._tell_fault(fault)
         offered = allowed(self.store.account, Permission.ACKNOWLEDGE_ALERT)
         for tile in self.room_page.tiles:
             tile.alerts.set_acknowledge_offered(offered)

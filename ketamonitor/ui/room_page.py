@@ -161,6 +161,18 @@ class ChairTile(QFrame):
         self._show_next_check(timers, zone)
         self._show_alerts(state.waiting())
 
+    def show_fault(self, state: ChairState) -> None:
+        """A chair whose times could not be worked out: said on its tile, and nothing
+        left standing from the last good tick (a frozen timer would look alive)."""
+        self.session_id = state.listing.session_id
+        self.chair.setText(f"Chair {state.listing.chair} · {state.listing.patient_name}")
+        self.phase_time.setText("–:––:––")
+        self.left.setText("")
+        self.next_check.setText(f"{theme.FLAG_MARK} Times cannot be shown (a fault, written "
+                                "to the log): open the session")
+        self.next_check.set_colours(theme.HIGH)
+        self._show_alerts(state.waiting())
+
     def _show_next_check(self, timers: SessionTimers, zone: tzinfo) -> None:
         due, due_in = timers.next_vitals_due, timers.vitals_due_in
         if due is None or due_in is None:
@@ -318,8 +330,13 @@ class RoomPage(QWidget):
         self._day = local_day(now, self.zone)
         self._ensure_tiles(len(in_room))
         self._fit_tiles()
+        fault: Exception | None = None
         for tile, state in zip(self.tiles, in_room, strict=False):
-            tile.show_state(state, now)
+            try:
+                tile.show_state(state, now)
+            except Exception as error:  # one chair that cannot be drawn hides no other
+                tile.show_fault(state)
+                fault = fault or error
         self.empty.setVisible(not in_room)
         self.finished_box.setVisible(bool(finished))
         self.coming_box.setVisible(bool(coming))
@@ -329,6 +346,8 @@ class RoomPage(QWidget):
                 self.finished_model.row_value(r).session_id
                 for r in range(self.finished_model.rowCount())]:
             self.finished_model.set_rows(finished)
+        if fault is not None:
+            raise fault  # the window logs it and tells it once
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -175,3 +175,29 @@ def test_a_fault_while_drawing_the_room_is_told_once_too(qtbot, window, chairs, 
         window.tick()
     assert len(prompts.problems) == 1
     assert window.ticker.isActive()
+
+
+def test_a_chair_whose_times_cannot_be_worked_out_leaves_the_other_tiles_drawn(
+        qtbot, window, chairs, clock, prompts, monkeypatch):
+    """A protocol number no one meant (an interval of 1e12 minutes) once made the timers
+    overflow: the window did not open. Now that chair's tile says so, the others tick."""
+    real = ketamonitor.room.ChairState.timers
+
+    def timers(state, now):
+        if state.session_id == chairs["1"]:
+            raise OverflowError("date value out of range")
+        return real(state, now)
+
+    monkeypatch.setattr(ketamonitor.room.ChairState, "timers", timers)
+    window.show_room()
+    seen = []
+    for _ in range(5):
+        clock.advance(seconds=1)
+        window.tick()
+        seen.append(window.room_page.tile_for(chairs["2"]).phase_time.text())
+    assert len(set(seen)) == 5  # chair 2's timer goes on, second by second
+    broken = window.room_page.tile_for(chairs["1"])
+    assert broken.next_check.text().startswith("⚠ Times cannot be shown")
+    assert broken.phase_time.text() == "–:––:––"
+    assert len(prompts.problems) == 1
+    assert "OverflowError" in prompts.problems[0][1]
