@@ -8,6 +8,7 @@ from datetime import tzinfo
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -73,6 +74,14 @@ class AlertRow(QFrame):
 
     def set_acknowledge_offered(self, offered: bool) -> None:
         self.button.setVisible(offered)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Never squeezed below its wrapped words: where rows do not fit (the session
+        page's fixed slot) they scroll, rather than cutting a message in half."""
+        super().resizeEvent(event)
+        needed = self.layout().heightForWidth(event.size().width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class AlertList(QWidget):

@@ -15,7 +15,8 @@ from ketamonitor.ui.room_page import ChairTile
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, login_as
 
-CRITICAL_MESSAGE = "SpO2 78 % below the critical line (85 %): airway, oxygen, call the physician"
+CRITICAL_MESSAGE = ("SpO2 78 % below the critical line (85 %): open the airway, give "
+                    "oxygen, stop the infusion and call the physician now")
 
 
 @pytest.fixture
@@ -97,7 +98,8 @@ def test_a_high_alert_sounds_once_and_the_clinic_can_switch_sounds_off(
 
 def test_a_critical_alert_is_drawn_inverted_with_a_thicker_edge_on_tile_page_and_lock(
         qtbot, window, chairs, charting, clock, monkeypatch, tmp_path):
-    charting.bp(chairs["1"], 186, 112)  # an older "act now" alert on the same chair
+    charting.vitals(chairs["1"], systolic="128", diastolic="82", heart_rate="76", spo2="88",
+                    respiratory_rate="8")  # two older "act now" alerts on the same chair
     window.session_charted(chairs["1"])
     critical_for(chairs["1"], monkeypatch)
     clock.advance(seconds=1)
@@ -121,9 +123,12 @@ def test_a_critical_alert_is_drawn_inverted_with_a_thicker_edge_on_tile_page_and
     row = page.alerts.rows[0]
     assert row.text.text().startswith("<b>◆ Critical:</b>")
     assert f"background: {theme.CRITICAL_BG}" in row.styleSheet()
+    assert len(page.alerts.rows) == 3  # more than the page's slot holds: they scroll,
+    for each in page.alerts.rows:  # none is squeezed below its wrapped words
+        qtbot.waitUntil(lambda r=each: r.height() >= r.layout().heightForWidth(r.width()))
 
     window.show_room()
     window.lock_screen()
     lines = window.lock.alerts.text().split("\n")
     assert lines[0] == f"◆ Critical · Chair 1: {CRITICAL_MESSAGE}"
-    assert lines[1].startswith("▲ Chair 1: BP 186/112")
+    assert lines[1].startswith("▲ Chair 1: SpO2 88 %")
