@@ -41,6 +41,7 @@ from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.background_backup import BackgroundBackup
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
+from ketamonitor.ui.faults import ShownOnce
 from ketamonitor.ui.patients_page import PatientsPage
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self.beeps = 0
         self._sounded_at: datetime | None = None
         #: Each distinct fault of the tick already told: said once, never every second.
-        self._tick_faults: set[tuple[str, str, int]] = set()
+        self._tick_faults = ShownOnce()
         self.setWindowTitle(f"ketamonitor — {store.path.name}")
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
@@ -496,12 +497,9 @@ class MainWindow(QMainWindow):
         it happened) is seen."""
         self.problem.setText(f"⚠ Something went wrong in the room ({type(fault).__name__}): "
                              "alerts may not be current; see the log")
-        where = traceback.extract_tb(fault.__traceback__)[-1:]
-        signature = (type(fault).__name__, where[0].filename if where else "",
-                     (where[0].lineno or 0) if where else 0)
-        if signature in self._tick_faults:
+        # noted before the dialog is shown: the ticker runs on under it
+        if not self._tick_faults.first_time(type(fault), fault.__traceback__):
             return
-        self._tick_faults.add(signature)  # before the dialog: the ticker runs under it
         log.error("the room's tick failed", exc_info=fault)
         self.prompts.show_problem(
             self, "ketamonitor: something went wrong",

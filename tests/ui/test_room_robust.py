@@ -201,3 +201,32 @@ def test_a_chair_whose_times_cannot_be_worked_out_leaves_the_other_tiles_drawn(
     assert broken.phase_time.text() == "–:––:––"
     assert len(prompts.problems) == 1
     assert "OverflowError" in prompts.problems[0][1]
+
+
+def test_the_bug_dialog_shows_each_distinct_problem_once(qapp, monkeypatch, caplog):
+    """A fault in a slot run every second (outside the tick) reaches the app's excepthook:
+    logged each time, shown once per kind and line, not once per second."""
+    from ketamonitor.ui import app
+
+    shown = []
+    monkeypatch.setattr(app, "_SHOWN_BUGS", app.ShownOnce())
+    monkeypatch.setattr(app, "_can_show_dialogs", lambda: True)
+    monkeypatch.setattr(app.QMessageBox, "critical",
+                        lambda _parent, title, text: shown.append(text))
+
+    def fail(value: int) -> None:
+        raise ValueError(f"bad value {value}")  # the message changes; the place does not
+
+    caplog.set_level(logging.ERROR)
+    for n in range(5):
+        try:
+            fail(n)
+        except ValueError as error:
+            app._report_bug(ValueError, error, error.__traceback__)
+    try:
+        {}["missing"]
+    except KeyError as error:
+        app._report_bug(KeyError, error, error.__traceback__)
+    assert len(shown) == 2
+    assert "ValueError: bad value 0" in shown[0] and "KeyError" in shown[1]
+    assert len([r for r in caplog.records if r.name == "ketamonitor.ui.app"]) == 6
