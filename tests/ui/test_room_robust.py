@@ -230,3 +230,32 @@ def test_the_bug_dialog_shows_each_distinct_problem_once(qapp, monkeypatch, capl
     assert len(shown) == 2
     assert "ValueError: bad value 0" in shown[0] and "KeyError" in shown[1]
     assert len([r for r in caplog.records if r.name == "ketamonitor.ui.app"]) == 6
+
+
+def test_the_window_opens_after_login_when_a_chair_cannot_be_drawn(
+        qtbot, store, charting, prompts, monkeypatch):
+    """An interval of 1e12 minutes once made the first tick overflow, inside the window's
+    constructor: nobody could get past the login. Now the window opens and says it once."""
+    from ketamonitor.ui.app import application
+
+    charting.started(chair="1", patient=charting.patient("MRN-1"))
+    charting.started(chair="2", patient=charting.patient("MRN-2"))
+
+    def timers(state, now):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(ketamonitor.room.ChairState, "timers", timers)
+    application()
+    main = MainWindow(store, prompts)
+    main.idle_lock = False
+    main.automatic_backups = False
+    qtbot.addWidget(main)
+    try:
+        main.resize(1366, 768)
+        main.show()
+        main.show_room()
+        assert [tile.phase_time.text() for tile in main.room_page.tiles] == ["–:––:––"] * 2
+        assert len(prompts.problems) == 1
+    finally:
+        main.ticker.stop()
+        main.close()
