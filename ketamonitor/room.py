@@ -4,15 +4,25 @@ The window asks the room for what to draw and calls `tick` once a second. A tick
 nothing from the file: charts are cached and reloaded only when something is charted, and
 the rules are judged on the cached chart and the clock. The file is written only when an
 alert is raised or clears, so an idle room costs next to nothing.
+
+One chair's rules that fail (a bug, a clinic file the rules did not foresee) never stop the
+other chairs: that chair gets a "could not judge" alert, raised once, and the log one entry
+with the traceback.
 """
 
 from __future__ import annotations
 
+import logging
+import traceback
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from ketamonitor.core.alerts import (
+    AlertCondition,
+    AlertKind,
     AlertRecord,
+    Priority,
+    Reconciliation,
     alert_conditions,
     attention_order,
     reconcile,
@@ -23,7 +33,10 @@ from ketamonitor.core.clock import local_today
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.timers import SessionTimers, session_timers
+from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -123,16 +136,25 @@ class Room:
         return raised
 
     def _judge(self, state: ChairState) -> list[AlertRecord]:
-        now = self.store.clock.now()
-        conditions = alert_conditions(state.chart, now, self.store.library.scales,
-                                      self.store.clock.local_zone, state.alerts)
-        changes = reconcile(state.alerts, conditions)
+        try:
+            changes = self._changes(state)
+        except StoreError:
+            raise  # the file, not the rules: the window says so for every chair
+        except Exception:  # a bug in the rules for this chair: the others go on
+            changes = _judging_failed(state, traceback.format_exc())
         if not changes:
             return []
         self.store.apply_alert_changes(state.session_id, changes)
         known = {record.id for record in state.alerts}
         state.alerts = self.store.alerts([state.session_id])[state.session_id]
+        _log_failures(state, changes.to_raise)
         return [record for record in state.alerts if record.id not in known]
+
+    def _changes(self, state: ChairState) -> Reconciliation:
+        conditions = alert_conditions(state.chart, self.store.clock.now(),
+                                      self.store.library.scales, self.store.clock.local_zone,
+                                      state.alerts)
+        return reconcile(state.alerts, conditions)
 
     def alert(self, alert_id: int) -> AlertRecord | None:
         """An alert of a session the room holds, as last read (None if it holds none)."""
@@ -152,3 +174,32 @@ class Room:
 def _chair_order(chair: str) -> tuple[int, str]:
     """Chairs 1, 2, … 10 in number order; named chairs after, by name."""
     return (int(chair), "") if chair.isdigit() else (10**6, chair)
+
+
+#: The key of the alert that says a chair's alerts could not be judged at all, numbered
+#: per session: a rule failing on every tick raises it once, and a fault that comes back
+#: after the rules recovered (its alert cleared) raises the next.
+JUDGING_FAILED_KEY = "rule_failed:judging"
+
+
+def _judging_failed(state: ChairState, trace: str) -> Reconciliation:
+    """The chair's alerts could not be judged: say so once, and clear nothing (a line
+    crossed stays raised while the rules cannot look at it)."""
+    earlier = [record for record in state.alerts
+               if record.key.startswith(f"{JUDGING_FAILED_KEY}:")]
+    if any(record.is_active for record in earlier):
+        return Reconciliation(to_raise=(), to_clear=())
+    failed = AlertCondition(
+        f"{JUDGING_FAILED_KEY}:{len(earlier) + 1}", AlertKind.RULE_FAILED, Priority.HIGH,
+        f"Could not judge the alerts for chair {state.listing.chair} (a fault, written to "
+        "the log): watch this chair's readings and times yourself",
+        detail=trace)
+    return Reconciliation(to_raise=(failed,), to_clear=())
+
+
+def _log_failures(state: ChairState, raised: tuple[AlertCondition, ...]) -> None:
+    """A failed rule's traceback, logged once: when its alert is raised, not on each tick."""
+    for condition in raised:
+        if condition.detail:
+            log.error("chair %s (session %s): %s\n%s", state.listing.chair,
+                      state.session_id, condition.message, condition.detail)

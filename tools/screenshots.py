@@ -7,7 +7,8 @@ the pictures change only when the screens do (the room, the session pages of its
 one with two alerts, esketamine in observation; a discharged chart under review); and the
 chart as exported for summaries (chart-*.png: a demo session with a BP over the stop line
 and a pause, a course of six sessions, a live session with its alerts, four hours of a
-monitor's readings).
+monitor's readings); and the room with one critical tile among four chairs
+(room-critical.png).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             window.deleteLater()
             app.processEvents()
         _room_shots(args.out, suffix)
+        _critical_room_shot(args.out, suffix)
         _chart_shots(path, args.out, suffix)
     return 0
 
@@ -291,6 +293,51 @@ def escalation_dialog(window: MainWindow, record: AlertRecord) -> QWidget:
     dialog.show()
     application().processEvents()
     return dialog
+def _critical_room_shot(out: Path, suffix: str) -> None:
+    """The room at 1366x768 with one critical tile among four chairs: chair 2's SpO2 at
+    78 % and RR 6 on a running infusion, its critical alert waiting."""
+    from ketamonitor.core.alerts import Priority
+    from ketamonitor.core.clock import FakeClock
+    from ketamonitor.core.phases import Action
+    from ketamonitor.core.vitals import Vitals
+    from ketamonitor.store.store import Store
+    from ketamonitor.ui.app import application
+    from ketamonitor.ui.main_window import MainWindow
+    from tests.people import FAST_HASHER, add_people
+    from tools.room_scene import START, _arrive
+
+    with _scratch("critical") as folder:
+        clock = FakeClock(START)
+        with Store.open(Path(folder) / "room.db", clock, hasher=FAST_HASHER) as store:
+            add_people(store)
+            sessions = {}
+            for chair, family, given, protocol_id in (
+                    ("1", "Okafor", "Chidi", "iv-racemic-ketamine"),
+                    ("2", "Lindqvist", "Maja", "iv-racemic-ketamine"),
+                    ("3", "Tanaka", "Ren", "intranasal-esketamine"),
+                    ("4", "Silva", "Ana", "im-racemic-ketamine")):
+                sessions[chair] = _arrive(store, clock, chair, family, given, protocol_id)
+                clock.advance(minutes=2)
+                store.change_phase(sessions[chair], Action.START_INFUSION)
+                clock.advance(minutes=3)
+            clock.advance(minutes=4)
+            for chair in ("1", "3", "4"):
+                store.record_vitals(sessions[chair], Vitals(clock.now(), 128, 80, 76, 98, 14))
+            store.record_vitals(sessions["2"], Vitals(clock.now(), 132, 84, 118, 78, 6))
+            app = application()
+            window = MainWindow(store)
+            window.tick()
+            assert any(record.priority is Priority.CRITICAL
+                       for record in window.room.state(sessions["2"]).alerts)
+            window.resize(*SIZES[0])
+            window.show_room()
+            window.show()
+            app.processEvents()
+            _save(window, out / f"room-critical{suffix}.png")
+            window.ticker.stop()
+            window.close()
+            window.deleteLater()
+            app.processEvents()
 
 
 @contextmanager

@@ -3,12 +3,18 @@ clinic's own files from its folders, and the clinic's versions saved in the app.
 
 A file that cannot be used is refused on its own, with a message naming the file, the key and
 the problem, collected in `Library.problems`; every valid file still loads, so the room keeps
-working on the protocols it can trust.
+working on the protocols it can trust. That holds whatever is in the clinic's folder: a
+file that cannot be read, is not UTF-8, is not a regular file (a folder named x.toml, a
+pipe, a device: never opened to wait on), is too large, or trips a check no one foresaw is
+refused with the reason; files in sub-folders are not read, and a sub-folder holding some
+is named.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +148,9 @@ class Library:
             except ProtocolError as error:
                 problems.append(f"{label}: {error}")
                 continue
+            except Exception as error:  # a version the checks did not foresee: it alone
+                problems.append(f"{label}: {_unforeseen(error)}")
+                continue
             if origins.get(protocol.id) is Origin.CLINIC_FILE:
                 problems.append(f"{label}: a clinic file with the same id is set aside; "
                                 "the version saved in the app is used")
@@ -209,34 +218,92 @@ def load_library(extra_protocol_folders: Sequence[Path] = ()) -> Library:
                          Origin.SHIPPED)
     for folder in extra_protocol_folders:
         for path in _clinic_files(Path(folder), loader.problems):
-            try:
-                text = path.read_text(encoding="utf-8")
-                data = tomllib.loads(text)
-            except (OSError, UnicodeDecodeError) as error:
-                loader.problems.append(f"{path}: cannot be read ({error})")
-                continue
-            except tomllib.TOMLDecodeError as error:
-                loader.problems.append(f"{path}: not valid TOML: {error}")
-                continue
-            if data.get("kind") == MEDICINES_KIND:
-                loader.medicines(str(path), text)
-            elif "kind" in data:
-                loader.checklist(str(path), text, Origin.CLINIC_FILE)
-            else:
-                loader.protocol(str(path), text, Origin.CLINIC_FILE)
+            loader.clinic_file(path)
     reasons = tomllib.loads(resource_text("reasons.toml"))
     return loader.library(reasons)
 
 
+#: The largest clinic file read (bytes): the shipped protocols are about 5 kB; anything
+#: near this is not a protocol or checklist, and is not read into memory to find out.
+MAX_CLINIC_FILE_BYTES = 1_000_000
+
+
+class _Refused(Exception):
+    """A clinic file that cannot be used, with the reason said after its name."""
+
+
 def _clinic_files(folder: Path, problems: list[str]) -> list[Path]:
-    if not folder.exists():
-        return []
+    """The `*.toml` files directly in the clinic's folder, by name (hidden ones skipped).
+    Sub-folders are not read; one holding `*.toml` files is named, so that a file put
+    there by mistake is not silently ignored."""
     try:
-        return sorted(path for path in folder.iterdir()
-                      if path.suffix == ".toml" and not path.name.startswith("."))
+        if not folder.exists():
+            return []
+        entries = sorted(path for path in folder.iterdir() if not path.name.startswith("."))
     except OSError as error:
         problems.append(f"{folder}: the clinic's protocol folder cannot be read ({error})")
         return []
+    files = []
+    for path in entries:
+        if path.suffix == ".toml":
+            files.append(path)  # even a folder or a pipe: refused with its reason
+        elif _holds_toml(path):
+            problems.append(f"{path}: a folder inside the clinic's protocol folder; files in "
+                            f"sub-folders are not read (move them into {folder})")
+    return files
+
+
+def _holds_toml(path: Path) -> bool:
+    try:
+        return path.is_dir() and any(child.suffix == ".toml" for child in path.iterdir())
+    except OSError:
+        return False
+
+
+def _read_clinic_file(path: Path) -> str:
+    """A clinic file's text: a regular file, at most `MAX_CLINIC_FILE_BYTES`, UTF-8; opened
+    without waiting (a FIFO named x.toml must not hang the app as it starts)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                             | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise _Refused(f"cannot be read ({error.strerror or error})") from error
+    try:
+        kind = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(kind):
+            raise _Refused("is a folder, not a file; files in sub-folders are not read")
+        if not stat.S_ISREG(kind):
+            raise _Refused("is not a regular file (a pipe, socket or device); not read")
+        data = _read_up_to(descriptor, MAX_CLINIC_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Refused(f"cannot be read ({error.strerror or error})") from error
+    finally:
+        os.close(descriptor)
+    if len(data) > MAX_CLINIC_FILE_BYTES:
+        raise _Refused(f"is larger than {MAX_CLINIC_FILE_BYTES // 1_000_000} MB; a protocol "
+                       "or checklist file is a few kB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _Refused(f"is not UTF-8 text (byte {error.start}); save it as UTF-8") from error
+
+
+def _read_up_to(descriptor: int, limit: int) -> bytes:
+    """At most `limit` bytes, to the end of the file (a read may return fewer than asked)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = os.read(descriptor, limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _unforeseen(error: Exception) -> str:
+    """A check no one foresaw failed on a file: said as plainly as it can be."""
+    return f"cannot be used ({type(error).__name__}: {error})"
 
 
 class _Loader:
@@ -263,11 +330,36 @@ class _Loader:
         self._sources[key] = (label, origin)
         return True
 
+    def clinic_file(self, path: Path) -> None:
+        """One file of the clinic's folder: the medicines list, a checklist or scale if it
+        has a top-level `kind`, else a protocol; refused alone, whatever is wrong with it."""
+        try:
+            text = _read_clinic_file(path)
+            data = tomllib.loads(text)
+        except _Refused as refused:
+            self.problems.append(f"{path}: {refused}")
+            return
+        except tomllib.TOMLDecodeError as error:
+            self.problems.append(f"{path}: not valid TOML: {error}")
+            return
+        except Exception as error:  # e.g. nesting too deep for the parser
+            self.problems.append(f"{path}: {_unforeseen(error)}")
+            return
+        if data.get("kind") == MEDICINES_KIND:
+            self.medicines(str(path), text)
+        elif "kind" in data:
+            self.checklist(str(path), text, Origin.CLINIC_FILE)
+        else:
+            self.protocol(str(path), text, Origin.CLINIC_FILE)
+
     def protocol(self, label: str, text: str, origin: Origin) -> None:
         try:
             protocol = parse_protocol(text)
         except ProtocolError as error:
             self.problems.append(f"{label}: {error}")
+            return
+        except Exception as error:  # a check the parser did not foresee: this file only
+            self.problems.append(f"{label}: {_unforeseen(error)}")
             return
         if self._claim(label, "protocol", protocol.id, origin):
             self._protocols.append((label, protocol, origin))
@@ -277,6 +369,9 @@ class _Loader:
             definition = parse_checklist(text)
         except ProtocolError as error:
             self.problems.append(f"{label}: {error}")
+            return
+        except Exception as error:  # a check the parser did not foresee: this file only
+            self.problems.append(f"{label}: {_unforeseen(error)}")
             return
         what = "scale" if isinstance(definition, Scale) else "checklist"
         if not self._claim(label, what, definition.id, origin):
@@ -308,6 +403,9 @@ class _Loader:
                 _check_references(protocol, self._checklists, self._scales)
             except ProtocolError as error:
                 self.problems.append(f"{label}: {error}")
+                continue
+            except Exception as error:
+                self.problems.append(f"{label}: {_unforeseen(error)}")
                 continue
             protocols[protocol.id] = protocol
             origins[protocol.id] = origin

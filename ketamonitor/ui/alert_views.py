@@ -8,6 +8,7 @@ from datetime import tzinfo
 from html import escape
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,6 +31,16 @@ PRIORITY_STYLE = {
 }
 
 
+def edge(priority: Priority | None) -> tuple[str, int]:
+    """The colour and width of the edge around a tile or a row for its most urgent alert.
+    A critical one is drawn inverted, so its edge is its dark background (its light ink
+    would vanish on the white tile), and thicker than any other."""
+    if priority is None:
+        return theme.MUTED, 1
+    ink, background, width = PRIORITY_STYLE[priority]
+    return (background if priority is Priority.CRITICAL else ink), width
+
+
 class AlertRow(QFrame):
     """One alert on a tile or a page: its shape, its words, and the button to answer it."""
 
@@ -39,9 +50,13 @@ class AlertRow(QFrame):
         super().__init__(parent)
         self.record_id = record.id
         ink, background, _width = PRIORITY_STYLE[record.priority]
+        critical = record.priority is Priority.CRITICAL
+        #: A critical row: light on dark red, a thick edge a step brighter around it.
+        border = f"3px solid {theme.CRITICAL_EDGE}" if critical else f"1px solid {ink}"
         self.setObjectName(f"alert_{record.id}")
+        self.setProperty("priority", record.priority.value)
         self.setStyleSheet(f"QFrame#alert_{record.id} {{ background: {background};"
-                           f" border: 1px solid {ink}; border-radius: 4px; }}")
+                           f" border: {border}; border-radius: 4px; }}")
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 4, 2)
         state = "" if record.is_active else f" (cleared {format_clock(record.cleared_at, zone)})"
@@ -59,6 +74,14 @@ class AlertRow(QFrame):
 
     def set_acknowledge_offered(self, offered: bool) -> None:
         self.button.setVisible(offered)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Never squeezed below its wrapped words: where rows do not fit (the session
+        page's fixed slot) they scroll, rather than cutting a message in half."""
+        super().resizeEvent(event)
+        needed = self.layout().heightForWidth(event.size().width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class AlertList(QWidget):

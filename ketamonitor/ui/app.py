@@ -18,6 +18,7 @@ from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 from ketamonitor.ui import theme
 from ketamonitor.ui.access import LoginWindow
+from ketamonitor.ui.faults import ShownOnce
 from ketamonitor.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,18 @@ def show_startup_error(error: StoreError) -> None:
         QMessageBox.critical(None, f"ketamonitor: {error.title}", error.message)
 
 
+#: Bugs already shown in a dialog: each distinct one once (see ui.faults).
+_SHOWN_BUGS = ShownOnce()
+
+
 def _report_bug(kind: type[BaseException], value: BaseException,
                 trace: TracebackType | None) -> None:
-    """A bug is logged with its traceback and shown plainly; the record is untouched."""
+    """A bug is logged with its traceback and shown plainly, once per distinct problem (a
+    fault in a slot run every second must not open a dialog every second); the record is
+    untouched."""
     log.error("unexpected error", exc_info=(kind, value, trace))
+    if not _SHOWN_BUGS.first_time(kind, trace):
+        return
     if _can_show_dialogs() and QApplication.instance() is not None:
         QMessageBox.critical(
             None, "ketamonitor: something went wrong",

@@ -8,7 +8,8 @@ tick can never make a timer wrong.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import traceback
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -23,13 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.alerts import AlertRecord, through_the_lock
+from ketamonitor.core.alerts import AlertRecord, Priority, through_the_lock
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.escalation import DONE_CHOICES
 from ketamonitor.core.idle import idle_limit, lock_due
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
+from ketamonitor.core.sounding import sounds_again, sounds_when_raised
+from ketamonitor.places import log_directory
 from ketamonitor.room import Room
 from ketamonitor.store.backup import BackupFailed, MadeBackup, PlannedBackup
 from ketamonitor.store.errors import StoreError
@@ -39,6 +42,7 @@ from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.background_backup import BackgroundBackup
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
+from ketamonitor.ui.faults import ShownOnce
 from ketamonitor.ui.patients_page import PatientsPage
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
@@ -64,7 +68,11 @@ class MainWindow(QMainWindow):
         self.store = store
         self.prompts = prompts or DialogPrompts()
         self.room = Room(store)
+        #: Sounds made (a test counts them); the last one, for a critical alert's repeat.
         self.beeps = 0
+        self._sounded_at: datetime | None = None
+        #: Each distinct fault of the tick already told: said once, never every second.
+        self._tick_faults = ShownOnce()
         self.setWindowTitle(f"ketamonitor — {store.path.name}")
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
@@ -249,8 +257,8 @@ class MainWindow(QMainWindow):
         in_room = self.room.in_room()
         chairs = {state.session_id: state.listing.chair for state in in_room}
         shown, more = through_the_lock(record for state in in_room for record in state.alerts)
-        lines = [f"{record.priority.mark} Chair {chairs[record.session_id]}: {record.message}"
-                 for record in shown]
+        lines = [f"{record.priority.mark}{_critical_word(record)} Chair "
+                 f"{chairs[record.session_id]}: {record.message}" for record in shown]
         if more:
             lines.append(f"+{more} more waiting: log in to see them")
         self.lock.show_alerts(lines)
@@ -453,7 +461,15 @@ class MainWindow(QMainWindow):
     # -- the clock and the alerts --------------------------------------------------------
 
     def tick(self) -> None:
-        """Judge every session's alerts, then repaint what is on screen."""
+        """Judge every session's alerts, then repaint what is on screen. A fault in it (a
+        bug) is logged and told once, and the room keeps ticking: it never opens a dialog
+        every second."""
+        try:
+            self._tick()
+        except Exception as fault:
+            self._tell_fault(fault)
+
+    def _tick(self) -> None:
         try:
             raised = self.room.tick()
         except StoreError as problem:  # e.g. a full disk: say so, keep the room on screen
@@ -464,6 +480,7 @@ class MainWindow(QMainWindow):
         else:
             self.problem.setText("")
         self._announce(raised)
+        self._repeat_critical()
         self._idle_check()
         self._backup_check()
         if self.is_locked:
@@ -475,9 +492,30 @@ class MainWindow(QMainWindow):
         elif self.pages.currentWidget() is self.room_page:
             self._show_room()
 
+    def _tell_fault(self, fault: Exception) -> None:
+        """Say in the window that the room's tick or drawing failed; log it with its
+        traceback and show the problem dialog the first time this fault (its kind and where
+        it happened) is seen."""
+        self.problem.setText(f"⚠ Something went wrong in the room ({type(fault).__name__}): "
+                             "alerts may not be current; see the log")
+        # noted before the dialog is shown: the ticker runs on under it
+        if not self._tick_faults.first_time(type(fault), fault.__traceback__):
+            return
+        log.error("the room's tick failed", exc_info=fault)
+        self.prompts.show_problem(
+            self, "ketamonitor: something went wrong",
+            "An unexpected error occurred while judging alerts or redrawing the room. "
+            "Everything already charted is safe in the database, and the room keeps "
+            "going; check the chairs' readings and times yourself until it is fixed.\n\n"
+            f"Details were written to the log in {log_directory()}.\n\n"
+            + "".join(traceback.format_exception_only(fault)).strip())
+
     def _show_room(self) -> None:
-        self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
-                                 self.store.clock.now(), self.room.coming())
+        try:
+            self.room_page.show_room(self.room.in_room(), self.room.finished_today(),
+                                     self.store.clock.now(), self.room.coming())
+        except Exception as fault:  # a chair that cannot be drawn: the others are
+            self._tell_fault(fault)
         offered = allowed(self.store.account, Permission.ACKNOWLEDGE_ALERT)
         for tile in self.room_page.tiles:
             tile.alerts.set_acknowledge_offered(offered)
@@ -499,9 +537,20 @@ class MainWindow(QMainWindow):
             self.automatic_backup(discharged=True)
 
     def _announce(self, raised: list[AlertRecord]) -> None:
-        """A sound for a new high-priority alert, unless the clinic has switched it off."""
-        if not any(record.priority.acts_now for record in raised):
-            return
+        """A sound for a new high or critical alert, unless the clinic has switched it
+        off."""
+        if sounds_when_raised(raised):
+            self._sound()
+
+    def _repeat_critical(self) -> None:
+        """A critical alert sounds again every few seconds (core.sounding) until someone
+        acknowledges it."""
+        waiting = (record for state in self.room.in_room() for record in state.alerts)
+        if sounds_again(waiting, self._sounded_at, self.store.clock.now()):
+            self._sound()
+
+    def _sound(self) -> None:
+        self._sounded_at = self.store.clock.now()
         if self.store.setting(AUDIBLE_ALERTS.key) == ON:
             self.beeps += 1
             QApplication.beep()
@@ -566,3 +615,8 @@ class MainWindow(QMainWindow):
             # its `done`, queued to it and to this window
             QApplication.sendPostedEvents(self.background_backup)
             QApplication.sendPostedEvents(self)
+
+
+def _critical_word(record: AlertRecord) -> str:
+    """A critical alert says so on the lock band too (it comes first there, by urgency)."""
+    return f" {record.priority.word} ·" if record.priority is Priority.CRITICAL else ""

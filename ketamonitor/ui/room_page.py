@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
+from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, Priority
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
 from ketamonitor.core.wording import DOSING_WORDS, phase_label
 from ketamonitor.room import ChairState
 from ketamonitor.ui import theme
-from ketamonitor.ui.alert_views import PRIORITY_STYLE, AlertList
+from ketamonitor.ui.alert_views import AlertList, edge
 from ketamonitor.ui.live_text import LiveText
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.views import read_only_table, restyle
@@ -109,6 +109,8 @@ class ChairTile(QFrame):
         layout.addStretch(1)
         self._scale = 0.0
         self.shown_alerts = TILE_ALERTS
+        #: The priority of the most urgent alert waiting (its edge), None when none waits.
+        self.top_priority: Priority | None = None
         self._apply_scale(1.0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -159,6 +161,18 @@ class ChairTile(QFrame):
         self._show_next_check(timers, zone)
         self._show_alerts(state.waiting())
 
+    def show_fault(self, state: ChairState) -> None:
+        """A chair whose times could not be worked out: said on its tile, and nothing
+        left standing from the last good tick (a frozen timer would look alive)."""
+        self.session_id = state.listing.session_id
+        self.chair.setText(f"Chair {state.listing.chair} · {state.listing.patient_name}")
+        self.phase_time.setText("–:––:––")
+        self.left.setText("")
+        self.next_check.setText(f"{theme.FLAG_MARK} Times cannot be shown (a fault, written "
+                                "to the log): open the session")
+        self.next_check.set_colours(theme.HIGH)
+        self._show_alerts(state.waiting())
+
     def _show_next_check(self, timers: SessionTimers, zone: tzinfo) -> None:
         due, due_in = timers.next_vitals_due, timers.vitals_due_in
         reason = timers.vitals_due_reason or ""
@@ -187,8 +201,9 @@ class ChairTile(QFrame):
         self.more.setText(f"+{extra} more alert{'s' if extra > 1 else ''} — open the session"
                           if extra > 0 else "")
         top = waiting[0].priority if waiting else None
-        ink, _background, width = PRIORITY_STYLE[top] if top else (theme.MUTED, "", 1)
-        restyle(self, f"ChairTile {{ background: white; border: {width}px solid {ink};"
+        colour, width = edge(top)
+        self.top_priority = top
+        restyle(self, f"ChairTile {{ background: white; border: {width}px solid {colour};"
                            " border-radius: 8px; }")
 
 
@@ -320,8 +335,13 @@ class RoomPage(QWidget):
         self._day = local_day(now, self.zone)
         self._ensure_tiles(len(in_room))
         self._fit_tiles()
+        fault: Exception | None = None
         for tile, state in zip(self.tiles, in_room, strict=False):
-            tile.show_state(state, now)
+            try:
+                tile.show_state(state, now)
+            except Exception as error:  # one chair that cannot be drawn hides no other
+                tile.show_fault(state)
+                fault = fault or error
         self.empty.setVisible(not in_room)
         self.finished_box.setVisible(bool(finished))
         self.coming_box.setVisible(bool(coming))
@@ -331,6 +351,8 @@ class RoomPage(QWidget):
                 self.finished_model.row_value(r).session_id
                 for r in range(self.finished_model.rowCount())]:
             self.finished_model.set_rows(finished)
+        if fault is not None:
+            raise fault  # the window logs it and tells it once
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

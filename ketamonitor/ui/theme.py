@@ -25,6 +25,8 @@ HIGH_BG = "#fde7ea"
 #: more "act now".
 CRITICAL = "#ffffff"
 CRITICAL_BG = "#7a0016"
+#: The thick edge around a critical alert's row, brighter than its background.
+CRITICAL_EDGE = "#e0002a"
 OK = "#1e6b3a"
 #: The focus ring: thick and saturated enough to find from a step away (WCAG 2.4.13: at
 #: least 2 px, 3:1 against what is around it). A control's frame is thin until it has the
