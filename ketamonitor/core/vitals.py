@@ -258,6 +258,9 @@ def check_vitals(
             reasons[name] = f"must be {possible.describe()}"
     if all(value is None for value in values.values()):
         reasons["systolic"] = "enter at least one measurement"
+    elif all(value is None for name, value in values.items() if name != "etco2"):
+        # the table holds no set without one of the first five (a CHECK of its own)
+        reasons["etco2"] = "chart it with SpO2, RR, HR or BP"
     flow = vitals.oxygen_l_per_min
     if flow is not None and (flow != flow or flow not in ranges.oxygen_l_per_min):
         reasons[OXYGEN_FLOW] = f"must be {ranges.oxygen_l_per_min.describe()}"
