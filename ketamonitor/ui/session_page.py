@@ -66,7 +66,7 @@ from ketamonitor.core.review import (
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_local, format_moment, format_on_day, local_day
-from ketamonitor.core.vitals import parse_vitals
+from ketamonitor.core.vitals import oxygen_in_use, parse_vitals
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
@@ -99,7 +99,7 @@ from ketamonitor.ui.signature_views import (
 from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.unsaved_typing import TypedField, UnsavedTypingKeeper
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
-from ketamonitor.ui.vitals_form import VitalsForm
+from ketamonitor.ui.vitals_form import VitalsForm, asking
 from ketamonitor.ui.writes import attempt, tell_refusal
 
 Result = TypeVar("Result")
@@ -224,6 +224,8 @@ class SessionPage(QWidget):
                        self.note_text, self.note_text.textChanged),
         ], self.unsaved_notice, self.zone, self)
         self.reload()
+        self.vitals_form.show_oxygen(oxygen_in_use(
+            entry.current for entry in self.chart.vitals if not entry.in_error))
         if self.access is not None and self.access.can_chart:
             self.unsaved.put_back()
 
@@ -532,12 +534,16 @@ class SessionPage(QWidget):
     def save_vitals(self, typed: dict[str, str]) -> int | None:
         now = self.store.clock.now()
 
-        def write() -> int:
-            vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
-                                  zone=self.zone)
-            return self.store.record_vitals(self.session_id, vitals)
+        form = self.vitals_form
+        confirmed = form.confirmed()
 
-        vitals_id = self._attempt(write, self.vitals_form.show_reasons)
+        def write() -> int:
+            with asking(form.ask):
+                vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
+                                      zone=self.zone, confirmed=confirmed)
+                return self.store.record_vitals(self.session_id, vitals, confirmed=confirmed)
+
+        vitals_id = self._attempt(write, form.show_reasons)
         if vitals_id is not None:
             saved = [f for f in self.chart.flagged_vitals if f.entry.id == vitals_id]
             self.vitals_form.saved(saved[0].flags if saved else ())
@@ -724,10 +730,17 @@ class SessionPage(QWidget):
         now = self.store.clock.now()
         ended = self.chart.timeline.finished_at or now
 
+        dialog = self.late_dialog
+        confirmed = dialog.confirmed() if dialog is not None else frozenset()
+
         def write() -> int:
-            late = parse_late_vitals(typed, now=now, session_began=self.chart.session.began_at,
-                                     session_ended=ended, zone=self.zone)
-            return self.store.record_late_vitals(self.session_id, late)
+            with asking(dialog.ask if dialog is not None else None):
+                late = parse_late_vitals(typed, now=now,
+                                         session_began=self.chart.session.began_at,
+                                         session_ended=ended, zone=self.zone,
+                                         confirmed=confirmed)
+                return self.store.record_late_vitals(self.session_id, late,
+                                                     confirmed=confirmed)
 
         return self._attempt(write, show_reasons) is not None
 
