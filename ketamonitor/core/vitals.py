@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -87,13 +87,23 @@ def spo2_words(vitals: Vitals) -> str:
     return f"{vitals.spo2} % ({flow})" if flow else f"{vitals.spo2} %"
 
 
-def aldrete_oxygen_hint(latest: Vitals | None) -> str:
+def aldrete_oxygen_hint(sets: Iterable[Vitals]) -> str:
     """What the Modified Aldrete's oxygen item is scored from (SpO2 > 92 % on room air
     scores 2, needing oxygen 1): the latest charted SpO2 and what it was read on."""
-    if latest is None or latest.spo2 is None:
+    latest = max((v for v in sets if v.spo2 is not None), key=lambda v: v.observed_at,
+                 default=None)
+    if latest is None:
         return "no SpO2 charted yet"
     breathing = f"on O2 {latest.oxygen_l_per_min:g} L/min" if latest.on_oxygen else "on room air"
     return f"latest SpO2 {latest.spo2} % {breathing}"
+
+
+def oxygen_in_use(sets: Iterable[Vitals]) -> float | None:
+    """The oxygen said with the latest charted set (None: room air, or nothing charted):
+    a patient on oxygen stays on it until the nurse says otherwise, so the next set starts
+    from it rather than from a default that could hide it."""
+    latest = max(sets, key=lambda v: v.observed_at, default=None)
+    return None if latest is None else latest.oxygen_l_per_min
 
 
 def extremes_to_confirm(vitals: Vitals,

@@ -17,6 +17,7 @@ from ketamonitor.core.vitals import (
     Vitals,
     aldrete_oxygen_hint,
     extremes_to_confirm,
+    oxygen_in_use,
     parse_vitals,
     spo2_words,
 )
@@ -86,13 +87,13 @@ BP = {"systolic", "diastolic"}
     ({"respiratory_rate": "80"}, ASKED),
     ({"respiratory_rate": "81"}, REFUSED),
     # EtCO2: 0-150 possible, asked at 0 and above 100
-    ({"etco2": "-1"}, REFUSED),
-    ({"etco2": "0"}, ASKED),
-    ({"etco2": "1"}, CHARTED),
-    ({"etco2": "100"}, CHARTED),
-    ({"etco2": "101"}, ASKED),
-    ({"etco2": "150"}, ASKED),
-    ({"etco2": "151"}, REFUSED),
+    ({"etco2": "-1", "respiratory_rate": "12"}, REFUSED),
+    ({"etco2": "0", "respiratory_rate": "12"}, ASKED),
+    ({"etco2": "1", "respiratory_rate": "12"}, CHARTED),
+    ({"etco2": "100", "respiratory_rate": "12"}, CHARTED),
+    ({"etco2": "101", "respiratory_rate": "12"}, ASKED),
+    ({"etco2": "150", "respiratory_rate": "12"}, ASKED),
+    ({"etco2": "151", "respiratory_rate": "12"}, REFUSED),
 ])
 def test_each_measurement_is_charted_asked_or_refused_by_its_band(typed, expected):
     assert outcome(**typed)[0] == expected
@@ -107,7 +108,7 @@ def test_each_measurement_is_charted_asked_or_refused_by_its_band(typed, expecte
     ({"systolic": "32", "diastolic": "18"}, "systolic", "BP 32/18 — very low?"),
     ({"systolic": "60", "diastolic": "15"}, "diastolic", "BP 60/15 — very low?"),
     ({"heart_rate": "280"}, "heart_rate", "HR 280 — very fast"),
-    ({"etco2": "0"}, "etco2", "EtCO2 0 — no CO2"),
+    ({"etco2": "0", "respiratory_rate": "12"}, "etco2", "EtCO2 0 — no CO2"),
 ])
 def test_the_question_is_asked_beside_the_field_it_is_about(typed, field, question):
     with pytest.raises(ConfirmationNeeded) as asked:
@@ -185,18 +186,31 @@ def test_a_sets_spo2_is_worded_with_its_oxygen(vitals, words):
     assert spo2_words(vitals) == words
 
 
-@pytest.mark.parametrize(("latest", "hint"), [
-    (None, "no SpO2 charted yet"),
-    (Vitals(NOW, heart_rate=70), "no SpO2 charted yet"),
-    (Vitals(NOW, spo2=95), "latest SpO2 95 % on room air"),
-    (Vitals(NOW, spo2=91, oxygen_l_per_min=3.0), "latest SpO2 91 % on O2 3 L/min"),
+@pytest.mark.parametrize(("sets", "hint"), [
+    ((), "no SpO2 charted yet"),
+    ((Vitals(NOW, heart_rate=70),), "no SpO2 charted yet"),
+    ((Vitals(NOW, spo2=95),), "latest SpO2 95 % on room air"),
+    ((Vitals(NOW, spo2=91, oxygen_l_per_min=3.0), Vitals(BEGAN, spo2=97),
+      Vitals(ENDED, heart_rate=70)), "latest SpO2 91 % on O2 3 L/min"),
 ])
-def test_the_aldrete_oxygen_item_is_hinted_from_the_latest_spo2(latest, hint):
-    assert aldrete_oxygen_hint(latest) == hint
+def test_the_aldrete_oxygen_item_is_hinted_from_the_latest_spo2(sets, hint):
+    assert aldrete_oxygen_hint(sets) == hint
 
 
-def test_etco2_alone_is_a_set():
-    assert parse(etco2="38").etco2 == 38
+@pytest.mark.parametrize(("sets", "flow"), [
+    ((), None),
+    ((Vitals(BEGAN, spo2=95, oxygen_l_per_min=2.0), Vitals(NOW, heart_rate=70)), None),
+    ((Vitals(NOW, spo2=95, oxygen_l_per_min=2.0), Vitals(BEGAN, heart_rate=70)), 2.0),
+])
+def test_the_next_set_starts_from_the_oxygen_of_the_latest(sets, flow):
+    assert oxygen_in_use(sets) == flow
+
+
+def test_etco2_comes_with_another_measurement():
+    assert parse(etco2="38", respiratory_rate="12").etco2 == 38
+    with pytest.raises(ValidationError) as refused:
+        parse(etco2="38")
+    assert refused.value.reasons == {"etco2": "chart it with SpO2, RR, HR or BP"}
 
 
 def late(confirmed: frozenset[str] = frozenset(), **typed: str):
