@@ -12,7 +12,7 @@ nobody types into a form that cannot be saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -670,13 +670,19 @@ class SessionPage(QWidget):
             self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
         return change is not None
 
-    def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str) -> bool:
+    def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str, *,
+                       confirmed: frozenset[str] = frozenset(),
+                       ask: Callable[[Mapping[str, str]], None] | None = None) -> bool:
+        """Amend a set; a value corrected to an extreme is asked about (`ask`) and charted
+        once `confirmed` names it."""
         now = self.store.clock.now()
 
         def write() -> list[int]:
             entry = self.store.vitals_entry(self.session_id, entry_id)
-            drafts = vitals_amendments(entry, typed, reason, now=now,
-                                       session_began=self.chart.session.began_at, zone=self.zone)
+            with asking(ask):
+                drafts = vitals_amendments(entry, typed, reason, now=now,
+                                           session_began=self.chart.session.began_at,
+                                           zone=self.zone, confirmed=confirmed)
             return self.store.amend(self.session_id, drafts)
 
         return self._attempt(write, self._show_general_reasons) is not None

@@ -183,3 +183,28 @@ def test_a_late_apnoea_is_asked_in_the_dialog_beside_the_field_then_charted(qtbo
     qtbot.keyClick(dialog.confirms["respiratory_rate"], Qt.Key.Key_Return)
     assert not dialog.isVisible()
     assert [e.current.respiratory_rate for e in store.chart(session_id).vitals] == [14, 0]
+
+
+def test_a_correction_to_an_extreme_is_asked_beside_the_field(qtbot, window, charting, store,
+                                                              prompts):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ketamonitor.ui.correction_dialog import CorrectionDialog
+
+    session_id = charting.session()
+    vitals_id = charting.bp(session_id, 120, 80)
+    page = window.open_session(session_id)
+    dialog = CorrectionDialog(page, store.vitals_entry(session_id, vitals_id),
+                              page.correct_vitals)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_into(qtbot, dialog.fields["respiratory_rate"], "0")
+    dialog.reason.setText("typed 14 for 0")
+    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    save.click()
+    assert "RR 0 — apnoea?" in prompts.problems[-1][1]
+    assert dialog.isVisible() and dialog.confirms["respiratory_rate"].isVisible()
+    assert store.vitals_entry(session_id, vitals_id).amendments == ()
+    dialog.confirms["respiratory_rate"].setChecked(True)
+    save.click()
+    assert store.vitals_entry(session_id, vitals_id).current.respiratory_rate == 0
