@@ -87,6 +87,11 @@ def spo2_words(vitals: Vitals) -> str:
     return f"{vitals.spo2} % ({flow})" if flow else f"{vitals.spo2} %"
 
 
+#: The Modified Aldrete's item scored from the SpO2 and the oxygen (scale id, item key in
+#: resources/checklists): where the hint below is shown.
+ALDRETE_OXYGEN_ITEM = ("modified_aldrete", "oxygen_saturation")
+
+
 def aldrete_oxygen_hint(sets: Iterable[Vitals]) -> str:
     """What the Modified Aldrete's oxygen item is scored from (SpO2 > 92 % on room air
     scores 2, needing oxygen 1): the latest charted SpO2 and what it was read on."""

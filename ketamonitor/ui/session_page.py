@@ -66,7 +66,12 @@ from ketamonitor.core.review import (
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_local, format_moment, format_on_day, local_day
-from ketamonitor.core.vitals import oxygen_in_use, parse_vitals
+from ketamonitor.core.vitals import (
+    ALDRETE_OXYGEN_ITEM,
+    aldrete_oxygen_hint,
+    oxygen_in_use,
+    parse_vitals,
+)
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
@@ -884,6 +889,14 @@ class SessionPage(QWidget):
         self.prompts.show_problem(self, "Not yet", f"{refused.summary}:\n{lines}"
                                   if lines else refused.summary)
 
+    def _hint_aldrete_oxygen(self, chart: SessionChart) -> None:
+        """Beside the Aldrete's oxygen item, the latest SpO2 and what it was read on."""
+        scale_id, item_key = ALDRETE_OXYGEN_ITEM
+        form = self.scales.get(scale_id)
+        if form is not None:
+            form.hint(item_key, aldrete_oxygen_hint(
+                entry.current for entry in chart.vitals if not entry.in_error))
+
     def reload(self) -> None:
         """Redraw everything from the record."""
         self.chart = self.store.chart(self.session_id)
@@ -900,6 +913,7 @@ class SessionPage(QWidget):
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
             + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>")
         self._show_vitals_rows(chart)
+        self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)
         self.events_model.set_rows(chart.events)

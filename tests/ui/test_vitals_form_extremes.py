@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from ketamonitor.ui.main_window import MainWindow
 from tests.ui.test_whole_session import type_into
@@ -208,3 +208,17 @@ def test_a_correction_to_an_extreme_is_asked_beside_the_field(qtbot, window, cha
     dialog.confirms["respiratory_rate"].setChecked(True)
     save.click()
     assert store.vitals_entry(session_id, vitals_id).current.respiratory_rate == 0
+
+
+def test_the_aldrete_oxygen_item_shows_the_latest_spo2_and_what_it_was_read_on(
+        qtbot, window, charting, store):
+    session_id = charting.session()
+    page = window.open_session(session_id)
+    label = page.findChild(QLabel, "modified_aldrete_oxygen_saturation_label")
+    assert "no SpO2 charted yet" in label.text()
+    form = page.vitals_form
+    form.oxygen.setCurrentIndex(form.oxygen.findData("oxygen"))
+    type_into(qtbot, form.oxygen_flow, "3")
+    enter(qtbot, page, spo2="91")
+    assert "latest SpO2 91 % on O2 3 L/min" in label.text()
+    grab(page.scales["modified_aldrete"], "aldrete-hint")
