@@ -222,3 +222,25 @@ def test_the_aldrete_oxygen_item_shows_the_latest_spo2_and_what_it_was_read_on(
     enter(qtbot, page, spo2="91")
     assert "latest SpO2 91 % on O2 3 L/min" in label.text()
     grab(page.scales["modified_aldrete"], "aldrete-hint")
+
+
+def test_the_oxygen_choice_is_in_the_tab_order_beside_the_spo2_and_kept_with_the_typing(
+        qtbot, page):
+    form = page.vitals_form
+    form.inputs["spo2"].setFocus()
+    qtbot.keyClick(form.inputs["spo2"], Qt.Key.Key_Tab)
+    assert form.oxygen.hasFocus()
+    qtbot.keyClick(form.oxygen, Qt.Key.Key_Down)  # the keyboard chooses Oxygen
+    assert form.oxygen.currentText() == "Oxygen"
+    qtbot.keyClick(form.oxygen, Qt.Key.Key_Tab)
+    assert form.oxygen_flow.hasFocus()
+    qtbot.keyClicks(form.oxygen_flow, "2")
+    qtbot.keyClick(form.oxygen_flow, Qt.Key.Key_Tab)
+    assert form.inputs["respiratory_rate"].hasFocus()
+    type_into(qtbot, form.inputs["spo2"], "93")
+    kept = form.typed_text()
+    form.inputs["spo2"].clear()
+    form.show_oxygen(None)
+    form.put_back(kept)
+    assert (form.inputs["spo2"].text(), form.oxygen.currentText(),
+            form.oxygen_flow.text()) == ("93", "Oxygen", "2")
