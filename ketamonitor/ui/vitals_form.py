@@ -6,7 +6,7 @@ once the box is ticked. Changing the value drops its confirmation. No dialog ope
 
 Beside the SpO2, what the patient breathed: room air or oxygen with its flow. The choice
 is kept from one set to the next (a patient on oxygen stays on it until the nurse says
-otherwise) and starts from the chart's latest set, drawn in the flag colours when oxygen."""
+otherwise) and starts from the chart's latest set, drawn bold and framed when oxygen."""
 
 from __future__ import annotations
 
@@ -287,11 +287,12 @@ class VitalsForm(QWidget):
             box.hide()
 
     def _show_breathing(self) -> None:
-        """Oxygen is drawn in the flag colours so it is seen at a glance, room air plain."""
+        """Oxygen is drawn bold and framed so it is seen at a glance (not in a flag's
+        colours: being on oxygen is a fact of the set, not an alarm); room air plain."""
         on_oxygen = self.oxygen.currentData() == ON_OXYGEN
         self.oxygen.setStyleSheet(
-            f"QComboBox {{ color: {theme.HIGH}; background: {theme.HIGH_BG}; "
-            "font-weight: bold; }" if on_oxygen else "")
+            f"QComboBox {{ color: {theme.INK}; font-weight: bold; "
+            f"border: 2px solid {theme.INK}; }}" if on_oxygen else "")
 
     def saved(self, flags: tuple[Flag, ...]) -> None:
         """Clear for the next set and show what the saved set crossed, if anything; the
