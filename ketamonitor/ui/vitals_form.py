@@ -222,6 +222,8 @@ class VitalsForm(QWidget):
         if not self.has_typing():
             return ""
         typed = {name: text for name, text in self.typed().items() if text.strip()}
+        if typed.get(OXYGEN) == ROOM_AIR:
+            del typed[OXYGEN]  # the choice as it starts: put back from the chart, not kept
         return json.dumps(typed, sort_keys=True)
 
     def put_back(self, text: str) -> None:
