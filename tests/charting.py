@@ -29,11 +29,13 @@ class Charting:
                   "concentration": "1", "devices": "2", "prescriber": "Dr Ada Obi", **typed}
         return self.store.start_session(parse_session_setup(fields, patient, protocol))
 
-    def vitals(self, session_id: int, **typed: str) -> int:
+    def vitals(self, session_id: int, confirmed: frozenset[str] = frozenset(),
+               **typed: str) -> int:
+        """Chart a typed set; `confirmed` names the extreme readings the nurse confirmed."""
         chart = self.store.chart(session_id)
         vitals = parse_vitals(typed, now=self.clock.now(), session_began=chart.session.began_at,
-                              zone=self.clock.local_zone)
-        return self.store.record_vitals(session_id, vitals)
+                              zone=self.clock.local_zone, confirmed=confirmed)
+        return self.store.record_vitals(session_id, vitals, confirmed=confirmed)
 
     def bp(self, session_id: int, systolic: int, diastolic: int) -> int:
         return self.vitals(session_id, systolic=str(systolic), diastolic=str(diastolic),

@@ -32,9 +32,12 @@ def vitals_amendments(
     session_began: datetime,
     zone: tzinfo,
     ranges: PlausibleRanges = DEFAULT_RANGES,
+    confirmed: frozenset[str] = frozenset(),
 ) -> tuple[AmendmentDraft, ...]:
     """One amendment per measurement whose typed text differs from the current value; the
-    corrected set must pass every check a new set would."""
+    corrected set must pass every check a new set would. A value left as charted was
+    confirmed when it was charted; a value corrected to an extreme is asked about unless
+    `confirmed` names it."""
     current = entry.current
     changes: dict[str, int | None] = {}
     reasons: dict[str, str] = {}
@@ -43,7 +46,7 @@ def vitals_amendments(
             continue
         text = typed[name].strip()
         try:
-            value = whole_number(text, getattr(ranges, name)) if text else None
+            value = whole_number(text, getattr(ranges.possible, name)) if text else None
         except FieldProblem as problem:
             reasons[name] = str(problem)
             continue
@@ -54,8 +57,9 @@ def vitals_amendments(
     if not changes:
         raise ValidationError({"systolic": "nothing was changed"})
     why = _reason(reason)
+    kept = frozenset(name for name in MEASUREMENTS if name not in changes)
     check_vitals(replace(current, **changes), now=now, session_began=session_began, zone=zone,
-                 ranges=ranges)
+                 ranges=ranges, confirmed=confirmed | kept)
     return tuple(
         AmendmentDraft(
             entity=VITALS_ENTITY,

@@ -18,7 +18,7 @@ from ketamonitor.core.parsing import (
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
 from ketamonitor.core.times import format_local
-from ketamonitor.core.vitals import Vitals, check_vitals, parse_vitals
+from ketamonitor.core.vitals import ConfirmationNeeded, Vitals, check_vitals, parse_vitals
 
 NOTE_MAX_CHARACTERS = 4000
 
@@ -215,18 +215,22 @@ def _late_reason_problem(reason: str) -> str | None:
 
 def parse_late_vitals(typed: Mapping[str, str], *, now: datetime, session_began: datetime,
                       session_ended: datetime, zone: tzinfo,
-                      ranges: PlausibleRanges = DEFAULT_RANGES) -> LateVitals:
+                      ranges: PlausibleRanges = DEFAULT_RANGES,
+                      confirmed: frozenset[str] = frozenset()) -> LateVitals:
     """A late set from a dialog's text: the date and time both typed (never guessed), the
-    measurements as on the page's form, and the reason; every reason to refuse at once."""
+    measurements as on the page's form, and the reason; every reason to refuse at once,
+    the questions about extreme readings not yet `confirmed` among them."""
     reasons: dict[str, str] = {}
+    questions: dict[str, str] = {}
     measured = {name: text for name, text in typed.items() if name not in
                 ("date", "time", "reason")}
     vitals: Vitals | None = None
     try:
         vitals = parse_vitals(measured, now=now, session_began=session_began, zone=zone,
-                              ranges=ranges)
+                              ranges=ranges, confirmed=confirmed)
     except ValidationError as refused:
         reasons.update(refused.reasons)
+        questions = getattr(refused, "questions", {})
     observed_at = now
     try:
         calendar_date(typed.get("date", ""))
@@ -243,24 +247,31 @@ def parse_late_vitals(typed: Mapping[str, str], *, now: datetime, session_began:
     reason_problem = _late_reason_problem(typed.get("reason", ""))
     if reason_problem:
         reasons["reason"] = reason_problem
+    if questions:
+        raise ConfirmationNeeded(reasons, questions)
     if reasons or vitals is None:
         raise ValidationError(reasons)
     late = LateVitals(replace(vitals, observed_at=observed_at), typed["reason"].strip())
     check_late_vitals(late, now=now, session_began=session_began,
-                      session_ended=session_ended, zone=zone, ranges=ranges)
+                      session_ended=session_ended, zone=zone, ranges=ranges,
+                      confirmed=confirmed)
     return late
 
 
 def check_late_vitals(late: LateVitals, *, now: datetime, session_began: datetime,
                       session_ended: datetime, zone: tzinfo,
-                      ranges: PlausibleRanges = DEFAULT_RANGES) -> None:
-    """Refuse a late set that must not be charted, whatever the path (dialog or script)."""
+                      ranges: PlausibleRanges = DEFAULT_RANGES,
+                      confirmed: frozenset[str] = frozenset()) -> None:
+    """Refuse a late set that must not be charted, whatever the path (dialog or script),
+    an extreme reading not `confirmed` among the reasons."""
     reasons: dict[str, str] = {}
+    questions: dict[str, str] = {}
     try:
         check_vitals(late.vitals, now=now, session_began=session_began, zone=zone,
-                     ranges=ranges)
+                     ranges=ranges, confirmed=confirmed)
     except ValidationError as refused:
         reasons.update(refused.reasons)
+        questions = getattr(refused, "questions", {})
     reasons.pop("time", None)  # judged below, against the whole session
     problem = late_time_problem(late.vitals.observed_at, now=now,
                                 session_began=session_began, session_ended=session_ended,
@@ -270,6 +281,8 @@ def check_late_vitals(late: LateVitals, *, now: datetime, session_began: datetim
     reason_problem = _late_reason_problem(late.reason)
     if reason_problem:
         reasons["reason"] = reason_problem
+    if questions:
+        raise ConfirmationNeeded(reasons, questions)
     if reasons:
         raise ValidationError(reasons)
 

@@ -44,6 +44,9 @@ CONTENT_HASH_SYSTEM = "urn:ketamonitor:content-hash"
 
 BP_PANEL, SYSTOLIC, DIASTOLIC = "85354-9", "8480-6", "8462-4"
 HEART_RATE, RESPIRATORY_RATE, SPO2, SPO2_PULSE_OXIMETRY = "8867-4", "9279-1", "2708-6", "59408-5"
+#: Oxygen flow with a SpO2 (the US Core pulse-oximetry component) and end-tidal CO2: [S],
+#: the codes as public FHIR profiles and monitor feeds use them, not read in LOINC itself.
+INHALED_O2_FLOW, ETCO2 = "3151-8", "19889-5"
 BODY_WEIGHT, PHQ9_TOTAL = "29463-7", "44261-6"
 
 _ROUTES = {
@@ -248,11 +251,14 @@ def _administrations(summary: SessionSummary, ids: _Ids, refs: dict[str, Any]
     return [(rid, administration)]
 
 
-def _vital(resource_id: str, profile: str, status: str, refs: dict[str, Any],
+def _vital(resource_id: str, profile: str | None, status: str, refs: dict[str, Any],
            moment: datetime, codings: list[dict[str, str]], text: str) -> dict[str, Any]:
+    """A vital-signs Observation; `profile` names its own profile where FHIR has one
+    (EtCO2 has none: the general vital-signs profile only)."""
+    profiles = [f"{PROFILE}vitalsigns"] + ([f"{PROFILE}{profile}"] if profile else [])
     return {
         "resourceType": "Observation", "id": resource_id,
-        "meta": {"profile": [f"{PROFILE}vitalsigns", f"{PROFILE}{profile}"]},
+        "meta": {"profile": profiles},
         "status": status,
         "category": [{"coding": [_coding(CATEGORIES, "vital-signs", "Vital Signs")],
                       "text": "Vital Signs"}],
@@ -301,10 +307,28 @@ def _vitals(row: VitalsRow, ids: _Ids, refs: dict[str, Any], late: str | None = 
         if value is None:
             continue
         rid = ids.of("vitals", row.id, name)
-        add({**_vital(rid, profile, status, refs, row.observed_at,
-                            [_coding(LOINC, code, display) for code, display in codes], text),
-                   "valueQuantity": _quantity(value, unit, ucum)})
+        observation = {**_vital(rid, profile, status, refs, row.observed_at,
+                                [_coding(LOINC, code, display) for code, display in codes],
+                                text),
+                       "valueQuantity": _quantity(value, unit, ucum)}
+        if name == "spo2" and row.oxygen_l_per_min is not None:
+            observation["component"] = [_oxygen_flow(row.oxygen_l_per_min)]
+        add(observation)
+    if row.etco2 is not None:
+        rid = ids.of("vitals", row.id, "etco2")
+        add({**_vital(rid, None, status, refs, row.observed_at,
+                      [_coding(LOINC, ETCO2, "Carbon dioxide [Partial pressure] in Exhaled gas "
+                                             "--at end expiration")], "EtCO2"),
+             "valueQuantity": _quantity(row.etco2, "mmHg", "mm[Hg]")})
     return found
+
+
+def _oxygen_flow(litres_per_minute: float) -> dict[str, Any]:
+    """The oxygen the SpO2 was read on, as the pulse-oximetry profiles carry it: a
+    component of the SpO2 Observation (a SpO2 without it was read on room air)."""
+    return {"code": {"coding": [_coding(LOINC, INHALED_O2_FLOW, "Inhaled oxygen flow rate")],
+                     "text": "Inhaled oxygen flow rate"},
+            "valueQuantity": _quantity(litres_per_minute, "L/min", "L/min")}
 
 
 def _weight(summary: SessionSummary, rid: str, refs: dict[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from ketamonitor.core.signature import Signature, SignatureKind, matches
 from ketamonitor.core.timers import observation_started_at
 from ketamonitor.core.times import format_clock, from_stored
 from ketamonitor.core.vitals import LABELS as VITALS_LABELS
+from ketamonitor.core.vitals import spo2_words
 from ketamonitor.core.wording import action_label, phase_label
 from ketamonitor.export.files import ExportFailed, atomic_write
 from ketamonitor.export.summary_formats import SUMMARY_FORMATS
@@ -119,6 +120,11 @@ class VitalsRow:
     flag_codes: tuple[str, ...]
     #: Why the set was charted after the session ended (a late entry); None otherwise.
     late_reason: str | None = None
+    #: Oxygen in L/min when the SpO2 was read (None: room air); end-tidal CO2 in mmHg.
+    oxygen_l_per_min: float | None = None
+    etco2: int | None = None
+    #: The SpO2 in words with its oxygen, as every view shows it ("94 % (O2 2 L/min)").
+    spo2_words: str = ""
 
     @property
     def bp(self) -> str:
@@ -496,6 +502,8 @@ def _vitals(chart: SessionChart) -> tuple[VitalsRow, ...]:
             flags=tuple(flag.message for flag in flagged.flags),
             flag_codes=tuple(flag.code for flag in flagged.flags),
             late_reason=entry.late_reason,
+            oxygen_l_per_min=vitals.oxygen_l_per_min, etco2=vitals.etco2,
+            spo2_words=spo2_words(vitals),
         ))
     return tuple(rows)
 

@@ -29,7 +29,7 @@ FORMAT_VERSION = 1
 CSV_COLUMNS = (
     "session_id", "patient_mrn", "vitals_id", "observed_at", "observed_at_local", "phase",
     "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "source",
-    "entered_at", "entered_by", "status", "flags", "late_reason",
+    "entered_at", "entered_by", "status", "flags", "late_reason", "oxygen_l_per_min", "etco2",
 )
 
 
@@ -187,6 +187,8 @@ def _vitals(row: VitalsRow) -> dict[str, Any]:
         "flags": [{"code": code, "message": message}
                   for code, message in zip(row.flag_codes, row.flags, strict=True)],
         "late_reason": row.late_reason,
+        "oxygen_l_per_min": row.oxygen_l_per_min, "etco2": row.etco2,
+        "spo2_words": row.spo2_words,
     }
 
 
@@ -277,6 +279,8 @@ def summary_csv(summary: SessionSummary) -> bytes:
             _number(row.spo2), _number(row.respiratory_rate), _cell(row.source),
             _time(row.entered_at), _cell(row.entered_by), row.status,
             _cell("; ".join(row.flags)), _cell(row.late_reason or ""),
+            "" if row.oxygen_l_per_min is None else f"{row.oxygen_l_per_min:g}",
+            _number(row.etco2),
         ])
     return buffer.getvalue().encode("utf-8")
 

@@ -530,6 +530,7 @@ def _vitals(summary: SessionSummary) -> str:
                 f"first flagged set in each {_span(FLAGGED_EVERY)}. The chart above draws "
                 "them all; the CSV and JSON exports hold every set.</p>")
     rows, struck = [], []
+    capnography = any(row.etco2 is not None for row in shown)
     for row in shown:
         flags = "<br>".join(f"<span class='flag'>{FLAG} {esc(f)}</span>" for f in row.flags)
         entered = f"{esc(row.entered_by)} {local_clock(summary, row.entered_at)}"
@@ -544,14 +545,23 @@ def _vitals(summary: SessionSummary) -> str:
             entered += " <b>late entry</b>"
             flags = "<br>".join(part for part in (flags, esc(late)) if part)
         bp = f"<b>{row.bp}</b>" if row.flags and row.bp else row.bp
-        rows.append([local_clock(summary, row.observed_at), esc(row.phase_label), bp,
-                     esc(_number(row.heart_rate)), esc(_number(row.spo2)),
-                     esc(_number(row.respiratory_rate)), entered, flags])
+        cells = [local_clock(summary, row.observed_at), esc(row.phase_label), bp,
+                 esc(_number(row.heart_rate)), esc(row.spo2_words),
+                 esc(_number(row.respiratory_rate))]
+        if capnography:
+            cells.append(esc(_number(row.etco2)))
+        rows.append([*cells, entered, flags])
         struck.append(row.status == IN_ERROR)
-    table = grid(["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"], rows,
-                  [7, 17, 9, 6, 6, 6, 15, 34], struck)
+    headers = ["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"]
+    widths = [7, 15, 9, 5, 12, 5, 15, 32]
+    if capnography:  # a clinic without capnography gets no empty column
+        headers.insert(6, "EtCO2")
+        widths = [7, 14, 9, 5, 12, 5, 6, 14, 28]
+    table = grid(headers, rows, widths, struck)
+    etco2 = "; EtCO2 in mmHg" if capnography else ""
     return ("<h2>Vitals</h2><p class='muted'>BP in mmHg; heart rate (HR) and respiratory "
-            f"rate (RR) per minute; SpO2 in %.</p>{note}" + table)
+            f"rate (RR) per minute; SpO2 in %, with the oxygen flow when on oxygen{etco2}."
+            f"</p>{note}" + table)
 
 
 def _number(value: int | None) -> str:

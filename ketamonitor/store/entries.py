@@ -105,16 +105,20 @@ class EntryWrites(StoreBase):
                 self.patient_sessions(setup.patient_id))  # type: ignore[attr-defined]
             return self._record("sessions", values)
 
-    def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual") -> int:
+    def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual", *,
+                      confirmed: frozenset[str] = frozenset()) -> int:
+        """Chart a set; an extreme reading (RR 0, SpO2 42) only when `confirmed` names its
+        field, so a script is asked the same question as the form (ConfirmationNeeded)."""
         began = self._session_charting(session_id)
         check_vitals(vitals, now=self.clock.now(), session_began=began,
-                     zone=self.clock.local_zone)
+                     zone=self.clock.local_zone, confirmed=confirmed)
         values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
-                  **vitals.measurements(), "source": source}
+                  **_vitals_values(vitals), "source": source}
         with self._transaction():
             return self._charted("vitals", values)
 
-    def record_late_vitals(self, session_id: int, late: LateVitals) -> int:
+    def record_late_vitals(self, session_id: int, late: LateVitals, *,
+                           confirmed: frozenset[str] = frozenset()) -> int:
         """A set observed during a finished (discharged or stopped early), unsigned session
         and charted after it ended: its time within the session, its reason kept on the row
         (and in its audit row), entered_at saying when it was charted."""
@@ -125,9 +129,10 @@ class EntryWrites(StoreBase):
                                               "its page as usual (type the time it was "
                                               "taken for one taken earlier)"})
         check_late_vitals(late, now=self.clock.now(), session_began=began,
-                          session_ended=finished[1], zone=self.clock.local_zone)
+                          session_ended=finished[1], zone=self.clock.local_zone,
+                          confirmed=confirmed)
         values = {"session_id": session_id, "observed_at": to_stored(late.vitals.observed_at),
-                  **late.vitals.measurements(), "source": "manual",
+                  **_vitals_values(late.vitals), "source": "manual",
                   "late_reason": late.reason}
         with self._transaction():
             return self._charted("vitals", values, reason=late.reason)
@@ -332,3 +337,8 @@ class EntryWrites(StoreBase):
         check_entry_time(moment, now=self.clock.now(),
                          session_began=self._session_began(session_id),
                          zone=self.clock.local_zone)
+
+
+def _vitals_values(vitals: Vitals) -> dict[str, int | float | None]:
+    """A set's columns: its measurements and the oxygen it was read on."""
+    return {**vitals.measurements(), "oxygen_l_per_min": vitals.oxygen_l_per_min}

@@ -37,6 +37,11 @@ def canonical_json(values: Mapping[str, Any]) -> str:
     return canonical(values)
 
 
+#: Columns added to vitals after its first rows (0005, 0008): empty, they are left out of the
+#: audit row, so a set charted before them verifies as it was recorded.
+_VITALS_ADDED_LATER = ("late_reason", "oxygen_l_per_min", "etco2")
+
+
 def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """A row as its audit row records it: whole, but for a protocol's full text, a password
     hash and the pseudonym key, which are recorded by their sha256 (verify compares the same
@@ -48,8 +53,10 @@ def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         audited["value"] = sha256_text(audited["value"])
     if table == "settings" and audited.get("key") == "export.pseudonym_key":
         audited["value"] = sha256_text(audited["value"])  # the secret behind pseudonyms
-    if table == "vitals" and audited.get("late_reason", "") is None:
-        del audited["late_reason"]  # a column added later: rows before it were audited without
+    if table == "vitals":
+        for column in _VITALS_ADDED_LATER:
+            if column in audited and audited[column] is None:
+                del audited[column]  # rows before the column were audited without it
     return audited
 
 
@@ -183,6 +190,8 @@ def vitals(row: Row, amendments: tuple[Amendment, ...] = ()) -> VitalsEntry:
             heart_rate=row["heart_rate"],
             spo2=row["spo2"],
             respiratory_rate=row["respiratory_rate"],
+            oxygen_l_per_min=row.get("oxygen_l_per_min"),
+            etco2=row.get("etco2"),
         ),
         source=row["source"],
         entered_at=from_stored(row["entered_at"]),

@@ -430,6 +430,18 @@ def _alert_tiers(db: Database) -> None:
                "CHECK (tier IS NULL OR (tier = 'critical' AND priority = 'high'))")
 
 
+@_migration("0008_vitals_oxygen")
+def _vitals_oxygen(db: Database) -> None:
+    """What the patient breathed when the SpO2 was read (oxygen in L/min, empty for room
+    air and for every set charted before it could be said), and an optional EtCO2 for
+    clinics with capnography. RR 0 and SpO2 0 already fit the table: an extreme reading is
+    charted once confirmed, and only a value no patient can have is refused."""
+    db.execute("ALTER TABLE vitals ADD COLUMN oxygen_l_per_min REAL CHECK (oxygen_l_per_min "
+               "IS NULL OR (oxygen_l_per_min > 0 AND oxygen_l_per_min <= 15))")
+    db.execute("ALTER TABLE vitals ADD COLUMN etco2 INTEGER "
+               "CHECK (etco2 IS NULL OR etco2 BETWEEN 0 AND 150)")
+
+
 @_migration("0009_medications")
 def _medications(db: Database) -> None:
     """Medicines given during a session besides the dose (store.medications): what (its id,

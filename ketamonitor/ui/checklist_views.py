@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import tzinfo
+from html import escape
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QFontMetrics
@@ -256,9 +257,12 @@ class ScaleForm(QWidget):
             grid.addWidget(self.timepoint, row, 1)
             grid.addWidget(self.errors.add("timepoint", self.timepoint), row, 2)
             row += 1
+        self._item_labels: dict[str, QLabel] = {}
         for item in scale.items:
             label = QLabel(item.label)
             label.setWordWrap(True)
+            label.setObjectName(f"{scale.id}_{item.key}_label")
+            self._item_labels[item.key] = label
             combo = QComboBox()
             combo.setObjectName(f"{scale.id}_{item.key}")
             combo.addItem("—", None)
@@ -294,6 +298,15 @@ class ScaleForm(QWidget):
         self.errors.clear()
         for combo in self._choices.values():
             combo.setCurrentIndex(0)
+
+    def hint(self, item_key: str, text: str) -> None:
+        """A muted line under an item's label: what the chart says about it (the Aldrete's
+        oxygen item: the latest SpO2 and whether it was on room air)."""
+        label = self._item_labels.get(item_key)
+        item = next((i for i in self.scale.items if i.key == item_key), None)
+        if label is not None and item is not None:
+            label.setText(f"{escape(item.label)}<br><span style='color:{theme.MUTED}'>"
+                          f"{escape(text)}</span>")
 
     def show_latest(self, score: ScaleScore | None, zone: tzinfo) -> None:
         if score is None:

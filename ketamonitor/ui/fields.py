@@ -55,6 +55,13 @@ class FieldErrors:
             self._labels[name].setText("")
             _mark(self._inputs[name], False)
 
+    def show_text(self, name: str, text: str) -> None:
+        """Words beside one field that are not a refusal (no red frame): a question
+        already answered, say."""
+        if name in self._labels:
+            self._labels[name].setText(text)
+            _mark(self._inputs[name], False)
+
     def clear(self) -> None:
         for name, label in self._labels.items():
             label.setText("")

@@ -1,26 +1,38 @@
 """A late entry on a finished, unsigned chart: a set of vitals taken during the session and
 not charted then, with the date and time it was taken (both typed, never guessed) and why
 it is charted late. The page decides; the dialog shows the reasons beside the fields and
-keeps what was typed until the set is charted."""
+keeps what was typed until the set is charted. An extreme reading is asked about beside
+its field with a "Yes, chart it" box, as on the page's form; the SpO2 says room air or
+oxygen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QWidget,
 )
 
-from ketamonitor.core.vitals import LABELS, MEASUREMENTS
+from ketamonitor.core.vitals import (
+    LABELS,
+    MEASUREMENTS,
+    ON_OXYGEN,
+    OXYGEN,
+    OXYGEN_FLOW,
+    ROOM_AIR,
+)
 from ketamonitor.ui.fields import FieldErrors, field_row, save_cancel_buttons
+from ketamonitor.ui.vitals_form import CONFIRM_TEXT, ConfirmBox
 
 #: What the dialog's fields are called in the typed text it hands to the page.
-FIELDS = ("date", "time", *MEASUREMENTS, "reason")
+FIELDS = ("date", "time", *MEASUREMENTS, OXYGEN_FLOW, "reason")
 
 
 class LateEntryDialog(QDialog):
@@ -43,10 +55,13 @@ class LateEntryDialog(QDialog):
         intro.setMinimumHeight(intro.heightForWidth(600))
         form.addRow(intro)
         self.fields: dict[str, QLineEdit] = {}
+        self.confirms: dict[str, ConfirmBox] = {}
         self._add(form, "date", "Date taken", day, "YYYY-MM-DD")
         self._add(form, "time", "Time taken", "", "HH:MM")
         for name in MEASUREMENTS:
             self._add(form, name, LABELS[name], "", "")
+            if name == "spo2":
+                self._add_oxygen(form)
         self._add(form, "reason", "Why late", "", "e.g. written on paper while the monitor "
                                                   "was down")
         self.general = self.errors.add("general", self)
@@ -63,10 +78,55 @@ class LateEntryDialog(QDialog):
         field.setPlaceholderText(hint)
         field.setAccessibleName(caption)
         self.fields[name] = field
-        field_row(form, self.errors, name, caption, field)
+        if name not in MEASUREMENTS:
+            field_row(form, self.errors, name, caption, field)
+            return
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field, 1)
+        row.addWidget(self.errors.add(name, field), 1)
+        box = ConfirmBox(CONFIRM_TEXT)
+        box.setObjectName(f"late_confirm_{name}")
+        box.setAccessibleName(f"{caption}: yes, chart it")
+        box.submit_requested.connect(self.submit)
+        box.hide()
+        field.textEdited.connect(lambda _text: (box.setChecked(False), box.hide()))
+        self.confirms[name] = box
+        row.addWidget(box)
+        form.addRow(caption, holder)
+
+    def _add_oxygen(self, form: QFormLayout) -> None:
+        """Room air or oxygen for the SpO2, and the flow (typed, never guessed)."""
+        self.oxygen = QComboBox()
+        self.oxygen.setObjectName("late_oxygen")
+        self.oxygen.setAccessibleName(LABELS[OXYGEN])
+        self.oxygen.addItem("Room air", ROOM_AIR)
+        self.oxygen.addItem("Oxygen", ON_OXYGEN)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.oxygen)
+        row.addStretch(1)
+        form.addRow("SpO2 on", holder)
+        self._add(form, OXYGEN_FLOW, "Oxygen L/min", "", "only with Oxygen, 0.5–15")
 
     def typed(self) -> dict[str, str]:
-        return {name: field.text() for name, field in self.fields.items()}
+        return {**{name: field.text() for name, field in self.fields.items()},
+                OXYGEN: self.oxygen.currentData()}
+
+    def confirmed(self) -> frozenset[str]:
+        """The fields whose extreme value has been said yes to."""
+        return frozenset(name for name, box in self.confirms.items()
+                         if box.isChecked() and not box.isHidden())
+
+    def ask(self, questions: Mapping[str, str]) -> None:
+        """A "Yes, chart it" box beside each question (shown as the field's reason)."""
+        for name, box in self.confirms.items():
+            if name in questions:
+                box.show()
+            elif not box.isChecked():
+                box.hide()
 
     def submit(self) -> None:
         """Chart it; the dialog closes only once the set is in the record."""

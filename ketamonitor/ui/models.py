@@ -15,6 +15,7 @@ from ketamonitor.core.entries import late_entry_words
 from ketamonitor.core.flags import Flag, Level
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.times import format_clock, format_on_day
+from ketamonitor.core.vitals import spo2_words
 from ketamonitor.ui import theme
 
 Row = TypeVar("Row")
@@ -122,8 +123,9 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             Column("BP", lambda f: (f"{f.entry.current.systolic}/{f.entry.current.diastolic}"
                                     if f.entry.current.has_bp else "")),
             Column("HR", lambda f: _number(f.entry.current.heart_rate), align_right=True),
-            Column("SpO2", lambda f: _number(f.entry.current.spo2), align_right=True),
+            Column("SpO2", lambda f: spo2_words(f.entry.current), align_right=True),
             Column("RR", lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
+            Column("EtCO2", lambda f: _number(f.entry.current.etco2), align_right=True),
             Column("Entered", lambda f: _entered(f, zone, day)),
             Column("Flags", lambda f: "  ".join(f"{theme.FLAG_MARK} {flag.message}"
                                                 for flag in f.flags)),
@@ -141,7 +143,7 @@ class VitalsModel(RowsModel[FlaggedVitals]):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and row.entry.is_late and column in (0, 5):
+        if role == Qt.ItemDataRole.ToolTipRole and row.entry.is_late and column in (0, 6):
             return _late_tip(row, self._zone)
         if role == Qt.ItemDataRole.ToolTipRole and row.entry.amendments:
             return "\n".join(
@@ -151,10 +153,10 @@ class VitalsModel(RowsModel[FlaggedVitals]):
 
 
 _BP_COLUMN = 1
-_FLAGS_COLUMN = 6
+_FLAGS_COLUMN = 7
 #: Which column shows each measurement a flag can name.
 _FIELD_COLUMNS = {"systolic": _BP_COLUMN, "diastolic": _BP_COLUMN, "heart_rate": 2, "spo2": 3,
-                  "respiratory_rate": 4}
+                  "respiratory_rate": 4, "etco2": 5}
 
 
 def _flags_in(row: FlaggedVitals, column: int) -> list[Flag]:

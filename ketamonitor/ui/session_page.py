@@ -12,7 +12,7 @@ nobody types into a form that cannot be saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -71,7 +71,12 @@ from ketamonitor.core.review import (
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_local, format_moment, format_on_day, local_day
-from ketamonitor.core.vitals import parse_vitals
+from ketamonitor.core.vitals import (
+    ALDRETE_OXYGEN_ITEM,
+    aldrete_oxygen_hint,
+    oxygen_in_use,
+    parse_vitals,
+)
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
@@ -105,7 +110,7 @@ from ketamonitor.ui.signature_views import (
 from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.unsaved_typing import TypedField, UnsavedTypingKeeper
 from ketamonitor.ui.views import read_only_table, restyle, scrolled
-from ketamonitor.ui.vitals_form import VitalsForm
+from ketamonitor.ui.vitals_form import VitalsForm, asking
 from ketamonitor.ui.writes import attempt, tell_refusal
 
 Result = TypeVar("Result")
@@ -243,6 +248,8 @@ class SessionPage(QWidget):
                        self.note_text, self.note_text.textChanged),
         ], self.unsaved_notice, self.zone, self)
         self.reload()
+        self.vitals_form.show_oxygen(oxygen_in_use(
+            entry.current for entry in self.chart.vitals if not entry.in_error))
         if self.access is not None and self.access.can_chart:
             self.unsaved.put_back()
 
@@ -579,12 +586,16 @@ class SessionPage(QWidget):
     def save_vitals(self, typed: dict[str, str]) -> int | None:
         now = self.store.clock.now()
 
-        def write() -> int:
-            vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
-                                  zone=self.zone)
-            return self.store.record_vitals(self.session_id, vitals)
+        form = self.vitals_form
+        confirmed = form.confirmed()
 
-        vitals_id = self._attempt(write, self.vitals_form.show_reasons)
+        def write() -> int:
+            with asking(form.ask):
+                vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
+                                      zone=self.zone, confirmed=confirmed)
+                return self.store.record_vitals(self.session_id, vitals, confirmed=confirmed)
+
+        vitals_id = self._attempt(write, form.show_reasons)
         if vitals_id is not None:
             saved = [f for f in self.chart.flagged_vitals if f.entry.id == vitals_id]
             self.vitals_form.saved(saved[0].flags if saved else ())
@@ -711,13 +722,19 @@ class SessionPage(QWidget):
             self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
         return change is not None
 
-    def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str) -> bool:
+    def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str, *,
+                       confirmed: frozenset[str] = frozenset(),
+                       ask: Callable[[Mapping[str, str]], None] | None = None) -> bool:
+        """Amend a set; a value corrected to an extreme is asked about (`ask`) and charted
+        once `confirmed` names it."""
         now = self.store.clock.now()
 
         def write() -> list[int]:
             entry = self.store.vitals_entry(self.session_id, entry_id)
-            drafts = vitals_amendments(entry, typed, reason, now=now,
-                                       session_began=self.chart.session.began_at, zone=self.zone)
+            with asking(ask):
+                drafts = vitals_amendments(entry, typed, reason, now=now,
+                                           session_began=self.chart.session.began_at,
+                                           zone=self.zone, confirmed=confirmed)
             return self.store.amend(self.session_id, drafts)
 
         return self._attempt(write, self._show_general_reasons) is not None
@@ -771,10 +788,17 @@ class SessionPage(QWidget):
         now = self.store.clock.now()
         ended = self.chart.timeline.finished_at or now
 
+        dialog = self.late_dialog
+        confirmed = dialog.confirmed() if dialog is not None else frozenset()
+
         def write() -> int:
-            late = parse_late_vitals(typed, now=now, session_began=self.chart.session.began_at,
-                                     session_ended=ended, zone=self.zone)
-            return self.store.record_late_vitals(self.session_id, late)
+            with asking(dialog.ask if dialog is not None else None):
+                late = parse_late_vitals(typed, now=now,
+                                         session_began=self.chart.session.began_at,
+                                         session_ended=ended, zone=self.zone,
+                                         confirmed=confirmed)
+                return self.store.record_late_vitals(self.session_id, late,
+                                                     confirmed=confirmed)
 
         return self._attempt(write, show_reasons) is not None
 
@@ -966,6 +990,14 @@ class SessionPage(QWidget):
         self.prompts.show_problem(self, "Not yet", f"{refused.summary}:\n{lines}"
                                   if lines else refused.summary)
 
+    def _hint_aldrete_oxygen(self, chart: SessionChart) -> None:
+        """Beside the Aldrete's oxygen item, the latest SpO2 and what it was read on."""
+        scale_id, item_key = ALDRETE_OXYGEN_ITEM
+        form = self.scales.get(scale_id)
+        if form is not None:
+            form.hint(item_key, aldrete_oxygen_hint(
+                entry.current for entry in chart.vitals if not entry.in_error))
+
     def reload(self) -> None:
         """Redraw everything from the record."""
         self.chart = self.store.chart(self.session_id)
@@ -982,6 +1014,7 @@ class SessionPage(QWidget):
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
             + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>")
         self._show_vitals_rows(chart)
+        self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)
         self.events_model.set_rows(chart.events)

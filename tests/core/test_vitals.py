@@ -38,8 +38,8 @@ def test_a_partial_set_without_bp_is_fine():
 
 @pytest.mark.parametrize(("typed", "field", "words"), [
     ({"systolic": "abc", "diastolic": "80"}, "systolic", "not a number"),
-    ({"systolic": "400", "diastolic": "80"}, "systolic", "40–300"),
-    ({"systolic": "120", "diastolic": "80", "spo2": "120"}, "spo2", "50–100"),
+    ({"systolic": "400", "diastolic": "80"}, "systolic", "20–300"),
+    ({"systolic": "120", "diastolic": "80", "spo2": "120"}, "spo2", "0–100"),
     ({"systolic": "120.5", "diastolic": "80"}, "systolic", "whole number"),
     ({"systolic": "120", "diastolic": "120"}, "diastolic", "below systolic"),
     ({"systolic": "120", "diastolic": "130"}, "diastolic", "below systolic"),

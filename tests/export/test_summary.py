@@ -180,12 +180,12 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
         assert words in text, words
     assert "Chart" in pages[0] and len(reader.pages[0].images) == 1
     # the vitals: every set, its flags, the corrected one and the struck one
-    for words in ("08:05 Pre-infusion (baseline) 124/80 76 98 14 nurse.ana 08:05",
-                  "08:17 Infusing 186/112 76 98 14 nurse.ana 08:17 ▲ BP 186/112 above the "
+    for words in ("08:05 Pre-infusion (baseline) 124/80 76 98 % 14 nurse.ana 08:05",
+                  "08:17 Infusing 186/112 76 98 % 14 nurse.ana 08:17 ▲ BP 186/112 above the "
                   "stop line: systolic 186 above 180, diastolic 112 above 110",
                   "08:24 Infusing 150/92",
-                  "08:54 Observation 138/86 76 97 14 nurse.ana 08:54 amended",
-                  "08:54 Observation 99/61 76 98 14 nurse.ana 08:54 entered in error"):
+                  "08:54 Observation 138/86 76 97 % 14 nurse.ana 08:54 amended",
+                  "08:54 Observation 99/61 76 98 % 14 nurse.ana 08:54 entered in error"):
         assert words in text, words
     assert text.count("126/80") == len(chart.vitals) - 7  # every set, one row each
     # the checklists, side effects, scores, alerts, amendments, notes, discharge

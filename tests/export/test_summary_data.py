@@ -192,6 +192,7 @@ def test_the_csv_has_a_row_for_each_vitals_set(store, signed, tmp_path):
         "respiratory_rate": "14", "source": "manual", "entered_at": "",
         "entered_by": "nurse.ana", "status": "charted",
         "flags": "BP 186/112 above the stop line: systolic 186 above 180, diastolic 112 "
-                 "above 110; hold the infusion and call the physician", "late_reason": ""}
+                 "above 110; hold the infusion and call the physician", "late_reason": "",
+            "oxygen_l_per_min": "", "etco2": ""}
     assert [row["status"] for row in rows].count("entered_in_error") == 1
     assert next(row for row in rows if row["status"] == "amended")["heart_rate"] == "76"

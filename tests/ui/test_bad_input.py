@@ -17,9 +17,9 @@ def page(window: MainWindow, charting):
 
 
 @pytest.mark.parametrize(("typed", "field", "reason"), [
-    ({"systolic": "400", "diastolic": "80"}, "systolic", "must be 40–300 mmHg"),
+    ({"systolic": "400", "diastolic": "80"}, "systolic", "must be 20–300 mmHg"),
     ({"systolic": "abc", "diastolic": "80"}, "systolic", "not a number"),
-    ({"systolic": "120", "diastolic": "80", "spo2": "120"}, "spo2", "must be 50–100 %"),
+    ({"systolic": "120", "diastolic": "80", "spo2": "120"}, "spo2", "must be 0–100 %"),
     ({"systolic": "110", "diastolic": "120"}, "diastolic", "must be below systolic"),
     ({"heart_rate": "80", "time": "07:50"}, "time", "is in the future"),
     ({"heart_rate": "80", "time": "07:00"}, "time", "is before the session began (07:30)"),

@@ -21,7 +21,7 @@ def test_the_correction_dialog_charts_an_amendment_with_its_reason(qtbot, window
     entry = store.vitals_entry(session_id, vitals_id)
     assert (entry.original.systolic, entry.current.systolic) == (150, 105)
     assert page.vitals_model.index(0, 1).data() == "105/80"
-    assert "(amended)" in page.vitals_model.index(0, 5).data()
+    assert "(amended)" in page.vitals_model.index(0, 6).data()
 
 
 def test_a_correction_without_a_reason_is_refused_and_the_dialog_stays(qtbot, window, charting,
@@ -50,5 +50,5 @@ def test_entered_in_error_strikes_the_selected_set(qtbot, window, charting, stor
     prompts.reason_answer = "Charted on the wrong patient"
     page.strike_button.click()
     assert store.vitals_entry(session_id, vitals_id).in_error
-    assert "(entered in error)" in page.vitals_model.index(0, 5).data()
+    assert "(entered in error)" in page.vitals_model.index(0, 6).data()
     assert store.chart(session_id).valid_vitals == ()

@@ -35,7 +35,10 @@ def test_a_critical_value_in_the_vitals_table_is_dark_red_not_white(store, chart
     model = VitalsModel(clock.local_zone)
     model.set_rows(store.chart(session_id).all_vitals_rows())
     row = model.rowCount() - 1
-    ink = model.index(row, 3).data(Qt.ItemDataRole.ForegroundRole).color().name()
-    assert ink == theme.CRITICAL_BG
-    flags_ink = model.index(row, 6).data(Qt.ItemDataRole.ForegroundRole).color().name()
-    assert flags_ink == theme.CRITICAL_BG  # the set's worst flag: critical, over HR's high
+    column = {model.headerData(c, Qt.Orientation.Horizontal): c
+              for c in range(model.columnCount())}
+    ink = model.index(row, column["SpO2"]).data(Qt.ItemDataRole.ForegroundRole)
+    assert ink.color().name() == theme.CRITICAL_BG
+    flags_ink = model.index(row, column["Flags"]).data(Qt.ItemDataRole.ForegroundRole)
+    # the set's worst flag: critical, over HR's high
+    assert flags_ink.color().name() == theme.CRITICAL_BG

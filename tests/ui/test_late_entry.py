@@ -89,7 +89,7 @@ def test_a_late_entry_is_charted_with_its_date_time_and_reason_and_shown_late(
     row = next(r for r in range(page.vitals_model.rowCount())
                if page.vitals_model.row_value(r).entry.is_late)
     assert page.vitals_model.index(row, 0).data() == f"{taken:%H:%M}  late"
-    entered = page.vitals_model.index(row, 5).data()
+    entered = page.vitals_model.index(row, 6).data()
     assert "on Wed 23 Dec 2026" in entered and "(late entry)" in entered
     tip = page.vitals_model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "Written on paper while the monitor was down" in tip
