@@ -108,17 +108,20 @@ def _out_of_line_recheck(chart: SessionChart) -> VitalsDue | None:
 def _reading_words(flagged: FlaggedVitals) -> str:
     """The out-of-line reading in a few words: the BP when the BP was out of line (any
     field not named below is one of the BP's: systolic, diastolic, a mean pressure), else
-    the first value that was ("SpO2 88 %")."""
+    the values that were, the most urgent first and at most two ("RR 0, SpO2 78 %"): naming
+    only the first flagged value once said "SpO2 78 %" of a set charted for apnoea."""
     vitals = flagged.entry.current
-    fields = [field for flag in flagged.flags for field in flag.fields]
+    flags = sorted(flagged.flags, key=lambda flag: -flag.level.rank)
+    fields = [field for flag in flags for field in flag.fields]
     if vitals.has_bp and (not fields or any(field not in _FIELD_WORDS for field in fields)):
         return f"BP {vitals.systolic}/{vitals.diastolic}"
-    for field in fields:
+    said: list[str] = []
+    for field in dict.fromkeys(fields):
         value = getattr(vitals, field, None)
         if field in _FIELD_WORDS and value is not None:
             name, unit = _FIELD_WORDS[field]
-            return f"{name} {value:g}{unit}"
-    return "an out-of-line reading"
+            said.append(f"{name} {value:g}{unit}")
+    return ", ".join(said[:2]) or "an out-of-line reading"
 
 
 _FIELD_WORDS = {"heart_rate": ("HR", ""), "spo2": ("SpO2", " %"),

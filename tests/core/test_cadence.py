@@ -74,6 +74,11 @@ OUT_OF_LINE = [
      "recheck after BP 186/112"),
     # a set without a BP out of line after a BP inside: a recheck from it
     ([(20, 130, 80, {}), (22, None, None, {"spo2": 88})], 27, "recheck after SpO2 88 %"),
+    # several values out: the most urgent first (critical RR 5 before a high HR), two at most
+    ([(20, 130, 80, {"heart_rate": 125, "respiratory_rate": 5})], 25,
+     "recheck after RR 5, HR 125"),
+    ([(20, 130, 80, {"heart_rate": 125, "respiratory_rate": 5, "spo2": 80})], 25,
+     "recheck after SpO2 80 %, RR 5"),
 ]
 
 

@@ -121,13 +121,13 @@ def test_apnoea_is_confirmed_raised_escalated_treated_and_rechecked_in_five_minu
 
     # A recheck due five minutes after the reading, counted from the stored time.
     assert clock.now() - taken_at == timedelta(minutes=2, seconds=30)
-    assert page.timer.captions["next_vitals"].text().startswith("Recheck after SpO2 78 % · ")
+    assert page.timer.captions["next_vitals"].text().startswith("Recheck after SpO2 78 %, RR 0 · ")
     assert page.timer.values["next_vitals"].text() == "02:30"
     window.show_room()
     window.tick()
     countdown = tile(window, "1").next_check
     assert countdown.text().endswith(" · in 02:30")
-    assert countdown.toolTip() == "Recheck after SpO2 78 %"
+    assert countdown.toolTip() == "Recheck after SpO2 78 %, RR 0"
     clock.advance(minutes=3)
     window.tick()
     assert "DUE NOW · 00:30" in countdown.text()
