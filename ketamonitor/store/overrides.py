@@ -58,8 +58,17 @@ class OverrideWrites(StoreBase):
         physician's lock (LoginRefused while they must wait or are locked)."""
         self._session_charting(session_id)  # type: ignore[attr-defined]
         items = self._current_items(session_id, action)
-        why = check_override(action, items, reason)
-        account = self._physician(physician)
+        reasons: dict[str, str] = {}  # every reason at once, for the dialog's fields
+        try:
+            why = check_override(action, items, reason)
+        except ValidationError as refused:
+            reasons |= refused.reasons
+        try:
+            account = self._physician(physician)
+        except ValidationError as refused:
+            reasons |= refused.reasons
+        if reasons:
+            raise ValidationError(reasons)
         self._confirm_physician(account, password, session_id, action)
         with self._transaction():
             items = self._current_items(session_id, action)  # as they are at this moment
