@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -71,11 +72,14 @@ class OverrideDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("the physician's own password")
         field_row(form, self.errors, "password", "Their password", self.password)
-        self.reason = QLineEdit()
+        self.reason = QPlainTextEdit()
         self.reason.setObjectName("override_reason")
-        self.reason.setMaxLength(REASON_MAX_CHARACTERS + 1)  # one over: the reason says why
-        self.reason.setPlaceholderText("why the physician goes ahead")
-        field_row(form, self.errors, "reason", "Reason", self.reason)
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(f"why the physician goes ahead (at most "
+                                       f"{REASON_MAX_CHARACTERS} characters)")
+        self.reason.setFixedHeight(self.reason.fontMetrics().lineSpacing() * 4)
+        form.addRow("Reason", self.reason)
+        form.addRow("", self.errors.add("reason", self.reason))
         self.general = self.errors.add("general", self)
         layout.addWidget(self.general)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -87,7 +91,7 @@ class OverrideDialog(QDialog):
         layout.addWidget(buttons)
         self.physician.currentIndexChanged.connect(lambda _i: self.errors.forget("physician"))
         self.password.textEdited.connect(lambda _t: self.errors.forget("password"))
-        self.reason.textEdited.connect(lambda _t: self.errors.forget("reason"))
+        self.reason.textChanged.connect(lambda: self.errors.forget("reason"))
         (self.password if found >= 0 else self.physician).setFocus()
         self.adjustSize()
 
@@ -98,5 +102,5 @@ class OverrideDialog(QDialog):
 
     def submit(self) -> None:
         if self._override(self.physician.currentData() or "", self.password.text(),
-                          self.reason.text(), self.show_reasons):
+                          self.reason.toPlainText(), self.show_reasons):
             self.accept()

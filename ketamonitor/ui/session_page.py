@@ -332,10 +332,6 @@ class SessionPage(QWidget):
                                  f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
                                  "padding: 4px; font-weight: bold; }")
         self.flags.hide()
-        self.override_button = QPushButton("Physician override…")
-        self.override_button.setObjectName("physician_override")
-        self.override_button.clicked.connect(lambda: self.open_override_dialog())
-        self.override_button.hide()
         self.overrides_note = QLabel("")
         self.overrides_note.setObjectName("overrides_note")
         self.overrides_note.setWordWrap(True)
@@ -352,7 +348,6 @@ class SessionPage(QWidget):
         column.addWidget(self.alerts)
         column.addWidget(self.flags)
         column.addWidget(self.next_step)
-        column.addWidget(self.override_button, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.overrides_note)
         column.addStretch(1)
         self.attention = scrolled(inside)
@@ -402,12 +397,22 @@ class SessionPage(QWidget):
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request(a))
             if action is Action.END_SESSION_EARLY:
+                row.addWidget(self._override_button())  # beside the action it lets go ahead
                 row.addStretch(1)  # the way out stands apart from the way forward
             row.addWidget(button)
             self.action_buttons[action] = button
         bar.setFixedHeight(max(b.sizeHint().height() for b in self.action_buttons.values()))
         self.action_bar = bar
         return bar
+
+    def _override_button(self) -> QPushButton:
+        """Shown only while something holds the next action (the holds on the start, the
+        gaps before discharge): a physician's override is the one way past them."""
+        self.override_button = QPushButton("Physician override…")
+        self.override_button.setObjectName("physician_override")
+        self.override_button.clicked.connect(lambda: self.open_override_dialog())
+        self.override_button.hide()
+        return self.override_button
 
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
@@ -1187,13 +1192,14 @@ class SessionPage(QWidget):
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
             words = self._next_words(step.action)
             parts.append(f"<b>Before “{words}”:</b><ul style='margin:0'>{items}</ul>")
-        else:
-            parts.append(f"<b>Next: {self._next_words(step.action)}</b>")
         held = [item for item in step.held if item not in step.gaps]
         if held:
             items = "".join(f"<li>{theme.FLAG_MARK} {escape(h)}</li>" for h in held)
-            parts.append(f"<b style='color:{theme.HIGH}'>Held until a physician overrides:"
-                         f"</b><ul style='margin:0'>{items}</ul>")
+            words = self._next_words(step.action)
+            parts.append(f"<b style='color:{theme.HIGH}'>“{words}” is held until a physician "
+                         f"overrides:</b><ul style='margin:0'>{items}</ul>")
+        elif not step.gaps:
+            parts.append(f"<b>Next: {self._next_words(step.action)}</b>")
         if step.cautions:
             items = "".join(f"<li>{theme.FLAG_MARK} {c}</li>" for c in step.cautions)
             parts.append(f"<b style='color:{theme.CAUTION}'>For the physician:</b>"

@@ -56,7 +56,7 @@ def test_held_start_and_discharge_gap_each_overridden_by_a_physician_and_printed
     for item in page.pre_session.checklist.items_for(page.chart.protocol.route):
         answer = "yes" if item.key == "psychosis_history" else item.expected.value
         click(qtbot, window, f"pre_session_{item.key}_{answer}")
-    assert "Held until a physician overrides" in page.next_step.text()
+    assert "is held until a physician overrides" in page.next_step.text()
     advance(window, clock, 2)
     click(qtbot, window, "action_start_infusion")
     _title, message = prompts.problems[-1]
