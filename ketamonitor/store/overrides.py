@@ -42,6 +42,18 @@ class OverrideWrites(StoreBase):
         return [(a.username, a.display_name) for a in found
                 if a is not None and not a.disabled and Role.PHYSICIAN in a.roles]
 
+    def overridden(self, session_ids: list[int]) -> dict[int, tuple[Action, ...]]:
+        """For each session given, the actions a physician overrode (none left out), for
+        the review queue to show beside each chart."""
+        self._require(Permission.READ_RECORD)
+        found: dict[int, tuple[Action, ...]] = {session_id: () for session_id in session_ids}
+        marks = ", ".join("?" for _ in session_ids)
+        for session_id, action in self._db.execute(
+                f"SELECT session_id, action FROM overrides WHERE session_id IN ({marks}) "
+                "ORDER BY id", session_ids):
+            found[session_id] += (Action(action),)
+        return found
+
     def override_items(self, session_id: int, action: Action) -> tuple[str, ...]:
         """The holds (before the start) or gaps (before discharge) an override of `action`
         would cover now, in the gate's words."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from ketamonitor.core.phases import Phase
 from ketamonitor.ui.override_dialog import OverrideDialog
+from ketamonitor.ui.review_page import ReviewQueuePage
 from tests.export.test_summary import pdf_text
 from tests.people import PASSWORD, PHYSICIAN
 from tests.ui.test_whole_session import advance, bp, choose, click, show_tab, type_into
@@ -96,8 +97,13 @@ def test_held_start_and_discharge_gap_each_overridden_by_a_physician_and_printed
     assert page.chart.phase is Phase.DISCHARGED
     assert [o.action for o in page.chart.overrides] == ["start_infusion", "discharge"]
 
-    # the summary, exported by the physician, prints both
+    # the physician's review queue says so, and the chart opened from it shows both
     log_in(window, PHYSICIAN)
+    queue = ReviewQueuePage(store)
+    qtbot.addWidget(queue)
+    column = [queue.model.headerData(c, Qt.Orientation.Horizontal)
+              for c in range(queue.model.columnCount())].index("Physician overrides")
+    assert queue.model.index(0, column).data() == "Start infusion, Discharge"
     page = window.open_session(page.session_id)
     assert "Physician override of discharge" in page.overrides_note.text()
     prompts.save_answer = tmp_path / "summary.pdf"
