@@ -475,6 +475,9 @@ class _SessionPlanner:
         start = self.arrival()
         if charts_drug_lots(self.protocol):
             self.add(start - 1, "drug lots", _drug_lot_write(_demo_lot(self.visit.day)))
+        self.add(start, "overrides", _override_write(
+            Action.START_INFUSION, "Discussed with the patient: benefit outweighs the risk; "
+                                   "proceed with closer BP checks."))
         self.phase(start, Action.START_INFUSION)
         self.plan.start, self.started = start, True
         if self.protocol.route is Route.IV:
@@ -844,6 +847,16 @@ def _drug_lot_write(lot: str) -> Write:
 def _note_write(text: str) -> Write:
     def write(store: Store, session_id: int, at: datetime) -> object:
         return store.record_note(session_id, note_draft(text, at))
+    return write
+
+
+def _override_write(action: Action, reason: str) -> Write:
+    """The demo physician's override, given only when something holds the action then (a
+    pre-dose BP still above the line, a patient who had eaten)."""
+    def write(store: Store, session_id: int, at: datetime) -> object:
+        if not store.override_items(session_id, action):
+            return None
+        return store.override(session_id, action, reason, "physician", DEMO_PASSWORD)
     return write
 
 

@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
         _room_shots(args.out, suffix)
         _critical_room_shot(args.out, suffix)
+        _override_shots(args.out, suffix)
         _chart_shots(path, args.out, suffix)
     return 0
 
@@ -334,6 +335,51 @@ def _critical_room_shot(out: Path, suffix: str) -> None:
             window.show()
             app.processEvents()
             _save(window, out / f"room-critical{suffix}.png")
+            window.ticker.stop()
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+
+
+def _override_shots(out: Path, suffix: str) -> None:
+    """A start held by a history of psychosis and a baseline above the pre-dose line: the
+    session page at 1366x768 with the holds in its "Next:" panel, and the physician's
+    override dialog filled in over it."""
+    from ketamonitor.core.clock import FakeClock
+    from ketamonitor.core.entries import checklist_answer
+    from ketamonitor.core.vitals import Vitals
+    from ketamonitor.store.store import Store
+    from ketamonitor.ui.app import application
+    from ketamonitor.ui.main_window import MainWindow
+    from tests.people import FAST_HASHER, PHYSICIAN, add_people
+    from tools.room_scene import START, _arrive
+
+    with _scratch("override") as folder:
+        clock = FakeClock(START)
+        with Store.open(Path(folder) / "room.db", clock, hasher=FAST_HASHER) as store:
+            add_people(store)
+            session_id = _arrive(store, clock, "2", "Lindqvist", "Maja", "iv-racemic-ketamine")
+            clock.advance(minutes=3)
+            store.record_vitals(session_id, Vitals(clock.now(), 164, 96, 80, 98, 14))
+            checklist = store.library.checklist("pre_session")
+            store.record_checklist_answer(session_id, checklist_answer(
+                checklist, "psychosis_history", "yes", clock.now()))
+            app = application()
+            window = MainWindow(store)
+            window.resize(*SIZES[0])
+            window.show()
+            page = window.open_session(session_id)
+            app.processEvents()
+            _save(window, out / f"session-held-start{suffix}.png")
+            dialog = page.open_override_dialog()
+            assert dialog is not None
+            dialog.physician.setCurrentIndex(dialog.physician.findData(PHYSICIAN))
+            dialog.password.setText("a password")
+            dialog.reason.setPlainText("Single episode 12 years ago, stable since; BP rechecked "
+                                  "after rest; benefit outweighs the risk")
+            app.processEvents()
+            _save(dialog, out / f"override-dialog{suffix}.png")
+            dialog.reject()
             window.ticker.stop()
             window.close()
             window.deleteLater()

@@ -26,6 +26,7 @@ from ketamonitor.core.records import (
     ChecklistEntry,
     Event,
     MedicationGiven,
+    Override,
     ScaleScore,
     SessionRecord,
     VitalsEntry,
@@ -52,6 +53,8 @@ class SessionChart:
     administrations: tuple[Administration, ...] = ()
     #: Medicines given besides the dose, in the order given.
     medications: tuple[MedicationGiven, ...] = ()
+    #: Physicians' overrides of the holds before the start or the gaps before discharge.
+    overrides: tuple[Override, ...] = ()
 
     @property
     def protocol(self) -> Protocol:

@@ -17,6 +17,7 @@ from ketamonitor.core.administration import devices_given
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Answer
+from ketamonitor.core.holds import override_words
 from ketamonitor.core.library import Library
 from ketamonitor.core.medications import given_words
 from ketamonitor.core.phases import Action, Phase
@@ -71,6 +72,7 @@ class MarkKind(StrEnum):
     MEDICATION = "medication"    # a medicine given besides the dose (ondansetron, oxygen…)
     ALERT = "alert"              # an alert to act on now
     REMINDER = "reminder"        # a lesser alert: a check due, look soon
+    OVERRIDE = "override"        # a physician's override of the start's holds or discharge's gaps
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ def chart_marks(chart: SessionChart, library: Library | None = None) -> tuple[Ma
             marks.append(Mark(given.given_at, MarkKind.MEDICATION,
                               f"Given: {given_words(given)}; ordered by {given.ordered_by}, "
                               f"given by {given.given_by}"))
+    marks += [Mark(o.overridden_at, MarkKind.OVERRIDE, override_words(o))
+              for o in chart.overrides]
     return tuple(sorted(marks, key=lambda m: m.at))
 
 

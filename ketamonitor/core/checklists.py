@@ -35,6 +35,9 @@ class ChecklistItem:
     label: str
     expected: Answer | None = None
     routes: tuple[Route, ...] = ()
+    #: The answer that holds the start until a physician overrides it (a contraindication
+    #: answered "yes", an escort answered "no"); None for an item that never holds.
+    hold: Answer | None = None
 
     def applies_to(self, route: Route) -> bool:
         return not self.routes or route in self.routes
@@ -142,6 +145,7 @@ def _checklist(data: dict[str, Any]) -> Checklist:
                 label=item["label"],
                 expected=Answer(item["expected"]) if "expected" in item else None,
                 routes=tuple(Route(route) for route in item.get("routes", ())),
+                hold=Answer(item["hold"]) if "hold" in item else None,
             )
             for item in data["items"]
         ),

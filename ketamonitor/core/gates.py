@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist, Scale
 from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
+from ketamonitor.core.holds import covered, start_holds
 from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
 from ketamonitor.core.phases import Action, Phase, next_phase
@@ -200,11 +201,33 @@ def check_action(
         gaps = infusion_end_gaps(chart, at)
     elif action is Action.COMPLETE_OBSERVATION:
         gaps = observation_gaps(chart, at, library.scales)
-    elif action is Action.DISCHARGE:
-        gaps = discharge_gaps(chart, library, at)
     if gaps:
         raise PhaseChangeRefused(f"{action.label} needs", gaps)
+    held = uncovered(chart, action, library, at)
+    if held and action is Action.DISCHARGE:
+        raise PhaseChangeRefused(f"{action.label} needs", held)  # or a physician's override
+    if held:
+        raise PhaseChangeRefused(f"{action.label} is held until a physician overrides", held)
     return PhaseChange(action=action, phase=phase, at=at, reason=(reason or "").strip() or None)
+
+
+def override_items(chart: SessionChart, action: Action, library: Library,
+                   now: datetime) -> tuple[str, ...]:
+    """What a physician's override of `action` would cover now: the holds on the start,
+    or every gap before discharge (nothing else is overridden)."""
+    if action is Action.START_INFUSION:
+        return start_holds(chart, library)
+    if action is Action.DISCHARGE:
+        return discharge_gaps(chart, library, now)
+    return ()
+
+
+def uncovered(chart: SessionChart, action: Action, library: Library,
+              now: datetime) -> tuple[str, ...]:
+    """The holds or gaps that stop `action` now: all of them, unless the latest override
+    of it covers each one (a new one after it makes the override stand for nothing)."""
+    items = override_items(chart, action, library, now)
+    return () if covered(chart, action, items) else items
 
 
 @dataclass(frozen=True)
@@ -215,21 +238,27 @@ class NextStep:
     action: Action | None
     gaps: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    #: What holds the action until a physician overrides it (the holds on the start, the
+    #: gaps before discharge); empty when nothing does or an override covers them.
+    held: tuple[str, ...] = ()
 
 
 def next_step(chart: SessionChart, library: Library, now: datetime) -> NextStep:
     phase = chart.phase
     if phase is Phase.PRE_INFUSION:
         pre_session = library.checklist(chart.protocol.checklists.pre_session)
-        return NextStep(Action.START_INFUSION, start_gaps(chart, library),
-                        unexpected_answers(chart, pre_session))
+        held = uncovered(chart, Action.START_INFUSION, library, now)
+        holds = set(start_holds(chart, library))
+        cautions = tuple(c for c in unexpected_answers(chart, pre_session) if c not in holds)
+        return NextStep(Action.START_INFUSION, start_gaps(chart, library), cautions, held)
     if phase in (Phase.INFUSING, Phase.PAUSED):
         return NextStep(Action.END_INFUSION)  # the timer shows what is left
     if phase is Phase.OBSERVATION:
         return NextStep(Action.COMPLETE_OBSERVATION,
                         observation_gaps(chart, now, library.scales))
     if phase is Phase.READY_FOR_DISCHARGE:
-        return NextStep(Action.DISCHARGE, discharge_gaps(chart, library, now))
+        held = uncovered(chart, Action.DISCHARGE, library, now)
+        return NextStep(Action.DISCHARGE, held, held=held)
     return NextStep(None)
 
 

@@ -192,3 +192,21 @@ class Administration:
     given_at: datetime
     entered_at: datetime
     entered_by: str
+
+
+@dataclass(frozen=True)
+class Override:
+    """A physician's override: the start despite its holds, or a discharge despite its gaps.
+    It names the very holds or gaps listed when it was given (`items`, in the gate's words),
+    so a hold or gap that appears after it is not covered and holds again."""
+
+    id: int
+    session_id: int
+    #: The phase-change action it lets go ahead (its value: "start_infusion", "discharge").
+    action: str
+    items: tuple[str, ...]
+    reason: str
+    physician: str
+    physician_name: str
+    overridden_at: datetime
+    entered_by: str

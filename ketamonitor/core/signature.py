@@ -88,6 +88,8 @@ def chart_content(chart: SessionChart, alerts: Sequence[AlertRecord] = ()) -> di
     }
     if chart.medications:  # only where given: a chart signed before reads as it did
         content["medications"] = _plain(chart.medications)
+    if chart.overrides:  # likewise: a physician's overrides, only where given
+        content["overrides"] = _plain(chart.overrides)
     return content
 
 

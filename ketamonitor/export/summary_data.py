@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ketamonitor.core.escalation import Escalation
+from ketamonitor.core.holds import override_words
 from ketamonitor.core.times import to_stored
 from ketamonitor.export.summary import (
     AlertRow,
@@ -149,6 +150,13 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
             for e in summary.events
         ],
         "alerts": [_alert(alert) for alert in summary.alerts],
+        "overrides": [
+            {"id": o.id, "action": o.action, "items": list(o.items), "reason": o.reason,
+             "physician": o.physician, "physician_name": o.physician_name,
+             "overridden_at": _time(o.overridden_at), "entered_by": o.entered_by,
+             "words": override_words(o)}
+            for o in summary.chart.overrides
+        ],
         "amendments": [
             {"id": a.id, "subject": a.subject, "observed_at": _time(a.observed_at),
              "field": a.field, "old_value": a.old_value, "new_value": a.new_value,

@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from ketamonitor.core.alerts import DISCLAIMER
+from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
 from ketamonitor.core.medications import dose_words as medication_dose
@@ -393,6 +394,7 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         _vitals(summary),
         devices_section(summary),
         _checklist(summary, summary.pre_session, "Pre-session checklist"),
+        overrides_section(summary),
         _dissociation(summary),
         _side_effects(summary),
         _medications(summary),
@@ -609,6 +611,18 @@ def _checklist(summary: SessionSummary, part: ChecklistPart | None, title: str) 
                      if row.observed_at else "", esc(row.entered_by or "")])
     return (f"<h2>{esc(part.title or title)}</h2>"
             + grid(["Item", "Answer", "Time", "By"], rows, [56, 16, 10, 18]))
+
+
+def overrides_section(summary: SessionSummary) -> str:
+    """The physicians' overrides: the holds on the start or the gaps before discharge each
+    covered, who overrode them, when and why (a section only where there are any)."""
+    overrides = summary.chart.overrides
+    if not overrides:
+        return ""
+    lines = "".join(f"<p><span class='flag'>{FLAG}</span> {local_clock(summary, o.overridden_at)}"
+                    f" {esc(override_words(o))} (charted by {esc(o.entered_by)})</p>"
+                    for o in overrides)
+    return f"<h2>Physician overrides</h2>{lines}"
 
 
 def _dissociation(summary: SessionSummary) -> str:

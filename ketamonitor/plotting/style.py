@@ -90,6 +90,7 @@ MARK_STYLE = {
     MarkKind.MEDICATION: ("t", "#1e6b3a", "#1e6b3a"),
     MarkKind.ALERT: ("star", HIGH, HIGH),
     MarkKind.REMINDER: ("star", MUTED, None),
+    MarkKind.OVERRIDE: ("p", CAUTION, CAUTION),
 }
 MARK_WORDS = {
     MarkKind.PHASE: "phase change",
@@ -100,6 +101,7 @@ MARK_WORDS = {
     MarkKind.MEDICATION: "medicine given",
     MarkKind.ALERT: "alert",
     MarkKind.REMINDER: "reminder",
+    MarkKind.OVERRIDE: "physician override",
 }
 
 

@@ -22,6 +22,7 @@ from ketamonitor.core.records import (
     ChecklistEntry,
     Event,
     MedicationGiven,
+    Override,
     ScaleScore,
     SessionRecord,
     VitalsEntry,
@@ -265,6 +266,20 @@ def medication(row: Row, amendments: tuple[Amendment, ...] = ()) -> MedicationGi
         entered_by=row["entered_by"],
         alert_id=row["alert_id"],
         amendments=amendments,
+    )
+
+
+def override(row: Row) -> Override:
+    return Override(
+        id=row["id"],
+        session_id=row["session_id"],
+        action=row["action"],
+        items=tuple(json.loads(row["items"])),
+        reason=row["reason"],
+        physician=row["physician"],
+        physician_name=row["physician_name"],
+        overridden_at=from_stored(row["overridden_at"]),
+        entered_by=row["entered_by"],
     )
 
 

@@ -38,13 +38,14 @@ _PEOPLE_TABLES = ("users", "user_changes", "signatures")
 _DRAFT_TABLES = ("protocol_decisions",)
 _MEDICATION_TABLES = ("medications",)
 _ESCALATION_TABLES = ("escalations", "alert_reviews")
+_OVERRIDE_TABLES = ("overrides",)
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
 #: acknowledgement, every protocol version, countersignature and setting, every account
 #: change and signature, and the audit trail.
 APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
-                      + _ESCALATION_TABLES)
+                      + _ESCALATION_TABLES + _OVERRIDE_TABLES)
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -502,4 +503,29 @@ def _escalations(db: Database) -> None:
         ) STRICT""",
     ]
     for statement in statements + _append_only(_ESCALATION_TABLES):
+        db.execute(statement)
+
+
+@_migration("0012_overrides")
+def _overrides(db: Database) -> None:
+    """A physician's override (store.overrides): the start despite its holds, or a discharge
+    despite its gaps; the holds or gaps listed at that moment (a JSON array of the gate's
+    words), the reason, the physician who confirmed it with their password, and when."""
+    statements = [
+        f"""CREATE TABLE overrides (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            action TEXT NOT NULL CHECK (action IN ('start_infusion', 'discharge')),
+            items TEXT NOT NULL CHECK (json_valid(items) AND json_type(items) = 'array'
+                                       AND items <> '[]'),
+            reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
+            physician TEXT NOT NULL CHECK (length(physician) > 0),
+            physician_name TEXT NOT NULL CHECK (length(physician_name) > 0),
+            {_time("overridden_at")},
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX overrides_by_session ON overrides(session_id, id)",
+    ]
+    for statement in statements + _append_only(_OVERRIDE_TABLES):
         db.execute(statement)

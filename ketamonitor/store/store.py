@@ -6,7 +6,7 @@ the permission check (base), charted entries (entries), reading back (reads), th
 protocols and settings (clinic), appointments (bookings), alerts (alert_log), accounts and
 logins (accounts), signatures (signatures), exports (exports), typing not yet saved
 (unsaved_typing), sessions handed over to another nurse (handovers), and medicines given
-(medications).
+(medications), and physicians' overrides of holds and gaps (overrides).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ketamonitor.store.exports import Exports
 from ketamonitor.store.handovers import Handovers
 from ketamonitor.store.logs import Logs
 from ketamonitor.store.medications import MedicationWrites
+from ketamonitor.store.overrides import OverrideWrites
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.rems import RemsForms
 from ketamonitor.store.signatures import PasswordNotConfirmed, Signatures
@@ -29,7 +30,7 @@ from ketamonitor.store.unsaved_typing import UnsavedTypingStore
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
             Exports, Logs, Backups, RemsForms, UnsavedTypingStore, Handovers,
-            MedicationWrites):
+            MedicationWrites, OverrideWrites):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

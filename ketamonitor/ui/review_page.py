@@ -11,6 +11,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ketamonitor.core.permissions import Permission, allowed
+from ketamonitor.core.phases import Action
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.review import queue_title, time_ago
 from ketamonitor.store.store import Store
@@ -32,6 +33,8 @@ class ReviewQueuePage(QWidget):
         self.store = store
         self.zone = store.clock.local_zone
         self._now = store.clock.now()
+        #: The actions a physician overrode, per chart in the queue.
+        self._overridden: dict[int, tuple[Action, ...]] = {}
         self.model: RowsModel[SessionListing] = RowsModel([
             Column("Date", lambda s: f"{s.began_at.astimezone(self.zone):%a %Y-%m-%d %H:%M}"),
             Column("Patient", lambda s: s.patient_name),
@@ -39,6 +42,8 @@ class ReviewQueuePage(QWidget):
             Column("Protocol", lambda s: s.protocol_name),
             Column("Nurse", lambda s: s.nurse),
             Column("Ended", lambda s: s.phase.label),
+            Column("Physician overrides", lambda s: ", ".join(
+                a.label for a in self._overridden.get(s.session_id, ()))),
             Column("Finished", lambda s: time_ago(s.phase_since, self._now)),
         ], self)
         layout = QVBoxLayout(self)
@@ -95,6 +100,7 @@ class ReviewQueuePage(QWidget):
             self.empty.setText(NOT_A_REVIEWER)
         else:
             queue = self.store.review_queue()
+            self._overridden = self.store.overridden([s.session_id for s in queue])
             self.title.setText(queue_title(len(queue)))
             self.empty.setText(queue_title(0))
         selected = self.selected_session()

@@ -53,6 +53,7 @@ from ketamonitor.core.entries import (
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.escalation import done_text, ordered_text, physician_text
 from ketamonitor.core.gates import next_step
+from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import dose_words, parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
@@ -99,6 +100,7 @@ from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.medication_dialog import MedicationDialog
 from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.note_box import NoteGuard
+from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
@@ -238,6 +240,9 @@ class SessionPage(QWidget):
         self.handover_dialog: HandoverDialog | None = None
         self.late_dialog: LateEntryDialog | None = None
         self.medication_dialog: MedicationDialog | None = None
+        self.override_dialog: OverrideDialog | None = None
+        #: The action a physician's override would let go ahead now, if something holds it.
+        self.held_action: Action | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -327,6 +332,14 @@ class SessionPage(QWidget):
                                  f"border: 2px solid {theme.HIGH}; border-radius: 4px; "
                                  "padding: 4px; font-weight: bold; }")
         self.flags.hide()
+        self.overrides_note = QLabel("")
+        self.overrides_note.setObjectName("overrides_note")
+        self.overrides_note.setWordWrap(True)
+        self.overrides_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.overrides_note.setStyleSheet(
+            f"QLabel {{ color: {theme.CAUTION}; background: {theme.CAUTION_BG}; "
+            f"border: 1px solid {theme.CAUTION}; border-radius: 4px; padding: 4px; }}")
+        self.overrides_note.hide()
         inside = QWidget()
         inside.setObjectName("attention_inside")
         column = QVBoxLayout(inside)
@@ -335,6 +348,7 @@ class SessionPage(QWidget):
         column.addWidget(self.alerts)
         column.addWidget(self.flags)
         column.addWidget(self.next_step)
+        column.addWidget(self.overrides_note)
         column.addStretch(1)
         self.attention = scrolled(inside)
         self.attention.setObjectName("attention")
@@ -383,12 +397,22 @@ class SessionPage(QWidget):
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(lambda _checked=False, a=action: self.request(a))
             if action is Action.END_SESSION_EARLY:
+                row.addWidget(self._override_button())  # beside the action it lets go ahead
                 row.addStretch(1)  # the way out stands apart from the way forward
             row.addWidget(button)
             self.action_buttons[action] = button
         bar.setFixedHeight(max(b.sizeHint().height() for b in self.action_buttons.values()))
         self.action_bar = bar
         return bar
+
+    def _override_button(self) -> QPushButton:
+        """Shown only while something holds the next action (the holds on the start, the
+        gaps before discharge): a physician's override is the one way past them."""
+        self.override_button = QPushButton("Physician override…")
+        self.override_button.setObjectName("physician_override")
+        self.override_button.clicked.connect(lambda: self.open_override_dialog())
+        self.override_button.hide()
+        return self.override_button
 
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
@@ -557,7 +581,7 @@ class SessionPage(QWidget):
         """Back to the room or another chart: keep the typing now, not after the pause.
         A late entry's dialog goes with its page (the window closing, or the screen locked)."""
         self.unsaved.keep_now()
-        for dialog in (self.late_dialog, self.medication_dialog):
+        for dialog in (self.late_dialog, self.medication_dialog, self.override_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
         super().hideEvent(event)
@@ -721,6 +745,38 @@ class SessionPage(QWidget):
         if change is not None:
             self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
         return change is not None
+
+    def open_override_dialog(self, action: Action | None = None) -> OverrideDialog | None:
+        """The physician's override of what holds `action` (by default the one held now),
+        listing the holds or gaps as they are now; the logged-in physician is chosen."""
+        action = action or self.held_action
+        if action is None:
+            return None
+        if self.override_dialog is not None:
+            self.override_dialog.close()
+        account = self.store.account
+        chosen = account.username if account is not None else None
+        words = action_label(action, self.route)
+        self.override_dialog = OverrideDialog(
+            self, words, self.store.override_items(self.session_id, action),
+            self.store.physicians(), chosen,
+            lambda physician, password, reason, show: self.give_override(
+                action, physician, password, reason, show))
+        self.override_dialog.open()
+        return self.override_dialog
+
+    def give_override(self, action: Action, physician: str, password: str, reason: str,
+                      show_reasons: Callable[[dict[str, str]], None]) -> bool:
+        """A physician's override, charted; a wrong password (or a physician who must wait)
+        is shown beside the password field, nothing overridden."""
+        def write() -> object:
+            try:
+                return self.store.override(self.session_id, action, reason, physician,
+                                           password)
+            except (PasswordNotConfirmed, LoginRefused) as refused:
+                raise ValidationError({"password": str(refused)}) from None
+
+        return self._attempt(write, show_reasons) is not None
 
     def correct_vitals(self, entry_id: int, typed: dict[str, str], reason: str, *,
                        confirmed: frozenset[str] = frozenset(),
@@ -1114,6 +1170,13 @@ class SessionPage(QWidget):
 
     def _show_next_step(self, now: datetime) -> None:
         step = next_step(self.chart, self.store.library, now)
+        can_chart = self.access is not None and self.access.can_chart
+        self.held_action = step.action if step.held and can_chart else None
+        self.override_button.setVisible(self.held_action is not None)
+        self.overrides_note.setText("\n".join(
+            f"{theme.FLAG_MARK} {self._time(o.overridden_at)} {override_words(o)}"
+            for o in self.chart.overrides))
+        self.overrides_note.setVisible(bool(self.chart.overrides))
         if step.action is None:
             self.next_step.setText(f"Session "
                                    f"{phase_label(self.chart.phase, self.route).lower()}.")
@@ -1129,7 +1192,13 @@ class SessionPage(QWidget):
             items = "".join(f"<li>{gap}</li>" for gap in step.gaps)
             words = self._next_words(step.action)
             parts.append(f"<b>Before “{words}”:</b><ul style='margin:0'>{items}</ul>")
-        else:
+        held = [item for item in step.held if item not in step.gaps]
+        if held:
+            items = "".join(f"<li>{theme.FLAG_MARK} {escape(h)}</li>" for h in held)
+            words = self._next_words(step.action)
+            parts.append(f"<b style='color:{theme.HIGH}'>“{words}” is held until a physician "
+                         f"overrides:</b><ul style='margin:0'>{items}</ul>")
+        elif not step.gaps:
             parts.append(f"<b>Next: {self._next_words(step.action)}</b>")
         if step.cautions:
             items = "".join(f"<li>{theme.FLAG_MARK} {c}</li>" for c in step.cautions)
@@ -1168,7 +1237,8 @@ class SessionPage(QWidget):
         """The slot is there while the session runs (its height constant); a finished
         chart gives it up unless something still waits, and the tabs get the room."""
         self.attention.setVisible(not self.next_step.isHidden() or bool(self.alerts.rows)
-                                  or not self.flags.isHidden())
+                                  or not self.flags.isHidden()
+                                  or not self.overrides_note.isHidden())
 
     def _scale_title(self, scale_id: str) -> str:
         form = self.scales.get(scale_id)

@@ -23,7 +23,7 @@ from tests.export.test_summary import (
     NOTE,
     signed_session,
 )
-from tests.people import ADMIN, PHYSICIAN, audit_of, login_as
+from tests.people import ADMIN, PASSWORD, PHYSICIAN, audit_of, login_as
 
 DOC = Path(__file__).parents[2] / "docs" / "summary-format.md"
 
@@ -169,6 +169,18 @@ def test_every_json_field_is_documented_and_every_documented_one_written(
     assert data["drug_lots"] == []  # an intranasal dose's lots are its devices
     assert data["session"]["dose"]["mg_per_kg_prescribed"] is False
     assert data["rems"]["lots"] == ["LOT-9X"]
+    written |= paths(data)
+    # a held start the physician overrode adds the overrides
+    login_as(store, "nurse.ana")
+    held = charting.session(patient=charting.patient("MRN-2003"))
+    charting.bp(held, 196, 118)
+    charting.answer_all(held, "pre_session")
+    store.override(held, Action.START_INFUSION, "agreed with the patient", PHYSICIAN,
+                   PASSWORD)
+    login_as(store, ADMIN)
+    data = json.loads(exported(store, held, "json", tmp_path))
+    assert data["overrides"][0]["items"] == [
+        "Baseline BP 196/118 above the pre-dose line 140/90"]
     written |= paths(data)
     assert written == documented("JSON")
 

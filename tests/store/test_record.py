@@ -58,6 +58,9 @@ _ROW_OF = {
                    f"entered_by) SELECT id, '[\"BP rechecked\"]', 0, {T}, 'x' FROM alerts",
     "alert_reviews": "INSERT INTO alert_reviews (alert_id, how, reviewed_by, reviewed_at) "
                      f"SELECT id, 'acknowledged', 'x', {T} FROM alerts",
+    "overrides": "INSERT INTO overrides (session_id, action, items, reason, physician, "
+                 "physician_name, overridden_at, entered_at, entered_by) VALUES "
+                 f"(1, 'start_infusion', '[\"a hold\"]', 'why', 'dr', 'Dr', {T}, {T}, 'x')",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
            "protocol_decisions": ("protocols",), "escalations": ("alerts",),

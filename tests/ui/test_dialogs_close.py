@@ -36,6 +36,7 @@ from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.medication_dialog import MedicationDialog
+from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
@@ -44,6 +45,7 @@ from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.signature_views import AddendumDialog, SignDialog
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, TEMPORARY, choose_own_password
+from tests.store.test_overrides import held
 from tests.ui.test_protocol_drafts import draft_by_the_administrator
 from tests.ui.test_review import finished
 
@@ -211,6 +213,15 @@ def escalation(scene: Scene) -> QDialog:
     return dialog
 
 
+def override(scene: Scene) -> QDialog:
+    """A start held by a history of psychosis: the page's "Physician override…"."""
+    scene.log_in(NURSE)
+    session_id = held(scene.charting, scene.store, psychosis_history="yes")
+    page = scene.page(session_id)
+    scene.click(page.override_button)
+    return shown(page, OverrideDialog)
+
+
 #: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
 DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
@@ -228,6 +239,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     CountersignDialog: countersign,
     MedicationDialog: medication,
     EscalationDialog: escalation,
+    OverrideDialog: override,
 }
 
 
