@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.records import VitalsEntry
 from ketamonitor.core.vitals import LABELS, MEASUREMENTS
 from ketamonitor.ui.fields import save_cancel_buttons
-from ketamonitor.ui.vitals_form import CONFIRM_TEXT, ConfirmBox
+from ketamonitor.ui.vitals_form import CONFIRM_TEXT, ConfirmBox, confirmed_fields
 
 
 class CorrectionDialog(QDialog):
@@ -56,8 +56,7 @@ class CorrectionDialog(QDialog):
         form.addRow(save_cancel_buttons(self, self._save))
 
     def confirmed(self) -> frozenset[str]:
-        return frozenset(name for name, box in self.confirms.items()
-                         if box.isChecked() and not box.isHidden())
+        return confirmed_fields(self.confirms)
 
     def ask(self, questions: Mapping[str, str]) -> None:
         """A "Yes, chart it" box beside each field asked about."""

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.library import ProtocolDraft
 from ketamonitor.core.protocol_text import reference
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons, field_row
 from ketamonitor.ui.signature_views import ShowReasons
 
 #: countersign(password, show_reasons) -> in force?
@@ -76,12 +75,8 @@ class CountersignDialog(QDialog):
         field_row(form, self.errors, "password", "Password", self.password)
         self.general = self.errors.add("general", self)
         layout.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.confirm = buttons.addButton("Countersign", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm.setObjectName("confirm_countersign")
-        self.confirm.setProperty("role", "primary")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.confirm = confirm_cancel_buttons(self, "Countersign", self.submit,
+                                                       "confirm_countersign")
         layout.addWidget(buttons)
         self.password.setFocus()
         self.adjustSize()

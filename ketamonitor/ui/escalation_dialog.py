@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -38,7 +37,7 @@ from ketamonitor.core.escalation import (
 )
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui.alert_views import PRIORITY_STYLE
-from ketamonitor.ui.fields import FieldErrors
+from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons
 
 #: The actions side by side in this many columns (eight fit in four rows).
 ACTION_COLUMNS = 2
@@ -65,13 +64,9 @@ class EscalationDialog(QDialog):
         layout.addWidget(self._physician_box(physicians))
         self.general = self.errors.add("general", self)
         layout.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.confirm = buttons.addButton("Acknowledge", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm.setObjectName("confirm_escalation")
-        self.confirm.setProperty("role", "primary")
+        buttons, self.confirm = confirm_cancel_buttons(self, "Acknowledge", self.submit,
+                                                       "confirm_escalation")
         self.confirm.setDefault(True)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._called_changed()
         (self.done_ticks[0] if self.done_ticks else self.note).setFocus()

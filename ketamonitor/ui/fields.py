@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
@@ -103,3 +104,17 @@ def save_cancel_buttons(dialog: QDialog, save: Callable[[], object],
     buttons.accepted.connect(save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def confirm_cancel_buttons(dialog: QDialog, text: str, confirm: Callable[[], object],
+                           name: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """Cancel and one primary button named for the act ("Countersign", "Override"): the act
+    checks and writes (the dialog accepts only when it is written); Cancel, Esc and the
+    window's close reject without writing. `name` is the button's object name, for tests."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    button = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    button.setObjectName(name)
+    button.setProperty("role", "primary")
+    buttons.accepted.connect(confirm)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, button

@@ -10,7 +10,6 @@ from html import escape
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.accounts import Account
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons, field_row
 from ketamonitor.ui.signature_views import ShowReasons
 
 #: Records the handover to a username; False (reasons shown) when it was refused.
@@ -52,13 +51,9 @@ class HandoverDialog(QDialog):
         self.general.setText("" if choices else
                              "There is no other active nurse's account to hand over to.")
         layout.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.confirm = buttons.addButton("Hand over", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm.setObjectName("confirm_handover")
-        self.confirm.setProperty("role", "primary")
+        buttons, self.confirm = confirm_cancel_buttons(self, "Hand over", self.submit,
+                                                       "confirm_handover")
         self.confirm.setEnabled(bool(choices))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.adjustSize()
 

@@ -29,7 +29,7 @@ from ketamonitor.core.vitals import (
     ROOM_AIR,
 )
 from ketamonitor.ui.fields import FieldErrors, field_row, save_cancel_buttons
-from ketamonitor.ui.vitals_form import CONFIRM_TEXT, ConfirmBox
+from ketamonitor.ui.vitals_form import CONFIRM_TEXT, ConfirmBox, confirmed_fields
 
 #: What the dialog's fields are called in the typed text it hands to the page.
 FIELDS = ("date", "time", *MEASUREMENTS, OXYGEN_FLOW, "reason")
@@ -116,9 +116,7 @@ class LateEntryDialog(QDialog):
                 OXYGEN: self.oxygen.currentData()}
 
     def confirmed(self) -> frozenset[str]:
-        """The fields whose extreme value has been said yes to."""
-        return frozenset(name for name, box in self.confirms.items()
-                         if box.isChecked() and not box.isHidden())
+        return confirmed_fields(self.confirms)
 
     def ask(self, questions: Mapping[str, str]) -> None:
         """A "Yes, chart it" box beside each question (shown as the field's reason)."""

@@ -16,7 +16,6 @@ from html import escape
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.holds import REASON_MAX_CHARACTERS
 from ketamonitor.ui import theme
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons, field_row
 from ketamonitor.ui.signature_views import ShowReasons
 
 #: override(physician username, password, reason, show_reasons) -> overridden?
@@ -82,12 +81,8 @@ class OverrideDialog(QDialog):
         form.addRow("", self.errors.add("reason", self.reason))
         self.general = self.errors.add("general", self)
         layout.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.confirm = buttons.addButton("Override", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm.setObjectName("confirm_override")
-        self.confirm.setProperty("role", "primary")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.confirm = confirm_cancel_buttons(self, "Override", self.submit,
+                                                       "confirm_override")
         layout.addWidget(buttons)
         self.physician.currentIndexChanged.connect(lambda _i: self.errors.forget("physician"))
         self.password.textEdited.connect(lambda _t: self.errors.forget("password"))

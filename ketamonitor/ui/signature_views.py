@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -35,7 +34,7 @@ from ketamonitor.core.signature import (
     SignatureKind,
 )
 from ketamonitor.ui import theme
-from ketamonitor.ui.fields import FieldErrors, field_row
+from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons, field_row
 from ketamonitor.ui.views import restyle, scrolled
 
 ShowReasons = Callable[[Mapping[str, str]], None]
@@ -181,12 +180,8 @@ class _SigningDialog(QDialog):
         field_row(self.form, self.errors, "password", "Password", self.password)
         self.general = self.errors.add("general", self)
         self._layout.addWidget(self.general)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.confirm = buttons.addButton(self._action, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm.setObjectName("confirm_signature")
-        self.confirm.setProperty("role", "primary")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.confirm = confirm_cancel_buttons(self, self._action, self.submit,
+                                                       "confirm_signature")
         self._layout.addWidget(buttons)
         self.password.setFocus()
         self.adjustSize()

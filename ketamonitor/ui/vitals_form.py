@@ -82,6 +82,13 @@ class ConfirmBox(QCheckBox):
         super().keyPressEvent(event)
 
 
+def confirmed_fields(confirms: Mapping[str, ConfirmBox]) -> frozenset[str]:
+    """The fields whose extreme value the nurse has said to chart: a box ticked and still
+    shown (a box hidden because its question went away no longer counts)."""
+    return frozenset(name for name, box in confirms.items()
+                     if box.isChecked() and not box.isHidden())
+
+
 class VitalsForm(QWidget):
     """Emits `submitted` with the typed text; the page decides, and calls back with either
     the reasons to show (typed text kept), the questions to ask (`ask`), or `saved`
@@ -213,9 +220,7 @@ class VitalsForm(QWidget):
                 OXYGEN: self.oxygen.currentData(), OXYGEN_FLOW: self.oxygen_flow.text()}
 
     def confirmed(self) -> frozenset[str]:
-        """The fields whose extreme value the nurse has said to chart."""
-        return frozenset(name for name, box in self.confirms.items()
-                         if box.isChecked() and not box.isHidden())
+        return confirmed_fields(self.confirms)
 
     def typed_text(self) -> str:
         """What is typed, as one text to keep while it is unsaved ("" when nothing is)."""
