@@ -88,8 +88,9 @@ def checklist_answer(
     if value not in _ANSWERS[checklist.kind]:
         reasons["value"] = "choose " + " or ".join(a.value for a in _ANSWERS[checklist.kind])
     resolving = checklist.kind is ChecklistKind.SIDE_EFFECTS and value == Answer.RESOLVED
-    if resolving and severity:
-        reasons["severity"] = "a resolved side effect keeps the severity charted at onset"
+    if resolving:
+        if severity:
+            reasons["severity"] = "a resolved side effect keeps the severity charted at onset"
     elif checklist.kind is ChecklistKind.SIDE_EFFECTS:
         if severity not in checklist.severities:
             reasons["severity"] = "choose " + ", ".join(checklist.severities)

@@ -88,6 +88,9 @@ def charted_session(store: Store, charting: Charting) -> int:
         clock.advance(minutes=10)
         typo = charting.vitals(session_id, systolic="138", diastolic="86", heart_rate="67",
                                spo2="97", respiratory_rate="14")
+    store.record_checklist_answer(session_id, checklist_answer(  # settled within 10 min
+        library.checklist("side_effects"), "nausea", "resolved",
+        clock.now() - timedelta(minutes=20)))
     chart = store.chart(session_id)
     entry = next(e for e in chart.vitals if e.id == typo)
     store.amend(session_id, vitals_amendments(
