@@ -194,7 +194,7 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
     # the checklists, side effects, scores, alerts, amendments, notes, discharge
     for words in ("Pre-session checklist", "Escort / ride home arranged", "History of psychosis",
                   "Dissociation assessments", "08:54 Sense of time altered",
-                  "Nausea moderate Ondansetron",
+                  "Nausea moderate Ondansetron", "08:34 Nausea resolved",
                   "Settled within 10 min", "PHQ-9 before session 9 of 27, mild",
                   "Sedation (MOAA/S) 4 of 5",
                   "Modified Aldrete score 10 of 10", "Alerts and acknowledgements",
