@@ -157,7 +157,7 @@ def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tupl
     missing += _mental_status_gaps(chart, library.scales, ended, now)
     missing += _aldrete_gaps(chart, ended, now)
     missing += _side_effect_gaps(chart, now)
-    missing += _discharge_answer_gaps(chart, library, ended, now)
+    missing += _discharge_answer_gaps(chart, library, now)
     return tuple(missing)
 
 
@@ -281,16 +281,27 @@ def _side_effect_gaps(chart: SessionChart, at: datetime) -> list[str]:
             for course in still_present(chart, at) if course.severity in MUST_RESOLVE]
 
 
-def _discharge_answer_gaps(chart: SessionChart, library: Library, ended: datetime,
-                           at: datetime) -> list[str]:
+def discharge_answers(chart: SessionChart, checklist_id: str,
+                      at: datetime) -> dict[str, ChecklistEntry]:
+    """The latest answer to each discharge item that counts at `at`: observed after dosing
+    ended and not after `at` ("escort present" charted on arrival does not). Before any
+    dose, every answer (nothing counts for the gate then, but the form shows what it has)."""
+    ended = chart.timeline.infusion_ended_at or chart.timeline.dose_started_at
+    if ended is None:
+        return chart.answers(checklist_id)
+    latest: dict[str, ChecklistEntry] = {}
+    for entry in sorted(chart.entries_of(checklist_id), key=lambda e: (e.observed_at, e.id)):
+        if not entry.in_error and _between(entry.observed_at, ended, at):
+            latest[entry.item] = entry
+    return latest
+
+
+def _discharge_answer_gaps(chart: SessionChart, library: Library, at: datetime) -> list[str]:
     """Each discharge item answered as expected, at discharge: an answer charted before
     dosing ended ("escort present" on arrival) does not count."""
     protocol = chart.protocol
     checklist = library.checklist(protocol.checklists.discharge)
-    latest: dict[str, ChecklistEntry] = {}
-    for entry in sorted(chart.entries_of(checklist.id), key=lambda e: (e.observed_at, e.id)):
-        if not entry.in_error and _between(entry.observed_at, ended, at):
-            latest[entry.item] = entry
+    latest = discharge_answers(chart, checklist.id, at)
     missing = []
     for item in checklist.items_for(protocol.route):
         answer = latest.get(item.key)

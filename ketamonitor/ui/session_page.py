@@ -53,7 +53,7 @@ from ketamonitor.core.entries import (
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.escalation import done_text, ordered_text, physician_text
-from ketamonitor.core.gates import next_step
+from ketamonitor.core.gates import discharge_answers, next_step
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import dose_words, parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
@@ -1062,8 +1062,10 @@ class SessionPage(QWidget):
         self.side_effects.show_still_present(
             [c for c in self._courses if c.still_present], self.zone)
         self.pre_session.show_answers(chart.answers(self.pre_session.checklist.id), self.zone)
-        self.discharge_checklist.show_answers(
-            chart.answers(self.discharge_checklist.checklist.id), self.zone)
+        # only the answers the discharge gate counts (after dosing ended): one charted on
+        # arrival shows unanswered, to be asked again at discharge
+        self.discharge_checklist.show_answers(discharge_answers(
+            chart, self.discharge_checklist.checklist.id, self.store.clock.now()), self.zone)
         self.dissociation.show_entries(chart.entries_of(self.dissociation.checklist.id),
                                        self.zone)
         for scale_id, form in self.scales.items():
