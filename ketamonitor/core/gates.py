@@ -284,9 +284,9 @@ def _side_effect_gaps(chart: SessionChart, at: datetime) -> list[str]:
 def discharge_answers(chart: SessionChart, checklist_id: str,
                       at: datetime) -> dict[str, ChecklistEntry]:
     """The latest answer to each discharge item that counts at `at`: observed after dosing
-    ended and not after `at` ("escort present" charted on arrival does not). Before any
-    dose, every answer (nothing counts for the gate then, but the form shows what it has)."""
-    ended = chart.timeline.infusion_ended_at or chart.timeline.dose_started_at
+    ended and not after `at` ("escort present" charted on arrival does not). Until dosing
+    has ended, every answer (nothing counts for the gate yet; the form shows what it has)."""
+    ended = chart.timeline.infusion_ended_at
     if ended is None:
         return chart.answers(checklist_id)
     latest: dict[str, ChecklistEntry] = {}
