@@ -427,6 +427,8 @@ class _SessionPlanner:
         self.started = False
         self.baseline: dict[str, int] = {}
         self.checklists = self.protocol.checklists
+        #: Side effects charted present, to chart resolved before discharge.
+        self.present: set[str] = set()
 
     # writing steps
 
@@ -455,6 +457,7 @@ class _SessionPlanner:
         if note:
             extra["note"] = note
         self.answer(minute, self.checklists.side_effects, item, Answer.PRESENT, **extra)
+        self.present.add(item)
 
     def scale(self, minute: float, scale_id: str, scores: dict[str, int],
               timepoint: str | None = None) -> None:
@@ -489,6 +492,7 @@ class _SessionPlanner:
         self.plan.ready = ready
         self.plan.discharge = self.discharge(ready)
         self.side_effects(start, end, ready)
+        self.resolve_side_effects(ready + 1)
         if self.rng.random() < 0.2:
             self.general_note(start, ready)
         return self.plan
@@ -725,9 +729,12 @@ class _SessionPlanner:
                    "oxygen_saturation": 2}
         if self.rng.random() < 0.15:
             aldrete["consciousness"] = 1
-        self.scale(ready + 2, "modified_aldrete", aldrete)
+        # the gate judges the chart: awake and the last set inside the lines before the
+        # Aldrete (its SpO2, circulation and consciousness follow them)
+        self.moaas(ready + 2, 5)
         last_bp = ready + 3
         self.discharge_vitals(last_bp)
+        self.scale(ready + 4, "modified_aldrete", aldrete)
         checklist = self.library.checklist(self.checklists.discharge)
         for item in checklist.items_for(self.protocol.route):
             self.answer(ready + 5, checklist.id, item.key, Answer.YES.value)
@@ -785,6 +792,11 @@ class _SessionPlanner:
                 intervention = None
             minute = self.rng.randint(int(start) + 5, int(ready) - 5)
             self.side_effect(minute, item, severity, intervention)
+
+    def resolve_side_effects(self, minute: float) -> None:
+        """Every side effect charted present has passed before discharge, as the gate asks."""
+        for item in sorted(self.present):
+            self.answer(minute, self.checklists.side_effects, item, Answer.RESOLVED)
 
     def general_note(self, start: float, ready: float) -> None:
         own = _IV_NOTES if self.protocol.route is Route.IV else _INTRANASAL_NOTES

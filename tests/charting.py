@@ -50,7 +50,12 @@ class Charting:
             self.store.record_checklist_answer(session_id, checklist_answer(
                 checklist, item.key, item.expected.value, self.clock.now()))
 
-    def aldrete(self, session_id: int, score: int = 2) -> int:
+    def aldrete(self, session_id: int, score: int = 2, *, awake: bool = True) -> int:
+        """The Modified Aldrete; `awake`: MOAA/S 5 charted first, as the discharge gate asks
+        (and the Aldrete's consciousness item follows it)."""
+        if awake:
+            self.store.record_scale_score(session_id, scale_answer(
+                self.store.library.scale("moaas"), {"moaas": 5}, self.clock.now()))
         scale = self.store.library.scale("modified_aldrete")
         return self.store.record_scale_score(session_id, scale_answer(
             scale, {item.key: score for item in scale.items}, self.clock.now()))

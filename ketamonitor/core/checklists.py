@@ -21,6 +21,8 @@ class Answer(StrEnum):
     NO = "no"
     PRESENT = "present"
     ABSENT = "absent"
+    #: A side effect charted present has passed (a new entry; the onset stays on record).
+    RESOLVED = "resolved"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ NOTE_MAX_CHARACTERS = 4000
 _ANSWERS = {
     ChecklistKind.YES_NO: (Answer.YES, Answer.NO),
     ChecklistKind.PRESENCE: (Answer.PRESENT, Answer.ABSENT),
-    ChecklistKind.SIDE_EFFECTS: (Answer.PRESENT,),
+    ChecklistKind.SIDE_EFFECTS: (Answer.PRESENT, Answer.RESOLVED),
 }
 
 
@@ -87,7 +87,11 @@ def checklist_answer(
         raise ValidationError({"item": f"not an item of the {checklist.title}"}) from None
     if value not in _ANSWERS[checklist.kind]:
         reasons["value"] = "choose " + " or ".join(a.value for a in _ANSWERS[checklist.kind])
-    if checklist.kind is ChecklistKind.SIDE_EFFECTS:
+    resolving = checklist.kind is ChecklistKind.SIDE_EFFECTS and value == Answer.RESOLVED
+    if resolving:
+        if severity:
+            reasons["severity"] = "a resolved side effect keeps the severity charted at onset"
+    elif checklist.kind is ChecklistKind.SIDE_EFFECTS:
         if severity not in checklist.severities:
             reasons["severity"] = "choose " + ", ".join(checklist.severities)
         if intervention and intervention not in {c.key for c in checklist.interventions}:

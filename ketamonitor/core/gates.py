@@ -9,14 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.aldrete import ALDRETE, bp_change_percent, contradictions
+from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Checklist, Scale
 from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
+from ketamonitor.core.flags import Level, spo2_words
 from ketamonitor.core.holds import covered, start_holds
 from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
 from ketamonitor.core.phases import Action, Phase, next_phase
 from ketamonitor.core.protocol import Resolution
+from ketamonitor.core.records import ChecklistEntry
+from ketamonitor.core.side_effects import MUST_RESOLVE, still_present
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.timers import observation_remaining
 from ketamonitor.core.times import format_clock, format_duration
@@ -63,26 +67,32 @@ def observation_gaps(chart: SessionChart, now: datetime,
                      scales: dict[str, Scale] | None = None) -> tuple[str, ...]:
     """Observation ends when its time is met and, where the protocol asks (esketamine),
     sedation, dissociation and respiratory depression have resolved."""
-    gaps = []
+    return (*_observation_time_gap(chart, now), *_unresolved(chart, scales or {}))
+
+
+def _observation_time_gap(chart: SessionChart, now: datetime) -> list[str]:
     remaining = observation_remaining(chart, now)
     if remaining is None or remaining > timedelta():
         left = format_duration(remaining) if remaining is not None else "not started"
-        gaps.append(f"Observation time ({chart.protocol.observation_minutes:g} min): "
-                    f"{left} left")
-    gaps += _unresolved(chart, scales or {})
-    return tuple(gaps)
+        return [f"Observation time ({chart.protocol.observation_minutes:g} min): {left} left"]
+    return []
 
 
 #: The scale whose top score means sedation has resolved ("responds readily to name").
 SEDATION_SCALE = "moaas"
 
 
-def _unresolved(chart: SessionChart, scales: dict[str, Scale]) -> list[str]:
+def _unresolved(chart: SessionChart, scales: dict[str, Scale],
+                skip: tuple[Resolution, ...] = ()) -> list[str]:
+    """What the protocol asks to have resolved before observation ends (`skip`: what the
+    discharge gate judges its own stricter way)."""
     dose = chart.timeline.dose_started_at
     if dose is None:
         return []
     gaps = []
     for what in chart.protocol.until_resolved:
+        if what in skip:
+            continue
         if what is Resolution.SEDATION:
             gaps += _sedation_gap(chart, dose, scales)
         elif what is Resolution.DISSOCIATION:
@@ -134,46 +144,173 @@ def _respiration_gap(chart: SessionChart, dose: datetime) -> list[str]:
 
 
 def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tuple[str, ...]:
-    """The discharge gate: observation time met, Modified Aldrete at or above the line, a
-    fresh BP back near baseline, and each discharge item answered yes."""
-    protocol = chart.protocol
-    rules = protocol.discharge
-    missing = list(observation_gaps(chart, now, library.scales))
-    aldrete = chart.latest_score("modified_aldrete")
-    if aldrete is None:
-        missing.append(f"Modified Aldrete score (needs {rules.aldrete_at_least} or more)")
-    elif aldrete.total < rules.aldrete_at_least:
-        missing.append(f"Modified Aldrete score is {aldrete.total} "
-                       f"(needs {rules.aldrete_at_least} or more)")
-    missing += _bp_gaps(chart, now)
-    checklist = library.checklist(protocol.checklists.discharge)
-    answers = chart.answers(checklist.id)
-    for item in checklist.items_for(protocol.route):
-        answer = answers.get(item.key)
-        if answer is None:
-            missing.append(f"{checklist.title}: {item.label}")
-        elif item.expected and answer.value != item.expected:
-            missing.append(f"{checklist.title}: {item.label} (answered {answer.value})")
+    """The discharge gate, judged on the chart for every route from entries observed after
+    dosing ended and not after `now` (the discharge time: what is charted later cannot have
+    satisfied it): observation time met, the last vitals fresh and inside every line, MOAA/S
+    back to its top, an Aldrete at or above the line that agrees with the chart, no moderate
+    or severe side effect still present, and each discharge item answered yes."""
+    missing = [*_observation_time_gap(chart, now),
+               *_unresolved(chart, library.scales, skip=(Resolution.SEDATION,))]
+    ended = chart.timeline.infusion_ended_at or chart.timeline.dose_started_at
+    if ended is None:
+        return (*missing, "Dosing has not begun: nothing after it is charted yet")
+    missing += _vitals_gaps(chart, ended, now)
+    missing += _mental_status_gaps(chart, library.scales, ended, now)
+    missing += _aldrete_gaps(chart, ended, now)
+    missing += _side_effect_gaps(chart, now)
+    missing += _discharge_answer_gaps(chart, library, now)
     return tuple(missing)
 
 
-def _bp_gaps(chart: SessionChart, now: datetime) -> list[str]:
+def _between(moment: datetime, ended: datetime, at: datetime) -> bool:
+    """Observed after dosing ended and not after the discharge time."""
+    return ended < moment <= at
+
+
+def _ago(moment: datetime, at: datetime) -> str:
+    minutes = max(int((at - moment).total_seconds() // 60), 0)
+    return f"{minutes} min before"
+
+
+#: What the discharge gate asks of the last vitals: each measurement, with the fields its
+#: flags name (core.flags).
+_MEASURED = (
+    ("BP", ("systolic", "diastolic")),
+    ("heart rate", ("heart_rate",)),
+    ("SpO2", ("spo2",)),
+    ("respiratory rate", ("respiratory_rate",)),
+)
+#: The pre-dose line does not apply after the dose.
+_NOT_AFTER_DOSE = ("predose_bp_high",)
+
+
+def _vitals_gaps(chart: SessionChart, ended: datetime, at: datetime) -> list[str]:
+    """The last reading of each measurement since dosing ended: fresh (the protocol's
+    window) and inside every line, judged by the flags the chart already carries."""
+    window = timedelta(minutes=chart.protocol.checks.before_discharge_minutes)
+    minutes = f"{chart.protocol.checks.before_discharge_minutes:g}"
+    sets = [f for f in chart.flagged_vitals if _between(f.entry.current.observed_at, ended, at)]
+    gaps = []
+    for name, fields in _MEASURED:
+        taken = [f for f in sets if getattr(f.entry.current, fields[0]) is not None]
+        if not taken:
+            gaps.append(f"Chart a {name} before discharge (none since dosing ended)")
+            continue
+        last = taken[-1]
+        observed = last.entry.current.observed_at
+        if at - observed > window:
+            gaps.append(f"Chart a {name} before discharge (the last is more than {minutes} "
+                        f"min old: {_ago(observed, at)})")
+        gaps += _line_gaps(last, fields, name, chart.protocol.thresholds.spo2_below)
+    gaps += _bp_gaps(chart, ended, at)
+    return gaps
+
+
+def _line_gaps(flagged: FlaggedVitals, fields: tuple[str, ...], name: str,
+               spo2_line: int) -> list[str]:
+    """The lines the last reading crosses (high and critical flags; the pre-dose line no
+    longer applies), in words that say what to do."""
+    out = []
+    for flag in flagged.flags:
+        if flag.code in _NOT_AFTER_DOSE or flag.level < Level.HIGH \
+                or not set(flag.fields) & set(fields):
+            continue
+        if fields == ("spo2",):
+            out.append(f"Last {spo2_words(flagged.entry.current)} is below {spo2_line} %: "
+                       "recheck on room air")
+        else:
+            out.append(f"Last {name} is outside its line ({flag.message}): recheck")
+    return out
+
+
+def _bp_gaps(chart: SessionChart, ended: datetime, at: datetime) -> list[str]:
+    """The last BP since dosing back within the protocol's percentage of the baseline."""
     protocol = chart.protocol
-    fresh_within = timedelta(minutes=protocol.checks.before_discharge_minutes)
-    baseline, latest = chart.baseline_bp(), chart.latest_bp()
-    if baseline is None or latest is None or latest.id == baseline.id:
-        return ["A BP before discharge (none taken since dosing)"]
-    if now - latest.current.observed_at > fresh_within:
-        minutes = int(fresh_within.total_seconds() // 60)
-        return [f"A BP before discharge (the last is more than {minutes} min old)"]
-    tolerance = protocol.discharge.bp_within_percent_of_baseline / 100
-    base, last = baseline.current, latest.current
-    pairs = ((last.systolic or 0, base.systolic or 0), (last.diastolic or 0, base.diastolic or 0))
-    if any(abs(now_value - base_value) > tolerance * base_value for now_value, base_value in pairs):
+    baseline = chart.baseline_bp()
+    sets = [e for e in chart.bp_sets() if _between(e.current.observed_at, ended, at)]
+    if baseline is None or not sets:
+        return []  # said by _vitals_gaps
+    base, last = baseline.current, sets[-1].current
+    within = protocol.discharge.bp_within_percent_of_baseline
+    change = bp_change_percent(last.systolic or 0, last.diastolic or 0,
+                               base.systolic or 0, base.diastolic or 0)
+    if change > within:
         return [f"BP back near baseline: {last.systolic}/{last.diastolic} is not within "
-                f"{protocol.discharge.bp_within_percent_of_baseline:g} % of "
-                f"{base.systolic}/{base.diastolic}"]
+                f"{within:g} % of {base.systolic}/{base.diastolic}: recheck"]
     return []
+
+
+def _mental_status_gaps(chart: SessionChart, scales: dict[str, Scale], ended: datetime,
+                        at: datetime) -> list[str]:
+    """MOAA/S at its top, charted after dosing ended and after the last lower score."""
+    scale = scales.get(SEDATION_SCALE)
+    awake = scale.max_total if scale else 5
+    scores = sorted((s for s in chart.scale_scores if s.scale == SEDATION_SCALE
+                     and not s.in_error and s.observed_at <= at),
+                    key=lambda s: (s.observed_at, s.id))
+    lower = [s for s in scores if s.total < awake]
+    last_lower = lower[-1] if lower else None
+    back = [s for s in scores if s.total >= awake and s.observed_at > ended
+            and (last_lower is None or s.observed_at > last_lower.observed_at)]
+    if back:
+        return []
+    if last_lower is not None and last_lower.observed_at > ended:
+        return [f"MOAA/S must be {awake} after the last lower score (last: "
+                f"{last_lower.total}, {_ago(last_lower.observed_at, at)})"]
+    return [f"MOAA/S must be {awake}: score it (none at {awake} since dosing ended)"]
+
+
+def _aldrete_gaps(chart: SessionChart, ended: datetime, at: datetime) -> list[str]:
+    needs = chart.protocol.discharge.aldrete_at_least
+    scores = [s for s in chart.scale_scores if s.scale == ALDRETE and not s.in_error
+              and _between(s.observed_at, ended, at)]
+    if not scores:
+        return [f"Modified Aldrete score after dosing ended (needs {needs} or more)"]
+    latest = max(scores, key=lambda s: (s.observed_at, s.id))
+    gaps = []
+    if latest.total < needs:
+        gaps.append(f"Modified Aldrete score is {latest.total} (needs {needs} or more)")
+    for key, why in contradictions(chart, latest.item_scores, latest.observed_at).items():
+        gaps.append(f"Modified Aldrete {key.replace('_', ' ')} {why}: score it again")
+    return gaps
+
+
+def _side_effect_gaps(chart: SessionChart, at: datetime) -> list[str]:
+    return [f"Side effect still present: {course.label} ({course.severity}) for "
+            f"{_ago(course.onset, at).replace(' before', '')} — chart it resolved or ask "
+            "the physician"
+            for course in still_present(chart, at) if course.severity in MUST_RESOLVE]
+
+
+def discharge_answers(chart: SessionChart, checklist_id: str,
+                      at: datetime) -> dict[str, ChecklistEntry]:
+    """The latest answer to each discharge item that counts at `at`: observed after dosing
+    ended and not after `at` ("escort present" charted on arrival does not). Until dosing
+    has ended, every answer (nothing counts for the gate yet; the form shows what it has)."""
+    ended = chart.timeline.infusion_ended_at
+    if ended is None:
+        return chart.answers(checklist_id)
+    latest: dict[str, ChecklistEntry] = {}
+    for entry in sorted(chart.entries_of(checklist_id), key=lambda e: (e.observed_at, e.id)):
+        if not entry.in_error and _between(entry.observed_at, ended, at):
+            latest[entry.item] = entry
+    return latest
+
+
+def _discharge_answer_gaps(chart: SessionChart, library: Library, at: datetime) -> list[str]:
+    """Each discharge item answered as expected, at discharge: an answer charted before
+    dosing ended ("escort present" on arrival) does not count."""
+    protocol = chart.protocol
+    checklist = library.checklist(protocol.checklists.discharge)
+    latest = discharge_answers(chart, checklist.id, at)
+    missing = []
+    for item in checklist.items_for(protocol.route):
+        answer = latest.get(item.key)
+        if answer is None:
+            missing.append(f"{checklist.title}: {item.label} (answer it after dosing ended)")
+        elif item.expected and answer.value != item.expected:
+            missing.append(f"{checklist.title}: {item.label} (answered {answer.value})")
+    return missing
 
 
 def check_action(

@@ -176,6 +176,8 @@ class SideEffectRow:
     note: str | None
     entered_by: str
     status: str
+    #: "present" at onset; "resolved" for the later entry saying it has passed.
+    value: str = "present"
 
 
 @dataclass(frozen=True)
@@ -537,7 +539,7 @@ def _side_effects(chart: SessionChart, checklist: Checklist | None
             id=entry.id, observed_at=entry.observed_at, item=entry.item, label=entry.label,
             severity=entry.severity, intervention=entry.intervention, intervention_label=label,
             note=entry.note, entered_by=entry.entered_by,
-            status=_status(entry.in_error, bool(entry.amendments))))
+            status=_status(entry.in_error, bool(entry.amendments)), value=entry.value))
     return tuple(sorted(rows, key=lambda r: (r.observed_at, r.id)))
 
 

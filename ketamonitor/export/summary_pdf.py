@@ -645,6 +645,8 @@ def _side_effects(summary: SessionSummary) -> str:
         severe = s.severity == "severe"
         severity = (f"<span class='flag'>{FLAG} {esc(s.severity)}</span>" if severe
                     else esc(s.severity or ""))
+        if s.value == "resolved":  # the later entry: the side effect has passed
+            severity = "<b>resolved</b>"
         rows.append([local_clock(summary, s.observed_at), esc(s.label), severity,
                      esc(s.intervention_label or "none"), esc(s.note or ""),
                      esc(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])

@@ -12,6 +12,7 @@ from ketamonitor.core.administration import (
     next_device,
     next_drug_lot,
 )
+from ketamonitor.core.aldrete import ALDRETE, check_aldrete
 from ketamonitor.core.amendments import AmendmentDraft
 from ketamonitor.core.entries import (
     ChecklistAnswer,
@@ -34,6 +35,7 @@ from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import EventKind
 from ketamonitor.core.setup import SessionSetup, check_no_open_session
+from ketamonitor.core.side_effects import RESOLVED, check_resolution
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.core.vitals import Vitals, check_vitals
@@ -140,6 +142,9 @@ class EntryWrites(StoreBase):
     def record_checklist_answer(self, session_id: int, answer: ChecklistAnswer) -> int:
         self._session_charting(session_id)
         self._check_time(session_id, answer.observed_at)
+        if answer.value == RESOLVED:
+            # re-checked here: a script must not resolve what was never charted present
+            check_resolution(self.chart(session_id), answer.item, answer.observed_at)
         values = {
             "session_id": session_id,
             "checklist": answer.checklist,
@@ -167,6 +172,10 @@ class EntryWrites(StoreBase):
     def record_scale_score(self, session_id: int, answer: ScaleAnswer) -> int:
         self._session_charting(session_id)
         self._check_time(session_id, answer.observed_at)
+        if answer.scale == ALDRETE:
+            # its chart-derived items may not give more than the chart: re-checked here
+            check_aldrete(self.chart(session_id), answer.scale, answer.item_scores,
+                          answer.observed_at)
         values = {
             "session_id": session_id,
             "scale": answer.scale,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from html import escape
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.checklists import Answer, Checklist, Scale
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import ChecklistEntry, ScaleScore
+from ketamonitor.core.side_effects import Course
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors
@@ -168,6 +169,8 @@ class SideEffectForm(QWidget):
     """Side effect, severity and an optional intervention, charted with one button."""
 
     submitted = Signal(str, str, str, str)
+    #: The item key of a side effect still present, to chart resolved now.
+    resolved = Signal(str)
 
     def __init__(self, checklist: Checklist, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,15 +215,44 @@ class SideEffectForm(QWidget):
         grid.addWidget(note_error, 4, 0, 1, 3)
         self.note_guard = NoteGuard(self.note, self.add, note_error)
         grid.addWidget(self.add, 3, 2)
+        # a side effect charted present is later charted resolved (a new entry: the onset
+        # stays on the record); only those still present are offered
+        self.still_present = QComboBox()
+        self.still_present.setObjectName("side_effect_still_present")
+        self.resolve = QPushButton("Chart resolved now")
+        self.resolve.setObjectName("side_effect_resolve")
+        self.resolve.clicked.connect(self._emit_resolved)
+        grid.addWidget(QLabel("Still present"), 5, 0)
+        grid.addWidget(self.still_present, 5, 1)
+        grid.addWidget(self.resolve, 5, 2)
+        grid.addWidget(self.errors.add("resolve", self.still_present), 6, 0, 1, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 2)
-        for combo in (self.effect, self.severity, self.intervention):
+        for combo in (self.effect, self.severity, self.intervention, self.still_present):
             _compact(combo)
+        self.show_still_present(())
 
     def _emit(self) -> None:
         self.submitted.emit(self.effect.currentData(), self.severity.currentData(),
                             self.intervention.currentData(), self.note.text())
+
+    def _emit_resolved(self) -> None:
+        if self.still_present.currentData():
+            self.resolved.emit(self.still_present.currentData())
+
+    def show_still_present(self, courses: Sequence[Course], zone: tzinfo | None = None) -> None:
+        """The side effects that can be charted resolved: each still present, with its
+        severity and onset."""
+        self.still_present.clear()
+        for course in courses:
+            since = f" since {format_clock(course.onset, zone)}" if zone else ""
+            self.still_present.addItem(f"{course.label} ({course.severity}){since}",
+                                       course.item)
+        if not courses:
+            self.still_present.addItem("none", "")
+        self.still_present.setEnabled(bool(courses))
+        self.resolve.setEnabled(bool(courses))
 
     def saved(self) -> None:
         self.errors.clear()
@@ -298,6 +330,13 @@ class ScaleForm(QWidget):
         self.errors.clear()
         for combo in self._choices.values():
             combo.setCurrentIndex(0)
+
+    def default(self, item_key: str, score: int) -> None:
+        """Offer `score` for an item not chosen yet (the Aldrete's items the chart gives);
+        a choice the nurse made is left as it is."""
+        combo = self._choices.get(item_key)
+        if combo is not None and combo.currentData() is None:
+            combo.setCurrentIndex(combo.findData(score))
 
     def hint(self, item_key: str, text: str) -> None:
         """A muted line under an item's label: what the chart says about it (the Aldrete's

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.administration import charts_drug_lots, device_spacing
+from ketamonitor.core.aldrete import chart_items
 from ketamonitor.core.alerts import (
     DISCLAIMER,
     AlertRecord,
@@ -52,14 +53,14 @@ from ketamonitor.core.entries import (
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.escalation import done_text, ordered_text, physician_text
-from ketamonitor.core.gates import next_step
+from ketamonitor.core.gates import discharge_answers, next_step
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import dose_words, parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.records import Event, MedicationGiven, ScaleScore
+from ketamonitor.core.records import ChecklistEntry, Event, MedicationGiven, ScaleScore
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
     Assessment,
@@ -69,6 +70,7 @@ from ketamonitor.core.review import (
     chart_access,
     corrections,
 )
+from ketamonitor.core.side_effects import RESOLVED, Course, courses
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import format_local, format_moment, format_on_day, local_day
@@ -153,6 +155,8 @@ class SessionPage(QWidget):
         self.prompts = prompts
         self.zone = store.clock.local_zone
         self.chart: SessionChart = store.chart(session_id)
+        #: Each side effect's course (onset, resolved), for the side-effects table.
+        self._courses: tuple[Course, ...] = ()
         #: The room's calendar day the session began: times on it show without a date.
         self.day = local_day(self.chart.session.began_at, self.zone)
         library = store.library
@@ -202,6 +206,7 @@ class SessionPage(QWidget):
             Column("Side effect", lambda e: e.label),
             Column("Severity", lambda e: e.severity or ""),
             Column("Intervention", lambda e: self._intervention_label(e.intervention)),
+            Column("Course", self._course_text),
             Column("Note", lambda e: e.note or ""),
         ], self)
         self.medications_model: RowsModel[MedicationGiven] = RowsModel([
@@ -567,6 +572,7 @@ class SessionPage(QWidget):
             lambda key, value: self.answer(self.discharge_checklist.checklist.id, key, value))
         self.dissociation.assessed.connect(self.assess_dissociation)
         self.side_effects.submitted.connect(self.chart_side_effect)
+        self.side_effects.resolved.connect(self.resolve_side_effect)
         for scale_id, form in self.scales.items():
             form.submitted.connect(
                 lambda scores, timepoint, s=scale_id: self.score(s, scores, timepoint))
@@ -661,6 +667,16 @@ class SessionPage(QWidget):
         if result is not None:
             self.side_effects.saved()
         return result
+
+    def resolve_side_effect(self, item: str) -> int | None:
+        """Chart a side effect still present as resolved now (a new entry; its onset stays)."""
+        checklist = self.side_effects.checklist
+        now = self.store.clock.now()
+        return self._attempt(
+            lambda: self.store.record_checklist_answer(self.session_id, checklist_answer(
+                checklist, item, RESOLVED, now)),
+            lambda reasons: self.side_effects.errors.show(
+                {"resolve": "; ".join(reasons.values())}))
 
     def score(self, scale_id: str, scores: dict[str, int | None],
               timepoint: str | None) -> int | None:
@@ -1047,12 +1063,34 @@ class SessionPage(QWidget):
                                   if lines else refused.summary)
 
     def _hint_aldrete_oxygen(self, chart: SessionChart) -> None:
-        """Beside the Aldrete's oxygen item, the latest SpO2 and what it was read on."""
+        """Beside the Aldrete's oxygen item, the latest SpO2 and what it was read on; the
+        items the chart gives (SpO2, circulation, consciousness) are offered as the default
+        and their score shown (core.aldrete: a higher score is refused)."""
         scale_id, item_key = ALDRETE_OXYGEN_ITEM
         form = self.scales.get(scale_id)
-        if form is not None:
-            form.hint(item_key, aldrete_oxygen_hint(
-                entry.current for entry in chart.vitals if not entry.in_error))
+        if form is None:
+            return
+        derived = chart_items(chart, self.store.clock.now())
+        for key, item in derived.items():
+            form.default(key, item.score)
+            if key != item_key:
+                form.hint(key, f"the chart gives {item.score}: {item.evidence}")
+        oxygen = aldrete_oxygen_hint(entry.current for entry in chart.vitals
+                                     if not entry.in_error)
+        if item_key in derived:
+            oxygen += f" (the chart gives {derived[item_key].score})"
+        form.hint(item_key, oxygen)
+
+    def _course_text(self, entry: ChecklistEntry) -> str:
+        """A side effect's course beside its onset entry: resolved when, or still present."""
+        if entry.value == RESOLVED:
+            return "resolved"
+        for course in self._courses:
+            if course.item == entry.item and course.onset <= entry.observed_at and (
+                    course.resolved_at is None or course.resolved_at >= entry.observed_at):
+                return (f"resolved {self._time(course.resolved_at)}" if course.resolved_at
+                        else "still present")
+        return ""
 
     def reload(self) -> None:
         """Redraw everything from the record."""
@@ -1075,10 +1113,15 @@ class SessionPage(QWidget):
             self.drug_lot.show_chart(chart)
         self.events_model.set_rows(chart.events)
         side_effects_id = chart.protocol.checklists.side_effects
+        self._courses = courses(chart)
         self.side_effect_model.set_rows(chart.entries_of(side_effects_id))
+        self.side_effects.show_still_present(
+            [c for c in self._courses if c.still_present], self.zone)
         self.pre_session.show_answers(chart.answers(self.pre_session.checklist.id), self.zone)
-        self.discharge_checklist.show_answers(
-            chart.answers(self.discharge_checklist.checklist.id), self.zone)
+        # only the answers the discharge gate counts (after dosing ended): one charted on
+        # arrival shows unanswered, to be asked again at discharge
+        self.discharge_checklist.show_answers(discharge_answers(
+            chart, self.discharge_checklist.checklist.id, self.store.clock.now()), self.zone)
         self.dissociation.show_entries(chart.entries_of(self.dissociation.checklist.id),
                                        self.zone)
         for scale_id, form in self.scales.items():

@@ -88,6 +88,9 @@ def charted_session(store: Store, charting: Charting) -> int:
         clock.advance(minutes=10)
         typo = charting.vitals(session_id, systolic="138", diastolic="86", heart_rate="67",
                                spo2="97", respiratory_rate="14")
+    store.record_checklist_answer(session_id, checklist_answer(  # settled within 10 min
+        library.checklist("side_effects"), "nausea", "resolved",
+        clock.now() - timedelta(minutes=20)))
     chart = store.chart(session_id)
     entry = next(e for e in chart.vitals if e.id == typo)
     store.amend(session_id, vitals_amendments(
@@ -191,7 +194,7 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
     # the checklists, side effects, scores, alerts, amendments, notes, discharge
     for words in ("Pre-session checklist", "Escort / ride home arranged", "History of psychosis",
                   "Dissociation assessments", "08:54 Sense of time altered",
-                  "Nausea moderate Ondansetron",
+                  "Nausea moderate Ondansetron", "08:34 Nausea resolved",
                   "Settled within 10 min", "PHQ-9 before session 9 of 27, mild",
                   "Sedation (MOAA/S) 4 of 5",
                   "Modified Aldrete score 10 of 10", "Alerts and acknowledgements",

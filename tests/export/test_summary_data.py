@@ -121,7 +121,7 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert data["medications"][0]["alert_id"] == alert["id"]
     assert data["medications"][1]["alert_id"] is None
     assert [(s["scale"], s["total"]) for s in data["scores"]] == [
-        ("phq9", 9), ("moaas", 4), ("modified_aldrete", 10)]
+        ("phq9", 9), ("moaas", 4), ("moaas", 5), ("modified_aldrete", 10)]
     assert any(e["kind"] == "note" and e["text"] == NOTE for e in data["events"])
     assert any(e["kind"] == Action.PAUSE_INFUSION and e["text"] == "BP above the stop line"
                for e in data["events"])

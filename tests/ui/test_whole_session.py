@@ -144,7 +144,13 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     assert "Escort / ride home present" in message
     assert page.chart.phase is Phase.READY_FOR_DISCHARGE
 
+    show_tab(page, "Side effects")  # the nausea has passed: charted resolved, onset kept
+    assert "Nausea (moderate)" in page.side_effects.still_present.currentText()
+    click(qtbot, window, "side_effect_resolve")
+    assert page.side_effects.still_present.currentText() == "none"
     show_tab(page, "Scales")
+    page.scales["moaas"].choose({"moaas": 5})
+    click(qtbot, window, "moaas_save")
     page.scales["modified_aldrete"].choose({item.key: 2 for item in
                                             page.scales["modified_aldrete"].scale.items})
     click(qtbot, window, "modified_aldrete_save")
@@ -169,8 +175,9 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     dissociation_items = len(page.dissociation.checklist.items)
     assert counts == {
         "patients": 1, "sessions": 1, "vitals": 8,
-        "checklist_entries": pre_items + 1 + dissociation_items + discharge_items,
-        "scale_scores": 3,
+        # the nausea: charted present, then resolved
+        "checklist_entries": pre_items + 2 + dissociation_items + discharge_items,
+        "scale_scores": 4,  # MOAA/S 4, MOAA/S 5, the Aldrete, PHQ-9
         "events": 6 + 1,  # start, pause, resume, end, observation complete, discharge; a note
     }
     alert_audits = audited.pop("alerts") + audited.pop("alert_events", 0)
