@@ -24,8 +24,10 @@ from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.records import (
     Administration,
     ChecklistEntry,
+    EarlyEnd,
     Event,
     MedicationGiven,
+    RiskAssessment,
     ScaleScore,
     SessionRecord,
     VitalsEntry,
@@ -52,6 +54,10 @@ class SessionChart:
     administrations: tuple[Administration, ...] = ()
     #: Medicines given besides the dose, in the order given.
     medications: tuple[MedicationGiven, ...] = ()
+    #: A physician's risk assessments after PHQ-9 item 9 >= 1, in the order entered.
+    risk_assessments: tuple[RiskAssessment, ...] = ()
+    #: The outcome of "End session early", when the session ended so.
+    early_end: EarlyEnd | None = None
 
     @property
     def protocol(self) -> Protocol:

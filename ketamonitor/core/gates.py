@@ -16,6 +16,8 @@ from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
 from ketamonitor.core.phases import Action, Phase, next_phase
 from ketamonitor.core.protocol import Resolution
+from ketamonitor.core.records import EarlyEnd
+from ketamonitor.core.risk import early_end_gaps, risk_gaps
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.timers import observation_remaining
 from ketamonitor.core.times import format_clock, format_duration
@@ -153,6 +155,7 @@ def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tupl
             missing.append(f"{checklist.title}: {item.label}")
         elif item.expected and answer.value != item.expected:
             missing.append(f"{checklist.title}: {item.label} (answered {answer.value})")
+    missing += risk_gaps(chart)
     return tuple(missing)
 
 
@@ -184,8 +187,15 @@ def check_action(
     *,
     zone: tzinfo,
     reason: str | None = None,
+    early_end: EarlyEnd | None = None,
 ) -> PhaseChange:
-    """The phase change `action` makes, or a refusal listing what is missing."""
+    """The phase change `action` makes, or a refusal listing what is missing. Ending a
+    session early needs its outcome and the physician informed (`early_end`), which also
+    stands as its reason when none is typed."""
+    if action is Action.END_SESSION_EARLY:
+        if gaps := early_end_gaps(early_end):
+            raise PhaseChangeRefused(f"{action.label} needs", gaps)
+        reason = (reason or "").strip() or early_end.summary  # type: ignore[union-attr]
     phase = next_phase(chart.phase, action, reason)
     problem = entry_time_problem(at, now=now, session_began=chart.timeline.began_at, zone=zone)
     if problem is None and at < chart.timeline.phase_since:
