@@ -58,6 +58,11 @@ _ROW_OF = {
                    f"entered_by) SELECT id, '[\"BP rechecked\"]', 0, {T}, 'x' FROM alerts",
     "alert_reviews": "INSERT INTO alert_reviews (alert_id, how, reviewed_by, reviewed_at) "
                      f"SELECT id, 'acknowledged', 'x', {T} FROM alerts",
+    "risk_assessments": "INSERT INTO risk_assessments (session_id, outcome, plan, physician, "
+                        f"entered_at, entered_by) VALUES (1, 'o', 'p', 'Dr', {T}, 'x')",
+    "early_ends": "INSERT INTO early_ends (event_id, session_id, outcome, physician, "
+                  f"entered_at, entered_by) SELECT max(id), 1, 'clinical_stop', 'Dr', {T}, 'x' "
+                  "FROM events",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
            "protocol_decisions": ("protocols",), "escalations": ("alerts",),
