@@ -32,6 +32,8 @@ class ReviewQueuePage(QWidget):
         self.store = store
         self.zone = store.clock.local_zone
         self._now = store.clock.now()
+        #: The item-9 mark of each queued chart that has one (read at each reload).
+        self.item9: dict[int, str] = {}
         self.model: RowsModel[SessionListing] = RowsModel([
             Column("Date", lambda s: f"{s.began_at.astimezone(self.zone):%a %Y-%m-%d %H:%M}"),
             Column("Patient", lambda s: s.patient_name),
@@ -39,6 +41,7 @@ class ReviewQueuePage(QWidget):
             Column("Protocol", lambda s: s.protocol_name),
             Column("Nurse", lambda s: s.nurse),
             Column("Ended", lambda s: s.phase.label),
+            Column("PHQ-9 item 9", lambda s: self.item9.get(s.session_id, "")),
             Column("Finished", lambda s: time_ago(s.phase_since, self._now)),
         ], self)
         layout = QVBoxLayout(self)
@@ -95,6 +98,7 @@ class ReviewQueuePage(QWidget):
             self.empty.setText(NOT_A_REVIEWER)
         else:
             queue = self.store.review_queue()
+            self.item9 = self.store.item9_marks([q.session_id for q in queue])
             self.title.setText(queue_title(len(queue)))
             self.empty.setText(queue_title(0))
         selected = self.selected_session()
