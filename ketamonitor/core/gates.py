@@ -190,12 +190,14 @@ def check_action(
     early_end: EarlyEnd | None = None,
 ) -> PhaseChange:
     """The phase change `action` makes, or a refusal listing what is missing. Ending a
-    session early needs its outcome and the physician informed (`early_end`), which also
-    stands as its reason when none is typed."""
+    session early needs its outcome and the physician informed (`early_end`): its reason
+    says them, then what was typed, so every view of the event carries them."""
     if action is Action.END_SESSION_EARLY:
         if gaps := early_end_gaps(early_end):
             raise PhaseChangeRefused(f"{action.label} needs", gaps)
-        reason = (reason or "").strip() or early_end.summary  # type: ignore[union-attr]
+        typed = (reason or "").strip()
+        summary = early_end.summary  # type: ignore[union-attr]
+        reason = f"{summary} — {typed}" if typed else summary
     phase = next_phase(chart.phase, action, reason)
     problem = entry_time_problem(at, now=now, session_began=chart.timeline.began_at, zone=zone)
     if problem is None and at < chart.timeline.phase_since:
