@@ -25,11 +25,13 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 import ketamonitor.ui
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.phases import Action
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.countersign_dialog import CountersignDialog
 from ketamonitor.ui.course_view import CourseDialog
+from ketamonitor.ui.early_end_dialog import EarlyEndDialog
 from ketamonitor.ui.escalation_dialog import EscalationDialog
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.handover_dialog import HandoverDialog
@@ -39,6 +41,7 @@ from ketamonitor.ui.medication_dialog import MedicationDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
+from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session_page import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.signature_views import AddendumDialog, SignDialog
@@ -211,6 +214,22 @@ def escalation(scene: Scene) -> QDialog:
     return dialog
 
 
+def early_end(scene: Scene) -> QDialog:
+    scene.log_in(NURSE)
+    page = scene.page(scene.charting.session())
+    scene.click(page.action_buttons[Action.END_SESSION_EARLY])
+    return shown(page, EarlyEndDialog)
+
+
+def risk_assessment(scene: Scene) -> QDialog:
+    session_id = scene.charting.session()
+    scene.charting.phq9(session_id, 2)
+    scene.log_in(PHYSICIAN)
+    page = scene.page(session_id)
+    scene.click(page.risk_button)
+    return shown(page, RiskAssessmentDialog)
+
+
 #: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
 DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
@@ -228,6 +247,8 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     CountersignDialog: countersign,
     MedicationDialog: medication,
     EscalationDialog: escalation,
+    EarlyEndDialog: early_end,
+    RiskAssessmentDialog: risk_assessment,
 }
 
 
