@@ -30,6 +30,7 @@ from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.store.store import Store
 from ketamonitor.ui.app import application
 from ketamonitor.ui.main_window import MainWindow
+from tests.charting import EARLY_END
 
 SESSIONS = 60
 RUNNING = 6
@@ -57,7 +58,8 @@ def _sessions(store: Store, clock: FakeClock) -> list[int]:
             patient, protocol)
         session_id = store.start_session(setup)
         if number >= RUNNING:
-            store.change_phase(session_id, Action.END_SESSION_EARLY, reason="bench")
+            store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                               reason="bench")
         sessions.append(session_id)
         clock.advance(minutes=1)
     return sessions

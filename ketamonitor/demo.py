@@ -34,6 +34,7 @@ from ketamonitor.core.library import Library
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import ObservationStart, Protocol, Route
+from ketamonitor.core.risk import RiskAssessmentDraft, risk_wording
 from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.store import Store
@@ -425,6 +426,7 @@ class _SessionPlanner:
         self.body = _body(rng, visit.person, self.protocol.route)
         self.plan = _Plan()
         self.started = False
+        self.item9 = 0  # PHQ-9 item 9 at arrival: >= 1 asks for the physician's assessment
         self.baseline: dict[str, int] = {}
         self.checklists = self.protocol.checklists
         #: Side effects charted present, to chart resolved before discharge.
@@ -500,7 +502,9 @@ class _SessionPlanner:
     def arrival(self) -> float:
         """PHQ-9 in the waiting chair, the pre-session checklist, baseline vitals; returns
         the minute dosing starts."""
-        self.scale(1, "phq9", self.phq9(), "before session")
+        phq9 = self.phq9()
+        self.scale(1, "phq9", phq9, "before session")
+        self.item9 = phq9["q9"]
         checklist = self.library.checklist(self.checklists.pre_session)
         for item in checklist.items_for(self.protocol.route):
             assert item.expected is not None
@@ -732,6 +736,8 @@ class _SessionPlanner:
         # the gate judges the chart: awake and the last set inside the lines before the
         # Aldrete (its SpO2, circulation and consciousness follow them)
         self.moaas(ready + 2, 5)
+        if self.item9:
+            self.add(ready + 1, "risk assessments", _risk_write(self.item9))
         last_bp = ready + 3
         self.discharge_vitals(last_bp)
         self.scale(ready + 4, "modified_aldrete", aldrete)
@@ -869,6 +875,23 @@ def _override_write(action: Action, reason: str) -> Write:
         if not store.override_items(session_id, action):
             return None
         return store.override(session_id, action, reason, "physician", DEMO_PASSWORD)
+    return write
+
+
+def _risk_write(item9: int) -> Write:
+    """The physician's risk assessment after PHQ-9 item 9 >= 1 (the discharge gate asks for
+    it): the demo physician logs in for it, and the nurse again after."""
+    wording = risk_wording()
+    draft = RiskAssessmentDraft(wording.outcomes[min(item9, 2) - 1], wording.plans[0])
+
+    def write(store: Store, session_id: int, at: datetime) -> object:
+        store.logout()
+        store.login("physician", DEMO_PASSWORD)
+        try:
+            return store.record_risk_assessment(session_id, draft)
+        finally:
+            store.logout()
+            store.login("nurse", DEMO_PASSWORD)
     return write
 
 

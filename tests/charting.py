@@ -6,9 +6,17 @@ from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.entries import checklist_answer, scale_answer
 from ketamonitor.core.patient import Patient, parse_patient
 from ketamonitor.core.phases import Action
+from ketamonitor.core.records import EarlyEnd, EarlyEndOutcome
+from ketamonitor.core.risk import RiskAssessmentDraft, risk_wording
 from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.core.vitals import parse_vitals
 from ketamonitor.store.store import Store
+
+#: An early end's outcome for tests that are not about it: the patient asked to stop.
+EARLY_END = EarlyEnd(EarlyEndOutcome.PATIENT_REQUEST, "Dr Ada Obi")
+#: A physician's risk assessment after PHQ-9 item 9 >= 1, in the shipped wording.
+ASSESSMENT = RiskAssessmentDraft(risk_wording().outcomes[0], risk_wording().plans[0],
+                                 "Seen with the patient; safety plan agreed")
 
 
 class Charting:
@@ -59,6 +67,13 @@ class Charting:
         scale = self.store.library.scale("modified_aldrete")
         return self.store.record_scale_score(session_id, scale_answer(
             scale, {item.key: score for item in scale.items}, self.clock.now()))
+
+    def phq9(self, session_id: int, item9: int, timepoint: str = "before session") -> int:
+        """A PHQ-9 with every item at 1 but item 9 (thoughts of self-harm) at `item9`."""
+        scale = self.store.library.scale("phq9")
+        scores = {item.key: 1 for item in scale.items} | {"q9": item9}
+        return self.store.record_scale_score(session_id, scale_answer(
+            scale, scores, self.clock.now(), timepoint))
 
     def ready_to_start(self, session_id: int) -> None:
         self.bp(session_id, 124, 80)

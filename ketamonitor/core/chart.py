@@ -24,9 +24,11 @@ from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.records import (
     Administration,
     ChecklistEntry,
+    EarlyEnd,
     Event,
     MedicationGiven,
     Override,
+    RiskAssessment,
     ScaleScore,
     SessionRecord,
     VitalsEntry,
@@ -55,6 +57,10 @@ class SessionChart:
     medications: tuple[MedicationGiven, ...] = ()
     #: Physicians' overrides of the holds before the start or the gaps before discharge.
     overrides: tuple[Override, ...] = ()
+    #: A physician's risk assessments after PHQ-9 item 9 >= 1, in the order entered.
+    risk_assessments: tuple[RiskAssessment, ...] = ()
+    #: The outcome of "End session early", when the session ended so.
+    early_end: EarlyEnd | None = None
 
     @property
     def protocol(self) -> Protocol:

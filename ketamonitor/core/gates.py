@@ -19,7 +19,8 @@ from ketamonitor.core.library import Library
 from ketamonitor.core.parsing import entry_time_problem
 from ketamonitor.core.phases import Action, Phase, next_phase
 from ketamonitor.core.protocol import Resolution
-from ketamonitor.core.records import ChecklistEntry
+from ketamonitor.core.records import ChecklistEntry, EarlyEnd
+from ketamonitor.core.risk import early_end_gaps, risk_gaps
 from ketamonitor.core.side_effects import MUST_RESOLVE, still_present
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.timers import observation_remaining
@@ -153,12 +154,14 @@ def discharge_gaps(chart: SessionChart, library: Library, now: datetime) -> tupl
                *_unresolved(chart, library.scales, skip=(Resolution.SEDATION,))]
     ended = chart.timeline.infusion_ended_at or chart.timeline.dose_started_at
     if ended is None:
-        return (*missing, "Dosing has not begun: nothing after it is charted yet")
+        return (*missing, "Dosing has not begun: nothing after it is charted yet",
+                *risk_gaps(chart))
     missing += _vitals_gaps(chart, ended, now)
     missing += _mental_status_gaps(chart, library.scales, ended, now)
     missing += _aldrete_gaps(chart, ended, now)
     missing += _side_effect_gaps(chart, now)
     missing += _discharge_answer_gaps(chart, library, now)
+    missing += risk_gaps(chart)
     return tuple(missing)
 
 
@@ -322,8 +325,17 @@ def check_action(
     *,
     zone: tzinfo,
     reason: str | None = None,
+    early_end: EarlyEnd | None = None,
 ) -> PhaseChange:
-    """The phase change `action` makes, or a refusal listing what is missing."""
+    """The phase change `action` makes, or a refusal listing what is missing. Ending a
+    session early needs its outcome and the physician informed (`early_end`): its reason
+    says them, then what was typed, so every view of the event carries them."""
+    if action is Action.END_SESSION_EARLY:
+        if gaps := early_end_gaps(early_end):
+            raise PhaseChangeRefused(f"{action.label} needs", gaps)
+        typed = (reason or "").strip()
+        summary = early_end.summary  # type: ignore[union-attr]
+        reason = f"{summary} — {typed}" if typed else summary
     phase = next_phase(chart.phase, action, reason)
     problem = entry_time_problem(at, now=now, session_began=chart.timeline.began_at, zone=zone)
     if problem is None and at < chart.timeline.phase_since:

@@ -35,6 +35,8 @@ class Permission(StrEnum):
     # -- protocol drafts (issue 15): an administrator's change waits for a physician ------
     SEE_PROTOCOL_DRAFTS = "see_protocol_drafts"    # the drafts and their changes
     COUNTERSIGN_PROTOCOL = "countersign_protocol"  # put a draft in force, or decline it
+    # -- PHQ-9 item 9 (issue 17): a physician's risk assessment --------------------------
+    ASSESS_RISK = "assess_risk"
 
 
 _N, _P, _A = Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR
@@ -67,6 +69,9 @@ PERMISSIONS.update({
     Permission.COUNTERSIGN_PROTOCOL: frozenset({_P}),
 })
 
+# -- PHQ-9 item 9 (issue 17): only a physician assesses the risk -----------------------------
+PERMISSIONS[Permission.ASSESS_RISK] = frozenset({_P})
+
 #: What goes on behind a locked screen: the room is read and its alerts are recorded, so
 #: timers run and alarms show through the lock; nothing else until someone logs in.
 WHILE_LOCKED = frozenset({Permission.READ_RECORD, Permission.RECORD_ALERTS})
@@ -97,6 +102,7 @@ _WORDS.update({
     Permission.SEE_PROTOCOL_DRAFTS: "see protocol drafts",
     Permission.COUNTERSIGN_PROTOCOL: "countersign protocol changes",
 })
+_WORDS[Permission.ASSESS_RISK] = "record a risk assessment"
 
 
 #: The audit trail's entity for refused attempts (`<permission>.refused`).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from functools import cached_property
 
 from ketamonitor.core.amendments import Amendment, is_in_error, latest_values
@@ -210,3 +211,54 @@ class Override:
     physician_name: str
     overridden_at: datetime
     entered_by: str
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    """A physician's suicide-risk assessment after PHQ-9 item 9 was answered above "Not at
+    all": the outcome and plan in the clinic's words (resources/risk_assessment.toml)."""
+
+    id: int
+    session_id: int
+    outcome: str
+    plan: str
+    note: str | None
+    physician: str
+    entered_at: datetime
+    entered_by: str
+
+
+class EarlyEndOutcome(StrEnum):
+    """How a session ended before discharge: the record says where the patient went."""
+
+    TRANSFERRED = "transferred"
+    AGAINST_ADVICE = "against_advice"
+    PATIENT_REQUEST = "patient_request"
+    CLINICAL_STOP = "clinical_stop"
+
+    @property
+    def label(self) -> str:
+        return _EARLY_END_LABELS[self]
+
+
+_EARLY_END_LABELS = {
+    EarlyEndOutcome.TRANSFERRED: "Transferred to emergency care",
+    EarlyEndOutcome.AGAINST_ADVICE: "Left against advice",
+    EarlyEndOutcome.PATIENT_REQUEST: "Patient's request",
+    EarlyEndOutcome.CLINICAL_STOP: "Clinical stop",
+}
+
+
+@dataclass(frozen=True)
+class EarlyEnd:
+    """What "End session early" records beside its phase event: the outcome, where the
+    patient was transferred to (a transfer only) and the physician informed."""
+
+    outcome: EarlyEndOutcome
+    physician: str
+    destination: str | None = None
+
+    @property
+    def summary(self) -> str:
+        where = f" ({self.destination})" if self.destination else ""
+        return f"{self.outcome.label}{where}; physician informed: {self.physician}"

@@ -143,6 +143,12 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
              "status": s.status}
             for s in summary.scores
         ],
+        "risk_assessments": [
+            {"id": a.id, "outcome": a.outcome, "plan": a.plan, "note": a.note,
+             "physician": a.physician, "entered_at": _time(a.entered_at),
+             "entered_by": a.entered_by}
+            for a in summary.chart.risk_assessments
+        ],
         "events": [
             {"id": e.id, "occurred_at": _time(e.occurred_at), "kind": e.kind,
              "label": e.label, "text": e.text, "entered_by": e.entered_by,
@@ -181,8 +187,12 @@ def _stopped(summary: SessionSummary) -> dict[str, Any] | None:
     stopped = summary.stopped_early
     if stopped is None:
         return None
+    early_end = summary.chart.early_end
+    outcome = None if early_end is None else {
+        "outcome": early_end.outcome.value, "label": early_end.outcome.label,
+        "destination": early_end.destination, "physician_informed": early_end.physician}
     return {"action": stopped.action.value, "label": stopped.label, "at": _time(stopped.at),
-            "reason": stopped.reason}
+            "reason": stopped.reason, "outcome": outcome}
 
 
 def _vitals(row: VitalsRow) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
 from ketamonitor.core.medications import dose_words as medication_dose
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Route
+from ketamonitor.core.risk import item9_mark
 from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
 from ketamonitor.export.summary import (
@@ -399,6 +400,7 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         _side_effects(summary),
         _medications(summary),
         _scores(summary),
+        _risk(summary),
         _alerts(summary),
         _events(summary),
         _amendments(summary),
@@ -668,6 +670,22 @@ def _medications(summary: SessionSummary) -> str:
     return title + grid([MEDICATION_WORDS[k] for k in ("time", "drug", "dose", "ordered_by",
                                                       "given_by")],
                         rows, [10, 28, 20, 21, 21], struck)
+
+
+def _risk(summary: SessionSummary) -> str:
+    """PHQ-9 item 9 >= 1 and the physician's risk assessments (shown only when charted)."""
+    chart = summary.chart
+    mark = item9_mark(chart)
+    if mark is None and not chart.risk_assessments:
+        return ""
+    title = "<h2>PHQ-9 item 9: physician's risk assessment</h2>"
+    line = f"<p><b>{esc(mark)}</b></p>" if mark else ""
+    if not chart.risk_assessments:
+        return title + line + _none("No physician's risk assessment has been charted.")
+    rows = [[local_clock(summary, a.entered_at), esc(a.outcome), esc(a.plan),
+             esc(a.note or ""), esc(a.physician)] for a in chart.risk_assessments]
+    return title + line + grid(["Time", "Outcome", "Plan", "Note", "Physician"], rows,
+                               [10, 26, 26, 22, 16])
 
 
 def _scores(summary: SessionSummary) -> str:

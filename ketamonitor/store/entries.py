@@ -33,7 +33,8 @@ from ketamonitor.core.gates import (
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.records import EventKind
+from ketamonitor.core.records import EarlyEnd, EventKind
+from ketamonitor.core.risk import SCORED_AFTER_FINISH
 from ketamonitor.core.setup import SessionSetup, check_no_open_session
 from ketamonitor.core.side_effects import RESOLVED, check_resolution
 from ketamonitor.core.timeline import PhaseChange
@@ -170,7 +171,12 @@ class EntryWrites(StoreBase):
         return ids
 
     def record_scale_score(self, session_id: int, answer: ScaleAnswer) -> int:
-        self._session_charting(session_id)
+        """A scale's score; the PHQ-9 also on a finished, unsigned chart (answered at the
+        desk after discharge: its item 9 counts until the chart is signed)."""
+        if answer.scale in SCORED_AFTER_FINISH:
+            self._session_open(session_id)
+        else:
+            self._session_charting(session_id)
         self._check_time(session_id, answer.observed_at)
         if answer.scale == ALDRETE:
             # its chart-derived items may not give more than the chart: re-checked here
@@ -196,25 +202,32 @@ class EntryWrites(StoreBase):
             return self._charted("events", values)
 
     def change_phase(self, session_id: int, action: Action, *, reason: str | None = None,
-                     at: datetime | None = None) -> PhaseChange:
-        """Apply `action` if the session's chart allows it; refusals list what is missing."""
+                     at: datetime | None = None,
+                     early_end: EarlyEnd | None = None) -> PhaseChange:
+        """Apply `action` if the session's chart allows it; refusals list what is missing.
+        "End session early" needs `early_end` (outcome, destination, physician informed),
+        stored beside its phase event."""
         self._session_open(session_id)
         now = self.clock.now()
         with self._transaction():
             chart = self.chart(session_id)
             change = check_action(chart, action, at or now, now, self.library,
-                                  zone=self.clock.local_zone, reason=reason)
-            self._phase_event(session_id, change)
+                                  zone=self.clock.local_zone, reason=reason,
+                                  early_end=early_end)
+            event_id = self._phase_event(session_id, change)
+            if early_end is not None and action is Action.END_SESSION_EARLY:
+                self._record_early_end(session_id, event_id,  # type: ignore[attr-defined]
+                                       early_end)
             following = follow_on(chart, change)
             if following is not None:
                 self._phase_event(session_id, following)
         return change
 
-    def _phase_event(self, session_id: int, change: PhaseChange) -> None:
+    def _phase_event(self, session_id: int, change: PhaseChange) -> int:
         values = {"session_id": session_id, "kind": change.action.value,
                   "phase": change.phase.value, "text": change.reason,
                   "occurred_at": to_stored(change.at)}
-        self._charted("events", values, reason=change.reason)
+        return self._charted("events", values, reason=change.reason)
 
     def record_device(self, session_id: int, lot: str,
                       at: datetime | None = None) -> DeviceDraft:

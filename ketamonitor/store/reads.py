@@ -163,6 +163,8 @@ class RecordReads(StoreBase):
                 for r in self._rows("SELECT * FROM overrides WHERE session_id = ? "
                                     "ORDER BY id", by_session)
             ),
+            risk_assessments=self._risk_assessments(session_id),  # type: ignore[attr-defined]
+            early_end=self._early_end(session_id),  # type: ignore[attr-defined]
         )
 
     def record_chart_opened(self, session_id: int) -> None:

@@ -39,13 +39,14 @@ _DRAFT_TABLES = ("protocol_decisions",)
 _MEDICATION_TABLES = ("medications",)
 _ESCALATION_TABLES = ("escalations", "alert_reviews")
 _OVERRIDE_TABLES = ("overrides",)
+_RISK_TABLES = ("risk_assessments", "early_ends")
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
 #: acknowledgement, every protocol version, countersignature and setting, every account
 #: change and signature, and the audit trail.
 APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
-                      + _ESCALATION_TABLES + _OVERRIDE_TABLES)
+                      + _ESCALATION_TABLES + _OVERRIDE_TABLES + _RISK_TABLES)
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -528,4 +529,49 @@ def _overrides(db: Database) -> None:
         "CREATE INDEX overrides_by_session ON overrides(session_id, id)",
     ]
     for statement in statements + _append_only(_OVERRIDE_TABLES):
+        db.execute(statement)
+
+
+@_migration("0013_risk_assessments")
+def _risk_assessments(db: Database) -> None:
+    """A physician's risk assessment after PHQ-9 item 9 >= 1: the outcome and plan in the
+    clinic's words as chosen (kept as written, so the chart reads the same after the list
+    changes), an optional note, and the physician's printed name."""
+    statements = [
+        f"""CREATE TABLE risk_assessments (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            outcome TEXT NOT NULL CHECK (length(outcome) BETWEEN 1 AND 500),
+            plan TEXT NOT NULL CHECK (length(plan) BETWEEN 1 AND 500),
+            note TEXT CHECK (note IS NULL OR length(note) BETWEEN 1 AND 500),
+            physician TEXT NOT NULL CHECK (length(physician) > 0),
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX risk_assessments_by_session ON risk_assessments(session_id)",
+    ]
+    for statement in statements + _append_only(("risk_assessments",)):
+        db.execute(statement)
+
+
+@_migration("0014_early_ends")
+def _early_ends(db: Database) -> None:
+    """The outcome of "End session early", one row beside its phase event: transferred to
+    emergency care (with the destination), left against advice, the patient's request or
+    a clinical stop; and the physician informed."""
+    outcomes = "'transferred', 'against_advice', 'patient_request', 'clinical_stop'"
+    statements = [
+        f"""CREATE TABLE early_ends (
+            id INTEGER PRIMARY KEY,
+            event_id INTEGER NOT NULL UNIQUE REFERENCES events(id),
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            outcome TEXT NOT NULL CHECK (outcome IN ({outcomes})),
+            destination TEXT CHECK (destination IS NULL OR length(destination) BETWEEN 1 AND 500),
+            physician TEXT NOT NULL CHECK (length(physician) BETWEEN 1 AND 500),
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL,
+            CHECK (outcome <> 'transferred' OR destination IS NOT NULL)
+        ) STRICT""",
+    ]
+    for statement in statements + _append_only(("early_ends",)):
         db.execute(statement)

@@ -10,6 +10,7 @@ from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.escalation import alerts_for_physician
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.records import SessionListing
+from ketamonitor.core.risk import risk_gaps
 from ketamonitor.core.signature import (
     ADDENDUM_MEANING,
     MEANING,
@@ -62,6 +63,8 @@ class Signatures(StoreBase):
         if self._is_signed(session_id):
             raise ValidationError({"signature": "this chart is already signed; add an "
                                                 "addendum instead"})
+        if gaps := risk_gaps(chart, before="signing"):
+            raise ValidationError({"risk_assessment": gaps[0]})
         alerts = self._alerts_of(session_id)
         unseen = alerts_for_physician(alerts)
         if seen_alerts is not None and not {a.id for a in unseen} <= set(seen_alerts):

@@ -5,8 +5,9 @@ transaction, committed (and fsynced) before the call returns.
 the permission check (base), charted entries (entries), reading back (reads), the clinic's
 protocols and settings (clinic), appointments (bookings), alerts (alert_log), accounts and
 logins (accounts), signatures (signatures), exports (exports), typing not yet saved
-(unsaved_typing), sessions handed over to another nurse (handovers), and medicines given
-(medications), and physicians' overrides of holds and gaps (overrides).
+(unsaved_typing), sessions handed over to another nurse (handovers), medicines given
+(medications), physicians' overrides of holds and gaps (overrides), and PHQ-9 item 9
+risk assessments and early ends (risk_assessments).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from ketamonitor.store.medications import MedicationWrites
 from ketamonitor.store.overrides import OverrideWrites
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.rems import RemsForms
+from ketamonitor.store.risk_assessments import RiskAssessments
 from ketamonitor.store.signatures import PasswordNotConfirmed, Signatures
 from ketamonitor.store.unsaved_typing import UnsavedTypingStore
 
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
             Exports, Logs, Backups, RemsForms, UnsavedTypingStore, Handovers,
-            MedicationWrites, OverrideWrites):
+            MedicationWrites, OverrideWrites, RiskAssessments):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

@@ -30,7 +30,7 @@ from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.core.times import format_clock
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
-from ketamonitor.ui.models import RowsModel, patient_columns
+from ketamonitor.ui.models import Column, RowsModel, patient_columns
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.views import read_only_table
 from ketamonitor.ui.writes import attempt
@@ -316,7 +316,11 @@ class PatientsPage(QWidget):
     def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.patients_model: RowsModel[Patient] = RowsModel(patient_columns(), self)
+        #: Each patient with an unsigned chart flagged by PHQ-9 item 9, and its mark.
+        self.item9: dict[int, str] = {}
+        self.patients_model: RowsModel[Patient] = RowsModel(
+            [*patient_columns(), Column("PHQ-9 item 9", lambda p: self.item9.get(p.id, ""))],
+            self)
         self.patient_form = PatientForm(store, prompts)
         self.session_form = SessionForm(store, prompts)
         grid = QGridLayout(self)
@@ -355,6 +359,7 @@ class PatientsPage(QWidget):
         self.refresh_patients()
 
     def refresh_patients(self) -> None:
+        self.item9 = self.store.item9_patients()
         self.patients_model.set_rows(self.store.find_patients(self.search.text()))
 
     def focus_search(self) -> None:

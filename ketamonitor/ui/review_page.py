@@ -35,6 +35,8 @@ class ReviewQueuePage(QWidget):
         self._now = store.clock.now()
         #: The actions a physician overrode, per chart in the queue.
         self._overridden: dict[int, tuple[Action, ...]] = {}
+        #: The item-9 mark of each queued chart that has one (read at each reload).
+        self.item9: dict[int, str] = {}
         self.model: RowsModel[SessionListing] = RowsModel([
             Column("Date", lambda s: f"{s.began_at.astimezone(self.zone):%a %Y-%m-%d %H:%M}"),
             Column("Patient", lambda s: s.patient_name),
@@ -44,6 +46,7 @@ class ReviewQueuePage(QWidget):
             Column("Ended", lambda s: s.phase.label),
             Column("Physician overrides", lambda s: ", ".join(
                 a.label for a in self._overridden.get(s.session_id, ()))),
+            Column("PHQ-9 item 9", lambda s: self.item9.get(s.session_id, "")),
             Column("Finished", lambda s: time_ago(s.phase_since, self._now)),
         ], self)
         layout = QVBoxLayout(self)
@@ -101,6 +104,7 @@ class ReviewQueuePage(QWidget):
         else:
             queue = self.store.review_queue()
             self._overridden = self.store.overridden([s.session_id for s in queue])
+            self.item9 = self.store.item9_marks([q.session_id for q in queue])
             self.title.setText(queue_title(len(queue)))
             self.empty.setText(queue_title(0))
         selected = self.selected_session()

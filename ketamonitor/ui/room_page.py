@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, Priority
 from ketamonitor.core.appointments import Appointment
+from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.risk import item9_assessed, item9_mark
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
 from ketamonitor.core.wording import DOSING_WORDS, phase_label
@@ -80,6 +82,12 @@ class ChairTile(QFrame):
         self.who.setTextFormat(Qt.TextFormat.PlainText)
         self.who.setProperty("role", "muted")
         layout.addWidget(self.who)
+        #: PHQ-9 item 9 >= 1 on the chart: said on the tile until a physician assessed it.
+        self.item9 = _flexible(QLabel(""))
+        self.item9.setObjectName("item9_mark")
+        self.item9.setFont(_font(theme.BASE_POINT_SIZE, bold=True))
+        self.item9.hide()
+        layout.addWidget(self.item9)
         phase_row = QHBoxLayout()
         self.phase = QLabel("")
         self.phase.setFont(_font(theme.BASE_POINT_SIZE + 1, bold=True))
@@ -149,6 +157,7 @@ class ChairTile(QFrame):
         self.who.setText(f"MRN {listing.mrn} · {chart.protocol.route.label} · "
                          f"{chart.session.dose.describe().split(' (')[0]}"
                          + (" · demo" if chart.patient.details.is_demo else ""))
+        self._show_item9(chart)
         timers = state.timers(now)
         colour = theme.PHASE_COLOURS[timers.phase]
         route = chart.protocol.route
@@ -160,6 +169,14 @@ class ChairTile(QFrame):
         self.vitals.setText(_vitals_text(state, zone))
         self._show_next_check(timers, zone)
         self._show_alerts(state.waiting())
+
+    def _show_item9(self, chart: SessionChart) -> None:
+        mark = item9_mark(chart)
+        self.item9.setVisible(mark is not None)
+        if mark is not None:
+            self.item9.setText(f"{theme.FLAG_MARK} PHQ-9 {mark}")
+            ink = theme.MUTED if item9_assessed(chart) else theme.HIGH
+            restyle(self.item9, f"color: {ink};")
 
     def show_fault(self, state: ChairState) -> None:
         """A chair whose times could not be worked out: said on its tile, and nothing

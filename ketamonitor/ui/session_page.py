@@ -60,7 +60,7 @@ from ketamonitor.core.medications import dose_words, parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.records import ChecklistEntry, Event, MedicationGiven, ScaleScore
+from ketamonitor.core.records import ChecklistEntry, EarlyEnd, Event, MedicationGiven, ScaleScore
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
     Assessment,
@@ -70,10 +70,22 @@ from ketamonitor.core.review import (
     chart_access,
     corrections,
 )
+from ketamonitor.core.risk import (
+    RiskAssessmentDraft,
+    item9_assessed,
+    item9_mark,
+    risk_wording,
+)
 from ketamonitor.core.side_effects import RESOLVED, Course, courses
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
-from ketamonitor.core.times import format_local, format_moment, format_on_day, local_day
+from ketamonitor.core.times import (
+    format_clock,
+    format_local,
+    format_moment,
+    format_on_day,
+    local_day,
+)
 from ketamonitor.core.vitals import (
     ALDRETE_OXYGEN_ITEM,
     aldrete_oxygen_hint,
@@ -96,6 +108,7 @@ from ketamonitor.ui.checklist_views import (
 from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.drug_lot_panel import DrugLotPanel
+from ketamonitor.ui.early_end_dialog import EarlyEndDialog
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
@@ -104,6 +117,7 @@ from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.note_box import NoteGuard
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
     AddendumDialog,
@@ -248,6 +262,8 @@ class SessionPage(QWidget):
         self.override_dialog: OverrideDialog | None = None
         #: The action a physician's override would let go ahead now, if something holds it.
         self.held_action: Action | None = None
+        self.risk_dialog: RiskAssessmentDialog | None = None
+        self.early_end_dialog: EarlyEndDialog | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -278,6 +294,7 @@ class SessionPage(QWidget):
             "border-radius: 4px; padding: 4px 8px; font-weight: bold; }")
         self.read_only_reason.hide()
         layout.addWidget(self.read_only_reason)
+        layout.addWidget(self._item9_bar())
         layout.addWidget(self.timer)
         layout.addWidget(self._action_bar())
         layout.addWidget(self.devices)
@@ -387,6 +404,76 @@ class SessionPage(QWidget):
         self.export_button.clicked.connect(self.choose_export)
         row.addWidget(self.export_button)
         return row
+
+    def _item9_bar(self) -> QWidget:
+        """PHQ-9 item 9 >= 1 on this chart: the mark, each physician's assessment, and for a
+        physician the way to record one (hidden on every other chart)."""
+        bar = QFrame()
+        bar.setObjectName("item9_bar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 2, 8, 2)
+        self.item9_line = QLabel("")
+        self.item9_line.setObjectName("item9_line")
+        self.item9_line.setWordWrap(True)
+        self.item9_line.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(self.item9_line, 1)
+        self.risk_button = QPushButton("Risk assessment…")
+        self.risk_button.setObjectName("risk_assessment")
+        self.risk_button.clicked.connect(lambda: self.open_risk_dialog())
+        row.addWidget(self.risk_button)
+        bar.hide()
+        self.item9_bar = bar
+        return bar
+
+    def _show_item9(self, chart: SessionChart, access: ChartAccess) -> None:
+        mark = item9_mark(chart)
+        self.item9_bar.setVisible(mark is not None)
+        if mark is None:
+            return
+        lines = [f"{theme.FLAG_MARK} PHQ-9 {mark}"]
+        lines += [f"Risk assessment by {a.physician} at {format_clock(a.entered_at, self.zone)}:"
+                  f" {a.outcome}. Plan: {a.plan}." + (f" {a.note}" if a.note else "")
+                  for a in chart.risk_assessments]
+        self.item9_line.setText("\n".join(lines))
+        ink = theme.MUTED if item9_assessed(chart) else theme.HIGH
+        restyle(self.item9_bar, f"QFrame#item9_bar {{ border: 2px solid {ink}; "
+                                "border-radius: 4px; }")
+        self.risk_button.setVisible(not access.is_signed
+                                    and allowed(self.store.account, Permission.ASSESS_RISK))
+
+    def open_risk_dialog(self) -> RiskAssessmentDialog:
+        """The physician's risk assessment, in the clinic's words."""
+        if self.risk_dialog is not None:
+            self.risk_dialog.close()
+        self.risk_dialog = RiskAssessmentDialog(
+            self, risk_wording(), item9_mark(self.chart) or "PHQ-9 item 9",
+            self.record_risk_assessment)
+        self.risk_dialog.open()
+        return self.risk_dialog
+
+    def record_risk_assessment(self, draft: RiskAssessmentDraft,
+                               show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
+        return self._attempt(
+            lambda: self.store.record_risk_assessment(self.session_id, draft),
+            show_reasons) is not None
+
+    def open_early_end_dialog(self) -> EarlyEndDialog:
+        """End session early: the outcome and the physician informed, asked together."""
+        if self.early_end_dialog is not None:
+            self.early_end_dialog.close()
+        action = Action.END_SESSION_EARLY
+        self.early_end_dialog = EarlyEndDialog(
+            self, action_label(action, self.route), self.end_early,
+            self.store.library.reasons_for(action.value))
+        self.early_end_dialog.open()
+        return self.early_end_dialog
+
+    def end_early(self, early_end: EarlyEnd, typed: str) -> bool:
+        change = self._attempt(
+            lambda: self.store.change_phase(self.session_id, Action.END_SESSION_EARLY,
+                                            reason=typed or None, early_end=early_end),
+            self._show_general_reasons)
+        return change is not None
 
     def _action_bar(self) -> QWidget:
         """The phase actions; the bar keeps its height when a phase offers none, so the
@@ -741,6 +828,9 @@ class SessionPage(QWidget):
     def request(self, action: Action) -> bool:
         """Ask what the action needs (a confirmation or a reason), then chart it."""
         if not self._go_on_past_typing(action):
+            return False
+        if action is Action.END_SESSION_EARLY:
+            self.open_early_end_dialog()  # it charts the end itself, once it has the outcome
             return False
         reason = None
         if action.needs_reason:
@@ -1160,6 +1250,7 @@ class SessionPage(QWidget):
         """What the person logged in may do here: recomputed on every reload, since another
         person may log in while the page is open."""
         self.access = access
+        self._show_item9(self.chart, access)
         can_chart = access.can_chart
         self.export_button.setVisible(allowed(self.store.account, Permission.EXPORT))
         self.handover_button.setVisible(can_chart and not self.chart.phase.is_finished)

@@ -43,6 +43,7 @@ EXPECTED = {
     # protocol drafts (issue 15): an administrator drafts, a physician countersigns
     Permission.SEE_PROTOCOL_DRAFTS: {P, A},
     Permission.COUNTERSIGN_PROTOCOL: {P},
+    Permission.ASSESS_RISK: {P},  # PHQ-9 item 9: a physician's risk assessment
 }
 
 

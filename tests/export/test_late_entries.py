@@ -13,6 +13,7 @@ from ketamonitor.core.phases import Action
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.export.summary import build_summary, export_summary
 from ketamonitor.export.summary_pdf import local_clock
+from tests.charting import EARLY_END
 from tests.people import PHYSICIAN, login_as
 
 REASON = "Written on paper while the monitor was down"
@@ -24,7 +25,8 @@ def late_session(store, charting, clock) -> int:
     session_id = charting.session()
     charting.bp(session_id, 128, 82)
     clock.advance(minutes=40)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient declined")
     clock.advance(minutes=MONTH)
     taken = store.chart(session_id).session.began_at + timedelta(minutes=20)
     store.record_late_vitals(session_id, LateVitals(

@@ -30,7 +30,7 @@ from ketamonitor.export.summary import build_summary, export_summary, summary_fi
 from ketamonitor.export.summary_pdf import printed_vitals, summary_pdf
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.store import Store
-from tests.charting import Charting
+from tests.charting import ASSESSMENT, Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import finished, raise_alert, row_counts
 
@@ -113,6 +113,9 @@ def charted_session(store: Store, charting: Charting) -> int:
     store.record_note(session_id, note_draft(NOTE, clock.now()))
     charting.aldrete(session_id)
     charting.answer_all(session_id, "discharge")
+    login_as(store, PHYSICIAN)  # PHQ-9 item 9 was answered 1: assessed before discharge
+    store.record_risk_assessment(session_id, ASSESSMENT)
+    login_as(store, NURSE)
     store.change_phase(session_id, Action.DISCHARGE)
     return session_id
 

@@ -15,6 +15,7 @@ import pytest
 from ketamonitor.core.phases import Action
 from ketamonitor.export.summary import export_summary
 from ketamonitor.export.summary_data import CSV_COLUMNS
+from tests.charting import ASSESSMENT
 from tests.export.test_summary import (
     ACTION,
     CLINIC,
@@ -122,6 +123,8 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert data["medications"][1]["alert_id"] is None
     assert [(s["scale"], s["total"]) for s in data["scores"]] == [
         ("phq9", 9), ("moaas", 4), ("moaas", 5), ("modified_aldrete", 10)]
+    assert [(a["outcome"], a["plan"], a["entered_by"]) for a in data["risk_assessments"]] == [
+        (ASSESSMENT.outcome, ASSESSMENT.plan, PHYSICIAN)]
     assert any(e["kind"] == "note" and e["text"] == NOTE for e in data["events"])
     assert any(e["kind"] == Action.PAUSE_INFUSION and e["text"] == "BP above the stop line"
                for e in data["events"])
@@ -154,8 +157,11 @@ def test_every_json_field_is_documented_and_every_documented_one_written(
     # the course's first session, ended early, adds why
     first = store.patient_sessions(store.chart(signed).patient.id)[0].session_id
     stopped = json.loads(exported(store, first, "json", tmp_path))["session"]["stopped_early"]
-    assert (stopped["action"], stopped["reason"]) == ("end_session_early",
-                                                      "patient declined the infusion")
+    assert (stopped["action"], stopped["reason"]) == (
+        "end_session_early",
+        "Patient's request; physician informed: Dr Ada Obi — patient declined the infusion")
+    assert stopped["outcome"] == {"outcome": "patient_request", "label": "Patient's request",
+                                  "destination": None, "physician_informed": "Dr Ada Obi"}
     written |= paths({"session": {"stopped_early": stopped}})
     # an esketamine session in the room adds the devices and the REMS form
     login_as(store, "nurse.ana")

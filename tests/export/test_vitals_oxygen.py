@@ -12,6 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from ketamonitor.core.phases import Action
 from ketamonitor.export.summary import export_summary
+from tests.charting import EARLY_END
 from tests.export.test_summary import pdf_text
 from tests.people import NURSE, PHYSICIAN, login_as
 
@@ -26,7 +27,7 @@ def oxygen_session(store, charting, clock, *, etco2: bool = True,
     charting.vitals(session_id, spo2="94", oxygen="oxygen", oxygen_l_per_min="2",
                     respiratory_rate="0", confirmed=frozenset({"respiratory_rate"}), **extra)
     clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Apnoea")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END, reason="Apnoea")
     login_as(store, PHYSICIAN)
     return session_id
 

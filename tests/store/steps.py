@@ -15,7 +15,7 @@ from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Action
 from ketamonitor.store.schema import APPEND_ONLY_TABLES, migrations
 from ketamonitor.store.store import Store
-from tests.charting import Charting
+from tests.charting import EARLY_END, Charting
 
 BP_HIGH = AlertCondition("bp-high-1", AlertKind.BP_ABOVE_STOP_LINE, Priority.HIGH,
                          "BP 182/104 is above the stop line 180/110")
@@ -55,7 +55,7 @@ def finished(charting: Charting, patient: Patient | None = None) -> int:
     session_id, _ = running(charting, patient)
     charting.clock.advance(minutes=5)
     charting.store.change_phase(session_id, Action.END_SESSION_EARLY,
-                                reason="patient declined the infusion")
+                                early_end=EARLY_END, reason="patient declined the infusion")
     return session_id
 
 

@@ -15,7 +15,7 @@ from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.phases import Action
 from ketamonitor.core.signature import matches
 from ketamonitor.store.store import Store
-from tests.charting import Charting
+from tests.charting import EARLY_END, Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, login_as
 from tests.store.steps import RECHECKED, finished, raise_alert, row_counts, running, tamper
 
@@ -155,7 +155,8 @@ def signed_chart(store: Store, charting: Charting) -> tuple[int, int, int]:
     low = raise_alert(store, session_id, REMINDER)
     store.acknowledge_alert(critical, "Oxygen given", Escalation(done=("Oxygen given",)))
     charting.clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient declined")
     login_as(store, PHYSICIAN)
     return session_id, critical, low
 

@@ -20,7 +20,7 @@ from ketamonitor.core.pseudonyms import new_key
 from ketamonitor.store.logs import PSEUDONYM_KEY_SETTING, SECRET, LogRows
 from ketamonitor.store.store import Store
 from ketamonitor.store.verify import verify_database
-from tests.charting import Charting
+from tests.charting import EARLY_END, Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import raise_alert, row_counts
 
@@ -78,7 +78,8 @@ def charted_sessions(store: Store, charting: Charting, clock: FakeClock) -> Char
     store.change_phase(first, Action.STOP_INFUSION_EARLY, reason="BP high")
     dose_ended = clock.now()
     clock.advance(minutes=30)
-    store.change_phase(first, Action.END_SESSION_EARLY, reason="patient asked to leave")
+    store.change_phase(first, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient asked to leave")
     ended = clock.now()
     login_as(store, PHYSICIAN)
     store.sign(first, PASSWORD)

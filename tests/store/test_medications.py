@@ -18,6 +18,7 @@ from ketamonitor.core.phases import Action
 from ketamonitor.core.signature import matches
 from ketamonitor.store.medications import MEDICATIONS
 from ketamonitor.store.verify import verify_database
+from tests.charting import EARLY_END
 from tests.people import ADMIN, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import finished, raise_alert, row_counts, running, tamper
 
@@ -121,7 +122,8 @@ def test_the_signature_covers_the_medicines_given(charting, store, clock, db_pat
     session_id, _ = running(charting)
     store.record_medication(session_id, ondansetron(clock))
     clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient declined")
     login_as(store, PHYSICIAN)
     (signature,) = [store.sign(session_id, PASSWORD)]
     alerts = store.alerts([session_id])[session_id]

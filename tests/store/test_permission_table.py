@@ -26,7 +26,7 @@ from ketamonitor.core.setup import parse_session_setup
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.store import Store
-from tests.charting import Charting
+from tests.charting import ASSESSMENT, Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import BP_HIGH, RECHECKED, finished, raise_alert, row_counts, running
 
@@ -94,6 +94,12 @@ def _protocol_text(store: Store, charting: Charting) -> str:
     return render_protocol(data, ["a clinic copy"])
 
 
+def _item9(store: Store, charting: Charting) -> int:
+    session_id = _session(store, charting)
+    charting.phq9(session_id, item9=2)
+    return session_id
+
+
 def _protocol_draft(store: Store, charting: Charting) -> tuple[str, int]:
     """An administrator's clinic copy, a draft awaiting countersignature: (id, version)."""
     login_as(store, ADMIN)
@@ -146,6 +152,9 @@ CALLS: dict[Permission, Call] = {
     Permission.SEE_PROTOCOL_DRAFTS: Call(_protocol_draft, lambda store, _: store.protocol_drafts()),
     Permission.COUNTERSIGN_PROTOCOL: Call(
         _protocol_draft, lambda store, draft: store.countersign_protocol(*draft, PASSWORD)),
+    # -- PHQ-9 item 9 (issue 17) --
+    Permission.ASSESS_RISK: Call(_item9, lambda store, session_id: store.record_risk_assessment(
+        session_id, ASSESSMENT)),
 }
 
 

@@ -61,6 +61,11 @@ _ROW_OF = {
     "overrides": "INSERT INTO overrides (session_id, action, items, reason, physician, "
                  "physician_name, overridden_at, entered_at, entered_by) VALUES "
                  f"(1, 'start_infusion', '[\"a hold\"]', 'why', 'dr', 'Dr', {T}, {T}, 'x')",
+    "risk_assessments": "INSERT INTO risk_assessments (session_id, outcome, plan, physician, "
+                        f"entered_at, entered_by) VALUES (1, 'o', 'p', 'Dr', {T}, 'x')",
+    "early_ends": "INSERT INTO early_ends (event_id, session_id, outcome, physician, "
+                  f"entered_at, entered_by) SELECT max(id), 1, 'clinical_stop', 'Dr', {T}, 'x' "
+                  "FROM events",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
            "protocol_decisions": ("protocols",), "escalations": ("alerts",),

@@ -16,7 +16,7 @@ from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.permissions import PermissionDenied
 from ketamonitor.core.phases import Action
 from ketamonitor.store.store import Store
-from tests.charting import Charting
+from tests.charting import EARLY_END, Charting
 from tests.people import ADMIN, FAST_HASHER, NURSE, PHYSICIAN, add_people, audit_of, login_as
 from tests.store.steps import finished
 
@@ -37,7 +37,7 @@ def stopped_after_dose(charting: Charting, mrn: str) -> int:
     session_id = dosed(charting, mrn)
     charting.clock.advance(minutes=10)
     charting.store.change_phase(session_id, Action.END_SESSION_EARLY,
-                                reason="nausea, patient asked to stop")
+                                early_end=EARLY_END, reason="nausea, patient asked to stop")
     return session_id
 
 
@@ -108,7 +108,8 @@ def test_only_finished_dosed_esketamine_sessions_need_a_form(store, charting, cl
     finished(charting, charting.patient("MRN-IV"))  # IV ketamine: no REMS
     undosed = charting.session(ESKETAMINE, patient=charting.patient("MRN-DECLINED"))
     charting.ready_to_start(undosed)
-    store.change_phase(undosed, Action.END_SESSION_EARLY, reason="declined the treatment")
+    store.change_phase(undosed, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="declined the treatment")
     login_as(store, ADMIN)
     assert [p.session_id for p in store.rems_pending()] == [needs]
 
@@ -145,7 +146,8 @@ def test_a_session_that_needs_no_form_cannot_be_marked(store, charting, clock):
     iv = finished(charting, charting.patient("MRN-IV"))
     undosed = charting.session(ESKETAMINE, patient=charting.patient("MRN-DECLINED"))
     charting.ready_to_start(undosed)
-    store.change_phase(undosed, Action.END_SESSION_EARLY, reason="declined the treatment")
+    store.change_phase(undosed, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="declined the treatment")
     ready = stopped_after_dose(charting, "MRN-1")
     login_as(store, ADMIN)
     audit_rows = len(audit_of(store))

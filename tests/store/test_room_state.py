@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ketamonitor.core.phases import Action
 from ketamonitor.room import Room
+from tests.charting import EARLY_END
 from tests.people import audit_of
 
 
 def test_at_midnight_finished_sessions_leave_and_running_ones_stay(store, charting, clock):
     finished = charting.session()
-    store.change_phase(finished, Action.END_SESSION_EARLY, reason="Patient declined")
+    store.change_phase(finished, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient declined")
     running = charting.session(patient=charting.patient("MRN-2002"))
     room = Room(store)
     assert [s.session_id for s in room.finished_today()] == [finished]

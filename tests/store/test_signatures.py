@@ -24,7 +24,7 @@ from ketamonitor.core.signature import (
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.store import PasswordNotConfirmed, Store
-from tests.charting import Charting
+from tests.charting import EARLY_END, Charting
 from tests.people import NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import RECHECKED, finished, raise_alert, row_counts, running, tamper
 
@@ -36,7 +36,8 @@ def signed(store: Store, charting: Charting) -> int:
     session_id, _ = running(charting)
     raise_alert(store, session_id)
     charting.clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient declined")
     login_as(store, PHYSICIAN)
     store.sign(session_id, PASSWORD)
     return session_id
@@ -52,7 +53,8 @@ def test_the_review_queue_holds_finished_unsigned_charts_oldest_first(store, cha
     clock.advance(minutes=10)
     still_running, _ = running(charting)
     clock.advance(minutes=10)
-    store.change_phase(first, Action.END_SESSION_EARLY, reason="patient unwell")  # ends last
+    store.change_phase(first, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient unwell")  # ends last
     with pytest.raises(PermissionDenied):
         store.review_queue()
     login_as(store, PHYSICIAN)
@@ -68,7 +70,8 @@ def test_an_unfinished_chart_cannot_be_signed_nor_a_chart_signed_twice(store, ch
     with pytest.raises(ValidationError, match="not finished"):
         store.sign(session_id, PASSWORD)
     login_as(store, NURSE)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient unwell")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient unwell")
     login_as(store, PHYSICIAN)
     store.sign(session_id, PASSWORD)
     with pytest.raises(ValidationError, match="already signed"):
@@ -282,7 +285,8 @@ def test_an_acknowledgement_changed_behind_the_apps_back_no_longer_matches(
     session_id, _ = running(charting)
     store.acknowledge_alert(raise_alert(store, session_id), "Physician informed", RECHECKED)
     charting.clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient declined")
     login_as(store, PHYSICIAN)
     signature = store.sign(session_id, PASSWORD)
     assert still_matches(store, signature)

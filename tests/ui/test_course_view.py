@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from ketamonitor.core.entries import scale_answer
 from ketamonitor.core.phases import Action
 from ketamonitor.ui.course_view import CourseDialog
+from tests.charting import EARLY_END
 
 
 def phq9(store, session_id: int, clock, total: int) -> None:
@@ -35,7 +36,8 @@ def course_of_three(store, charting, clock) -> list[int]:
         charting.bp(session_id, peak, 90)
         if number < 2:
             clock.advance(minutes=5)
-            store.change_phase(session_id, Action.END_SESSION_EARLY, reason="test")
+            store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                               reason="test")
         sessions.append(session_id)
     return sessions
 

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 import ketamonitor.ui
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.phases import Action
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.correction_dialog import CorrectionDialog
 from ketamonitor.ui.countersign_dialog import CountersignDialog
 from ketamonitor.ui.course_view import CourseDialog
+from ketamonitor.ui.early_end_dialog import EarlyEndDialog
 from ketamonitor.ui.escalation_dialog import EscalationDialog
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.handover_dialog import HandoverDialog
@@ -40,6 +42,7 @@ from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
+from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session_page import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.signature_views import AddendumDialog, SignDialog
@@ -222,6 +225,22 @@ def override(scene: Scene) -> QDialog:
     return shown(page, OverrideDialog)
 
 
+def early_end(scene: Scene) -> QDialog:
+    scene.log_in(NURSE)
+    page = scene.page(scene.charting.session())
+    scene.click(page.action_buttons[Action.END_SESSION_EARLY])
+    return shown(page, EarlyEndDialog)
+
+
+def risk_assessment(scene: Scene) -> QDialog:
+    session_id = scene.charting.session()
+    scene.charting.phq9(session_id, 2)
+    scene.log_in(PHYSICIAN)
+    page = scene.page(session_id)
+    scene.click(page.risk_button)
+    return shown(page, RiskAssessmentDialog)
+
+
 #: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
 DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
@@ -240,6 +259,8 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     MedicationDialog: medication,
     EscalationDialog: escalation,
     OverrideDialog: override,
+    EarlyEndDialog: early_end,
+    RiskAssessmentDialog: risk_assessment,
 }
 
 

@@ -18,6 +18,7 @@ from ketamonitor.core.times import format_clock
 from ketamonitor.ui.escalation_dialog import EscalationDialog
 from ketamonitor.ui.prompts import DialogPrompts
 from ketamonitor.ui.signature_views import SignDialog
+from tests.charting import EARLY_END
 from tests.people import PASSWORD, PHYSICIAN
 from tests.store.steps import raise_alert, running
 from tests.store.test_escalation import SPO2_CRITICAL
@@ -144,7 +145,8 @@ def critical_then_finished(store, charting) -> tuple[int, int]:
     alert_id = raise_alert(store, session_id, SPO2_CRITICAL)
     store.acknowledge_alert(alert_id, "Oxygen given", Escalation(done=("Oxygen given",)))
     charting.clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient declined")
     return session_id, alert_id
 
 
@@ -180,7 +182,8 @@ def test_a_chart_whose_alerts_a_physician_has_seen_signs_with_nothing_extra(
         qtbot, window, store, charting):
     session_id, _ = running(charting)
     charting.clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient declined")
     dialog = sign_from_the_page(qtbot, window, session_id)
     assert dialog.unseen_alerts is None
     dialog.reject()

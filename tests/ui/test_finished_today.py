@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from ketamonitor.core.phases import Action
 from ketamonitor.ui.main_window import MainWindow
+from tests.charting import EARLY_END
 from tests.ui.test_review import finished
 
 DAY_MINUTES = 24 * 60
@@ -40,7 +41,8 @@ def test_a_session_begun_before_midnight_and_discharged_after_is_finished_today(
     window.room.reload()
     clock.set(clock.now() + timedelta(minutes=40))  # 00:20 the next day
     window.tick()  # the room starts the new day; the session is still in its chair
-    store.change_phase(late, Action.END_SESSION_EARLY, reason="Patient declined treatment")
+    store.change_phase(late, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient declined treatment")
     window.session_charted(late)
     window.show_room()
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QPlainTextEdit
 
 from ketamonitor.core.phases import Action
+from tests.charting import EARLY_END
 from tests.people import PHYSICIAN, login_as
 
 MONTH = 30 * 24 * 60
@@ -155,7 +156,8 @@ def test_finished_today_dates_an_arrival_of_another_day(qtbot, window, store, ch
     session_id = charting.session()
     clock.advance(minutes=17 * 60)  # past midnight: 00:30 on Tuesday
     window.tick()  # the room's new day: the session, still running, stays in it
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient declined")
     window.session_charted(session_id)
     window.show_room()
     model = window.room_page.finished_model

@@ -10,6 +10,7 @@ from ketamonitor.core.chart_marks import MarkKind
 from ketamonitor.core.phases import Action
 from ketamonitor.ui.medication_dialog import MedicationDialog
 from ketamonitor.ui.session_page import SessionPage
+from tests.charting import EARLY_END
 from tests.people import ADMIN, login_as
 
 
@@ -119,7 +120,8 @@ def test_only_those_who_may_chart_an_open_chart_are_offered_the_button(
     page = window.open_session(session_id)
     medicines_tab(page)
     assert page.medication_button.isVisible()
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="patient request")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient request")
     page.reload()
     assert not page.medication_button.isVisible()  # finished: a late entry, not this
     other = charting.started(patient=charting.patient("MRN-2002"))

@@ -14,6 +14,7 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.ui.live_text import LiveText
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.session_page import SessionPage
+from tests.charting import EARLY_END
 from tests.people import PHYSICIAN, login_as
 from tests.ui.test_whole_session import enter_vitals, show_tab, type_into
 from tools.room_scene import NOW, build_room
@@ -267,7 +268,8 @@ def test_a_finished_chart_under_review_fits_the_screen(qtbot, window, charting, 
     session_id = charting.started()
     charting.bp(session_id, 186, 112)  # a flag, history once the chart is finished
     clock.advance(minutes=5)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="Patient unwell")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="Patient unwell")
     login_as(store, PHYSICIAN)
     page = window.open_session(session_id)
     at_size(qtbot, window, 1366, 768)

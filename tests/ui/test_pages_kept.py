@@ -6,13 +6,15 @@ import shiboken6
 
 from ketamonitor.core.phases import Action
 from ketamonitor.ui.main_window import KEPT_FINISHED_PAGES
+from tests.charting import EARLY_END
 
 
 def finished_sessions(charting, store, count: int) -> list[int]:
     sessions = []
     for number in range(count):
         session_id = charting.session(patient=charting.patient(f"MRN-F{number}"))
-        store.change_phase(session_id, Action.END_SESSION_EARLY, reason="declined")
+        store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                           reason="declined")
         sessions.append(session_id)
     return sessions
 

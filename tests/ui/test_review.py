@@ -13,6 +13,7 @@ from ketamonitor.core.signature import MEANING
 from ketamonitor.ui.app import application
 from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.session_page import SessionPage
+from tests.charting import EARLY_END
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, login_as
 
 WRONG = "not-my-password-at-all"
@@ -25,7 +26,7 @@ def finished(charting, clock, mrn: str, *, bp: bool = True) -> int:
         charting.bp(session_id, 128, 82)
     clock.advance(minutes=5)
     charting.store.change_phase(session_id, Action.END_SESSION_EARLY,
-                                reason="Patient declined treatment")
+                                early_end=EARLY_END, reason="Patient declined treatment")
     clock.advance(minutes=30)
     return session_id
 

@@ -96,13 +96,19 @@ def test_acknowledging_starts_with_no_action_and_enter_alone_records_nothing(
     assert _acknowledged_action(window, page, alert_id) == "BP rechecked"
 
 
-def test_ending_early_without_a_bp_offers_no_reason_until_one_is_chosen(
-        qtbot, window, charting):
+def test_ending_early_offers_no_outcome_until_one_is_chosen(qtbot, window, charting):
     session_id = charting.session()
     page = window.open_session(session_id)
-    seen = when_the_dialog_opens(enter_refused_then_typed(qtbot, "Patient declined"))
     qtbot.mouseClick(page.action_buttons[Action.END_SESSION_EARLY], Qt.MouseButton.LeftButton)
-    assert seen == ["", True]
+    dialog = page.early_end_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.outcome.currentIndex() == -1 and not dialog.end_button.isEnabled()
+    qtbot.keyClick(dialog.outcome, Qt.Key.Key_Return)  # Enter on nothing chosen: nothing
+    assert dialog.isVisible() and page.chart.phase is Phase.PRE_INFUSION
+    dialog.outcome.setCurrentIndex(dialog.outcome.findText("Patient's request"))
+    qtbot.keyClicks(dialog.physician, "Dr Ada Obi")
+    qtbot.keyClick(dialog.physician, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
     assert page.chart.phase is Phase.STOPPED_EARLY
 
 

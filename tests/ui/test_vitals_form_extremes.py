@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from ketamonitor.ui.main_window import MainWindow
+from tests.charting import EARLY_END
 from tests.ui.test_whole_session import type_into
 
 
@@ -168,7 +169,7 @@ def test_a_late_apnoea_is_asked_in_the_dialog_beside_the_field_then_charted(qtbo
     charting.bp(session_id, 120, 80)
     taken = clock.now().astimezone(clock.local_zone)
     clock.advance(minutes=20)
-    store.change_phase(session_id, Action.END_SESSION_EARLY, reason="declined")
+    store.change_phase(session_id, Action.END_SESSION_EARLY, early_end=EARLY_END, reason="declined")
     page = window.open_session(session_id)
     dialog = page.open_late_entry()
     for name, text in {"time": f"{taken:%H:%M}", "respiratory_rate": "0", "spo2": "82",

@@ -154,7 +154,10 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
     page.scales["modified_aldrete"].choose({item.key: 2 for item in
                                             page.scales["modified_aldrete"].scale.items})
     click(qtbot, window, "modified_aldrete_save")
-    page.scales["phq9"].choose({item.key: 1 for item in page.scales["phq9"].scale.items})
+    # item 9 "Not at all": an item 9 of 1 or more waits for a physician's risk assessment
+    # before discharge (tests/ui/test_risk.py walks that path)
+    page.scales["phq9"].choose({item.key: 0 if item.key == "q9" else 1
+                                for item in page.scales["phq9"].scale.items})
     click(qtbot, window, "phq9_save")
     show_tab(page, "Discharge")
     for item in page.discharge_checklist.checklist.items_for(page.chart.protocol.route):
