@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from ketamonitor.core.checklists import Scale
-from ketamonitor.core.dose import planned_infusion_time
+from ketamonitor.core.dose import PumpVolume, planned_infusion_time
 from ketamonitor.core.flags import (
     Flag,
     baseline_fall_flag,
@@ -52,6 +52,8 @@ class SessionChart:
     administrations: tuple[Administration, ...] = ()
     #: Medicines given besides the dose, in the order given.
     medications: tuple[MedicationGiven, ...] = ()
+    #: The pump's "volume infused" as confirmed by the nurse, in the order charted.
+    pump_volumes: tuple[PumpVolume, ...] = ()
 
     @property
     def protocol(self) -> Protocol:

@@ -158,6 +158,11 @@ class RecordReads(StoreBase):
                 for r in self._rows("SELECT * FROM medications WHERE session_id = ? "
                                     "ORDER BY given_at, id", by_session)
             ),
+            pump_volumes=tuple(
+                rows.pump_volume(r)
+                for r in self._rows("SELECT * FROM pump_volumes WHERE session_id = ? "
+                                    "ORDER BY id", by_session)
+            ),
         )
 
     def record_chart_opened(self, session_id: int) -> None:
