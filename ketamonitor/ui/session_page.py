@@ -44,6 +44,7 @@ from ketamonitor.core.alerts import (
 )
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
+from ketamonitor.core.dose import NOT_STARTED, dose_given
 from ketamonitor.core.entries import (
     checklist_answer,
     note_draft,
@@ -132,6 +133,16 @@ _CONFIRM = {
 def _unbroken(text: str) -> str:
     """Rich text that keeps one line: no-break spaces, a word joiner after each slash."""
     return escape(text).replace(" ", "\u00a0").replace("/", "/\u2060")
+
+
+def _given_words(chart: SessionChart) -> str:
+    """The dose given beside the plan, once dosing has ended or a device is given (the
+    header is drawn at each entry, not each tick: a running infusion's figure would lag)."""
+    given = dose_given(chart)
+    if given.how == NOT_STARTED or (chart.timeline.infusion_ended_at is None
+                                    and not chart.administrations):
+        return ""
+    return f" · given <b>{_unbroken(f'{given.mg:g} mg')}</b> ({escape(given.how)})"
 
 
 class SessionPage(QWidget):
@@ -1012,7 +1023,8 @@ class SessionPage(QWidget):
             f"Chair <b>{escape(session.chair)}</b> · {session.weight_kg:g} kg · "
             f"Nurse {escape(session.nurse)}"
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
-            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>")
+            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>"
+            + _given_words(chart))
         self._show_vitals_rows(chart)
         self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
