@@ -59,6 +59,11 @@ class RemsForm:
             return f"{self.dose_mg:g} mg"
         return f"other ({self.dose_mg:g} mg)"
 
+    @property
+    def devices_words(self) -> str:
+        """The devices given, as the form's dose line reads: "1 device", "3 devices"."""
+        return f"{self.devices} device" + ("" if self.devices == 1 else "s")
+
 
 def _bp(entry: VitalsEntry | None) -> str | None:
     if entry is None:
