@@ -142,7 +142,15 @@ def _given_words(chart: SessionChart) -> str:
     if given.how == NOT_STARTED or (chart.timeline.infusion_ended_at is None
                                     and not chart.administrations):
         return ""
-    return f" · given <b>{_unbroken(f'{given.mg:g} mg')}</b> ({escape(given.how)})"
+    return f" · <b>{_unbroken(f'given {given.mg:g} mg')}</b>"
+
+
+def _given_tip(chart: SessionChart) -> str:
+    """How the dose given was found, for the header's tooltip (the line has no room)."""
+    if not _given_words(chart):
+        return ""
+    words = dose_given(chart).describe()
+    return words[:1].upper() + words[1:]
 
 
 class SessionPage(QWidget):
@@ -1025,6 +1033,7 @@ class SessionPage(QWidget):
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
             + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>"
             + _given_words(chart))
+        self.title.setToolTip(_given_tip(chart))
         self._show_vitals_rows(chart)
         self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
