@@ -18,7 +18,7 @@ import math
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -145,6 +145,9 @@ class _Visit:
     protocol_id: str
     number: int
     day: date
+    #: The first of the course in the demo's file: the file's first treatment of the course
+    #: (its day 1 of 56 mg, whatever came before the file began).
+    first_shown: bool = False
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -215,11 +218,12 @@ def _course(rng: random.Random, person: _Person, first: date, window: tuple[date
     """The course's sessions that fall inside the window shown (earlier ones are history
     before the demo's file began; later ones have not happened yet)."""
     protocol_id = protocol_id or (IV_PROTOCOL if rng.random() < 0.7 else INTRANASAL_PROTOCOL)
-    return [
+    shown = [
         _Visit(person, protocol_id, number, day)
         for number, day in enumerate(_course_days(rng, protocol_id, first), start=1)
         if window[0] <= day <= window[1]
     ]
+    return [replace(visit, first_shown=index == 0) for index, visit in enumerate(shown)]
 
 
 def _courses(rng: random.Random, window: tuple[date, date], people: _People
@@ -369,7 +373,7 @@ _INTRANASAL_NOTES = ("Blew nose before the first device as instructed.",
 
 def _devices(visit: _Visit) -> int:
     """56 mg (two devices) to begin with; half the patients go on to 84 mg (three)."""
-    if visit.number == 1:
+    if visit.number == 1 or visit.first_shown:
         return 2
     return 3 if visit.person.key % 2 else 2
 

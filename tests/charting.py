@@ -100,3 +100,12 @@ class Charting:
             self.clock.advance(minutes=15)
             self.bp(session_id, 126, 80)
         self.store.change_phase(session_id, Action.COMPLETE_OBSERVATION)
+
+    def course_begun(self, patient: Patient) -> None:
+        """The patient's first esketamine treatment already given (one device, then the
+        session ended early), so that 84 mg may follow: the label's day 1 is 56 mg."""
+        session_id = self.session("intranasal-esketamine", patient=patient, devices="2")
+        self.ready_to_start(session_id)
+        self.store.record_device(session_id, "LOT-DAY1")
+        self.store.change_phase(session_id, Action.END_SESSION_EARLY, reason="course begun",
+                                 early_end=EARLY_END)

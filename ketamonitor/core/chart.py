@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from ketamonitor.core.checklists import Scale
-from ketamonitor.core.dose import planned_infusion_time
+from ketamonitor.core.dose import PumpVolume, planned_infusion_time
 from ketamonitor.core.flags import (
     Flag,
     baseline_fall_flag,
@@ -61,6 +61,8 @@ class SessionChart:
     risk_assessments: tuple[RiskAssessment, ...] = ()
     #: The outcome of "End session early", when the session ended so.
     early_end: EarlyEnd | None = None
+    #: The pump's "volume infused" as confirmed by the nurse, in the order charted.
+    pump_volumes: tuple[PumpVolume, ...] = ()
 
     @property
     def protocol(self) -> Protocol:

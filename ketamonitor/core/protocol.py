@@ -86,6 +86,13 @@ class Dosing:
     allowed_devices: tuple[int, ...] = ()
     default_devices: int | None = None
     minutes_between_devices: float | None = None
+    #: Bounds added with issue 17; a recorded protocol without them takes these defaults.
+    min_mg_per_kg: float = 0.1
+    max_total_mg: float = 200.0
+    min_concentration_mg_per_ml: float = 0.1
+    max_concentration_mg_per_ml: float = 100.0
+    #: Esketamine: the most devices on the first treatment of a course (56 mg on day 1).
+    first_treatment_max_devices: int | None = None
 
 
 @dataclass(frozen=True)
@@ -348,7 +355,9 @@ def _dosing(reader: _Reader, route: Route) -> Dosing:
             max_mg_per_kg=reader.positive(dose, "dose.max_mg_per_kg"),
             default_concentration_mg_per_ml=reader.positive(
                 dose, "dose.default_concentration_mg_per_ml"),
+            **_dose_bounds(reader, dose),
         )
+    first = reader.value_or(dose, "dose.first_treatment_max_devices", int, None)
     return Dosing(
         unit=unit,
         end_tolerance_minutes=tolerance,
@@ -356,7 +365,20 @@ def _dosing(reader: _Reader, route: Route) -> Dosing:
         allowed_devices=tuple(reader.value(dose, "dose.allowed_devices", list)),
         default_devices=reader.value(dose, "dose.default_devices", int),
         minutes_between_devices=reader.positive(dose, "dose.minutes_between_devices"),
+        first_treatment_max_devices=first,
     )
+
+
+_DOSE_BOUNDS = ("min_mg_per_kg", "max_total_mg", "min_concentration_mg_per_ml",
+                "max_concentration_mg_per_ml")
+
+
+def _dose_bounds(reader: _Reader, dose: dict[str, Any]) -> dict[str, float]:
+    """The dose bounds added after the first protocols: a file (or an old chart's recorded
+    protocol) without one takes the default."""
+    defaults = Dosing(unit=DoseUnit.MG_PER_KG, end_tolerance_minutes=0)
+    return {name: reader.value_or(dose, f"dose.{name}", float, getattr(defaults, name))
+            for name in _DOSE_BOUNDS}
 
 
 #: The lines are read against these scores: MOAA/S runs 0-5, the Modified Aldrete 0-10.
@@ -374,7 +396,7 @@ _MINUTES_BETWEEN_CHECKS = Range(0, 240, "min")
 #: tables' are plausible clinical ranges. Below, `PROTOCOL_ORDER` says how lines stand
 #: against each other. A number outside is refused at load, naming the key and the bounds.
 PROTOCOL_SCHEMA: dict[str, Range] = {
-    "dose.default_mg_per_kg": Range(0.05, 5, "mg/kg"),
+    "dose.default_mg_per_kg": Range(0.01, 5, "mg/kg"),
     "dose.max_mg_per_kg": Range(0.05, 5, "mg/kg"),
     "dose.default_concentration_mg_per_ml": DEFAULT_RANGES.concentration_mg_per_ml,
     "dose.infusion_minutes": Range(1, 240, "min"),  # an IM injection: 0 (given at once)
@@ -383,6 +405,11 @@ PROTOCOL_SCHEMA: dict[str, Range] = {
     "dose.allowed_devices": Range(1, 10, "devices"),
     "dose.default_devices": Range(1, 10, "devices"),
     "dose.minutes_between_devices": Range(1, 30, "min"),
+    "dose.min_mg_per_kg": Range(0.01, 5, "mg/kg"),
+    "dose.max_total_mg": Range(10, 1000, "mg"),
+    "dose.min_concentration_mg_per_ml": DEFAULT_RANGES.concentration_mg_per_ml,
+    "dose.max_concentration_mg_per_ml": DEFAULT_RANGES.concentration_mg_per_ml,
+    "dose.first_treatment_max_devices": Range(1, 10, "devices"),
     "observation.minimum_minutes": Range(60, 24 * 60, "min"),
     **{f"vitals_every_minutes.{phase.value}": _MINUTES_BETWEEN_CHECKS
        for phase in Phase if not phase.is_finished},
@@ -441,6 +468,9 @@ PROTOCOL_ORDER: tuple[tuple[str, str, str], ...] = (
     ("low_bp.systolic_below", "<", "thresholds.predose_systolic_above"),
     ("low_bp.map_below", "<", "low_bp.systolic_below"),
     ("etco2.below", "<", "etco2.above"),
+    ("dose.min_mg_per_kg", "<=", "dose.default_mg_per_kg"),
+    ("dose.min_concentration_mg_per_ml", "<=", "dose.default_concentration_mg_per_ml"),
+    ("dose.max_concentration_mg_per_ml", ">=", "dose.default_concentration_mg_per_ml"),
 )
 _RELATIONS: dict[str, tuple[Callable[[float, float], bool], str]] = {
     "<": (operator.lt, "below"), "<=": (operator.le, "at most"),
@@ -506,6 +536,8 @@ def _check_order(protocol: Protocol) -> None:
     for key, relation, other in PROTOCOL_ORDER:
         holds, words = _RELATIONS[relation]
         value, line = protocol_number(protocol, key), protocol_number(protocol, other)
+        if value is None or line is None:
+            continue  # a number this kind of dose has not (devices have no mg/kg)
         if not holds(value, line):
             raise ProtocolError.at(key, f"must be {words} {other} ({line:g})")
 

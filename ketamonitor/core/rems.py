@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from ketamonitor.core.administration import devices_given
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.dose import dose_given
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
@@ -58,6 +59,11 @@ class RemsForm:
             return f"{self.dose_mg:g} mg"
         return f"other ({self.dose_mg:g} mg)"
 
+    @property
+    def devices_words(self) -> str:
+        """The devices given, as the form's dose line reads: "1 device", "3 devices"."""
+        return f"{self.devices} device" + ("" if self.devices == 1 else "s")
+
 
 def _bp(entry: VitalsEntry | None) -> str | None:
     if entry is None:
@@ -95,8 +101,8 @@ def rems_form(chart: SessionChart, questions: Checklist, setting: str | None,
         monitored_by=chart.session.nurse,
         setting=setting or None,
         treatment_date=first.astimezone(zone).date() if first else None,
-        dose_mg=chart.session.dose.total_mg,
-        devices=chart.session.dose.devices or 0,
+        dose_mg=dose_given(chart).mg,  # the devices given, not the plan
+        devices=len(given),
         lots=tuple(dict.fromkeys(a.lot for a in given)),
         first_device_at=first,
         monitoring_ended_at=ended,

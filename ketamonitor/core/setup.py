@@ -30,6 +30,8 @@ def parse_session_setup(
     patient: Patient,
     protocol: Protocol,
     ranges: PlausibleRanges = DEFAULT_RANGES,
+    *,
+    first_treatment: bool = False,
 ) -> SessionSetup:
     """The session form's text as a setup, or every reason it cannot start.
 
@@ -56,7 +58,8 @@ def parse_session_setup(
     dose = None
     if weight is not None:
         try:
-            dose = parse_dose(typed, protocol, weight, ranges)
+            dose = parse_dose(typed, protocol, weight, ranges,
+                              first_treatment=first_treatment)
         except ValidationError as error:
             reasons.update(error.reasons)
     if reasons or weight is None or dose is None:

@@ -210,8 +210,9 @@ def _administrations(summary: SessionSummary, ids: _Ids, refs: dict[str, Any]
             }))
         return found
     rid = ids.of("session", summary.session_id, "dose")
-    dosage: dict[str, Any] = {"text": session.dose.describe(), "route": route,
-                              "dose": _quantity(session.dose.total_mg, "mg")}
+    given = summary.given
+    dosage: dict[str, Any] = {"text": f"{session.dose.describe()}; {given.describe()}",
+                              "route": route, "dose": _quantity(given.mg, "mg")}
     if session.dose.pump_rate_ml_per_h is not None:
         dosage["rateQuantity"] = _quantity(session.dose.pump_rate_ml_per_h, "mL/h")
     administration = {**common, "id": rid, "medicationCodeableConcept": medication,

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ketamonitor.core.date_range import local_day_bounds, out_of_order
+from ketamonitor.core.dose import dose_given
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.pseudonyms import IDENTIFYING_FIELDS, REMOVED, new_key, pseudonym
@@ -48,8 +49,8 @@ Progress = Callable[[int, int], bool]
 #: date, and its `patient` is the pseudonym.
 SESSION_COLUMNS = (
     "session", "date", "chair", "patient", "mrn", "birth_date", "route", "protocol",
-    "dose_mg_per_kg", "devices", "total_mg", "nurse", "signed_by", "began", "dose_started",
-    "dose_ended", "ended", "alarms", "worst_bp", "side_effects",
+    "dose_mg_per_kg", "devices", "total_mg", "given_mg", "nurse", "signed_by", "began",
+    "dose_started", "dose_ended", "ended", "alarms", "worst_bp", "side_effects",
 )
 _IDENTIFIED_ONLY = frozenset({"session", "mrn", "birth_date"})
 DEIDENTIFIED_SESSION_COLUMNS = tuple(c for c in SESSION_COLUMNS if c not in _IDENTIFIED_ONLY)
@@ -119,7 +120,8 @@ def export_session_log(store: Store, since: date, until: date, fmt: str, out: Pa
     columns = DEIDENTIFIED_SESSION_COLUMNS if deidentify else SESSION_COLUMNS
 
     def lines(rows: LogRows) -> Iterator[list[tuple[Any, ...]]]:
-        shape = _SessionShape(rows.columns, asked.zone, asked.key)
+        shape = _SessionShape(rows.columns, asked.zone, asked.key,
+                              lambda session_id: dose_given(store.chart(session_id)).mg)
         for chunk in rows:
             yield [shape.values(row) for row in chunk]
 
@@ -238,8 +240,11 @@ class LocalTimes:
 class _SessionShape:
     """A session log row, as the store reads it, into the values of the file's columns."""
 
-    def __init__(self, columns: tuple[str, ...], zone: tzinfo, key: bytes | None) -> None:
+    def __init__(self, columns: tuple[str, ...], zone: tzinfo, key: bytes | None,
+                 given: Callable[[int], float]) -> None:
         self.index = {name: number for number, name in enumerate(columns)}
+        #: The dose given (mg) of a session: what the log reports beside the planned total.
+        self.given = given
         self.local = LocalTimes(zone)
         self.key = key
         self.pseudonyms: dict[int, str] = {}
@@ -260,7 +265,8 @@ class _SessionShape:
         route = row[at["route"]]
         middle = (
             self.routes.get(route, route), row[at["protocol_name"]], row[at["dose_mg_per_kg"]],
-            row[at["devices"]], row[at["total_mg"]], row[at["nurse"]], row[at["signed_by"]],
+            row[at["devices"]], row[at["total_mg"]], self.given(row[at["session_id"]]),
+            row[at["nurse"]], row[at["signed_by"]],
             began, local(row[at["dose_started_at"]]), local(row[at["dose_ended_at"]]),
             local(row[at["ended_at"]]), row[at["alarms"]], row[at["worst_bp"]],
             row[at["side_effects"]],

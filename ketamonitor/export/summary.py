@@ -22,6 +22,7 @@ from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.chart_marks import phase_spans
 from ketamonitor.core.checklists import Checklist, ChecklistKind
+from ketamonitor.core.dose import NOT_STARTED, DoseGiven, dose_given, format_amount
 from ketamonitor.core.entries import late_entry_words
 from ketamonitor.core.escalation import Escalation, escalation_text
 from ketamonitor.core.library import Library
@@ -347,6 +348,12 @@ class SessionSummary:
         return self.session.id
 
     @property
+    def given(self) -> DoseGiven:
+        """The dose actually given as of the summary (a running infusion counts to then):
+        what is reported beside the planned dose."""
+        return dose_given(self.chart, self.generated_at)
+
+    @property
     def signature(self) -> SignatureRow | None:
         return next((s for s in self.signatures if s.kind == SignatureKind.SIGNATURE.value),
                     None)
@@ -647,19 +654,22 @@ def _signature(signature: Signature, chart: SessionChart,
 
 
 def dose_words(summary: SessionSummary) -> str:
-    """The dose as the summary prints it, mg/kg and total mg both."""
+    """The dose as the summary prints it, mg/kg and total mg both, planned and given."""
     session, dose = summary.session, summary.session.dose
     if summary.session.protocol.dosing.unit is DoseUnit.DEVICES or dose.devices is not None:
         per_device = session.protocol.dosing.mg_per_device or 0
         per_kg = summary.dose_mg_per_kg
-        return (f"{dose.total_mg:g} mg total ({dose.devices} devices of {per_device:g} mg"
+        text = (f"{dose.total_mg:g} mg total ({dose.devices} devices of {per_device:g} mg"
                 + (f"; {per_kg:g} mg/kg at {session.weight_kg:g} kg)" if per_kg else ")"))
-    text = (f"{dose.mg_per_kg:g} mg/kg × {session.weight_kg:g} kg = {dose.total_mg:g} mg "
-            "total")
-    if dose.pump_rate_ml_per_h is not None:
-        text += (f" ({dose.volume_ml:g} mL at {dose.concentration_mg_per_ml:g} mg/mL, pump "
-                 f"{dose.pump_rate_ml_per_h:g} mL/h)")
-    return text
+    else:
+        text = (f"{dose.mg_per_kg:g} mg/kg × {session.weight_kg:g} kg = {dose.total_mg:g} mg "
+                "total")
+        if dose.pump_rate_ml_per_h is not None:
+            text += (f" ({format_amount(dose.volume_ml, 'mL')} at "
+                     f"{dose.concentration_mg_per_ml:g} mg/mL, pump "
+                     f"{format_amount(dose.pump_rate_ml_per_h, 'mL/h')})")
+    given = summary.given
+    return text if given.how == NOT_STARTED else f"{text}; {given.describe()}"
 
 
 # -- the one way out -----------------------------------------------------------------------

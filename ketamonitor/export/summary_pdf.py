@@ -761,7 +761,7 @@ def rems_section(summary: SessionSummary,
         ("Setting (clinic)", form.setting), ("Prescriber", form.prescriber),
         ("Health-care professional who monitored", form.monitored_by),
         ("Treatment date", form.treatment_date.isoformat() if form.treatment_date else None),
-        ("Dose", f"{form.dose_label} ({form.devices} devices)"),
+        ("Dose", f"{form.dose_label} ({form.devices_words})"),
         ("Lot numbers", ", ".join(form.lots) or None),
         ("First device", local_clock(summary, form.first_device_at)
          if form.first_device_at else None),

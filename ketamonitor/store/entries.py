@@ -14,6 +14,7 @@ from ketamonitor.core.administration import (
 )
 from ketamonitor.core.aldrete import ALDRETE, check_aldrete
 from ketamonitor.core.amendments import AmendmentDraft
+from ketamonitor.core.dose import check_dose, check_pump_volume
 from ketamonitor.core.entries import (
     ChecklistAnswer,
     LateVitals,
@@ -33,6 +34,7 @@ from ketamonitor.core.gates import (
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EarlyEnd, EventKind
 from ketamonitor.core.risk import SCORED_AFTER_FINISH
 from ketamonitor.core.setup import SessionSetup, check_no_open_session
@@ -82,6 +84,8 @@ class EntryWrites(StoreBase):
         self.patient(setup.patient_id)
         self._check_in_force(setup.protocol)  # type: ignore[attr-defined]
         dose = setup.dose
+        check_dose(setup.protocol, setup.weight_kg, dose,
+                   first_treatment=self.first_esketamine_treatment(setup.patient_id))
         values = {
             "patient_id": setup.patient_id,
             "route": setup.protocol.route.value,
@@ -107,6 +111,34 @@ class EntryWrites(StoreBase):
             check_no_open_session(
                 self.patient_sessions(setup.patient_id))  # type: ignore[attr-defined]
             return self._record("sessions", values)
+
+    def first_esketamine_treatment(self, patient_id: int) -> bool:
+        """Whether a new esketamine session would be the first treatment of the patient's
+        course: no earlier esketamine session of theirs began dosing (the label's day 1 is
+        56 mg). A session ended before its first device was no treatment."""
+        self._require(Permission.READ_RECORD)
+        found = self._db.execute(
+            "SELECT 1 FROM sessions s JOIN events e ON e.session_id = s.id "
+            "WHERE s.patient_id = ? AND s.route = ? AND e.kind = ? LIMIT 1",
+            [patient_id, Route.INTRANASAL.value, Action.START_INFUSION.value]).fetchone()
+        return found is None
+
+    def record_pump_volume(self, session_id: int, volume_ml: float,
+                           at: datetime | None = None) -> int:
+        """The pump's "volume infused" read when the IV infusion ended (complete or stopped
+        early): from then on the dose given is this volume x the concentration. Refused at
+        or below 0 and above the planned volume plus a small tolerance."""
+        self._session_open(session_id)
+        now = self.clock.now()
+        observed = at or now
+        with self._transaction():
+            chart = self.chart(session_id)  # type: ignore[attr-defined]
+            check_entry_time(observed, now=now, session_began=chart.session.began_at,
+                             zone=self.clock.local_zone)
+            check_pump_volume(chart, volume_ml)
+            return self._charted("pump_volumes", {
+                "session_id": session_id, "volume_ml": volume_ml,
+                "observed_at": to_stored(observed)})
 
     def record_vitals(self, session_id: int, vitals: Vitals, source: str = "manual", *,
                       confirmed: frozenset[str] = frozenset()) -> int:

@@ -165,6 +165,11 @@ class RecordReads(StoreBase):
             ),
             risk_assessments=self._risk_assessments(session_id),  # type: ignore[attr-defined]
             early_end=self._early_end(session_id),  # type: ignore[attr-defined]
+            pump_volumes=tuple(
+                rows.pump_volume(r)
+                for r in self._rows("SELECT * FROM pump_volumes WHERE session_id = ? "
+                                    "ORDER BY id", by_session)
+            ),
         )
 
     def record_chart_opened(self, session_id: int) -> None:

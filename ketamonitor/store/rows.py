@@ -11,7 +11,7 @@ from ketamonitor.core.alerts import AlertRecord, Priority
 from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.audit_chain import canonical, sha256_text
-from ketamonitor.core.dose import Dose
+from ketamonitor.core.dose import Dose, PumpVolume
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.library import ProtocolVersion, VersionState
 from ketamonitor.core.patient import Patient, PatientDetails
@@ -95,6 +95,17 @@ def session(row: Row) -> SessionRecord:
         began_at=from_stored(row["began_at"]),
         created_by=row["created_by"],
         prescriber=row["prescriber"],
+    )
+
+
+def pump_volume(row: Row) -> PumpVolume:
+    return PumpVolume(
+        id=row["id"],
+        session_id=row["session_id"],
+        volume_ml=row["volume_ml"],
+        observed_at=from_stored(row["observed_at"]),
+        entered_at=from_stored(row["entered_at"]),
+        entered_by=row["entered_by"],
     )
 
 

@@ -40,13 +40,15 @@ _MEDICATION_TABLES = ("medications",)
 _ESCALATION_TABLES = ("escalations", "alert_reviews")
 _OVERRIDE_TABLES = ("overrides",)
 _RISK_TABLES = ("risk_assessments", "early_ends")
+_DOSE_GIVEN_TABLES = ("pump_volumes",)
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
 #: acknowledgement, every protocol version, countersignature and setting, every account
 #: change and signature, and the audit trail.
 APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
-                      + _ESCALATION_TABLES + _OVERRIDE_TABLES + _RISK_TABLES)
+                      + _ESCALATION_TABLES + _OVERRIDE_TABLES + _RISK_TABLES
+                      + _DOSE_GIVEN_TABLES)
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -574,4 +576,23 @@ def _early_ends(db: Database) -> None:
         ) STRICT""",
     ]
     for statement in statements + _append_only(("early_ends",)):
+        db.execute(statement)
+
+
+@_migration("0015_doses_given")
+def _doses_given(db: Database) -> None:
+    """The pump's "volume infused" confirmed by the nurse when an IV infusion ends: with the
+    concentration it is the dose given (store.record_pump_volume); a later row corrects an
+    earlier one, nothing is changed."""
+    statements = [
+        f"""CREATE TABLE pump_volumes (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            volume_ml REAL NOT NULL CHECK (volume_ml > 0 AND volume_ml <= 100000),
+            {_time("observed_at")},
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL
+        ) STRICT""",
+    ]
+    for statement in statements + _append_only(_DOSE_GIVEN_TABLES):
         db.execute(statement)

@@ -134,7 +134,7 @@ class RemsView(QWidget):
             ("Monitored by", form.monitored_by),
             ("Setting", form.setting or "—"),
             ("Treatment date", str(form.treatment_date or "—")),
-            ("Dose", f"{form.dose_label} ({form.devices} devices) · lot "
+            ("Dose", f"{form.dose_label} ({form.devices_words}) · lot "
                      f"{', '.join(form.lots) or '—'}"),
             ("First device → end of monitoring",
              f"{when(form.first_device_at)} → {when(form.monitoring_ended_at)}"

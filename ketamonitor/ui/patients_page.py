@@ -264,7 +264,9 @@ class SessionForm(QGroupBox):
         patient = self.patient
         self.show_nurse()
         session_id = attempt(lambda: self.store.start_session(
-            parse_session_setup(self.typed(), patient, self.chosen_protocol()),
+            parse_session_setup(
+                self.typed(), patient, self.chosen_protocol(),
+                first_treatment=self.store.first_esketamine_treatment(patient.id)),
             appointment_id=self.appointment_id), self.errors.show, self.prompts, self)
         if session_id is None:
             return None

@@ -45,6 +45,7 @@ from ketamonitor.core.alerts import (
 )
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
+from ketamonitor.core.dose import NOT_STARTED, dose_given, parse_pump_volume, takes_pump_volume
 from ketamonitor.core.entries import (
     checklist_answer,
     note_draft,
@@ -117,6 +118,7 @@ from ketamonitor.ui.models import Column, RowsModel, VitalsModel
 from ketamonitor.ui.note_box import NoteGuard
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
@@ -150,6 +152,24 @@ _CONFIRM = {
 def _unbroken(text: str) -> str:
     """Rich text that keeps one line: no-break spaces, a word joiner after each slash."""
     return escape(text).replace(" ", "\u00a0").replace("/", "/\u2060")
+
+
+def _given_words(chart: SessionChart) -> str:
+    """The dose given beside the plan, once dosing has ended or a device is given (the
+    header is drawn at each entry, not each tick: a running infusion's figure would lag)."""
+    given = dose_given(chart)
+    if given.how == NOT_STARTED or (chart.timeline.infusion_ended_at is None
+                                    and not chart.administrations):
+        return ""
+    return f" · <b>{_unbroken(f'given {given.mg:g} mg')}</b>"
+
+
+def _given_tip(chart: SessionChart) -> str:
+    """How the dose given was found, for the header's tooltip (the line has no room)."""
+    if not _given_words(chart):
+        return ""
+    words = dose_given(chart).describe()
+    return words[:1].upper() + words[1:]
 
 
 class SessionPage(QWidget):
@@ -264,6 +284,7 @@ class SessionPage(QWidget):
         self.held_action: Action | None = None
         self.risk_dialog: RiskAssessmentDialog | None = None
         self.early_end_dialog: EarlyEndDialog | None = None
+        self.pump_volume_dialog: PumpVolumeDialog | None = None
         self._split_done = False
         self._build()
         self._connect()
@@ -475,6 +496,21 @@ class SessionPage(QWidget):
             self._show_general_reasons)
         return change is not None
 
+    def open_pump_volume_dialog(self) -> PumpVolumeDialog:
+        """The pump's "volume infused", once the infusion has ended."""
+        if self.pump_volume_dialog is not None:
+            self.pump_volume_dialog.close()
+        self.pump_volume_dialog = PumpVolumeDialog(
+            self, dose_given(self.chart).describe(), self.record_pump_volume)
+        self.pump_volume_dialog.open()
+        return self.pump_volume_dialog
+
+    def record_pump_volume(self, typed: str,
+                           show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
+        return self._attempt(
+            lambda: self.store.record_pump_volume(self.session_id, parse_pump_volume(typed)),
+            show_reasons) is not None
+
     def _action_bar(self) -> QWidget:
         """The phase actions; the bar keeps its height when a phase offers none, so the
         form below never moves up or down with the phase."""
@@ -483,6 +519,13 @@ class SessionPage(QWidget):
         row = QHBoxLayout(bar)
         row.setContentsMargins(0, 0, 0, 0)
         self.action_buttons: dict[Action, QPushButton] = {}
+        self.pump_volume_button = QPushButton("Pump volume infused…")
+        self.pump_volume_button.setObjectName("pump_volume_infused")
+        self.pump_volume_button.setToolTip("Confirm the volume infused that the pump shows: "
+                                           "the dose given is then worked out from it")
+        self.pump_volume_button.clicked.connect(lambda: self.open_pump_volume_dialog())
+        self.pump_volume_button.hide()
+        row.addWidget(self.pump_volume_button)
         for action in Action:
             words = action_label(action, self.route)
             button = QPushButton(words + ("…" if action.needs_reason else ""))
@@ -1196,7 +1239,9 @@ class SessionPage(QWidget):
             f"Chair <b>{escape(session.chair)}</b> · {session.weight_kg:g} kg · "
             f"Nurse {escape(session.nurse)}"
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
-            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>")
+            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>"
+            + _given_words(chart))
+        self.title.setToolTip(_given_tip(chart))
         self._show_vitals_rows(chart)
         self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
@@ -1307,6 +1352,8 @@ class SessionPage(QWidget):
         can_chart = self.access is not None and self.access.can_chart
         self.held_action = step.action if step.held and can_chart else None
         self.override_button.setVisible(self.held_action is not None)
+        self.pump_volume_button.setVisible(can_chart and not self.chart.phase.is_finished
+                                           and takes_pump_volume(self.chart))
         self.overrides_note.setText("\n".join(
             f"{theme.FLAG_MARK} {self._time(o.overridden_at)} {override_words(o)}"
             for o in self.chart.overrides))

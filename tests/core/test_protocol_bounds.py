@@ -45,7 +45,12 @@ def _refusal(text: str) -> ProtocolError:
 #: At each bound, the bound itself is accepted. None: no such side to test (a reader's
 #: own refusal, "must be above 0", stands there).
 BOUNDS = [
-    (IV, "dose.default_mg_per_kg", 0.05, 0.04, 1.0, None),
+    (IV, "dose.default_mg_per_kg", 0.1, None, 1.0, None),
+    (IV, "dose.min_mg_per_kg", 0.01, 0.005, 0.5, None),
+    (IV, "dose.max_total_mg", 10, 9, 1000, 1001),
+    (IV, "dose.min_concentration_mg_per_ml", 0.01, 0.005, 1.0, None),
+    (IV, "dose.max_concentration_mg_per_ml", 1.0, None, 100, 101),
+    (NASAL, "dose.first_treatment_max_devices", 1, 0, 10, 11),
     (IV, "dose.max_mg_per_kg", 0.5, None, 5, 5.01),
     (IV, "dose.infusion_minutes", 1, 0.5, 240, 241),
     (IV, "dose.end_tolerance_minutes", 0, None, 30, 31),
@@ -132,6 +137,10 @@ ORDER = [
     ("low_bp.systolic_below", 140, "below thresholds.predose_systolic_above (140)"),
     ("low_bp.map_below", 90, "below low_bp.systolic_below (90)"),
     ("etco2.below", 50, "below etco2.above (50)"),
+    ("dose.min_mg_per_kg", 0.6, "at most dose.default_mg_per_kg (0.5)"),
+    ("dose.min_concentration_mg_per_ml", 2, "at most dose.default_concentration_mg_per_ml (1)"),
+    ("dose.max_concentration_mg_per_ml", 0.5,
+     "at least dose.default_concentration_mg_per_ml (1)"),
 ]
 
 

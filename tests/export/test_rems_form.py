@@ -51,7 +51,9 @@ def charted_form(store: Store, charting: Charting, *, answered: bool = True) -> 
     login_as(store, ADMIN)
     store.set_setting("clinic_name", CLINIC)
     login_as(store, NURSE)
-    session_id = charting.session("intranasal-esketamine", devices="3")
+    patient = charting.patient()
+    charting.course_begun(patient)  # 84 mg follows the course's day 1 of 56 mg
+    session_id = charting.session("intranasal-esketamine", patient=patient, devices="3")
     charting.ready_to_start(session_id)
     clock.advance(minutes=2)
     store.record_device(session_id, "LOT-A1")

@@ -82,7 +82,8 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert session["dose"] == {"mg_per_kg": 0.5, "mg_per_kg_prescribed": True,
                                "total_mg": 36.0, "devices": None,
                                "concentration_mg_per_ml": 1.0, "volume_ml": 36.0,
-                               "pump_rate_ml_per_h": 54.0}
+                               "pump_rate_ml_per_h": 54.0, "given_mg": 36.0,
+                               "given_how": "from time infused", "given_volume_ml": 36.0}
     assert (session["phase"], session["stopped_early"]) == ("discharged", None)
     timings = data["timings"]
     assert (timings["arrived_at"], timings["dose_started_at"], timings["finished_at"]) == (

@@ -92,7 +92,11 @@ def test_iv_observation_asks_for_no_resolution_checks(charting, store, clock):
 
 
 def session_ready_for_devices(charting, store, devices="3", prescriber="Dr Ada Obi"):
-    session_id = charting.session("intranasal-esketamine", devices=devices, prescriber=prescriber)
+    patient = charting.patient()
+    if devices == "3":  # 84 mg follows a first treatment of 56 mg (the label's day 1)
+        charting.course_begun(patient)
+    session_id = charting.session("intranasal-esketamine", patient=patient, devices=devices,
+                                  prescriber=prescriber)
     charting.ready_to_start(session_id)
     return session_id
 
@@ -116,7 +120,7 @@ def test_each_device_is_charted_with_its_lot_the_first_starts_the_clock(charting
     assert [(a.number, a.lot) for a in chart.administrations] == [
         (1, "LOT-A123"), (2, "LOT-A123"), (3, "LOT-B7")]
     assert [r["action"] for r in audit_of(store, "administrations")] == [
-        "administrations.create"] * 3
+        "administrations.create"] * 4  # the day-1 device of the course, and these three
     with pytest.raises(ValidationError, match="all 3 devices"):
         store.record_device(session_id, "LOT-C")
 

@@ -86,7 +86,7 @@ def charted_sessions(store: Store, charting: Charting, clock: FakeClock) -> Char
     login_as(store, NURSE)
     clock.advance(minutes=24 * 60)
     second = charting.session("intranasal-esketamine", patient=charting.patient("MRN-1002"),
-                              devices="3")
+                              devices="2")
     return Charted(first, second, began, dose_started, dose_ended, ended)
 
 
@@ -141,7 +141,7 @@ def test_a_session_not_yet_dosed_has_empty_times_and_no_side_effects(store, char
     assert (second["dose_started_at"], second["dose_ended_at"], second["ended_at"],
             second["signed_by"], second["worst_bp"], second["side_effects"],
             second["alarms"]) == (None, None, None, None, None, None, 0)
-    assert (second["devices"], second["dose_mg_per_kg"], second["mrn"]) == (3, None, "MRN-1002")
+    assert (second["devices"], second["dose_mg_per_kg"], second["mrn"]) == (2, None, "MRN-1002")
 
 
 def test_the_range_is_of_session_starts_end_excluded(store, charting, clock):

@@ -35,6 +35,8 @@ _ROW_OF = {
               f"VALUES (1, 'k', 'vitals_due', 'low', 'due', {T})",
     "alert_events": "INSERT INTO alert_events (alert_id, kind, at, user) "
                     f"SELECT id, 'cleared', {T}, 'x' FROM alerts",
+    "pump_volumes": "INSERT INTO pump_volumes (session_id, volume_ml, observed_at, entered_at, "
+                    f"entered_by) VALUES (1, 36, {T}, {T}, 'x')",
     "administrations": "INSERT INTO administrations (session_id, item, number, amount_mg, lot, "
                        f"given_at, entered_at, entered_by) VALUES (1, 'device', 1, 28, 'L1', {T}, "
                        f"{T}, 'x')",

@@ -141,7 +141,11 @@ def test_infusion_complete_before_its_time_asks_for_an_early_stop(store, chartin
                                                              (3, 10, True)])
 def test_esketamine_dosing_time_follows_the_device_count(store, charting, clock, devices,
                                                          minutes, allowed):
-    session_id = charting.started("intranasal-esketamine", devices=str(devices))
+    patient = charting.patient()
+    if devices == 3:  # 84 mg follows the course's day 1 of 56 mg
+        charting.course_begun(patient)
+    session_id = charting.started("intranasal-esketamine", patient=patient,
+                                  devices=str(devices))
     clock.advance(minutes=minutes)
     if allowed:
         assert store.change_phase(session_id, Action.END_INFUSION).phase is Phase.OBSERVATION

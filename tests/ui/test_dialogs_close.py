@@ -41,6 +41,7 @@ from ketamonitor.ui.medication_dialog import MedicationDialog
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
+from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session_page import SessionPage
@@ -241,6 +242,17 @@ def risk_assessment(scene: Scene) -> QDialog:
     return shown(page, RiskAssessmentDialog)
 
 
+def pump_volume(scene: Scene) -> QDialog:
+    """An infusion stopped early: the page's "Pump volume infused…"."""
+    scene.log_in(NURSE)
+    session_id = scene.charting.started()
+    scene.charting.store.change_phase(session_id, Action.STOP_INFUSION_EARLY,
+                                      reason="BP 190/112")
+    page = scene.page(session_id)
+    scene.click(page.pump_volume_button)
+    return shown(page, PumpVolumeDialog)
+
+
 #: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
 DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
@@ -261,6 +273,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     OverrideDialog: override,
     EarlyEndDialog: early_end,
     RiskAssessmentDialog: risk_assessment,
+    PumpVolumeDialog: pump_volume,
 }
 
 
