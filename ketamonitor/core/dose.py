@@ -14,6 +14,7 @@ from ketamonitor.core.parsing import FieldProblem, decimal_number, whole_number
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import DoseUnit, Dosing, Protocol, Route
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges, Range
+from ketamonitor.core.timeline import Timeline
 
 if TYPE_CHECKING:  # the chart reads the planned time from here: imported for types only
     from ketamonitor.core.chart import SessionChart
@@ -113,23 +114,32 @@ class DoseGiven:
 
 
 def dose_given(chart: SessionChart, now: datetime | None = None) -> DoseGiven:
-    """The dose given so far. IV: the pump's confirmed volume x concentration, else the time
-    infused (pauses not counted) at the pump rate, never above the plan. Intranasal: the
-    devices given. IM: the planned dose once the injection is given. `now` counts an
-    infusion still running; without it, time stops at the last phase change."""
-    dose, timeline = chart.session.dose, chart.timeline
+    """The dose given so far (see `given_of`), from the whole chart."""
+    pump_volume = chart.pump_volumes[-1].volume_ml if chart.pump_volumes else None
+    device_mg = sum(a.amount_mg for a in chart.administrations if a.item == "device")
+    return given_of(chart.session.dose, chart.protocol.route, chart.timeline, pump_volume,
+                    device_mg, now)
+
+
+def given_of(dose: Dose, route: Route, timeline: Timeline, pump_volume_ml: float | None,
+             device_mg: float, now: datetime | None = None) -> DoseGiven:
+    """The dose given from just what it depends on, so the session log can report it
+    without reading each chart whole. IV: the pump's last confirmed volume x concentration,
+    else the time infused (pauses not counted) at the pump rate, never above the plan.
+    Intranasal: the devices given (`device_mg`). IM: the planned dose once the injection is
+    given. `now` counts an infusion still running; without it, time stops at the last
+    phase change."""
     planned = dose.total_mg
     if dose.devices is not None:
-        mg = sum(a.amount_mg for a in chart.administrations if a.item == "device")
-        return DoseGiven(round(mg, 1), planned, DEVICES_GIVEN)
+        return DoseGiven(round(device_mg, 1), planned, DEVICES_GIVEN)
     if timeline.dose_started_at is None:
         return DoseGiven(0.0, planned, NOT_STARTED, 0.0 if dose.volume_ml else None)
     concentration = dose.concentration_mg_per_ml
-    if chart.protocol.route is not Route.IV or concentration is None or not dose.pump_rate_ml_per_h:
+    if route is not Route.IV or concentration is None or not dose.pump_rate_ml_per_h:
         return DoseGiven(planned, planned, INJECTION_GIVEN)
-    if chart.pump_volumes:
-        volume = chart.pump_volumes[-1].volume_ml
-        return DoseGiven(round(volume * concentration, 1), planned, PUMP_CONFIRMED, volume)
+    if pump_volume_ml is not None:
+        return DoseGiven(round(pump_volume_ml * concentration, 1), planned, PUMP_CONFIRMED,
+                         pump_volume_ml)
     end = timeline.infusion_ended_at or now or timeline.phase_since
     hours = timeline.time_in(Phase.INFUSING, end).total_seconds() / 3600
     volume = min(dose.pump_rate_ml_per_h * hours, dose.volume_ml or math.inf)

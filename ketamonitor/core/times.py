@@ -19,11 +19,24 @@ def to_stored(moment: datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+#: Where the canonical form has its separators: with the length and the digits between
+#: them, the shape `fromisoformat` is allowed to read (it reads other shapes too).
+_SEPARATORS = ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z"))
+
+
 def from_stored(text: str) -> datetime:
-    """Parse the canonical stored text back into an aware UTC datetime."""
-    if len(text) != CANONICAL_LENGTH or not text.endswith("Z"):
+    """Parse the canonical stored text back into an aware UTC datetime.
+
+    Every chart read and log row parses many of these, so the shape is checked by hand and
+    the parse is `fromisoformat` (a tenth of `strptime`'s cost)."""
+    if (len(text) != CANONICAL_LENGTH
+            or any(text[at] != separator for at, separator in _SEPARATORS)
+            or not text[:4].isdigit() or not text[20:23].isdigit()):
         raise ValueError(f"not a canonical stored time: {text!r}")
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(text[:23]).replace(tzinfo=UTC)
+    except ValueError:
+        raise ValueError(f"not a canonical stored time: {text!r}") from None
 
 
 def truncate_to_millis(moment: datetime) -> datetime:

@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ketamonitor.core.date_range import local_day_bounds, out_of_order
-from ketamonitor.core.dose import dose_given
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.pseudonyms import IDENTIFYING_FIELDS, REMOVED, new_key, pseudonym
 from ketamonitor.export.files import ExportCancelled, ExportFailed, atomic_write
-from ketamonitor.store.logs import LogRows
+from ketamonitor.store.logs import LogRows, dose_given_of_row
 from ketamonitor.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -120,8 +119,7 @@ def export_session_log(store: Store, since: date, until: date, fmt: str, out: Pa
     columns = DEIDENTIFIED_SESSION_COLUMNS if deidentify else SESSION_COLUMNS
 
     def lines(rows: LogRows) -> Iterator[list[tuple[Any, ...]]]:
-        shape = _SessionShape(rows.columns, asked.zone, asked.key,
-                              lambda session_id: dose_given(store.chart(session_id)).mg)
+        shape = _SessionShape(rows.columns, asked.zone, asked.key)
         for chunk in rows:
             yield [shape.values(row) for row in chunk]
 
@@ -240,11 +238,9 @@ class LocalTimes:
 class _SessionShape:
     """A session log row, as the store reads it, into the values of the file's columns."""
 
-    def __init__(self, columns: tuple[str, ...], zone: tzinfo, key: bytes | None,
-                 given: Callable[[int], float]) -> None:
+    def __init__(self, columns: tuple[str, ...], zone: tzinfo, key: bytes | None) -> None:
+        self.columns = columns
         self.index = {name: number for number, name in enumerate(columns)}
-        #: The dose given (mg) of a session: what the log reports beside the planned total.
-        self.given = given
         self.local = LocalTimes(zone)
         self.key = key
         self.pseudonyms: dict[int, str] = {}
@@ -265,7 +261,8 @@ class _SessionShape:
         route = row[at["route"]]
         middle = (
             self.routes.get(route, route), row[at["protocol_name"]], row[at["dose_mg_per_kg"]],
-            row[at["devices"]], row[at["total_mg"]], self.given(row[at["session_id"]]),
+            row[at["devices"]], row[at["total_mg"]],
+            dose_given_of_row(dict(zip(self.columns, row, strict=True))).mg,
             row[at["nurse"]], row[at["signed_by"]],
             began, local(row[at["dose_started_at"]]), local(row[at["dose_ended_at"]]),
             local(row[at["ended_at"]]), row[at["alarms"]], row[at["worst_bp"]],

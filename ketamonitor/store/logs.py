@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, Self
 
 from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS
 from ketamonitor.core.checklists import Answer, ChecklistKind
+from ketamonitor.core.dose import Dose, DoseGiven, given_of
 from ketamonitor.core.permissions import Permission
-from ketamonitor.core.phases import Action
-from ketamonitor.core.times import to_stored
+from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.protocol import Route
+from ketamonitor.core.timeline import PhaseChange, Timeline
+from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store.base import StoreBase
 from ketamonitor.store.handovers import CURRENT_NURSE
 
@@ -54,6 +57,14 @@ def _phase_time(aggregate: str, *actions: Action) -> str:
             f"AND e.phase IS NOT NULL AND e.kind IN ({kinds}))")
 
 
+#: A session's phase changes, in order, as a JSON array of [action, phase, occurred_at]:
+#: with the dose columns, all the dose given depends on (`dose_given_of_row`).
+_PHASE_CHANGES = f"""(SELECT json_group_array(json_array(x.kind, x.phase, x.occurred_at)) FROM (
+        SELECT e.kind, e.phase, e.occurred_at FROM events e
+        WHERE e.session_id = s.id AND e.phase IS NOT NULL
+          AND e.kind IN ({", ".join(f"'{action.value}'" for action in Action)})
+        ORDER BY e.occurred_at, e.id) x)"""
+
 #: Who the patient is: only in an identified log (a de-identified one never reads them).
 _PATIENT_COLUMNS = "p.family_name, p.given_name, p.mrn, p.birth_date,"
 
@@ -80,6 +91,13 @@ SELECT
     s.dose_mg_per_kg,
     s.devices,
     s.total_mg,
+    s.concentration_mg_per_ml,
+    s.volume_ml,
+    s.pump_rate_ml_per_h,
+    {_PHASE_CHANGES} AS phase_changes,
+    pv.volume_ml AS pump_volume_ml,
+    (SELECT total(d.amount_mg) FROM administrations d
+     WHERE d.session_id = s.id AND d.item = 'device') AS device_mg,
     {CURRENT_NURSE} AS nurse,
     (SELECT g.printed_name FROM signatures g
      WHERE g.session_id = s.id AND g.kind = 'signature' ORDER BY g.id LIMIT 1) AS signed_by,
@@ -104,6 +122,8 @@ SELECT
           AND {_valid("checklist_entries", "c.id")}
         GROUP BY c.item ORDER BY min(c.observed_at), min(c.id)) x) AS side_effects
 FROM sessions s JOIN patients p ON p.id = s.patient_id
+LEFT JOIN (SELECT session_id, volume_ml, max(id) FROM pump_volumes GROUP BY session_id) pv
+    ON pv.session_id = s.id
 WHERE s.began_at >= :start AND s.began_at < :end
 ORDER BY s.began_at, s.id"""
 
@@ -119,6 +139,20 @@ SELECT a.id, a.at, a.user, a.workstation, a.action, a.entity, a.entity_id, a.old
 FROM audit a
 WHERE a.at >= :start AND a.at < :end
 ORDER BY a.id"""
+
+
+def dose_given_of_row(row: Mapping[str, Any]) -> DoseGiven:
+    """The dose given of a session log row, by the chart's own rule (`core.dose.given_of`)
+    from the row's dose columns, phase changes, last pump volume and devices given: the
+    same figure `dose_given(chart)` gives, without reading the chart."""
+    dose = Dose(total_mg=row["total_mg"], mg_per_kg=row["dose_mg_per_kg"],
+                devices=row["devices"], concentration_mg_per_ml=row["concentration_mg_per_ml"],
+                volume_ml=row["volume_ml"], pump_rate_ml_per_h=row["pump_rate_ml_per_h"])
+    began = from_stored(row["began_at"])
+    changes = tuple(PhaseChange(Action(action), Phase(phase), from_stored(at))
+                    for action, phase, at in json.loads(row["phase_changes"]))
+    return given_of(dose, Route(row["route"]), Timeline(began, changes),
+                    row["pump_volume_ml"], row["device_mg"])
 
 
 class LogRows:

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from ketamonitor.core.dose import dose_given
 from ketamonitor.core.phases import Action
 from ketamonitor.export.logs import export_session_log
 from ketamonitor.export.rems_form import export_rems_form
@@ -75,3 +76,38 @@ def test_the_rems_form_reports_one_device_then_stop_as_28_mg(store, charting, cl
     assert (form["dose_mg"], form["devices"]) == (28, 1)
     pdf = export_rems_form(store, session_id, "pdf", tmp_path / "rems.pdf")
     assert "Dose other (28 mg) (1 device)" in " ".join(pdf_text(pdf)[1])
+
+
+def test_the_session_logs_dose_given_is_the_charts_own_in_every_case(store, charting, clock,
+                                                                     tmp_path):
+    """The log works the dose given out from its own query (it never reads a chart whole):
+    it must say what `dose_given(chart)` says, for each way a dose is found."""
+    def patient(n: int):
+        return charting.patient(mrn=f"MRN-20{n:02d}")
+
+    paused = charting.started(chair="1", patient=patient(1))
+    clock.advance(minutes=10)
+    store.change_phase(paused, Action.PAUSE_INFUSION, reason="BP 182/104")
+    clock.advance(minutes=7)
+    store.change_phase(paused, Action.RESUME_INFUSION)
+    clock.advance(minutes=12)
+    store.change_phase(paused, Action.STOP_INFUSION_EARLY, reason="nausea")
+    pumped = charting.started(chair="2", patient=patient(2))
+    clock.advance(minutes=40)
+    store.change_phase(pumped, Action.END_INFUSION)
+    store.record_pump_volume(pumped, 30.0)
+    store.record_pump_volume(pumped, 35.5)  # a later reading corrects the first
+    device = charting.session("intranasal-esketamine", chair="4", patient=patient(4))
+    charting.ready_to_start(device)
+    store.record_device(device, "LOT-A1")
+    store.change_phase(device, Action.STOP_INFUSION_EARLY, reason="nosebleed")
+    injected = charting.started("im-racemic-ketamine", chair="5", patient=patient(5))
+    waiting = charting.session(chair="6", patient=patient(6))
+    login_as(store, ADMIN)
+    expected = {session_id: dose_given(store.chart(session_id)).mg
+                for session_id in (paused, pumped, device, injected, waiting)}
+    assert len(set(expected.values())) == 5  # five different figures, none a default
+    day = date(2026, 11, 23)
+    out = export_session_log(store, day, day, "json", tmp_path / "log.json", deidentify=False)
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert {row["session"]: row["given_mg"] for row in rows} == expected

@@ -4,6 +4,7 @@ a chunk at a time; and the pseudonym key, kept once."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,11 +14,12 @@ import pytest
 from ketamonitor.core.audit_chain import sha256_text
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
+from ketamonitor.core.dose import dose_given
 from ketamonitor.core.entries import checklist_answer
 from ketamonitor.core.permissions import PermissionDenied
 from ketamonitor.core.phases import Action
 from ketamonitor.core.pseudonyms import new_key
-from ketamonitor.store.logs import PSEUDONYM_KEY_SETTING, SECRET, LogRows
+from ketamonitor.store.logs import PSEUDONYM_KEY_SETTING, SECRET, LogRows, dose_given_of_row
 from ketamonitor.store.store import Store
 from ketamonitor.store.verify import verify_database
 from tests.charting import EARLY_END, Charting
@@ -118,6 +120,16 @@ def test_a_session_row_holds_what_the_administrator_reads(store, charting, clock
         "dose_mg_per_kg": 0.5,
         "devices": None,
         "total_mg": 36.0,
+        "concentration_mg_per_ml": 1.0,
+        "volume_ml": 36.0,
+        "pump_rate_ml_per_h": 54.0,
+        "phase_changes": json.dumps([
+            ["start_infusion", "infusing", _stored(charted.dose_started)],
+            ["stop_infusion_early", "observation", _stored(charted.dose_ended)],
+            ["end_session_early", "stopped_early", _stored(charted.ended)]],
+            separators=(",", ":")),
+        "pump_volume_ml": None,
+        "device_mg": 0.0,
         "nurse": "Ana Nurse",
         "signed_by": "Dr Ada Obi",
         "dose_started_at": _stored(charted.dose_started),
@@ -129,6 +141,8 @@ def test_a_session_row_holds_what_the_administrator_reads(store, charting, clock
         # nausea was struck; dizziness, charted twice, shows once, first charted first
         "side_effects": "Dizziness; Headache",
     }
+    # the dose given, from those columns by the chart's rule: 28 min at 54 mL/h of 1 mg/mL
+    assert dose_given_of_row(row).mg == dose_given(store.chart(charted.first)).mg == 25.2
 
 
 def test_a_session_not_yet_dosed_has_empty_times_and_no_side_effects(store, charting, clock):
