@@ -36,6 +36,7 @@ from ketamonitor.store.connection import (
     open_database,
     pragmas,
     prepare_new_location,
+    store_bug,
 )
 from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.lock import InstanceLock
@@ -221,7 +222,9 @@ class StoreBase:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One atomic, durable write; environment failures become StoreErrors.
+        """One atomic, durable write; environment failures become StoreErrors, and a
+        statement that nothing outside the program explains a StoreBug (logged with its
+        traceback, see `connection.environment_error`).
 
         The outermost transaction begins IMMEDIATE, taking the write lock before its first
         read: a transaction that read first (the audit chain's last hash) and then had to
@@ -240,9 +243,12 @@ class StoreBase:
                 if self._db.conn.in_transaction:
                     self._db.conn.execute("ROLLBACK")
                 raise
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:
+            problem = environment_error(self.path, error)
+            if problem is None:
+                raise store_bug(self.path, error) from error
             log.error("write to %s failed: %s", self.path, error)
-            raise environment_error(self.path, error) from error
+            raise problem from error
 
     @contextmanager
     def batch(self) -> Iterator[None]:

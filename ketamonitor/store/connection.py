@@ -24,6 +24,8 @@ from ketamonitor.store.errors import (
     DatabaseUnavailable,
     DiskFull,
     NotAKetamonitorDatabase,
+    StoreBug,
+    StoreError,
 )
 from ketamonitor.store.schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, migrations
 from ketamonitor.store.upgrade import UpgradeCopy
@@ -72,9 +74,12 @@ def open_database(path: Path, *, clock: Clock | None = None,
         _set_pragmas(connection, path)
         db = Database(connection, execute_plugins=False)
         migrations.apply(db)
-    except sqlite3.OperationalError as error:
+    except sqlite3.Error as error:
         connection.close()
-        raise environment_error(path, error) from error
+        problem = environment_error(path, error)
+        if problem is None:
+            raise store_bug(path, error) from error
+        raise problem from error
     except BaseException:
         connection.close()
         raise
@@ -253,21 +258,50 @@ def pragmas(db: Database) -> dict[str, object]:
             for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
 
 
-def environment_error(path: Path, error: sqlite3.Error) -> Exception:
-    """The user-facing error for a failed write: full disk, read-only, locked, or I/O."""
-    text = str(error).lower()
-    if "full" in text:
+#: SQLite's primary result codes that the environment explains (sqlite3's constants, named
+#: here so the table below reads as SQLite's documentation does).
+_BUSY = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_PROTOCOL}
+_IO = {sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+
+
+def primary_code(error: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of a failed statement (an extended code's low byte), or
+    None for an error sqlite3 raised itself (a misuse of the module: always a bug)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def environment_error(path: Path, error: sqlite3.Error) -> StoreError | None:
+    """The user-facing error for a failed statement that the disk, the file or another
+    program explains (full, read-only, locked, I/O, damaged), by SQLite's result code; None
+    when nothing outside the program explains it (a constraint, bad SQL, a misuse): a bug,
+    which the caller re-raises rather than telling the user to check the disk."""
+    code = primary_code(error)
+    if code == sqlite3.SQLITE_FULL:
         return DiskFull(path, "The disk holding the database is full.",
                         "Free space on the disk (or ask the administrator to); nothing "
                         "already charted has been lost.")
-    if "readonly" in text or "read-only" in text:
+    if code == sqlite3.SQLITE_READONLY:
         return DatabaseReadOnly(path, "The database file is read-only.",
                                 "Ask the administrator to make it writable for this account.")
-    if "locked" in text or "busy" in text:
+    if code in _BUSY:
         return DatabaseUnavailable(path, "The database is locked by another program.",
                                    "Close any other program that has the file open (a backup "
                                    "tool, the sqlite3 shell) and try again.")
-    return DatabaseUnavailable(path, f"The database cannot be used ({error}).",
-                               "Check the disk, then try again; if it persists, ask the "
-                               "administrator.")
+    if code in _IO:
+        return DatabaseUnavailable(path, f"The database cannot be used ({error}).",
+                                   "Check the disk, then try again; if it persists, ask the "
+                                   "administrator.")
+    if code in _DAMAGED:
+        return _damaged(path, error)
+    return None
 
+
+def store_bug(path: Path, error: sqlite3.Error) -> StoreBug:
+    """The error for a failed statement that is a bug (see `environment_error`), logged
+    with its traceback; the original is its `__cause__` once raised `from error`."""
+    log.error("a statement on %s failed, a bug (%s, %s)", path,
+              getattr(error, "sqlite_errorname", "no SQLite code"), error, exc_info=error)
+    return StoreBug(f"a statement failed ({error}); this is a bug in ketamonitor, not a "
+                    "problem with the database file")

@@ -53,5 +53,11 @@ class DatabaseUnavailable(StoreError):
     title = "The database cannot be reached"
 
 
+class StoreBug(Exception):
+    """A failed statement that no disk, lock or file explains: a wrong column, a constraint
+    a check in front of it missed, SQL that does not parse. It is a bug to fix, never told to
+    the user as a problem with the file; the original sqlite3 error is its `__cause__`."""
+
+
 class UnknownRecord(LookupError):
     """A patient or session id that is not in the record (a wrong id typed or passed)."""

@@ -117,7 +117,9 @@ def test_a_failure_after_the_acknowledgement_row_leaves_nothing(store, charting,
 
     def failing(self, table, values, **kwargs):
         if table == "escalations":
-            raise sqlite3.OperationalError("disk I/O error")
+            failure = sqlite3.OperationalError("disk I/O error")
+            failure.sqlite_errorcode = sqlite3.SQLITE_IOERR  # as SQLite raises it
+            raise failure
         return written(self, table, values, **kwargs)
 
     monkeypatch.setattr(Store, "_record", failing)
