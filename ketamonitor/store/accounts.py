@@ -22,7 +22,7 @@ from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import from_stored, to_stored
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 ACCOUNTS = "accounts"  # the audit entity of logins and locks (not a table: no row is written)
 _FIELDS = ("display_name", "roles", "password_hash", "disabled")
@@ -34,7 +34,7 @@ class LoginRefused(RuleError):
     username exists)."""
 
 
-class Accounts(StoreBase):
+class Accounts(StoreCore):
     """People: their accounts, their logins, and the one place their passwords are checked."""
 
     # -- reading -------------------------------------------------------------------------
@@ -232,7 +232,8 @@ class Accounts(StoreBase):
         state = self.login_state(name)
         refusal = state.refusal(self.clock.now())
         if refusal:
-            with self._transaction():  # an attempt while throttled or locked: seen, not counted
+            # an attempt while throttled or locked: seen, not counted
+            with self._transaction(check_account=False):
                 self._audit("login.refused", ACCOUNTS, None if account is None else account.id,
                             user=name, reason=refusal)
             raise LoginRefused(refusal[0].upper() + refusal[1:])  # not capitalize(): UTC
@@ -240,10 +241,11 @@ class Accounts(StoreBase):
                                                                               password):
             self._failed(name, account)
             raise LoginRefused("Wrong username or password")
-        with self._transaction():
+        with self._transaction(check_account=False):
             self._audit(LoginEvent.SUCCEEDED.value, ACCOUNTS, account.id, user=account.username)
         self.account = account
         self.screen_locked = False
+        self._used_since_write.clear()  # another person's permissions are not re-asked
         return account
 
     def lock_screen(self, reason: str = "idle") -> None:
@@ -251,7 +253,7 @@ class Accounts(StoreBase):
         user): audited; the room goes on, charting waits for a login."""
         if self.account is None or self.screen_locked:
             return
-        with self._transaction():
+        with self._transaction(check_account=False):
             self._audit("screen.locked", ACCOUNTS, self.account.id, reason=reason)
         self.screen_locked = True
 
@@ -279,7 +281,7 @@ class Accounts(StoreBase):
         if account is None:
             with suppress(VerificationError, InvalidHashError):
                 self._hasher.verify(self._decoy(), "not the password")
-        with self._transaction():
+        with self._transaction(check_account=False):
             self._audit(event.value, ACCOUNTS,
                         None if account is None else account.id, user=username)
             if self.login_state(username).locks_now:
@@ -310,7 +312,7 @@ class Accounts(StoreBase):
 
     def logout(self) -> None:
         if self.account is not None:
-            with self._transaction():
+            with self._transaction(check_account=False):
                 self._audit("logout", ACCOUNTS, self.account.id)
         self.account = None
         self.screen_locked = False

@@ -25,6 +25,7 @@ from ketamonitor.core.permissions import (
     NotLoggedIn,
     Permission,
     PermissionDenied,
+    allowed,
     refused_action,
     require,
 )
@@ -74,11 +75,27 @@ class StoreBase:
         #: the room's reading and alert recording go on until someone logs in again.
         self.screen_locked = False
         self._account_checked: tuple[Account | None, int | None] = (None, None)
+        #: The permissions asked since the last write began: re-asked there if an account
+        #: has changed meanwhile (see `_require`).
+        self._used_since_write: set[Permission] = set()
         self.workstation = workstation or socket.gethostname()
         self._hasher = hasher or PasswordHasher()
         self._base_library = library or shipped_library()
         self._library = self._with_clinic_protocols()
         self._lock = lock
+
+    @property
+    def library(self) -> Library:
+        """The protocols, checklists and scales in use: the shipped and clinic files, and the
+        latest countersigned version of each clinic protocol saved in the app (rebuilt after
+        a countersignature). A draft is in no session's choice; a session keeps the text of
+        the version it started with, whatever is saved later."""
+        return self._library
+
+    def _with_clinic_protocols(self) -> Library:
+        """The library with the clinic protocols saved in the app (the clinic part reads
+        them; the core alone, e.g. for one audit row of a restored copy, has none)."""
+        return self._base_library
 
     @classmethod
     def open(cls, path: Path | str, clock: Clock, *, lock: bool = True,
@@ -177,28 +194,55 @@ class StoreBase:
         return self.account.username
 
     def _require(self, permission: Permission) -> Account:
-        """The one check of who may do what, made by the store for every path in."""
+        """The one check of who may do what, made by the store for every path in.
+
+        The roles are those the record holds, not those remembered at login: a script that
+        hands itself an Account with more roles gains nothing (it is re-read at once), and
+        a role taken or an account disabled at another workstation counts at the next
+        write, whose transaction looks once at the newest account change under the write
+        lock (`_permission_taken`) and re-asks every permission used since the last
+        write. One look per write, not one per check: a vitals save asks a dozen."""
         if self.screen_locked and permission not in WHILE_LOCKED:
             raise NotLoggedIn("the screen is locked: log in again to go on")
         if self.account is not None:
-            # the roles as the record holds them now, not as remembered at login: a role
-            # taken or an account disabled counts at once, and a script that hands itself
-            # an Account with more roles gains nothing. Re-read only when an account has
-            # changed since (one look at the newest account change: an entry stays fast).
-            changes = self._db.execute("SELECT max(id) FROM user_changes").fetchone()[0]
-            if (self.account, changes) != self._account_checked:
-                self.account = self._account_as_recorded(self.account.id)
-                self._account_checked = (self.account, changes)
+            if self.account != self._account_checked[0]:  # a login, or a crafted Account
+                self._read_account()
             if (self.account is not None and self.account.must_choose_password
                     and permission not in WHILE_LOCKED):
                 raise NotLoggedIn(f"{self.account.username} must first choose their own "
                                   "password (an administrator set the one they have): log "
                                   "in to the app to choose it")
+        self._used_since_write.add(permission)
         try:
             return require(self.account, permission)
         except PermissionDenied as refused:
             self._audit_refusal(permission, refused)
             raise
+
+    def _read_account(self) -> None:
+        """The account as the record holds it now, with the newest account change seen."""
+        assert self.account is not None
+        changes = self._db.execute("SELECT max(id) FROM user_changes").fetchone()[0]
+        self.account = self._account_as_recorded(self.account.id)
+        self._account_checked = (self.account, changes)
+
+    def _permission_taken(self) -> Permission | None:
+        """At the start of a write (the write lock held): if any account changed since the
+        roles were last read, read them again; a permission used since the last write that
+        they no longer give (the write is then refused, failing closed), or None."""
+        used, self._used_since_write = self._used_since_write, set()
+        if self.account is None:
+            return None
+        changes = self._db.execute("SELECT max(id) FROM user_changes").fetchone()[0]
+        if (self.account, changes) == self._account_checked:
+            return None
+        self.account = self._account_as_recorded(self.account.id)
+        self._account_checked = (self.account, changes)
+        for permission in sorted(used, key=lambda p: p.value):
+            if self.account is None or not allowed(self.account, permission) or (
+                    self.account.must_choose_password and permission not in WHILE_LOCKED):
+                return permission
+        return None
 
     def _audit_refusal(self, permission: Permission, refused: PermissionDenied) -> None:
         """A refused attempt is recorded as what it is (`export.refused`: who tried what),
@@ -207,7 +251,7 @@ class StoreBase:
         take the row (full, read-only) loses only the row, never the refusal itself."""
         assert self.account is not None
         try:
-            with self._transaction():
+            with self._transaction(check_account=False):
                 self._audit(refused_action(permission), REFUSALS, None,
                             new_value={"attempted": permission.value,
                                        "roles": sorted(self.account.roles)},
@@ -221,7 +265,7 @@ class StoreBase:
     # -- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, *, check_account: bool = True) -> Iterator[None]:
         """One atomic, durable write; environment failures become StoreErrors, and a
         statement that nothing outside the program explains a StoreBug (logged with its
         traceback, see `connection.environment_error`).
@@ -229,13 +273,25 @@ class StoreBase:
         The outermost transaction begins IMMEDIATE, taking the write lock before its first
         read: a transaction that read first (the audit chain's last hash) and then had to
         wait for another writer (an export beside the app, the app beside a nightly job)
-        would fail at once instead of waiting its turn, its snapshot being stale."""
+        would fail at once instead of waiting its turn, its snapshot being stale. It then
+        makes the write's one check that no account changed meanwhile (see `_require`);
+        `check_account=False` only for a write about the login itself (a refusal, a login,
+        a lock), which a changed account must not stop."""
         try:
             if self._db.conn.in_transaction:
                 with self._db.atomic():  # nested: a savepoint
                     yield
                 return
             self._db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                taken = self._permission_taken() if check_account else None
+            except BaseException:
+                self._db.conn.execute("ROLLBACK")
+                raise
+            if taken is not None:
+                self._db.conn.execute("ROLLBACK")
+                self._require(taken)  # refused, and the refusal recorded in its own write
+                raise AssertionError(f"{taken} was taken, yet not refused")
             try:
                 yield
                 self._db.conn.execute("COMMIT")
@@ -332,7 +388,8 @@ class StoreBase:
         """The audit trail for an administrator, filtered by date range, user, action (a
         prefix: "vitals" finds vitals.create), session or patient; the newest first."""
         self._require(Permission.VIEW_AUDIT)
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         if since is not None:
             clauses.append("a.at >= ?")
             params.append(to_stored(since))
