@@ -24,7 +24,7 @@ from ketamonitor.core.escalation import (
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store import rows
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 _ALERTS = """
     SELECT a.*, ack.at AS acknowledged_at, ack.user AS acknowledged_by, ack.action AS action,
@@ -48,7 +48,7 @@ _ALERTS = """
 ROOM = "room"
 
 
-class AlertLog(StoreBase):
+class AlertLog(StoreCore):
     """Alerts as the room raises and clears them, and as people acknowledge them."""
 
     def alerts(self, session_ids: list[int]) -> dict[int, list[AlertRecord]]:
@@ -147,7 +147,7 @@ class AlertLog(StoreBase):
                                  [session_id]).fetchone()
         names = [row[0] for row in self._db.execute("SELECT username FROM users ORDER BY id")]
         accounts = [a for name in names
-                    if (a := self._account(name)) is not None]  # type: ignore[attr-defined]
+                    if (a := self._account(name)) is not None]
         return physician_choices(found[0] if found else None,
                                  [a.display_name for a in accounts
                                   if Role.PHYSICIAN in a.roles and not a.disabled])

@@ -66,6 +66,7 @@ from ketamonitor.store.copies import (
 )
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.lock import InstanceLock
+from ketamonitor.store.parts import StoreCore
 from ketamonitor.store.schema import APPLICATION_ID
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ class RestoreResult:
     kept: Path | None
 
 
-class Backups(StoreBase):
+class Backups(StoreCore):
     """Copies of the record: on demand by an administrator, and the app's own rotation."""
 
     def backup(self, out: Path | str) -> BackupResult:
@@ -418,12 +419,10 @@ def _audit_restore(copy: Path, clock: Clock, details: dict[str, Any],
                    restored_by: str | None) -> None:
     """The restore's audit row, chained onto the restored record's own trail (the copy is
     migrated forward first, as opening it would)."""
-    from ketamonitor.store.store import Store  # the whole store: this module is one of its parts
-
     # the backup the copy came from is itself the file as it was before any upgrade
     db, _ = open_database(copy, clock=clock, copy_before_upgrade=False)
     try:
-        store = Store(db, copy, clock)
+        store = StoreBase(db, copy, clock)  # the core alone writes an audit row
     except BaseException:
         db.close()
         raise

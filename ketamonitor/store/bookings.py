@@ -9,8 +9,8 @@ from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
-from ketamonitor.store.base import StoreBase
 from ketamonitor.store.errors import UnknownRecord
+from ketamonitor.store.parts import StoreCore
 
 _APPOINTMENTS = """
     SELECT a.*, p.family_name, p.given_name, p.mrn,
@@ -22,7 +22,7 @@ _APPOINTMENTS = """
 """
 
 
-class Bookings(StoreBase):
+class Bookings(StoreCore):
     """Appointments of the day: booked, checked in once, or cancelled with a reason."""
 
     def schedule_appointment(self, draft: AppointmentDraft) -> int:

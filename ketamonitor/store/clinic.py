@@ -15,7 +15,7 @@ from ketamonitor.core.protocol_text import protocol_changes, with_version
 from ketamonitor.core.settings import SETTINGS, check_setting
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 from ketamonitor.store.signatures import PasswordNotConfirmed
 
 #: Every clinic protocol version saved in the app with where it stands (core VersionState):
@@ -32,15 +32,7 @@ _VERSIONS = """
     FROM protocols p LEFT JOIN protocol_decisions d ON d.protocol_row = p.id"""
 
 
-class ClinicSetup(StoreBase):
-
-    @property
-    def library(self) -> Library:
-        """The protocols, checklists and scales in use: the shipped and clinic files, and the
-        latest countersigned version of each clinic protocol saved in the app (rebuilt after
-        a countersignature). A draft is in no session's choice; a session keeps the text of
-        the version it started with, whatever is saved later."""
-        return self._library
+class ClinicSetup(StoreCore):
 
     def _with_clinic_protocols(self) -> Library:
         in_force: dict[str, ProtocolVersion] = {}
@@ -130,7 +122,7 @@ class ClinicSetup(StoreBase):
         refused, counted like a failed login and audited, and nothing changes)."""
         account = self._require(Permission.COUNTERSIGN_PROTOCOL)
         row = self._decidable(protocol_id, version, account.username)
-        if not self.confirm_password(password):  # type: ignore[attr-defined]
+        if not self.confirm_password(password):
             with self._transaction():
                 self._audit("protocols.countersign_refused", "protocols", row["id"],
                             reason="the password did not match")
@@ -204,7 +196,8 @@ class ClinicSetup(StoreBase):
         found = self._db.execute("SELECT value FROM settings WHERE key = ? "
                                  "ORDER BY id DESC LIMIT 1", [key]).fetchone()
         if found is not None:
-            return found[0]
+            value: str = found[0]
+            return value
         return default if default is not None else SETTINGS[key].default
 
     def set_setting(self, key: str, value: str) -> bool:

@@ -158,7 +158,7 @@ def _preflight(path: Path) -> list[str]:
                 side.unlink(missing_ok=True)
 
 
-def _damaged(path: Path, error: sqlite3.DatabaseError) -> DatabaseCorrupt:
+def _damaged(path: Path, error: sqlite3.Error) -> DatabaseCorrupt:
     return DatabaseCorrupt(
         path, f"The database file is damaged and cannot be read ({error}).", _RESTORE)
 
@@ -219,7 +219,8 @@ def _applied_names(connection: sqlite3.Connection) -> list[str]:
 def _applied_count(connection: sqlite3.Connection, tables: set[str]) -> int:
     if "_sqlite_migrations" not in tables:
         return 0
-    return connection.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    count: int = connection.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    return count
 
 
 def _check_integrity(connection: sqlite3.Connection, path: Path) -> None:

@@ -43,15 +43,15 @@ from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.core.vitals import Vitals, check_vitals
 from ketamonitor.store import rows
-from ketamonitor.store.base import StoreBase
 from ketamonitor.store.errors import UnknownRecord
+from ketamonitor.store.parts import StoreCore
 
 #: The tables of a session's chart whose rows an amendment may correct.
 _SESSION_ENTRIES = frozenset({"vitals", "checklist_entries", "scale_scores", "events",
                               "administrations", "medications"})
 
 
-class EntryWrites(StoreBase):
+class EntryWrites(StoreCore):
     """Charting: every method checks who may, re-checks what is charted, and writes the row
     with its audit row in one transaction."""
 
@@ -82,7 +82,7 @@ class EntryWrites(StoreBase):
         if appointment_id is not None:
             self._check_appointment_open(appointment_id, setup.patient_id)
         self.patient(setup.patient_id)
-        self._check_in_force(setup.protocol)  # type: ignore[attr-defined]
+        self._check_in_force(setup.protocol)
         dose = setup.dose
         check_dose(setup.protocol, setup.weight_kg, dose,
                    first_treatment=self.first_esketamine_treatment(setup.patient_id))
@@ -109,7 +109,7 @@ class EntryWrites(StoreBase):
         }
         with self._transaction():  # checked and written at once: no second one between
             check_no_open_session(
-                self.patient_sessions(setup.patient_id))  # type: ignore[attr-defined]
+                self.patient_sessions(setup.patient_id))
             return self._record("sessions", values)
 
     def first_esketamine_treatment(self, patient_id: int) -> bool:
@@ -132,7 +132,7 @@ class EntryWrites(StoreBase):
         now = self.clock.now()
         observed = at or now
         with self._transaction():
-            chart = self.chart(session_id)  # type: ignore[attr-defined]
+            chart = self.chart(session_id)
             check_entry_time(observed, now=now, session_began=chart.session.began_at,
                              zone=self.clock.local_zone)
             check_pump_volume(chart, volume_ml)
@@ -248,7 +248,7 @@ class EntryWrites(StoreBase):
                                   early_end=early_end)
             event_id = self._phase_event(session_id, change)
             if early_end is not None and action is Action.END_SESSION_EARLY:
-                self._record_early_end(session_id, event_id,  # type: ignore[attr-defined]
+                self._record_early_end(session_id, event_id,
                                        early_end)
             following = follow_on(chart, change)
             if following is not None:
@@ -369,7 +369,8 @@ class EntryWrites(StoreBase):
         the way to add to it). Returns when the session began."""
         began = self._session_open(session_id)
         finished = self._finished(session_id)
-        check_chart_open_for_entries(*(finished or (None, None)), self.clock.local_zone)
+        phase, since = finished or (None, None)
+        check_chart_open_for_entries(phase, since, self.clock.local_zone)
         return began
 
     def _finished(self, session_id: int) -> tuple[Phase, datetime] | None:

@@ -8,12 +8,12 @@ from typing import Any
 
 from ketamonitor.core.accounts import Account
 from ketamonitor.core.permissions import Permission
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 EXPORTS = "exports"  # the audit entity of exports (no table: the audit row is the record)
 
 
-class Exports(StoreBase):
+class Exports(StoreCore):
     """The check before an export and the audit row after it."""
 
     def may_export(self) -> Account:

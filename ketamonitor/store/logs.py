@@ -22,8 +22,8 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.timeline import PhaseChange, Timeline
 from ketamonitor.core.times import from_stored, to_stored
-from ketamonitor.store.base import StoreBase
 from ketamonitor.store.handovers import CURRENT_NURSE
+from ketamonitor.store.parts import StoreCore
 
 #: The settings row holding the de-identified exports' pseudonym key (hex); not a clinic
 #: setting (core.settings), and its value never leaves the store in a log.
@@ -180,7 +180,7 @@ class LogRows:
         self.close()
 
 
-class Logs(StoreBase):
+class Logs(StoreCore):
     """The logs an administrator exports, and the pseudonym key of de-identified ones."""
 
     def session_log(self, start: datetime, end: datetime, *, identified: bool,

@@ -6,21 +6,21 @@ from __future__ import annotations
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.medications import MedicationEntry, check_medication
 from ketamonitor.core.times import to_stored
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 #: The entity name of a medicine given, in amendments (struck as entered in error).
 MEDICATIONS = "medications"
 
 
-class MedicationWrites(StoreBase):
+class MedicationWrites(StoreCore):
     """`record_medication`: who may chart vitals may chart a medicine given, on a chart
     still open (not finished, not signed)."""
 
     def record_medication(self, session_id: int, entry: MedicationEntry) -> int:
         """Chart a medicine given; its label and class are kept from the clinic's list as
         it is now, so the chart reads the same after the list changes. Returns its id."""
-        began = self._session_charting(session_id)  # type: ignore[attr-defined]
-        medicine = check_medication(entry, self.library.medicines,  # type: ignore[attr-defined]
+        began = self._session_charting(session_id)
+        medicine = check_medication(entry, self.library.medicines,
                                     now=self.clock.now(), session_began=began,
                                     zone=self.clock.local_zone)
         values = {

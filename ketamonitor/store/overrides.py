@@ -20,7 +20,7 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import Override
 from ketamonitor.core.times import to_stored
 from ketamonitor.store.accounts import LoginRefused
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 from ketamonitor.store.signatures import PasswordNotConfirmed
 
 OVERRIDES = "overrides"
@@ -30,7 +30,7 @@ _GIVEN_IN = {Action.START_INFUSION: Phase.PRE_INFUSION,
              Action.DISCHARGE: Phase.READY_FOR_DISCHARGE}
 
 
-class OverrideWrites(StoreBase):
+class OverrideWrites(StoreCore):
     """`override`, `override_items` and `physicians`: what the override dialog needs."""
 
     def physicians(self) -> list[tuple[str, str]]:
@@ -38,7 +38,7 @@ class OverrideWrites(StoreBase):
         with the physician role, for the dialog's choice."""
         self._require(Permission.CHART)
         names = [row[0] for row in self._db.execute("SELECT username FROM users ORDER BY id")]
-        found = [self._account(name) for name in names]  # type: ignore[attr-defined]
+        found = [self._account(name) for name in names]
         return [(a.username, a.display_name) for a in found
                 if a is not None and not a.disabled and Role.PHYSICIAN in a.roles]
 
@@ -57,8 +57,8 @@ class OverrideWrites(StoreBase):
     def override_items(self, session_id: int, action: Action) -> tuple[str, ...]:
         """The holds (before the start) or gaps (before discharge) an override of `action`
         would cover now, in the gate's words."""
-        chart = self.chart(session_id)  # type: ignore[attr-defined]
-        return override_items(chart, action, self.library,  # type: ignore[attr-defined]
+        chart = self.chart(session_id)
+        return override_items(chart, action, self.library,
                               self.clock.now())
 
     def override(self, session_id: int, action: Action, reason: str, physician: str,
@@ -68,7 +68,7 @@ class OverrideWrites(StoreBase):
         session is in another phase, there is no reason, or `physician` is not an active
         physician; a wrong password writes only its audit rows and counts towards the
         physician's lock (LoginRefused while they must wait or are locked)."""
-        self._session_charting(session_id)  # type: ignore[attr-defined]
+        self._session_charting(session_id)
         items = self._current_items(session_id, action)
         reasons: dict[str, str] = {}  # every reason at once, for the dialog's fields
         try:
@@ -93,19 +93,19 @@ class OverrideWrites(StoreBase):
                 "physician_name": account.display_name, "overridden_at": now,
                 "entered_at": now, "entered_by": self.user,
             }, reason=why, user=account.username)
-        return self.chart(session_id).overrides[-1]  # type: ignore[attr-defined]
+        return self.chart(session_id).overrides[-1]
 
     def _current_items(self, session_id: int, action: Action) -> tuple[str, ...]:
-        chart = self.chart(session_id)  # type: ignore[attr-defined]
+        chart = self.chart(session_id)
         phase = _GIVEN_IN.get(action)
         if phase is not None and chart.phase is not phase:
             raise ValidationError({"action": f"“{action.label}” is overridden only while the "
                                              f"session is {phase.label.lower()}"})
-        return override_items(chart, action, self.library,  # type: ignore[attr-defined]
+        return override_items(chart, action, self.library,
                               self.clock.now())
 
     def _physician(self, username: str) -> Account:
-        account = self._account(" ".join(username.split()).lower())  # type: ignore[attr-defined]
+        account = self._account(" ".join(username.split()).lower())
         if account is None or account.disabled or Role.PHYSICIAN not in account.roles:
             raise ValidationError({"physician": "choose a physician with an active account"})
         return account
@@ -114,13 +114,13 @@ class OverrideWrites(StoreBase):
                            action: Action) -> None:
         """The physician's own password: refused before it is checked while they must wait
         or are locked; a wrong one counted like a failed login, with the refusal audited."""
-        refusal = self.login_state(  # type: ignore[attr-defined]
+        refusal = self.login_state(
             account.username).refusal(self.clock.now())
         if refusal:
             raise LoginRefused(refusal[0].upper() + refusal[1:])
-        if self._password_matches(account, password):  # type: ignore[attr-defined]
+        if self._password_matches(account, password):
             return
-        self._failed(account.username, account,  # type: ignore[attr-defined]
+        self._failed(account.username, account,
                      LoginEvent.SIGNATURE_PASSWORD_WRONG)
         with self._transaction():
             self._audit(f"{OVERRIDES}.refused", "sessions", session_id,

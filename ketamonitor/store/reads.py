@@ -17,9 +17,9 @@ from ketamonitor.core.records import SessionListing, VitalsEntry
 from ketamonitor.core.timeline import PhaseChange, Timeline
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store import rows
-from ketamonitor.store.base import StoreBase
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.handovers import CURRENT_NURSE
+from ketamonitor.store.parts import StoreCore
 
 _PHASE_CHANGE_KINDS = tuple(action.value for action in Action)
 #: The audit action of read access to a chart.
@@ -48,7 +48,7 @@ class PatientCounts(NamedTuple):
     demo: int
 
 
-class RecordReads(StoreBase):
+class RecordReads(StoreCore):
     """The record read back as core values, by anyone logged in."""
     def patient(self, patient_id: int) -> Patient:
         self._require(Permission.READ_RECORD)
@@ -163,8 +163,8 @@ class RecordReads(StoreBase):
                 for r in self._rows("SELECT * FROM overrides WHERE session_id = ? "
                                     "ORDER BY id", by_session)
             ),
-            risk_assessments=self._risk_assessments(session_id),  # type: ignore[attr-defined]
-            early_end=self._early_end(session_id),  # type: ignore[attr-defined]
+            risk_assessments=self._risk_assessments(session_id),
+            early_end=self._early_end(session_id),
             pump_volumes=tuple(
                 rows.pump_volume(r)
                 for r in self._rows("SELECT * FROM pump_volumes WHERE session_id = ? "

@@ -25,7 +25,7 @@ from ketamonitor.core.rems import (
     rems_window,
 )
 from ketamonitor.core.times import from_stored
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 #: The audit entity of REMS submissions (no table: the audit row is the record).
 REMS_FORMS = "rems_forms"
@@ -53,7 +53,7 @@ _STANDING = f"""
 """
 
 
-class RemsForms(StoreBase):
+class RemsForms(StoreCore):
     """An administrator's list of REMS forms to file, and marking each one submitted."""
 
     def rems_pending(self) -> list[RemsPending]:

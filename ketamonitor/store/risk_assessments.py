@@ -18,19 +18,19 @@ from ketamonitor.core.risk import (
     risk_wording,
 )
 from ketamonitor.core.times import from_stored
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 
-class RiskAssessments(StoreBase):
+class RiskAssessments(StoreCore):
     """Risk assessments (physicians only) and the early-end rows beside their events."""
 
     def record_risk_assessment(self, session_id: int, draft: RiskAssessmentDraft) -> int:
         """Chart a physician's risk assessment on an unsigned chart with item 9 >= 1, open
         or finished (item 9 may be answered after discharge, and is assessed then)."""
         account = self._require(Permission.ASSESS_RISK)
-        self._session_open(session_id, Permission.ASSESS_RISK)  # type: ignore[attr-defined]
+        self._session_open(session_id, Permission.ASSESS_RISK)
         check_risk_assessment(draft, risk_wording())
-        if item9_positive(self.chart(session_id)) is None:  # type: ignore[attr-defined]
+        if item9_positive(self.chart(session_id)) is None:
             raise ValidationError({"outcome": "PHQ-9 item 9 is not answered above 'Not at "
                                               "all' on this chart: no assessment is asked"})
         values = {"session_id": session_id, "outcome": draft.outcome, "plan": draft.plan,
@@ -49,7 +49,7 @@ class RiskAssessments(StoreBase):
         marks = {}
         for session_id in found:
             if wanted is None or session_id in wanted:
-                mark = item9_mark(self.chart(session_id))  # type: ignore[attr-defined]
+                mark = item9_mark(self.chart(session_id))
                 if mark is not None:
                     marks[session_id] = mark
         return marks

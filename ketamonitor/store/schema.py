@@ -7,6 +7,8 @@ amendment row, and the original stays.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlite_utils import Database, Migrations
 
 from ketamonitor.core.audit_chain import GENESIS, canonical, row_hash
@@ -62,12 +64,14 @@ def _time(column: str, nullable: bool = False) -> str:
 
 
 migrations = Migrations(MIGRATION_SET)
+#: A migration: applied once to the database, in order.
+_Migrate = Callable[[Database], None]
 #: Every migration this version knows, in order; a file that has applied others was written
 #: by a newer ketamonitor and is not opened.
 MIGRATION_NAMES: list[str] = []
 
 
-def _migration(name: str):
+def _migration(name: str) -> Callable[[_Migrate], _Migrate]:
     MIGRATION_NAMES.append(name)
     return migrations(name=name)
 

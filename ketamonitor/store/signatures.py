@@ -20,14 +20,14 @@ from ketamonitor.core.signature import (
     content_hash,
 )
 from ketamonitor.core.times import from_stored, to_stored
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 
 class PasswordNotConfirmed(RuleError):
     """The password asked before a signature did not match: nothing was signed."""
 
 
-class Signatures(StoreBase):
+class Signatures(StoreCore):
     """Signatures and addenda, each with the hash of the exact content signed."""
 
     def signatures(self, session_id: int) -> list[Signature]:
@@ -72,7 +72,7 @@ class Signatures(StoreBase):
                                              "listed: open the signing again to see it"})
 
         def seen(signature_id: int) -> None:
-            self._record_seen_at_signing(session_id, signature_id,  # type: ignore[attr-defined]
+            self._record_seen_at_signing(session_id, signature_id,
                                          unseen)
 
         return self._signed(session_id, SignatureKind.SIGNATURE, MEANING,
@@ -90,14 +90,14 @@ class Signatures(StoreBase):
                                          self._alerts_of(session_id)), words, password)
 
     def _alerts_of(self, session_id: int) -> list[AlertRecord]:
-        return self.alerts([session_id])[session_id]  # type: ignore[attr-defined]
+        return self.alerts([session_id])[session_id]
 
     def _signed(self, session_id: int, kind: SignatureKind, meaning: str, digest: str,
                 text: str | None, password: str,
                 then: Callable[[int], None] | None = None) -> Signature:
         account = self._require(Permission.SIGN if kind is SignatureKind.SIGNATURE
                                 else Permission.ADD_ADDENDUM)
-        if not self.confirm_password(password):  # type: ignore[attr-defined]
+        if not self.confirm_password(password):
             raise PasswordNotConfirmed("the password did not match: nothing was signed")
         values = {"session_id": session_id, "kind": kind.value, "text": text,
                   "signer": account.username, "printed_name": account.display_name,

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import from_stored, to_stored
-from ketamonitor.store.base import StoreBase
+from ketamonitor.store.parts import StoreCore
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class UnsavedTyping:
     typed_at: datetime
 
 
-class UnsavedTypingStore(StoreBase):
+class UnsavedTypingStore(StoreCore):
     """Keep, read back and forget typing not yet saved on a chart."""
 
     def keep_unsaved(self, session_id: int, field: str, text: str) -> None:
