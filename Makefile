@@ -19,9 +19,12 @@ run: $(STAMP)
 test: $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+## lint: ruff, the layer contracts, and the types (strict for core and store; the test
+## module that checks Store against store.interface)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy ketamonitor/core ketamonitor/store tests/store/test_interface.py
 
 ## bench: the performance figures, as ratios to baselines measured in the same run
 bench: $(STAMP)

@@ -90,9 +90,9 @@ def chart_marks(chart: SessionChart, library: Library | None = None) -> tuple[Ma
     words = _Words(library, chart.protocol.checklists.side_effects)
     marks = [_event_mark(event.kind, event.occurred_at, event.text, route)
              for event in chart.events if not event.in_error]
-    for given in devices_given(chart):  # an IV bag's lot is no dose of its own
-        marks.append(Mark(given.given_at, MarkKind.DOSE,
-                          f"Device {given.number}: {given.amount_mg:g} mg, lot {given.lot}"))
+    for device in devices_given(chart):  # an IV bag's lot is no dose of its own
+        marks.append(Mark(device.given_at, MarkKind.DOSE,
+                          f"Device {device.number}: {device.amount_mg:g} mg, lot {device.lot}"))
     noted = (chart.protocol.checklists.side_effects, chart.protocol.checklists.dissociation)
     for entry in chart.checklist_entries:
         if entry.in_error or entry.checklist not in noted or entry.value != Answer.PRESENT:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, tzinfo
+from typing import Any
 
 from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS, AmendmentDraft
 from ketamonitor.core.errors import ValidationError
@@ -39,7 +40,7 @@ def vitals_amendments(
     confirmed when it was charted; a value corrected to an extreme is asked about unless
     `confirmed` names it."""
     current = entry.current
-    changes: dict[str, int | None] = {}
+    changes: dict[str, Any] = {}  # measurement name -> int | None, as Vitals takes them
     reasons: dict[str, str] = {}
     for name in MEASUREMENTS:
         if name not in typed:

@@ -343,7 +343,7 @@ def check_action(
         problem = f"is before the last phase change ({last})"
     if problem:
         raise PhaseChangeRefused(f"{action.label}: the time {problem}")
-    gaps: tuple[str, ...] = ()
+    gaps = ()  # typed at the walrus above
     if action is Action.START_INFUSION:
         gaps = start_gaps(chart, library)
     elif action is Action.END_INFUSION:

@@ -101,7 +101,8 @@ class Library:
     problems: tuple[str, ...] = ()
     origins: dict[str, Origin] = field(default_factory=dict)
     #: The medicines offered when one is given: the shipped list, or the clinic's own file.
-    medicines: MedicineList = field(default_factory=lambda: shipped_medicines())
+    medicines: MedicineList = field(
+        default_factory=lambda: shipped_medicines())  # type: ignore[has-type]  # @cache, below
 
     def reasons_for(self, action: str) -> list[str]:
         """Suggested reasons for an action that needs one (any other may be typed)."""

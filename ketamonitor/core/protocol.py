@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.ranges import DEFAULT_RANGES, Range
@@ -373,12 +373,22 @@ _DOSE_BOUNDS = ("min_mg_per_kg", "max_total_mg", "min_concentration_mg_per_ml",
                 "max_concentration_mg_per_ml")
 
 
-def _dose_bounds(reader: _Reader, dose: dict[str, Any]) -> dict[str, float]:
+class _DoseBounds(TypedDict):
+    """The dose bounds `Dosing` takes by name (`_DOSE_BOUNDS`), each a float."""
+
+    min_mg_per_kg: float
+    max_total_mg: float
+    min_concentration_mg_per_ml: float
+    max_concentration_mg_per_ml: float
+
+
+def _dose_bounds(reader: _Reader, dose: dict[str, Any]) -> _DoseBounds:
     """The dose bounds added after the first protocols: a file (or an old chart's recorded
     protocol) without one takes the default."""
     defaults = Dosing(unit=DoseUnit.MG_PER_KG, end_tolerance_minutes=0)
-    return {name: reader.value_or(dose, f"dose.{name}", float, getattr(defaults, name))
-            for name in _DOSE_BOUNDS}
+    return cast(_DoseBounds, {
+        name: reader.value_or(dose, f"dose.{name}", float, getattr(defaults, name))
+        for name in _DOSE_BOUNDS})
 
 
 #: The lines are read against these scores: MOAA/S runs 0-5, the Modified Aldrete 0-10.
@@ -594,10 +604,12 @@ class _Reader:
         self._ceiling = ceiling
 
     def table(self, key: str) -> dict[str, Any]:
-        return self.value(self._data, key, dict)
+        found: dict[str, Any] = self.value(self._data, key, dict)
+        return found
 
     def optional_table(self, key: str) -> dict[str, Any]:
-        return self.value_or(self._data, key, dict, {})
+        found: dict[str, Any] = self.value_or(self._data, key, dict, {})
+        return found
 
     def value_or(self, table: dict[str, Any], dotted: str, kind: type, default: Any) -> Any:
         """An optional key: its default when absent (older files lack later keys)."""
@@ -611,7 +623,7 @@ class _Reader:
             choices = ", ".join(member.value for member in kind)
             raise ProtocolError.at(dotted, f"must list only {choices}") from None
 
-    def value(self, table: dict[str, Any], dotted: str, kind: type) -> Any:
+    def value(self, table: dict[str, Any], dotted: str, kind: type[Any]) -> Any:
         key = dotted.rsplit(".", 1)[-1]
         if key not in table:
             raise ProtocolError.at(dotted, "is missing")
@@ -632,16 +644,17 @@ class _Reader:
         return found
 
     def whole(self, table: dict[str, Any], dotted: str) -> int:
-        return self.value(table, dotted, int)
+        number: int = self.value(table, dotted, int)
+        return number
 
     def positive(self, table: dict[str, Any], dotted: str) -> float:
-        number = self.value(table, dotted, float)
+        number: float = self.value(table, dotted, float)
         if number <= 0:
             raise ProtocolError.at(dotted, "must be above 0")
         return number
 
     def non_negative(self, table: dict[str, Any], dotted: str) -> float:
-        number = self.value(table, dotted, float)
+        number: float = self.value(table, dotted, float)
         if number < 0:
             raise ProtocolError.at(dotted, "must not be negative")
         return number
