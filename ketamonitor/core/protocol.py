@@ -631,10 +631,13 @@ class _Reader:
         found = table[key]
         if kind in (int, float) and isinstance(found, bool):
             raise ProtocolError.at(dotted, f"must be {_KIND_WORDS[kind]}")
+        # a whole float where a whole number is meant (1e3), a whole number where any is
+        # (10): converted, then held to the ceiling like any other (they once returned here,
+        # so a recorded 9e18 escaped it)
         if kind is int and isinstance(found, float) and found.is_integer():
-            return int(found)
+            found = int(found)
         if kind is float and isinstance(found, int):
-            return float(found)
+            found = float(found)
         if not isinstance(found, kind):
             raise ProtocolError.at(dotted, f"must be {_KIND_WORDS.get(kind, kind.__name__)}")
         if kind is float and not math.isfinite(found):

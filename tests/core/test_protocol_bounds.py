@@ -14,6 +14,7 @@ from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import (
     PROTOCOL_ORDER,
     PROTOCOL_SCHEMA,
+    RECORDED_CEILING,
     ProtocolError,
     parse_protocol,
 )
@@ -204,3 +205,17 @@ def test_a_clinic_file_with_an_interval_that_cannot_be_meant_is_refused_alone(tm
     assert IV in library.protocols
     assert library.problems == (
         f"{tmp_path / 'huge.toml'}: vitals_every_minutes.infusing must be 0–240 min",)
+
+
+@pytest.mark.parametrize("written", ["1e12", "1000000000000", "9000000000000000000"])
+def test_a_recorded_number_beyond_the_ceiling_is_read_as_the_ceiling_however_written(written):
+    """An old chart's protocol is read as recorded, but no number in it above
+    RECORDED_CEILING: a whole number (a TOML integer for a float key, a whole float for an
+    integer one) once escaped the ceiling that a decimal one met."""
+    text = resource_text("protocols", f"{IV}.toml")
+    assert "infusing = 10\n" in text and "\nversion = 1\n" in text
+    recorded = parse_protocol(text.replace("infusing = 10\n", f"infusing = {written}\n")
+                              .replace("\nversion = 1\n", f"\nversion = {written}\n"),
+                              as_recorded=True)
+    assert recorded.vitals_every_minutes[Phase.INFUSING] == RECORDED_CEILING
+    assert recorded.version == RECORDED_CEILING
