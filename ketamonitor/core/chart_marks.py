@@ -19,6 +19,7 @@ from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Answer
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.library import Library
+from ketamonitor.core.measurements import BLOOD_PRESSURE, MEAN_ARTERIAL, PLOTTED
 from ketamonitor.core.medications import given_words
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
@@ -188,12 +189,13 @@ def reading_words(flagged: FlaggedVitals, origin: datetime, dosed: bool,
     lines = [f"{clock} · {minutes_words(vitals.observed_at, origin, dosed)}"]
     values = []
     if vitals.systolic is not None and vitals.diastolic is not None:
-        values.append(f"BP {vitals.systolic}/{vitals.diastolic} "
-                      f"(MAP {mean_arterial_pressure(vitals.systolic, vitals.diastolic)})")
-    for name, (label, unit) in _MEASURE_WORDS.items():
-        value = getattr(vitals, name)
+        mean = mean_arterial_pressure(vitals.systolic, vitals.diastolic)
+        values.append(f"{BLOOD_PRESSURE.short} {vitals.systolic}/{vitals.diastolic} "
+                      f"({MEAN_ARTERIAL.short} {mean})")
+    for measure in PLOTTED:
+        value = getattr(vitals, measure.key)
         if value is not None:
-            values.append(f"{label} {value}{unit}")
+            values.append(measure.value_words(value))
     lines.append("  ".join(values))
     lines += [f"⚠ {flag.message}" for flag in flagged.flags]
     entered = format_on_day(entry.entered_at, zone, local.date())
@@ -204,6 +206,3 @@ def reading_words(flagged: FlaggedVitals, origin: datetime, dosed: bool,
         lines.append(f"late entry: {entry.late_reason}")
     return "\n".join(lines)
 
-
-_MEASURE_WORDS = {"heart_rate": ("HR", "/min"), "spo2": ("SpO₂", " %"),
-                  "respiratory_rate": ("RR", "/min")}

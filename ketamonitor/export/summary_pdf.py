@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
+from ketamonitor.core import measurements
 from ketamonitor.core.alerts import DISCLAIMER
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
@@ -556,16 +557,25 @@ def _vitals(summary: SessionSummary) -> str:
             cells.append(esc(_number(row.etco2)))
         rows.append([*cells, entered, flags])
         struck.append(row.status == IN_ERROR)
-    headers = ["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"]
+    headers = ["Time", "Phase", *(m.short for m in _VITALS_COLUMNS), "Entered", "Flags"]
     widths = [7, 15, 9, 5, 12, 5, 15, 32]
     if capnography:  # a clinic without capnography gets no empty column
-        headers.insert(6, "EtCO2")
+        headers.insert(6, measurements.ETCO2.short)
         widths = [7, 14, 9, 5, 12, 5, 6, 14, 28]
     table = grid(headers, rows, widths, struck)
-    etco2 = "; EtCO2 in mmHg" if capnography else ""
-    return ("<h2>Vitals</h2><p class='muted'>BP in mmHg; heart rate (HR) and respiratory "
-            f"rate (RR) per minute; SpO2 in %, with the oxygen flow when on oxygen{etco2}."
+    bp, hr, spo2, rr, co2 = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE,
+                             measurements.SPO2, measurements.RESPIRATORY_RATE,
+                             measurements.ETCO2)
+    etco2 = f"; {co2.short} in {co2.unit}" if capnography else ""
+    return (f"<h2>Vitals</h2><p class='muted'>{bp.short} in {bp.unit}; "
+            f"{hr.label.lower()} ({hr.short}) and {rr.label.lower()} ({rr.short}) per minute; "
+            f"{spo2.short} in {spo2.unit}, with the oxygen flow when on oxygen{etco2}."
             f"</p>{note}" + table)
+
+
+#: The vitals table's measurement columns, named as the one measurements table names them.
+_VITALS_COLUMNS = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE, measurements.SPO2,
+                   measurements.RESPIRATORY_RATE)
 
 
 def _number(value: int | None) -> str:
