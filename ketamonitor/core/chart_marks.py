@@ -21,12 +21,11 @@ from ketamonitor.core.holds import override_words
 from ketamonitor.core.library import Library
 from ketamonitor.core.measurements import BLOOD_PRESSURE, MEAN_ARTERIAL, PLOTTED
 from ketamonitor.core.medications import given_words
-from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.records import EventKind
 from ketamonitor.core.timeline import Timeline
 from ketamonitor.core.times import format_on_day
-from ketamonitor.core.wording import action_label, phase_label
+from ketamonitor.core.wording import event_words, is_phase_change, phase_label
 
 
 @dataclass(frozen=True)
@@ -152,15 +151,9 @@ class _Words:
 
 
 def _event_mark(kind: str, at: datetime, text: str | None, route: Route) -> Mark:
-    try:
-        action = Action(kind)
-    except ValueError:
-        words = {EventKind.NOTE: "Note",
-                 EventKind.READY_WITHOUT_MINIMUM: "Ready to leave without the 2-hour minimum",
-                 EventKind.INTERVENTION: "Intervention"}.get(kind, kind.replace("_", " "))
-        return Mark(at, MarkKind.NOTE, f"{words}: {text}" if text else words)
-    label = action_label(action, route)
-    return Mark(at, MarkKind.PHASE, f"{label}: {text}" if text else label)
+    """An event's mark, worded as the Notes tab and every export word it."""
+    return Mark(at, MarkKind.PHASE if is_phase_change(kind) else MarkKind.NOTE,
+                event_words(kind, text, route))
 
 
 def mean_arterial_pressure(systolic: int, diastolic: int) -> int:

@@ -18,11 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ketamonitor.core import measurements
-from ketamonitor.core.phases import Action
-from ketamonitor.core.protocol import Route
-from ketamonitor.core.signature import SignatureKind
-from ketamonitor.core.times import to_stored
-from ketamonitor.export.summary import (
+from ketamonitor.core.chart_view import (
     AMENDED,
     CHARTED,
     IN_ERROR,
@@ -30,6 +26,10 @@ from ketamonitor.export.summary import (
     SignatureRow,
     VitalsRow,
 )
+from ketamonitor.core.phases import Action
+from ketamonitor.core.protocol import Route
+from ketamonitor.core.signature import SignatureKind
+from ketamonitor.core.times import to_stored
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

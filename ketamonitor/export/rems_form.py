@@ -19,17 +19,13 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from ketamonitor.core.chart_view import SessionSummary
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.rems import RemsForm, RemsPending, RemsSubmission, rems_window
 from ketamonitor.core.times import to_stored
-from ketamonitor.export.summary import (
-    SessionSummary,
-    build_summary,
-    page_size_of,
-    write_recorded,
-)
+from ketamonitor.export.summary import build_summary, page_size_of, write_recorded
 from ketamonitor.export.summary_data import devices_list, rems_dict
 from ketamonitor.export.summary_pdf import (
     FLAG,

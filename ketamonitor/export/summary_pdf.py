@@ -34,6 +34,15 @@ from PySide6.QtWidgets import QApplication
 
 from ketamonitor.core import measurements
 from ketamonitor.core.alerts import DISCLAIMER
+from ketamonitor.core.chart_view import (
+    AMENDED,
+    CHARTED,
+    IN_ERROR,
+    ChecklistPart,
+    SessionSummary,
+    VitalsRow,
+    dose_words,
+)
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
@@ -43,15 +52,6 @@ from ketamonitor.core.protocol import Route
 from ketamonitor.core.risk import item9_mark
 from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
-from ketamonitor.export.summary import (
-    AMENDED,
-    CHARTED,
-    IN_ERROR,
-    ChecklistPart,
-    SessionSummary,
-    VitalsRow,
-    dose_words,
-)
 
 #: Device pixels per inch of the layout: CSS pixels, so `px` in the markup means what it
 #: says on screen (the PDF itself is vector; only the chart is a picture).
