@@ -3,7 +3,7 @@ once into the chart view (core.chart_view, where its rows and words live); and
 `export_summary`, the one way a summary leaves the app (the
 command line and the window both call it).
 
-The summary is drawn by the PDF (summary_pdf), written as JSON and CSV (summary_data) and as
+The summary is drawn by the PDF (pdf/summary), written as JSON and CSV (summary_data) and as
 a FHIR R4 bundle (fhir): each reads this value only, so the four say the same thing. Times
 are aware UTC datetimes here; each format says how it shows them (docs/summary-format.md).
 """
@@ -145,7 +145,7 @@ def page_size_of(page_size: str) -> str:
 def _render(summary: SessionSummary, fmt: str, page_size: str) -> bytes:
     # the formats read this module's values: imported here, where they are needed
     if fmt == "pdf":
-        from ketamonitor.export.summary_pdf import summary_pdf
+        from ketamonitor.export.pdf.summary import summary_pdf
         return summary_pdf(summary, page_size)
     if fmt == "fhir":
         from ketamonitor.export.fhir import fhir_bundle_bytes

@@ -18,8 +18,8 @@ from ketamonitor.core.measurements import (
     TYPED,
     measurement,
 )
+from ketamonitor.export.pdf.summary import summary_pdf
 from ketamonitor.export.summary import build_summary
-from ketamonitor.export.summary_pdf import summary_pdf
 from ketamonitor.plotting.session_plot import BP
 from ketamonitor.ui.main_window import MainWindow
 
