@@ -12,6 +12,7 @@ from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.amendments import ENTERED_IN_ERROR, STATUS
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.chart_marks import phase_spans
+from ketamonitor.core.chart_view.entries import assessments, corrections
 from ketamonitor.core.chart_view.rows import (
     AMENDED,
     CHARTED,
@@ -42,7 +43,6 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import DoseUnit
 from ketamonitor.core.records import Administration
 from ketamonitor.core.rems import rems_form
-from ketamonitor.core.review import assessments, corrections
 from ketamonitor.core.signature import Signature, matches
 from ketamonitor.core.timers import observation_started_at
 from ketamonitor.core.times import format_clock, from_stored
