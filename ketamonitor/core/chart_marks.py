@@ -19,13 +19,13 @@ from ketamonitor.core.chart import FlaggedVitals, SessionChart
 from ketamonitor.core.checklists import Answer
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.library import Library
+from ketamonitor.core.measurements import BLOOD_PRESSURE, MEAN_ARTERIAL, PLOTTED
 from ketamonitor.core.medications import given_words
-from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.records import EventKind
 from ketamonitor.core.timeline import Timeline
 from ketamonitor.core.times import format_on_day
-from ketamonitor.core.wording import action_label, phase_label
+from ketamonitor.core.wording import event_words, is_phase_change, phase_label
 
 
 @dataclass(frozen=True)
@@ -151,15 +151,9 @@ class _Words:
 
 
 def _event_mark(kind: str, at: datetime, text: str | None, route: Route) -> Mark:
-    try:
-        action = Action(kind)
-    except ValueError:
-        words = {EventKind.NOTE: "Note",
-                 EventKind.READY_WITHOUT_MINIMUM: "Ready to leave without the 2-hour minimum",
-                 EventKind.INTERVENTION: "Intervention"}.get(kind, kind.replace("_", " "))
-        return Mark(at, MarkKind.NOTE, f"{words}: {text}" if text else words)
-    label = action_label(action, route)
-    return Mark(at, MarkKind.PHASE, f"{label}: {text}" if text else label)
+    """An event's mark, worded as the Notes tab and every export word it."""
+    return Mark(at, MarkKind.PHASE if is_phase_change(kind) else MarkKind.NOTE,
+                event_words(kind, text, route))
 
 
 def mean_arterial_pressure(systolic: int, diastolic: int) -> int:
@@ -188,12 +182,13 @@ def reading_words(flagged: FlaggedVitals, origin: datetime, dosed: bool,
     lines = [f"{clock} · {minutes_words(vitals.observed_at, origin, dosed)}"]
     values = []
     if vitals.systolic is not None and vitals.diastolic is not None:
-        values.append(f"BP {vitals.systolic}/{vitals.diastolic} "
-                      f"(MAP {mean_arterial_pressure(vitals.systolic, vitals.diastolic)})")
-    for name, (label, unit) in _MEASURE_WORDS.items():
-        value = getattr(vitals, name)
+        mean = mean_arterial_pressure(vitals.systolic, vitals.diastolic)
+        values.append(f"{BLOOD_PRESSURE.short} {vitals.systolic}/{vitals.diastolic} "
+                      f"({MEAN_ARTERIAL.short} {mean})")
+    for measure in PLOTTED:
+        value = getattr(vitals, measure.key)
         if value is not None:
-            values.append(f"{label} {value}{unit}")
+            values.append(measure.value_words(value))
     lines.append("  ".join(values))
     lines += [f"⚠ {flag.message}" for flag in flagged.flags]
     entered = format_on_day(entry.entered_at, zone, local.date())
@@ -204,6 +199,3 @@ def reading_words(flagged: FlaggedVitals, origin: datetime, dosed: bool,
         lines.append(f"late entry: {entry.late_reason}")
     return "\n".join(lines)
 
-
-_MEASURE_WORDS = {"heart_rate": ("HR", "/min"), "spo2": ("SpO₂", " %"),
-                  "respiratory_rate": ("RR", "/min")}

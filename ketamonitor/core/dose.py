@@ -121,6 +121,15 @@ def dose_given(chart: SessionChart, now: datetime | None = None) -> DoseGiven:
                     device_mg, now)
 
 
+def dose_mg_per_kg(dose: Dose, weight_kg: float | None) -> float | None:
+    """A dose in mg/kg: as prescribed, or for a dose in devices its total over the
+    session's weight (None without a weight), so a device dose is reported beside a
+    weight-based one."""
+    if dose.mg_per_kg is not None:
+        return dose.mg_per_kg
+    return round(dose.total_mg / weight_kg, 2) if weight_kg else None
+
+
 def given_of(dose: Dose, route: Route, timeline: Timeline, pump_volume_ml: float | None,
              device_mg: float, now: datetime | None = None) -> DoseGiven:
     """The dose given from just what it depends on, so the session log can report it

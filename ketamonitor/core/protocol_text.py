@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from ketamonitor.core.measurements import HEART_RATE, RESPIRATORY_RATE, SPO2
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import DoseUnit, ObservationStart, Protocol, ProtocolError
 
@@ -98,11 +99,9 @@ PROTOCOL_FORM: tuple[FieldGroup, ...] = (
         ProtocolField("thresholds.predose_diastolic_above", "Pre-dose diastolic above", "mmHg"),
         ProtocolField("thresholds.stop_systolic_above", "Stop systolic above", "mmHg"),
         ProtocolField("thresholds.stop_diastolic_above", "Stop diastolic above", "mmHg"),
-        ProtocolField("thresholds.heart_rate_above", "Heart rate above", "/min"),
-        ProtocolField("thresholds.heart_rate_below", "Heart rate below", "/min"),
-        ProtocolField("thresholds.spo2_below", "SpO2 below", "%"),
-        ProtocolField("thresholds.respiratory_rate_above", "Resp. rate above", "/min"),
-        ProtocolField("thresholds.respiratory_rate_below", "Resp. rate below", "/min"),
+        *(ProtocolField(f"thresholds.{m.key}_{side}", f"{m.label} {side}", m.unit)
+          for m, side in ((HEART_RATE, "above"), (HEART_RATE, "below"), (SPO2, "below"),
+                          (RESPIRATORY_RATE, "above"), (RESPIRATORY_RATE, "below"))),
         ProtocolField("thresholds.moaas_at_or_below", "MOAA/S at or below", "of 5"),
     )),
     FieldGroup("Discharge", (

@@ -7,17 +7,21 @@ The store refuses every one of these itself; this only lets the page say so befo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from ketamonitor.core.accounts import Account
 from ketamonitor.core.alerts import AlertRecord
-from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.chart import SessionChart
+
+# the chart's entries in words live with the chart view; the page still finds them here
+from ketamonitor.core.chart_view.entries import Assessment as Assessment
+from ketamonitor.core.chart_view.entries import Correction as Correction
+from ketamonitor.core.chart_view.entries import assessments as assessments
+from ketamonitor.core.chart_view.entries import corrections as corrections
 from ketamonitor.core.checklists import Answer
 from ketamonitor.core.permissions import Permission, allowed
-from ketamonitor.core.records import ChecklistEntry
 from ketamonitor.core.signature import Signature, SignatureKind, matches
 from ketamonitor.core.times import format_local
 
@@ -145,57 +149,3 @@ def time_ago(moment: datetime, now: datetime) -> str:
     if hours < 48:
         return f"{hours} h ago"
     return f"{hours // 24} days ago"
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One amendment, with what it corrects in words."""
-
-    subject: str
-    #: When what it corrects was observed (as first charted).
-    observed_at: datetime
-    amendment: Amendment
-
-
-def corrections(chart: SessionChart,
-                scale_titles: Mapping[str, str] | None = None) -> tuple[Correction, ...]:
-    """Every amendment in the chart, in the order they were made."""
-    titles = scale_titles or {}
-    found: list[Correction] = []
-    for vitals in chart.vitals:
-        found += [Correction("Vitals set", vitals.original.observed_at, a)
-                  for a in vitals.amendments]
-    for entry in chart.checklist_entries:
-        found += [Correction(entry.label, entry.observed_at, a) for a in entry.amendments]
-    for score in chart.scale_scores:
-        found += [Correction(titles.get(score.scale, score.scale), score.observed_at, a)
-                  for a in score.amendments]
-    for event in chart.events:
-        subject = event.kind.replace("_", " ").capitalize()
-        found += [Correction(subject, event.occurred_at, a) for a in event.amendments]
-    for given in chart.medications:
-        found += [Correction(f"Medicine given: {given.label}", given.given_at, a)
-                  for a in given.amendments]
-    return tuple(sorted(found, key=lambda c: (c.amendment.amended_at, c.amendment.id)))
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """One presence assessment (dissociation): the items found present at one moment."""
-
-    observed_at: datetime
-    present: tuple[str, ...]
-    entered_by: str
-    in_error: bool
-
-
-def assessments(entries: Sequence[ChecklistEntry]) -> tuple[Assessment, ...]:
-    """A presence checklist's entries as the assessments they were charted in, in time
-    order; an assessment whose every entry was struck is marked in error."""
-    moments: dict[datetime, list[ChecklistEntry]] = {}
-    for entry in entries:
-        moments.setdefault(entry.observed_at, []).append(entry)
-    return tuple(
-        Assessment(at, tuple(e.label for e in found if e.value == PRESENT and not e.in_error),
-                   found[0].entered_by, all(e.in_error for e in found))
-        for at, found in sorted(moments.items()))

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from ketamonitor.core import measurements
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.parsing import (
     FieldProblem,
@@ -16,15 +17,12 @@ from ketamonitor.core.parsing import (
 )
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
 
-MEASUREMENTS = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "etco2")
+#: The measurements a nurse types, in order (from the one table, core.measurements).
+MEASUREMENTS = measurements.TYPED
 
+#: Each typed field's full name: the measurements' from their table, then the others'.
 LABELS = {
-    "systolic": "Systolic BP",
-    "diastolic": "Diastolic BP",
-    "heart_rate": "Heart rate",
-    "spo2": "SpO2",
-    "respiratory_rate": "Respiratory rate",
-    "etco2": "EtCO2",
+    **{key: measurements.measurement(key).label for key in MEASUREMENTS},
     "oxygen": "Room air or oxygen",
     "oxygen_l_per_min": "Oxygen L/min",
     "observed_at": "Time",

@@ -1,10 +1,15 @@
 """The words and actions each route uses: an IV infusion runs and pauses, intranasal
-esketamine is given device by device, an IM injection is given at once."""
+esketamine is given device by device, an IM injection is given at once.
+
+How an event of the chart is worded is here too (`event_label`, `event_words`): the Notes
+tab, the chart's marks and every export call them, so an intranasal session says "First
+device given / Dosing complete" everywhere and no event kind is ever shown raw."""
 
 from __future__ import annotations
 
 from ketamonitor.core.phases import Action, Phase, allowed_actions
 from ketamonitor.core.protocol import Route
+from ketamonitor.core.records import Event, EventKind
 
 _ACTION_WORDS = {
     Route.INTRANASAL: {
@@ -46,3 +51,39 @@ def offered_actions(phase: Phase, route: Route) -> tuple[Action, ...]:
     """The phase's actions offered as buttons on this route's session page."""
     hidden = _NOT_OFFERED.get(route, set())
     return tuple(action for action in allowed_actions(phase) if action not in hidden)
+
+_EVENT_WORDS = {
+    EventKind.NOTE: "Note",
+    EventKind.INTERVENTION: "Intervention",
+    EventKind.READY_WITHOUT_MINIMUM: "Would have been ready to leave without the 2-hour "
+                                     "minimum",
+}
+#: Every kind an event of the chart may have: the phase changes' actions and the others.
+EVENT_KINDS: tuple[str, ...] = (*(action.value for action in Action), *_EVENT_WORDS)
+
+
+def event_label(kind: str, route: Route) -> str:
+    """What an event was, in the words of the session's route (a kind this version does not
+    know, from a newer record, is said in words rather than as its code)."""
+    try:
+        return action_label(Action(kind), route)
+    except ValueError:
+        return _EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def is_phase_change(kind: str) -> bool:
+    """Whether an event is a phase change (its kind an action's value)."""
+    return kind in Action._value2member_map_
+
+
+def event_words(kind: str, text: str | None, route: Route) -> str:
+    """An event in one line: its label, then what was written with it."""
+    label = event_label(kind, route)
+    return f"{label}: {text}" if text else label
+
+
+def listed_event(event: Event, route: Route) -> str:
+    """An event as a list of the chart's events shows it (the session page's Notes tab):
+    worded as everywhere else, a struck one saying so."""
+    text = event_words(event.kind, event.text, route)
+    return text + ("  (entered in error)" if event.in_error else "")

@@ -17,11 +17,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from ketamonitor.core.phases import Action
-from ketamonitor.core.protocol import Route
-from ketamonitor.core.signature import SignatureKind
-from ketamonitor.core.times import to_stored
-from ketamonitor.export.summary import (
+from ketamonitor.core import measurements
+from ketamonitor.core.chart_view import (
     AMENDED,
     CHARTED,
     IN_ERROR,
@@ -29,6 +26,10 @@ from ketamonitor.export.summary import (
     SignatureRow,
     VitalsRow,
 )
+from ketamonitor.core.phases import Action
+from ketamonitor.core.protocol import Route
+from ketamonitor.core.signature import SignatureKind
+from ketamonitor.core.times import to_stored
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -42,11 +43,17 @@ MRN_SYSTEM = "urn:ketamonitor:mrn"
 SESSION_SYSTEM = "urn:ketamonitor:session"
 CONTENT_HASH_SYSTEM = "urn:ketamonitor:content-hash"
 
-BP_PANEL, SYSTOLIC, DIASTOLIC = "85354-9", "8480-6", "8462-4"
-HEART_RATE, RESPIRATORY_RATE, SPO2, SPO2_PULSE_OXIMETRY = "8867-4", "9279-1", "2708-6", "59408-5"
+#: The vital signs' LOINC codes, from the one measurements table.
+BP_PANEL, SYSTOLIC, DIASTOLIC = (measurements.BLOOD_PRESSURE.loinc, measurements.SYSTOLIC.loinc,
+                                 measurements.DIASTOLIC.loinc)
+HEART_RATE, RESPIRATORY_RATE, SPO2 = (measurements.HEART_RATE.loinc,
+                                      measurements.RESPIRATORY_RATE.loinc,
+                                      measurements.SPO2.loinc)
+#: The pulse-oximetry code FHIR's oxygen-saturation profile adds beside SpO2's own.
+SPO2_PULSE_OXIMETRY = "59408-5"
 #: Oxygen flow with a SpO2 (the US Core pulse-oximetry component) and end-tidal CO2: [S],
 #: the codes as public FHIR profiles and monitor feeds use them, not read in LOINC itself.
-INHALED_O2_FLOW, ETCO2 = "3151-8", "19889-5"
+INHALED_O2_FLOW, ETCO2 = "3151-8", measurements.ETCO2.loinc
 BODY_WEIGHT, PHQ9_TOTAL = "29463-7", "44261-6"
 
 _ROUTES = {
@@ -283,45 +290,45 @@ def _vitals(row: VitalsRow, ids: _Ids, refs: dict[str, Any], late: str | None = 
 
     if row.systolic is not None and row.diastolic is not None:
         rid = ids.of("vitals", row.id, "bp")
+        panel = measurements.BLOOD_PRESSURE
         add({**_vital(rid, "bp", status, refs, row.observed_at,
-                            [_coding(LOINC, BP_PANEL, "Blood pressure panel with all children "
-                                                      "optional")], "Blood pressure"),
-                   "component": [
-                       {"code": {"coding": [_coding(LOINC, SYSTOLIC, "Systolic blood "
-                                                                     "pressure")]},
-                        "valueQuantity": _quantity(row.systolic, "mmHg", "mm[Hg]")},
-                       {"code": {"coding": [_coding(LOINC, DIASTOLIC, "Diastolic blood "
-                                                                      "pressure")]},
-                        "valueQuantity": _quantity(row.diastolic, "mmHg", "mm[Hg]")}]})
+                      [_coding(LOINC, panel.loinc, panel.loinc_display)], panel.label),
+             "component": [_component(measurements.SYSTOLIC, row.systolic),
+                           _component(measurements.DIASTOLIC, row.diastolic)]})
     single = (
-        ("heart_rate", row.heart_rate, "heartrate", [(HEART_RATE, "Heart rate")],
-         "Heart rate", ("beats/minute", "/min")),
-        ("respiratory_rate", row.respiratory_rate, "resprate",
-         [(RESPIRATORY_RATE, "Respiratory rate")], "Respiratory rate",
-         ("breaths/minute", "/min")),
-        ("spo2", row.spo2, "oxygensat",
-         [(SPO2, "Oxygen saturation in Arterial blood"),
-          (SPO2_PULSE_OXIMETRY, "Oxygen saturation in Arterial blood by Pulse oximetry")],
-         "SpO2", ("%", "%")),
+        (measurements.HEART_RATE, row.heart_rate, "heartrate", "beats/minute", ()),
+        (measurements.RESPIRATORY_RATE, row.respiratory_rate, "resprate", "breaths/minute",
+         ()),
+        (measurements.SPO2, row.spo2, "oxygensat", "%",
+         ((SPO2_PULSE_OXIMETRY, "Oxygen saturation in Arterial blood by Pulse oximetry"),)),
     )
-    for name, value, profile, codes, text, (unit, ucum) in single:
+    for measure, value, profile, unit, more_codes in single:
         if value is None:
             continue
+        name = measure.key
         rid = ids.of("vitals", row.id, name)
+        codes = ((measure.loinc, measure.loinc_display), *more_codes)
         observation = {**_vital(rid, profile, status, refs, row.observed_at,
                                 [_coding(LOINC, code, display) for code, display in codes],
-                                text),
-                       "valueQuantity": _quantity(value, unit, ucum)}
+                                measure.label),
+                       "valueQuantity": _quantity(value, unit, measure.ucum)}
         if name == "spo2" and row.oxygen_l_per_min is not None:
             observation["component"] = [_oxygen_flow(row.oxygen_l_per_min)]
         add(observation)
     if row.etco2 is not None:
         rid = ids.of("vitals", row.id, "etco2")
+        capnography = measurements.ETCO2
         add({**_vital(rid, None, status, refs, row.observed_at,
-                      [_coding(LOINC, ETCO2, "Carbon dioxide [Partial pressure] in Exhaled gas "
-                                             "--at end expiration")], "EtCO2"),
-             "valueQuantity": _quantity(row.etco2, "mmHg", "mm[Hg]")})
+                      [_coding(LOINC, capnography.loinc, capnography.loinc_display)],
+                      capnography.label),
+             "valueQuantity": _quantity(row.etco2, capnography.unit, capnography.ucum)})
     return found
+
+
+def _component(measure: measurements.Measurement, value: int) -> dict[str, Any]:
+    """One number of a panel (systolic, diastolic) with its code and unit."""
+    return {"code": {"coding": [_coding(LOINC, measure.loinc, measure.loinc_display)]},
+            "valueQuantity": _quantity(value, measure.unit, measure.ucum)}
 
 
 def _oxygen_flow(litres_per_minute: float) -> dict[str, Any]:

@@ -5,7 +5,8 @@ export rems)").
 It holds every field the form asks, filled from the record; the fields still missing (the
 form must not be filed incomplete); the chart's signature; and whether the form is marked
 submitted, with the days left of its 7-day window. It is made from the session's summary
-(export/summary), drawn with the summary's machinery and sections (export/summary_pdf) and
+(export/summary), paged by the paginator every PDF shares (export/pdf/paginator), with
+the summary's public sections (export/pdf/summary), and
 written with the summary's `rems` fields (export/summary_data): the form and the summary
 never disagree.
 """
@@ -19,31 +20,29 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
+from ketamonitor.core.chart_view import SessionSummary
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.rems import RemsForm, RemsPending, RemsSubmission, rems_window
 from ketamonitor.core.times import to_stored
-from ketamonitor.export.summary import (
-    SessionSummary,
-    build_summary,
-    page_size_of,
-    write_recorded,
-)
-from ketamonitor.export.summary_data import devices_list, rems_dict
-from ketamonitor.export.summary_pdf import (
+from ketamonitor.export.pdf.paginator import (
     FLAG,
     Bands,
-    devices_section,
     esc,
-    made_line,
     paged_pdf,
+    set_html_keeping_headings,
+)
+from ketamonitor.export.pdf.summary import (
+    devices_section,
+    made_line,
     record_section,
     rems_section,
-    set_html_keeping_headings,
     signature_state,
     signatures_section,
 )
+from ketamonitor.export.summary import build_summary, page_size_of, write_recorded
+from ketamonitor.export.summary_data import devices_list, rems_dict
 from ketamonitor.store.store import Store
 
 log = logging.getLogger(__name__)

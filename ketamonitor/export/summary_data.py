@@ -13,16 +13,16 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from ketamonitor.core.escalation import Escalation
-from ketamonitor.core.holds import override_words
-from ketamonitor.core.times import to_stored
-from ketamonitor.export.summary import (
+from ketamonitor.core.chart_view import (
     AlertRow,
     ChecklistPart,
     DeviceRow,
     SessionSummary,
     VitalsRow,
 )
+from ketamonitor.core.escalation import Escalation
+from ketamonitor.core.holds import override_words
+from ketamonitor.core.times import to_stored
 
 FORMAT = "ketamonitor-session-summary"
 FORMAT_VERSION = 1

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import QGraphicsView
 
+from ketamonitor.core import measurements
 from ketamonitor.core.chart_marks import MarkKind
 from ketamonitor.core.phases import Phase
 
@@ -61,12 +62,15 @@ FLAG_HIGH_PEN = pen(HIGH, 2.5)
 FLAG_CAUTION_PEN = pen(CAUTION, 2.5)
 CURSOR_PEN = pen(MUTED, 1, Qt.PenStyle.DotLine)
 
-#: Each measure's panel: (axis title, short enough for a 45-pixel panel; colour; symbol)
+#: Each measure's panel: (axis title, the short name of the one measurements table: a
+#: 45-pixel panel has no room for its unit as well; colour; symbol)
 MEASURE_STYLE = {
-    "heart_rate": ("HR", HEART_RATE, "o"),
-    "spo2": ("SpO₂ %", SPO2, "d"),
-    "respiratory_rate": ("RR", RESPIRATION, "s"),
+    "heart_rate": (measurements.HEART_RATE.short, HEART_RATE, "o"),
+    "spo2": (measurements.SPO2.short, SPO2, "d"),
+    "respiratory_rate": (measurements.RESPIRATORY_RATE.short, RESPIRATION, "s"),
 }
+#: The BP panel's axis title: tall enough for the unit too.
+BP_TITLE = measurements.BLOOD_PRESSURE.heading
 
 #: Shades of the phases, lightest for the baseline; the pause hatched, so it stays apart
 #: from infusion and observation when printed in grey.

@@ -13,6 +13,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ketamonitor.core.chart import FlaggedVitals
 from ketamonitor.core.entries import late_entry_words
 from ketamonitor.core.flags import Flag, Level
+from ketamonitor.core.measurements import (
+    BLOOD_PRESSURE,
+    ETCO2,
+    HEART_RATE,
+    RESPIRATORY_RATE,
+    SPO2,
+)
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.times import format_clock, format_on_day
 from ketamonitor.core.vitals import spo2_words
@@ -120,12 +127,15 @@ class VitalsModel(RowsModel[FlaggedVitals]):
         self._zone = zone
         super().__init__([
             Column("Time", lambda f: _observed(f, zone, day)),
-            Column("BP", lambda f: (f"{f.entry.current.systolic}/{f.entry.current.diastolic}"
-                                    if f.entry.current.has_bp else "")),
-            Column("HR", lambda f: _number(f.entry.current.heart_rate), align_right=True),
-            Column("SpO2", lambda f: spo2_words(f.entry.current), align_right=True),
-            Column("RR", lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
-            Column("EtCO2", lambda f: _number(f.entry.current.etco2), align_right=True),
+            Column(BLOOD_PRESSURE.short,
+                   lambda f: (f"{f.entry.current.systolic}/{f.entry.current.diastolic}"
+                              if f.entry.current.has_bp else "")),
+            Column(HEART_RATE.short, lambda f: _number(f.entry.current.heart_rate),
+                   align_right=True),
+            Column(SPO2.short, lambda f: spo2_words(f.entry.current), align_right=True),
+            Column(RESPIRATORY_RATE.short,
+                   lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
+            Column(ETCO2.short, lambda f: _number(f.entry.current.etco2), align_right=True),
             Column("Entered", lambda f: _entered(f, zone, day)),
             Column("Flags", lambda f: "  ".join(f"{theme.FLAG_MARK} {flag.message}"
                                                 for flag in f.flags)),

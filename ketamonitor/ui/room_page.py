@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, Priority
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.measurements import BLOOD_PRESSURE, PLOTTED
 from ketamonitor.core.risk import item9_assessed, item9_mark
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
@@ -261,13 +262,12 @@ def _vitals_text(state: ChairState, zone: tzinfo) -> str:
 
     parts = []
     if vitals.has_bp:
-        parts.append(shown("BP", f"{vitals.systolic}/{vitals.diastolic}", "systolic",
-                           "diastolic"))
-    for label, name, unit in (("HR", "heart_rate", ""), ("SpO2", "spo2", " %"),
-                              ("RR", "respiratory_rate", "")):
-        value = getattr(vitals, name)
+        parts.append(shown(BLOOD_PRESSURE.short, f"{vitals.systolic}/{vitals.diastolic}",
+                           "systolic", "diastolic"))
+    for measure in PLOTTED:
+        value = getattr(vitals, measure.key)
         if value is not None:
-            parts.append(shown(label, f"{value}{unit}", name))
+            parts.append(shown(measure.short, measure.number_words(value), measure.key))
     return " · ".join(parts) + (f" <span style='color:{theme.MUTED}'>at "
                                 f"{format_clock(vitals.observed_at, zone)}</span>")
 

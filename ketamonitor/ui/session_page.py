@@ -93,7 +93,13 @@ from ketamonitor.core.vitals import (
     oxygen_in_use,
     parse_vitals,
 )
-from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
+from ketamonitor.core.wording import (
+    DOSING_WORDS,
+    action_label,
+    listed_event,
+    offered_actions,
+    phase_label,
+)
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
 from ketamonitor.store.errors import StoreError
@@ -220,7 +226,7 @@ class SessionPage(QWidget):
         self.vitals_model = VitalsModel(self.zone, self, day=self.day)
         self.events_model: RowsModel[Event] = RowsModel([
             Column("Time", lambda e: self._time(e.occurred_at)),
-            Column("What", _event_text),
+            Column("What", lambda e: listed_event(e, self.route)),
             Column("By", lambda e: e.entered_by),
         ], self)
         self.alerts_model: RowsModel[AlertRecord] = RowsModel([
@@ -1498,13 +1504,3 @@ def _seen_text(alert: AlertRecord) -> str:
     if not alert.priority.acts_now:
         return ""
     return alert.seen_by_physician or "not yet"
-
-
-def _event_text(event: Event) -> str:
-    try:
-        text = Action(event.kind).label
-    except ValueError:
-        text = event.kind.capitalize()
-    if event.text:
-        text += f": {event.text}"
-    return text + ("  (entered in error)" if event.in_error else "")

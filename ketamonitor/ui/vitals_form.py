@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.flags import Flag
+from ketamonitor.core.measurements import measurement
 from ketamonitor.core.vitals import (
     LABELS,
     MEASUREMENTS,
@@ -40,12 +41,11 @@ from ketamonitor.core.vitals import (
 from ketamonitor.ui import theme
 from ketamonitor.ui.fields import FieldErrors
 
-_UNITS = {"systolic": "mmHg", "diastolic": "mmHg", "heart_rate": "/min", "spo2": "%",
-          "respiratory_rate": "/min", "etco2": "mmHg", "time": "HH:MM", OXYGEN: "",
-          OXYGEN_FLOW: "L/min"}
-_SHORT = {"systolic": "SBP", "diastolic": "DBP", "heart_rate": "HR",
-          "spo2": "SpO2", "respiratory_rate": "RR", "etco2": "EtCO2",
-          "time": "Time", OXYGEN: "SpO2 on", OXYGEN_FLOW: "O2"}
+#: Each column's caption and unit: the measurements' from their one table, then the others'.
+_UNITS = {**{name: measurement(name).unit for name in MEASUREMENTS},
+          "time": "HH:MM", OXYGEN: "", OXYGEN_FLOW: "L/min"}
+_SHORT = {**{name: measurement(name).short for name in MEASUREMENTS},
+          "time": "Time", OXYGEN: f"{measurement('spo2').short} on", OXYGEN_FLOW: "O2"}
 FIELDS = (*MEASUREMENTS, "time")
 #: The columns left to right: the oxygen beside the SpO2 it was read with.
 _COLUMNS = ("systolic", "diastolic", "heart_rate", "spo2", OXYGEN, OXYGEN_FLOW,

@@ -129,7 +129,7 @@ def test_a_readings_words_say_everything_about_it():
     words = reading_words(flagged, minutes(10), dosed=True, zone=zone)
     assert words.splitlines() == [
         "09:20:30 · 10 min after dose start",
-        "BP 186/112 (MAP 137)  HR 88/min  SpO₂ 97 %  RR 16/min",
+        "BP 186/112 (MAP 137)  HR 88/min  SpO2 97 %  RR 16/min",
         ("⚠ BP 186/112 above the stop line: systolic 186 above 180, diastolic 112 above 110; "
          "hold the infusion and call the physician"),
         "entered by ana at 09:20",

@@ -19,6 +19,7 @@ from ketamonitor.core.dose import (
     check_dose,
     device_dose,
     dose_given,
+    dose_mg_per_kg,
     format_amount,
     parse_dose,
     parse_pump_volume,
@@ -260,3 +261,12 @@ def test_an_im_injection_is_the_planned_dose_once_given_and_nothing_before(libra
     assert dose_given(_chart(library, IM, dose, [])).mg == 0
     given = dose_given(_chart(library, IM, dose, [START]))
     assert (given.mg, given.how) == (36, INJECTION_GIVEN)
+
+
+@pytest.mark.parametrize(("dose", "weight", "per_kg"), [
+    (Dose(total_mg=36, mg_per_kg=0.5), 72, 0.5),  # as prescribed
+    (Dose(total_mg=84, devices=3), 70, 1.2),  # a device dose over the session's weight
+    (Dose(total_mg=56, devices=2), 0, None),  # no weight: not worked out
+])
+def test_a_dose_in_mg_per_kg(dose, weight, per_kg):
+    assert dose_mg_per_kg(dose, weight) == per_kg

@@ -11,8 +11,8 @@ from datetime import timedelta
 from ketamonitor.core.entries import LateVitals
 from ketamonitor.core.phases import Action
 from ketamonitor.core.vitals import Vitals
+from ketamonitor.export.pdf.summary import local_clock
 from ketamonitor.export.summary import build_summary, export_summary
-from ketamonitor.export.summary_pdf import local_clock
 from tests.charting import EARLY_END
 from tests.people import PHYSICIAN, login_as
 
@@ -67,7 +67,7 @@ def test_the_pdf_dates_a_time_not_on_the_sessions_day(store, charting, clock):
 
 
 def test_the_pdf_table_marks_the_late_set_with_its_reason(store, charting, clock):
-    from ketamonitor.export.summary_pdf import _vitals as printed_table
+    from ketamonitor.export.pdf.summary import _vitals as printed_table
 
     session_id = late_session(store, charting, clock)
     html = printed_table(build_summary(store, session_id))

@@ -26,8 +26,8 @@ from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.permissions import PermissionDenied
 from ketamonitor.core.phases import Action
 from ketamonitor.export.files import ExportFailed
+from ketamonitor.export.pdf.summary import printed_vitals, summary_pdf
 from ketamonitor.export.summary import build_summary, export_summary, summary_file_name
-from ketamonitor.export.summary_pdf import printed_vitals, summary_pdf
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.store import Store
 from tests.charting import ASSESSMENT, Charting

@@ -198,7 +198,7 @@ def test_hovering_near_a_reading_shows_its_values_time_and_who_entered_it(qtbot,
     assert plot.hovered.reading.entry.current.systolic == 186
     shown = plot.readout.toPlainText()
     assert "07:52 · 20 min after dose start" in shown
-    assert "BP 186/112 (MAP 137)  HR 128/min  SpO₂ 91 %  RR 16/min" in shown
+    assert "BP 186/112 (MAP 137)  HR 128/min  SpO2 91 %  RR 16/min" in shown
     assert "entered by nurse.ana at 07:52" in shown
     assert "above the stop line" in shown
     assert plot.readout.isVisible()

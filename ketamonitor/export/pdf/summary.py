@@ -1,38 +1,29 @@
-"""A session's summary as a PDF a physician files: QTextDocument laid out on QPdfWriter's
-pages (A4 or US Letter), with the patient, the page number and the signature state on every
-page, the chart as a picture, and tables readable in greyscale (flags carry a ▲ and bold
-type, never colour alone).
-
-The document is laid out by hand, page by page, rather than by `QTextDocument.print`, so
-that each page has a header and a "Page n of N" footer, and so that a section heading is
-never left alone at the foot of a page.
+"""A session's summary as a PDF a physician files: its sections (the patient, the chart as a
+picture, the vitals, checklists, alerts, events, signatures...) laid out by the paginator
+(export/pdf/paginator), with the patient, the page number and the signature state on every
+page, and tables readable in greyscale (flags carry a ▲ and bold type, never colour alone).
+The REMS form reuses the public sections (devices_section, rems_section, ...).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from html import escape
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
-from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
-    QColor,
-    QFont,
-    QPagedPaintDevice,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QPen,
-    QTextDocument,
-)
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
 
+from ketamonitor.core import measurements
 from ketamonitor.core.alerts import DISCLAIMER
+from ketamonitor.core.chart_view import (
+    AMENDED,
+    CHARTED,
+    IN_ERROR,
+    ChecklistPart,
+    SessionSummary,
+    VitalsRow,
+    dose_words,
+)
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
@@ -42,35 +33,24 @@ from ketamonitor.core.protocol import Route
 from ketamonitor.core.risk import item9_mark
 from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
-from ketamonitor.export.summary import (
-    AMENDED,
-    CHARTED,
-    IN_ERROR,
-    ChecklistPart,
-    SessionSummary,
-    VitalsRow,
-    dose_words,
+from ketamonitor.export.pdf.paginator import (
+    FLAG,
+    Bands,
+    esc,
+    grid,
+    headings,
+    muted,
+    paged_pdf,
+    section_heights,
+    set_html_keeping_headings,
 )
 
-#: Device pixels per inch of the layout: CSS pixels, so `px` in the markup means what it
-#: says on screen (the PDF itself is vector; only the chart is a picture).
-RESOLUTION = 96
-PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
-MARGIN_MM = 13.0
-#: The header and footer bands inside the margins, in device pixels.
-BAND = 36
 #: The chart picture's width in pixels: printed across the page (about 18 cm), its words
 #: come out at about the size of the table text.
 CHART_PIXELS_WIDE = 980
 #: Its height as a share of its width (least, usual, most): as tall as lets the phases'
 #: table join it on the first page, or else as fills that page.
 CHART_RATIO = (0.50, 0.62, 0.72)
-#: The room a long section needs on a page for its heading and its first lines; with less,
-#: it starts on the next page.
-KEEP_WITH_NEXT = 110
-FONT_FAMILIES = ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans", "Noto Sans"]
-BODY_POINTS = 8.5
-FLAG = "▲"
 #: A session with more vitals sets than this (a monitor's feed) lists only some of them.
 PRINT_ALL_UP_TO = 150
 MONITOR_EVERY = timedelta(minutes=5)
@@ -78,23 +58,6 @@ FLAGGED_EVERY = timedelta(minutes=1)
 MANUAL = "manual"
 _CHART_URL = "ketamonitor:chart.png"
 CHART_HEADING = "Chart"
-
-_STYLE = """
-body { color: #000000; }
-h1 { font-size: 14pt; font-weight: bold; margin: 2px 0 2px 0; }
-h2 { font-size: 11pt; font-weight: bold; margin: 12px 0 4px 0; }
-p { margin: 2px 0 2px 0; }
-table.grid { border-collapse: collapse; border-color: #7f7f7f; border-style: solid; }
-table.grid th { background-color: #d9d9d9; font-weight: bold; text-align: left;
-                vertical-align: top; }
-table.grid td { vertical-align: top; }
-table.facts td { vertical-align: top; padding: 2px 6px 2px 0; }
-td.key { color: #404040; }
-.muted { color: #404040; }
-.mono { font-family: "DejaVu Sans Mono", "Courier New", monospace; }
-.flag { font-weight: bold; }
-.box { background-color: #eeeeee; }
-"""
 
 
 def summary_pdf(summary: SessionSummary, page_size: str = "A4") -> bytes:
@@ -105,88 +68,8 @@ def summary_pdf(summary: SessionSummary, page_size: str = "A4") -> bytes:
         lambda document, width, body_height: _fill(document, summary, width, body_height))
 
 
-@dataclass(frozen=True)
-class Bands:
-    """The words of every page's header (left, right in bold) and footer (the signature
-    state, bold when not signed; below it, when and by whom the file was made); "Page n of
-    N" is added on the right of the footer."""
-
-    left: str
-    right: str
-    state: str
-    state_bold: bool
-    made: str
 
 
-#: Fills the document (already set up: fonts, style, page size) given the page's width and
-#: body height, in device pixels.
-Filler = Callable[[QTextDocument, int, int], None]
-
-
-def paged_pdf(title: str, page_size: str, bands: Bands, fill: Filler) -> bytes:
-    """A PDF of a document laid out by hand, page by page, with `bands` on every page: the
-    machinery of the summary, shared by every printable document (a QApplication is made if
-    there is none)."""
-    _application()
-    buffer = QByteArray()
-    device = QBuffer(buffer)
-    device.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(device)
-    writer.setResolution(RESOLUTION)
-    writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)  # for the archive
-    writer.setCreator("ketamonitor")
-    writer.setTitle(title)
-    writer.setPageLayout(QPageLayout(
-        QPageSize(PAGE_SIZES[page_size]), QPageLayout.Orientation.Portrait,
-        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter))
-    width, height = writer.width(), writer.height()
-    body_height = height - 2 * BAND
-    document = _new_document(writer, width, body_height)
-    fill(document, width, body_height)
-    painter = QPainter(writer)
-    try:
-        pages = document.pageCount()
-        for page in range(pages):
-            if page:
-                writer.newPage()
-            _draw_page(painter, document, page, width, body_height)
-            _draw_bands(painter, bands, page, pages, width, height)
-    finally:
-        painter.end()
-        device.close()
-    return bytes(buffer.data())
-
-
-_app: QApplication | None = None
-
-
-def _application() -> None:
-    """Qt paints only with an application object; a command-line export has none yet, and
-    may run where there is no screen at all (a scheduled job, a server): it paints
-    offscreen, since a PDF needs no display."""
-    global _app
-    if QApplication.instance() is None:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _app = QApplication([sys.argv[0] if sys.argv else "ketamonitor"])
-
-
-def _font(points: float, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setFamilies(FONT_FAMILIES)
-    font.setPointSizeF(points)
-    font.setBold(bold)
-    font.setFeature(QFont.Tag("liga"), 0)  # text copied from the PDF reads as typed
-    return font
-
-
-def _new_document(writer: QPdfWriter, width: int, body_height: int) -> QTextDocument:
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(writer)
-    document.setDefaultFont(_font(BODY_POINTS))
-    document.setDefaultStyleSheet(_STYLE)
-    document.setDocumentMargin(0)
-    document.setPageSize(QSizeF(width, body_height))
-    return document
 
 
 def _fill(document: QTextDocument, summary: SessionSummary, width: int,
@@ -197,20 +80,10 @@ def _fill(document: QTextDocument, summary: SessionSummary, width: int,
                                            round(CHART_PIXELS_WIDE * height / width)),
         now=summary.generated_at, library=summary.library, alerts=summary.alert_records)
     document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(_CHART_URL), picture)
-    set_html_keeping_headings(document, _html(summary, width, height), body_height)
+    set_html_keeping_headings(document, _html(summary, width, height), body_height,
+                              (CHART_HEADING,))
 
 
-def set_html_keeping_headings(document: QTextDocument, html: str, body_height: int) -> None:
-    """Lay out `html`, then move each section heading (h2) left without room for what it
-    heads to the top of the next page, one at a time."""
-    document.setHtml(html)
-    heights = _section_heights(document)
-    moved: set[int] = set()
-    while (stranded := _stranded_heading(document, body_height, heights)) is not None:
-        if stranded in moved:  # cannot happen: a moved heading heads a page
-            break
-        moved.add(stranded)
-        document.setHtml(_with_page_breaks(html, moved))
 
 
 def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
@@ -220,9 +93,9 @@ def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
     (the phases) end on the first page, or, where that cannot be, as tall as fills it."""
     least, usual, most = (round(width * ratio) for ratio in CHART_RATIO)
     document.setHtml(_html(summary, width, usual))
-    found = _headings(document)
+    found = headings(document)
     tops = [top for top, _ in found]
-    heights = _section_heights(document, found)
+    heights = section_heights(document, found)
     after = [text for _, text in found].index(CHART_HEADING) + 1
     if after >= len(tops) or tops[after] >= body_height:
         return usual  # the first page is full before the chart: it goes where it falls
@@ -232,60 +105,6 @@ def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
     return max(least, min(usual + body_height - tops[after] - 4, most))
 
 
-def _with_page_breaks(html: str, moved: set[int]) -> str:
-    """The markup with the section headings numbered in `moved` starting a new page."""
-    first, *sections = html.split("<h2>")
-    return first + "".join(
-        ("<h2 style='page-break-before: always'>" if number in moved else "<h2>") + section
-        for number, section in enumerate(sections))
-
-
-def _headings(document: QTextDocument) -> list[tuple[float, str]]:
-    """Where each section heading is laid out (its top), and its words, in order."""
-    layout = document.documentLayout()
-    found = []
-    block = document.begin()
-    while block.isValid():
-        if block.blockFormat().headingLevel() == 2:
-            found.append((layout.blockBoundingRect(block).top(), block.text()))
-        block = block.next()
-    return found
-
-
-def _section_heights(document: QTextDocument,
-                     headings: list[tuple[float, str]] | None = None) -> list[float]:
-    """How tall each section is (its heading to the next), laid out without page breaks
-    of ours: a break moves a section, it leaves its height as it was."""
-    tops = [top for top, _ in (headings or _headings(document))]
-    ends = [*tops[1:], document.documentLayout().documentSize().height()]
-    return [end - top for top, end in zip(tops, ends, strict=True)]
-
-
-def _stranded_heading(document: QTextDocument, page_height: int,
-                      heights: list[float]) -> int | None:
-    """The number (among the section headings, in order) of the first heading left without
-    room on its page for what it heads: a short section (up to a third of a page, and the
-    chart always) is kept whole; a longer one needs its first lines. That heading is moved
-    to the next page, and the document laid out again (each move shifts all after it)."""
-    for count, ((top, text), section) in enumerate(zip(_headings(document), heights,
-                                                       strict=True)):
-        whole = text == CHART_HEADING or section <= page_height / 3
-        needed = min(section, page_height) if whole else KEEP_WITH_NEXT
-        room = page_height - (top % page_height)
-        if top > 0 and room < needed:
-            return count
-    return None
-
-
-def _draw_page(painter: QPainter, document: QTextDocument, page: int, width: int,
-               body_height: int) -> None:
-    painter.save()
-    painter.translate(0, BAND - page * body_height)
-    context = QAbstractTextDocumentLayout.PaintContext()
-    context.clip = QRectF(0, page * body_height, width, body_height)
-    painter.setClipRect(context.clip)
-    document.documentLayout().draw(painter, context)
-    painter.restore()
 
 
 def _summary_bands(summary: SessionSummary) -> Bands:
@@ -312,32 +131,6 @@ def made_line(summary: SessionSummary) -> str:
             f"audit row {summary.audit_head_id}")
 
 
-def _draw_bands(painter: QPainter, bands: Bands, page: int, pages: int, width: int,
-                height: int) -> None:
-    """The header and the footer of one page, with "Page n of N"."""
-    painter.save()
-    ink, rule = QPen(QColor("#000000")), QPen(QColor("#7f7f7f"), 0.8)
-    line = 12
-    header = QRectF(0, BAND - 8 - line, width, line)
-    _text(painter, header, Qt.AlignmentFlag.AlignLeft, bands.left, ink)
-    _text(painter, header, Qt.AlignmentFlag.AlignRight, bands.right, ink, bold=True)
-    painter.setPen(rule)
-    painter.drawLine(0, BAND - 5, width, BAND - 5)
-    painter.drawLine(0, height - BAND + 5, width, height - BAND + 5)
-    first = QRectF(0, height - BAND + 8, width, line)
-    _text(painter, first, Qt.AlignmentFlag.AlignLeft, bands.state, ink, bold=bands.state_bold)
-    _text(painter, first, Qt.AlignmentFlag.AlignRight, f"Page {page + 1} of {pages}", ink,
-          bold=True)
-    _text(painter, first.translated(0, line), Qt.AlignmentFlag.AlignLeft, bands.made,
-          QPen(QColor("#404040")), points=6.5)
-    painter.restore()
-
-
-def _text(painter: QPainter, rect: QRectF, align: Qt.AlignmentFlag, text: str, pen: QPen,
-          *, bold: bool = False, points: float = 7.5) -> None:
-    painter.setPen(pen)
-    painter.setFont(_font(points, bold))
-    painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, text)
 
 
 # -- the words -----------------------------------------------------------------------------
@@ -361,29 +154,6 @@ def _span(span: timedelta | None) -> str:
     return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
 
 
-def esc(text: object) -> str:
-    return escape(str(text)) if text is not None else ""
-
-
-def grid(headers: Sequence[str], rows: Iterable[Sequence[str]],
-          widths: Sequence[int] | None = None, struck: Sequence[bool] = ()) -> str:
-    """A table of `rows` (cells already as markup) under `headers`, repeated on each page
-    it runs over; `struck` rows (entered in error) are drawn struck through."""
-    width_of = (lambda i: f" width='{widths[i]}%'") if widths else (lambda i: "")
-    head = "".join(f"<th{width_of(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
-    body = []
-    for index, row in enumerate(rows):
-        strike = index < len(struck) and struck[index]
-        # an empty last cell would let Qt pull the next heading up against the table
-        cells = "".join(f"<td>{f'<s>{cell}</s>' if strike and cell else cell or '&nbsp;'}"
-                        "</td>" for cell in row)
-        body.append(f"<tr>{cells}</tr>")
-    return (f"<table class='grid' width='100%' border='1' cellspacing='0' cellpadding='3'>"
-            f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>")
-
-
-def _none(text: str) -> str:
-    return f"<p class='muted'>{esc(text)}</p>"
 
 
 def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
@@ -524,7 +294,7 @@ def printed_vitals(vitals: Sequence[VitalsRow]) -> tuple[VitalsRow, ...]:
 
 def _vitals(summary: SessionSummary) -> str:
     if not summary.vitals:
-        return "<h2>Vitals</h2>" + _none("No vitals were charted.")
+        return "<h2>Vitals</h2>" + muted("No vitals were charted.")
     shown = printed_vitals(summary.vitals)
     note = ""
     if len(shown) < len(summary.vitals):
@@ -556,16 +326,25 @@ def _vitals(summary: SessionSummary) -> str:
             cells.append(esc(_number(row.etco2)))
         rows.append([*cells, entered, flags])
         struck.append(row.status == IN_ERROR)
-    headers = ["Time", "Phase", "BP", "HR", "SpO2", "RR", "Entered", "Flags"]
+    headers = ["Time", "Phase", *(m.short for m in _VITALS_COLUMNS), "Entered", "Flags"]
     widths = [7, 15, 9, 5, 12, 5, 15, 32]
     if capnography:  # a clinic without capnography gets no empty column
-        headers.insert(6, "EtCO2")
+        headers.insert(6, measurements.ETCO2.short)
         widths = [7, 14, 9, 5, 12, 5, 6, 14, 28]
     table = grid(headers, rows, widths, struck)
-    etco2 = "; EtCO2 in mmHg" if capnography else ""
-    return ("<h2>Vitals</h2><p class='muted'>BP in mmHg; heart rate (HR) and respiratory "
-            f"rate (RR) per minute; SpO2 in %, with the oxygen flow when on oxygen{etco2}."
+    bp, hr, spo2, rr, co2 = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE,
+                             measurements.SPO2, measurements.RESPIRATORY_RATE,
+                             measurements.ETCO2)
+    etco2 = f"; {co2.short} in {co2.unit}" if capnography else ""
+    return (f"<h2>Vitals</h2><p class='muted'>{bp.short} in {bp.unit}; "
+            f"{hr.label.lower()} ({hr.short}) and {rr.label.lower()} ({rr.short}) per minute; "
+            f"{spo2.short} in {spo2.unit}, with the oxygen flow when on oxygen{etco2}."
             f"</p>{note}" + table)
+
+
+#: The vitals table's measurement columns, named as the one measurements table names them.
+_VITALS_COLUMNS = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE, measurements.SPO2,
+                   measurements.RESPIRATORY_RATE)
 
 
 def _number(value: int | None) -> str:
@@ -592,7 +371,7 @@ def devices_section(summary: SessionSummary) -> str:
     planned = summary.session.dose.devices or 0
     if not rows:
         return ("<h2>Devices given</h2>"
-                + _none(f"No device was charted with its lot ({planned} planned)."))
+                + muted(f"No device was charted with its lot ({planned} planned)."))
     return (f"<h2>Devices given</h2><p>{len(rows)} of {planned} devices given.</p>"
             + grid(["Device", "Time", "Dose", "Lot", "Charted by"], rows,
                     [12, 14, 14, 35, 25]))
@@ -641,7 +420,7 @@ def _dissociation(summary: SessionSummary) -> str:
 def _side_effects(summary: SessionSummary) -> str:
     title = "<h2>Side effects and interventions</h2>"
     if not summary.side_effects:
-        return title + _none("No side effects were charted.")
+        return title + muted("No side effects were charted.")
     rows = []
     for s in summary.side_effects:
         severe = s.severity == "severe"
@@ -661,7 +440,7 @@ def _medications(summary: SessionSummary) -> str:
     """Medicines given besides the dose: what, how much and how, who ordered and gave it."""
     title = f"<h2>{esc(MEDICATIONS_TITLE)}</h2>"
     if not summary.medications:
-        return title + _none("No medicine was charted besides the dose.")
+        return title + muted("No medicine was charted besides the dose.")
     rows = [[local_clock(summary, m.given_at), esc(m.label),
              esc(medication_dose(m.dose, m.unit, m.route)), esc(m.ordered_by),
              esc(m.given_by) + (" <b>amended</b>" if m.status == AMENDED else "")]
@@ -681,7 +460,7 @@ def _risk(summary: SessionSummary) -> str:
     title = "<h2>PHQ-9 item 9: physician's risk assessment</h2>"
     line = f"<p><b>{esc(mark)}</b></p>" if mark else ""
     if not chart.risk_assessments:
-        return title + line + _none("No physician's risk assessment has been charted.")
+        return title + line + muted("No physician's risk assessment has been charted.")
     rows = [[local_clock(summary, a.entered_at), esc(a.outcome), esc(a.plan),
              esc(a.note or ""), esc(a.physician)] for a in chart.risk_assessments]
     return title + line + grid(["Time", "Outcome", "Plan", "Note", "Physician"], rows,
@@ -708,7 +487,7 @@ def _alerts(summary: SessionSummary) -> str:
     title = "<h2>Alerts and acknowledgements</h2>"
     note = f"<p class='muted'>{esc(DISCLAIMER)}</p>"
     if not summary.alerts:
-        return title + _none("No alerts were raised.") + note
+        return title + muted("No alerts were raised.") + note
     rows = []
     for a in summary.alerts:
         priority = f"{a.priority_mark} {esc(a.priority_word)}"
@@ -729,7 +508,7 @@ def _alerts(summary: SessionSummary) -> str:
 
 def _events(summary: SessionSummary) -> str:
     if not summary.events:
-        return "<h2>Events and notes</h2>" + _none("No events were charted.")
+        return "<h2>Events and notes</h2>" + muted("No events were charted.")
     rows = [[local_clock(summary, e.occurred_at), f"<b>{esc(e.label)}</b>" if e.kind == "note"
              else esc(e.label), esc(e.text or ""), esc(e.entered_by)]
             for e in summary.events]
@@ -741,7 +520,7 @@ def _events(summary: SessionSummary) -> str:
 def _amendments(summary: SessionSummary) -> str:
     title = "<h2>Amendments</h2>"
     if not summary.amendments:
-        return title + _none("Nothing was corrected.")
+        return title + muted("Nothing was corrected.")
     rows = [[f"{local_clock(summary, a.amended_at)}", f"{esc(a.subject)} of "
              f"{local_clock(summary, a.observed_at)}", esc(a.field_label),
              f"{esc(a.old_value or '—')} → <b>{esc(a.new_value or '—')}</b>", esc(a.reason),
