@@ -33,7 +33,7 @@ from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
 from ketamonitor.core.sounding import sounds_again, sounds_when_raised
 from ketamonitor.places import log_directory
-from ketamonitor.room import Room
+from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.backup import BackupFailed, MadeBackup, PlannedBackup
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
@@ -362,9 +362,9 @@ class MainWindow(QMainWindow):
         if page is not None:
             self.session_pages[session_id] = page  # most recently opened: kept longest
         else:
-            page = SessionPage(self.store, session_id, self.prompts)
+            page = SessionPage(self.room, session_id, self.prompts)
             page.back_requested.connect(self.show_room)
-            page.charted.connect(self.session_charted)
+            page.charted.connect(self._page_charted)
             page.acknowledge_requested.connect(self.acknowledge)
             page.signed.connect(lambda _id: self.review.reload())
             self.session_pages[session_id] = page
@@ -523,17 +523,30 @@ class MainWindow(QMainWindow):
     def _show_alerts_on(self, page: SessionPage) -> None:
         page.show_alerts(self.room.state(page.session_id).alerts)
 
+    def _page_charted(self, change: ChartChange[object]) -> None:
+        """A page charted through the room, which read the chart back and judged its
+        alerts already (the page drew both): sound what it raised, say if the file would
+        not take the alerts, back up after a discharge."""
+        if change.alert_problem is not None:
+            self.problem.setText(f"⚠ {change.alert_problem.title}: alerts cannot be recorded")
+        self._announce(change.raised)
+        self._after_discharge(change.chart.phase)
+
     def session_charted(self, session_id: int) -> None:
-        """Something was charted: re-read that session and judge its alerts at once."""
+        """Something was charted outside this window's pages (another workstation, the
+        store written directly): re-read that session and judge its alerts at once."""
         try:
             self._announce(self.room.refresh(session_id))
         except StoreError as problem:
             self.problem.setText(f"⚠ {problem.title}: alerts cannot be recorded")
         page = self.session_pages.get(session_id)
         if page is not None:
+            page.draw()
             self._show_alerts_on(page)
-        if self.automatic_backups and self.room.state(session_id).chart.phase is (
-                Phase.DISCHARGED):
+        self._after_discharge(self.room.state(session_id).chart.phase)
+
+    def _after_discharge(self, phase: Phase) -> None:
+        if self.automatic_backups and phase is Phase.DISCHARGED:
             self.automatic_backup(discharged=True)
 
     def _announce(self, raised: list[AlertRecord]) -> None:

@@ -45,7 +45,7 @@ from ketamonitor.core.alerts import (
 )
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
-from ketamonitor.core.dose import NOT_STARTED, dose_given, parse_pump_volume, takes_pump_volume
+from ketamonitor.core.dose import NOT_STARTED, dose_given, takes_pump_volume
 from ketamonitor.core.entries import (
     checklist_answer,
     note_draft,
@@ -61,7 +61,14 @@ from ketamonitor.core.medications import dose_words, parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.records import ChecklistEntry, EarlyEnd, Event, MedicationGiven, ScaleScore
+from ketamonitor.core.records import (
+    ChecklistEntry,
+    EarlyEnd,
+    Event,
+    MedicationGiven,
+    Override,
+    ScaleScore,
+)
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
     Assessment,
@@ -96,8 +103,9 @@ from ketamonitor.core.vitals import (
 from ketamonitor.core.wording import DOSING_WORDS, action_label, offered_actions, phase_label
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
+from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
+from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
 from ketamonitor.ui.checklist_views import (
@@ -173,22 +181,24 @@ def _given_tip(chart: SessionChart) -> str:
 
 
 class SessionPage(QWidget):
-    """Emits `charted` after every entry, so the rest of the window can refresh, and
-    `signed` after a signature or an addendum (the review queue changes)."""
+    """Emits `charted` with the room's `ChartChange` after every entry (the window sounds
+    the alerts it raised), and `signed` after a signature or an addendum (the review queue
+    changes). The page keeps no chart of its own: it draws the room's copy."""
 
-    charted = Signal(int)
+    charted = Signal(object)
     signed = Signal(int)
     back_requested = Signal()
     acknowledge_requested = Signal(int)
 
-    def __init__(self, store: Store, session_id: int, prompts: Prompts,
+    def __init__(self, room: Room, session_id: int, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.room = room
+        self.session = room.open(session_id)
+        self.store = store = room.store
         self.session_id = session_id
         self.prompts = prompts
         self.zone = store.clock.local_zone
-        self.chart: SessionChart = store.chart(session_id)
         #: Each side effect's course (onset, resolved), for the side-effects table.
         self._courses: tuple[Course, ...] = ()
         #: The room's calendar day the session began: times on it show without a date.
@@ -294,7 +304,7 @@ class SessionPage(QWidget):
             TypedField("note", "a note", self.note_text.toPlainText, self.note_text.setPlainText,
                        self.note_text, self.note_text.textChanged),
         ], self.unsaved_notice, self.zone, self)
-        self.reload()
+        self.draw()
         self.vitals_form.show_oxygen(oxygen_in_use(
             entry.current for entry in self.chart.vitals if not entry.in_error))
         if self.access is not None and self.access.can_chart:
@@ -475,7 +485,7 @@ class SessionPage(QWidget):
     def record_risk_assessment(self, draft: RiskAssessmentDraft,
                                show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
         return self._attempt(
-            lambda: self.store.record_risk_assessment(self.session_id, draft),
+            lambda: self.session.record_risk_assessment(draft),
             show_reasons) is not None
 
     def open_early_end_dialog(self) -> EarlyEndDialog:
@@ -491,8 +501,8 @@ class SessionPage(QWidget):
 
     def end_early(self, early_end: EarlyEnd, typed: str) -> bool:
         change = self._attempt(
-            lambda: self.store.change_phase(self.session_id, Action.END_SESSION_EARLY,
-                                            reason=typed or None, early_end=early_end),
+            lambda: self.session.change_phase(Action.END_SESSION_EARLY,
+                                              reason=typed or None, early_end=early_end),
             self._show_general_reasons)
         return change is not None
 
@@ -508,7 +518,7 @@ class SessionPage(QWidget):
     def record_pump_volume(self, typed: str,
                            show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
         return self._attempt(
-            lambda: self.store.record_pump_volume(self.session_id, parse_pump_volume(typed)),
+            lambda: self.session.record_pump_volume(typed),
             show_reasons) is not None
 
     def _action_bar(self) -> QWidget:
@@ -733,15 +743,17 @@ class SessionPage(QWidget):
 
     # -- intents -------------------------------------------------------------------------
 
-    def _attempt(self, write: Callable[[], Result],
+    def _attempt(self, write: Callable[[], ChartChange[Result]],
                  show_reasons: Callable[[dict[str, str]], None]) -> Result | None:
-        """Run one write; say why if it did not happen; redraw from the record if it did."""
-        result = attempt(write, show_reasons, self.prompts, self, self._show_refusal)
-        if result is None:
+        """Run one write through the room; say why if it did not happen; if it did, draw
+        the chart and the alerts the room read back (one read for the page and the tile)."""
+        change = attempt(write, show_reasons, self.prompts, self, self._show_refusal)
+        if change is None:
             return None
-        self.reload()
-        self.charted.emit(self.session_id)
-        return result
+        self.draw()
+        self.show_alerts(change.alerts)
+        self.charted.emit(change)
+        return change.result
 
     def save_vitals(self, typed: dict[str, str]) -> int | None:
         now = self.store.clock.now()
@@ -753,7 +765,7 @@ class SessionPage(QWidget):
             with asking(form.ask):
                 vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
                                       zone=self.zone, confirmed=confirmed)
-                return self.store.record_vitals(self.session_id, vitals, confirmed=confirmed)
+                return self.session.record_vitals(vitals, confirmed=confirmed)
 
         vitals_id = self._attempt(write, form.show_reasons)
         if vitals_id is not None:
@@ -766,18 +778,17 @@ class SessionPage(QWidget):
         checklist = self.store.library.checklist(checklist_id)
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_checklist_answer(
-                self.session_id, checklist_answer(checklist, item_key, value, now)),
+            lambda: self.session.answer(checklist_answer(checklist, item_key, value, now)),
             self._show_general_reasons)
         if result is None:
-            self.reload()  # put the buttons back to what is charted
+            self.draw()  # put the buttons back to what is charted
         return result
 
     def assess_dissociation(self, values: dict[str, str]) -> list[int] | None:
         checklist = self.dissociation.checklist
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_assessment(self.session_id, [
+            lambda: self.session.assess([
                 checklist_answer(checklist, key, value, now) for key, value in values.items()]),
             self._show_general_reasons)
         if result is not None:
@@ -790,7 +801,7 @@ class SessionPage(QWidget):
         now = self.store.clock.now()
 
         result = self._attempt(
-            lambda: self.store.record_checklist_answer(self.session_id, checklist_answer(
+            lambda: self.session.answer(checklist_answer(
                 checklist, item, "present", now, severity=severity or None,
                 intervention=intervention or None, note=note)),
             self.side_effects.errors.show)
@@ -803,7 +814,7 @@ class SessionPage(QWidget):
         checklist = self.side_effects.checklist
         now = self.store.clock.now()
         return self._attempt(
-            lambda: self.store.record_checklist_answer(self.session_id, checklist_answer(
+            lambda: self.session.answer(checklist_answer(
                 checklist, item, RESOLVED, now)),
             lambda reasons: self.side_effects.errors.show(
                 {"resolve": "; ".join(reasons.values())}))
@@ -813,7 +824,7 @@ class SessionPage(QWidget):
         form = self.scales[scale_id]
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_scale_score(self.session_id, scale_answer(
+            lambda: self.session.score(scale_answer(
                 form.scale, scores, now, timepoint)),
             form.errors.show)
         if result is not None:
@@ -823,7 +834,7 @@ class SessionPage(QWidget):
     def add_note(self, text: str) -> int | None:
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_note(self.session_id, note_draft(text, now)),
+            lambda: self.session.add_note(note_draft(text, now)),
             lambda reasons: self.note_error.setText("; ".join(reasons.values())))
         if result is not None:
             self.note_text.clear()
@@ -833,7 +844,7 @@ class SessionPage(QWidget):
 
     def give_device(self, lot: str) -> bool:
         """Chart the next intranasal device with its lot (the first starts the clock)."""
-        done = self._attempt(lambda: self.store.record_device(self.session_id, lot),
+        done = self._attempt(lambda: self.session.give_device(lot),
                              self.devices.errors.show)
         if done is not None:
             self.devices.saved()
@@ -842,7 +853,7 @@ class SessionPage(QWidget):
     def chart_drug_lot(self, lot: str) -> bool:
         """The lot of the IV or IM dose's vial or bag (a second when it was replaced)."""
         assert self.drug_lot is not None
-        done = self._attempt(lambda: self.store.record_drug_lot(self.session_id, lot),
+        done = self._attempt(lambda: self.session.chart_drug_lot(lot),
                              self.drug_lot.errors.show)
         if done is not None:
             self.drug_lot.saved()
@@ -853,7 +864,7 @@ class SessionPage(QWidget):
             return False
         now = self.store.clock.now()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             try:
                 at = (clock_time_in_session(typed, now, self.zone, self.chart.session.began_at)
                       if typed.strip() else None)
@@ -861,7 +872,7 @@ class SessionPage(QWidget):
                 raise ValidationError({"ready_without_minimum": str(problem)}) from None
             if at is None:
                 raise ValidationError({"ready_without_minimum": "type the time (HH:MM)"})
-            return self.store.record_ready_without_minimum(self.session_id, at)
+            return self.session.ready_without_minimum(at)
 
         done = self._attempt(write, self.rems.errors.show)
         if done is not None:
@@ -889,7 +900,7 @@ class SessionPage(QWidget):
 
     def perform(self, action: Action, reason: str | None = None) -> bool:
         change = self._attempt(
-            lambda: self.store.change_phase(self.session_id, action, reason=reason),
+            lambda: self.session.change_phase(action, reason=reason),
             self._show_general_reasons)
         if change is not None:
             self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
@@ -918,10 +929,9 @@ class SessionPage(QWidget):
                       show_reasons: Callable[[dict[str, str]], None]) -> bool:
         """A physician's override, charted; a wrong password (or a physician who must wait)
         is shown beside the password field, nothing overridden."""
-        def write() -> object:
+        def write() -> ChartChange[Override]:
             try:
-                return self.store.override(self.session_id, action, reason, physician,
-                                           password)
+                return self.session.override(action, reason, physician, password)
             except (PasswordNotConfirmed, LoginRefused) as refused:
                 raise ValidationError({"password": str(refused)}) from None
 
@@ -934,20 +944,19 @@ class SessionPage(QWidget):
         once `confirmed` names it."""
         now = self.store.clock.now()
 
-        def write() -> list[int]:
+        def write() -> ChartChange[list[int]]:
             entry = self.store.vitals_entry(self.session_id, entry_id)
             with asking(ask):
                 drafts = vitals_amendments(entry, typed, reason, now=now,
                                            session_began=self.chart.session.began_at,
                                            zone=self.zone, confirmed=confirmed)
-            return self.store.amend(self.session_id, drafts)
+            return self.session.amend(drafts)
 
         return self._attempt(write, self._show_general_reasons) is not None
 
     def strike_vitals(self, entry_id: int, reason: str) -> bool:
         return self._attempt(
-            lambda: self.store.amend(self.session_id,
-                                     (entered_in_error("vitals", entry_id, reason),)),
+            lambda: self.session.amend((entered_in_error("vitals", entry_id, reason),)),
             self._show_general_reasons) is not None
 
     def _selected_entry_id(self) -> int | None:
@@ -1002,8 +1011,7 @@ class SessionPage(QWidget):
                                          session_began=self.chart.session.began_at,
                                          session_ended=ended, zone=self.zone,
                                          confirmed=confirmed)
-                return self.store.record_late_vitals(self.session_id, late,
-                                                     confirmed=confirmed)
+                return self.session.record_late_vitals(late, confirmed=confirmed)
 
         return self._attempt(write, show_reasons) is not None
 
@@ -1026,11 +1034,11 @@ class SessionPage(QWidget):
         """A medicine given, from the dialog's text; refused with every reason at once."""
         now = self.store.clock.now()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             entry = parse_medication(typed, self.store.library.medicines, now=now,
                                      session_began=self.chart.session.began_at,
                                      zone=self.zone, alert_id=alert_id)
-            return self.store.record_medication(self.session_id, entry)
+            return self.session.record_medication(entry)
 
         return self._attempt(write, show_reasons) is not None
 
@@ -1046,8 +1054,8 @@ class SessionPage(QWidget):
                                      "through.",
                                      self.store.library.reasons_for("entered_in_error"))
         if reason:
-            self._attempt(lambda: self.store.amend(
-                self.session_id, (entered_in_error("medications", given.id, reason),)),
+            self._attempt(lambda: self.session.amend(
+                (entered_in_error("medications", given.id, reason),)),
                 self._show_general_reasons)
 
     def focus_entry(self) -> None:
@@ -1115,7 +1123,7 @@ class SessionPage(QWidget):
     def hand_over(self, nurse: str, show_reasons: ShowReasons | None = None) -> bool:
         """Record the handover to `nurse` (a username); the header then names them."""
         show = show_reasons or self._show_general_reasons
-        return self._attempt(lambda: self.store.hand_over(self.session_id, nurse),
+        return self._attempt(lambda: self.session.hand_over(nurse),
                              show) is not None
 
     # -- review and signature ------------------------------------------------------------
@@ -1127,20 +1135,20 @@ class SessionPage(QWidget):
         beside its field), else on the signature panel; nothing is signed then.
         `seen_alerts`: the high and critical alerts the signer was shown as not yet seen
         by a physician (the signature records that the signer has seen them)."""
-        return self._signing(lambda: self.store.sign(self.session_id, password, seen_alerts),
+        return self._signing(lambda: self.session.sign(password, seen_alerts),
                              show_reasons)
 
     def add_addendum(self, text: str, password: str,
                      show_reasons: ShowReasons | None = None) -> bool:
         """A signed addendum to the signed chart (which itself stays as it was)."""
-        return self._signing(lambda: self.store.add_addendum(self.session_id, text, password),
+        return self._signing(lambda: self.session.add_addendum(text, password),
                              show_reasons)
 
-    def _signing(self, write: Callable[[], Signature],
+    def _signing(self, write: Callable[[], ChartChange[Signature]],
                  show_reasons: ShowReasons | None) -> bool:
         show = show_reasons or self.signature_panel.show_reasons
 
-        def signed() -> Signature:
+        def signed() -> ChartChange[Signature]:
             try:
                 return write()
             except (PasswordNotConfirmed, LoginRefused) as refused:  # wrong, or must wait
@@ -1154,7 +1162,7 @@ class SessionPage(QWidget):
         if signature is None:
             return False
         self.signature_panel.show_reasons({})
-        self.reload()
+        self.draw()
         self.signed.emit(self.session_id)
         return True
 
@@ -1225,9 +1233,19 @@ class SessionPage(QWidget):
                         else "still present")
         return ""
 
+    @property
+    def chart(self) -> SessionChart:
+        """The room's copy of the session's chart (the page keeps none of its own)."""
+        return self.session.chart
+
     def reload(self) -> None:
-        """Redraw everything from the record."""
-        self.chart = self.store.chart(self.session_id)
+        """Read the chart again through the room (charted behind the page's back), and
+        redraw."""
+        self.room.reread(self.session_id)
+        self.draw()
+
+    def draw(self) -> None:
+        """Redraw everything from the room's copy of the chart: no read of the chart."""
         chart = self.chart
         session, patient = chart.session, chart.patient
         # typed names go into rich text: escaped, so "<" or "&" in a name shows as typed.
@@ -1279,7 +1297,7 @@ class SessionPage(QWidget):
         self.medications_model.set_rows(chart.medications)
         self._show_access(chart_access(self.store.account, chart,
                                        self.store.signatures(self.session_id),
-                                       self.store.alerts([self.session_id])[self.session_id],
+                                       self.session.state.alerts,
                                        zone=self.zone))
         self.tick()
 
