@@ -12,7 +12,7 @@ import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -109,10 +109,10 @@ class MainWindow(QMainWindow):
         self.place = QLabel(f"{store.workstation} · database {store.path}")
         self.place.setProperty("role", "muted")
         self.statusBar().addWidget(self.place)
-        self.shortcuts = [QShortcut(QKeySequence("Esc"), self, activated=self.show_room),
-                          QShortcut(QKeySequence("F2"), self, activated=self.show_patients)]
+        self.shortcuts = [QShortcut(QKeySequence("Esc"), self, self.show_room),
+                          QShortcut(QKeySequence("F2"), self, self.show_patients)]
         self.shortcuts += [QShortcut(QKeySequence(f"Alt+{position}"), self,
-                                     activated=lambda p=position: self.open_tile(p))
+                                     lambda p=position: self.open_tile(p))
                            for position in range(1, 10)]
         self._menus()
         self._person_corner()
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self._backup_checked = store.clock.now()
         self.input_watcher = InputWatcher(self)
         self.input_watcher.noticed.connect(self.note_input)
-        QApplication.instance().installEventFilter(self.input_watcher)
+        _application().installEventFilter(self.input_watcher)
         self._show_person()
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
@@ -618,7 +618,7 @@ class MainWindow(QMainWindow):
             return
         self.ticker.stop()
         self.finish_background_work()
-        QApplication.instance().removeEventFilter(self.input_watcher)
+        _application().removeEventFilter(self.input_watcher)
         event.accept()
 
     def finish_background_work(self) -> None:
@@ -633,3 +633,11 @@ class MainWindow(QMainWindow):
 def _critical_word(record: AlertRecord) -> str:
     """A critical alert says so on the lock band too (it comes first there, by urgency)."""
     return f" {record.priority.word} ·" if record.priority is Priority.CRITICAL else ""
+
+
+def _application() -> QCoreApplication:
+    """The running application (a window exists only inside one)."""
+    app = QApplication.instance()
+    if app is None:
+        raise RuntimeError("no QApplication: create one before the window")
+    return app

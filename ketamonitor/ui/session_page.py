@@ -142,6 +142,7 @@ from ketamonitor.ui.vitals_form import VitalsForm, asking
 from ketamonitor.ui.writes import attempt, tell_refusal
 
 Result = TypeVar("Result")
+Signing = TypeVar("Signing", SignDialog, AddendumDialog)
 
 #: The height kept for the next step and the alerts beside the chart (about three alerts):
 #: constant, so that nothing they show moves anything else on the page.
@@ -761,7 +762,7 @@ class SessionPage(QWidget):
         form = self.vitals_form
         confirmed = form.confirmed()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             with asking(form.ask):
                 vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
                                       zone=self.zone, confirmed=confirmed)
@@ -1005,7 +1006,7 @@ class SessionPage(QWidget):
         dialog = self.late_dialog
         confirmed = dialog.confirmed() if dialog is not None else frozenset()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             with asking(dialog.ask if dialog is not None else None):
                 late = parse_late_vitals(typed, now=now,
                                          session_began=self.chart.session.began_at,
@@ -1186,7 +1187,7 @@ class SessionPage(QWidget):
         account = self.store.account
         return ("", "") if account is None else (account.display_name, account.username)
 
-    def _open_signing(self, dialog: SignDialog | AddendumDialog) -> SignDialog | AddendumDialog:
+    def _open_signing(self, dialog: Signing) -> Signing:
         if self.sign_dialog is not None:
             self.sign_dialog.close()
         self.sign_dialog = dialog
@@ -1484,7 +1485,9 @@ class SessionPage(QWidget):
         if self.vitals_form.has_typing():
             self.vitals_form.focus_first_typed()
         else:
-            self.tabs.setCurrentIndex(self.tabs.indexOf(self.note_text.parentWidget()))
+            notes = self.note_text.parentWidget()
+            if notes is not None:
+                self.tabs.setCurrentIndex(self.tabs.indexOf(notes))
             self.note_text.setFocus()
         return False
 
