@@ -3,22 +3,25 @@ the tile, the session's page and the rules all look at."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ketamonitor.core.alerts import AlertRecord, attention_order
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.records import SessionListing
+from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import SessionTimers, session_timers
 
 
 @dataclass
 class ChairState:
-    """One session in the room: its chart and its alerts as last read."""
+    """One session in the room: its chart and its alerts as last read; its signatures
+    once someone asked for them (`Room.signatures`)."""
 
     listing: SessionListing
     chart: SessionChart
     alerts: list[AlertRecord]
+    signatures: list[Signature] | None = field(default=None)
 
     @property
     def session_id(self) -> int:

@@ -21,6 +21,7 @@ from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.records import SessionListing
+from ketamonitor.core.signature import Signature
 from ketamonitor.room.chair import ChairState
 from ketamonitor.room.change import ChartChange
 from ketamonitor.room.judging import judge
@@ -75,13 +76,27 @@ class Room:
         return judge(self.store, self.state(session_id))
 
     def reread(self, session_id: int) -> ChairState:
-        """Read one session's chart again (and its listing, if the chart moved on from
-        it), without judging: what is charted behind the room's back."""
+        """Read one session again, without judging: what was charted or signed behind the
+        room's back (its signatures are read again when next asked for)."""
+        state = self._read_chart(session_id)
+        state.signatures = None
+        return state
+
+    def _read_chart(self, session_id: int) -> ChairState:
+        """The chart read once, and the listing only if the chart moved on from it."""
         state = self.state(session_id)
         state.chart = self.store.chart(session_id)
         if state.listing_outdated():
             state.listing = self.store.listing(session_id)
         return state
+
+    def signatures(self, session_id: int) -> list[Signature]:
+        """The session's signatures and addenda, read on first asking and kept until one
+        is added (they change only at a signing, not with each entry)."""
+        state = self.state(session_id)
+        if state.signatures is None:
+            state.signatures = self.store.signatures(session_id)
+        return state.signatures
 
     def open(self, session_id: int) -> OpenSession:
         """The session's intents (record vitals, change phase, ...), each charted through
@@ -89,16 +104,20 @@ class Room:
         return OpenSession(self, session_id)
 
     def charted(self, session_id: int, write: Callable[[], Result], *,
-                judging: bool = True) -> ChartChange[Result]:
+                signing: bool = False) -> ChartChange[Result]:
         """Run one write; then read the chart once, the listing only if the chart moved on
         from it, and judge the alerts at once (a BP over the line is an alert the moment
         it is saved, not at the next tick). A file that cannot take the alerts does not
-        undo the entry: the change says so (`alert_problem`)."""
+        undo the entry: the change says so (`alert_problem`). A signature or an addendum
+        (`signing`) has its signatures read again and its alerts not judged (a signed
+        chart's alerts are what the signer saw)."""
         result = write()
-        state = self.reread(session_id)
+        state = self._read_chart(session_id)
         raised: list[AlertRecord] = []
         problem: StoreError | None = None
-        if judging:
+        if signing:
+            state.signatures = None
+        else:
             try:
                 raised = judge(self.store, state)
             except StoreError as failed:

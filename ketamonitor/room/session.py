@@ -18,13 +18,14 @@ from ketamonitor.core.dose import parse_pump_volume
 from ketamonitor.core.entries import ChecklistAnswer, LateVitals, NoteDraft, ScaleAnswer
 from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.phases import Action
-from ketamonitor.core.records import EarlyEnd, Override
+from ketamonitor.core.records import EarlyEnd, Override, VitalsEntry
 from ketamonitor.core.risk import RiskAssessmentDraft
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.room.chair import ChairState
 from ketamonitor.room.change import ChartChange
+from ketamonitor.store.errors import UnknownRecord
 
 if TYPE_CHECKING:
     from ketamonitor.room.room import Room
@@ -47,6 +48,17 @@ class OpenSession:
     def chart(self) -> SessionChart:
         """The room's copy of the chart, as last read."""
         return self.state.chart
+
+    def vitals_entry(self, entry_id: int) -> VitalsEntry:
+        """A set as charted, from the room's copy (the store's own look-up reads the whole
+        chart again)."""
+        for entry in self.chart.vitals:
+            if entry.id == entry_id:
+                return entry
+        raise UnknownRecord(f"no vitals {entry_id} in session {self.session_id}")
+
+    def signatures(self) -> list[Signature]:
+        return self.room.signatures(self.session_id)
 
     def _charted(self, write: Callable[[], Result]) -> ChartChange[Result]:
         return self.room.charted(self.session_id, write)
@@ -124,11 +136,10 @@ class OpenSession:
 
     def sign(self, password: str,
              seen_alerts: Collection[int] | None = None) -> ChartChange[Signature]:
-        """The physician's signature: the chart read back, its alerts not judged again
-        (a signed chart's alerts are what the signer saw)."""
+        """The physician's signature: the chart and the signatures read back."""
         return self.room.charted(self.session_id, lambda: self.room.store.sign(
-            self.session_id, password, seen_alerts), judging=False)
+            self.session_id, password, seen_alerts), signing=True)
 
     def add_addendum(self, text: str, password: str) -> ChartChange[Signature]:
         return self.room.charted(self.session_id, lambda: self.room.store.add_addendum(
-            self.session_id, text, password), judging=False)
+            self.session_id, text, password), signing=True)

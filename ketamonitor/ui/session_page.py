@@ -946,7 +946,7 @@ class SessionPage(QWidget):
         now = self.store.clock.now()
 
         def write() -> ChartChange[list[int]]:
-            entry = self.store.vitals_entry(self.session_id, entry_id)
+            entry = self.session.vitals_entry(entry_id)
             with asking(ask):
                 drafts = vitals_amendments(entry, typed, reason, now=now,
                                            session_began=self.chart.session.began_at,
@@ -971,7 +971,7 @@ class SessionPage(QWidget):
     def _open_correction(self) -> None:
         entry_id = self._selected_entry_id()
         if entry_id is not None:
-            entry = self.store.vitals_entry(self.session_id, entry_id)
+            entry = self.session.vitals_entry(entry_id)
             CorrectionDialog(self, entry, self.correct_vitals).open()
 
     def _strike_selected(self) -> None:
@@ -1297,7 +1297,7 @@ class SessionPage(QWidget):
         self.scores_model.set_rows(chart.scale_scores)
         self.medications_model.set_rows(chart.medications)
         self._show_access(chart_access(self.store.account, chart,
-                                       self.store.signatures(self.session_id),
+                                       self.session.signatures(),
                                        self.session.state.alerts,
                                        zone=self.zone))
         self.tick()

@@ -13,7 +13,7 @@ from tests.ui.test_whole_session import type_into
 #: The most statements one vitals save may run through the window (49, two chart reads,
 #: before the room held the page's chart). The store's permission check once per write
 #: (issue 18, the store slice) takes about six more off: then lower this to what it runs.
-SAVE_VITALS_MOST = 30
+SAVE_VITALS_MOST = 28
 #: The most statements opening a page the room holds may run (42, two chart reads, before).
 OPEN_PAGE_MOST = 10
 
