@@ -49,7 +49,7 @@ from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
 from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.writes import tell_refusal
 

@@ -13,7 +13,7 @@ from ketamonitor.core.signature import MEANING
 from ketamonitor.room import Room
 from ketamonitor.ui.app import application
 from ketamonitor.ui.review_page import ReviewQueuePage
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from tests.charting import EARLY_END
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, login_as
 

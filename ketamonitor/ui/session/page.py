@@ -23,13 +23,10 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,14 +35,13 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.administration import charts_drug_lots, device_spacing
 from ketamonitor.core.aldrete import chart_items
 from ketamonitor.core.alerts import (
-    DISCLAIMER,
     AlertRecord,
     attention_order,
     flags_not_alerted,
 )
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
-from ketamonitor.core.dose import NOT_STARTED, dose_given, takes_pump_volume
+from ketamonitor.core.dose import dose_given, takes_pump_volume
 from ketamonitor.core.entries import (
     checklist_answer,
     note_draft,
@@ -53,19 +49,15 @@ from ketamonitor.core.entries import (
     scale_answer,
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
-from ketamonitor.core.escalation import done_text, ordered_text, physician_text
 from ketamonitor.core.gates import discharge_answers, next_step
 from ketamonitor.core.holds import override_words
-from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
-from ketamonitor.core.medications import dose_words, parse_medication
+from ketamonitor.core.medications import parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import (
     ChecklistEntry,
     EarlyEnd,
-    Event,
-    MedicationGiven,
     Override,
     ScaleScore,
 )
@@ -122,12 +114,16 @@ from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.medication_dialog import MedicationDialog
-from ketamonitor.ui.models import Column, RowsModel, VitalsModel
-from ketamonitor.ui.note_box import NoteGuard
+from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
+from ketamonitor.ui.session.alerts_tab import AlertsTab
+from ketamonitor.ui.session.medicines_tab import MedicinesTab
+from ketamonitor.ui.session.notes_tab import NotesTab
+from ketamonitor.ui.session.vitals_tab import VitalsTab
+from ketamonitor.ui.session.words import given_tip, given_words, unbroken
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
     AddendumDialog,
@@ -156,29 +152,6 @@ _CONFIRM = {
                                  "for discharge.",
     Action.DISCHARGE: "Discharge the patient now?",
 }
-
-
-def _unbroken(text: str) -> str:
-    """Rich text that keeps one line: no-break spaces, a word joiner after each slash."""
-    return escape(text).replace(" ", "\u00a0").replace("/", "/\u2060")
-
-
-def _given_words(chart: SessionChart) -> str:
-    """The dose given beside the plan, once dosing has ended or a device is given (the
-    header is drawn at each entry, not each tick: a running infusion's figure would lag)."""
-    given = dose_given(chart)
-    if given.how == NOT_STARTED or (chart.timeline.infusion_ended_at is None
-                                    and not chart.administrations):
-        return ""
-    return f" · <b>{_unbroken(f'given {given.mg:g} mg')}</b>"
-
-
-def _given_tip(chart: SessionChart) -> str:
-    """How the dose given was found, for the header's tooltip (the line has no room)."""
-    if not _given_words(chart):
-        return ""
-    words = dose_given(chart).describe()
-    return words[:1].upper() + words[1:]
 
 
 class SessionPage(QWidget):
@@ -228,24 +201,26 @@ class SessionPage(QWidget):
         self.drug_lot = DrugLotPanel(self.zone) if charts_drug_lots(protocol) else None
         self.chart_view = SessionChartView(self.zone, library)
         self.course: CourseDialog | None = None
-        self.vitals_model = VitalsModel(self.zone, self, day=self.day)
-        self.events_model: RowsModel[Event] = RowsModel([
-            Column("Time", lambda e: self._time(e.occurred_at)),
-            Column("What", _event_text),
-            Column("By", lambda e: e.entered_by),
-        ], self)
-        self.alerts_model: RowsModel[AlertRecord] = RowsModel([
-            Column("Raised", lambda a: self._time(a.raised_at)),
-            Column("", lambda a: f"{a.priority.mark} {a.priority.word}"),
-            Column("Alert", lambda a: a.message),
-            Column("Acknowledged", lambda a: _acknowledged_text(a, self._time)),
-            Column("What was done", done_text),
-            Column("Physician called", lambda a: physician_text(a, self._time)),
-            Column("Ordered", ordered_text),
-            Column("Seen by physician", _seen_text),
-            Column("Cleared", lambda a: self._time(a.cleared_at)
-                   if a.cleared_at else ""),
-        ], self)
+        self.vitals_tab = VitalsTab(self.zone, self.day)
+        self.vitals_model = self.vitals_tab.vitals_model
+        self.vitals_table = self.vitals_tab.vitals_table
+        self.correct_button = self.vitals_tab.correct_button
+        self.strike_button = self.vitals_tab.strike_button
+        self.late_button = self.vitals_tab.late_button
+        self.notes_tab = NotesTab(self._time)
+        self.events_model = self.notes_tab.events_model
+        self.note_text = self.notes_tab.note_text
+        self.note_button = self.notes_tab.note_button
+        self.note_error = self.notes_tab.note_error
+        self.note_guard = self.notes_tab.note_guard
+        self.alerts_tab = AlertsTab(self._time)
+        self.alerts_model = self.alerts_tab.alerts_model
+        self.alerts_table = self.alerts_tab.alerts_table
+        self.medicines_tab = MedicinesTab(self._time)
+        self.medications_model = self.medicines_tab.medications_model
+        self.medications_table = self.medicines_tab.medications_table
+        self.medication_button = self.medicines_tab.medication_button
+        self.strike_medication_button = self.medicines_tab.strike_medication_button
         self.side_effect_model: RowsModel = RowsModel([
             Column("Time", lambda e: self._time(e.observed_at)),
             Column("Side effect", lambda e: e.label),
@@ -253,14 +228,6 @@ class SessionPage(QWidget):
             Column("Intervention", lambda e: self._intervention_label(e.intervention)),
             Column("Course", self._course_text),
             Column("Note", lambda e: e.note or ""),
-        ], self)
-        self.medications_model: RowsModel[MedicationGiven] = RowsModel([
-            Column(MEDICATION_WORDS["time"], lambda m: self._time(m.given_at)),
-            Column(MEDICATION_WORDS["drug"], lambda m: m.label
-                   + ("  (entered in error)" if m.in_error else "")),
-            Column(MEDICATION_WORDS["dose"], lambda m: dose_words(m.dose, m.unit, m.route)),
-            Column(MEDICATION_WORDS["ordered_by"], lambda m: m.ordered_by),
-            Column(MEDICATION_WORDS["given_by"], lambda m: m.given_by),
         ], self)
         self.corrections_model: RowsModel[Correction] = RowsModel([
             Column("Corrected", lambda c: self._time(c.amendment.amended_at)),
@@ -563,25 +530,7 @@ class SessionPage(QWidget):
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
         tabs.setObjectName("session_tabs")
-        self.vitals_table = read_only_table(self.vitals_model)
-        self.vitals_table.setObjectName("vitals_table")
-        vitals_tab = QWidget()
-        vitals_layout = QVBoxLayout(vitals_tab)
-        vitals_layout.addWidget(self.vitals_table, 1)
-        buttons = QHBoxLayout()
-        self.correct_button = QPushButton("Correct selected set…")
-        self.strike_button = QPushButton("Entered in error…")
-        buttons.addWidget(self.correct_button)
-        buttons.addWidget(self.strike_button)
-        self.late_button = QPushButton("Late entry…")
-        self.late_button.setObjectName("late_entry")
-        self.late_button.setToolTip("A set of vitals taken during this session and not "
-                                    "charted then: with its date, time and why it is late")
-        self.late_button.hide()
-        buttons.addWidget(self.late_button)
-        buttons.addStretch(1)
-        vitals_layout.addLayout(buttons)
-        tabs.addTab(vitals_tab, "Vitals")
+        tabs.addTab(self.vitals_tab, "Vitals")
         if self.drug_lot is None:
             tabs.addTab(scrolled(self.pre_session), "Pre-session")
         else:
@@ -612,7 +561,7 @@ class SessionPage(QWidget):
         effects_layout.addWidget(effects_form)
         effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
         tabs.addTab(effects, "Side effects")
-        tabs.addTab(self._medicines_tab(), "Medicines")
+        tabs.addTab(self.medicines_tab, "Medicines")
         scale_forms = QWidget()
         scales_layout = QVBoxLayout(scale_forms)
         for form in self.scales.values():
@@ -634,69 +583,18 @@ class SessionPage(QWidget):
         tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
         if self.rems is not None:
             tabs.addTab(scrolled(self.rems), "REMS")
-        notes = QWidget()
-        notes_layout = QVBoxLayout(notes)
-        self.note_text = QPlainTextEdit()
-        self.note_text.setObjectName("note_text")
-        self.note_text.setPlaceholderText("Note for the chart…")
-        self.note_text.setMaximumHeight(90)
-        notes_layout.addWidget(self.note_text)
-        note_row = QHBoxLayout()
-        self.note_button = QPushButton("Add note")
-        self.note_button.setObjectName("note_save")
-        self.note_error = QLabel("")
-        self.note_error.setProperty("role", "field-error")
-        note_row.addWidget(self.note_button)
-        note_row.addWidget(self.note_error, 1)
-        self.note_guard = NoteGuard(self.note_text, self.note_button, self.note_error)
-        self.note_button.setToolTip("Add note (Ctrl+Enter)")
-        notes_layout.addLayout(note_row)
-        notes_layout.addWidget(read_only_table(self.events_model), 1)
-        tabs.addTab(notes, "Notes")
-        alerts_tab = QWidget()
-        alerts_layout = QVBoxLayout(alerts_tab)
-        disclaimer = QLabel(DISCLAIMER)
-        disclaimer.setProperty("role", "muted")
-        disclaimer.setWordWrap(True)
-        alerts_layout.addWidget(disclaimer)
-        self.alerts_table = read_only_table(self.alerts_model)
-        self.alerts_table.setObjectName("alerts_table")
-        _wrap_long_columns(self.alerts_table, ALERT_TEXT_WIDTHS)
-        alerts_layout.addWidget(self.alerts_table, 1)
-        tabs.addTab(alerts_tab, "Alerts")
+        tabs.addTab(self.notes_tab, "Notes")
+        tabs.addTab(self.alerts_tab, "Alerts")
         corrections_table = read_only_table(self.corrections_model)
         corrections_table.setObjectName("corrections_table")
         self.corrections_tab = tabs.addTab(corrections_table, "Corrections")
         self.tabs = tabs
         return tabs
 
-    def _medicines_tab(self) -> QWidget:
-        """The medicines given besides the dose, and the way to chart one (or strike one
-        charted in error)."""
-        tab = QWidget()
-        column = QVBoxLayout(tab)
-        self.medications_table = read_only_table(self.medications_model)
-        self.medications_table.setObjectName("medications_table")
-        column.addWidget(self.medications_table, 1)
-        buttons = QHBoxLayout()
-        self.medication_button = QPushButton("Medicine given…")
-        self.medication_button.setObjectName("medication_given")
-        self.medication_button.setToolTip("A medicine given besides the dose (an antiemetic, "
-                                          "an antihypertensive, oxygen…): what, how much, "
-                                          "how, when, ordered and given by whom")
-        self.medication_button.clicked.connect(lambda: self.open_medication_dialog())
-        buttons.addWidget(self.medication_button)
-        self.strike_medication_button = QPushButton("Entered in error…")
-        self.strike_medication_button.setObjectName("strike_medication")
-        self.strike_medication_button.clicked.connect(self._strike_selected_medication)
-        buttons.addWidget(self.strike_medication_button)
-        buttons.addStretch(1)
-        column.addLayout(buttons)
-        self.medicines_tab = tab
-        return tab
-
     def _connect(self) -> None:
         self.back.clicked.connect(self.back_requested.emit)
+        self.medication_button.clicked.connect(lambda: self.open_medication_dialog())
+        self.strike_medication_button.clicked.connect(self._strike_selected_medication)
         self.course_button.clicked.connect(self.show_course)
         self.vitals_form.submitted.connect(self.save_vitals)
         self.devices.give.connect(self.give_device)
@@ -1258,14 +1156,14 @@ class SessionPage(QWidget):
             f"Chair <b>{escape(session.chair)}</b> · {session.weight_kg:g} kg · "
             f"Nurse {escape(session.nurse)}"
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
-            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>"
-            + _given_words(chart))
-        self.title.setToolTip(_given_tip(chart))
-        self._show_vitals_rows(chart)
+            + f"<br>{escape(session.protocol.name)} · <b>{unbroken(session.dose.describe())}</b>"
+            + given_words(chart))
+        self.title.setToolTip(given_tip(chart))
+        self.vitals_tab.draw(chart)
         self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)
-        self.events_model.set_rows(chart.events)
+        self.notes_tab.draw(chart)
         side_effects_id = chart.protocol.checklists.side_effects
         self._courses = courses(chart)
         self.side_effect_model.set_rows(chart.entries_of(side_effects_id))
@@ -1295,20 +1193,12 @@ class SessionPage(QWidget):
         self.assessments_model.set_rows(
             assessments(chart.entries_of(self.dissociation.checklist.id)))
         self.scores_model.set_rows(chart.scale_scores)
-        self.medications_model.set_rows(chart.medications)
+        self.medicines_tab.draw(chart)
         self._show_access(chart_access(self.store.account, chart,
                                        self.session.signatures(),
                                        self.session.state.alerts,
                                        zone=self.zone))
         self.tick()
-
-    def _show_vitals_rows(self, chart: SessionChart) -> None:
-        """The sets in time order; a new one is scrolled into view, since on a 768-pixel
-        screen the newest row was below the table's edge once a session had a dozen."""
-        before = self.vitals_model.rowCount()
-        self.vitals_model.set_rows(chart.all_vitals_rows())
-        if self.vitals_model.rowCount() > before:
-            self.vitals_table.scrollToBottom()
 
     def _show_access(self, access: ChartAccess) -> None:
         """What the person logged in may do here: recomputed on every reload, since another
@@ -1490,42 +1380,3 @@ class SessionPage(QWidget):
                 self.tabs.setCurrentIndex(self.tabs.indexOf(notes))
             self.note_text.setFocus()
         return False
-
-
-def _acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> str:
-    """When and by whom; what was done has a column of its own (with the escalation)."""
-    if alert.acknowledged_at is None:
-        return "waiting" if alert.needs_attention else ""
-    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
-
-
-#: The alerts table's columns of running text (the alert, what was done, the physician
-#: called, what was ordered), in pixels: wrapped there, so the table reads without
-#: scrolling sideways for every word.
-ALERT_TEXT_WIDTHS = {2: 220, 4: 170, 5: 130, 6: 150}
-
-
-def _wrap_long_columns(table: QTableView, widths: dict[int, int]) -> None:
-    header = table.horizontalHeader()
-    for column, width in widths.items():
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
-    table.setWordWrap(True)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-
-
-def _seen_text(alert: AlertRecord) -> str:
-    """Which physician has seen a high or critical alert (the reviewer's column)."""
-    if not alert.priority.acts_now:
-        return ""
-    return alert.seen_by_physician or "not yet"
-
-
-def _event_text(event: Event) -> str:
-    try:
-        text = Action(event.kind).label
-    except ValueError:
-        text = event.kind.capitalize()
-    if event.text:
-        text += f": {event.text}"
-    return text + ("  (entered in error)" if event.in_error else "")
