@@ -59,14 +59,11 @@ from ketamonitor.core.records import (
     ChecklistEntry,
     EarlyEnd,
     Override,
-    ScaleScore,
 )
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
-    Assessment,
     ChartAccess,
     Correction,
-    assessments,
     chart_access,
     corrections,
 )
@@ -120,8 +117,10 @@ from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session.alerts_tab import AlertsTab
+from ketamonitor.ui.session.dissociation_tab import DissociationTab
 from ketamonitor.ui.session.medicines_tab import MedicinesTab
 from ketamonitor.ui.session.notes_tab import NotesTab
+from ketamonitor.ui.session.scales_tab import ScalesTab
 from ketamonitor.ui.session.vitals_tab import VitalsTab
 from ketamonitor.ui.session.words import given_tip, given_words, unbroken
 from ketamonitor.ui.session_chart import SessionChartView
@@ -221,6 +220,12 @@ class SessionPage(QWidget):
         self.medications_table = self.medicines_tab.medications_table
         self.medication_button = self.medicines_tab.medication_button
         self.strike_medication_button = self.medicines_tab.strike_medication_button
+        self.dissociation_tab = DissociationTab(self.dissociation, self._time)
+        self.assessments_model = self.dissociation_tab.assessments_model
+        self.dissociation_form = self.dissociation_tab.dissociation_form
+        self.scales_tab = ScalesTab(self.scales, self._time)
+        self.scores_model = self.scales_tab.scores_model
+        self.scale_forms = self.scales_tab.scale_forms
         self.side_effect_model: RowsModel = RowsModel([
             Column("Time", lambda e: self._time(e.observed_at)),
             Column("Side effect", lambda e: e.label),
@@ -237,19 +242,6 @@ class SessionPage(QWidget):
             Column("Now", lambda c: (c.amendment.new_value or "").replace("_", " ")),
             Column("By", lambda c: c.amendment.amended_by),
             Column("Reason", lambda c: c.amendment.reason),
-        ], self)
-        self.assessments_model: RowsModel[Assessment] = RowsModel([
-            Column("Assessed", lambda a: self._time(a.observed_at)),
-            Column("Present", lambda a: ("; ".join(a.present) or "none present")
-                   + ("  (entered in error)" if a.in_error else "")),
-            Column("By", lambda a: a.entered_by),
-        ], self)
-        self.scores_model: RowsModel[ScaleScore] = RowsModel([
-            Column("Scored", lambda s: self._time(s.observed_at)),
-            Column("Scale", lambda s: self._scale_title(s.scale)),
-            Column("When", lambda s: s.timepoint or ""),
-            Column("Total", lambda s: self._score_text(s)),
-            Column("By", lambda s: s.entered_by),
         ], self)
         self.access: ChartAccess | None = None
         self.alert_records: list[AlertRecord] = []
@@ -539,18 +531,7 @@ class SessionPage(QWidget):
             preparation_layout.addWidget(self.drug_lot)
             preparation_layout.addWidget(scrolled(self.pre_session), 1)
             tabs.addTab(preparation, "Pre-session")
-        # side by side, not stacked: stacked at 1366x768 the form's Save was below the
-        # tab's edge, behind a scroll bar
-        dissociation = QSplitter(Qt.Orientation.Horizontal)
-        self.dissociation_form = scrolled(self.dissociation)
-        self.dissociation_form.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.dissociation_form.setMinimumWidth(self.dissociation.sizeHint().width())
-        dissociation.addWidget(self.dissociation_form)
-        dissociation.addWidget(read_only_table(self.assessments_model))
-        dissociation.setChildrenCollapsible(False)
-        dissociation.setStretchFactor(1, 1)
-        tabs.addTab(dissociation, "Dissociation")
+        tabs.addTab(self.dissociation_tab, "Dissociation")
         effects = QWidget()
         effects_layout = QVBoxLayout(effects)
         # the form scrolls rather than set the page's least height: at 1366x768 the window
@@ -562,24 +543,7 @@ class SessionPage(QWidget):
         effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
         tabs.addTab(effects, "Side effects")
         tabs.addTab(self.medicines_tab, "Medicines")
-        scale_forms = QWidget()
-        scales_layout = QVBoxLayout(scale_forms)
-        for form in self.scales.values():
-            title = QLabel(form.scale.title)
-            title.setProperty("role", "section")
-            scales_layout.addWidget(title)
-            scales_layout.addWidget(form)
-        scales_layout.addStretch(1)
-        scales = QSplitter(Qt.Orientation.Vertical)
-        self.scale_forms = scrolled(scale_forms)
-        scales.addWidget(self.scale_forms)
-        scores_table = read_only_table(self.scores_model)
-        scores_table.setObjectName("scores_table")
-        scales.addWidget(scores_table)
-        scales.setChildrenCollapsible(False)
-        scales.setStretchFactor(0, 3)
-        scales.setStretchFactor(1, 1)
-        tabs.addTab(scales, "Scales")
+        tabs.addTab(self.scales_tab, "Scales")
         tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
         if self.rems is not None:
             tabs.addTab(scrolled(self.rems), "REMS")
@@ -1174,10 +1138,8 @@ class SessionPage(QWidget):
         # arrival shows unanswered, to be asked again at discharge
         self.discharge_checklist.show_answers(discharge_answers(
             chart, self.discharge_checklist.checklist.id, self.store.clock.now()), self.zone)
-        self.dissociation.show_entries(chart.entries_of(self.dissociation.checklist.id),
-                                       self.zone)
-        for scale_id, form in self.scales.items():
-            form.show_latest(chart.latest_score(scale_id), self.zone)
+        self.dissociation_tab.draw(chart, self.zone)
+        self.scales_tab.draw(chart, self.zone)
         self.chart_view.show_chart(chart, self.store.clock.now())
         self._show_flags()
         if self.rems is not None and self.rems_questions is not None:
@@ -1185,14 +1147,11 @@ class SessionPage(QWidget):
             self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
             self.rems.show_form(rems_form(chart, questions, self.store.setting("clinic_name"),
                                           self.zone))
-        found = corrections(chart, {scale_id: self._scale_title(scale_id)
+        found = corrections(chart, {scale_id: self.scales_tab.scale_title(scale_id)
                                     for scale_id in self.scales})
         self.corrections_model.set_rows(found)
         self.tabs.setTabVisible(self.corrections_tab, bool(found))
         self.tabs.setTabText(self.corrections_tab, f"Corrections ({len(found)})")
-        self.assessments_model.set_rows(
-            assessments(chart.entries_of(self.dissociation.checklist.id)))
-        self.scores_model.set_rows(chart.scale_scores)
         self.medicines_tab.draw(chart)
         self._show_access(chart_access(self.store.account, chart,
                                        self.session.signatures(),
@@ -1329,18 +1288,6 @@ class SessionPage(QWidget):
         self.attention.setVisible(not self.next_step.isHidden() or bool(self.alerts.rows)
                                   or not self.flags.isHidden()
                                   or not self.overrides_note.isHidden())
-
-    def _scale_title(self, scale_id: str) -> str:
-        form = self.scales.get(scale_id)
-        return form.scale.title if form else scale_id
-
-    def _score_text(self, score: ScaleScore) -> str:
-        form = self.scales.get(score.scale)
-        if form is None:
-            return str(score.total)
-        band = form.scale.band(score.total)
-        return (f"{score.total} of {form.scale.max_total}" + (f", {band}" if band else "")
-                + ("  (entered in error)" if score.in_error else ""))
 
     def _intervention_label(self, key: str | None) -> str:
         if not key:
