@@ -56,7 +56,6 @@ from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import (
-    ChecklistEntry,
     EarlyEnd,
     Override,
 )
@@ -73,7 +72,7 @@ from ketamonitor.core.risk import (
     item9_mark,
     risk_wording,
 )
-from ketamonitor.core.side_effects import RESOLVED, Course, courses
+from ketamonitor.core.side_effects import RESOLVED
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import (
@@ -121,6 +120,7 @@ from ketamonitor.ui.session.dissociation_tab import DissociationTab
 from ketamonitor.ui.session.medicines_tab import MedicinesTab
 from ketamonitor.ui.session.notes_tab import NotesTab
 from ketamonitor.ui.session.scales_tab import ScalesTab
+from ketamonitor.ui.session.side_effects_tab import SideEffectsTab
 from ketamonitor.ui.session.vitals_tab import VitalsTab
 from ketamonitor.ui.session.words import given_tip, given_words, unbroken
 from ketamonitor.ui.session_chart import SessionChartView
@@ -172,8 +172,6 @@ class SessionPage(QWidget):
         self.session_id = session_id
         self.prompts = prompts
         self.zone = store.clock.local_zone
-        #: Each side effect's course (onset, resolved), for the side-effects table.
-        self._courses: tuple[Course, ...] = ()
         #: The room's calendar day the session began: times on it show without a date.
         self.day = local_day(self.chart.session.began_at, self.zone)
         library = store.library
@@ -226,14 +224,8 @@ class SessionPage(QWidget):
         self.scales_tab = ScalesTab(self.scales, self._time)
         self.scores_model = self.scales_tab.scores_model
         self.scale_forms = self.scales_tab.scale_forms
-        self.side_effect_model: RowsModel = RowsModel([
-            Column("Time", lambda e: self._time(e.observed_at)),
-            Column("Side effect", lambda e: e.label),
-            Column("Severity", lambda e: e.severity or ""),
-            Column("Intervention", lambda e: self._intervention_label(e.intervention)),
-            Column("Course", self._course_text),
-            Column("Note", lambda e: e.note or ""),
-        ], self)
+        self.side_effects_tab = SideEffectsTab(self.side_effects, self._time)
+        self.side_effect_model = self.side_effects_tab.side_effect_model
         self.corrections_model: RowsModel[Correction] = RowsModel([
             Column("Corrected", lambda c: self._time(c.amendment.amended_at)),
             Column("What", lambda c: f"{c.subject} of {self._time(c.observed_at)}"),
@@ -532,16 +524,7 @@ class SessionPage(QWidget):
             preparation_layout.addWidget(scrolled(self.pre_session), 1)
             tabs.addTab(preparation, "Pre-session")
         tabs.addTab(self.dissociation_tab, "Dissociation")
-        effects = QWidget()
-        effects_layout = QVBoxLayout(effects)
-        # the form scrolls rather than set the page's least height: at 1366x768 the window
-        # must stay on the screen with two alerts waiting above the tabs
-        effects_form = scrolled(self.side_effects)
-        effects_form.setMinimumHeight(min(self.side_effects.sizeHint().height(), 120))
-        effects_form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        effects_layout.addWidget(effects_form)
-        effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
-        tabs.addTab(effects, "Side effects")
+        tabs.addTab(self.side_effects_tab, "Side effects")
         tabs.addTab(self.medicines_tab, "Medicines")
         tabs.addTab(self.scales_tab, "Scales")
         tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
@@ -1085,17 +1068,6 @@ class SessionPage(QWidget):
             oxygen += f" (the chart gives {derived[item_key].score})"
         form.hint(item_key, oxygen)
 
-    def _course_text(self, entry: ChecklistEntry) -> str:
-        """A side effect's course beside its onset entry: resolved when, or still present."""
-        if entry.value == RESOLVED:
-            return "resolved"
-        for course in self._courses:
-            if course.item == entry.item and course.onset <= entry.observed_at and (
-                    course.resolved_at is None or course.resolved_at >= entry.observed_at):
-                return (f"resolved {self._time(course.resolved_at)}" if course.resolved_at
-                        else "still present")
-        return ""
-
     @property
     def chart(self) -> SessionChart:
         """The room's copy of the session's chart (the page keeps none of its own)."""
@@ -1128,11 +1100,7 @@ class SessionPage(QWidget):
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)
         self.notes_tab.draw(chart)
-        side_effects_id = chart.protocol.checklists.side_effects
-        self._courses = courses(chart)
-        self.side_effect_model.set_rows(chart.entries_of(side_effects_id))
-        self.side_effects.show_still_present(
-            [c for c in self._courses if c.still_present], self.zone)
+        self.side_effects_tab.draw(chart, self.zone)
         self.pre_session.show_answers(chart.answers(self.pre_session.checklist.id), self.zone)
         # only the answers the discharge gate counts (after dosing ended): one charted on
         # arrival shows unanswered, to be asked again at discharge
@@ -1288,11 +1256,6 @@ class SessionPage(QWidget):
         self.attention.setVisible(not self.next_step.isHidden() or bool(self.alerts.rows)
                                   or not self.flags.isHidden()
                                   or not self.overrides_note.isHidden())
-
-    def _intervention_label(self, key: str | None) -> str:
-        if not key:
-            return ""
-        return self.side_effects.checklist.intervention_label(key)
 
     def has_typing(self) -> bool:
         """Typing that can still be saved here (a read-only chart's forms are gone)."""
