@@ -33,6 +33,9 @@ Result = TypeVar("Result")
 
 
 class Room:
+    """The day's sessions, each held once (`ChairState`): the tiles, the pages and the
+    rules all read the same copy, and every entry comes through `open(session_id)`."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._states: dict[int, ChairState] = {}
