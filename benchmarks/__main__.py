@@ -17,12 +17,13 @@ from benchmarks import (
     pages,
     room,
     save_vitals,
+    statements,
     summary_pdf,
     verify,
 )
 
 BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
-    save_vitals.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
+    save_vitals.run, statements.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
     export_log.run, frozen_start.run, pages.run)
 
 

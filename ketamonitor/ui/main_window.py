@@ -12,7 +12,7 @@ import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,7 +33,7 @@ from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
 from ketamonitor.core.sounding import sounds_again, sounds_when_raised
 from ketamonitor.places import log_directory
-from ketamonitor.room import Room
+from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.backup import BackupFailed, MadeBackup, PlannedBackup
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
@@ -49,7 +49,7 @@ from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
 from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.writes import tell_refusal
 
@@ -109,10 +109,10 @@ class MainWindow(QMainWindow):
         self.place = QLabel(f"{store.workstation} · database {store.path}")
         self.place.setProperty("role", "muted")
         self.statusBar().addWidget(self.place)
-        self.shortcuts = [QShortcut(QKeySequence("Esc"), self, activated=self.show_room),
-                          QShortcut(QKeySequence("F2"), self, activated=self.show_patients)]
+        self.shortcuts = [QShortcut(QKeySequence("Esc"), self, self.show_room),
+                          QShortcut(QKeySequence("F2"), self, self.show_patients)]
         self.shortcuts += [QShortcut(QKeySequence(f"Alt+{position}"), self,
-                                     activated=lambda p=position: self.open_tile(p))
+                                     lambda p=position: self.open_tile(p))
                            for position in range(1, 10)]
         self._menus()
         self._person_corner()
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
         self._backup_checked = store.clock.now()
         self.input_watcher = InputWatcher(self)
         self.input_watcher.noticed.connect(self.note_input)
-        QApplication.instance().installEventFilter(self.input_watcher)
+        _application().installEventFilter(self.input_watcher)
         self._show_person()
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
@@ -362,9 +362,9 @@ class MainWindow(QMainWindow):
         if page is not None:
             self.session_pages[session_id] = page  # most recently opened: kept longest
         else:
-            page = SessionPage(self.store, session_id, self.prompts)
+            page = SessionPage(self.room, session_id, self.prompts)
             page.back_requested.connect(self.show_room)
-            page.charted.connect(self.session_charted)
+            page.charted.connect(self._page_charted)
             page.acknowledge_requested.connect(self.acknowledge)
             page.signed.connect(lambda _id: self.review.reload())
             self.session_pages[session_id] = page
@@ -523,17 +523,30 @@ class MainWindow(QMainWindow):
     def _show_alerts_on(self, page: SessionPage) -> None:
         page.show_alerts(self.room.state(page.session_id).alerts)
 
+    def _page_charted(self, change: ChartChange[object]) -> None:
+        """A page charted through the room, which read the chart back and judged its
+        alerts already (the page drew both): sound what it raised, say if the file would
+        not take the alerts, back up after a discharge."""
+        if change.alert_problem is not None:
+            self.problem.setText(f"⚠ {change.alert_problem.title}: alerts cannot be recorded")
+        self._announce(change.raised)
+        self._after_discharge(change.chart.phase)
+
     def session_charted(self, session_id: int) -> None:
-        """Something was charted: re-read that session and judge its alerts at once."""
+        """Something was charted outside this window's pages (another workstation, the
+        store written directly): re-read that session and judge its alerts at once."""
         try:
             self._announce(self.room.refresh(session_id))
         except StoreError as problem:
             self.problem.setText(f"⚠ {problem.title}: alerts cannot be recorded")
         page = self.session_pages.get(session_id)
         if page is not None:
+            page.draw()
             self._show_alerts_on(page)
-        if self.automatic_backups and self.room.state(session_id).chart.phase is (
-                Phase.DISCHARGED):
+        self._after_discharge(self.room.state(session_id).chart.phase)
+
+    def _after_discharge(self, phase: Phase) -> None:
+        if self.automatic_backups and phase is Phase.DISCHARGED:
             self.automatic_backup(discharged=True)
 
     def _announce(self, raised: list[AlertRecord]) -> None:
@@ -605,7 +618,7 @@ class MainWindow(QMainWindow):
             return
         self.ticker.stop()
         self.finish_background_work()
-        QApplication.instance().removeEventFilter(self.input_watcher)
+        _application().removeEventFilter(self.input_watcher)
         event.accept()
 
     def finish_background_work(self) -> None:
@@ -620,3 +633,11 @@ class MainWindow(QMainWindow):
 def _critical_word(record: AlertRecord) -> str:
     """A critical alert says so on the lock band too (it comes first there, by urgency)."""
     return f" {record.priority.word} ·" if record.priority is Priority.CRITICAL else ""
+
+
+def _application() -> QCoreApplication:
+    """The running application (a window exists only inside one)."""
+    app = QApplication.instance()
+    if app is None:
+        raise RuntimeError("no QApplication: create one before the window")
+    return app

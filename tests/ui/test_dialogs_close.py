@@ -44,7 +44,7 @@ from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.signature_views import AddendumDialog, SignDialog
 from tests.charting import Charting

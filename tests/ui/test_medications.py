@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from ketamonitor.core.chart_marks import MarkKind
 from ketamonitor.core.phases import Action
 from ketamonitor.ui.medication_dialog import MedicationDialog
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from tests.charting import EARLY_END
 from tests.people import ADMIN, login_as
 

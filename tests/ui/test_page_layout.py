@@ -13,7 +13,7 @@ from ketamonitor.core.entries import checklist_answer
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.ui.live_text import LiveText
 from ketamonitor.ui.main_window import MainWindow
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from tests.charting import EARLY_END
 from tests.people import PHYSICIAN, login_as
 from tests.ui.test_whole_session import enter_vitals, show_tab, type_into

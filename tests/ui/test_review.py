@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 
 from ketamonitor.core.phases import Action
 from ketamonitor.core.signature import MEANING
+from ketamonitor.room import Room
 from ketamonitor.ui.app import application
 from ketamonitor.ui.review_page import ReviewQueuePage
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from tests.charting import EARLY_END
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, login_as
 
@@ -41,7 +42,7 @@ def open_page(qtbot, store, prompts):
     application()
 
     def opened(session_id: int) -> SessionPage:
-        page = SessionPage(store, session_id, prompts)
+        page = SessionPage(Room(store), session_id, prompts)
         qtbot.addWidget(page)
         page.resize(1366, 740)
         page.show()

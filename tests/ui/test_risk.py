@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ketamonitor.core.phases import Action
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from tests.charting import ASSESSMENT
 from tests.people import NURSE, PASSWORD, PHYSICIAN
 from tests.ui.test_escalation import sign_from_the_page

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-import ketamonitor.room
+import ketamonitor.room.judging
 from ketamonitor.core.alerts import AlertCondition, AlertRecord, Priority
 from ketamonitor.core.settings import AUDIBLE_ALERTS, OFF
 from ketamonitor.ui import theme
@@ -31,7 +31,7 @@ def chairs(window: MainWindow, charting: Charting) -> dict[str, int]:
 
 def critical_for(session_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The rules find a critical value on one session (whatever rule finds it)."""
-    real = ketamonitor.room.alert_conditions
+    real = ketamonitor.room.judging.alert_conditions
 
     def judged(chart, *args):
         found = real(chart, *args)
@@ -40,7 +40,7 @@ def critical_for(session_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
         return (*found, AlertCondition("spo2_critical:test", "spo2_critical",
                                        Priority.CRITICAL, CRITICAL_MESSAGE))
 
-    monkeypatch.setattr(ketamonitor.room, "alert_conditions", judged)
+    monkeypatch.setattr(ketamonitor.room.judging, "alert_conditions", judged)
 
 
 def tile(window: MainWindow, session_id: int) -> ChairTile:

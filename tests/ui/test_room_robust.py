@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import ketamonitor.room
+import ketamonitor.room.judging
 from ketamonitor.core.alerts import AlertKind, Priority
 from ketamonitor.core.entries import scale_answer
 from ketamonitor.core.library import resource_text
@@ -58,14 +59,14 @@ def chairs(window: MainWindow, charting: Charting) -> dict[str, int]:
 
 def failing_for(session_id: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The room's rules raise for one session only, on every judging."""
-    real = ketamonitor.room.alert_conditions
+    real = ketamonitor.room.judging.alert_conditions
 
     def judged(chart, *args):
         if chart.session.id == session_id:
             raise ZeroDivisionError("a rule the clinic's data never foresaw")
         return real(chart, *args)
 
-    monkeypatch.setattr(ketamonitor.room, "alert_conditions", judged)
+    monkeypatch.setattr(ketamonitor.room.judging, "alert_conditions", judged)
 
 
 def score_item_9(store: Store, session_id: int, clock) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QPushButton, QWi
 
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.ui.prompts import DialogPrompts
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 from tests.ui.conftest import ScriptedPrompts
 
 

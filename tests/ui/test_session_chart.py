@@ -13,7 +13,7 @@ from ketamonitor.core.entries import checklist_answer, note_draft
 from ketamonitor.core.flags import Level
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.plotting.session_plot import BP, EVENTS, SessionPlot
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 
 
 @pytest.fixture(autouse=True)

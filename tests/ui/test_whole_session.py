@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
 
 from ketamonitor.core.phases import Phase
 from ketamonitor.ui.main_window import MainWindow
-from ketamonitor.ui.session_page import SessionPage
+from ketamonitor.ui.session import SessionPage
 
 
 def type_into(qtbot, field: QLineEdit, text: str) -> None:

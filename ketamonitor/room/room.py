@@ -5,61 +5,37 @@ nothing from the file: charts are cached and reloaded only when something is cha
 the rules are judged on the cached chart and the clock. The file is written only when an
 alert is raised or clears, so an idle room costs next to nothing.
 
-One chair's rules that fail (a bug, a clinic file the rules did not foresee) never stop the
-other chairs: that chair gets a "could not judge" alert, raised once, and the log one entry
-with the traceback.
+The room holds the one copy of each open session's chart: a session's page reads it from
+here and charts through `open(session_id)` (room.session), so an entry reads the chart once
+and judges its alerts at once, for the page and the tile alike.
 """
 
 from __future__ import annotations
 
-import logging
-import traceback
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import TypeVar
 
-from ketamonitor.core.alerts import (
-    AlertCondition,
-    AlertKind,
-    AlertRecord,
-    Priority,
-    Reconciliation,
-    alert_conditions,
-    attention_order,
-    reconcile,
-)
+from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.appointments import Appointment
-from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.records import SessionListing
-from ketamonitor.core.timers import SessionTimers, session_timers
+from ketamonitor.core.signature import Signature
+from ketamonitor.room.chair import ChairState
+from ketamonitor.room.change import ChartChange
+from ketamonitor.room.judging import judge
+from ketamonitor.room.session import OpenSession
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import Store
 
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class ChairState:
-    """One session in the room: its chart and its alerts as last read."""
-
-    listing: SessionListing
-    chart: SessionChart
-    alerts: list[AlertRecord]
-
-    @property
-    def session_id(self) -> int:
-        return self.listing.session_id
-
-    def timers(self, now: datetime) -> SessionTimers:
-        return session_timers(self.chart, now)
-
-    def waiting(self) -> list[AlertRecord]:
-        """Alerts waiting for someone, the most urgent first."""
-        return attention_order(self.alerts)
+Result = TypeVar("Result")
 
 
 class Room:
+    """The day's sessions, each held once (`ChairState`): the tiles, the pages and the
+    rules all read the same copy, and every entry comes through `open(session_id)`."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._states: dict[int, ChairState] = {}
@@ -96,12 +72,60 @@ class Room:
         return older + today
 
     def refresh(self, session_id: int) -> list[AlertRecord]:
-        """Re-read one session after something was charted, and judge its alerts at once
-        (a BP over the line is an alert the moment it is saved, not at the next tick)."""
+        """Re-read one session charted outside the room (another workstation, a test
+        writing to the store) and judge its alerts at once; returns the newly raised ones.
+        The room's own sessions chart through `open` and need no refresh."""
+        self.reread(session_id)
+        return judge(self.store, self.state(session_id))
+
+    def reread(self, session_id: int) -> ChairState:
+        """Read one session again, without judging: what was charted or signed behind the
+        room's back (its signatures are read again when next asked for)."""
+        state = self._read_chart(session_id)
+        state.signatures = None
+        return state
+
+    def _read_chart(self, session_id: int) -> ChairState:
+        """The chart read once, and the listing only if the chart moved on from it."""
         state = self.state(session_id)
         state.chart = self.store.chart(session_id)
-        state.listing = self.store.listing(session_id)
-        return self._judge(state)
+        if state.listing_outdated():
+            state.listing = self.store.listing(session_id)
+        return state
+
+    def signatures(self, session_id: int) -> list[Signature]:
+        """The session's signatures and addenda, read on first asking and kept until one
+        is added (they change only at a signing, not with each entry)."""
+        state = self.state(session_id)
+        if state.signatures is None:
+            state.signatures = self.store.signatures(session_id)
+        return state.signatures
+
+    def open(self, session_id: int) -> OpenSession:
+        """The session's intents (record vitals, change phase, ...), each charted through
+        the store and drawn from the room's one copy of its chart."""
+        return OpenSession(self, session_id)
+
+    def charted(self, session_id: int, write: Callable[[], Result], *,
+                signing: bool = False) -> ChartChange[Result]:
+        """Run one write; then read the chart once, the listing only if the chart moved on
+        from it, and judge the alerts at once (a BP over the line is an alert the moment
+        it is saved, not at the next tick). A file that cannot take the alerts does not
+        undo the entry: the change says so (`alert_problem`). A signature or an addendum
+        (`signing`) has its signatures read again and its alerts not judged (a signed
+        chart's alerts are what the signer saw)."""
+        result = write()
+        state = self._read_chart(session_id)
+        raised: list[AlertRecord] = []
+        problem: StoreError | None = None
+        if signing:
+            state.signatures = None
+        else:
+            try:
+                raised = judge(self.store, state)
+            except StoreError as failed:
+                problem = failed
+        return ChartChange(result, state.chart, list(state.alerts), raised, problem)
 
     def state(self, session_id: int) -> ChairState:
         """A session's state, read on first asking (a session from another day, say)."""
@@ -132,29 +156,8 @@ class Room:
             self.reload()
         raised: list[AlertRecord] = []
         for state in self._states.values():
-            raised += self._judge(state)
+            raised += judge(self.store, state)
         return raised
-
-    def _judge(self, state: ChairState) -> list[AlertRecord]:
-        try:
-            changes = self._changes(state)
-        except StoreError:
-            raise  # the file, not the rules: the window says so for every chair
-        except Exception:  # a bug in the rules for this chair: the others go on
-            changes = _judging_failed(state, traceback.format_exc())
-        if not changes:
-            return []
-        self.store.apply_alert_changes(state.session_id, changes)
-        known = {record.id for record in state.alerts}
-        state.alerts = self.store.alerts([state.session_id])[state.session_id]
-        _log_failures(state, changes.to_raise)
-        return [record for record in state.alerts if record.id not in known]
-
-    def _changes(self, state: ChairState) -> Reconciliation:
-        conditions = alert_conditions(state.chart, self.store.clock.now(),
-                                      self.store.library.scales, self.store.clock.local_zone,
-                                      state.alerts)
-        return reconcile(state.alerts, conditions)
 
     def alert(self, alert_id: int) -> AlertRecord | None:
         """An alert of a session the room holds, as last read (None if it holds none)."""
@@ -174,32 +177,3 @@ class Room:
 def _chair_order(chair: str) -> tuple[int, str]:
     """Chairs 1, 2, … 10 in number order; named chairs after, by name."""
     return (int(chair), "") if chair.isdigit() else (10**6, chair)
-
-
-#: The key of the alert that says a chair's alerts could not be judged at all, numbered
-#: per session: a rule failing on every tick raises it once, and a fault that comes back
-#: after the rules recovered (its alert cleared) raises the next.
-JUDGING_FAILED_KEY = "rule_failed:judging"
-
-
-def _judging_failed(state: ChairState, trace: str) -> Reconciliation:
-    """The chair's alerts could not be judged: say so once, and clear nothing (a line
-    crossed stays raised while the rules cannot look at it)."""
-    earlier = [record for record in state.alerts
-               if record.key.startswith(f"{JUDGING_FAILED_KEY}:")]
-    if any(record.is_active for record in earlier):
-        return Reconciliation(to_raise=(), to_clear=())
-    failed = AlertCondition(
-        f"{JUDGING_FAILED_KEY}:{len(earlier) + 1}", AlertKind.RULE_FAILED, Priority.HIGH,
-        f"Could not judge the alerts for chair {state.listing.chair} (a fault, written to "
-        "the log): watch this chair's readings and times yourself",
-        detail=trace)
-    return Reconciliation(to_raise=(failed,), to_clear=())
-
-
-def _log_failures(state: ChairState, raised: tuple[AlertCondition, ...]) -> None:
-    """A failed rule's traceback, logged once: when its alert is raised, not on each tick."""
-    for condition in raised:
-        if condition.detail:
-            log.error("chair %s (session %s): %s\n%s", state.listing.chair,
-                      state.session_id, condition.message, condition.detail)

@@ -23,13 +23,10 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,14 +35,13 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.administration import charts_drug_lots, device_spacing
 from ketamonitor.core.aldrete import chart_items
 from ketamonitor.core.alerts import (
-    DISCLAIMER,
     AlertRecord,
     attention_order,
     flags_not_alerted,
 )
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
-from ketamonitor.core.dose import NOT_STARTED, dose_given, parse_pump_volume, takes_pump_volume
+from ketamonitor.core.dose import dose_given, takes_pump_volume
 from ketamonitor.core.entries import (
     checklist_answer,
     note_draft,
@@ -53,21 +49,20 @@ from ketamonitor.core.entries import (
     scale_answer,
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
-from ketamonitor.core.escalation import done_text, ordered_text, physician_text
 from ketamonitor.core.gates import discharge_answers, next_step
 from ketamonitor.core.holds import override_words
-from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
-from ketamonitor.core.medications import dose_words, parse_medication
+from ketamonitor.core.medications import parse_medication
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.records import ChecklistEntry, EarlyEnd, Event, MedicationGiven, ScaleScore
+from ketamonitor.core.records import (
+    EarlyEnd,
+    Override,
+)
 from ketamonitor.core.rems import rems_form
 from ketamonitor.core.review import (
-    Assessment,
     ChartAccess,
     Correction,
-    assessments,
     chart_access,
     corrections,
 )
@@ -77,7 +72,7 @@ from ketamonitor.core.risk import (
     item9_mark,
     risk_wording,
 )
-from ketamonitor.core.side_effects import RESOLVED, Course, courses
+from ketamonitor.core.side_effects import RESOLVED
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timers import session_timers
 from ketamonitor.core.times import (
@@ -96,14 +91,14 @@ from ketamonitor.core.vitals import (
 from ketamonitor.core.wording import (
     DOSING_WORDS,
     action_label,
-    listed_event,
     offered_actions,
     phase_label,
 )
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
+from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
+from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
 from ketamonitor.ui.checklist_views import (
@@ -120,12 +115,19 @@ from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.medication_dialog import MedicationDialog
-from ketamonitor.ui.models import Column, RowsModel, VitalsModel
-from ketamonitor.ui.note_box import NoteGuard
+from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
+from ketamonitor.ui.session.alerts_tab import AlertsTab
+from ketamonitor.ui.session.dissociation_tab import DissociationTab
+from ketamonitor.ui.session.medicines_tab import MedicinesTab
+from ketamonitor.ui.session.notes_tab import NotesTab
+from ketamonitor.ui.session.scales_tab import ScalesTab
+from ketamonitor.ui.session.side_effects_tab import SideEffectsTab
+from ketamonitor.ui.session.vitals_tab import VitalsTab
+from ketamonitor.ui.session.words import given_tip, given_words, unbroken
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
     AddendumDialog,
@@ -140,6 +142,7 @@ from ketamonitor.ui.vitals_form import VitalsForm, asking
 from ketamonitor.ui.writes import attempt, tell_refusal
 
 Result = TypeVar("Result")
+Signing = TypeVar("Signing", SignDialog, AddendumDialog)
 
 #: The height kept for the next step and the alerts beside the chart (about three alerts):
 #: constant, so that nothing they show moves anything else on the page.
@@ -155,48 +158,25 @@ _CONFIRM = {
 }
 
 
-def _unbroken(text: str) -> str:
-    """Rich text that keeps one line: no-break spaces, a word joiner after each slash."""
-    return escape(text).replace(" ", "\u00a0").replace("/", "/\u2060")
-
-
-def _given_words(chart: SessionChart) -> str:
-    """The dose given beside the plan, once dosing has ended or a device is given (the
-    header is drawn at each entry, not each tick: a running infusion's figure would lag)."""
-    given = dose_given(chart)
-    if given.how == NOT_STARTED or (chart.timeline.infusion_ended_at is None
-                                    and not chart.administrations):
-        return ""
-    return f" · <b>{_unbroken(f'given {given.mg:g} mg')}</b>"
-
-
-def _given_tip(chart: SessionChart) -> str:
-    """How the dose given was found, for the header's tooltip (the line has no room)."""
-    if not _given_words(chart):
-        return ""
-    words = dose_given(chart).describe()
-    return words[:1].upper() + words[1:]
-
-
 class SessionPage(QWidget):
-    """Emits `charted` after every entry, so the rest of the window can refresh, and
-    `signed` after a signature or an addendum (the review queue changes)."""
+    """Emits `charted` with the room's `ChartChange` after every entry (the window sounds
+    the alerts it raised), and `signed` after a signature or an addendum (the review queue
+    changes). The page keeps no chart of its own: it draws the room's copy."""
 
-    charted = Signal(int)
+    charted = Signal(object)
     signed = Signal(int)
     back_requested = Signal()
     acknowledge_requested = Signal(int)
 
-    def __init__(self, store: Store, session_id: int, prompts: Prompts,
+    def __init__(self, room: Room, session_id: int, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.room = room
+        self.session = room.open(session_id)
+        self.store = store = room.store
         self.session_id = session_id
         self.prompts = prompts
         self.zone = store.clock.local_zone
-        self.chart: SessionChart = store.chart(session_id)
-        #: Each side effect's course (onset, resolved), for the side-effects table.
-        self._courses: tuple[Course, ...] = ()
         #: The room's calendar day the session began: times on it show without a date.
         self.day = local_day(self.chart.session.began_at, self.zone)
         library = store.library
@@ -223,40 +203,34 @@ class SessionPage(QWidget):
         self.drug_lot = DrugLotPanel(self.zone) if charts_drug_lots(protocol) else None
         self.chart_view = SessionChartView(self.zone, library)
         self.course: CourseDialog | None = None
-        self.vitals_model = VitalsModel(self.zone, self, day=self.day)
-        self.events_model: RowsModel[Event] = RowsModel([
-            Column("Time", lambda e: self._time(e.occurred_at)),
-            Column("What", lambda e: listed_event(e, self.route)),
-            Column("By", lambda e: e.entered_by),
-        ], self)
-        self.alerts_model: RowsModel[AlertRecord] = RowsModel([
-            Column("Raised", lambda a: self._time(a.raised_at)),
-            Column("", lambda a: f"{a.priority.mark} {a.priority.word}"),
-            Column("Alert", lambda a: a.message),
-            Column("Acknowledged", lambda a: _acknowledged_text(a, self._time)),
-            Column("What was done", done_text),
-            Column("Physician called", lambda a: physician_text(a, self._time)),
-            Column("Ordered", ordered_text),
-            Column("Seen by physician", _seen_text),
-            Column("Cleared", lambda a: self._time(a.cleared_at)
-                   if a.cleared_at else ""),
-        ], self)
-        self.side_effect_model: RowsModel = RowsModel([
-            Column("Time", lambda e: self._time(e.observed_at)),
-            Column("Side effect", lambda e: e.label),
-            Column("Severity", lambda e: e.severity or ""),
-            Column("Intervention", lambda e: self._intervention_label(e.intervention)),
-            Column("Course", self._course_text),
-            Column("Note", lambda e: e.note or ""),
-        ], self)
-        self.medications_model: RowsModel[MedicationGiven] = RowsModel([
-            Column(MEDICATION_WORDS["time"], lambda m: self._time(m.given_at)),
-            Column(MEDICATION_WORDS["drug"], lambda m: m.label
-                   + ("  (entered in error)" if m.in_error else "")),
-            Column(MEDICATION_WORDS["dose"], lambda m: dose_words(m.dose, m.unit, m.route)),
-            Column(MEDICATION_WORDS["ordered_by"], lambda m: m.ordered_by),
-            Column(MEDICATION_WORDS["given_by"], lambda m: m.given_by),
-        ], self)
+        self.vitals_tab = VitalsTab(self.zone, self.day)
+        self.vitals_model = self.vitals_tab.vitals_model
+        self.vitals_table = self.vitals_tab.vitals_table
+        self.correct_button = self.vitals_tab.correct_button
+        self.strike_button = self.vitals_tab.strike_button
+        self.late_button = self.vitals_tab.late_button
+        self.notes_tab = NotesTab(self._time, protocol.route)
+        self.events_model = self.notes_tab.events_model
+        self.note_text = self.notes_tab.note_text
+        self.note_button = self.notes_tab.note_button
+        self.note_error = self.notes_tab.note_error
+        self.note_guard = self.notes_tab.note_guard
+        self.alerts_tab = AlertsTab(self._time)
+        self.alerts_model = self.alerts_tab.alerts_model
+        self.alerts_table = self.alerts_tab.alerts_table
+        self.medicines_tab = MedicinesTab(self._time)
+        self.medications_model = self.medicines_tab.medications_model
+        self.medications_table = self.medicines_tab.medications_table
+        self.medication_button = self.medicines_tab.medication_button
+        self.strike_medication_button = self.medicines_tab.strike_medication_button
+        self.dissociation_tab = DissociationTab(self.dissociation, self._time)
+        self.assessments_model = self.dissociation_tab.assessments_model
+        self.dissociation_form = self.dissociation_tab.dissociation_form
+        self.scales_tab = ScalesTab(self.scales, self._time)
+        self.scores_model = self.scales_tab.scores_model
+        self.scale_forms = self.scales_tab.scale_forms
+        self.side_effects_tab = SideEffectsTab(self.side_effects, self._time)
+        self.side_effect_model = self.side_effects_tab.side_effect_model
         self.corrections_model: RowsModel[Correction] = RowsModel([
             Column("Corrected", lambda c: self._time(c.amendment.amended_at)),
             Column("What", lambda c: f"{c.subject} of {self._time(c.observed_at)}"),
@@ -265,19 +239,6 @@ class SessionPage(QWidget):
             Column("Now", lambda c: (c.amendment.new_value or "").replace("_", " ")),
             Column("By", lambda c: c.amendment.amended_by),
             Column("Reason", lambda c: c.amendment.reason),
-        ], self)
-        self.assessments_model: RowsModel[Assessment] = RowsModel([
-            Column("Assessed", lambda a: self._time(a.observed_at)),
-            Column("Present", lambda a: ("; ".join(a.present) or "none present")
-                   + ("  (entered in error)" if a.in_error else "")),
-            Column("By", lambda a: a.entered_by),
-        ], self)
-        self.scores_model: RowsModel[ScaleScore] = RowsModel([
-            Column("Scored", lambda s: self._time(s.observed_at)),
-            Column("Scale", lambda s: self._scale_title(s.scale)),
-            Column("When", lambda s: s.timepoint or ""),
-            Column("Total", lambda s: self._score_text(s)),
-            Column("By", lambda s: s.entered_by),
         ], self)
         self.access: ChartAccess | None = None
         self.alert_records: list[AlertRecord] = []
@@ -300,7 +261,7 @@ class SessionPage(QWidget):
             TypedField("note", "a note", self.note_text.toPlainText, self.note_text.setPlainText,
                        self.note_text, self.note_text.textChanged),
         ], self.unsaved_notice, self.zone, self)
-        self.reload()
+        self.draw()
         self.vitals_form.show_oxygen(oxygen_in_use(
             entry.current for entry in self.chart.vitals if not entry.in_error))
         if self.access is not None and self.access.can_chart:
@@ -481,7 +442,7 @@ class SessionPage(QWidget):
     def record_risk_assessment(self, draft: RiskAssessmentDraft,
                                show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
         return self._attempt(
-            lambda: self.store.record_risk_assessment(self.session_id, draft),
+            lambda: self.session.record_risk_assessment(draft),
             show_reasons) is not None
 
     def open_early_end_dialog(self) -> EarlyEndDialog:
@@ -497,8 +458,8 @@ class SessionPage(QWidget):
 
     def end_early(self, early_end: EarlyEnd, typed: str) -> bool:
         change = self._attempt(
-            lambda: self.store.change_phase(self.session_id, Action.END_SESSION_EARLY,
-                                            reason=typed or None, early_end=early_end),
+            lambda: self.session.change_phase(Action.END_SESSION_EARLY,
+                                              reason=typed or None, early_end=early_end),
             self._show_general_reasons)
         return change is not None
 
@@ -514,7 +475,7 @@ class SessionPage(QWidget):
     def record_pump_volume(self, typed: str,
                            show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
         return self._attempt(
-            lambda: self.store.record_pump_volume(self.session_id, parse_pump_volume(typed)),
+            lambda: self.session.record_pump_volume(typed),
             show_reasons) is not None
 
     def _action_bar(self) -> QWidget:
@@ -558,25 +519,7 @@ class SessionPage(QWidget):
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
         tabs.setObjectName("session_tabs")
-        self.vitals_table = read_only_table(self.vitals_model)
-        self.vitals_table.setObjectName("vitals_table")
-        vitals_tab = QWidget()
-        vitals_layout = QVBoxLayout(vitals_tab)
-        vitals_layout.addWidget(self.vitals_table, 1)
-        buttons = QHBoxLayout()
-        self.correct_button = QPushButton("Correct selected set…")
-        self.strike_button = QPushButton("Entered in error…")
-        buttons.addWidget(self.correct_button)
-        buttons.addWidget(self.strike_button)
-        self.late_button = QPushButton("Late entry…")
-        self.late_button.setObjectName("late_entry")
-        self.late_button.setToolTip("A set of vitals taken during this session and not "
-                                    "charted then: with its date, time and why it is late")
-        self.late_button.hide()
-        buttons.addWidget(self.late_button)
-        buttons.addStretch(1)
-        vitals_layout.addLayout(buttons)
-        tabs.addTab(vitals_tab, "Vitals")
+        tabs.addTab(self.vitals_tab, "Vitals")
         if self.drug_lot is None:
             tabs.addTab(scrolled(self.pre_session), "Pre-session")
         else:
@@ -585,113 +528,25 @@ class SessionPage(QWidget):
             preparation_layout.addWidget(self.drug_lot)
             preparation_layout.addWidget(scrolled(self.pre_session), 1)
             tabs.addTab(preparation, "Pre-session")
-        # side by side, not stacked: stacked at 1366x768 the form's Save was below the
-        # tab's edge, behind a scroll bar
-        dissociation = QSplitter(Qt.Orientation.Horizontal)
-        self.dissociation_form = scrolled(self.dissociation)
-        self.dissociation_form.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.dissociation_form.setMinimumWidth(self.dissociation.sizeHint().width())
-        dissociation.addWidget(self.dissociation_form)
-        dissociation.addWidget(read_only_table(self.assessments_model))
-        dissociation.setChildrenCollapsible(False)
-        dissociation.setStretchFactor(1, 1)
-        tabs.addTab(dissociation, "Dissociation")
-        effects = QWidget()
-        effects_layout = QVBoxLayout(effects)
-        # the form scrolls rather than set the page's least height: at 1366x768 the window
-        # must stay on the screen with two alerts waiting above the tabs
-        effects_form = scrolled(self.side_effects)
-        effects_form.setMinimumHeight(min(self.side_effects.sizeHint().height(), 120))
-        effects_form.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        effects_layout.addWidget(effects_form)
-        effects_layout.addWidget(read_only_table(self.side_effect_model), 1)
-        tabs.addTab(effects, "Side effects")
-        tabs.addTab(self._medicines_tab(), "Medicines")
-        scale_forms = QWidget()
-        scales_layout = QVBoxLayout(scale_forms)
-        for form in self.scales.values():
-            title = QLabel(form.scale.title)
-            title.setProperty("role", "section")
-            scales_layout.addWidget(title)
-            scales_layout.addWidget(form)
-        scales_layout.addStretch(1)
-        scales = QSplitter(Qt.Orientation.Vertical)
-        self.scale_forms = scrolled(scale_forms)
-        scales.addWidget(self.scale_forms)
-        scores_table = read_only_table(self.scores_model)
-        scores_table.setObjectName("scores_table")
-        scales.addWidget(scores_table)
-        scales.setChildrenCollapsible(False)
-        scales.setStretchFactor(0, 3)
-        scales.setStretchFactor(1, 1)
-        tabs.addTab(scales, "Scales")
+        tabs.addTab(self.dissociation_tab, "Dissociation")
+        tabs.addTab(self.side_effects_tab, "Side effects")
+        tabs.addTab(self.medicines_tab, "Medicines")
+        tabs.addTab(self.scales_tab, "Scales")
         tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
         if self.rems is not None:
             tabs.addTab(scrolled(self.rems), "REMS")
-        notes = QWidget()
-        notes_layout = QVBoxLayout(notes)
-        self.note_text = QPlainTextEdit()
-        self.note_text.setObjectName("note_text")
-        self.note_text.setPlaceholderText("Note for the chart…")
-        self.note_text.setMaximumHeight(90)
-        notes_layout.addWidget(self.note_text)
-        note_row = QHBoxLayout()
-        self.note_button = QPushButton("Add note")
-        self.note_button.setObjectName("note_save")
-        self.note_error = QLabel("")
-        self.note_error.setProperty("role", "field-error")
-        note_row.addWidget(self.note_button)
-        note_row.addWidget(self.note_error, 1)
-        self.note_guard = NoteGuard(self.note_text, self.note_button, self.note_error)
-        self.note_button.setToolTip("Add note (Ctrl+Enter)")
-        notes_layout.addLayout(note_row)
-        notes_layout.addWidget(read_only_table(self.events_model), 1)
-        tabs.addTab(notes, "Notes")
-        alerts_tab = QWidget()
-        alerts_layout = QVBoxLayout(alerts_tab)
-        disclaimer = QLabel(DISCLAIMER)
-        disclaimer.setProperty("role", "muted")
-        disclaimer.setWordWrap(True)
-        alerts_layout.addWidget(disclaimer)
-        self.alerts_table = read_only_table(self.alerts_model)
-        self.alerts_table.setObjectName("alerts_table")
-        _wrap_long_columns(self.alerts_table, ALERT_TEXT_WIDTHS)
-        alerts_layout.addWidget(self.alerts_table, 1)
-        tabs.addTab(alerts_tab, "Alerts")
+        tabs.addTab(self.notes_tab, "Notes")
+        tabs.addTab(self.alerts_tab, "Alerts")
         corrections_table = read_only_table(self.corrections_model)
         corrections_table.setObjectName("corrections_table")
         self.corrections_tab = tabs.addTab(corrections_table, "Corrections")
         self.tabs = tabs
         return tabs
 
-    def _medicines_tab(self) -> QWidget:
-        """The medicines given besides the dose, and the way to chart one (or strike one
-        charted in error)."""
-        tab = QWidget()
-        column = QVBoxLayout(tab)
-        self.medications_table = read_only_table(self.medications_model)
-        self.medications_table.setObjectName("medications_table")
-        column.addWidget(self.medications_table, 1)
-        buttons = QHBoxLayout()
-        self.medication_button = QPushButton("Medicine given…")
-        self.medication_button.setObjectName("medication_given")
-        self.medication_button.setToolTip("A medicine given besides the dose (an antiemetic, "
-                                          "an antihypertensive, oxygen…): what, how much, "
-                                          "how, when, ordered and given by whom")
-        self.medication_button.clicked.connect(lambda: self.open_medication_dialog())
-        buttons.addWidget(self.medication_button)
-        self.strike_medication_button = QPushButton("Entered in error…")
-        self.strike_medication_button.setObjectName("strike_medication")
-        self.strike_medication_button.clicked.connect(self._strike_selected_medication)
-        buttons.addWidget(self.strike_medication_button)
-        buttons.addStretch(1)
-        column.addLayout(buttons)
-        self.medicines_tab = tab
-        return tab
-
     def _connect(self) -> None:
         self.back.clicked.connect(self.back_requested.emit)
+        self.medication_button.clicked.connect(lambda: self.open_medication_dialog())
+        self.strike_medication_button.clicked.connect(self._strike_selected_medication)
         self.course_button.clicked.connect(self.show_course)
         self.vitals_form.submitted.connect(self.save_vitals)
         self.devices.give.connect(self.give_device)
@@ -739,15 +594,17 @@ class SessionPage(QWidget):
 
     # -- intents -------------------------------------------------------------------------
 
-    def _attempt(self, write: Callable[[], Result],
+    def _attempt(self, write: Callable[[], ChartChange[Result]],
                  show_reasons: Callable[[dict[str, str]], None]) -> Result | None:
-        """Run one write; say why if it did not happen; redraw from the record if it did."""
-        result = attempt(write, show_reasons, self.prompts, self, self._show_refusal)
-        if result is None:
+        """Run one write through the room; say why if it did not happen; if it did, draw
+        the chart and the alerts the room read back (one read for the page and the tile)."""
+        change = attempt(write, show_reasons, self.prompts, self, self._show_refusal)
+        if change is None:
             return None
-        self.reload()
-        self.charted.emit(self.session_id)
-        return result
+        self.draw()
+        self.show_alerts(change.alerts)
+        self.charted.emit(change)
+        return change.result
 
     def save_vitals(self, typed: dict[str, str]) -> int | None:
         now = self.store.clock.now()
@@ -755,11 +612,11 @@ class SessionPage(QWidget):
         form = self.vitals_form
         confirmed = form.confirmed()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             with asking(form.ask):
                 vitals = parse_vitals(typed, now=now, session_began=self.chart.session.began_at,
                                       zone=self.zone, confirmed=confirmed)
-                return self.store.record_vitals(self.session_id, vitals, confirmed=confirmed)
+                return self.session.record_vitals(vitals, confirmed=confirmed)
 
         vitals_id = self._attempt(write, form.show_reasons)
         if vitals_id is not None:
@@ -772,18 +629,17 @@ class SessionPage(QWidget):
         checklist = self.store.library.checklist(checklist_id)
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_checklist_answer(
-                self.session_id, checklist_answer(checklist, item_key, value, now)),
+            lambda: self.session.answer(checklist_answer(checklist, item_key, value, now)),
             self._show_general_reasons)
         if result is None:
-            self.reload()  # put the buttons back to what is charted
+            self.draw()  # put the buttons back to what is charted
         return result
 
     def assess_dissociation(self, values: dict[str, str]) -> list[int] | None:
         checklist = self.dissociation.checklist
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_assessment(self.session_id, [
+            lambda: self.session.assess([
                 checklist_answer(checklist, key, value, now) for key, value in values.items()]),
             self._show_general_reasons)
         if result is not None:
@@ -796,7 +652,7 @@ class SessionPage(QWidget):
         now = self.store.clock.now()
 
         result = self._attempt(
-            lambda: self.store.record_checklist_answer(self.session_id, checklist_answer(
+            lambda: self.session.answer(checklist_answer(
                 checklist, item, "present", now, severity=severity or None,
                 intervention=intervention or None, note=note)),
             self.side_effects.errors.show)
@@ -809,7 +665,7 @@ class SessionPage(QWidget):
         checklist = self.side_effects.checklist
         now = self.store.clock.now()
         return self._attempt(
-            lambda: self.store.record_checklist_answer(self.session_id, checklist_answer(
+            lambda: self.session.answer(checklist_answer(
                 checklist, item, RESOLVED, now)),
             lambda reasons: self.side_effects.errors.show(
                 {"resolve": "; ".join(reasons.values())}))
@@ -819,7 +675,7 @@ class SessionPage(QWidget):
         form = self.scales[scale_id]
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_scale_score(self.session_id, scale_answer(
+            lambda: self.session.score(scale_answer(
                 form.scale, scores, now, timepoint)),
             form.errors.show)
         if result is not None:
@@ -829,7 +685,7 @@ class SessionPage(QWidget):
     def add_note(self, text: str) -> int | None:
         now = self.store.clock.now()
         result = self._attempt(
-            lambda: self.store.record_note(self.session_id, note_draft(text, now)),
+            lambda: self.session.add_note(note_draft(text, now)),
             lambda reasons: self.note_error.setText("; ".join(reasons.values())))
         if result is not None:
             self.note_text.clear()
@@ -839,7 +695,7 @@ class SessionPage(QWidget):
 
     def give_device(self, lot: str) -> bool:
         """Chart the next intranasal device with its lot (the first starts the clock)."""
-        done = self._attempt(lambda: self.store.record_device(self.session_id, lot),
+        done = self._attempt(lambda: self.session.give_device(lot),
                              self.devices.errors.show)
         if done is not None:
             self.devices.saved()
@@ -848,7 +704,7 @@ class SessionPage(QWidget):
     def chart_drug_lot(self, lot: str) -> bool:
         """The lot of the IV or IM dose's vial or bag (a second when it was replaced)."""
         assert self.drug_lot is not None
-        done = self._attempt(lambda: self.store.record_drug_lot(self.session_id, lot),
+        done = self._attempt(lambda: self.session.chart_drug_lot(lot),
                              self.drug_lot.errors.show)
         if done is not None:
             self.drug_lot.saved()
@@ -859,7 +715,7 @@ class SessionPage(QWidget):
             return False
         now = self.store.clock.now()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             try:
                 at = (clock_time_in_session(typed, now, self.zone, self.chart.session.began_at)
                       if typed.strip() else None)
@@ -867,7 +723,7 @@ class SessionPage(QWidget):
                 raise ValidationError({"ready_without_minimum": str(problem)}) from None
             if at is None:
                 raise ValidationError({"ready_without_minimum": "type the time (HH:MM)"})
-            return self.store.record_ready_without_minimum(self.session_id, at)
+            return self.session.ready_without_minimum(at)
 
         done = self._attempt(write, self.rems.errors.show)
         if done is not None:
@@ -895,7 +751,7 @@ class SessionPage(QWidget):
 
     def perform(self, action: Action, reason: str | None = None) -> bool:
         change = self._attempt(
-            lambda: self.store.change_phase(self.session_id, action, reason=reason),
+            lambda: self.session.change_phase(action, reason=reason),
             self._show_general_reasons)
         if change is not None:
             self.vitals_form.inputs["systolic"].setFocus()  # the next thing charted is vitals
@@ -924,10 +780,9 @@ class SessionPage(QWidget):
                       show_reasons: Callable[[dict[str, str]], None]) -> bool:
         """A physician's override, charted; a wrong password (or a physician who must wait)
         is shown beside the password field, nothing overridden."""
-        def write() -> object:
+        def write() -> ChartChange[Override]:
             try:
-                return self.store.override(self.session_id, action, reason, physician,
-                                           password)
+                return self.session.override(action, reason, physician, password)
             except (PasswordNotConfirmed, LoginRefused) as refused:
                 raise ValidationError({"password": str(refused)}) from None
 
@@ -940,20 +795,19 @@ class SessionPage(QWidget):
         once `confirmed` names it."""
         now = self.store.clock.now()
 
-        def write() -> list[int]:
-            entry = self.store.vitals_entry(self.session_id, entry_id)
+        def write() -> ChartChange[list[int]]:
+            entry = self.session.vitals_entry(entry_id)
             with asking(ask):
                 drafts = vitals_amendments(entry, typed, reason, now=now,
                                            session_began=self.chart.session.began_at,
                                            zone=self.zone, confirmed=confirmed)
-            return self.store.amend(self.session_id, drafts)
+            return self.session.amend(drafts)
 
         return self._attempt(write, self._show_general_reasons) is not None
 
     def strike_vitals(self, entry_id: int, reason: str) -> bool:
         return self._attempt(
-            lambda: self.store.amend(self.session_id,
-                                     (entered_in_error("vitals", entry_id, reason),)),
+            lambda: self.session.amend((entered_in_error("vitals", entry_id, reason),)),
             self._show_general_reasons) is not None
 
     def _selected_entry_id(self) -> int | None:
@@ -967,7 +821,7 @@ class SessionPage(QWidget):
     def _open_correction(self) -> None:
         entry_id = self._selected_entry_id()
         if entry_id is not None:
-            entry = self.store.vitals_entry(self.session_id, entry_id)
+            entry = self.session.vitals_entry(entry_id)
             CorrectionDialog(self, entry, self.correct_vitals).open()
 
     def _strike_selected(self) -> None:
@@ -1002,14 +856,13 @@ class SessionPage(QWidget):
         dialog = self.late_dialog
         confirmed = dialog.confirmed() if dialog is not None else frozenset()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             with asking(dialog.ask if dialog is not None else None):
                 late = parse_late_vitals(typed, now=now,
                                          session_began=self.chart.session.began_at,
                                          session_ended=ended, zone=self.zone,
                                          confirmed=confirmed)
-                return self.store.record_late_vitals(self.session_id, late,
-                                                     confirmed=confirmed)
+                return self.session.record_late_vitals(late, confirmed=confirmed)
 
         return self._attempt(write, show_reasons) is not None
 
@@ -1032,11 +885,11 @@ class SessionPage(QWidget):
         """A medicine given, from the dialog's text; refused with every reason at once."""
         now = self.store.clock.now()
 
-        def write() -> int:
+        def write() -> ChartChange[int]:
             entry = parse_medication(typed, self.store.library.medicines, now=now,
                                      session_began=self.chart.session.began_at,
                                      zone=self.zone, alert_id=alert_id)
-            return self.store.record_medication(self.session_id, entry)
+            return self.session.record_medication(entry)
 
         return self._attempt(write, show_reasons) is not None
 
@@ -1052,8 +905,8 @@ class SessionPage(QWidget):
                                      "through.",
                                      self.store.library.reasons_for("entered_in_error"))
         if reason:
-            self._attempt(lambda: self.store.amend(
-                self.session_id, (entered_in_error("medications", given.id, reason),)),
+            self._attempt(lambda: self.session.amend(
+                (entered_in_error("medications", given.id, reason),)),
                 self._show_general_reasons)
 
     def focus_entry(self) -> None:
@@ -1121,7 +974,7 @@ class SessionPage(QWidget):
     def hand_over(self, nurse: str, show_reasons: ShowReasons | None = None) -> bool:
         """Record the handover to `nurse` (a username); the header then names them."""
         show = show_reasons or self._show_general_reasons
-        return self._attempt(lambda: self.store.hand_over(self.session_id, nurse),
+        return self._attempt(lambda: self.session.hand_over(nurse),
                              show) is not None
 
     # -- review and signature ------------------------------------------------------------
@@ -1133,20 +986,20 @@ class SessionPage(QWidget):
         beside its field), else on the signature panel; nothing is signed then.
         `seen_alerts`: the high and critical alerts the signer was shown as not yet seen
         by a physician (the signature records that the signer has seen them)."""
-        return self._signing(lambda: self.store.sign(self.session_id, password, seen_alerts),
+        return self._signing(lambda: self.session.sign(password, seen_alerts),
                              show_reasons)
 
     def add_addendum(self, text: str, password: str,
                      show_reasons: ShowReasons | None = None) -> bool:
         """A signed addendum to the signed chart (which itself stays as it was)."""
-        return self._signing(lambda: self.store.add_addendum(self.session_id, text, password),
+        return self._signing(lambda: self.session.add_addendum(text, password),
                              show_reasons)
 
-    def _signing(self, write: Callable[[], Signature],
+    def _signing(self, write: Callable[[], ChartChange[Signature]],
                  show_reasons: ShowReasons | None) -> bool:
         show = show_reasons or self.signature_panel.show_reasons
 
-        def signed() -> Signature:
+        def signed() -> ChartChange[Signature]:
             try:
                 return write()
             except (PasswordNotConfirmed, LoginRefused) as refused:  # wrong, or must wait
@@ -1160,7 +1013,7 @@ class SessionPage(QWidget):
         if signature is None:
             return False
         self.signature_panel.show_reasons({})
-        self.reload()
+        self.draw()
         self.signed.emit(self.session_id)
         return True
 
@@ -1184,7 +1037,7 @@ class SessionPage(QWidget):
         account = self.store.account
         return ("", "") if account is None else (account.display_name, account.username)
 
-    def _open_signing(self, dialog: SignDialog | AddendumDialog) -> SignDialog | AddendumDialog:
+    def _open_signing(self, dialog: Signing) -> Signing:
         if self.sign_dialog is not None:
             self.sign_dialog.close()
         self.sign_dialog = dialog
@@ -1220,20 +1073,19 @@ class SessionPage(QWidget):
             oxygen += f" (the chart gives {derived[item_key].score})"
         form.hint(item_key, oxygen)
 
-    def _course_text(self, entry: ChecklistEntry) -> str:
-        """A side effect's course beside its onset entry: resolved when, or still present."""
-        if entry.value == RESOLVED:
-            return "resolved"
-        for course in self._courses:
-            if course.item == entry.item and course.onset <= entry.observed_at and (
-                    course.resolved_at is None or course.resolved_at >= entry.observed_at):
-                return (f"resolved {self._time(course.resolved_at)}" if course.resolved_at
-                        else "still present")
-        return ""
+    @property
+    def chart(self) -> SessionChart:
+        """The room's copy of the session's chart (the page keeps none of its own)."""
+        return self.session.chart
 
     def reload(self) -> None:
-        """Redraw everything from the record."""
-        self.chart = self.store.chart(self.session_id)
+        """Read the chart again through the room (charted behind the page's back), and
+        redraw."""
+        self.room.reread(self.session_id)
+        self.draw()
+
+    def draw(self) -> None:
+        """Redraw everything from the room's copy of the chart: no read of the chart."""
         chart = self.chart
         session, patient = chart.session, chart.patient
         # typed names go into rich text: escaped, so "<" or "&" in a name shows as typed.
@@ -1245,28 +1097,22 @@ class SessionPage(QWidget):
             f"Chair <b>{escape(session.chair)}</b> · {session.weight_kg:g} kg · "
             f"Nurse {escape(session.nurse)}"
             + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
-            + f"<br>{escape(session.protocol.name)} · <b>{_unbroken(session.dose.describe())}</b>"
-            + _given_words(chart))
-        self.title.setToolTip(_given_tip(chart))
-        self._show_vitals_rows(chart)
+            + f"<br>{escape(session.protocol.name)} · <b>{unbroken(session.dose.describe())}</b>"
+            + given_words(chart))
+        self.title.setToolTip(given_tip(chart))
+        self.vitals_tab.draw(chart)
         self._hint_aldrete_oxygen(chart)
         if self.drug_lot is not None:
             self.drug_lot.show_chart(chart)
-        self.events_model.set_rows(chart.events)
-        side_effects_id = chart.protocol.checklists.side_effects
-        self._courses = courses(chart)
-        self.side_effect_model.set_rows(chart.entries_of(side_effects_id))
-        self.side_effects.show_still_present(
-            [c for c in self._courses if c.still_present], self.zone)
+        self.notes_tab.draw(chart)
+        self.side_effects_tab.draw(chart, self.zone)
         self.pre_session.show_answers(chart.answers(self.pre_session.checklist.id), self.zone)
         # only the answers the discharge gate counts (after dosing ended): one charted on
         # arrival shows unanswered, to be asked again at discharge
         self.discharge_checklist.show_answers(discharge_answers(
             chart, self.discharge_checklist.checklist.id, self.store.clock.now()), self.zone)
-        self.dissociation.show_entries(chart.entries_of(self.dissociation.checklist.id),
-                                       self.zone)
-        for scale_id, form in self.scales.items():
-            form.show_latest(chart.latest_score(scale_id), self.zone)
+        self.dissociation_tab.draw(chart, self.zone)
+        self.scales_tab.draw(chart, self.zone)
         self.chart_view.show_chart(chart, self.store.clock.now())
         self._show_flags()
         if self.rems is not None and self.rems_questions is not None:
@@ -1274,28 +1120,17 @@ class SessionPage(QWidget):
             self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
             self.rems.show_form(rems_form(chart, questions, self.store.setting("clinic_name"),
                                           self.zone))
-        found = corrections(chart, {scale_id: self._scale_title(scale_id)
+        found = corrections(chart, {scale_id: self.scales_tab.scale_title(scale_id)
                                     for scale_id in self.scales})
         self.corrections_model.set_rows(found)
         self.tabs.setTabVisible(self.corrections_tab, bool(found))
         self.tabs.setTabText(self.corrections_tab, f"Corrections ({len(found)})")
-        self.assessments_model.set_rows(
-            assessments(chart.entries_of(self.dissociation.checklist.id)))
-        self.scores_model.set_rows(chart.scale_scores)
-        self.medications_model.set_rows(chart.medications)
+        self.medicines_tab.draw(chart)
         self._show_access(chart_access(self.store.account, chart,
-                                       self.store.signatures(self.session_id),
-                                       self.store.alerts([self.session_id])[self.session_id],
+                                       self.session.signatures(),
+                                       self.session.state.alerts,
                                        zone=self.zone))
         self.tick()
-
-    def _show_vitals_rows(self, chart: SessionChart) -> None:
-        """The sets in time order; a new one is scrolled into view, since on a 768-pixel
-        screen the newest row was below the table's edge once a session had a dozen."""
-        before = self.vitals_model.rowCount()
-        self.vitals_model.set_rows(chart.all_vitals_rows())
-        if self.vitals_model.rowCount() > before:
-            self.vitals_table.scrollToBottom()
 
     def _show_access(self, access: ChartAccess) -> None:
         """What the person logged in may do here: recomputed on every reload, since another
@@ -1427,23 +1262,6 @@ class SessionPage(QWidget):
                                   or not self.flags.isHidden()
                                   or not self.overrides_note.isHidden())
 
-    def _scale_title(self, scale_id: str) -> str:
-        form = self.scales.get(scale_id)
-        return form.scale.title if form else scale_id
-
-    def _score_text(self, score: ScaleScore) -> str:
-        form = self.scales.get(score.scale)
-        if form is None:
-            return str(score.total)
-        band = form.scale.band(score.total)
-        return (f"{score.total} of {form.scale.max_total}" + (f", {band}" if band else "")
-                + ("  (entered in error)" if score.in_error else ""))
-
-    def _intervention_label(self, key: str | None) -> str:
-        if not key:
-            return ""
-        return self.side_effects.checklist.intervention_label(key)
-
     def has_typing(self) -> bool:
         """Typing that can still be saved here (a read-only chart's forms are gone)."""
         if self.access is not None and not self.access.can_chart:
@@ -1472,35 +1290,8 @@ class SessionPage(QWidget):
         if self.vitals_form.has_typing():
             self.vitals_form.focus_first_typed()
         else:
-            self.tabs.setCurrentIndex(self.tabs.indexOf(self.note_text.parentWidget()))
+            notes = self.note_text.parentWidget()
+            if notes is not None:
+                self.tabs.setCurrentIndex(self.tabs.indexOf(notes))
             self.note_text.setFocus()
         return False
-
-
-def _acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> str:
-    """When and by whom; what was done has a column of its own (with the escalation)."""
-    if alert.acknowledged_at is None:
-        return "waiting" if alert.needs_attention else ""
-    return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
-
-
-#: The alerts table's columns of running text (the alert, what was done, the physician
-#: called, what was ordered), in pixels: wrapped there, so the table reads without
-#: scrolling sideways for every word.
-ALERT_TEXT_WIDTHS = {2: 220, 4: 170, 5: 130, 6: 150}
-
-
-def _wrap_long_columns(table: QTableView, widths: dict[int, int]) -> None:
-    header = table.horizontalHeader()
-    for column, width in widths.items():
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
-    table.setWordWrap(True)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-
-
-def _seen_text(alert: AlertRecord) -> str:
-    """Which physician has seen a high or critical alert (the reviewer's column)."""
-    if not alert.priority.acts_now:
-        return ""
-    return alert.seen_by_physician or "not yet"
