@@ -54,7 +54,7 @@ def course_image(charts: Sequence[SessionChart], zone: tzinfo, *,
 
 
 def save_png(image: QImage, path: Path) -> Path:
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path), b"PNG"):
         raise OSError(f"could not write the picture to {path}")
     return path
 
