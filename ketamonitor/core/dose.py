@@ -61,12 +61,18 @@ class Dose:
     volume_ml: float | None = None
     pump_rate_ml_per_h: float | None = None
 
-    def describe(self) -> str:
-        """The dose as a nurse reads it back: "0.5 mg/kg = 36 mg at 54 mL/h"."""
+    def brief(self) -> str:
+        """The dose in a few words, where room is short (a room tile): "0.5 mg/kg = 36 mg",
+        "2 devices = 56 mg"; `describe` adds the volume and the pump rate."""
         if self.devices is not None:
             return f"{self.devices} devices = {self.total_mg:g} mg"
-        text = f"{self.mg_per_kg:g} mg/kg = {self.total_mg:g} mg"
-        if self.pump_rate_ml_per_h is not None:
+        return f"{self.mg_per_kg:g} mg/kg = {self.total_mg:g} mg"
+
+    def describe(self) -> str:
+        """The dose as a nurse reads it back: "0.5 mg/kg = 36 mg (36 mL at 1 mg/mL, pump
+        54 mL/h)"."""
+        text = self.brief()
+        if self.devices is None and self.pump_rate_ml_per_h is not None:
             text += (f" ({format_amount(self.volume_ml, 'mL')} at "
                      f"{self.concentration_mg_per_ml:g} mg/mL, "
                      f"pump {format_amount(self.pump_rate_ml_per_h, 'mL/h')})")

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+from typing import NamedTuple
+
+from ketamonitor.core.accounts import Account
+from ketamonitor.core.times import format_clock
 
 MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
@@ -63,3 +67,30 @@ def login_state(events: Iterable[tuple[LoginEvent, datetime]]) -> LoginState:
     if failures and last_failure is not None:
         next_try = last_failure + FIRST_WAIT * 2 ** min(failures - 1, 5)
     return LoginState(failures, next_try, locked_until)
+
+
+def lock_ends(until: datetime, zone: tzinfo) -> str:
+    """When a lock runs out, to the minute, rounded up: "until 10:45" is never too early."""
+    rounded = until + (timedelta(minutes=1) - timedelta(seconds=until.second,
+                                                        microseconds=until.microsecond)
+                       if until.second or until.microsecond else timedelta())
+    return format_clock(rounded, zone)
+
+
+class AccountState(NamedTuple):
+    """An account with when its lock after failed logins runs out. A disabled account is
+    not "locked": disabling already keeps its owner out, and unlocking would change
+    nothing."""
+
+    account: Account
+    locked_until: datetime | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and not self.account.disabled
+
+    def status(self, zone: tzinfo) -> str:
+        """The account's state in a few words: its lock's end, else its activity."""
+        if self.locked_until is not None and not self.account.disabled:
+            return f"locked until {lock_ends(self.locked_until, zone)}"
+        return self.account.activity

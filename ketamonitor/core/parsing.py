@@ -14,12 +14,18 @@ class FieldProblem(ValueError):
     """One field's reason, gathered by the caller into a ValidationError."""
 
 
+def typed_decimal(text: str) -> float:
+    """A number as typed, a comma taken for the decimal point ("72,5" is 72.5, as a nurse
+    on a European keyboard types it); ValueError when it is not a number at all."""
+    return float(text.strip().replace(",", "."))
+
+
 def whole_number(text: str, allowed: Range) -> int:
     cleaned = text.strip()
     if not cleaned:
         raise FieldProblem("required")
     try:
-        number = float(cleaned.replace(",", "."))
+        number = typed_decimal(cleaned)
     except ValueError:
         raise FieldProblem("not a number") from None
     if not number.is_integer():
@@ -34,7 +40,7 @@ def decimal_number(text: str, allowed: Range) -> float:
     if not cleaned:
         raise FieldProblem("required")
     try:
-        number = float(cleaned.replace(",", "."))
+        number = typed_decimal(cleaned)
     except ValueError:
         raise FieldProblem("not a number") from None
     if number != number or number not in allowed:  # NaN compares unequal to itself

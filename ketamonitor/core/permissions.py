@@ -137,3 +137,18 @@ def require(account: Account | None, permission: Permission) -> Account:
     if not allowed(account, permission):
         raise PermissionDenied(account, permission)
     return account
+
+
+def refusal_words(error: RuleError, account: Account | None, doing: str) -> str:
+    """Why the person logged in cannot use an administrator's screen, in words: who can, and
+    who they are ("Only administrators can manage accounts. You are logged in as ..."). The
+    roles named come from PERMISSIONS, so the sentence never drifts from the rule; any other
+    refusal is its own message, with a capital."""
+    if isinstance(error, PermissionDenied) and account is not None:
+        may = [f"{role.value}s" for role in Role if role in PERMISSIONS[error.permission]]
+        who = " and ".join(may) or "no one"
+        roles = account.roles_label.lower() or "no role"
+        return (f"Only {who} can {doing}. You are logged in as {account.username} ({roles}): "
+                f"ask an administrator.")
+    text = str(error)
+    return text[:1].upper() + text[1:]

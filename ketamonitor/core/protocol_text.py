@@ -219,6 +219,43 @@ def clinic_header(user: str, at: datetime, based_on: str | None) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class ProtocolSave:
+    """What saving the protocol form writes: the protocol file, and the version it is
+    based on (kept with the draft, shown to the physician who countersigns)."""
+
+    text: str
+    based_on: str
+
+
+def protocol_save(base: Protocol, typed: Typed, protocol_id: str, user: str,
+                  at: datetime) -> ProtocolSave:
+    """The file a save of the form writes: `base`'s keys with the typed values in place,
+    under `protocol_id` (`base`'s own, or a new clinic copy's from `clinic_copy_id`),
+    opened by the clinic header naming who saved it, when and from what. A ProtocolError
+    names the first key whose text is not a number; whether the numbers make sense
+    together is `parse_protocol`'s to say, when the store takes the text."""
+    based_on = reference(base)
+    data = edited_data(base, typed)
+    data["id"] = protocol_id
+    return ProtocolSave(render_protocol(data, clinic_header(user, at, based_on)), based_on)
+
+
+def scales_in_order(shown: Sequence[str], ticked: Iterable[str]) -> list[str]:
+    """The scales ticked, in the order the protocol gave them (the order their forms
+    appear on the session page); one newly ticked comes after them."""
+    return sorted(ticked, key=lambda s: shown.index(s) if s in shown else len(shown))
+
+
+def problem_in_words(problem: str) -> str:
+    """A protocol's problem as said beside its field: the keys it names by their field's
+    label ("must be below “Heart rate above” (120)"), the longest key first so that
+    "a.b_c" is never read as "a.b" followed by "_c"."""
+    for key in sorted(FIELDS, key=len, reverse=True):
+        problem = problem.replace(key, f"“{FIELDS[key].label}”")
+    return problem
+
+
 _TOP_ORDER = ("id", "version", "name", "route")
 _TABLE_ORDER = ("dose", "observation", "vitals_every_minutes", "vitals_checks", "thresholds",
                 "critical", "worsening", "low_bp", "recheck", "etco2", "discharge", "checklists")

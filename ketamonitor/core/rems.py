@@ -22,9 +22,14 @@ from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.dose import dose_given
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EventKind, VitalsEntry
+
+#: The field of the REMS tab where the nurse types when the patient was ready to leave
+#: before the minimum observation time.
+READY_FIELD = "ready_without_minimum"
 
 #: The form's BP "40 minutes after dosing" is read from the BP nearest to it, within this.
 AROUND_40_MINUTES = timedelta(minutes=10)
@@ -283,3 +288,17 @@ def check_rems_withdrawal(session_id: int, current: RemsSubmission | None,
     if len(cleaned) > REFERENCE_MAX_LENGTH:
         raise ValidationError({"reason": f"at most {REFERENCE_MAX_LENGTH} characters"})
     return cleaned
+
+
+def parse_rems_time(typed: str, now: datetime, zone: tzinfo,
+                    session_began: datetime) -> datetime:
+    """The time typed for "ready to leave without the minimum observation", as a moment
+    (HH:MM, the most recent such time within the session: see `clock_time_in_session`), or
+    a ValidationError worded for its field. Unlike a reading's time, empty is not "now":
+    the form asks when the patient was ready, which the nurse types."""
+    if not typed.strip():
+        raise ValidationError({READY_FIELD: "type the time (HH:MM)"})
+    try:
+        return clock_time_in_session(typed, now, zone, session_began)
+    except FieldProblem as problem:
+        raise ValidationError({READY_FIELD: str(problem)}) from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ketamonitor.core.dose import Dose, parse_dose
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.core.parsing import FieldProblem, decimal_number
+from ketamonitor.core.parsing import FieldProblem, decimal_number, typed_decimal
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
@@ -65,6 +65,17 @@ def parse_session_setup(
     if reasons or weight is None or dose is None:
         raise ValidationError(reasons)
     return SessionSetup(patient.id, protocol, chair, nurse, weight, dose, prescriber)
+
+
+def dose_preview(typed: Mapping[str, str], protocol: Protocol) -> Dose | None:
+    """The dose the session form's text works out to, shown as the nurse types, or None
+    while it cannot be worked out yet (the weight half typed, a dose outside the protocol).
+    Only a preview: the weight's plausible range and the first treatment's limits are
+    judged when the session starts (`parse_session_setup`), with their reasons."""
+    try:
+        return parse_dose(typed, protocol, typed_decimal(typed.get("weight_kg", "")))
+    except (ValueError, ValidationError):
+        return None
 
 
 class PatientAlreadySeated(RuleError):

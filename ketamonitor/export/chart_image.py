@@ -54,7 +54,9 @@ def course_image(charts: Sequence[SessionChart], zone: tzinfo, *,
 
 
 def save_png(image: QImage, path: Path) -> Path:
-    if not image.save(str(path), "PNG"):
+    # PySide6 stub gap: the stubs type the format as bytes, but 6.11 refuses bytes at run
+    # time and takes the str (tests/export/test_chart_image.py writes the file)
+    if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"could not write the picture to {path}")
     return path
 

@@ -65,7 +65,7 @@ class Peaks:
         full = len(x) // step
         start = self.complete
         kept = start  # rows of `bins` still right: the complete ones
-        rows = {"x": [], "high": [], "low": []}
+        rows: dict[str, list[float] | np.ndarray] = {"x": [], "high": [], "low": []}
         if full > start:
             block = y[start * step:full * step].reshape(full - start, step)
             rows["x"] = x[start * step + step // 2:full * step:step]

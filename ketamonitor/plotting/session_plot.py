@@ -133,7 +133,7 @@ class SessionPlot:
         self._changes: tuple[PhaseChange, ...] = ()
         self._amendments: tuple[tuple[int, int], ...] = ()
         self._limits: Thresholds | None = None
-        self._extent = (-MARGIN_MINUTES, 60.0)
+        self._extent: tuple[float, float] = (-MARGIN_MINUTES, 60.0)
         self._span_ends: tuple[tuple[float, float], ...] = ()
         self._predose: tuple[list[float], list[float]] | None = None
         layout.setContentsMargins(2, 2, 8, 2)
@@ -366,8 +366,9 @@ class SessionPlot:
         assert origin is not None
         first_row = len(self.readings)
         self.readings.extend(new)
-        rows = {key: {name: [] for name in trace.columns.names}
-                for key, trace in self.traces.items()}
+        rows: dict[str, dict[str, list[float]]] = {
+            key: {name: [] for name in trace.columns.names}
+            for key, trace in self.traces.items()}
         rings: dict[str, dict[Level, tuple[list[float], list[float]]]] = {
             key: {level: ([], []) for level in Level} for key in self.traces}
         for row, flagged in enumerate(new, start=first_row):
@@ -504,7 +505,8 @@ class SessionPlot:
         start = ends[0][0] if ends else 0.0
         stop = self.minutes(dose) if dose else ends[-1][1] if ends else 0.0
         lines = ([start, stop, start, stop],
-                 [limits.predose_systolic_above] * 2 + [limits.predose_diastolic_above] * 2)
+                 [float(limits.predose_systolic_above)] * 2
+                 + [float(limits.predose_diastolic_above)] * 2)
         if self._predose != lines:
             self._predose = lines
             self.predose.setData(*lines)

@@ -70,7 +70,7 @@ class AccessForm(QWidget):
         self.store = store
         self.first_start = first_start
         self.errors = FieldErrors()
-        form = QFormLayout(self)
+        form = self._form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.username = _line("access_username")
         _card_row(form, self.errors, "username", "Username", self.username)
@@ -117,17 +117,22 @@ class AccessForm(QWidget):
         reason needs only after the form was laid out in the old one, and QFormLayout kept
         those row heights: the reason and the text above it were clipped (issue 15)."""
         super().resizeEvent(event)
-        self.layout().invalidate()
+        self._form.invalidate()
+
+    def _show_row(self, row: QWidget | None, visible: bool) -> None:
+        """Show or hide one row of the form by its field's holder (every field here sits in
+        one, made by `_card_row`)."""
+        if row is not None:
+            self._form.setRowVisible(row, visible)
 
     def _show_choosing(self, choosing: bool) -> None:
         """One form, two steps: the login, then (only when the password was given) the
         person's own password."""
-        form = self.layout()
         for widget in self._choosing_rows:
-            form.setRowVisible(widget if widget is self.choosing else widget.parentWidget(),
-                               choosing)
+            self._show_row(widget if widget is self.choosing else widget.parentWidget(),
+                           choosing)
         for widget in self._login_rows:
-            form.setRowVisible(widget.parentWidget(), not choosing)
+            self._show_row(widget.parentWidget(), not choosing)
         self.submit_button.setText("Save my password and go on" if choosing else
                                    "Create and log in" if self.first_start else "Log in")
         self.is_choosing = choosing
@@ -216,7 +221,8 @@ class _Card(QFrame):
         return False  # the width is fixed: the hint above is the height, and is not cached
 
 
-def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
+def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel, QLabel]:
+    """The white card of a login: its layout, its heading and the explanation under it."""
     card = _Card(parent)
     card.setObjectName("access_card")
     card.setStyleSheet("QFrame#access_card { background: white; border-radius: 8px; }")
@@ -232,7 +238,7 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel]:
     explanation.setWordWrap(True)
     explanation.setProperty("role", "muted")
     layout.addWidget(explanation)
-    return card, layout, explanation
+    return card, layout, heading, explanation
 
 
 class LoginWindow(QWidget):
@@ -245,7 +251,7 @@ class LoginWindow(QWidget):
         self.setWindowTitle(f"ketamonitor — {store.path.name}")
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        card, layout, explanation = _card(
+        card, layout, title, explanation = _card(
             "Welcome: the first administrator" if first_start else "Log in", self)
         explanation.setText(
             "This database has no accounts yet. Create the clinic's first administrator, who "
@@ -254,7 +260,6 @@ class LoginWindow(QWidget):
             f"Database: {store.path}")
         self.form = AccessForm(store, first_start=first_start, parent=card)
         layout.addWidget(self.form)
-        title = card.findChild(QLabel, "access_title")
         self.form.choosing_password.connect(lambda: title.setText(CHOOSING_TITLE))
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
@@ -280,9 +285,9 @@ class LockOverlay(QWidget):
         self.alerts.hide()
         outer.addWidget(self.alerts)
         outer.addStretch(1)
-        card, layout, self.explanation = _card("Screen locked", self)
+        card, layout, self.title, self.explanation = _card("Screen locked", self)
         self.card = card
-        self.title = card.findChild(QLabel, "access_title")
+        self.covered = parent  # the window it covers, followed as it is resized
         self.form = AccessForm(store, parent=card)
         layout.addWidget(self.form)
         self.form.choosing_password.connect(self._choosing_password)
@@ -304,7 +309,7 @@ class LockOverlay(QWidget):
             "underneath; anything typed stays where it was. Log in to go on (the same or "
             "another person).")
         self.form.prefill(account.username if keep_username and account else "")
-        self.setGeometry(self.parentWidget().rect())
+        self.setGeometry(self.covered.rect())
         self.show()
         self.raise_()
 
@@ -314,8 +319,8 @@ class LockOverlay(QWidget):
         self.alerts.setVisible(bool(lines))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        if watched is self.covered and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.covered.rect())
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:

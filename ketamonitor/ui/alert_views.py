@@ -59,7 +59,8 @@ class AlertRow(QFrame):
                            f" border: {border}; border-radius: 4px; }}")
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 4, 2)
-        state = "" if record.is_active else f" (cleared {format_clock(record.cleared_at, zone)})"
+        cleared = record.cleared_at
+        state = "" if cleared is None else f" (cleared {format_clock(cleared, zone)})"
         self.text = QLabel(f"<b>{record.priority.mark} {record.priority.word}:</b> "
                            f"{escape(record.message)}{state}")
         self.text.setStyleSheet(f"color: {ink}; background: transparent; border: none;")
@@ -79,7 +80,8 @@ class AlertRow(QFrame):
         """Never squeezed below its wrapped words: where rows do not fit (the session
         page's fixed slot) they scroll, rather than cutting a message in half."""
         super().resizeEvent(event)
-        needed = self.layout().heightForWidth(event.size().width())
+        layout = self.layout()
+        needed = layout.heightForWidth(event.size().width()) if layout is not None else 0
         if needed > 0 and needed != self.minimumHeight():
             self.setMinimumHeight(needed)
 

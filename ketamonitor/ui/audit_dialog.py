@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.date_range import RangeEnds, out_of_order
 from ketamonitor.core.errors import RuleError
+from ketamonitor.core.permissions import refusal_words
 from ketamonitor.core.times import from_stored
 from ketamonitor.store.store import Store
-from ketamonitor.ui.accounts_dialog import refusal, refusal_and_body
+from ketamonitor.ui.admin_panel import refusal_and_body
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.views import read_only_table
@@ -270,7 +271,7 @@ class AuditDialog(QDialog):
                 user=self.chosen_user(), action=self.action.text().strip() or None,
                 patient_id=patient_id, limit=self.limit + 1)
         except RuleError as refused:
-            self._refuse(refusal(self.store, refused, "see the audit trail"))
+            self._refuse(refusal_words(refused, self.store.account, "see the audit trail"))
             return None
         more = len(rows) > self.limit
         rows = rows[: self.limit]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.records import EarlyEnd, EarlyEndOutcome
 from ketamonitor.core.risk import early_end_gaps
-from ketamonitor.ui.fields import save_cancel_buttons
+from ketamonitor.ui.fields import save_cancel_buttons, set_placeholder
 
 #: `end(early_end, typed_reason)` charts it and says whether it was charted.
 EndEarly = Callable[[EarlyEnd, str], bool]
@@ -61,7 +61,7 @@ class EarlyEndDialog(QDialog):
         self.reason.setEditable(True)
         self.reason.addItems(suggestions)
         self.reason.setCurrentIndex(-1)
-        self.reason.lineEdit().setPlaceholderText("optional: choose or type more")
+        set_placeholder(self.reason, "optional: choose or type more")
         form.addRow("Details", self.reason)
         self.missing = QLabel("")
         self.missing.setObjectName("early_end_missing")

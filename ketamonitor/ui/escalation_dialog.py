@@ -37,7 +37,7 @@ from ketamonitor.core.escalation import (
 )
 from ketamonitor.core.times import format_clock
 from ketamonitor.ui.alert_views import PRIORITY_STYLE
-from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons
+from ketamonitor.ui.fields import FieldErrors, confirm_cancel_buttons, set_placeholder
 
 #: The actions side by side in this many columns (eight fit in four rows).
 ACTION_COLUMNS = 2
@@ -128,7 +128,7 @@ class EscalationDialog(QDialog):
         self.physician.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.physician.addItems(list(physicians))
         self.physician.setCurrentIndex(-1)  # offered once "Physician called" is ticked
-        self.physician.lineEdit().setPlaceholderText("who was called")
+        set_placeholder(self.physician, "who was called")
         self._row(form, "physician", "Who", self.physician)
         self.called_at = QLineEdit()
         self.called_at.setObjectName("escalation_called_at")
@@ -140,7 +140,7 @@ class EscalationDialog(QDialog):
         self.ordered.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.ordered.addItem(NO_NEW_ORDERS)
         self.ordered.setCurrentIndex(-1)
-        self.ordered.lineEdit().setPlaceholderText("what the physician ordered (optional)")
+        set_placeholder(self.ordered, "what the physician ordered (optional)")
         self._row(form, "ordered", "Ordered", self.ordered)
         return box
 

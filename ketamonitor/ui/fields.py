@@ -92,6 +92,14 @@ def field_row(form: QFormLayout, errors: FieldErrors, name: str, caption: str,
     return label
 
 
+def set_placeholder(combo: QComboBox, text: str) -> None:
+    """The grey hint in an editable combo's line edit. Qt types `lineEdit()` as optional
+    because a combo that is not editable has none: then there is nowhere to hint."""
+    edit = combo.lineEdit()
+    if edit is not None:
+        edit.setPlaceholderText(text)
+
+
 def save_cancel_buttons(dialog: QDialog, save: Callable[[], object],
                         save_text: str | None = None) -> QDialogButtonBox:
     """Save and Cancel for a form dialog: Save checks and charts (the dialog accepts only when

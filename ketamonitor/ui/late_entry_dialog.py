@@ -91,7 +91,7 @@ class LateEntryDialog(QDialog):
         box.setAccessibleName(f"{caption}: yes, chart it")
         box.submit_requested.connect(self.submit)
         box.hide()
-        field.textEdited.connect(lambda _text: (box.setChecked(False), box.hide()))
+        field.textEdited.connect(lambda _text: self._ask_again(box))
         self.confirms[name] = box
         row.addWidget(box)
         form.addRow(caption, holder)
@@ -110,6 +110,13 @@ class LateEntryDialog(QDialog):
         row.addStretch(1)
         form.addRow("SpO2 on", holder)
         self._add(form, OXYGEN_FLOW, "Oxygen L/min", "", "only with Oxygen, 0.5–15")
+
+    @staticmethod
+    def _ask_again(box: ConfirmBox) -> None:
+        """A field typed in again takes back its "yes, chart it": the new value is asked
+        about afresh."""
+        box.setChecked(False)
+        box.hide()
 
     def typed(self) -> dict[str, str]:
         return {**{name: field.text() for name, field in self.fields.items()},

@@ -7,6 +7,8 @@ would re-lay the whole room each second. LiveText keeps a fixed height, paints i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -65,7 +67,7 @@ class LiveText(QWidget):
             self._ink, self._background = new_ink, new_background
             self.update()
 
-    def setFont(self, font: QFont) -> None:
+    def setFont(self, font: QFont | str | Sequence[str]) -> None:
         super().setFont(font)
         self._fit()
 

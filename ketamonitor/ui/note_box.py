@@ -28,8 +28,9 @@ class NoteGuard(QObject):
         self._error = error
         field.textChanged.connect(self.check)
         if isinstance(field, QPlainTextEdit):
-            self.shortcuts = [QShortcut(QKeySequence(keys), field, context=(
-                Qt.ShortcutContext.WidgetShortcut), activated=button.click) for keys in CHART_KEYS]
+            self.shortcuts = [QShortcut(QKeySequence(keys), field, button.click,
+                                        Qt.ShortcutContext.WidgetShortcut)
+                              for keys in CHART_KEYS]
 
     def text(self) -> str:
         field = self._field

@@ -22,11 +22,9 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.appointments import Appointment, parse_appointment
 from ketamonitor.core.clock import local_today
-from ketamonitor.core.dose import parse_dose
-from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient, age_on, parse_patient
 from ketamonitor.core.protocol import DoseUnit, Protocol, Route
-from ketamonitor.core.setup import parse_session_setup
+from ketamonitor.core.setup import dose_preview, parse_session_setup
 from ketamonitor.core.times import format_clock
 from ketamonitor.store.store import Store
 from ketamonitor.ui.fields import FieldErrors
@@ -203,14 +201,19 @@ class SessionForm(QGroupBox):
         self.errors.clear()
         self._show_dose()
 
+    def _show_row(self, field: QWidget, visible: bool) -> None:
+        """Show or hide the form's row of a field (by the holder it sits in)."""
+        holder = field.parentWidget()
+        if holder is not None:
+            self._form.setRowVisible(holder, visible)
+
     def _protocol_chosen(self) -> None:
         protocol = self.chosen_protocol()
         dosing = protocol.dosing
         per_kg = dosing.unit is DoseUnit.MG_PER_KG
-        self._form.setRowVisible(self.inputs["mg_per_kg"].parentWidget(), per_kg)
-        self._form.setRowVisible(self.inputs["concentration"].parentWidget(),
-                                 per_kg and protocol.route is Route.IV)
-        self._form.setRowVisible(self.devices.parentWidget(), not per_kg)
+        self._show_row(self.inputs["mg_per_kg"], per_kg)
+        self._show_row(self.inputs["concentration"], per_kg and protocol.route is Route.IV)
+        self._show_row(self.devices, not per_kg)
         if per_kg:
             self.inputs["mg_per_kg"].setText(f"{dosing.default_mg_per_kg:g}")
             self.inputs["concentration"].setText(f"{dosing.default_concentration_mg_per_ml:g}")
@@ -247,14 +250,8 @@ class SessionForm(QGroupBox):
         """The worked-out dose, or why it cannot be worked out yet, as the nurse types."""
         if not hasattr(self, "dose"):
             return
-        typed = self.typed()
-        try:
-            weight = float(typed["weight_kg"].replace(",", "."))
-            dose = parse_dose(typed, self.chosen_protocol(), weight)
-        except (ValueError, ValidationError):
-            self.dose.setText("—")
-            return
-        self.dose.setText(f"<b>{dose.describe()}</b>")
+        dose = dose_preview(self.typed(), self.chosen_protocol())
+        self.dose.setText("—" if dose is None else f"<b>{dose.describe()}</b>")
 
     def submit(self) -> int | None:
         if self.patient is None:
@@ -346,7 +343,7 @@ class PatientsPage(QWidget):
         find_layout.addWidget(self.patients_view)
         self.new_patient = QPushButton("New patient…")
         self.new_patient.setObjectName("new_patient")
-        self.new_patient.clicked.connect(lambda: self.right.setCurrentWidget(self.patient_form))
+        self.new_patient.clicked.connect(self._show_new_patient_form)
         find_layout.addWidget(self.new_patient)
         grid.addWidget(find_box, 1, 0)
         self.right = QStackedWidget()
@@ -359,6 +356,9 @@ class PatientsPage(QWidget):
         self.patient_form.registered.connect(self.choose_patient)
         self.session_form.started.connect(self.session_started.emit)
         self.refresh_patients()
+
+    def _show_new_patient_form(self) -> None:
+        self.right.setCurrentWidget(self.patient_form)
 
     def refresh_patients(self) -> None:
         self.item9 = self.store.item9_patients()

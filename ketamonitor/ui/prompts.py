@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.ui.escalation_dialog import EscalationDialog
+from ketamonitor.ui.fields import set_placeholder
 
 
 class Prompts(Protocol):
@@ -61,7 +62,7 @@ class ReasonDialog(QDialog):
         self.choice.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.choice.addItems(suggestions)
         self.choice.setCurrentIndex(-1)
-        self.choice.lineEdit().setPlaceholderText("choose or type the reason…")
+        set_placeholder(self.choice, "choose or type the reason…")
         layout.addWidget(self.choice)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -38,11 +38,11 @@ from ketamonitor.core.protocol_text import (
     PROTOCOL_FORM,
     FieldKind,
     clinic_copy_id,
-    clinic_header,
-    edited_data,
     form_values,
+    problem_in_words,
+    protocol_save,
     reference,
-    render_protocol,
+    scales_in_order,
 )
 from ketamonitor.store.errors import StoreError
 from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
@@ -125,7 +125,8 @@ class ProtocolDialog(QDialog):
         self.changes.setTextFormat(Qt.TextFormat.PlainText)  # typed reasons shown as typed
         layout.addWidget(self.changes)
 
-        self.form_area = scrolled(self._form())
+        self.form_host = self._form()
+        self.form_area = scrolled(self.form_host)
         layout.addWidget(self.form_area, 1)
 
         bottom = QGridLayout()
@@ -183,7 +184,7 @@ class ProtocolDialog(QDialog):
         the form scrolls. Offscreen, where the main window may be larger than the virtual
         screen, within the main window instead."""
         area = self.form_area
-        content = area.widget().sizeHint()
+        content = self.form_host.sizeHint()
         hint = self.sizeHint()
         # room for the scroll bars too: bounded in one direction, the form scrolls that way
         # and still shows whole in the other
@@ -390,13 +391,15 @@ class ProtocolDialog(QDialog):
             form.setRowVisible(holder, FIELDS[key].applies_to(protocol.dosing.unit))
         # measured now, without the rows just hidden: the scroll area otherwise decides on
         # scroll bars from the old, taller form and keeps them with room to spare
-        self.form_area.widget().layout().activate()
+        form_layout = self.form_host.layout()
+        if form_layout is not None:
+            form_layout.activate()
         manages = self._may(Permission.MANAGE_PROTOCOLS)
         editable = manages and (copy_of is not None or draft is not None or self.store.library
                                 .origin(protocol.id) is Origin.CLINIC)
-        for widget in [*self.inputs.values(), *self.scales.values(),
-                       *self.resolutions.values(), self.reason, self.save_button]:
-            widget.setEnabled(editable)
+        for control in [*self.inputs.values(), *self.scales.values(),
+                        *self.resolutions.values(), self.reason, self.save_button]:
+            control.setEnabled(editable)
         self.copy_button.setEnabled(copy_of is None and manages)
         self.copy_button.setVisible(manages)
         self.save_button.setVisible(manages)
@@ -427,7 +430,9 @@ class ProtocolDialog(QDialog):
         """Typed changes are never dropped without a word: ask, and on No stay with them."""
         if not self.has_changes():
             return True
-        shown = self.inputs["name"].text() or "this protocol"
+        name = self.inputs["name"]
+        shown = (name.currentText() if isinstance(name, QComboBox) else name.text()
+                 ) or "this protocol"
         return self.prompts.confirm(
             self, "Changes not saved",
             f"The changes typed into “{shown}” are not saved. {leaving_for} and drop them?"
@@ -495,12 +500,9 @@ class ProtocolDialog(QDialog):
             if FIELDS[key].applies_to(unit):
                 typed[key] = (str(widget.currentData()) if isinstance(widget, QComboBox)
                               else widget.text())
-        # The scales keep the order the protocol gave them (the order their forms appear);
-        # one newly ticked comes after them.
-        shown = list(self._shown.checklists.scales)
-        ticked = [scale_id for scale_id, box in self.scales.items() if box.isChecked()]
-        typed["checklists.scales"] = sorted(
-            ticked, key=lambda s: shown.index(s) if s in shown else len(shown))
+        typed["checklists.scales"] = scales_in_order(
+            list(self._shown.checklists.scales),
+            [scale_id for scale_id, box in self.scales.items() if box.isChecked()])
         typed["observation.until_resolved"] = [
             value for value, box in self.resolutions.items() if box.isChecked()]
         return typed
@@ -511,17 +513,14 @@ class ProtocolDialog(QDialog):
         if base is None:
             return None
         target = self._copy_id() if self._copy_of is not None else base.id
-        based_on = reference(base)
         try:
-            data = edited_data(base, self.typed())
-            data["id"] = target
-            header = clinic_header(self.store.user, self.store.clock.now(), based_on)
-            saved = self.store.save_clinic_protocol(render_protocol(data, header),
-                                                    based_on=based_on,
+            save = protocol_save(base, self.typed(), target, self.store.user,
+                                 self.store.clock.now())
+            saved = self.store.save_clinic_protocol(save.text, based_on=save.based_on,
                                                     reason=self.reason.text())
         except ProtocolError as refused:
             if refused.key in self.inputs or refused.key == "checklists.scales":
-                self._show_reasons({refused.key: _in_words(refused.problem)})
+                self._show_reasons({refused.key: problem_in_words(refused.problem)})
             else:
                 self._show_reasons({_GENERAL: str(refused)})
             return None
@@ -613,11 +612,3 @@ def _until(draft: ProtocolDraft) -> str:
     if draft.in_force and draft.compared_with is not None:
         return f"New sessions use version {draft.compared_with.version} until then."
     return "No session can use it until then."
-
-
-def _in_words(problem: str) -> str:
-    """A problem as shown beside its field: other keys it names by their field's label
-    ("must be below “Heart rate above” (120)")."""
-    for key in sorted(FIELDS, key=len, reverse=True):
-        problem = problem.replace(key, f"“{FIELDS[key].label}”")
-    return problem

@@ -156,7 +156,7 @@ class ChairTile(QFrame):
         self.session_id = listing.session_id
         self.chair.setText(f"Chair {listing.chair} · {listing.patient_name}")
         self.who.setText(f"MRN {listing.mrn} · {chart.protocol.route.label} · "
-                         f"{chart.session.dose.describe().split(' (')[0]}"
+                         f"{chart.session.dose.brief()}"
                          + (" · demo" if chart.patient.details.is_demo else ""))
         self._show_item9(chart)
         timers = state.timers(now)
@@ -308,7 +308,7 @@ class RoomPage(QWidget):
         scroll.setWidget(self.grid_host)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll = scroll
+        self.tiles_area = scroll  # not `self.scroll`: that is QWidget.scroll
         layout.addWidget(scroll, 1)
         self.empty = QLabel("No one in the room. Start a session from “Patients and new "
                             "session” (F2).")
@@ -380,7 +380,7 @@ class RoomPage(QWidget):
         Judged by the room's height, not the tile's own: a tile made tall by its third
         alert kept it, and the room scrolled, once the window went back to 1366x768."""
         rows = max(1, -(-len(self.tiles) // COLUMNS))
-        share = (self.scroll.viewport().height() - self.grid.spacing() * (rows - 1)) / rows
+        share = (self.tiles_area.viewport().height() - self.grid.spacing() * (rows - 1)) / rows
         for tile in self.tiles:
             tile.shown_alerts = TILE_ALERTS + (1 if share > THIRD_ALERT_HEIGHT else 0)
 

@@ -9,6 +9,7 @@ the field, forgets it.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,8 +77,8 @@ class UnsavedTypingKeeper(QObject):
         if every_field:
             self._changed.update(self.fields)
         for name in sorted(self._changed):
-            self._write(lambda name=name: self.store.keep_unsaved(
-                self.session_id, name, self.fields[name].text()))
+            self._write(functools.partial(self.store.keep_unsaved, self.session_id, name,
+                                          self.fields[name].text()))
         self._changed.clear()
 
     def saved(self, name: str) -> None:

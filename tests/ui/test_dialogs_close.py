@@ -337,11 +337,34 @@ def test_every_dialog_closes_by_its_button_esc_and_the_window_close(qtbot, scene
     assert QApplication.activeModalWidget() is asked_from
 
 
+@pytest.mark.parametrize("way", WAYS)
+def test_export_logs_closes_after_an_export(qtbot, scene, tmp_path, way):
+    """The row above closes Export logs as it opens; issue 15's `self.done = QLabel()`
+    (the outcome line) was there from the start, but a name taken while exporting would
+    only show after an export. So: export a log with the dialog's button, then leave."""
+    finished(scene.charting, scene.clock, "MRN-5009")
+    dialog = export_logs(scene)
+    assert isinstance(dialog, ExportLogDialog)
+    out = tmp_path / "sessions.csv"
+    dialog.path.setText(str(out))
+    scene.click(dialog.export_button)
+    qtbot.waitUntil(lambda: dialog.outcome.text() == f"Written: {out}")
+    assert "MRN-5009" in out.read_text(encoding="utf-8")
+    refuse_hidden_qt_methods(dialog)
+    with (qtbot.captureExceptions() as exceptions,
+          qtbot.waitSignal(dialog.rejected, timeout=1000)):
+        close_the_way(qtbot, dialog, way)
+    assert not exceptions, [str(value) for _, value, _ in exceptions]
+    assert not dialog.isVisible()
+    assert QApplication.activeModalWidget() is None
+
+
 def _dialog_classes() -> set[type[QDialog]]:
-    """Every QDialog subclass defined in a module of ketamonitor.ui that no other one there
-    derives from (a shared base is covered by its subclasses' rows)."""
+    """Every QDialog subclass defined in a module of ketamonitor.ui or its packages (the
+    Accounts dialog lives in ui/accounts/) that no other one there derives from (a shared
+    base is covered by its subclasses' rows)."""
     found: set[type[QDialog]] = set()
-    for module_info in pkgutil.iter_modules(ketamonitor.ui.__path__, "ketamonitor.ui."):
+    for module_info in pkgutil.walk_packages(ketamonitor.ui.__path__, "ketamonitor.ui."):
         module = importlib.import_module(module_info.name)
         found |= {cls for _, cls in inspect.getmembers(module, inspect.isclass)
                   if issubclass(cls, QDialog) and cls.__module__ == module.__name__}
