@@ -52,14 +52,13 @@ from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationErr
 from ketamonitor.core.gates import discharge_answers, next_step
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import parse_medication
-from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import (
     EarlyEnd,
     Override,
 )
-from ketamonitor.core.rems import rems_form
+from ketamonitor.core.rems import parse_rems_time, rems_form
 from ketamonitor.core.review import (
     ChartAccess,
     Correction,
@@ -716,13 +715,7 @@ class SessionPage(QWidget):
         now = self.store.clock.now()
 
         def write() -> ChartChange[int]:
-            try:
-                at = (clock_time_in_session(typed, now, self.zone, self.chart.session.began_at)
-                      if typed.strip() else None)
-            except FieldProblem as problem:
-                raise ValidationError({"ready_without_minimum": str(problem)}) from None
-            if at is None:
-                raise ValidationError({"ready_without_minimum": "type the time (HH:MM)"})
+            at = parse_rems_time(typed, now, self.zone, self.chart.session.began_at)
             return self.session.ready_without_minimum(at)
 
         done = self._attempt(write, self.rems.errors.show)
