@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _export_parsers(commands: argparse._SubParsersAction) -> None:
+def _export_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser("export", help="session summaries, REMS forms and logs "
                                                 "(physicians and administrators)")
     kinds = export.add_subparsers(dest="export_command", metavar="WHAT", required=True)

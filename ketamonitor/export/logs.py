@@ -34,8 +34,8 @@ from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.pseudonyms import IDENTIFYING_FIELDS, REMOVED, new_key, pseudonym
 from ketamonitor.export.files import ExportCancelled, ExportFailed, atomic_write
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.store.logs import LogRows, dose_given_of_row
-from ketamonitor.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class _Request:
     key_is_new: bool
 
 
-def _request(store: Store, since: date, until: date, fmt: str, out: Path,
+def _request(store: StoreApi, since: date, until: date, fmt: str, out: Path,
              deidentify: bool) -> _Request:
     """Everything an export checks before it reads a row: who asks, the range, the format."""
     store.may_export()
@@ -100,14 +100,14 @@ def _written(kind: str, asked: _Request, rows: LogRows, columns: tuple[str, ...]
         stream, asked.fmt, columns, rows.total, lines, asked.out, progress, header))
 
 
-def _recorded(store: Store, kind: str, asked: _Request, digest: str) -> Path:
+def _recorded(store: StoreApi, kind: str, asked: _Request, digest: str) -> Path:
     """The export's audit row, once the rows are read and the file is in place."""
     return _finish(store, kind, asked.out, digest,
                    _details(asked.since, asked.until, asked.fmt, asked.deidentify),
                    asked.key if asked.key_is_new else None)
 
 
-def export_session_log(store: Store, since: date, until: date, fmt: str, out: Path, *,
+def export_session_log(store: StoreApi, since: date, until: date, fmt: str, out: Path, *,
                        deidentify: bool, progress: Progress | None = None) -> Path:
     """Write the session log of the local days `since`..`until` (both included) to `out` as
     `fmt` ("csv" or "json"); return `out`.
@@ -128,7 +128,7 @@ def export_session_log(store: Store, since: date, until: date, fmt: str, out: Pa
     return _recorded(store, SESSION_LOG, asked, digest)
 
 
-def export_audit_log(store: Store, since: date, until: date, fmt: str, out: Path, *,
+def export_audit_log(store: StoreApi, since: date, until: date, fmt: str, out: Path, *,
                      deidentify: bool, progress: Progress | None = None) -> Path:
     """Write the audit trail of the local days `since`..`until` (both included) to `out`, as
     `export_session_log` does (and with its refusals); for an administrator, who may also
@@ -167,7 +167,7 @@ def _check(since: date, until: date, fmt: str) -> None:
         raise ValidationError(reasons)
 
 
-def _pseudonym_key(store: Store, deidentify: bool) -> tuple[bytes | None, bool]:
+def _pseudonym_key(store: StoreApi, deidentify: bool) -> tuple[bytes | None, bool]:
     """The key for this export's pseudonyms, and whether it was made for it (it is kept
     only once the file is complete)."""
     if not deidentify:
@@ -181,7 +181,7 @@ def _details(since: date, until: date, fmt: str, deidentify: bool) -> dict[str, 
             "deidentify": deidentify}
 
 
-def _finish(store: Store, kind: str, out: Path, digest: str, details: Mapping[str, Any],
+def _finish(store: StoreApi, kind: str, out: Path, digest: str, details: Mapping[str, Any],
             made_key: bytes | None) -> Path:
     """Keep a newly made pseudonym key and record the export; if either cannot be written,
     the file goes too (no export leaves the app unrecorded)."""

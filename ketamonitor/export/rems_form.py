@@ -43,7 +43,7 @@ from ketamonitor.export.pdf.summary import (
 )
 from ketamonitor.export.summary import build_summary, page_size_of, write_recorded
 from ketamonitor.export.summary_data import devices_list, rems_dict
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def rems_file_name(session_id: int, fmt: str) -> str:
     return f"session-{session_id}-rems-form.{_format(fmt)}"
 
 
-def build_rems_document(store: Store, session_id: int,
+def build_rems_document(store: StoreApi, session_id: int,
                         zone: tzinfo | None = None) -> RemsDocument:
     """Read the session's record once; a ValidationError saying why for a session that has
     no REMS form (not esketamine, or a protocol without the form's questions)."""
@@ -106,7 +106,7 @@ def build_rems_document(store: Store, session_id: int,
     return RemsDocument(summary, store.rems_submission(session_id), window)
 
 
-def export_rems_form(store: Store, session_id: int, fmt: str, out: Path, *,
+def export_rems_form(store: StoreApi, session_id: int, fmt: str, out: Path, *,
                      page_size: str = "A4", zone: tzinfo | None = None) -> Path:
     """Write the session's REMS form to `out` as `fmt` ("pdf" or "json") and record the
     export (`exports.rems_form`) with the file's SHA-256.

@@ -42,7 +42,7 @@ from ketamonitor.core.chart_view import (
 )
 from ketamonitor.export.files import ExportFailed, atomic_write
 from ketamonitor.export.summary_formats import SUMMARY_FORMATS
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ __all__ = ["AMENDED", "CHARTED", "EXTENSIONS", "FORMATS", "IN_ERROR", "PAGE_SIZE
            "export_summary", "page_size_of", "summary_file_name", "write_recorded"]
 
 
-def build_summary(store: Store, session_id: int, zone: tzinfo | None = None) -> SessionSummary:
+def build_summary(store: StoreApi, session_id: int, zone: tzinfo | None = None) -> SessionSummary:
     """Read the session's whole record once (UnknownRecord for an id not in it) and build
     its chart view."""
     chart = store.chart(session_id)
@@ -89,7 +89,7 @@ def summary_file_name(session_id: int, fmt: str) -> str:
     return f"session-{session_id}-summary{EXTENSIONS[_format(fmt)]}"
 
 
-def export_summary(store: Store, session_id: int, fmt: str, out: Path, *,
+def export_summary(store: StoreApi, session_id: int, fmt: str, out: Path, *,
                    page_size: str = "A4", zone: tzinfo | None = None) -> Path:
     """Write the session's summary to `out` as `fmt` (pdf, json, csv or fhir) and record
     the export in the audit trail with the file's SHA-256.
@@ -113,7 +113,7 @@ def export_summary(store: Store, session_id: int, fmt: str, out: Path, *,
     return out
 
 
-def write_recorded(store: Store, out: Path, data: bytes, kind: str,
+def write_recorded(store: StoreApi, out: Path, data: bytes, kind: str,
                    details: Mapping[str, object]) -> None:
     """Write `out` whole or not at all (ExportFailed), then its audit row `exports.<kind>`
     with `details` and the file's SHA-256; if the row cannot be written, the file is taken

@@ -19,7 +19,7 @@ from ketamonitor.core.alerts import (
 )
 from ketamonitor.room.chair import ChairState
 from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 
 #: The room's log (the package's name, whichever module of it writes).
 log = logging.getLogger(__package__)
@@ -30,7 +30,7 @@ log = logging.getLogger(__package__)
 JUDGING_FAILED_KEY = "rule_failed:judging"
 
 
-def judge(store: Store, state: ChairState) -> list[AlertRecord]:
+def judge(store: StoreApi, state: ChairState) -> list[AlertRecord]:
     """Judge the chair's alerts at the clock's now; record the raised and cleared ones and
     re-read its alerts only if something changed. Returns the newly raised alerts."""
     try:
@@ -48,7 +48,7 @@ def judge(store: Store, state: ChairState) -> list[AlertRecord]:
     return [record for record in state.alerts if record.id not in known]
 
 
-def _changes(store: Store, state: ChairState) -> Reconciliation:
+def _changes(store: StoreApi, state: ChairState) -> Reconciliation:
     conditions = alert_conditions(state.chart, store.clock.now(), store.library.scales,
                                   store.clock.local_zone, state.alerts)
     return reconcile(state.alerts, conditions)

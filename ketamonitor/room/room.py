@@ -27,7 +27,7 @@ from ketamonitor.room.change import ChartChange
 from ketamonitor.room.judging import judge
 from ketamonitor.room.session import OpenSession
 from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 
 Result = TypeVar("Result")
 
@@ -36,7 +36,7 @@ class Room:
     """The day's sessions, each held once (`ChairState`): the tiles, the pages and the
     rules all read the same copy, and every entry comes through `open(session_id)`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StoreApi) -> None:
         self.store = store
         self._states: dict[int, ChairState] = {}
         self._coming: list[Appointment] = []

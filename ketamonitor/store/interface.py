@@ -65,6 +65,7 @@ from ketamonitor.store.backup import (
     PlannedBackup,
     RestoreRefused,
     RestoreResult,
+    copy_planned_backup,
 )
 from ketamonitor.store.base import RecordCounts
 from ketamonitor.store.errors import (
@@ -257,5 +258,5 @@ __all__ = [
     "PatientCounts", "PlannedBackup", "RecordCounts", "RestoreRefused", "RestoreResult",
     "StoreAccounts", "StoreAlerts", "StoreApi", "StoreBug", "StoreClinic", "StoreCoreApi",
     "StoreError", "StoreExports", "StoreRecords", "StoreSignatures", "UnknownRecord",
-    "UnsavedTyping",
+    "UnsavedTyping", "copy_planned_backup",
 ]

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.accounts import MIN_PASSWORD_LENGTH
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi, StoreError
 from ketamonitor.ui.fields import FieldErrors
 
 #: A long field for anything a person types here: enough for any real name or password,
@@ -64,7 +63,7 @@ class AccessForm(QWidget):
     #: The login was good but the password was given: the form now asks for the person's own.
     choosing_password = Signal()
 
-    def __init__(self, store: Store, *, first_start: bool = False,
+    def __init__(self, store: StoreApi, *, first_start: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -244,7 +243,7 @@ def _card(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, QLabel, QLa
 class LoginWindow(QWidget):
     """The first window of the app: a login, or the first administrator on an empty file."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         first_start = not store.has_accounts()
@@ -270,7 +269,7 @@ class LoginWindow(QWidget):
 class LockOverlay(QWidget):
     """Covers the whole window while the screen is locked; the room shows through it."""
 
-    def __init__(self, store: Store, parent: QWidget) -> None:
+    def __init__(self, store: StoreApi, parent: QWidget) -> None:
         super().__init__(parent)
         self.store = store
         self.setObjectName("lock_overlay")

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ketamonitor.core.library import resource
 from ketamonitor.places import log_directory
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi, StoreError
 from ketamonitor.ui import theme
 from ketamonitor.ui.access import LoginWindow
 from ketamonitor.ui.faults import ShownOnce
@@ -90,7 +89,7 @@ def _report_bug(kind: type[BaseException], value: BaseException,
             + "".join(traceback.format_exception_only(kind, value)).strip())
 
 
-def run_window(store: Store) -> int:
+def run_window(store: StoreApi) -> int:
     """The login (or the first administrator, on an empty file), then the main window."""
     app = application()
     sys.excepthook = _report_bug

@@ -33,7 +33,7 @@ from ketamonitor.core.date_range import RangeEnds, out_of_order
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.permissions import refusal_words
 from ketamonitor.core.times import from_stored
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.admin_panel import refusal_and_body
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
@@ -134,7 +134,7 @@ class AuditModel(RowsModel[AuditRow]):
 class AuditDialog(QDialog):
     """Clinic ▸ Audit trail…: the filters, Apply, and the rows they find."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.limit = LIMIT

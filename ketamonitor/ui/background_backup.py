@@ -15,12 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ketamonitor.store.backup import (
-    BackupFailed,
-    MadeBackup,
-    PlannedBackup,
-    copy_planned_backup,
-)
+from ketamonitor.store.interface import BackupFailed, MadeBackup, PlannedBackup, copy_planned_backup
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from ketamonitor.plotting import style
 from ketamonitor.plotting.course_plot import CoursePlot
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 
 
 class CourseDialog(QDialog):
     """Reads the patient's sessions once when opened; reopen it to see later entries."""
 
-    def __init__(self, store: Store, patient_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, patient_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         patient = store.patient(patient_id)
         listings = store.patient_sessions(patient_id)

@@ -29,8 +29,7 @@ from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.export.files import ExportCancelled, ExportFailed
 from ketamonitor.export.logs import FORMATS as LOG_FORMATS
 from ketamonitor.export.logs import export_audit_log, export_session_log
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi, StoreError
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 
@@ -42,7 +41,7 @@ DATE_FIELDS = RangeEnds("From", "To")
 
 
 class ExportLogDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None, *,
+    def __init__(self, store: StoreApi, parent: QWidget | None = None, *,
                  prompts: Prompts | None = None) -> None:
         super().__init__(parent)
         self.store = store

@@ -34,9 +34,13 @@ from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
 from ketamonitor.core.sounding import sounds_again, sounds_when_raised
 from ketamonitor.places import log_directory
 from ketamonitor.room import ChartChange, Room
-from ketamonitor.store.backup import BackupFailed, MadeBackup, PlannedBackup
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import (
+    BackupFailed,
+    MadeBackup,
+    PlannedBackup,
+    StoreApi,
+    StoreError,
+)
 from ketamonitor.ui.access import InputWatcher, LockOverlay
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
@@ -62,7 +66,7 @@ KEPT_FINISHED_PAGES = 3
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: Store, prompts: Prompts | None = None,
+    def __init__(self, store: StoreApi, prompts: Prompts | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store

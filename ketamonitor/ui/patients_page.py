@@ -26,7 +26,7 @@ from ketamonitor.core.patient import Patient, age_on, parse_patient
 from ketamonitor.core.protocol import DoseUnit, Protocol, Route
 from ketamonitor.core.setup import dose_preview, parse_session_setup
 from ketamonitor.core.times import format_clock
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel, patient_columns
 from ketamonitor.ui.prompts import Prompts
@@ -49,7 +49,7 @@ class PatientForm(QGroupBox):
 
     registered = Signal(object)
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Register a new patient", parent)
         self.store = store
         self.prompts = prompts
@@ -97,7 +97,7 @@ class SessionForm(QGroupBox):
     booked = Signal(int)
     cancel_booking_requested = Signal(int)
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Start a session", parent)
         self.store = store
         self.prompts = prompts
@@ -312,7 +312,7 @@ class PatientsPage(QWidget):
 
     session_started = Signal(int)
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         #: Each patient with an unsigned chart flagged by PHQ-9 item 9, and its mark.

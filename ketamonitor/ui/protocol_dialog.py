@@ -44,12 +44,12 @@ from ketamonitor.core.protocol_text import (
     reference,
     scales_in_order,
 )
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed, Store
-from ketamonitor.ui.countersign_dialog import CountersignDialog, ShowReasons, changes_text
+from ketamonitor.store.interface import LoginRefused, PasswordNotConfirmed, StoreApi, StoreError
+from ketamonitor.ui.countersign_dialog import CountersignDialog, changes_text
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.signature_views import ShowReasons
 from ketamonitor.ui.views import read_only_table, scrolled
 
 #: Which form groups share a column, so the whole form fits a 1366x768 screen.
@@ -67,7 +67,7 @@ class ProtocolDialog(QDialog):
     protocol_saved = Signal(str)
     protocol_in_force = Signal(str)
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.prompts = prompts

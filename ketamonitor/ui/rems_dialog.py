@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission, treatment_day
 from ketamonitor.export.files import ExportFailed
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi, StoreError
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
@@ -41,7 +40,7 @@ def _marked_at(submission: RemsSubmission, zone: tzinfo) -> str:
 
 
 class RemsDialog(QDialog):
-    def __init__(self, store: Store, parent: QWidget | None = None, *,
+    def __init__(self, store: StoreApi, parent: QWidget | None = None, *,
                  prompts: Prompts | None = None) -> None:
         super().__init__(parent)
         self.store = store

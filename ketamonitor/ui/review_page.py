@@ -14,7 +14,7 @@ from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.review import queue_title, time_ago
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui import theme
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.views import read_only_table
@@ -28,7 +28,7 @@ class ReviewQueuePage(QWidget):
     open_requested = Signal(int)
     back_requested = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.zone = store.clock.local_zone

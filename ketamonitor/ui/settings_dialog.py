@@ -26,8 +26,7 @@ from ketamonitor.core.settings import (
     ON,
     Setting,
 )
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi, StoreError
 from ketamonitor.ui.fields import FieldErrors, save_cancel_buttons
 from ketamonitor.ui.prompts import Prompts
 
@@ -36,7 +35,7 @@ _BACKUP_MODES = {"after_each_discharge": "after each discharge (and daily)", "da
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.prompts = prompts

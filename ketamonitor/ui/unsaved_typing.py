@@ -20,9 +20,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.times import format_moment
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import Store
-from ketamonitor.store.unsaved_typing import UnsavedTyping
+from ketamonitor.store.interface import StoreApi, StoreError, UnsavedTyping
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ class TypedField:
 class UnsavedTypingKeeper(QObject):
     """Keeps each field's typing a moment after it pauses, and puts it back on opening."""
 
-    def __init__(self, store: Store, session_id: int, fields: list[TypedField],
+    def __init__(self, store: StoreApi, session_id: int, fields: list[TypedField],
                  notice: QLabel, zone: tzinfo, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store

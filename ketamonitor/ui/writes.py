@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from ketamonitor.core.errors import ChartSigned, PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.permissions import NotLoggedIn, PermissionDenied
-from ketamonitor.store.errors import StoreError
+from ketamonitor.store.interface import StoreError
 from ketamonitor.ui.prompts import Prompts
 
 Result = TypeVar("Result")

@@ -256,7 +256,9 @@ def grid(headers: Sequence[str], rows: Iterable[Sequence[str]],
           widths: Sequence[int] | None = None, struck: Sequence[bool] = ()) -> str:
     """A table of `rows` (cells already as markup) under `headers`, repeated on each page
     it runs over; `struck` rows (entered in error) are drawn struck through."""
-    width_of = (lambda i: f" width='{widths[i]}%'") if widths else (lambda i: "")
+    def width_of(column: int) -> str:
+        return f" width='{widths[column]}%'" if widths else ""
+
     head = "".join(f"<th{width_of(i)}>{esc(h)}</th>" for i, h in enumerate(headers))
     body = []
     for index, row in enumerate(rows):

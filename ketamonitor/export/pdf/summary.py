@@ -101,8 +101,8 @@ def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
         return usual  # the first page is full before the chart: it goes where it falls
     spare = body_height - (tops[after] + heights[after]) - 4
     if usual + spare >= least:
-        return min(usual + spare, most)
-    return max(least, min(usual + body_height - tops[after] - 4, most))
+        return round(min(usual + spare, most))
+    return round(max(least, min(usual + body_height - tops[after] - 4, most)))
 
 
 
@@ -332,11 +332,11 @@ def _vitals(summary: SessionSummary) -> str:
         headers.insert(6, measurements.ETCO2.short)
         widths = [7, 14, 9, 5, 12, 5, 6, 14, 28]
     table = grid(headers, rows, widths, struck)
-    bp, hr, spo2, rr, co2 = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE,
+    pressure, hr, spo2, rr, co2 = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE,
                              measurements.SPO2, measurements.RESPIRATORY_RATE,
                              measurements.ETCO2)
     etco2 = f"; {co2.short} in {co2.unit}" if capnography else ""
-    return (f"<h2>Vitals</h2><p class='muted'>{bp.short} in {bp.unit}; "
+    return (f"<h2>Vitals</h2><p class='muted'>{pressure.short} in {pressure.unit}; "
             f"{hr.label.lower()} ({hr.short}) and {rr.label.lower()} ({rr.short}) per minute; "
             f"{spo2.short} in {spo2.unit}, with the oxygen flow when on oxygen{etco2}."
             f"</p>{note}" + table)

@@ -13,7 +13,7 @@ from ketamonitor.core.accounts import (
     check_roles,
     check_username,
 )
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.accounts.form import AccountForm, gather_reasons, password_field, typed_twice
 from ketamonitor.ui.fields import field_row
 from ketamonitor.ui.prompts import Prompts
@@ -22,7 +22,7 @@ from ketamonitor.ui.prompts import Prompts
 class AddAccountForm(AccountForm):
     """A new account: username, printed name, roles and a first password typed twice."""
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Add an account", "Add account", store, prompts, parent)
         self.submit_button.setObjectName("account_add_save")
         self.inputs: dict[str, QLineEdit] = {}

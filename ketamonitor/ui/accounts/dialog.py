@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.lockout import AccountState, lock_ends
 from ketamonitor.core.permissions import refusal_words
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui import theme
 from ketamonitor.ui.accounts.add_form import AddAccountForm
 from ketamonitor.ui.accounts.disable_form import DisableForm
@@ -44,7 +44,7 @@ class AccountsDialog(QDialog):
 
     accounts_changed = Signal(str)
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *,
+    def __init__(self, store: StoreApi, parent: QWidget | None = None, *,
                  prompts: Prompts | None = None) -> None:
         super().__init__(parent)
         self.store = store

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from ketamonitor.core.accounts import Account
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.accounts.form import ChosenAccountForm
 from ketamonitor.ui.fields import field_row
 from ketamonitor.ui.prompts import Prompts
@@ -17,7 +17,7 @@ DISABLE_SUGGESTIONS = ["left the clinic", "no longer needs access",
 class DisableForm(ChosenAccountForm):
     """Disable an account, with the reason the audit trail keeps."""
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Disable account", "Disable account", store, prompts, parent)
         self.submit_button.setObjectName("account_disable_save")
         self.about.setText(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ketamonitor.core.accounts import Account
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.accounts.form import ChosenAccountForm
 from ketamonitor.ui.fields import field_row
 from ketamonitor.ui.prompts import Prompts
@@ -14,7 +14,7 @@ from ketamonitor.ui.prompts import Prompts
 class EnableForm(ChosenAccountForm):
     """Let a disabled account log in again, with the reason the audit trail keeps."""
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Enable account", "Enable account", store, prompts, parent)
         self.submit_button.setObjectName("account_enable_save")
         self.about.setText(

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.accounts import Account, Role
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.writes import attempt
@@ -64,7 +64,7 @@ class AccountForm(QGroupBox):
     done = Signal(str, str)
     cancelled = Signal()
 
-    def __init__(self, title: str, submit_text: str, store: Store, prompts: Prompts,
+    def __init__(self, title: str, submit_text: str, store: StoreApi, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.store = store
@@ -119,7 +119,7 @@ class AccountForm(QGroupBox):
 class ChosenAccountForm(AccountForm):
     """A form about one account, chosen in the table."""
 
-    def __init__(self, title: str, submit_text: str, store: Store, prompts: Prompts,
+    def __init__(self, title: str, submit_text: str, store: StoreApi, prompts: Prompts,
                  parent: QWidget | None = None) -> None:
         super().__init__(title, submit_text, store, prompts, parent)
         self.account: Account | None = None

@@ -10,7 +10,7 @@ from ketamonitor.core.accounts import (
     check_password,
     password_is_temporary,
 )
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.accounts.form import (
     ChosenAccountForm,
     gather_reasons,
@@ -24,7 +24,7 @@ from ketamonitor.ui.prompts import Prompts
 class PasswordForm(ChosenAccountForm):
     """A new password set by the administrator, typed twice, to be handed over in person."""
 
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Reset password", "Set password", store, prompts, parent)
         self.submit_button.setObjectName("account_password_save")
         self.about.setText("Give the new password to the person directly, never by e-mail. "

@@ -5,14 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from ketamonitor.core.accounts import Account
-from ketamonitor.store.store import Store
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.accounts.form import ChosenAccountForm
 from ketamonitor.ui.fields import field_row
 from ketamonitor.ui.prompts import Prompts
 
 
 class RolesForm(ChosenAccountForm):
-    def __init__(self, store: Store, prompts: Prompts, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__("Change roles", "Save roles", store, prompts, parent)
         self.submit_button.setObjectName("account_roles_save")
         self.about.setText("Nurses chart, physicians review and sign (and may chart), "

@@ -96,8 +96,7 @@ from ketamonitor.core.wording import (
 from ketamonitor.export.files import ExportFailed
 from ketamonitor.export.summary_formats import file_filters, summary_format_of
 from ketamonitor.room import ChartChange, Room
-from ketamonitor.store.errors import StoreError
-from ketamonitor.store.store import LoginRefused, PasswordNotConfirmed
+from ketamonitor.store.interface import LoginRefused, PasswordNotConfirmed, StoreError
 from ketamonitor.ui import theme
 from ketamonitor.ui.alert_views import AlertList
 from ketamonitor.ui.checklist_views import (
