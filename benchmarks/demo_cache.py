@@ -18,7 +18,7 @@ import ketamonitor
 
 CACHE = Path(tempfile.gettempdir()) / "ketamonitor-bench-cache"
 #: The code and data whose change changes the demo file (from the project's top level).
-_WRITERS = ("ketamonitor/demo.py", "ketamonitor/core", "ketamonitor/store", "resources")
+_WRITERS = ("ketamonitor/demo", "ketamonitor/core", "ketamonitor/store", "resources")
 #: Modules that only read the file: a change to them keeps it.
 _READERS = ("ketamonitor/store/logs.py", "ketamonitor/store/verify.py",
             "ketamonitor/core/date_range.py", "ketamonitor/core/pseudonyms.py")
