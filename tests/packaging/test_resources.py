@@ -33,7 +33,10 @@ def package_folders() -> set[str]:
 
 def test_the_data_lives_at_the_top_level_not_in_the_package():
     assert {"checklists", "icons", "protocols"} <= {p.parts[0] for p in shipped_files()}
-    assert not (ROOT / "ketamonitor" / "resources").exists()
+    stale = ROOT / "ketamonitor" / "resources"
+    # a folder left there (an untracked __pycache__ after the move) would be imported as a
+    # namespace package in place of resources/, and the app would find no protocols
+    assert not stale.exists(), f"remove {stale}: it shadows the top-level resources/"
 
 
 def test_the_editable_install_finds_every_file_in_the_top_level_folder():
