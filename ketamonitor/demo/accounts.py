@@ -14,6 +14,8 @@ DEMO_ACCOUNTS = (("admin", "Demo Administrator", Role.ADMINISTRATOR),
 
 
 def add_demo_accounts(store: Store) -> None:
+    """The administrator first, then the nurse and physician with passwords the administrator
+    gave, each replaced at a first login as the app asks; the demo then charts as the nurse."""
     (admin, admin_name, _), *others = DEMO_ACCOUNTS
     store.create_first_administrator(admin, admin_name, DEMO_PASSWORD)
     store.login(admin, DEMO_PASSWORD)

@@ -11,8 +11,6 @@ from ketamonitor.demo.people import Person, clamp
 
 
 @dataclass
-
-
 class Body:
     """One session's vitals: a baseline, and a BP rise that peaks 30-40 min after dosing
     starts (mean about +16/+11 mmHg for IV) and fades back within about an hour after."""
@@ -59,6 +57,8 @@ class Body:
 
 
 def draw_body(rng: random.Random, person: Person, route: Route) -> Body:
+    """This session's body: the patient's baseline, and a rise drawn for the route (now and
+    then a large one after an IV dose)."""
     if route is Route.IV:
         rise = rng.gauss(14, 6) if rng.random() > 0.06 else rng.gauss(32, 6)
         peak_at, fade = rng.uniform(30, 38), rng.uniform(18, 26)

@@ -22,8 +22,6 @@ from ketamonitor.store.store import Store
 
 
 @dataclass
-
-
 class Room:
     """Charts seats' steps in time order, moving the clock as the room's clock moved."""
 

@@ -24,8 +24,6 @@ class DemoRefused(Exception):
 
 
 @dataclass(frozen=True)
-
-
 class DemoSummary:
     """What was written, for the person who asked: printed by `ketamonitor demo`."""
 

@@ -17,8 +17,6 @@ LOOKBACK_DAYS = 21
 
 
 @dataclass(frozen=True)
-
-
 class Visit:
     """One session of a course: who comes, on which day, and its place in the course."""
 

@@ -32,8 +32,6 @@ LIVE_PHASES = (Phase.PRE_INFUSION, Phase.INFUSING, Phase.OBSERVATION, Phase.READ
 
 
 @dataclass
-
-
 class Seat:
     """One session in a chair: its visit, plan, when it began, and its id once started."""
 

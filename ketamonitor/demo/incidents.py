@@ -84,6 +84,8 @@ def distress_incident(script: Script, minute: float, since_dose: float) -> Outco
 
 
 def bp_after_dosing(script: Script, minute: float) -> None:
+    """After a nasal dose, BP above the line at the first check: the physician informed,
+    sometimes clonidine, and a recheck 15 minutes later."""
     high = script.vitals(minute, systolic=script.rng.randint(182, 192),
                          diastolic=script.rng.randint(98, 112))
     clonidine = script.rng.random() < 0.4

@@ -26,8 +26,6 @@ FAMILY_NAMES = (
 
 
 @dataclass(frozen=True)
-
-
 class Person:
     """A demo patient's fixed traits: what their sessions' numbers are drawn around."""
 

@@ -24,8 +24,6 @@ from ketamonitor.demo.writes import (
 
 
 @dataclass(frozen=True)
-
-
 class Step:
     minute: float
     kind: str
@@ -34,8 +32,6 @@ class Step:
 
 
 @dataclass
-
-
 class Plan:
     """One session's entries at minutes from arrival, with the minutes of its milestones."""
 
@@ -60,8 +56,6 @@ class Plan:
 
 
 @dataclass(frozen=True)
-
-
 class Outcome:
     """Where an incident left the infusion: when it runs again (or stopped), and the last
     vitals taken."""
