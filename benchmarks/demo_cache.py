@@ -17,24 +17,27 @@ from pathlib import Path
 import ketamonitor
 
 CACHE = Path(tempfile.gettempdir()) / "ketamonitor-bench-cache"
-#: The code whose change changes the demo file.
-_WRITERS = ("demo.py", "core", "store", "resources")
+#: The code and data whose change changes the demo file (from the project's top level).
+_WRITERS = ("ketamonitor/demo", "ketamonitor/core", "ketamonitor/store", "resources")
 #: Modules that only read the file: a change to them keeps it.
-_READERS = ("store/logs.py", "store/verify.py", "core/date_range.py", "core/pseudonyms.py")
+_READERS = ("ketamonitor/store/logs.py", "ketamonitor/store/verify.py",
+            "ketamonitor/core/date_range.py", "ketamonitor/core/pseudonyms.py")
 
 
 def _fingerprint() -> str:
-    package = Path(ketamonitor.__file__).parent
-    skipped = {package / name for name in _READERS}
+    root = Path(ketamonitor.__file__).parent.parent  # benchmarks run from the source tree
+    skipped = {root / name for name in _READERS}
     digest = hashlib.sha256()
     for name in _WRITERS:
-        top = package / name
+        top = root / name
+        if not top.exists():  # a moved folder must not quietly leave the fingerprint
+            raise FileNotFoundError(f"the demo's writer {top} is gone: update _WRITERS")
         files = [top] if top.is_file() else sorted(
             path for path in top.rglob("*") if path.is_file() and "__pycache__" not in path.parts)
         for path in files:
             if path in skipped:
                 continue
-            digest.update(str(path.relative_to(package)).encode() + b"\0")
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

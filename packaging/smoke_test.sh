@@ -21,6 +21,14 @@ version="$("$APP" --version)" || fail "--version exited $?"
 echo "$version"
 [[ "$version" =~ ^ketamonitor\ [0-9] ]] || fail "--version said '$version' (no package metadata?)"
 
+step "resources: where the README's install copies them from, as a wheel installs them"
+R="$(dirname "$APP")/_internal/ketamonitor/resources"
+for file in __init__.py ketamonitor.desktop icons/ketamonitor.svg icons/ketamonitor.png \
+        medications.toml protocols/iv-racemic-ketamine.toml checklists/pre_session.toml; do
+    [[ -f "$R/$file" ]] || fail "the bundle has no $R/$file"
+done
+echo "$(find "$R" -type f | wc -l) files in $R"
+
 step "demo --days 3"
 "$APP" demo --db "$T/demo.db" --days 3 || fail "demo exited $?"
 

@@ -162,9 +162,10 @@ class Library:
 
 
 def resource(*parts: str) -> Traversable:
-    """A file or folder under ketamonitor/resources: the one way protocols, checklists and
-    icons are found, so that it works from source and from a frozen bundle alike (where
-    there is no source tree to find them relative to)."""
+    """A file or folder of the package ketamonitor.resources (the top-level resources/
+    folder): the one way protocols, checklists and icons are found, so that it works alike
+    from an editable install, a wheel and a frozen bundle (where there is no source tree to
+    find them relative to)."""
     node = resources.files("ketamonitor.resources")
     for part in parts:
         node = node / part
@@ -172,7 +173,7 @@ def resource(*parts: str) -> Traversable:
 
 
 def resource_text(*parts: str) -> str:
-    """The text of a file under ketamonitor/resources (see `resource`)."""
+    """The text of a file under resources/ (see `resource`)."""
     return resource(*parts).read_text(encoding="utf-8")
 
 

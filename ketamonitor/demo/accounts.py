@@ -1,0 +1,29 @@
+"""The demo's accounts (administrator, nurse, physician), made as a clinic would make them."""
+
+from __future__ import annotations
+
+from ketamonitor.core.accounts import Role
+from ketamonitor.store.store import Store
+
+#: The demo's accounts: only demo databases hold them (the README says so).
+DEMO_PASSWORD = "ketamonitor-demo"
+_DEMO_GIVEN = "demo-given-by-admin"  # the administrator's, replaced at each first login
+DEMO_ACCOUNTS = (("admin", "Demo Administrator", Role.ADMINISTRATOR),
+                 ("nurse", "Demo Nurse", Role.NURSE),
+                 ("physician", "Demo Physician", Role.PHYSICIAN))
+
+
+def add_demo_accounts(store: Store) -> None:
+    """The administrator first, then the nurse and physician with passwords the administrator
+    gave, each replaced at a first login as the app asks; the demo then charts as the nurse."""
+    (admin, admin_name, _), *others = DEMO_ACCOUNTS
+    store.create_first_administrator(admin, admin_name, DEMO_PASSWORD)
+    store.login(admin, DEMO_PASSWORD)
+    for username, name, role in others:
+        store.add_account(username, name, frozenset({role}), _DEMO_GIVEN)
+    for username, _name, _role in others:  # as each would at their first login
+        store.logout()
+        store.login(username, _DEMO_GIVEN)
+        store.set_password(username, DEMO_PASSWORD)
+    store.logout()
+    store.login("nurse", DEMO_PASSWORD)
