@@ -24,7 +24,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy ketamonitor/core ketamonitor/store tests/store/test_interface.py
+	$(BIN)/mypy ketamonitor tests/store/test_interface.py
 
 ## bench: the performance figures, as ratios to baselines measured in the same run
 bench: $(STAMP)
