@@ -54,6 +54,7 @@ from ketamonitor.store.connection import (
     _check_identity,
     open_database,
     prepare_new_location,
+    primary_code,
 )
 from ketamonitor.store.copies import (
     SIDE_SUFFIXES,
@@ -277,15 +278,16 @@ def _rotate(folder: Path, *, keep: int, made: Path) -> tuple[Path, ...]:
 
 
 def _cannot_write(out: Path, error: OSError | sqlite3.Error) -> BackupFailed:
-    """The user's words for a failed write of a backup to `out`."""
+    """The user's words for a failed write of a backup to `out`, by the error's errno or
+    SQLite's result code (never its message, whose words vary by version and locale)."""
     code = getattr(error, "errno", None)
-    text = str(error).lower()
-    if code in (errno.ENOSPC, errno.EDQUOT) or "full" in text:
+    sqlite = primary_code(error) if isinstance(error, sqlite3.Error) else None
+    if code in (errno.ENOSPC, errno.EDQUOT) or sqlite == sqlite3.SQLITE_FULL:
         return BackupFailed(out, "The disk (or drive) for the backup is full.",
                             "Free space there, or choose another drive or folder. "
                             + _UNTOUCHED)
-    if (isinstance(error, PermissionError) or code == errno.EROFS or "readonly" in text
-            or "read-only" in text):
+    if (isinstance(error, PermissionError) or code == errno.EROFS
+            or sqlite == sqlite3.SQLITE_READONLY):
         return BackupFailed(out, "This account cannot write the backup there (the folder or "
                                  "drive is read-only).",
                             "Choose a folder this account can write to, or ask the "

@@ -179,6 +179,29 @@ def test_a_full_disk_is_named_as_such(admin, db_path, tmp_path, monkeypatch):
     untouched(admin, db_path, before)
 
 
+def _sqlite_error(text: str, code: int | None) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(text)
+    if code is not None:
+        error.sqlite_errorcode = code
+    return error
+
+
+@pytest.mark.parametrize(("error", "said"), [
+    (_sqlite_error("disk trouble", sqlite3.SQLITE_FULL), "is full"),
+    (_sqlite_error("attempt to write", sqlite3.SQLITE_READONLY | (1 << 8)), "read-only"),
+    # the words alone (another version's, another locale's) decide nothing
+    (_sqlite_error("database or disk is full", None), "could not be written"),
+])
+def test_a_failed_copy_is_named_by_sqlites_code_not_its_words(admin, db_path, tmp_path,
+                                                               monkeypatch, error, said):
+    def failing(source, temp):
+        raise error
+
+    monkeypatch.setattr(copies, "copy_database", failing)
+    with pytest.raises(BackupFailed, match=said):
+        admin.backup(tmp_path / "backup.db")
+
+
 def test_a_copy_failing_its_integrity_check_is_removed_and_refused(admin, db_path, tmp_path,
                                                                    monkeypatch):
     monkeypatch.setattr(copies, "integrity_problems",
