@@ -8,14 +8,18 @@ the text and parses it here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import datetime
+from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from ketamonitor.core.accounts import Account
 from ketamonitor.core.administration import DeviceDraft, DrugLot
+from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.amendments import AmendmentDraft
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.dose import parse_pump_volume
 from ketamonitor.core.entries import ChecklistAnswer, LateVitals, NoteDraft, ScaleAnswer
+from ketamonitor.core.library import Library
 from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.phases import Action
 from ketamonitor.core.records import EarlyEnd, Override, VitalsEntry
@@ -26,6 +30,7 @@ from ketamonitor.core.vitals import Vitals
 from ketamonitor.room.chair import ChairState
 from ketamonitor.room.change import ChartChange
 from ketamonitor.store.errors import UnknownRecord
+from ketamonitor.store.interface import StoreApi
 
 if TYPE_CHECKING:
     from ketamonitor.room.room import Room
@@ -59,6 +64,65 @@ class OpenSession:
 
     def signatures(self) -> list[Signature]:
         return self.room.signatures(self.session_id)
+
+    # -- what a page reads besides the chart ------------------------------------------------
+    # The page never calls the store: what it shows besides the chart (the time, who is
+    # charting, the clinic's lists, the people to choose from) it asks of its session here.
+
+    def now(self) -> datetime:
+        """The room's clock (a fake one in tests): every time the page shows or stamps."""
+        return self.room.store.clock.now()
+
+    @property
+    def zone(self) -> tzinfo:
+        """The room's time zone, in which every time on the page is shown."""
+        return self.room.store.clock.local_zone
+
+    @property
+    def library(self) -> Library:
+        """The clinic's checklists, scales, medicines and reasons the page's forms offer."""
+        return self.room.store.library
+
+    @property
+    def account(self) -> Account | None:
+        """Who is charting now (held in memory; None when locked out): what the page lets
+        them do. The store refuses anything else anyway."""
+        return self.room.store.account
+
+    def clinic_name(self) -> str:
+        """The clinic's name, printed on the REMS form."""
+        return self.room.store.setting("clinic_name")
+
+    def override_items(self, action: Action) -> tuple[str, ...]:
+        """What holds `action` back now, as a physician's override would list it."""
+        return self.room.store.override_items(self.session_id, action)
+
+    def physicians(self) -> list[tuple[str, str]]:
+        """The physicians who may override a gate (username, name)."""
+        return self.room.store.physicians()
+
+    def handover_choices(self) -> list[Account]:
+        """The nurses who may take this session over (refused with a RuleError if the
+        one charting may not hand it over)."""
+        return self.room.store.handover_choices(self.session_id)
+
+    def alerts_unseen_by_physician(self) -> list[AlertRecord]:
+        """The session's alerts no physician has seen: the signer is shown them first."""
+        return self.room.store.alerts_unseen_by_physician(self.session_id)
+
+    def export_summary(self, fmt: str, path: Path) -> Path:
+        """The session's summary written to `path` as `fmt` (pdf, json, csv, fhir), audited.
+        Here rather than on the page so that the page holds no store; the export reads the
+        record itself (what is exported is what is stored, not the room's copy)."""
+        from ketamonitor.export.summary import export_summary  # Qt's PDF parts, on demand
+
+        return export_summary(self.room.store, self.session_id, fmt, path)
+
+    def dialog_store(self) -> StoreApi:
+        """The store for what a page opens that keeps reads and writes of its own (the
+        patient's course, the unsaved typing kept across a restart): handed to them once,
+        when the page is built, so the page itself keeps no store."""
+        return self.room.store
 
     def _charted(self, write: Callable[[], Result]) -> ChartChange[Result]:
         return self.room.charted(self.session_id, write)

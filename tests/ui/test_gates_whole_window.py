@@ -89,7 +89,7 @@ def test_held_start_and_discharge_gap_each_overridden_by_a_physician_and_printed
     _title, message = prompts.problems[-1]
     assert "Modified Aldrete" in message
     assert page.chart.phase is Phase.READY_FOR_DISCHARGE
-    gaps = page.store.override_items(page.session_id, page.held_action)
+    gaps = page.session.override_items(page.held_action)
     dialog = override_through_the_dialog(qtbot, window, page,
                                          "Aldrete not scorable today; assessed clinically")
     assert all(gap in dialog.items.text() for gap in gaps)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import TypeVar
@@ -171,13 +172,16 @@ class SessionPage(QWidget):
         super().__init__(parent)
         self.room = room
         self.session = room.open(session_id)
-        self.store = store = room.store
+        #: The store goes only to what the page opens that keeps its own reads (the
+        #: patient's course, the unsaved typing), once, here: the page keeps none.
+        store = self.session.dialog_store()
+        self._new_course = partial(CourseDialog, store)
         self.session_id = session_id
         self.prompts = prompts
-        self.zone = store.clock.local_zone
+        self.zone = self.session.zone
         #: The room's calendar day the session began: times on it show without a date.
         self.day = local_day(self.chart.session.began_at, self.zone)
-        library = store.library
+        library = self.session.library
         protocol = self.chart.protocol
         names = protocol.checklists
         self.pre_session = YesNoChecklistView(library.checklist(names.pre_session),
@@ -425,7 +429,7 @@ class SessionPage(QWidget):
         restyle(self.item9_bar, f"QFrame#item9_bar {{ border: 2px solid {ink}; "
                                 "border-radius: 4px; }")
         self.risk_button.setVisible(not access.is_signed
-                                    and allowed(self.store.account, Permission.ASSESS_RISK))
+                                    and allowed(self.session.account, Permission.ASSESS_RISK))
 
     def open_risk_dialog(self) -> RiskAssessmentDialog:
         """The physician's risk assessment, in the clinic's words."""
@@ -450,7 +454,7 @@ class SessionPage(QWidget):
         action = Action.END_SESSION_EARLY
         self.early_end_dialog = EarlyEndDialog(
             self, action_label(action, self.route), self.end_early,
-            self.store.library.reasons_for(action.value))
+            self.session.library.reasons_for(action.value))
         self.early_end_dialog.open()
         return self.early_end_dialog
 
@@ -605,7 +609,7 @@ class SessionPage(QWidget):
         return change.result
 
     def save_vitals(self, typed: dict[str, str]) -> int | None:
-        now = self.store.clock.now()
+        now = self.session.now()
 
         form = self.vitals_form
         confirmed = form.confirmed()
@@ -624,8 +628,8 @@ class SessionPage(QWidget):
         return vitals_id
 
     def answer(self, checklist_id: str, item_key: str, value: str) -> int | None:
-        checklist = self.store.library.checklist(checklist_id)
-        now = self.store.clock.now()
+        checklist = self.session.library.checklist(checklist_id)
+        now = self.session.now()
         result = self._attempt(
             lambda: self.session.answer(checklist_answer(checklist, item_key, value, now)),
             self._show_general_reasons)
@@ -635,7 +639,7 @@ class SessionPage(QWidget):
 
     def assess_dissociation(self, values: dict[str, str]) -> list[int] | None:
         checklist = self.dissociation.checklist
-        now = self.store.clock.now()
+        now = self.session.now()
         result = self._attempt(
             lambda: self.session.assess([
                 checklist_answer(checklist, key, value, now) for key, value in values.items()]),
@@ -647,7 +651,7 @@ class SessionPage(QWidget):
     def chart_side_effect(self, item: str, severity: str, intervention: str,
                           note: str) -> int | None:
         checklist = self.side_effects.checklist
-        now = self.store.clock.now()
+        now = self.session.now()
 
         result = self._attempt(
             lambda: self.session.answer(checklist_answer(
@@ -661,7 +665,7 @@ class SessionPage(QWidget):
     def resolve_side_effect(self, item: str) -> int | None:
         """Chart a side effect still present as resolved now (a new entry; its onset stays)."""
         checklist = self.side_effects.checklist
-        now = self.store.clock.now()
+        now = self.session.now()
         return self._attempt(
             lambda: self.session.answer(checklist_answer(
                 checklist, item, RESOLVED, now)),
@@ -671,7 +675,7 @@ class SessionPage(QWidget):
     def score(self, scale_id: str, scores: dict[str, int | None],
               timepoint: str | None) -> int | None:
         form = self.scales[scale_id]
-        now = self.store.clock.now()
+        now = self.session.now()
         result = self._attempt(
             lambda: self.session.score(scale_answer(
                 form.scale, scores, now, timepoint)),
@@ -681,7 +685,7 @@ class SessionPage(QWidget):
         return result
 
     def add_note(self, text: str) -> int | None:
-        now = self.store.clock.now()
+        now = self.session.now()
         result = self._attempt(
             lambda: self.session.add_note(note_draft(text, now)),
             lambda reasons: self.note_error.setText("; ".join(reasons.values())))
@@ -711,7 +715,7 @@ class SessionPage(QWidget):
     def chart_ready_without_minimum(self, typed: str) -> bool:
         if self.rems is None:
             return False
-        now = self.store.clock.now()
+        now = self.session.now()
 
         def write() -> ChartChange[int]:
             at = parse_rems_time(typed, now, self.zone, self.chart.session.began_at)
@@ -733,7 +737,7 @@ class SessionPage(QWidget):
         if action.needs_reason:
             words = action_label(action, self.route)
             reason = self.prompts.reason(self, words, f"{words}: why?",
-                                         self.store.library.reasons_for(action.value))
+                                         self.session.library.reasons_for(action.value))
             if reason is None:
                 return False
         elif not self.prompts.confirm(self, action_label(action, self.route),
@@ -757,12 +761,12 @@ class SessionPage(QWidget):
             return None
         if self.override_dialog is not None:
             self.override_dialog.close()
-        account = self.store.account
+        account = self.session.account
         chosen = account.username if account is not None else None
         words = action_label(action, self.route)
         self.override_dialog = OverrideDialog(
-            self, words, self.store.override_items(self.session_id, action),
-            self.store.physicians(), chosen,
+            self, words, self.session.override_items(action),
+            self.session.physicians(), chosen,
             lambda physician, password, reason, show: self.give_override(
                 action, physician, password, reason, show))
         self.override_dialog.open()
@@ -785,7 +789,7 @@ class SessionPage(QWidget):
                        ask: Callable[[Mapping[str, str]], None] | None = None) -> bool:
         """Amend a set; a value corrected to an extreme is asked about (`ask`) and charted
         once `confirmed` names it."""
-        now = self.store.clock.now()
+        now = self.session.now()
 
         def write() -> ChartChange[list[int]]:
             entry = self.session.vitals_entry(entry_id)
@@ -822,7 +826,7 @@ class SessionPage(QWidget):
             return
         reason = self.prompts.reason(self, "Entered in error", "Why was this set entered in "
                                      "error? It stays on the record, struck through.",
-                                     self.store.library.reasons_for("entered_in_error"))
+                                     self.session.library.reasons_for("entered_in_error"))
         if reason:
             self.strike_vitals(entry_id, reason)
 
@@ -831,7 +835,7 @@ class SessionPage(QWidget):
         if self.late_dialog is not None:
             self.late_dialog.close()
         timeline = self.chart.timeline
-        ended = timeline.finished_at or self.store.clock.now()
+        ended = timeline.finished_at or self.session.now()
         span = (f"{format_local(self.chart.session.began_at, self.zone)} to "
                 f"{format_local(ended, self.zone)}")
         self.late_dialog = LateEntryDialog(self, span, self.day.isoformat(),
@@ -842,7 +846,7 @@ class SessionPage(QWidget):
     def chart_late_vitals(self, typed: dict[str, str],
                           show_reasons: Callable[[dict[str, str]], None]) -> bool:
         """A set taken during the finished session, charted now with its reason."""
-        now = self.store.clock.now()
+        now = self.session.now()
         ended = self.chart.timeline.finished_at or now
 
         dialog = self.late_dialog
@@ -863,9 +867,9 @@ class SessionPage(QWidget):
         the person logged in unless changed; `alert_id` the alert it answers, if any."""
         if self.medication_dialog is not None:
             self.medication_dialog.close()
-        account = self.store.account
+        account = self.session.account
         self.medication_dialog = MedicationDialog(
-            self, self.store.library.medicines, self.chart.session.prescriber or "",
+            self, self.session.library.medicines, self.chart.session.prescriber or "",
             account.display_name if account is not None else "",
             lambda typed, show: self.chart_medication(typed, show, alert_id))
         self.medication_dialog.open()
@@ -875,10 +879,10 @@ class SessionPage(QWidget):
                          show_reasons: Callable[[dict[str, str]], None],
                          alert_id: int | None = None) -> bool:
         """A medicine given, from the dialog's text; refused with every reason at once."""
-        now = self.store.clock.now()
+        now = self.session.now()
 
         def write() -> ChartChange[int]:
-            entry = parse_medication(typed, self.store.library.medicines, now=now,
+            entry = parse_medication(typed, self.session.library.medicines, now=now,
                                      session_began=self.chart.session.began_at,
                                      zone=self.zone, alert_id=alert_id)
             return self.session.record_medication(entry)
@@ -895,7 +899,7 @@ class SessionPage(QWidget):
         reason = self.prompts.reason(self, "Entered in error", "Why was this medicine "
                                      "entered in error? It stays on the record, struck "
                                      "through.",
-                                     self.store.library.reasons_for("entered_in_error"))
+                                     self.session.library.reasons_for("entered_in_error"))
         if reason:
             self._attempt(lambda: self.session.amend(
                 (entered_in_error("medications", given.id, reason),)),
@@ -927,10 +931,8 @@ class SessionPage(QWidget):
             self.prompts.show_problem(self, "Not exported", "End the file name with .pdf, "
                                       ".fhir.json, .json or .csv to choose the format.")
             return None
-        from ketamonitor.export.summary import export_summary  # Qt's PDF parts, on demand
-
         try:
-            return export_summary(self.store, self.session_id, fmt, path)
+            return self.session.export_summary(fmt, path)
         except ExportFailed as failed:
             self.prompts.show_problem(self, failed.title, failed.message)
         except RuleError as refused:
@@ -943,7 +945,7 @@ class SessionPage(QWidget):
         """The patient's course in a window of its own, beside the session."""
         if self.course is not None:
             self.course.close()
-        self.course = CourseDialog(self.store, self.chart.patient.id, self)
+        self.course = self._new_course(self.chart.patient.id, self)
         self.course.open()
         return self.course
 
@@ -952,7 +954,7 @@ class SessionPage(QWidget):
     def open_handover_dialog(self) -> HandoverDialog | None:
         """Choose the nurse who takes the session over; recorded only when confirmed."""
         try:
-            choices = self.store.handover_choices(self.session_id)
+            choices = self.session.handover_choices()
         except RuleError as refused:
             tell_refusal(self.prompts, self, refused)
             return None
@@ -1012,21 +1014,21 @@ class SessionPage(QWidget):
     def open_sign_dialog(self) -> SignDialog:
         """The signing dialog, listing the chart's high and critical alerts that no
         physician has seen yet (signing records that the signer has)."""
-        unseen = self.store.alerts_unseen_by_physician(self.session_id)
+        unseen = self.session.alerts_unseen_by_physician()
         seen = [record.id for record in unseen]
         lines = [f"{self._time(r.raised_at)}  {r.priority.mark} {r.priority.word}: {r.message}"
                  for r in unseen]
-        dialog = SignDialog(self, *self._signer(), self.store.clock.now(),
+        dialog = SignDialog(self, *self._signer(), self.session.now(),
                             lambda password, show: self.sign(password, show, seen), lines)
         return self._open_signing(dialog)
 
     def open_addendum_dialog(self) -> AddendumDialog:
-        dialog = AddendumDialog(self, *self._signer(), self.store.clock.now(),
+        dialog = AddendumDialog(self, *self._signer(), self.session.now(),
                                 self.add_addendum)
         return self._open_signing(dialog)
 
     def _signer(self) -> tuple[str, str]:
-        account = self.store.account
+        account = self.session.account
         return ("", "") if account is None else (account.display_name, account.username)
 
     def _open_signing(self, dialog: Signing) -> Signing:
@@ -1054,7 +1056,7 @@ class SessionPage(QWidget):
         form = self.scales.get(scale_id)
         if form is None:
             return
-        derived = chart_items(chart, self.store.clock.now())
+        derived = chart_items(chart, self.session.now())
         for key, item in derived.items():
             form.default(key, item.score)
             if key != item_key:
@@ -1102,15 +1104,15 @@ class SessionPage(QWidget):
         # only the answers the discharge gate counts (after dosing ended): one charted on
         # arrival shows unanswered, to be asked again at discharge
         self.discharge_checklist.show_answers(discharge_answers(
-            chart, self.discharge_checklist.checklist.id, self.store.clock.now()), self.zone)
+            chart, self.discharge_checklist.checklist.id, self.session.now()), self.zone)
         self.dissociation_tab.draw(chart, self.zone)
         self.scales_tab.draw(chart, self.zone)
-        self.chart_view.show_chart(chart, self.store.clock.now())
+        self.chart_view.show_chart(chart, self.session.now())
         self._show_flags()
         if self.rems is not None and self.rems_questions is not None:
             questions = self.rems_questions.checklist
             self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
-            self.rems.show_form(rems_form(chart, questions, self.store.setting("clinic_name"),
+            self.rems.show_form(rems_form(chart, questions, self.session.clinic_name(),
                                           self.zone))
         found = corrections(chart, {scale_id: self.scales_tab.scale_title(scale_id)
                                     for scale_id in self.scales})
@@ -1118,7 +1120,7 @@ class SessionPage(QWidget):
         self.tabs.setTabVisible(self.corrections_tab, bool(found))
         self.tabs.setTabText(self.corrections_tab, f"Corrections ({len(found)})")
         self.medicines_tab.draw(chart)
-        self._show_access(chart_access(self.store.account, chart,
+        self._show_access(chart_access(self.session.account, chart,
                                        self.session.signatures(),
                                        self.session.state.alerts,
                                        zone=self.zone))
@@ -1130,7 +1132,7 @@ class SessionPage(QWidget):
         self.access = access
         self._show_item9(self.chart, access)
         can_chart = access.can_chart
-        self.export_button.setVisible(allowed(self.store.account, Permission.EXPORT))
+        self.export_button.setVisible(allowed(self.session.account, Permission.EXPORT))
         self.handover_button.setVisible(can_chart and not self.chart.phase.is_finished)
         self.read_only_reason.setText(access.read_only_reason or "")
         self.read_only_reason.setVisible(access.read_only_reason is not None)
@@ -1166,13 +1168,13 @@ class SessionPage(QWidget):
         # a finished chart that is only read has no clock to watch: its phase and end time
         # show on the review panel instead, and the chart gets the room
         self.timer.setVisible(not (finished and not can_chart))
-        at = format_moment(self.chart.timeline.phase_since, self.zone, self.store.clock.now())
+        at = format_moment(self.chart.timeline.phase_since, self.zone, self.session.now())
         ended = f"{phase_label(self.chart.phase, self.route)} at {at}" if finished else ""
         self.signature_panel.show_access(access, finished, ended)
 
     def tick(self) -> None:
         """Repaint what depends on the time: derived from the clock and the record only."""
-        now = self.store.clock.now()
+        now = self.session.now()
         timers = session_timers(self.chart, now)
         self.timer.show_timers(timers, self.zone, phase_label(self.chart.phase, self.route))
         self.devices.show_chart(self.chart, now)
@@ -1181,7 +1183,7 @@ class SessionPage(QWidget):
         self._show_next_step(now)
 
     def _show_next_step(self, now: datetime) -> None:
-        step = next_step(self.chart, self.store.library, now)
+        step = next_step(self.chart, self.session.library, now)
         can_chart = self.access is not None and self.access.can_chart
         self.held_action = step.action if step.held and can_chart else None
         self.override_button.setVisible(self.held_action is not None)
@@ -1239,7 +1241,7 @@ class SessionPage(QWidget):
 
     def _show_flags(self) -> None:
         """The chart's flags that no alert speaks for (an alert shows its own, once)."""
-        flags = flags_not_alerted(self.chart.flags(self.store.library.scales),
+        flags = flags_not_alerted(self.chart.flags(self.session.library.scales),
                                   self.alert_records)
         self.flags.setText("\n".join(f"{theme.FLAG_MARK} {flag.message}" for flag in flags))
         # a finished chart's flags are history ("hold the infusion" no longer can be): the
