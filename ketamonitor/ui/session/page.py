@@ -50,7 +50,7 @@ from ketamonitor.core.entries import (
     scale_answer,
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
-from ketamonitor.core.gates import discharge_answers, next_step
+from ketamonitor.core.gates import next_step
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import parse_medication
 from ketamonitor.core.permissions import Permission, allowed
@@ -59,12 +59,10 @@ from ketamonitor.core.records import (
     EarlyEnd,
     Override,
 )
-from ketamonitor.core.rems import parse_rems_time, rems_form
+from ketamonitor.core.rems import parse_rems_time
 from ketamonitor.core.review import (
     ChartAccess,
-    Correction,
     chart_access,
-    corrections,
 )
 from ketamonitor.core.risk import (
     RiskAssessmentDraft,
@@ -114,19 +112,23 @@ from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.medication_dialog import MedicationDialog
-from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
+from ketamonitor.ui.session.action_bar import ActionBar
 from ketamonitor.ui.session.alerts_tab import AlertsTab
+from ketamonitor.ui.session.corrections_tab import CorrectionsTab
+from ketamonitor.ui.session.discharge_tab import DischargeTab
 from ketamonitor.ui.session.dissociation_tab import DissociationTab
+from ketamonitor.ui.session.header import SessionHeader
 from ketamonitor.ui.session.medicines_tab import MedicinesTab
 from ketamonitor.ui.session.notes_tab import NotesTab
+from ketamonitor.ui.session.pre_session_tab import PreSessionTab
+from ketamonitor.ui.session.rems_tab import RemsTab
 from ketamonitor.ui.session.scales_tab import ScalesTab
 from ketamonitor.ui.session.side_effects_tab import SideEffectsTab
 from ketamonitor.ui.session.vitals_tab import VitalsTab
-from ketamonitor.ui.session.words import given_tip, given_words, unbroken
 from ketamonitor.ui.session_chart import SessionChartView
 from ketamonitor.ui.signature_views import (
     AddendumDialog,
@@ -136,7 +138,7 @@ from ketamonitor.ui.signature_views import (
 )
 from ketamonitor.ui.timer_panel import TimerPanel
 from ketamonitor.ui.unsaved_typing import TypedField, UnsavedTypingKeeper
-from ketamonitor.ui.views import read_only_table, restyle, scrolled
+from ketamonitor.ui.views import restyle, scrolled
 from ketamonitor.ui.vitals_form import VitalsForm, asking
 from ketamonitor.ui.writes import attempt, tell_refusal
 
@@ -233,15 +235,23 @@ class SessionPage(QWidget):
         self.scale_forms = self.scales_tab.scale_forms
         self.side_effects_tab = SideEffectsTab(self.side_effects, self._time)
         self.side_effect_model = self.side_effects_tab.side_effect_model
-        self.corrections_model: RowsModel[Correction] = RowsModel([
-            Column("Corrected", lambda c: self._time(c.amendment.amended_at)),
-            Column("What", lambda c: f"{c.subject} of {self._time(c.observed_at)}"),
-            Column("Field", lambda c: c.amendment.field.replace("_", " ")),
-            Column("Was", lambda c: c.amendment.old_value or ""),
-            Column("Now", lambda c: (c.amendment.new_value or "").replace("_", " ")),
-            Column("By", lambda c: c.amendment.amended_by),
-            Column("Reason", lambda c: c.amendment.reason),
-        ], self)
+        self.pre_session_tab = PreSessionTab(self.pre_session, self.drug_lot)
+        self.discharge_tab = DischargeTab(self.discharge_checklist)
+        self.rems_tab = (RemsTab(self.rems, self.rems_questions)
+                         if self.rems is not None and self.rems_questions is not None
+                         else None)
+        self.corrections_tab_view = CorrectionsTab(self._time)
+        self.corrections_model = self.corrections_tab_view.corrections_model
+        self.header = SessionHeader()
+        self.back = self.header.back
+        self.title = self.header.title
+        self.handover_button = self.header.handover_button
+        self.course_button = self.header.course_button
+        self.export_button = self.header.export_button
+        self.action_bar = ActionBar(self.route)
+        self.action_buttons = self.action_bar.action_buttons
+        self.pump_volume_button = self.action_bar.pump_volume_button
+        self.override_button = self.action_bar.override_button
         self.access: ChartAccess | None = None
         self.alert_records: list[AlertRecord] = []
         self.sign_dialog: SignDialog | AddendumDialog | None = None
@@ -275,7 +285,7 @@ class SessionPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(6)
-        layout.addLayout(self._header())
+        layout.addWidget(self.header)
         self.read_only_reason = QLabel("")
         self.read_only_reason.setObjectName("read_only_reason")
         self.read_only_reason.setWordWrap(True)
@@ -286,7 +296,7 @@ class SessionPage(QWidget):
         layout.addWidget(self.read_only_reason)
         layout.addWidget(self._item9_bar())
         layout.addWidget(self.timer)
-        layout.addWidget(self._action_bar())
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.devices)
         self.signature_panel = SignaturePanel()
         self.signature_panel.hide()
@@ -367,33 +377,6 @@ class SessionPage(QWidget):
         self.attention.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.attention.setFixedHeight(ATTENTION_HEIGHT)
         return self.attention
-
-    def _header(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.back = QPushButton("◀ All sessions  (Esc)")
-        self.back.setObjectName("back")
-        row.addWidget(self.back)
-        self.title = QLabel("")
-        self.title.setObjectName("session_title")
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setWordWrap(True)
-        row.addWidget(self.title, 1)
-        self.handover_button = QPushButton("Hand over…")
-        self.handover_button.setObjectName("hand_over")
-        self.handover_button.setToolTip("Hand this session over to another nurse (recorded)")
-        self.handover_button.clicked.connect(self.open_handover_dialog)
-        row.addWidget(self.handover_button)
-        self.course_button = QPushButton("Course…")
-        self.course_button.setObjectName("course")
-        self.course_button.setToolTip("This patient's sessions side by side, with the PHQ-9")
-        row.addWidget(self.course_button)
-        self.export_button = QPushButton("Export summary…")
-        self.export_button.setObjectName("export_summary")
-        self.export_button.setToolTip("This session's summary as PDF, FHIR, JSON or CSV "
-                                      "(physicians and administrators)")
-        self.export_button.clicked.connect(self.choose_export)
-        row.addWidget(self.export_button)
-        return row
 
     def _item9_bar(self) -> QWidget:
         """PHQ-9 item 9 >= 1 on this chart: the mark, each physician's assessment, and for a
@@ -480,73 +463,32 @@ class SessionPage(QWidget):
             lambda: self.session.record_pump_volume(typed),
             show_reasons) is not None
 
-    def _action_bar(self) -> QWidget:
-        """The phase actions; the bar keeps its height when a phase offers none, so the
-        form below never moves up or down with the phase."""
-        bar = QWidget()
-        bar.setObjectName("action_bar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.action_buttons: dict[Action, QPushButton] = {}
-        self.pump_volume_button = QPushButton("Pump volume infused…")
-        self.pump_volume_button.setObjectName("pump_volume_infused")
-        self.pump_volume_button.setToolTip("Confirm the volume infused that the pump shows: "
-                                           "the dose given is then worked out from it")
-        self.pump_volume_button.clicked.connect(lambda: self.open_pump_volume_dialog())
-        self.pump_volume_button.hide()
-        row.addWidget(self.pump_volume_button)
-        for action in Action:
-            words = action_label(action, self.route)
-            button = QPushButton(words + ("…" if action.needs_reason else ""))
-            button.setObjectName(f"action_{action.value}")
-            button.clicked.connect(lambda _checked=False, a=action: self.request(a))
-            if action is Action.END_SESSION_EARLY:
-                row.addWidget(self._override_button())  # beside the action it lets go ahead
-                row.addStretch(1)  # the way out stands apart from the way forward
-            row.addWidget(button)
-            self.action_buttons[action] = button
-        bar.setFixedHeight(max(b.sizeHint().height() for b in self.action_buttons.values()))
-        self.action_bar = bar
-        return bar
-
-    def _override_button(self) -> QPushButton:
-        """Shown only while something holds the next action (the holds on the start, the
-        gaps before discharge): a physician's override is the one way past them."""
-        self.override_button = QPushButton("Physician override…")
-        self.override_button.setObjectName("physician_override")
-        self.override_button.clicked.connect(lambda: self.open_override_dialog())
-        self.override_button.hide()
-        return self.override_button
-
     def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
         tabs.setObjectName("session_tabs")
         tabs.addTab(self.vitals_tab, "Vitals")
-        if self.drug_lot is None:
-            tabs.addTab(scrolled(self.pre_session), "Pre-session")
-        else:
-            preparation = QWidget()
-            preparation_layout = QVBoxLayout(preparation)
-            preparation_layout.addWidget(self.drug_lot)
-            preparation_layout.addWidget(scrolled(self.pre_session), 1)
-            tabs.addTab(preparation, "Pre-session")
+        tabs.addTab(self.pre_session_tab, "Pre-session")
         tabs.addTab(self.dissociation_tab, "Dissociation")
         tabs.addTab(self.side_effects_tab, "Side effects")
         tabs.addTab(self.medicines_tab, "Medicines")
         tabs.addTab(self.scales_tab, "Scales")
-        tabs.addTab(scrolled(self.discharge_checklist), "Discharge")
-        if self.rems is not None:
-            tabs.addTab(scrolled(self.rems), "REMS")
+        tabs.addTab(self.discharge_tab, "Discharge")
+        if self.rems_tab is not None:
+            tabs.addTab(self.rems_tab, "REMS")
         tabs.addTab(self.notes_tab, "Notes")
         tabs.addTab(self.alerts_tab, "Alerts")
-        corrections_table = read_only_table(self.corrections_model)
-        corrections_table.setObjectName("corrections_table")
-        self.corrections_tab = tabs.addTab(corrections_table, "Corrections")
+        self.corrections_tab = tabs.addTab(self.corrections_tab_view, "Corrections")
         self.tabs = tabs
         return tabs
 
     def _connect(self) -> None:
         self.back.clicked.connect(self.back_requested.emit)
+        self.handover_button.clicked.connect(self.open_handover_dialog)
+        self.export_button.clicked.connect(self.choose_export)
+        self.pump_volume_button.clicked.connect(lambda: self.open_pump_volume_dialog())
+        self.override_button.clicked.connect(lambda: self.open_override_dialog())
+        for action, button in self.action_buttons.items():
+            button.clicked.connect(lambda _checked=False, a=action: self.request(a))
         self.medication_button.clicked.connect(lambda: self.open_medication_dialog())
         self.strike_medication_button.clicked.connect(self._strike_selected_medication)
         self.course_button.clicked.connect(self.show_course)
@@ -1081,44 +1023,23 @@ class SessionPage(QWidget):
     def draw(self) -> None:
         """Redraw everything from the room's copy of the chart: no read of the chart."""
         chart = self.chart
-        session, patient = chart.session, chart.patient
-        # typed names go into rich text: escaped, so "<" or "&" in a name shows as typed.
-        # The plan (protocol and dose) has a line of its own and never breaks inside,
-        # where "1 mg/" over "mL" misreads.
-        self.title.setText(
-            f"<span style='font-size:{theme.HEADER_POINT_SIZE}pt'><b>"
-            f"{escape(patient.display_name)}</b></span> &nbsp; MRN {escape(patient.mrn)} · "
-            f"Chair <b>{escape(session.chair)}</b> · {session.weight_kg:g} kg · "
-            f"Nurse {escape(session.nurse)}"
-            + ("  <b>(DEMO PATIENT)</b>" if patient.details.is_demo else "")
-            + f"<br>{escape(session.protocol.name)} · <b>{unbroken(session.dose.describe())}</b>"
-            + given_words(chart))
-        self.title.setToolTip(given_tip(chart))
+        self.header.draw(chart)
         self.vitals_tab.draw(chart)
         self._hint_aldrete_oxygen(chart)
-        if self.drug_lot is not None:
-            self.drug_lot.show_chart(chart)
         self.notes_tab.draw(chart)
         self.side_effects_tab.draw(chart, self.zone)
-        self.pre_session.show_answers(chart.answers(self.pre_session.checklist.id), self.zone)
-        # only the answers the discharge gate counts (after dosing ended): one charted on
-        # arrival shows unanswered, to be asked again at discharge
-        self.discharge_checklist.show_answers(discharge_answers(
-            chart, self.discharge_checklist.checklist.id, self.session.now()), self.zone)
+        self.pre_session_tab.draw(chart, self.zone)
+        self.discharge_tab.draw(chart, self.zone, self.session.now())
         self.dissociation_tab.draw(chart, self.zone)
         self.scales_tab.draw(chart, self.zone)
         self.chart_view.show_chart(chart, self.session.now())
         self._show_flags()
-        if self.rems is not None and self.rems_questions is not None:
-            questions = self.rems_questions.checklist
-            self.rems_questions.show_answers(chart.answers(questions.id), self.zone)
-            self.rems.show_form(rems_form(chart, questions, self.session.clinic_name(),
-                                          self.zone))
-        found = corrections(chart, {scale_id: self.scales_tab.scale_title(scale_id)
-                                    for scale_id in self.scales})
-        self.corrections_model.set_rows(found)
+        if self.rems_tab is not None:
+            self.rems_tab.draw(chart, self.zone, self.session.clinic_name())
+        found = self.corrections_tab_view.draw(chart, {
+            scale_id: self.scales_tab.scale_title(scale_id) for scale_id in self.scales})
         self.tabs.setTabVisible(self.corrections_tab, bool(found))
-        self.tabs.setTabText(self.corrections_tab, f"Corrections ({len(found)})")
+        self.tabs.setTabText(self.corrections_tab, f"Corrections ({found})")
         self.medicines_tab.draw(chart)
         self._show_access(chart_access(self.session.account, chart,
                                        self.session.signatures(),
@@ -1132,14 +1053,12 @@ class SessionPage(QWidget):
         self.access = access
         self._show_item9(self.chart, access)
         can_chart = access.can_chart
-        self.export_button.setVisible(allowed(self.session.account, Permission.EXPORT))
-        self.handover_button.setVisible(can_chart and not self.chart.phase.is_finished)
+        self.header.show_access(allowed(self.session.account, Permission.EXPORT),
+                                can_chart and not self.chart.phase.is_finished)
         self.read_only_reason.setText(access.read_only_reason or "")
         self.read_only_reason.setVisible(access.read_only_reason is not None)
         offered = set(offered_actions(self.chart.phase, self.route)) if can_chart else set()
-        for action, button in self.action_buttons.items():
-            button.setVisible(action in offered)
-        self.action_bar.setVisible(bool(offered))  # a finished or read-only chart has none
+        self.action_bar.draw(offered)
         self.form_frame.setVisible(can_chart)
         for form in (self.vitals_form, self.devices, self.pre_session, self.discharge_checklist,
                      self.dissociation, self.side_effects, *self.scales.values(),
