@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,6 +30,21 @@ def clinic_protocol_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     folder = tmp_path / "clinic-protocols"
     monkeypatch.setenv("KETAMONITOR_PROTOCOLS", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def logging_as_found() -> Iterator[None]:
+    """The root logger's handlers and level as they were before the test: a test that runs
+    the command line in process (`cli.main` sets logging up) leaves no handler writing to a
+    stream pytest has since closed ("--- Logging error ---" in a later test's output)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
 
 
 @pytest.fixture
