@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.errors import RuleError
 from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission, treatment_day
 from ketamonitor.export.files import ExportFailed
-from ketamonitor.store.interface import StoreApi, StoreError
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
+from ketamonitor.ui.writes import attempt, attempt_done
 
 WITHDRAW_SUGGESTIONS = ["marked on the wrong patient",
                         "the submission did not go through"]
@@ -157,15 +158,10 @@ class RemsDialog(QDialog):
             return None
         fmt = "json" if path.suffix.lower() == ".json" else "pdf"
         try:
-            return export_rems_form(self.store, pending.session_id, fmt, path)
-        except ExportFailed as failed:
+            return attempt(lambda: export_rems_form(self.store, pending.session_id, fmt, path),
+                           self._show_reasons, self.prompts, self, typed=False)
+        except ExportFailed as failed:  # the export's own file, not the database
             self.prompts.show_problem(self, failed.title, failed.message)
-        except ValidationError as refused:
-            self.refused.setText("; ".join(refused.reasons.values()))
-        except RuleError as refused:
-            self.refused.setText(str(refused))
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
         return None
 
     def mark_selected(self) -> bool:
@@ -198,18 +194,12 @@ class RemsDialog(QDialog):
         return self._record(lambda: self.store.withdraw_rems_submission(
             submission.session_id, reason))
 
+    def _show_reasons(self, reasons: dict[str, str]) -> None:
+        self.refused.setText("; ".join(reasons.values()))
+
     def _record(self, write: Callable[[], object]) -> bool:
         """One mark (or withdrawal) written, the lists read again; a refusal said here."""
-        try:
-            write()
-        except ValidationError as refused:
-            self.refused.setText("; ".join(refused.reasons.values()))
-            return False
-        except RuleError as refused:
-            self.refused.setText(str(refused))
-            return False
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        if not attempt_done(write, self._show_reasons, self.prompts, self, typed=False):
             return False
         self.refused.setText("")
         self.reload()

@@ -36,7 +36,7 @@ from ketamonitor.ui.accounts.table import AccountsModel
 from ketamonitor.ui.admin_panel import refusal_and_body
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
-from ketamonitor.ui.writes import attempt
+from ketamonitor.ui.writes import attempt_done
 
 
 class AccountsDialog(QDialog):
@@ -256,18 +256,9 @@ class AccountsDialog(QDialog):
         if chosen is None or not chosen.is_locked:
             return False
         username = chosen.account.username
-
-        def write() -> bool:
-            self.store.unlock_account(username)
-            return True
-
-        try:
-            done = attempt(write, lambda reasons: self.status.setText("; ".join(reasons.values())),
-                           self.prompts, self)
-        except RuleError as refused:
-            self.status.setText(str(refused))
-            return False
-        if not done:
+        if not attempt_done(lambda: self.store.unlock_account(username),
+                            lambda reasons: self.status.setText("; ".join(reasons.values())),
+                            self.prompts, self, typed=False):
             return False
         self._changed(username, f"{username} is unlocked and can log in again.")
         return True
