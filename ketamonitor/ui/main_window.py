@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.alerts import AlertRecord, Priority, through_the_lock
+from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.escalation import DONE_CHOICES
 from ketamonitor.core.idle import idle_limit, lock_due
+from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
@@ -352,7 +354,7 @@ class MainWindow(QMainWindow):
         self.problem.setText(f"⚠ Automatic backup failed: {problem}")
 
     def show_audit(self) -> AuditDialog:
-        dialog = AuditDialog(self.store, self)
+        dialog = AuditDialog(self.store, self, prompts=self.prompts)
         dialog.open()
         return dialog
 
@@ -427,10 +429,19 @@ class MainWindow(QMainWindow):
         self.patients.focus_search()
 
     def check_in(self, appointment_id: int) -> None:
-        """A booked patient has arrived: the session form, filled from the booking."""
-        booked = self.store.appointment(appointment_id)
+        """A booked patient has arrived: the session form, filled from the booking. A file
+        that cannot be read is said (ui.writes.attempt), and the room stays on screen."""
+        def read() -> tuple[Appointment, Patient]:
+            booked = self.store.appointment(appointment_id)
+            return booked, self.store.patient(booked.patient_id)
+
+        found = attempt(read, reasons_in_dialog(self.prompts, self, "Not checked in"),
+                        self.prompts, self, typed=False)
+        if found is None:
+            return
+        booked, patient = found
         self.show_patients()
-        self.patients.choose_patient(self.store.patient(booked.patient_id))
+        self.patients.choose_patient(patient)
         self.patients.session_form.check_in(booked)
 
     def cancel_booking(self, appointment_id: int) -> bool:

@@ -120,15 +120,13 @@ class RemsDialog(QDialog):
         return section
 
     def reload(self) -> None:
-        try:
-            pending = self.store.rems_pending()
-        except RuleError as refused:
-            self.refused.setText(str(refused))
-            self.model.set_rows([])
-            self.mark_button.setEnabled(False)
-            self.withdraw_button.setEnabled(False)
+        """Read both lists again; a file that cannot be read is said (ui.writes.attempt)
+        and the lists shown before stay."""
+        lists = attempt(self._read, self._show_reasons, self.prompts, self, typed=False)
+        if lists is None:
             return
-        self.marked_model.set_rows(self.store.rems_submitted())
+        pending, submitted = lists
+        self.marked_model.set_rows(submitted)
         self.marked_table.resizeColumnsToContents()
         self.withdraw_button.setEnabled(self.marked_model.rowCount() > 0)
         overdue = sum(1 for p in pending if p.overdue)
@@ -139,6 +137,21 @@ class RemsDialog(QDialog):
         self.table.resizeColumnsToContents()
         if pending:
             self.table.selectRow(0)
+
+    def _read(self) -> tuple[list[RemsPending],
+                             list[tuple[RemsSubmission, RemsCandidate]]] | None:
+        """The forms to file and the marks made; None, with the reason in place of the
+        lists, for someone who may not see them (a refusal for the dialog's whole life,
+        not a message to dismiss)."""
+        try:
+            pending = self.store.rems_pending()
+        except RuleError as refused:
+            self.refused.setText(str(refused))
+            self.model.set_rows([])
+            self.mark_button.setEnabled(False)
+            self.withdraw_button.setEnabled(False)
+            return None
+        return pending, self.store.rems_submitted()
 
     def _selected(self) -> RemsPending | None:
         rows = self.table.selectionModel().selectedRows()

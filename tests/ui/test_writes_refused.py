@@ -13,9 +13,10 @@ import pytest
 
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.store.errors import DatabaseReadOnly, DiskFull, StoreBug
+from ketamonitor.store.errors import DatabaseReadOnly, DatabaseUnavailable, DiskFull, StoreBug
 from ketamonitor.store.store import Store
 from ketamonitor.ui.accounts_dialog import AccountsDialog
+from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.rems_dialog import RemsDialog
@@ -304,3 +305,46 @@ def test_a_bug_in_an_export_is_not_told_as_a_refusal(export, store, prompts, mon
         export.export()
     assert prompts.problems == [] and not Path(export.path.text()).exists()
     assert export.export_button.isEnabled()
+
+
+# -- reads at a click: told the same way, the screen left as it was ----------------------
+
+def unavailable(store: Store) -> DatabaseUnavailable:
+    return DatabaseUnavailable(store.path, "the network share does not answer",
+                               "Check the connection, then try again.")
+
+
+def test_checking_in_when_the_file_cannot_be_read_is_told_and_the_room_stays(
+        window, charting, store, prompts, monkeypatch):
+    appointment_id = booked(window, charting)
+    window.show_room()
+    monkeypatch.setattr(store, "appointment", raising(unavailable(store)))
+    window.room_page.coming_buttons[0].click()  # the patient rings
+    told_the_file(prompts, "The database cannot be reached", store)
+    assert window.pages.currentWidget() is window.room_page
+    monkeypatch.undo()
+    assert store.appointment(appointment_id).cancel_reason is None
+
+
+def test_rems_lists_the_file_cannot_give_are_told_and_the_rows_shown_stay(
+        rems, store, prompts, monkeypatch):
+    monkeypatch.setattr(store, "rems_submitted", raising(unavailable(store)))
+    rems.reload()
+    assert KEPT not in told_the_file(prompts, "The database cannot be reached", store)
+    assert rems.count.text() == "1 form to file" and rems.model.rowCount() == 1
+
+
+def test_an_audit_search_the_file_cannot_answer_is_told_and_the_filters_stay(
+        qtbot, store, prompts, monkeypatch):
+    login_as(store, ADMIN)
+    dialog = AuditDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown = dialog.model.rowCount()
+    dialog.action.setText("accounts.roles")
+    monkeypatch.setattr(store, "audit_trail", raising(unavailable(store)))
+    assert dialog.apply() is None
+    told_the_file(prompts, "The database cannot be reached", store)
+    assert dialog.action.text() == "accounts.roles" and dialog.model.rowCount() == shown
+    assert dialog.allowed and dialog.apply_button.isEnabled()
+    dialog.close()
