@@ -348,3 +348,14 @@ def test_an_audit_search_the_file_cannot_answer_is_told_and_the_filters_stay(
     assert dialog.action.text() == "accounts.roles" and dialog.model.rowCount() == shown
     assert dialog.allowed and dialog.apply_button.isEnabled()
     dialog.close()
+
+
+def test_choosing_a_patient_the_file_cannot_give_the_weight_of_is_told_and_weight_left_to_type(
+        window, charting, store, prompts, monkeypatch):
+    patient = charting.patient("MRN-79")
+    window.show_patients()
+    monkeypatch.setattr(store, "last_weight", raising(unavailable(store)))
+    window.patients.choose_patient(patient)
+    told_the_file(prompts, "The database cannot be reached", store)
+    form = window.patients.session_form
+    assert form.patient == patient and form.inputs["weight_kg"].text() == ""
