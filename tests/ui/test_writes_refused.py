@@ -359,3 +359,15 @@ def test_choosing_a_patient_the_file_cannot_give_the_weight_of_is_told_and_weigh
     told_the_file(prompts, "The database cannot be reached", store)
     form = window.patients.session_form
     assert form.patient == patient and form.inputs["weight_kg"].text() == ""
+
+
+def test_an_account_list_the_file_cannot_give_after_a_change_is_told_and_the_change_said(
+        accounts, store, prompts, monkeypatch):
+    accounts.select(PHYSICIAN)
+    form = accounts.show_roles()
+    form.roles[Role.ADMINISTRATOR].setChecked(True)
+    monkeypatch.setattr(store, "locked_accounts", raising(unavailable(store)))
+    form.submit_button.click()  # the roles are written; reading the table back fails
+    told_the_file(prompts, "The database cannot be reached", store)
+    assert audit_of(store)[-1]["action"] == "accounts.roles"
+    assert accounts.allowed and not accounts.refused.isVisible()
