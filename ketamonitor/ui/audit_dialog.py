@@ -37,7 +37,9 @@ from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.admin_panel import refusal_and_body
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
+from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
+from ketamonitor.ui.writes import attempt
 
 AuditRow = dict[str, Any]
 
@@ -134,9 +136,11 @@ class AuditModel(RowsModel[AuditRow]):
 class AuditDialog(QDialog):
     """Clinic ▸ Audit trail…: the filters, Apply, and the rows they find."""
 
-    def __init__(self, store: StoreApi, parent: QWidget | None = None) -> None:
+    def __init__(self, store: StoreApi, parent: QWidget | None = None, *,
+                 prompts: Prompts | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.prompts = prompts or DialogPrompts()
         self.limit = LIMIT
         self.allowed = True  # False once the store refuses the person logged in
         self.setWindowTitle("Audit trail")
@@ -255,6 +259,21 @@ class AuditDialog(QDialog):
         if backwards:
             self.errors.show({"until": backwards})
             return None
+        found = attempt(lambda: self._find(since, until), self.errors.show, self.prompts,
+                        self)  # a file that cannot be read is said; the rows shown stay
+        if found is None:
+            return None
+        rows, about = found
+        more = len(rows) > self.limit
+        rows = rows[: self.limit]
+        self.model.set_rows(rows)
+        self._fit_columns()
+        self.count.setText(self._counted(len(rows), more, about))
+        return len(rows)
+
+    def _find(self, since: date, until: date) -> tuple[list[AuditRow], str] | None:
+        """The rows the filters ask for and the words naming the patient; None once the
+        reason is shown (an MRN no one has, or someone who may not see the trail)."""
         zone = self.store.clock.local_zone
         patient_id, about = None, ""
         try:
@@ -270,15 +289,10 @@ class AuditDialog(QDialog):
                 since=day_start(since, zone), until=day_start(until + timedelta(days=1), zone),
                 user=self.chosen_user(), action=self.action.text().strip() or None,
                 patient_id=patient_id, limit=self.limit + 1)
-        except RuleError as refused:
+        except RuleError as refused:  # for the dialog's whole life: in place of the rows
             self._refuse(refusal_words(refused, self.store.account, "see the audit trail"))
             return None
-        more = len(rows) > self.limit
-        rows = rows[: self.limit]
-        self.model.set_rows(rows)
-        self._fit_columns()
-        self.count.setText(self._counted(len(rows), more, about))
-        return len(rows)
+        return rows, about
 
     def _counted(self, shown: int, more: bool, about: str) -> str:
         if more:

@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.date_range import RangeEnds, parse_date_range
-from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.errors import ValidationError
 from ketamonitor.export.files import ExportCancelled, ExportFailed
 from ketamonitor.export.logs import FORMATS as LOG_FORMATS
 from ketamonitor.export.logs import export_audit_log, export_session_log
-from ketamonitor.store.interface import StoreApi, StoreError
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
+from ketamonitor.ui.writes import attempt
 
 #: The logs an administrator pulls: (key, what it is called).
 LOGS = (("sessions", "Sessions: one row per session"), ("audit", "Audit trail"))
@@ -176,27 +177,22 @@ class ExportLogDialog(QDialog):
         self.export_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         try:
-            written = write(self.store, since, until, self.format.currentData(),
-                            Path(self.path.text().strip()),
-                            deidentify=self.deidentify.isChecked(), progress=self._progress)
+            written = attempt(
+                lambda: write(self.store, since, until, self.format.currentData(),
+                              Path(self.path.text().strip()),
+                              deidentify=self.deidentify.isChecked(), progress=self._progress),
+                self.errors.show, self.prompts, self)
         except ExportCancelled:
             self.outcome.setText("Cancelled: no file was written.")
             return None
-        except ValidationError as refused:
-            self.errors.show(refused.reasons)
-            return None
-        except ExportFailed as failed:
+        except ExportFailed as failed:  # the export's own file, not the database
             self.errors.show({"out": failed.reason})
             self.prompts.show_problem(self, failed.title, failed.message)
-            return None
-        except RuleError as refused:
-            self.errors.show({"general": str(refused)})
-            return None
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
             return None
         finally:
             self.export_button.setEnabled(True)
             self.cancel_button.setEnabled(False)
+        if written is None:
+            return None
         self.outcome.setText(f"Written: {written}")
         return written

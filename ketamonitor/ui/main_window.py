@@ -25,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.alerts import AlertRecord, Priority, through_the_lock
-from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.appointments import Appointment
+from ketamonitor.core.errors import RuleError
 from ketamonitor.core.escalation import DONE_CHOICES
 from ketamonitor.core.idle import idle_limit, lock_due
+from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
@@ -55,7 +57,7 @@ from ketamonitor.ui.review_page import ReviewQueuePage
 from ketamonitor.ui.room_page import RoomPage
 from ketamonitor.ui.session import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
-from ketamonitor.ui.writes import tell_refusal
+from ketamonitor.ui.writes import attempt, attempt_done, reasons_in_dialog
 
 log = logging.getLogger(__name__)
 
@@ -310,13 +312,10 @@ class MainWindow(QMainWindow):
             "ketamonitor database (*.db)")
         if chosen is None:
             return None
-        try:
-            made = self.store.backup(chosen)
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
-            return None
-        except RuleError as refused:
-            self.prompts.show_problem(self, "Not backed up", str(refused))
+        made = attempt(lambda: self.store.backup(chosen),
+                       reasons_in_dialog(self.prompts, self, "Not backed up"),
+                       self.prompts, self, typed=False)
+        if made is None:
             return None
         self.statusBar().showMessage(f"Backed up to {made.path} (integrity_check ok)", 15_000)
         return made.path
@@ -355,7 +354,7 @@ class MainWindow(QMainWindow):
         self.problem.setText(f"⚠ Automatic backup failed: {problem}")
 
     def show_audit(self) -> AuditDialog:
-        dialog = AuditDialog(self.store, self)
+        dialog = AuditDialog(self.store, self, prompts=self.prompts)
         dialog.open()
         return dialog
 
@@ -430,10 +429,19 @@ class MainWindow(QMainWindow):
         self.patients.focus_search()
 
     def check_in(self, appointment_id: int) -> None:
-        """A booked patient has arrived: the session form, filled from the booking."""
-        booked = self.store.appointment(appointment_id)
+        """A booked patient has arrived: the session form, filled from the booking. A file
+        that cannot be read is said (ui.writes.attempt), and the room stays on screen."""
+        def read() -> tuple[Appointment, Patient]:
+            booked = self.store.appointment(appointment_id)
+            return booked, self.store.patient(booked.patient_id)
+
+        found = attempt(read, reasons_in_dialog(self.prompts, self, "Not checked in"),
+                        self.prompts, self, typed=False)
+        if found is None:
+            return
+        booked, patient = found
         self.show_patients()
-        self.patients.choose_patient(self.store.patient(booked.patient_id))
+        self.patients.choose_patient(patient)
         self.patients.session_form.check_in(booked)
 
     def cancel_booking(self, appointment_id: int) -> bool:
@@ -441,17 +449,9 @@ class MainWindow(QMainWindow):
                                      self.store.library.reasons_for("cancel_booking"))
         if reason is None:
             return False
-        try:
-            self.store.cancel_appointment(appointment_id, reason)
-        except ValidationError as refused:
-            self.prompts.show_problem(self, "Not cancelled", "\n".join(
-                refused.reasons.values()))
-            return False
-        except RuleError as refused:
-            tell_refusal(self.prompts, self, refused)
-            return False
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        if not attempt_done(lambda: self.store.cancel_appointment(appointment_id, reason),
+                            reasons_in_dialog(self.prompts, self, "Not cancelled"),
+                            self.prompts, self, typed=False):
             return False
         self.patients.session_form.check_in(None)
         self.room.reload()
@@ -576,36 +576,34 @@ class MainWindow(QMainWindow):
         """Acknowledge an alert: a low or medium one with what was done, in a word; a high
         or critical one with its escalation (what was done, the physician called, what was
         ordered), asked in the escalation dialog. False when cancelled or refused."""
-        try:
-            record = self.room.alert(alert_id)
-            escalation = None
-            if record is not None and record.priority.acts_now:
-                escalation = self.prompts.escalate(
-                    self, record, self.store.library.reasons_for(DONE_CHOICES),
-                    self.store.escalation_physicians(record.session_id),
-                    self.store.clock.now(), self.store.clock.local_zone)
-                action = None if escalation is None else escalation.action_text()
-            else:
-                action = self.prompts.reason(self, "Acknowledge alert", "What was done?",
-                                             self.store.library.reasons_for("acknowledge"))
-            if action is None:
-                return False
-            self.room.acknowledge(alert_id, action, escalation)
-        except ValidationError as refused:
-            self.prompts.show_problem(self, "Not acknowledged", "\n".join(
-                refused.reasons.values()))
-            return False
-        except RuleError as refused:  # who may not, a signed chart: said, never a bug
-            tell_refusal(self.prompts, self, refused)
-            return False
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        if not attempt(lambda: self._ask_and_acknowledge(alert_id),
+                       reasons_in_dialog(self.prompts, self, "Not acknowledged"),
+                       self.prompts, self, typed=False):
             return False
         page = self.current_session()
         if page is not None:
             self._show_alerts_on(page)
         else:
             self._show_room()
+        return True
+
+    def _ask_and_acknowledge(self, alert_id: int) -> bool:
+        """Ask what was done (the escalation for a high or critical alert), then
+        acknowledge; False when the person cancelled the question."""
+        record = self.room.alert(alert_id)
+        escalation = None
+        if record is not None and record.priority.acts_now:
+            escalation = self.prompts.escalate(
+                self, record, self.store.library.reasons_for(DONE_CHOICES),
+                self.store.escalation_physicians(record.session_id),
+                self.store.clock.now(), self.store.clock.local_zone)
+            action = None if escalation is None else escalation.action_text()
+        else:
+            action = self.prompts.reason(self, "Acknowledge alert", "What was done?",
+                                         self.store.library.reasons_for("acknowledge"))
+        if action is None:
+            return False
+        self.room.acknowledge(alert_id, action, escalation)
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:

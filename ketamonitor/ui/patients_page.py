@@ -194,10 +194,13 @@ class SessionForm(QGroupBox):
         self.who.setText(f"<b>{escape(patient.display_name)}</b> · "
                          f"MRN {escape(patient.mrn)} · {age} y"
                          + (" · <b>DEMO</b>" if patient.details.is_demo else ""))
-        last_protocol = self.store.last_protocol_id(patient.id)
+        last = attempt(lambda: (self.store.last_protocol_id(patient.id),
+                                self.store.last_weight(patient.id)),
+                       self.errors.show, self.prompts, self, typed=False)
+        last_protocol, weight = last if last is not None else (None, None)  # file said
         if last_protocol is not None and self.protocol.findData(last_protocol) >= 0:
             self.protocol.setCurrentIndex(self.protocol.findData(last_protocol))
-        self.inputs["weight_kg"].setText(f"{self.store.last_weight(patient.id):g}")
+        self.inputs["weight_kg"].setText("" if weight is None else f"{weight:g}")
         self.errors.clear()
         self._show_dose()
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.library import SLOT_KINDS, Origin, ProtocolDraft
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.protocol import ObservationStart, Protocol, ProtocolError, Resolution
@@ -44,13 +44,14 @@ from ketamonitor.core.protocol_text import (
     reference,
     scales_in_order,
 )
-from ketamonitor.store.interface import LoginRefused, PasswordNotConfirmed, StoreApi, StoreError
+from ketamonitor.store.interface import LoginRefused, PasswordNotConfirmed, StoreApi
 from ketamonitor.ui.countersign_dialog import CountersignDialog, changes_text
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.signature_views import ShowReasons
 from ketamonitor.ui.views import read_only_table, scrolled
+from ketamonitor.ui.writes import attempt, attempt_done, reasons_in_dialog
 
 #: Which form groups share a column, so the whole form fits a 1366x768 screen.
 _COLUMNS = (("Dose", "Observation"), ("Vitals every", "Discharge"), ("Thresholds",),
@@ -513,22 +514,18 @@ class ProtocolDialog(QDialog):
         if base is None:
             return None
         target = self._copy_id() if self._copy_of is not None else base.id
-        try:
-            save = protocol_save(base, self.typed(), target, self.store.user,
-                                 self.store.clock.now())
-            saved = self.store.save_clinic_protocol(save.text, based_on=save.based_on,
-                                                    reason=self.reason.text())
-        except ProtocolError as refused:
-            if refused.key in self.inputs or refused.key == "checklists.scales":
-                self._show_reasons({refused.key: problem_in_words(refused.problem)})
-            else:
-                self._show_reasons({_GENERAL: str(refused)})
-            return None
-        except ValidationError as refused:
-            self._show_reasons(refused.reasons)
-            return None
-        except StoreError as error:
-            self.prompts.show_problem(self, error.title, error.message)
+
+        def write() -> Protocol:
+            try:
+                save = protocol_save(base, self.typed(), target, self.store.user,
+                                     self.store.clock.now())
+                return self.store.save_clinic_protocol(save.text, based_on=save.based_on,
+                                                       reason=self.reason.text())
+            except ProtocolError as refused:  # the typed protocol's own fault: its field
+                raise ValidationError(self._protocol_reasons(refused)) from refused
+
+        saved = attempt(write, self._show_reasons, self.prompts, self)
+        if saved is None:
             return None
         self._as_shown = self.typed()  # saved: selecting the new version drops nothing
         self.reason.clear()
@@ -539,6 +536,12 @@ class ProtocolDialog(QDialog):
             + _until(self._drafts[saved.id]))
         self.protocol_saved.emit(saved.id)
         return saved
+
+    def _protocol_reasons(self, refused: ProtocolError) -> dict[str, str]:
+        """A protocol's fault beside the field it names, or on the general line."""
+        if refused.key in self.inputs or refused.key == "checklists.scales":
+            return {refused.key: problem_in_words(refused.problem)}
+        return {_GENERAL: str(refused)}
 
     # -- countersigning ------------------------------------------------------------------
 
@@ -566,16 +569,20 @@ class ProtocolDialog(QDialog):
         """Put the draft in force; a refusal (a wrong password above all) is shown by
         `show_reasons` and nothing changes."""
         version = draft.version
-        try:
-            self.store.countersign_protocol(version.protocol_id, version.version, password)
-        except (PasswordNotConfirmed, LoginRefused) as refused:  # wrong, or must wait
-            show_reasons({"password": str(refused)})
-            return False
-        except ValidationError as refused:
-            show_reasons({"draft": "; ".join(refused.reasons.values())})
-            return False
-        except (RuleError, StoreError) as problem:
-            show_reasons({"draft": str(problem)})
+        def write() -> None:
+            try:
+                self.store.countersign_protocol(version.protocol_id, version.version,
+                                                password)
+            except (PasswordNotConfirmed, LoginRefused) as refused:  # wrong, or must wait
+                raise ValidationError({"password": str(refused)}) from refused
+
+        def show(reasons: dict[str, str]) -> None:
+            if set(reasons) == {"password"}:
+                show_reasons(reasons)
+            else:
+                show_reasons({"draft": "; ".join(reasons.values())})
+
+        if not attempt_done(write, show, self.prompts, self.countersign_dialog or self):
             return False
         self._reload(select=version.protocol_id)
         self.status.setText(f"Version {version.version} of {version.protocol_id} is in force, "
@@ -596,10 +603,11 @@ class ProtocolDialog(QDialog):
             f"{version.created_by} reads your reason; the version in force stays so.", [])
         if reason is None:
             return False
-        try:
-            self.store.decline_protocol_draft(version.protocol_id, version.version, reason)
-        except (RuleError, StoreError) as problem:
-            self.prompts.show_problem(self, "Not declined", str(problem))
+        if not attempt_done(
+                lambda: self.store.decline_protocol_draft(version.protocol_id,
+                                                          version.version, reason),
+                reasons_in_dialog(self.prompts, self, "Not declined"), self.prompts, self,
+                typed=False):
             return False
         self._reload(select=version.protocol_id)
         self.status.setText(f"Version {version.version} of {version.protocol_id} is declined "

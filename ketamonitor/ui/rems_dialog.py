@@ -16,13 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.errors import RuleError
 from ketamonitor.core.rems import RemsCandidate, RemsPending, RemsSubmission, treatment_day
 from ketamonitor.export.files import ExportFailed
-from ketamonitor.store.interface import StoreApi, StoreError
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
+from ketamonitor.ui.writes import attempt, attempt_done
 
 WITHDRAW_SUGGESTIONS = ["marked on the wrong patient",
                         "the submission did not go through"]
@@ -119,15 +120,13 @@ class RemsDialog(QDialog):
         return section
 
     def reload(self) -> None:
-        try:
-            pending = self.store.rems_pending()
-        except RuleError as refused:
-            self.refused.setText(str(refused))
-            self.model.set_rows([])
-            self.mark_button.setEnabled(False)
-            self.withdraw_button.setEnabled(False)
+        """Read both lists again; a file that cannot be read is said (ui.writes.attempt)
+        and the lists shown before stay."""
+        lists = attempt(self._read, self._show_reasons, self.prompts, self, typed=False)
+        if lists is None:
             return
-        self.marked_model.set_rows(self.store.rems_submitted())
+        pending, submitted = lists
+        self.marked_model.set_rows(submitted)
         self.marked_table.resizeColumnsToContents()
         self.withdraw_button.setEnabled(self.marked_model.rowCount() > 0)
         overdue = sum(1 for p in pending if p.overdue)
@@ -138,6 +137,21 @@ class RemsDialog(QDialog):
         self.table.resizeColumnsToContents()
         if pending:
             self.table.selectRow(0)
+
+    def _read(self) -> tuple[list[RemsPending],
+                             list[tuple[RemsSubmission, RemsCandidate]]] | None:
+        """The forms to file and the marks made; None, with the reason in place of the
+        lists, for someone who may not see them (a refusal for the dialog's whole life,
+        not a message to dismiss)."""
+        try:
+            pending = self.store.rems_pending()
+        except RuleError as refused:
+            self.refused.setText(str(refused))
+            self.model.set_rows([])
+            self.mark_button.setEnabled(False)
+            self.withdraw_button.setEnabled(False)
+            return None
+        return pending, self.store.rems_submitted()
 
     def _selected(self) -> RemsPending | None:
         rows = self.table.selectionModel().selectedRows()
@@ -157,15 +171,10 @@ class RemsDialog(QDialog):
             return None
         fmt = "json" if path.suffix.lower() == ".json" else "pdf"
         try:
-            return export_rems_form(self.store, pending.session_id, fmt, path)
-        except ExportFailed as failed:
+            return attempt(lambda: export_rems_form(self.store, pending.session_id, fmt, path),
+                           self._show_reasons, self.prompts, self, typed=False)
+        except ExportFailed as failed:  # the export's own file, not the database
             self.prompts.show_problem(self, failed.title, failed.message)
-        except ValidationError as refused:
-            self.refused.setText("; ".join(refused.reasons.values()))
-        except RuleError as refused:
-            self.refused.setText(str(refused))
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
         return None
 
     def mark_selected(self) -> bool:
@@ -198,18 +207,12 @@ class RemsDialog(QDialog):
         return self._record(lambda: self.store.withdraw_rems_submission(
             submission.session_id, reason))
 
+    def _show_reasons(self, reasons: dict[str, str]) -> None:
+        self.refused.setText("; ".join(reasons.values()))
+
     def _record(self, write: Callable[[], object]) -> bool:
         """One mark (or withdrawal) written, the lists read again; a refusal said here."""
-        try:
-            write()
-        except ValidationError as refused:
-            self.refused.setText("; ".join(refused.reasons.values()))
-            return False
-        except RuleError as refused:
-            self.refused.setText(str(refused))
-            return False
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
+        if not attempt_done(write, self._show_reasons, self.prompts, self, typed=False):
             return False
         self.refused.setText("")
         self.reload()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.settings import (
     AUDIBLE_ALERTS,
     AUTOMATIC_BACKUP,
@@ -26,9 +25,10 @@ from ketamonitor.core.settings import (
     ON,
     Setting,
 )
-from ketamonitor.store.interface import StoreApi, StoreError
+from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.fields import FieldErrors, save_cancel_buttons
 from ketamonitor.ui.prompts import Prompts
+from ketamonitor.ui.writes import attempt_done
 
 _BACKUP_MODES = {"after_each_discharge": "after each discharge (and daily)", "daily": "daily",
                  "off": "off"}
@@ -95,14 +95,11 @@ class SettingsDialog(QDialog):
 
     def save(self) -> bool:
         """Save each changed setting (one audit row each); the dialog closes once all are."""
-        try:
+        def write() -> None:
             for key, value in self.typed().items():
                 self.store.set_setting(key, value)
-        except ValidationError as refused:
-            self.errors.show(refused.reasons)
-            return False
-        except StoreError as error:
-            self.prompts.show_problem(self, error.title, error.message)
+
+        if not attempt_done(write, self.errors.show, self.prompts, self):
             return False
         self.accept()
         return True

@@ -52,23 +52,56 @@ def tell_refusal(prompts: Prompts, parent: QWidget, refused: RuleError,
 
 def attempt(write: Callable[[], Result], show_reasons: Callable[[dict[str, str]], None],
             prompts: Prompts, parent: QWidget,
-            show_refusal: Callable[[PhaseChangeRefused], None] | None = None) -> Result | None:
-    """The write's result, or None once the person has been told why it did not happen."""
+            show_refusal: Callable[[PhaseChangeRefused], None] | None = None, *,
+            typed: bool = True) -> Result | None:
+    """The write's result, or None once the person has been told why it did not happen.
+
+    Each refusal is told one way everywhere: a ValidationError's reasons by `show_reasons`
+    (beside the fields, or a dialog's problem line); a rule's refusal (who may not, a signed
+    chart) as a plain message; a StoreError (full disk, read-only, locked, damaged) as its
+    title and message naming the file. `typed` says whether the person's typing is still on
+    screen (a form) or not (a one-click action), which the messages then say. Anything else
+    (a StoreBug, any other exception) is a bug: it is not caught here, so it reaches the
+    app's bug dialog with its traceback logged."""
+    went, result = _attempted(write, show_reasons, prompts, parent, show_refusal, typed)
+    return result if went else None
+
+
+def attempt_done(write: Callable[[], object], show_reasons: Callable[[dict[str, str]], None],
+                 prompts: Prompts, parent: QWidget, *, typed: bool = True) -> bool:
+    """True when the write went through; False once the person has been told why not.
+
+    A sibling of `attempt` for writes that return nothing: their None cannot tell a write
+    that went through from one refused. Refusals are told exactly as `attempt` tells them."""
+    went, _ = _attempted(write, show_reasons, prompts, parent, None, typed)
+    return went
+
+
+def reasons_in_dialog(prompts: Prompts, parent: QWidget,
+                      title: str) -> Callable[[dict[str, str]], None]:
+    """For an action with no field to put a reason beside (a menu command, a button over a
+    table): the reasons one a line in a plain message titled `title`."""
+    def show(reasons: dict[str, str]) -> None:
+        prompts.show_problem(parent, title, "\n".join(reasons.values()))
+    return show
+
+
+def _attempted(write: Callable[[], Result], show_reasons: Callable[[dict[str, str]], None],
+               prompts: Prompts, parent: QWidget,
+               show_refusal: Callable[[PhaseChangeRefused], None] | None,
+               typed: bool) -> tuple[bool, Result | None]:
+    after = KEPT if typed else ""
     try:
-        return write()
+        return True, write()
     except ValidationError as refused:
         show_reasons(refused.reasons)
     except PhaseChangeRefused as refused:
         if show_refusal is None:
-            _plain(prompts, parent, refused)
+            tell_refusal(prompts, parent, refused, after)
         else:
             show_refusal(refused)
     except RuleError as refused:  # who may not, a signed chart, a patient already seated
-        _plain(prompts, parent, refused)
+        tell_refusal(prompts, parent, refused, after)
     except StoreError as problem:
-        prompts.show_problem(parent, problem.title, problem.message + KEPT)
-    return None
-
-
-def _plain(prompts: Prompts, parent: QWidget, refused: RuleError) -> None:
-    tell_refusal(prompts, parent, refused, KEPT)
+        prompts.show_problem(parent, problem.title, problem.message + after)
+    return False, None

@@ -17,10 +17,12 @@ The dialog shell is here; the table model in `table`, each form in a module of i
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ketamonitor.core.accounts import Account
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.lockout import AccountState, lock_ends
 from ketamonitor.core.permissions import refusal_words
@@ -36,7 +38,7 @@ from ketamonitor.ui.accounts.table import AccountsModel
 from ketamonitor.ui.admin_panel import refusal_and_body
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
-from ketamonitor.ui.writes import attempt
+from ketamonitor.ui.writes import attempt, attempt_done
 
 
 class AccountsDialog(QDialog):
@@ -126,16 +128,26 @@ class AccountsDialog(QDialog):
 
     # -- showing -------------------------------------------------------------------------
 
+    def _read(self) -> tuple[list[Account], dict[str, datetime]] | None:
+        """The accounts and their locks; None, with the reason in place of the table, for
+        someone who may not manage accounts (for the dialog's whole life)."""
+        try:
+            return self.store.accounts(), dict(self.store.locked_accounts())
+        except RuleError as refused:
+            self._refuse(refusal_words(refused, self.store.account, "manage accounts"))
+            return None
+
+    def _show_status(self, reasons: dict[str, str]) -> None:
+        self.status.setText("; ".join(reasons.values()))
+
     def reload(self, select: str | None = None) -> bool:
         """Read the accounts and their locks again; False (and the reason shown) when the
         person logged in may not manage accounts."""
         chosen = select or self._chosen_username()
-        try:
-            accounts = self.store.accounts()
-            locks = dict(self.store.locked_accounts())
-        except RuleError as refused:
-            self._refuse(refusal_words(refused, self.store.account, "manage accounts"))
+        read = attempt(self._read, self._show_status, self.prompts, self, typed=False)
+        if read is None:  # refused (said in place of the table), or the file said
             return False
+        accounts, locks = read
         self.model.set_rows([AccountState(a, locks.get(a.username)) for a in accounts])
         zone = self.store.clock.local_zone
         shown = [f"{name} until {lock_ends(until, zone)}" for name, until in locks.items()]
@@ -256,18 +268,9 @@ class AccountsDialog(QDialog):
         if chosen is None or not chosen.is_locked:
             return False
         username = chosen.account.username
-
-        def write() -> bool:
-            self.store.unlock_account(username)
-            return True
-
-        try:
-            done = attempt(write, lambda reasons: self.status.setText("; ".join(reasons.values())),
-                           self.prompts, self)
-        except RuleError as refused:
-            self.status.setText(str(refused))
-            return False
-        if not done:
+        if not attempt_done(lambda: self.store.unlock_account(username),
+                            self._show_status,
+                            self.prompts, self, typed=False):
             return False
         self._changed(username, f"{username} is unlocked and can log in again.")
         return True

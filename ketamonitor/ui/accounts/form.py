@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.accounts import Account, Role
-from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.errors import ValidationError
 from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.prompts import Prompts
@@ -104,13 +104,10 @@ class AccountForm(QGroupBox):
         return holder, boxes
 
     def _attempt(self, write: Callable[[], Result]) -> Result | None:
-        """The write's result, or None once the reason is shown: beside its field, in the
-        panel for a refusal no field owns, or as a message naming the file."""
-        try:
-            return attempt(write, self.errors.show, self.prompts, self)
-        except RuleError as refused:
-            self.errors.show({GENERAL: str(refused)})
-            return None
+        """The write's result, or None once the reason is shown: beside its field (or in
+        the panel for a reason no field owns), a rule's refusal or the file's problem as a
+        plain message (ui.writes.attempt, which every write in the window goes through)."""
+        return attempt(write, self.errors.show, self.prompts, self)
 
     def submit(self) -> object | None:
         raise NotImplementedError
