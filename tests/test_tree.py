@@ -39,13 +39,9 @@ _CALLERS = "TODO issue 18: tested only through the tests of its callers"
 
 # Modules with logic and no mirrored test module yet, each with its reason.
 NOT_YET: dict[str, str] = {
-    "core/accounts.py":
-        "TODO issue 18: tested within core/test_account_words.py, core/test_permissions.py",
     "core/administration.py":
         "TODO issue 18: tested within store/test_demo.py, store/test_drug_lots.py",
     "core/aldrete.py": "TODO issue 18: tested within core/test_gates.py",
-    "core/appointments.py":
-        "TODO issue 18: tested within store/test_bookings.py, store/test_permission_table.py",
     "core/chart.py": "TODO issue 18: tested within core/test_course.py, core/test_dose.py",
     "core/chart_view/build.py": _CALLERS,
     "core/chart_view/entries.py": "TODO issue 18: tested within core/test_event_words.py",
@@ -55,7 +51,6 @@ NOT_YET: dict[str, str] = {
         "TODO issue 18: tested within core/test_vitals_extremes.py, export/test_summary.py",
     "core/parsing.py":
         "TODO issue 18: tested within core/test_dose_texts.py, core/test_entries.py",
-    "core/ranges.py": "TODO issue 18: tested within core/test_measurements.py",
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
     "core/setup.py": "TODO issue 18: tested within core/test_dose_texts.py, core/test_patient.py",
     "core/side_effects.py": "TODO issue 18: tested within core/test_gates.py",
