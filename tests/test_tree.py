@@ -49,8 +49,6 @@ NOT_YET: dict[str, str] = {
     "core/checklists.py": _CALLERS,
     "core/corrections.py":
         "TODO issue 18: tested within core/test_vitals_extremes.py, export/test_summary.py",
-    "core/parsing.py":
-        "TODO issue 18: tested within core/test_dose_texts.py, core/test_entries.py",
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
     "core/setup.py": "TODO issue 18: tested within core/test_dose_texts.py, core/test_patient.py",
     "core/side_effects.py": "TODO issue 18: tested within core/test_gates.py",
