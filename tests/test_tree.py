@@ -55,10 +55,10 @@ NOT_YET: dict[str, str] = {
     "store/base.py": _STORE_PART,
     "store/copies.py": "TODO issue 18: tested within store/test_backup.py, store/test_upgrade.py",
     "store/parts.py": ("not a TODO: StoreCore declares what Store's parts use of each other, "
-                       "each method only raising NotImplementedError; store/test_interface.py "
-                       "checks Store against it"),
+                       "each method only raising NotImplementedError for a part to implement"),
     "store/rows.py": _STORE_PART,
-    "store/schema.py": "TODO issue 18: tested within store/test_backup.py, store/test_connection.py",
+    "store/schema.py":
+        "TODO issue 18: tested within store/test_backup.py, store/test_connection.py",
     "export/pdf/summary.py":
         "TODO issue 18: tested within export/test_late_entries.py, export/test_summary.py",
     "room/chair.py": _ROOM_PART,
