@@ -49,7 +49,6 @@ NOT_YET: dict[str, str] = {
     "core/corrections.py":
         "TODO issue 18: tested within core/test_vitals_extremes.py, export/test_summary.py",
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
-    "core/setup.py": "TODO issue 18: tested within core/test_dose_texts.py, core/test_patient.py",
     "core/signature.py":
         "TODO issue 18: tested within core/test_review.py, store/test_escalation.py",
     "store/base.py": _STORE_PART,

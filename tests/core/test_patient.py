@@ -1,10 +1,12 @@
+"""A patient's registration: names tidied, the weight rounded, each bad field refused in its
+words. (The session's setup, once moved from here: core/test_setup.py.)"""
+
 from datetime import date
 
 import pytest
 
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.patient import Patient, parse_patient
-from ketamonitor.core.setup import parse_session_setup
+from ketamonitor.core.patient import parse_patient
 
 TODAY = date(2026, 11, 23)
 GOOD = {"mrn": "A-100", "family_name": " de  Vries ", "given_name": "Jan",
@@ -32,45 +34,3 @@ def test_bad_registration_is_refused_per_field(field, text, words):
     with pytest.raises(ValidationError) as refused:
         parse_patient({**GOOD, field: text}, today=TODAY)
     assert words in refused.value.reasons[field]
-
-
-def _patient() -> Patient:
-    from datetime import UTC, datetime
-
-    return Patient(1, parse_patient(GOOD, today=TODAY), datetime(2026, 1, 1, tzinfo=UTC))
-
-
-def test_iv_dose_total_and_pump_rate(library):
-    setup = parse_session_setup(
-        {"chair": "2", "nurse": "Ana", "weight_kg": "80", "mg_per_kg": "0.5",
-         "concentration": "0.5"}, _patient(), library.protocol("iv-racemic-ketamine"))
-    assert setup.dose.total_mg == 40
-    assert setup.dose.volume_ml == 80
-    assert setup.dose.pump_rate_ml_per_h == 120  # 80 mL over 40 min
-    assert "pump 120 mL/h" in setup.dose.describe()
-
-
-def test_a_dose_over_the_protocol_maximum_is_refused(library):
-    with pytest.raises(ValidationError) as refused:
-        parse_session_setup({"chair": "2", "nurse": "Ana", "weight_kg": "80", "mg_per_kg": "1.5",
-                             "concentration": "1"}, _patient(),
-                            library.protocol("iv-racemic-ketamine"))
-    assert "maximum of 1 mg/kg" in refused.value.reasons["mg_per_kg"]
-
-
-def test_esketamine_is_dosed_in_devices(library):
-    protocol = library.protocol("intranasal-esketamine")
-    setup = parse_session_setup({"chair": "1", "nurse": "Ana", "weight_kg": "70",
-                                 "devices": "3"}, _patient(), protocol)
-    assert setup.dose.total_mg == 84
-    with pytest.raises(ValidationError) as refused:
-        parse_session_setup({"chair": "1", "nurse": "Ana", "weight_kg": "70", "devices": "4"},
-                            _patient(), protocol)
-    assert "2–3" in refused.value.reasons["devices"] or "one of" in refused.value.reasons["devices"]
-
-
-def test_a_session_needs_a_chair_and_a_nurse(library):
-    with pytest.raises(ValidationError) as refused:
-        parse_session_setup({"weight_kg": "70", "mg_per_kg": "0.5", "concentration": "1"},
-                            _patient(), library.protocol("iv-racemic-ketamine"))
-    assert set(refused.value.reasons) == {"chair", "nurse"}
