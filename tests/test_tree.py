@@ -45,8 +45,6 @@ NOT_YET: dict[str, str] = {
     "core/chart_view/build.py": _CALLERS,
     "core/chart_view/entries.py": "TODO issue 18: tested within core/test_event_words.py",
     "core/chart_view/rows.py": _CALLERS,
-    "core/corrections.py":
-        "TODO issue 18: tested within core/test_vitals_extremes.py, export/test_summary.py",
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
     "core/signature.py":
         "TODO issue 18: tested within core/test_review.py, store/test_escalation.py",
