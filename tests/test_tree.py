@@ -57,8 +57,6 @@ NOT_YET: dict[str, str] = {
         "TODO issue 18: tested within store/test_backup.py, store/test_connection.py",
     "export/pdf/summary.py":
         "TODO issue 18: tested within export/test_late_entries.py, export/test_summary.py",
-    "room/chair.py": _ROOM_PART,
-    "room/judging.py": _ROOM_PART,
     "room/session.py": _ROOM_PART,
     "plotting/axes.py": _DRAWN,
     "plotting/buffers.py": "TODO issue 18: tested within plotting/test_live_curve.py",
