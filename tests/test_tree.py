@@ -46,8 +46,6 @@ NOT_YET: dict[str, str] = {
     "core/chart_view/entries.py": "TODO issue 18: tested within core/test_event_words.py",
     "core/chart_view/rows.py": _CALLERS,
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
-    "core/signature.py":
-        "TODO issue 18: tested within core/test_review.py, store/test_escalation.py",
     "store/base.py": _STORE_PART,
     "store/copies.py": "TODO issue 18: tested within store/test_backup.py, store/test_upgrade.py",
     "store/parts.py": ("not a TODO: StoreCore declares what Store's parts use of each other, "
