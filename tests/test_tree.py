@@ -43,7 +43,6 @@ NOT_YET: dict[str, str] = {
         "TODO issue 18: tested within store/test_demo.py, store/test_drug_lots.py",
     "core/chart.py": "TODO issue 18: tested within core/test_course.py, core/test_dose.py",
     "core/chart_view/build.py": _CALLERS,
-    "core/chart_view/entries.py": "TODO issue 18: tested within core/test_event_words.py",
     "core/chart_view/rows.py": _CALLERS,
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
     "store/base.py": _STORE_PART,
