@@ -39,8 +39,6 @@ _CALLERS = "TODO issue 18: tested only through the tests of its callers"
 
 # Modules with logic and no mirrored test module yet, each with its reason.
 NOT_YET: dict[str, str] = {
-    "core/administration.py":
-        "TODO issue 18: tested within store/test_demo.py, store/test_drug_lots.py",
     "core/chart.py": "TODO issue 18: tested within core/test_course.py, core/test_dose.py",
     "core/chart_view/build.py": _CALLERS,
     "core/chart_view/rows.py": _CALLERS,
