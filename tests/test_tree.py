@@ -44,7 +44,6 @@ NOT_YET: dict[str, str] = {
     "core/chart_view/rows.py": _CALLERS,
     "core/records.py": "TODO issue 18: tested within core/test_chart_marks.py, core/test_dose.py",
     "store/base.py": _STORE_PART,
-    "store/copies.py": "TODO issue 18: tested within store/test_backup.py, store/test_upgrade.py",
     "store/parts.py": ("not a TODO: StoreCore declares what Store's parts use of each other, "
                        "each method only raising NotImplementedError for a part to implement"),
     "store/rows.py": _STORE_PART,
