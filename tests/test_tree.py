@@ -52,8 +52,6 @@ NOT_YET: dict[str, str] = {
     "export/pdf/summary.py":
         "TODO issue 18: tested within export/test_late_entries.py, export/test_summary.py",
     "room/session.py": _ROOM_PART,
-    "plotting/axes.py": _DRAWN,
-    "plotting/buffers.py": "TODO issue 18: tested within plotting/test_live_curve.py",
     "plotting/course_plot.py": _DRAWN,
     "plotting/readout.py": _DRAWN,
     "plotting/session_plot.py": _DRAWN,
