@@ -15,8 +15,9 @@ are: this test asks only that the mirrored one exists.
 function, or a class with a method whose body does more than `...`/`pass`/a docstring.
 Constants, enums and dataclasses without methods, re-exports and Protocols need no test
 module of their own. `NOT_YET` names the modules with logic that have no mirrored test
-module yet, each with its reason; it may only shrink, and an entry that is no longer needed
-fails this test so the list stays true.
+module yet, each with its reason ("TODO issue 18" for the work left, otherwise why the module
+is a true exception); it may only shrink, and an entry that is no longer needed fails this
+test so the list stays true.
 """
 from __future__ import annotations
 
