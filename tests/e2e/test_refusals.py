@@ -14,7 +14,7 @@ import pytest
 
 from ketamonitor.cli import EXIT_DATABASE
 from tests.e2e.writer import Child
-from tests.store.test_open import (
+from tests.store.test_connection import (
     damaged_database,
     files_beside,
     foreign_database,

@@ -26,7 +26,7 @@ from ketamonitor.store.verify import verify_database
 from tests.charting import Charting
 from tests.people import ADMIN, FAST_HASHER, NURSE, PHYSICIAN, audit_of, login_as
 from tests.store.steps import finished, row_counts
-from tests.store.test_open import damaged_database, files_beside, foreign_database
+from tests.store.test_connection import damaged_database, files_beside, foreign_database
 
 
 @pytest.fixture

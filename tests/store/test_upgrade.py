@@ -20,7 +20,7 @@ from ketamonitor.store.upgrade import UPGRADED, UpgradeRefused
 from ketamonitor.store.verify import verify_database
 from tests.people import FAST_HASHER, audit_of
 from tests.store.steps import charted_by_an_older_version
-from tests.store.test_open import files_beside
+from tests.store.test_connection import files_beside
 
 
 def applied(path: Path) -> list[str]:

@@ -10,7 +10,7 @@ from ketamonitor.core.phases import Action
 from ketamonitor.store import copies
 from ketamonitor.ui.rems_dialog import RemsDialog
 from tests.people import ADMIN, audit_of, login_as
-from tests.store.test_rems_submissions import stopped_after_dose
+from tests.store.test_rems import stopped_after_dose
 
 
 def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitted(

@@ -1,37 +1,13 @@
-from datetime import date
+"""A session's setup as typed on the form: the dose worked out from weight, mg/kg and
+concentration (or esketamine's devices), refused over the protocol's maximum, and a chair
+and a nurse required. Moved from the patient's tests (core/test_patient.py)."""
 
 import pytest
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient, parse_patient
 from ketamonitor.core.setup import parse_session_setup
-
-TODAY = date(2026, 11, 23)
-GOOD = {"mrn": "A-100", "family_name": " de  Vries ", "given_name": "Jan",
-        "birth_date": "1970-01-31", "weight_kg": "81.25"}
-
-
-def test_registration_tidies_names_and_rounds_weight():
-    details = parse_patient(GOOD, today=TODAY)
-    assert details.family_name == "de Vries"
-    assert details.weight_kg == 81.2
-    assert details.display_name == "DE VRIES, Jan"
-
-
-@pytest.mark.parametrize(("field", "text", "words"), [
-    ("weight_kg", "0", "20–350"),
-    ("weight_kg", "heavy", "not a number"),
-    ("weight_kg", "", "required"),
-    ("mrn", "", "required"),
-    ("mrn", "no spaces", "letters, digits"),
-    ("birth_date", "31/01/1970", "YYYY-MM-DD"),
-    ("birth_date", "2027-01-01", "future"),
-    ("family_name", "   ", "required"),
-])
-def test_bad_registration_is_refused_per_field(field, text, words):
-    with pytest.raises(ValidationError) as refused:
-        parse_patient({**GOOD, field: text}, today=TODAY)
-    assert words in refused.value.reasons[field]
+from tests.core.test_patient import GOOD, TODAY
 
 
 def _patient() -> Patient:

@@ -3,17 +3,12 @@ row, judged on an in-memory chart that is otherwise ready to go home."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from ketamonitor.core.aldrete import chart_items, check_aldrete
 from ketamonitor.core.chart import SessionChart
-from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.gates import discharge_gaps
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import ChecklistEntry
-from ketamonitor.core.side_effects import courses
 from ketamonitor.core.timeline import PhaseChange
 from tests.core.builders import ChartBuilder, minutes
 
@@ -179,60 +174,3 @@ def test_the_gate_holds_for_intranasal_and_im_too() -> None:
         assert any("Last SpO2 86 %" in gap for gap in gaps(
             Ready(protocol).usual().reading(116, 126, 80, heart_rate=78, spo2=86,
                                             respiratory_rate=14).build())), protocol
-
-
-# -- the Aldrete's chart-derived items ---------------------------------------------------
-
-@pytest.mark.parametrize(("spo2", "oxygen", "score"), [
-    (93, None, 2), (92, None, 1), (91, None, 1), (90, None, 0),
-    (95, 2.0, 1), (91, 2.0, 1), (90, 2.0, 0), (86, None, 0),
-])
-def test_the_aldrete_spo2_item_from_the_chart(spo2: int, oxygen: float | None,
-                                             score: int) -> None:
-    builder = Ready().reading(112, 126, 80, spo2=spo2)
-    chart = builder.build()
-    if oxygen is not None:
-        last = chart.vitals[-1]
-        chart = replace(chart, vitals=(*chart.vitals[:-1], replace(
-            last, original=replace(last.original, oxygen_l_per_min=oxygen))))
-    assert chart_items(chart, minutes(AT))["oxygen_saturation"].score == score
-
-
-@pytest.mark.parametrize(("systolic", "score"), [
-    (148, 2), (149, 1), (186, 1), (187, 0), (100, 2), (99, 1), (62, 1), (61, 0),
-])
-def test_the_aldrete_circulation_item_from_bp_against_baseline(systolic: int,
-                                                               score: int) -> None:
-    # baseline 124/80 (diastolic kept at 80): 20 % = 24.8, 50 % = 62
-    chart = Ready().reading(112, systolic, 80).build()
-    assert chart_items(chart, minutes(AT))["circulation"].score == score
-
-
-@pytest.mark.parametrize(("moaas", "score"), [(5, 2), (4, 1), (3, 1), (2, 0), (0, 0)])
-def test_the_aldrete_consciousness_item_from_moaas(moaas: int, score: int) -> None:
-    chart = Ready().score(112, "moaas", {"moaas": moaas}).build()
-    assert chart_items(chart, minutes(AT))["consciousness"].score == score
-
-
-def test_an_aldrete_contradicting_the_chart_is_refused_naming_the_item_and_value() -> None:
-    chart = _aldrete_spo2_2_beside_86().build()
-    with pytest.raises(ValidationError) as refused:
-        check_aldrete(chart, "modified_aldrete", ALDRETE_10, minutes(AT))
-    assert "SpO2 86 %" in refused.value.reasons["oxygen_saturation"]
-
-
-def test_an_aldrete_scored_lower_than_the_chart_is_accepted() -> None:
-    chart = Ready().usual().build()
-    check_aldrete(chart, "modified_aldrete", {**ALDRETE_10, "consciousness": 1},
-                  minutes(AT))
-
-
-# -- side effects' course ----------------------------------------------------------------
-
-def test_a_side_effects_course_runs_from_onset_to_resolved() -> None:
-    builder = Ready().side_effect(60, "Nausea", "moderate").side_effect(70, "Nausea", "severe")
-    builder.entries.append(ChecklistEntry(998, 1, "side_effects", "nausea", "Nausea",
-                                          "resolved", minutes(90), minutes(90), "ana"))
-    (course,) = courses(builder.build())
-    assert (course.onset, course.severity, course.resolved_at) == (
-        minutes(60), "severe", minutes(90))
