@@ -23,7 +23,7 @@ from ketamonitor.ui.rems_dialog import RemsDialog
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from ketamonitor.ui.writes import KEPT
 from tests.people import ADMIN, PHYSICIAN, audit_of, login_as
-from tests.store.test_rems_submissions import stopped_after_dose
+from tests.store.test_rems import stopped_after_dose
 from tests.ui.test_review import finished
 
 
