@@ -58,9 +58,9 @@ def infusion_end_gaps(chart: SessionChart, at: datetime) -> tuple[str, ...]:
     infused = chart.timeline.time_in(Phase.INFUSING, at)
     tolerance = timedelta(minutes=chart.protocol.dosing.end_tolerance_minutes)
     if infused + tolerance < chart.infusion_time:
-        return (f"The infusion has run {format_duration(infused)} of "
+        return ((f"The infusion has run {format_duration(infused)} of "
                 f"{format_duration(chart.infusion_time)}: to end it now, use "
-                f"“{Action.STOP_INFUSION_EARLY.label}” and give a reason",)
+                f"“{Action.STOP_INFUSION_EARLY.label}” and give a reason"),)
     return ()
 
 
@@ -122,8 +122,8 @@ def _dissociation_gap(chart: SessionChart, dose: datetime) -> list[str]:
     latest = max(e.observed_at for e in entries)
     present = [e.label for e in entries if e.observed_at == latest and e.value == "present"]
     if present:
-        return [f"Dissociation resolved: still present at the last assessment "
-                f"({'; '.join(present)})"]
+        return [(f"Dissociation resolved: still present at the last assessment "
+                f"({'; '.join(present)})")]
     return []
 
 
@@ -238,8 +238,8 @@ def _bp_gaps(chart: SessionChart, ended: datetime, at: datetime) -> list[str]:
     change = bp_change_percent(last.systolic or 0, last.diastolic or 0,
                                base.systolic or 0, base.diastolic or 0)
     if change > within:
-        return [f"BP back near baseline: {last.systolic}/{last.diastolic} is not within "
-                f"{within:g} % of {base.systolic}/{base.diastolic}: recheck"]
+        return [(f"BP back near baseline: {last.systolic}/{last.diastolic} is not within "
+                f"{within:g} % of {base.systolic}/{base.diastolic}: recheck")]
     return []
 
 
@@ -258,8 +258,8 @@ def _mental_status_gaps(chart: SessionChart, scales: dict[str, Scale], ended: da
     if back:
         return []
     if last_lower is not None and last_lower.observed_at > ended:
-        return [f"MOAA/S must be {awake} after the last lower score (last: "
-                f"{last_lower.total}, {_ago(last_lower.observed_at, at)})"]
+        return [(f"MOAA/S must be {awake} after the last lower score (last: "
+                f"{last_lower.total}, {_ago(last_lower.observed_at, at)})")]
     return [f"MOAA/S must be {awake}: score it (none at {awake} since dosing ended)"]
 
 

@@ -211,8 +211,8 @@ def _number(key: str, text: str) -> int | float:
 
 def clinic_header(user: str, at: datetime, based_on: str | None) -> list[str]:
     """The comment that opens a clinic protocol: who saved it, when, and from what."""
-    lines = [f"Clinic protocol, saved in ketamonitor by {user} on "
-             f"{at.strftime('%Y-%m-%d %H:%M')} UTC."]
+    lines = [(f"Clinic protocol, saved in ketamonitor by {user} on "
+             f"{at.strftime('%Y-%m-%d %H:%M')} UTC.")]
     if based_on:
         lines.append(f"Based on {based_on}; see that protocol for the sources of its numbers.")
     lines.append("Every number here is the clinic's own choice.")

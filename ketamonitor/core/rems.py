@@ -138,8 +138,8 @@ def _with_missing(form: RemsForm, questions: Checklist) -> RemsForm:
         (form.first_device_at, "The first device"),
         (form.lots, "Lot numbers of the devices"),
         (form.monitoring_ended_at, "The end of monitoring (observation complete)"),
-        (form.ready_without_minimum_at, "When the patient would have been ready to leave "
-                                        "without the 2-hour minimum"),
+        (form.ready_without_minimum_at, ("When the patient would have been ready to leave "
+                                        "without the 2-hour minimum")),
         (form.bp_before_dosing, "BP before dosing"),
         (form.bp_at_40_minutes, "BP about 40 minutes after dosing"),
         (form.bp_before_end, "BP before the end of monitoring"),

@@ -46,8 +46,8 @@ def risk_gaps(chart: SessionChart, before: str = "discharge") -> list[str]:
     positive = item9_positive(chart)
     if positive is None or item9_assessed(chart):
         return []
-    return [f"PHQ-9 item 9 answered {positive.item_scores[ITEM_9]}: a physician's risk "
-            f"assessment is needed before {before}"]
+    return [(f"PHQ-9 item 9 answered {positive.item_scores[ITEM_9]}: a physician's risk "
+            f"assessment is needed before {before}")]
 
 
 def item9_mark(chart: SessionChart) -> str | None:
@@ -97,8 +97,8 @@ def early_end_gaps(early_end: EarlyEnd | None) -> tuple[str, ...]:
     """What "End session early" still needs: the outcome, the destination of a transfer and
     the physician informed."""
     if early_end is None:
-        return ("the outcome (transferred, left against advice, patient's request or "
-                "clinical stop) and the physician informed",)
+        return (("the outcome (transferred, left against advice, patient's request or "
+                "clinical stop) and the physician informed"),)
     gaps = []
     destination = (early_end.destination or "").strip()
     if early_end.outcome is EarlyEndOutcome.TRANSFERRED and not destination:

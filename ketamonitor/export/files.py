@@ -25,16 +25,16 @@ _CHUNK = 1 << 20
 # what went wrong, and what the person at the workstation can do about it
 _REASONS: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("the disk is full",
-                   "Free some space on that disk, or choose a folder on another disk, and "
-                   "export again."),
+                   ("Free some space on that disk, or choose a folder on another disk, and "
+                   "export again.")),
     errno.EDQUOT: ("the disk quota is used up",
                    "Free some space, or choose another folder, and export again."),
     errno.EACCES: ("you may not write in that folder",
-                   "Choose a folder you may write in (e.g. your Documents), or ask the "
-                   "administrator for access."),
+                   ("Choose a folder you may write in (e.g. your Documents), or ask the "
+                   "administrator for access.")),
     errno.EPERM: ("you may not write in that folder",
-                  "Choose a folder you may write in (e.g. your Documents), or ask the "
-                  "administrator for access."),
+                  ("Choose a folder you may write in (e.g. your Documents), or ask the "
+                  "administrator for access.")),
     errno.EROFS: ("that disk is read-only",
                   "Choose a folder on a disk you can write to."),
     errno.ENOENT: ("that folder does not exist",
@@ -71,8 +71,8 @@ class ExportFailed(Exception):
         reason, advice = _REASONS.get(
             error.errno or 0,
             (error.strerror or str(error),
-             "Choose another folder and export again; if it keeps failing, tell the "
-             "administrator."))
+             ("Choose another folder and export again; if it keeps failing, tell the "
+             "administrator.")))
         return cls(path, reason, advice)
 
 

@@ -244,9 +244,9 @@ def _status(document: RemsDocument) -> str:
     if form.missing:
         count = len(form.missing)
         fields = "field is" if count == 1 else "fields are"
-        lines = [f"<b>{FLAG} INCOMPLETE: DO NOT FILE.</b> The form must not be filed "
+        lines = [(f"<b>{FLAG} INCOMPLETE: DO NOT FILE.</b> The form must not be filed "
                  f"incomplete: {count} {fields} still missing. Chart them, then print the "
-                 "form again.", "<b>Still missing:</b>"]
+                 "form again."), "<b>Still missing:</b>"]
         lines += [f"&nbsp;&nbsp;{FLAG} {esc(item)}" for item in form.missing]
     else:
         lines = ["<b>Complete.</b> Every field of the form is answered from the record."]

@@ -46,7 +46,7 @@ class OverrideWrites(StoreCore):
         """For each session given, the actions a physician overrode (none left out), for
         the review queue to show beside each chart."""
         self._require(Permission.READ_RECORD)
-        found: dict[int, tuple[Action, ...]] = {session_id: () for session_id in session_ids}
+        found: dict[int, tuple[Action, ...]] = dict.fromkeys(session_ids, ())
         marks = ", ".join("?" for _ in session_ids)
         for session_id, action in self._db.execute(
                 f"SELECT session_id, action FROM overrides WHERE session_id IN ({marks}) "

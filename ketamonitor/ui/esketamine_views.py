@@ -134,15 +134,15 @@ class RemsView(QWidget):
             ("Monitored by", form.monitored_by),
             ("Setting", form.setting or "—"),
             ("Treatment date", str(form.treatment_date or "—")),
-            ("Dose", f"{form.dose_label} ({form.devices_words}) · lot "
-                     f"{', '.join(form.lots) or '—'}"),
+            ("Dose", (f"{form.dose_label} ({form.devices_words}) · lot "
+                     f"{', '.join(form.lots) or '—'}")),
             ("First device → end of monitoring",
              f"{when(form.first_device_at)} → {when(form.monitoring_ended_at)}"
              + (f" = {form.total_minutes} min" if form.total_minutes is not None else "")),
             ("Ready without the 2-hour minimum", when(form.ready_without_minimum_at)),
             ("BP before dosing / ~40 min / before the end",
-             f"{form.bp_before_dosing or '—'} / {form.bp_at_40_minutes or '—'} / "
-             f"{form.bp_before_end or '—'}"),
+             (f"{form.bp_before_dosing or '—'} / {form.bp_at_40_minutes or '—'} / "
+             f"{form.bp_before_end or '—'}")),
         ]
         table = "".join(f"<tr><td style='color:{theme.MUTED}; padding-right:12px'>{label}"
                         f"</td><td>{value}</td></tr>" for label, value in rows)

@@ -22,17 +22,17 @@ def account(*roles: Role, disabled: bool = False, first_login: bool = False) -> 
 
 @pytest.mark.parametrize(("roles", "permission", "doing", "words"), [
     ((Role.NURSE,), Permission.MANAGE_ACCOUNTS, "manage accounts",
-     "Only administrators can manage accounts. You are logged in as sam.lee (nurse): "
-     "ask an administrator."),
+     ("Only administrators can manage accounts. You are logged in as sam.lee (nurse): "
+     "ask an administrator.")),
     ((Role.NURSE, Role.PHYSICIAN), Permission.VIEW_AUDIT, "see the audit trail",
-     "Only administrators can see the audit trail. You are logged in as sam.lee "
-     "(nurse, physician): ask an administrator."),
+     ("Only administrators can see the audit trail. You are logged in as sam.lee "
+     "(nurse, physician): ask an administrator.")),
     ((Role.NURSE,), Permission.EXPORT, "export",
-     "Only physicians and administrators can export. You are logged in as sam.lee "
-     "(nurse): ask an administrator."),
+     ("Only physicians and administrators can export. You are logged in as sam.lee "
+     "(nurse): ask an administrator.")),
     ((), Permission.MANAGE_SETTINGS, "change the settings",
-     "Only administrators can change the settings. You are logged in as sam.lee "
-     "(no role): ask an administrator."),
+     ("Only administrators can change the settings. You are logged in as sam.lee "
+     "(no role): ask an administrator.")),
 ])
 def test_a_refused_person_is_told_who_may(roles, permission, doing, words):
     who = account(*roles)

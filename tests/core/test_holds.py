@@ -49,8 +49,8 @@ def override(chart: SessionChart, action: Action, items: tuple[str, ...],
 @pytest.mark.parametrize(("answers", "hold"), [
     ({"psychosis_history": "yes"}, "History of psychosis: yes"),
     ({"aneurysmal_vascular_disease": "yes"},
-     "Aneurysmal vascular disease (aortic, intracranial, peripheral) or arteriovenous "
-     "malformation: yes"),
+     ("Aneurysmal vascular disease (aortic, intracranial, peripheral) or arteriovenous "
+     "malformation: yes")),
     ({"intracerebral_haemorrhage": "yes"}, "History of intracerebral haemorrhage: yes"),
     ({"pregnancy": "yes"}, "Pregnant or possibly pregnant: yes"),
     ({"uncontrolled_hypertension": "yes"},

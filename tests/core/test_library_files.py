@@ -54,8 +54,8 @@ def test_files_in_a_sub_folder_are_not_read_and_the_sub_folder_is_named(folder: 
     library = load_library([folder])
     assert "clinic-old" not in library.protocols
     assert library.problems == (
-        f"{folder / 'old'}: a folder inside the clinic's protocol folder; files in "
-        f"sub-folders are not read (move them into {folder})",)
+        (f"{folder / 'old'}: a folder inside the clinic's protocol folder; files in "
+        f"sub-folders are not read (move them into {folder})"),)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
@@ -125,6 +125,6 @@ def test_a_check_no_one_foresaw_refuses_that_file_alone(folder: Path, monkeypatc
                               None, START, "admin")
     library = shipped_library().with_clinic_protocols([version])
     assert library.problems == (
-        "clinic protocol clinic-odd version 1: cannot be used (OverflowError: date value out "
-        "of range)",)
+        ("clinic protocol clinic-odd version 1: cannot be used (OverflowError: date value out "
+        "of range)"),)
     assert "clinic-odd" not in library.protocols

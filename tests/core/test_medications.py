@@ -158,8 +158,8 @@ def bad_list(old: str, new: str) -> str:
 
 @pytest.mark.parametrize(("text", "message"), [
     (bad_list('class = "antiemetic"', 'class = "antibiotic"'),
-     "medicines[0].class must be one of antiemetic, antihypertensive, benzodiazepine, "
-     "oxygen, fluid, other"),
+     ("medicines[0].class must be one of antiemetic, antihypertensive, benzodiazepine, "
+     "oxygen, fluid, other")),
     (bad_list('units = ["mg"]', 'units = ["mq"]'),
      "medicines[0].units 'mq' is not one of mg, mcg, g, mL, L, L/min, units, mmol"),
     (bad_list('routes = ["IV", "PO", "SL", "IM"]', 'routes = ["IV", "PO", "SL", "IM", "SC"]'),
@@ -195,10 +195,10 @@ def test_a_clinic_file_replaces_the_shipped_list_and_a_broken_one_is_refused_alo
     assert library.medicines.find("ondansetron").label == "Ondansetron (Zofran)"
     assert set(library.protocols) == set(shipped_library().protocols)
     assert sorted(library.problems) == [
-        f"{folder / 'broken-medicines.toml'}: medicines[0].units 'mq' is not one of mg, "
-        "mcg, g, mL, L, L/min, units, mmol",
-        f"{folder / 'second-medicines.toml'}: kind medicines: the clinic's medicines list is "
-        f"already {folder / 'our-medicines.toml'}"]
+        (f"{folder / 'broken-medicines.toml'}: medicines[0].units 'mq' is not one of mg, "
+        "mcg, g, mL, L, L/min, units, mmol"),
+        (f"{folder / 'second-medicines.toml'}: kind medicines: the clinic's medicines list is "
+        f"already {folder / 'our-medicines.toml'}")]
 
 
 def test_without_a_clinic_file_the_shipped_list_is_used():

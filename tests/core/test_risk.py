@@ -75,8 +75,8 @@ def test_an_assessment_takes_outcome_and_plan_from_the_clinics_lists():
 
 
 @pytest.mark.parametrize(("early_end", "gaps"), [
-    (None, ("the outcome (transferred, left against advice, patient's request or clinical "
-            "stop) and the physician informed",)),
+    (None, (("the outcome (transferred, left against advice, patient's request or clinical "
+            "stop) and the physician informed"),)),
     (EarlyEnd(EarlyEndOutcome.TRANSFERRED, "Dr Obi"), ("the destination of the transfer",)),
     (EarlyEnd(EarlyEndOutcome.TRANSFERRED, "Dr Obi", "  "),
      ("the destination of the transfer",)),

@@ -181,14 +181,14 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
     for words in ("Pre-infusion (baseline) 08:05 08:07 2 min", "Infusing 08:07 08:18 11 min",
                   "Paused 08:18 08:24 6 min", "Infusing 08:24 08:54 30 min",
                   "Observation 08:54 09:54 1 h 00 min", "Discharged 09:54",
-                  "Infusion time 41 min (pauses not counted; planned 40 min); paused 6 min; "
-                  "observation 1 h 00 min (protocol minimum 1 h 00 min)"):
+                  ("Infusion time 41 min (pauses not counted; planned 40 min); paused 6 min; "
+                  "observation 1 h 00 min (protocol minimum 1 h 00 min)")):
         assert words in text, words
     assert "Chart" in pages[0] and len(reader.pages[0].images) == 1
     # the vitals: every set, its flags, the corrected one and the struck one
     for words in ("08:05 Pre-infusion (baseline) 124/80 76 98 % 14 nurse.ana 08:05",
-                  "08:17 Infusing 186/112 76 98 % 14 nurse.ana 08:17 ▲ BP 186/112 above the "
-                  "stop line: systolic 186 above 180, diastolic 112 above 110",
+                  ("08:17 Infusing 186/112 76 98 % 14 nurse.ana 08:17 ▲ BP 186/112 above the "
+                  "stop line: systolic 186 above 180, diastolic 112 above 110"),
                   "08:24 Infusing 150/92",
                   "08:54 Observation 138/86 76 97 % 14 nurse.ana 08:54 amended",
                   "08:54 Observation 99/61 76 98 % 14 nurse.ana 08:54 entered in error"):
@@ -238,8 +238,8 @@ def test_a_letter_summary_of_a_session_still_running_says_it_is_not_signed(
     for words in ("Clinic name not set", "Route Intranasal", "Session 1 of 1 in the course",
                   "56 mg total (2 devices of 28 mg; 0.78 mg/kg at 72 kg)",
                   "(still in the room when this summary was made)", "Devices given",
-                  "2 of 2 devices given. Device Time Dose Lot Charted by 1 07:32 28 mg LOT-9X "
-                  "nurse.ana 2 07:37 28 mg LOT-7Q nurse.ana", "observation 5 min so far",
+                  ("2 of 2 devices given. Device Time Dose Lot Charted by 1 07:32 28 mg LOT-9X "
+                  "nurse.ana 2 07:37 28 mg LOT-7Q nurse.ana"), "observation 5 min so far",
                   "Spravato REMS patient monitoring form", "Lot numbers LOT-9X, LOT-7Q",
                   "No alerts were raised.", "Nothing was corrected.", "NOT SIGNED."):
         assert words in text, words

@@ -103,8 +103,8 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert next(v for v in vitals if v["status"] == "amended")["heart_rate"] == 76
     assert all(item["answer"] == item["expected"] == "yes"
                for item in data["checklists"]["discharge"]["items"])
-    assert data["dissociation_assessments"][0]["present"] == ["Sense of time altered (slowed "
-                                                              "or sped up)"]
+    assert data["dissociation_assessments"][0]["present"] == [("Sense of time altered (slowed "
+                                                              "or sped up)")]
     assert data["side_effects"][0] | {"id": 0} == {
         "id": 0, "observed_at": "2026-11-23T08:24:00.000Z", "item": "nausea",
         "label": "Nausea", "severity": "moderate", "intervention": "ondansetron",

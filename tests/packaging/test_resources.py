@@ -80,10 +80,10 @@ def test_a_wheel_carries_the_data_and_finds_it_through_resource(tmp_path: Path):
     zipfile.ZipFile(wheel).extractall(installed)  # a pure wheel installs as its files
     # -S: no site-packages, so neither the editable install nor the worktree can answer
     found = subprocess.run(
-        [sys.executable, "-S", "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+        [sys.executable, "-S", "-c", ("import sys; sys.path.insert(0, sys.argv[1]); "
          "from ketamonitor.core.library import resource, shipped_library; "
          "library = shipped_library(); assert not library.problems, library.problems; "
-         "print(resource('protocols')); print(*sorted(library.protocols))", str(installed)],
+         "print(resource('protocols')); print(*sorted(library.protocols))"), str(installed)],
         cwd=tmp_path, check=True, capture_output=True, text=True, timeout=60).stdout.split()
     assert Path(found[0]) == installed / "ketamonitor" / "resources" / "protocols"
     assert "iv-racemic-ketamine" in found[1:]

@@ -205,8 +205,8 @@ def test_a_failed_copy_is_named_by_sqlites_code_not_its_words(admin, db_path, tm
 def test_a_copy_failing_its_integrity_check_is_removed_and_refused(admin, db_path, tmp_path,
                                                                    monkeypatch):
     monkeypatch.setattr(copies, "integrity_problems",
-                        lambda path: ["*** in database main ***", "Page 7: btreeInitPage() "
-                                                                  "returns error code 11"])
+                        lambda path: ["*** in database main ***", ("Page 7: btreeInitPage() "
+                                                                  "returns error code 11")])
     before = row_counts(db_path)
     with pytest.raises(BackupFailed, match="failed its integrity check") as refused:
         admin.backup(tmp_path / "backup.db")
@@ -341,7 +341,7 @@ def test_a_restore_puts_the_backup_in_place_and_keeps_the_file_it_replaces(backe
     assert verify_database(database) == []
     with Store.open(database, clock, hasher=FAST_HASHER) as reopened:
         login_as(reopened, ADMIN)
-        [restore] = [row for row in reopened.audit_trail(action="backups.restore")]
+        [restore] = list(reopened.audit_trail(action="backups.restore"))
         assert restore["user"] == "ketamonitor"
         assert json.loads(restore["new_value"])["sha256"] == result.sha256
         assert json.loads(restore["new_value"])["kept"] == str(kept)

@@ -16,8 +16,8 @@ TRANSFER = EarlyEnd(EarlyEndOutcome.TRANSFERRED, "Dr Ada Obi", "St Mary's emerge
 
 
 @pytest.mark.parametrize(("early_end", "missing"), [
-    (None, "the outcome (transferred, left against advice, patient's request or clinical "
-           "stop) and the physician informed"),
+    (None, ("the outcome (transferred, left against advice, patient's request or clinical "
+           "stop) and the physician informed")),
     (EarlyEnd(EarlyEndOutcome.TRANSFERRED, "Dr Ada Obi"), "the destination of the transfer"),
     (EarlyEnd(EarlyEndOutcome.AGAINST_ADVICE, ""), "the physician informed (name)"),
 ])

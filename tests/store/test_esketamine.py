@@ -63,8 +63,8 @@ def test_observation_ends_only_when_sedation_dissociation_and_breathing_have_res
         store.change_phase(dosed, Action.COMPLETE_OBSERVATION)
     assert list(refused.value.missing) == [
         "Sedation resolved: MOAA/S is 3 (needs 5)",
-        "Dissociation resolved: still present at the last assessment (Feels detached from "
-        "body or surroundings)",
+        ("Dissociation resolved: still present at the last assessment (Feels detached from "
+        "body or surroundings)"),
         "Respiratory depression resolved: last RR 9 below the line",
     ]
     moaas(store, clock, dosed, 5)

@@ -226,7 +226,7 @@ def test_the_pseudonym_key_is_kept_once_audited_and_never_shown_in_a_log(store, 
     assert store.keep_pseudonym_key(first) == first
     assert store.keep_pseudonym_key(second) == first
     assert store.pseudonym_key() == first
-    (kept,) = [row for row in audit_of(store, "settings")]
+    (kept,) = list(audit_of(store, "settings"))
     assert kept["action"] == "settings.pseudonym_key"
     assert first.hex() not in kept["new_value"]  # by its hash: no administrator sees it
     assert sha256_text(first.hex()) in kept["new_value"]  # so verify can still vouch for it

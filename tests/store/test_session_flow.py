@@ -113,8 +113,8 @@ def test_a_no_answer_on_the_discharge_checklist_blocks_with_the_answer_shown(sto
     charting.bp(session_id, 126, 80)
     with pytest.raises(PhaseChangeRefused) as refused:
         store.change_phase(session_id, Action.DISCHARGE)
-    assert refused.value.missing == ("Discharge checklist: Escort / ride home present "
-                                     "(answered no)",)
+    assert refused.value.missing == (("Discharge checklist: Escort / ride home present "
+                                     "(answered no)"),)
 
 
 def test_a_phase_change_cannot_be_dated_before_the_last_one(store, charting, clock):

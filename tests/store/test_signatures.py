@@ -260,9 +260,9 @@ def test_an_addendum_needs_the_password_text_and_a_physician(store, charting, db
     (["UPDATE vitals SET systolic = 104"], ("vitals_no_update",)),
     (["DELETE FROM events WHERE kind = 'note'", "DELETE FROM vitals"],
      ("vitals_no_delete", "events_no_delete")),
-    (["INSERT INTO amendments (session_id, entity, entity_id, field, old_value, new_value, "
+    ([("INSERT INTO amendments (session_id, entity, entity_id, field, old_value, new_value, "
       "reason, amended_at, amended_by) SELECT session_id, 'vitals', id, 'systolic', '124', "
-      "'150', 'x', entered_at, entered_by FROM vitals"], ()),
+      "'150', 'x', entered_at, entered_by FROM vitals")], ()),
     (["UPDATE patients SET weight_kg = 95"], ("patients_no_update",)),
 ], ids=["vitals-changed", "vitals-deleted", "amendment-slipped-in", "patient-changed"])
 def test_a_signature_no_longer_matches_content_changed_behind_the_apps_back(

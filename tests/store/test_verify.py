@@ -170,8 +170,8 @@ def test_a_changed_charted_value_is_reported(day, db_path):
     tamper(db_path, f"UPDATE vitals SET systolic = systolic - 30 WHERE id = {vitals_id}",
            unguard=("vitals_no_update",))
     assert verify_database(db_path) == [
-        f"vitals row {vitals_id}: differs from what was written (audit row "
-        f"{audit_id_of(db_path, 'vitals', vitals_id)}; systolic)"]
+        (f"vitals row {vitals_id}: differs from what was written (audit row "
+        f"{audit_id_of(db_path, 'vitals', vitals_id)}; systolic)")]
 
 
 def test_a_changed_value_with_its_audit_row_changed_to_match_breaks_the_chain(day, db_path):
@@ -191,8 +191,8 @@ def test_a_deleted_charted_row_is_reported(day, db_path):
     tamper(db_path, f"DELETE FROM vitals WHERE id = {vitals_id}",
            unguard=("vitals_no_delete",))
     assert verify_database(db_path) == [
-        f"vitals row {vitals_id}: deleted (audit row "
-        f"{audit_id_of(db_path, 'vitals', vitals_id)} recorded it)"]
+        (f"vitals row {vitals_id}: deleted (audit row "
+        f"{audit_id_of(db_path, 'vitals', vitals_id)} recorded it)")]
 
 
 def test_a_changed_audit_row_is_reported(day, db_path):
@@ -207,8 +207,8 @@ def test_a_deleted_audit_row_is_reported(day, db_path):
     login = raw(db_path, "SELECT min(id) FROM audit WHERE action = 'login.failed'")[0][0]
     tamper(db_path, f"DELETE FROM audit WHERE id = {login}", unguard=("audit_no_delete",))
     assert verify_database(db_path) == [
-        f"audit row {login + 1}: does not follow the row before it (a row was removed, "
-        "inserted or moved)"]
+        (f"audit row {login + 1}: does not follow the row before it (a row was removed, "
+        "inserted or moved)")]
 
 
 def test_a_deleted_audit_row_that_recorded_a_row_is_reported_twice_over(day, db_path):
@@ -235,26 +235,26 @@ def test_a_reordered_chain_is_reported(day, db_path):
            unguard=("audit_no_update",))
     problems = verify_database(db_path)
     assert problems[:5] == [
-        f"audit row {first}: does not follow the row before it (a row was removed, inserted "
-        "or moved)",
+        (f"audit row {first}: does not follow the row before it (a row was removed, inserted "
+        "or moved)"),
         f"audit row {first}: its content was changed after it was written",
-        f"audit row {second}: does not follow the row before it (a row was removed, inserted "
-        "or moved)",
+        (f"audit row {second}: does not follow the row before it (a row was removed, inserted "
+        "or moved)"),
         f"audit row {second}: its content was changed after it was written",
-        f"audit row {second + 1}: does not follow the row before it (a row was removed, "
-        "inserted or moved)"]
+        (f"audit row {second + 1}: does not follow the row before it (a row was removed, "
+        "inserted or moved)")]
 
 
 @pytest.mark.parametrize(("table", "insert"), [
-    ("vitals", "INSERT INTO vitals (session_id, observed_at, systolic, diastolic, source, "
+    ("vitals", ("INSERT INTO vitals (session_id, observed_at, systolic, diastolic, source, "
                "entered_at, entered_by) SELECT session_id, observed_at, 118, 76, 'manual', "
-               "entered_at, entered_by FROM vitals LIMIT 1"),
-    ("user_changes", "INSERT INTO user_changes (user_id, field, value, changed_at, changed_by) "
+               "entered_at, entered_by FROM vitals LIMIT 1")),
+    ("user_changes", ("INSERT INTO user_changes (user_id, field, value, changed_at, changed_by) "
                      "SELECT id, 'roles', 'administrator,nurse', created_at, 'admin' FROM users "
-                     "WHERE username = 'nurse.ana'"),
-    ("signatures", "INSERT INTO signatures (session_id, kind, signer, printed_name, meaning, "
+                     "WHERE username = 'nurse.ana'")),
+    ("signatures", ("INSERT INTO signatures (session_id, kind, signer, printed_name, meaning, "
                    "content_hash, signed_at) SELECT id, 'signature', 'dr.obi', 'Dr Ada Obi', "
-                   "'reviewed and approved', 'sha256:0', began_at FROM sessions LIMIT 1"),
+                   "'reviewed and approved', 'sha256:0', began_at FROM sessions LIMIT 1")),
 ], ids=["vitals", "a-role-granted", "a-forged-signature"])
 def test_a_row_inserted_without_its_audit_row_is_reported(day, db_path, table, insert):
     tamper(db_path, insert)

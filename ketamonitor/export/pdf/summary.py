@@ -213,11 +213,11 @@ def _facts(summary: SessionSummary) -> str:
         ("Patient", f"<b>{esc(patient.display_name)}</b>", "MRN", f"<b>{esc(patient.mrn)}</b>"),
         ("Born", f"{patient.details.birth_date.isoformat()} (age {summary.patient_age})",
          "Weight", f"{session.weight_kg:g} kg (this session)"),
-        ("Session", f"<b>{summary.number_in_course} of {summary.sessions_in_course}</b> in "
-                    "the course", "Date", f"<b>{day:%A %d %B %Y}</b>"),
+        ("Session", (f"<b>{summary.number_in_course} of {summary.sessions_in_course}</b> in "
+                    "the course"), "Date", f"<b>{day:%A %d %B %Y}</b>"),
         ("Route", esc(summary.route.label), "Chair", esc(session.chair)),
-        ("Protocol", f"{esc(session.protocol.name)} (<span class='mono'>"
-                     f"{esc(session.protocol.id)}</span> v{session.protocol.version})", None,
+        ("Protocol", (f"{esc(session.protocol.name)} (<span class='mono'>"
+                     f"{esc(session.protocol.id)}</span> v{session.protocol.version})"), None,
          None),
         ("Dose", f"<b>{esc(dose_words(summary))}</b>", None, None),
         *([("Drug lot", _drug_lots(summary), None, None)]
@@ -246,8 +246,8 @@ def _timings(summary: SessionSummary) -> str:
         rows.append([f"<b>{esc(summary.phase_label)}</b>",
                      local_clock(summary, timings.finished_at), "", ""])
     dosing = "Infusion" if summary.route is Route.IV else "Dosing"
-    lines = [f"{dosing} time {_span(timings.dosing_time)} (pauses not counted; planned "
-             f"{_span(timings.planned_dosing_time)})"]
+    lines = [(f"{dosing} time {_span(timings.dosing_time)} (pauses not counted; planned "
+             f"{_span(timings.planned_dosing_time)})")]
     if timings.paused_time > timedelta():
         lines.append(f"paused {_span(timings.paused_time)}")
     if timings.observation_time is not None:
@@ -521,8 +521,8 @@ def _amendments(summary: SessionSummary) -> str:
     title = "<h2>Amendments</h2>"
     if not summary.amendments:
         return title + muted("Nothing was corrected.")
-    rows = [[f"{local_clock(summary, a.amended_at)}", f"{esc(a.subject)} of "
-             f"{local_clock(summary, a.observed_at)}", esc(a.field_label),
+    rows = [[f"{local_clock(summary, a.amended_at)}", (f"{esc(a.subject)} of "
+             f"{local_clock(summary, a.observed_at)}"), esc(a.field_label),
              f"{esc(a.old_value or '—')} → <b>{esc(a.new_value or '—')}</b>", esc(a.reason),
              esc(a.amended_by)] for a in summary.amendments]
     return title + grid(["When", "What", "Field", "Change", "Reason", "By"], rows,
@@ -570,8 +570,8 @@ def signatures_section(summary: SessionSummary) -> str:
     blocks = []
     for s in summary.signatures:
         lines = [f"<b>{esc(s.manifestation)}</b>",
-                 f"Printed name: {esc(s.printed_name)} · user {esc(s.signer)} · "
-                 f"{s.signed_at:%Y-%m-%d %H:%M:%S} UTC · meaning: {esc(s.meaning)}",
+                 (f"Printed name: {esc(s.printed_name)} · user {esc(s.signer)} · "
+                 f"{s.signed_at:%Y-%m-%d %H:%M:%S} UTC · meaning: {esc(s.meaning)}"),
                  f"Content signed: <span class='mono'>{esc(s.content_hash)}</span>"]
         if s.text:
             lines.append(f"Addendum: {esc(s.text)}")
