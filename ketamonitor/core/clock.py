@@ -7,6 +7,7 @@ restart, a slow tick or a sleeping laptop cannot make a timer wrong. Tests hand 
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Protocol
@@ -41,6 +42,21 @@ class SystemLocalZone(tzinfo):
 
     def tzname(self, moment: datetime | None) -> str:
         return self._local(moment).tm_zone
+
+    def __str__(self) -> str:
+        """The zone's name, as a log's header and the README's readers expect it
+        ("Europe/Paris"): the TZ the app runs under, else the system's zone file's name, else
+        its abbreviations ("CET/CEST"). Never the object's repr."""
+        named = os.environ.get("TZ", "").lstrip(":")
+        if named:
+            return named
+        target = os.path.realpath("/etc/localtime")
+        if "/zoneinfo/" in target:
+            return target.split("/zoneinfo/", 1)[1]
+        standard, summer = time.tzname
+        return standard if standard == summer else f"{standard}/{summer}"
+
+    __repr__ = __str__
 
     @staticmethod
     def _local(moment: datetime | None) -> time.struct_time:

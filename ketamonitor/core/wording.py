@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ketamonitor.core.phases import Action, Phase, allowed_actions
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.records import Event, EventKind
+from ketamonitor.core.records import EarlyEndOutcome, Event, EventKind
 
 _ACTION_WORDS = {
     Route.INTRANASAL: {
@@ -45,6 +45,19 @@ def action_label(action: Action, route: Route) -> str:
 
 def phase_label(phase: Phase, route: Route) -> str:
     return _PHASE_WORDS.get(route, {}).get(phase, phase.label)
+
+
+def session_outcome(ended: Phase | None, route: Route,
+                    early_end: EarlyEndOutcome | None = None) -> str:
+    """How a session ended, as a log's `outcome` column says it: "Discharged", or "Stopped
+    early: Transferred to emergency care" with the early end's outcome when one was
+    recorded; empty while the session has not ended."""
+    if ended is None:
+        return ""
+    words = phase_label(ended, route)
+    if ended is Phase.STOPPED_EARLY and early_end is not None:
+        words += f": {early_end.label}"
+    return words
 
 
 def offered_actions(phase: Phase, route: Route) -> tuple[Action, ...]:

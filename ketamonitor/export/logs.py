@@ -31,8 +31,11 @@ from typing import IO, Any
 
 from ketamonitor.core.date_range import local_day_bounds, out_of_order
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.pseudonyms import IDENTIFYING_FIELDS, REMOVED, new_key, pseudonym
+from ketamonitor.core.records import EarlyEndOutcome
+from ketamonitor.core.wording import session_outcome
 from ketamonitor.export.files import ExportCancelled, ExportFailed, atomic_write
 from ketamonitor.store.interface import StoreApi
 from ketamonitor.store.logs import LogRows, dose_given_of_row
@@ -49,7 +52,8 @@ Progress = Callable[[int, int], bool]
 SESSION_COLUMNS = (
     "session", "date", "chair", "patient", "mrn", "birth_date", "route", "protocol",
     "dose_mg_per_kg", "devices", "total_mg", "given_mg", "nurse", "signed_by", "began",
-    "dose_started", "dose_ended", "ended", "alarms", "worst_bp", "side_effects",
+    "dose_started", "dose_ended", "ended", "outcome", "critical_alerts", "high_alerts",
+    "medium_alerts", "reminders", "worst_bp", "side_effects",
 )
 _IDENTIFIED_ONLY = frozenset({"session", "mrn", "birth_date"})
 DEIDENTIFIED_SESSION_COLUMNS = tuple(c for c in SESSION_COLUMNS if c not in _IDENTIFIED_ONLY)
@@ -246,6 +250,13 @@ class _SessionShape:
         self.pseudonyms: dict[int, str] = {}
         self.routes = {route.value: route.label for route in Route}
 
+    def outcome(self, row: tuple[Any, ...]) -> str:
+        """How the session ended, in the words every export uses (core.wording)."""
+        at = self.index
+        ended, early = row[at["ended_phase"]], row[at["early_end_outcome"]]
+        return session_outcome(Phase(ended) if ended else None, Route(row[at["route"]]),
+                               EarlyEndOutcome(early) if early else None)
+
     def patient(self, patient_id: int) -> str:
         assert self.key is not None
         name = self.pseudonyms.get(patient_id)
@@ -265,7 +276,9 @@ class _SessionShape:
             dose_given_of_row(dict(zip(self.columns, row, strict=True))).mg,
             row[at["nurse"]], row[at["signed_by"]],
             began, local(row[at["dose_started_at"]]), local(row[at["dose_ended_at"]]),
-            local(row[at["ended_at"]]), row[at["alarms"]], row[at["worst_bp"]],
+            local(row[at["ended_at"]]), self.outcome(row), row[at["critical_alerts"]],
+            row[at["high_alerts"]], row[at["medium_alerts"]], row[at["reminders"]],
+            row[at["worst_bp"]],
             row[at["side_effects"]],
         )
         if self.key is not None:

@@ -65,6 +65,12 @@ _PHASE_CHANGES = f"""(SELECT json_group_array(json_array(x.kind, x.phase, x.occu
           AND e.kind IN ({", ".join(f"'{action.value}'" for action in Action)})
         ORDER BY e.occurred_at, e.id) x)"""
 
+def _alerts(which: str) -> str:
+    """How many of the session's alerts are of one priority: a log counts critical, high
+    and medium alerts apart from the reminders (low), which say only that a check is due."""
+    return f"(SELECT count(*) FROM alerts a WHERE a.session_id = s.id AND {which})"
+
+
 #: Who the patient is: only in an identified log (a de-identified one never reads them).
 _PATIENT_COLUMNS = "p.family_name, p.given_name, p.mrn, p.birth_date,"
 
@@ -104,7 +110,14 @@ SELECT
     {_phase_time("min", Action.START_INFUSION)} AS dose_started_at,
     {_phase_time("min", Action.END_INFUSION, Action.STOP_INFUSION_EARLY)} AS dose_ended_at,
     {_phase_time("min", Action.DISCHARGE, Action.END_SESSION_EARLY)} AS ended_at,
-    (SELECT count(*) FROM alerts a WHERE a.session_id = s.id) AS alarms,
+    (SELECT e.phase FROM events e WHERE e.session_id = s.id
+     AND e.phase IN ('{Phase.DISCHARGED.value}', '{Phase.STOPPED_EARLY.value}')
+     ORDER BY e.occurred_at, e.id LIMIT 1) AS ended_phase,
+    ee.outcome AS early_end_outcome,
+    {_alerts("a.tier = 'critical'")} AS critical_alerts,
+    {_alerts("a.priority = 'high' AND a.tier IS NULL")} AS high_alerts,
+    {_alerts("a.priority = 'medium'")} AS medium_alerts,
+    {_alerts("a.priority = 'low'")} AS reminders,
     CASE WHEN EXISTS (SELECT 1 FROM amendments am WHERE am.session_id = s.id) THEN
         (SELECT b.systolic || '/' || b.diastolic FROM (
             {amended_bp} FROM vitals v
@@ -124,6 +137,8 @@ SELECT
 FROM sessions s JOIN patients p ON p.id = s.patient_id
 LEFT JOIN (SELECT session_id, volume_ml, max(id) FROM pump_volumes GROUP BY session_id) pv
     ON pv.session_id = s.id
+LEFT JOIN (SELECT session_id, outcome, max(id) FROM early_ends GROUP BY session_id) ee
+    ON ee.session_id = s.id
 WHERE s.began_at >= :start AND s.began_at < :end
 ORDER BY s.began_at, s.id"""
 

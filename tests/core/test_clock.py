@@ -57,3 +57,16 @@ def test_a_moment_not_today_carries_its_day():
     assert format_moment(datetime(2026, 11, 23, 7, 5, tzinfo=UTC), zone, now) == "08:05"
     assert format_moment(datetime(2026, 11, 16, 11, 35, tzinfo=UTC), zone, now) == (
         "12:35 on Mon 16 Nov 2026")
+
+
+def test_the_system_zone_is_named_not_shown_as_an_object(berlin):
+    """A log's header says which zone its times are in: "Europe/Berlin", never
+    "<ketamonitor.core.clock.SystemLocalZone object at 0x…>"."""
+    zone = SystemClock().local_zone
+    assert str(zone) == repr(zone) == "Europe/Berlin"
+
+
+def test_without_tz_the_system_zone_is_named_by_its_zone_file_or_abbreviations(monkeypatch):
+    monkeypatch.delenv("TZ", raising=False)
+    name = str(SystemClock().local_zone)
+    assert name and "object at" not in name and "<" not in name

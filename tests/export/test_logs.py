@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
+from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.date_range import local_day_bounds
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient
@@ -39,8 +40,9 @@ from ketamonitor.store import logs as store_logs
 from ketamonitor.store.store import Store
 from tests.charting import Charting
 from tests.people import ADMIN, FAST_HASHER, NURSE, PHYSICIAN, audit_of, login_as
-from tests.store.steps import row_counts
+from tests.store.steps import BP_HIGH, raise_alert, row_counts
 from tests.store.test_logs import charted_sessions
+from tests.store.test_rems import discharged
 
 #: The demo's moment (in the past, as the demo requires) and the clinic's zone: an hour
 #: ahead of UTC, so local days and UTC days differ.
@@ -249,7 +251,9 @@ def test_a_charted_session_reads_as_charted(store, charting, clock, out):
         "dose_started": charted.dose_started.isoformat(timespec="seconds"),
         "dose_ended": charted.dose_ended.isoformat(timespec="seconds"),
         "ended": charted.ended.isoformat(timespec="seconds"),
-        "alarms": 1, "worst_bp": "170/96", "side_effects": "Dizziness; Headache"}
+        "outcome": "Stopped early: Patient's request", "critical_alerts": 0,
+        "high_alerts": 1, "medium_alerts": 0, "reminders": 0,
+        "worst_bp": "170/96", "side_effects": "Dizziness; Headache"}
 
 
 # -- the record of an export ---------------------------------------------------------------
@@ -419,3 +423,47 @@ def test_a_folder_one_may_not_write_in_is_refused_with_what_to_do(demo, out, unc
         export_audit_log(demo, FIRST, LAST, "json", out / "audit.json", deidentify=True)
     assert "you may not write in that folder" in failed.value.message
     assert "Choose a folder you may write in" in failed.value.message
+
+
+@pytest.mark.parametrize("clock", [FakeClock(datetime(2026, 11, 23, 7, 30, tzinfo=UTC),
+                                             SystemClock().local_zone)])
+def test_a_log_exported_in_the_workstations_own_zone_names_it(store, charting, clock,
+                                                              tmp_path, monkeypatch):
+    """The app's real clock gives the system's zone: the JSON log's header names it (it
+    once held the zone object's repr)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    charting.started()
+    login_as(store, ADMIN)
+    day = clock.now().astimezone(clock.local_zone).date()
+    out = export_session_log(store, day, day, "json", tmp_path / "log.json", deidentify=False)
+    assert json.loads(out.read_text(encoding="utf-8"))["zone"] == "America/New_York"
+
+
+def test_the_log_counts_alerts_by_priority_and_says_how_each_session_ended(
+        store, charting, clock, tmp_path):
+    """A reminder that a check is due is not an alarm: critical, high and medium alerts
+    are counted apart from the reminders; and each row says how the session ended."""
+    ended = discharged(charting, "MRN-2001")
+    for condition in (CRITICAL, BP_HIGH, MEDIUM, REMINDER, OTHER_REMINDER):
+        raise_alert(store, ended, condition)
+    charting.started(chair="4", patient=charting.patient(mrn="MRN-2002"))
+    login_as(store, ADMIN)
+    day = clock.now().date()
+    out = export_session_log(store, day, day, "json", tmp_path / "log.json", deidentify=True)
+    rows = {row["chair"]: row for row in _json(out)["rows"]}
+    assert [rows["3"][key] for key in
+            ("critical_alerts", "high_alerts", "medium_alerts", "reminders")] == [1, 1, 1, 2]
+    assert rows["3"]["outcome"] == "Discharged"
+    assert rows["4"]["outcome"] == ""  # still in the chair
+    assert [rows["4"][key] for key in
+            ("critical_alerts", "high_alerts", "medium_alerts", "reminders")] == [0, 0, 0, 0]
+
+
+def _condition(key: str, priority: Priority) -> AlertCondition:
+    return AlertCondition(key, AlertKind.BP_ABOVE_STOP_LINE, priority, f"test alert {key}")
+
+
+CRITICAL = _condition("test:critical", Priority.CRITICAL)
+MEDIUM = _condition("test:medium", Priority.MEDIUM)
+REMINDER = _condition("test:reminder", Priority.LOW)
+OTHER_REMINDER = _condition("test:reminder-2", Priority.LOW)

@@ -135,7 +135,12 @@ def test_a_session_row_holds_what_the_administrator_reads(store, charting, clock
         "dose_started_at": _stored(charted.dose_started),
         "dose_ended_at": _stored(charted.dose_ended),
         "ended_at": _stored(charted.ended),
-        "alarms": 1,
+        "ended_phase": "stopped_early",
+        "early_end_outcome": "patient_request",
+        "critical_alerts": 0,
+        "high_alerts": 1,
+        "medium_alerts": 0,
+        "reminders": 0,
         # 196/108 was struck; 182/104 was corrected to 142/104
         "worst_bp": "170/96",
         # nausea was struck; dizziness, charted twice, shows once, first charted first
@@ -154,7 +159,8 @@ def test_a_session_not_yet_dosed_has_empty_times_and_no_side_effects(store, char
     second = rows[1]
     assert (second["dose_started_at"], second["dose_ended_at"], second["ended_at"],
             second["signed_by"], second["worst_bp"], second["side_effects"],
-            second["alarms"]) == (None, None, None, None, None, None, 0)
+            second["high_alerts"]) == (None, None, None, None, None, None, 0)
+    assert (second["ended_phase"], second["early_end_outcome"]) == (None, None)
     assert (second["devices"], second["dose_mg_per_kg"], second["mrn"]) == (2, None, "MRN-1002")
 
 
