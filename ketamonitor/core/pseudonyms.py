@@ -11,13 +11,42 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
+from typing import Any
 
 KEY_BYTES = 32
 #: The patient fields that identify a person: never in a de-identified export.
 IDENTIFYING_FIELDS = frozenset({"mrn", "family_name", "given_name", "birth_date"})
 #: What stands in for an identifying value that was removed.
 REMOVED = "[removed]"
+
+
+#: Keys whose values are what a person typed (a note, a reason, a corrected value, where a
+#: patient was transferred to): removed from a de-identified export whatever they hold.
+FREE_TEXT_KEYS = frozenset({"text", "reason", "note", "destination", "old_value", "new_value",
+                            "comment", "reference"})
+#: A value that is a code the app wrote (an entity, a kind, a phase, an answer, a stored
+#: time), not words a person typed: lower-case letters, digits and a few marks, or the
+#: canonical stored time. Anything else in a de-identified record is removed.
+_CODE = re.compile(r"[a-z0-9_.:+-]{1,64}|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
+def without_free_text(values: Any) -> Any:
+    """A record's values with everything a person typed replaced by REMOVED (HIPAA Safe
+    Harbor: free text may name the patient, as a note "Ana Rivera, MRN 1001" did): the
+    identifying fields and the free-text keys always, any other text unless it is a code
+    the app wrote. Numbers, true/false and empty values stay; lists and objects are
+    walked."""
+    if isinstance(values, dict):
+        return {key: (REMOVED if (key in IDENTIFYING_FIELDS or key in FREE_TEXT_KEYS)
+                      and value not in (None, "") else without_free_text(value))
+                for key, value in values.items()}
+    if isinstance(values, list):
+        return [without_free_text(value) for value in values]
+    if isinstance(values, str) and values and _CODE.fullmatch(values) is None:
+        return REMOVED
+    return values
 
 
 def new_key() -> bytes:

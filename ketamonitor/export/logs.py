@@ -12,10 +12,11 @@ complete, recorded in the audit trail with the file's SHA-256.
 
 De-identified (`deidentify=True`): a patient is shown only by a stable pseudonym (an
 HMAC-SHA256 of the patient's id under the database's own random key, `core.pseudonyms`); the
-session log never reads the patient's name, date of birth or MRN, and the audit log replaces
-them inside the rows that record patients (and corrections of them) and leaves out the
-rows' hashes (a hash of a known row shape could confirm a guessed name). Free text (notes,
-reasons) is exported as written.
+session log never reads the patient's name, date of birth or MRN; the audit log removes
+from every row what a person typed (names, MRN, birth date, notes, reasons, corrected
+values: `core.pseudonyms.without_free_text`), names a recorded patient by pseudonym, and
+leaves out the rows' hashes (a hash of a known row shape could confirm a guessed name).
+Times are kept exact (reducing them to the year is issue 19's still to come).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ketamonitor.core.date_range import local_day_bounds, out_of_order
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.pseudonyms import IDENTIFYING_FIELDS, REMOVED, new_key, pseudonym
+from ketamonitor.core.pseudonyms import REMOVED, new_key, pseudonym, without_free_text
 from ketamonitor.core.records import EarlyEndOutcome
 from ketamonitor.core.wording import session_outcome
 from ketamonitor.export.files import ExportCancelled, ExportFailed, atomic_write
@@ -289,24 +290,42 @@ class _SessionShape:
 
 
 def _deidentify_audit(record: Record, key: bytes) -> None:
-    """Replace who a patient is inside an audit row that records a patient, or a correction
-    of a patient's identifying details: the values become `[removed]`, and the row names the
-    patient by pseudonym."""
-    entity = record["entity"]
-    if entity == "patients":
-        patient_id = record["entity_id"]
-        record["new_value"] = _scrubbed(record["new_value"], IDENTIFYING_FIELDS,
-                                        {"patient": pseudonym(key, patient_id)})
-        if record["old_value"] is not None:
-            record["old_value"] = _scrubbed(record["old_value"], IDENTIFYING_FIELDS, {})
-    elif entity == "amendments":
+    """An audit row with nothing a person typed in it (`core.pseudonyms.without_free_text`:
+    names, MRN, birth date, notes, reasons, corrected values) and the row's reason removed;
+    a row that records a patient, or a correction of one, names the patient by pseudonym."""
+    patient_id = _patient_of(record)
+    for column in ("old_value", "new_value"):
+        record[column] = _free_text_removed(record[column])
+    if record["reason"] is not None:
+        record["reason"] = REMOVED
+    if patient_id is not None:
+        values = _json_object(record["new_value"]) or {}
+        values["patient"] = pseudonym(key, patient_id)
+        record["new_value"] = json.dumps(values, sort_keys=True, separators=(",", ":"),
+                                         ensure_ascii=False)
+
+
+def _patient_of(record: Record) -> int | None:
+    """The patient an audit row records (a registration or a change to it), or corrects."""
+    if record["entity"] == "patients":
+        return int(record["entity_id"])
+    if record["entity"] == "amendments":
         values = _json_object(record["new_value"])
-        if values is not None and values.get("entity") == "patients" \
-                and values.get("field") in IDENTIFYING_FIELDS:
-            record["new_value"] = _scrubbed(record["new_value"], {"old_value", "new_value"},
-                                            {"patient": pseudonym(key, values["entity_id"])})
-            if record["old_value"] is not None:
-                record["old_value"] = REMOVED
+        if values is not None and values.get("entity") == "patients":
+            return int(values["entity_id"])
+    return None
+
+
+def _free_text_removed(text: str | None) -> str | None:
+    """JSON text with what a person typed removed; text that is not JSON is removed whole."""
+    if text is None:
+        return None
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return REMOVED
+    return json.dumps(without_free_text(values), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
 
 
 def _json_object(text: str | None) -> dict[str, Any] | None:
@@ -315,22 +334,6 @@ def _json_object(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return values if isinstance(values, dict) else None
-
-
-def _scrubbed(text: str | None, fields: frozenset[str] | set[str],
-              extra: Mapping[str, Any]) -> str | None:
-    """JSON text with the values of `fields` removed (and `extra` added); text that is not a
-    JSON object is removed whole."""
-    if text is None:
-        return None
-    values = _json_object(text)
-    if values is None:
-        return REMOVED
-    for field in fields:
-        if field in values:
-            values[field] = REMOVED
-    values.update(extra)
-    return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 # -- records into the file ------------------------------------------------------------------

@@ -21,9 +21,11 @@ import pytest
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
 from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.date_range import local_day_bounds
+from ketamonitor.core.entries import NoteDraft
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import PermissionDenied
+from ketamonitor.core.phases import Action
 from ketamonitor.demo import DEMO_PASSWORD, fill_demo_clinic
 from ketamonitor.export import files
 from ketamonitor.export.files import ExportCancelled, ExportFailed
@@ -467,3 +469,25 @@ CRITICAL = _condition("test:critical", Priority.CRITICAL)
 MEDIUM = _condition("test:medium", Priority.MEDIUM)
 REMINDER = _condition("test:reminder", Priority.LOW)
 OTHER_REMINDER = _condition("test:reminder-2", Priority.LOW)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_de_identified_audit_log_holds_nothing_a_person_typed(store, charting, clock,
+                                                                tmp_path, fmt):
+    """Issue 19: a note naming the patient with MRN and birth date came out word for word.
+    Free text (notes, reasons) is removed; the codes the app wrote stay, so the trail can
+    still be read (who did what, when, to which entity)."""
+    session_id = charting.started()
+    store.record_note(session_id, NoteDraft("Ana Rivera (MRN-1001, born 1984-05-06) asked "
+                                            "for her sister", clock.now()))
+    clock.advance(minutes=10)
+    store.change_phase(session_id, Action.PAUSE_INFUSION, reason="Rivera felt faint")
+    login_as(store, ADMIN)
+    day = clock.now().date()
+    out = export_audit_log(store, day, day, fmt, tmp_path / f"audit.{fmt}", deidentify=True)
+    text = out.read_text(encoding="utf-8")
+    for typed in ("Rivera", "RIVERA", "MRN-1001", "1984-05-06", "sister", "faint"):
+        assert typed not in text
+    assert "[removed]" in text
+    assert "notes" in text or "events" in text  # the entities are still named
+    assert "P-" in text  # the registration names the patient by pseudonym
