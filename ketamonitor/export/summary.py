@@ -15,50 +15,18 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 
-from ketamonitor.core.chart_view import (
-    AMENDED,
-    CHARTED,
-    IN_ERROR,
-    AlertRow,
-    AmendmentRow,
-    AssessmentRow,
-    ChecklistPart,
-    ChecklistRow,
-    DeviceRow,
-    EventRow,
-    MedicationRow,
-    PhaseTime,
-    RemsPart,
-    ScoreRow,
-    SessionSummary,
-    SideEffectRow,
-    SignatureRow,
-    StoppedEarly,
-    Timings,
-    VitalsRow,
-    chart_summary,
-    dose_words,
-    event_label,
-)
-from ketamonitor.export.files import ExportFailed, atomic_write
+from ketamonitor.core.chart_view import SessionSummary, chart_summary
+from ketamonitor.export.files import atomic_write
 from ketamonitor.export.summary_formats import SUMMARY_FORMATS
 from ketamonitor.store.interface import StoreApi
 
 log = logging.getLogger(__name__)
 
-#: The formats a summary is written in, as the command line and the window offer them.
-#: The formats, and the file name ending of each (one list: export/summary_formats.py).
+#: The formats a summary is written in, as the command line and the window offer them, and
+#: the file name ending of each (one list: export/summary_formats.py).
 FORMATS = tuple(fmt for fmt, _, _ in SUMMARY_FORMATS)
 EXTENSIONS = {fmt: ending for fmt, _, ending in SUMMARY_FORMATS}
 PAGE_SIZES = ("A4", "Letter")
-
-#: The chart view's names, still importable from here (they live in core.chart_view).
-__all__ = ["AMENDED", "CHARTED", "EXTENSIONS", "FORMATS", "IN_ERROR", "PAGE_SIZES",
-           "AlertRow", "AmendmentRow", "AssessmentRow", "ChecklistPart", "ChecklistRow",
-           "DeviceRow", "EventRow", "ExportFailed", "MedicationRow", "PhaseTime", "RemsPart",
-           "ScoreRow", "SessionSummary", "SideEffectRow", "SignatureRow", "StoppedEarly",
-           "Timings", "VitalsRow", "build_summary", "dose_words", "event_label",
-           "export_summary", "page_size_of", "summary_file_name", "write_recorded"]
 
 
 def build_summary(store: StoreApi, session_id: int, zone: tzinfo | None = None) -> SessionSummary:

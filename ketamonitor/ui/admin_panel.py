@@ -1,11 +1,12 @@
-"""The refusal line of an administrator's dialog (Accounts, the audit trail): hidden until the
-store refuses the person logged in, then shown in place of the dialog's body. The words are
-core's (`refusal_words`)."""
+"""The frame of an administrator's dialog (Accounts, the audit trail): the refusal line,
+hidden until the store refuses the person logged in, then shown in place of the dialog's
+body (the words are core's, `refusal_words`); and the bottom row, a line of words beside
+Close."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
 def refusal_and_body(outer: QVBoxLayout, name: str) -> tuple[QLabel, QWidget, QVBoxLayout]:
@@ -23,3 +24,17 @@ def refusal_and_body(outer: QVBoxLayout, name: str) -> tuple[QLabel, QWidget, QV
     layout.setContentsMargins(0, 0, 0, 0)
     outer.addWidget(body, 1)
     return refused, body, layout
+
+
+def line_and_close(dialog: QDialog, outer: QVBoxLayout, line: QLabel, name: str) -> None:
+    """The dialog's bottom row: `line` (a status or a note, wrapped) beside Close (named
+    `name`, for tests). Close never takes Enter: Enter belongs to the form above it."""
+    bottom = QHBoxLayout()
+    line.setWordWrap(True)
+    bottom.addWidget(line, 1)
+    close = QPushButton("Close")
+    close.setObjectName(name)
+    close.clicked.connect(dialog.reject)
+    close.setAutoDefault(False)
+    bottom.addWidget(close)
+    outer.addLayout(bottom)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -34,7 +33,7 @@ from ketamonitor.core.errors import RuleError
 from ketamonitor.core.permissions import refusal_words
 from ketamonitor.core.times import from_stored
 from ketamonitor.store.interface import StoreApi
-from ketamonitor.ui.admin_panel import refusal_and_body
+from ketamonitor.ui.admin_panel import line_and_close, refusal_and_body
 from ketamonitor.ui.fields import FieldErrors
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
@@ -203,18 +202,10 @@ class AuditDialog(QDialog):
             self.table.fontMetrics().height() + 8)
         layout.addWidget(self.table, 1)
 
-        bottom = QHBoxLayout()
         self.note = QLabel("Times in the room's time zone. Hover a value for its full text, "
                            "a hash for the whole chain link.")
         self.note.setProperty("role", "muted")
-        self.note.setWordWrap(True)
-        bottom.addWidget(self.note, 1)
-        close = QPushButton("Close")
-        close.setObjectName("audit_close")
-        close.clicked.connect(self.reject)
-        close.setAutoDefault(False)
-        bottom.addWidget(close)
-        outer.addLayout(bottom)
+        line_and_close(self, outer, self.note, "audit_close")
 
         self.setMinimumSize(900, 520)
         self.resize(1280, 720)  # a refusal makes it small again

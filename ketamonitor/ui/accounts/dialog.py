@@ -35,7 +35,7 @@ from ketamonitor.ui.accounts.form import AccountForm, ChosenAccountForm
 from ketamonitor.ui.accounts.password_form import PasswordForm
 from ketamonitor.ui.accounts.roles_form import RolesForm
 from ketamonitor.ui.accounts.table import AccountsModel
-from ketamonitor.ui.admin_panel import refusal_and_body
+from ketamonitor.ui.admin_panel import line_and_close, refusal_and_body
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
 from ketamonitor.ui.writes import attempt, attempt_done
@@ -102,17 +102,9 @@ class AccountsDialog(QDialog):
             form.cancelled.connect(self.close_form)
             layout.addWidget(form)
 
-        bottom = QHBoxLayout()
         self.status = QLabel("")
         self.status.setObjectName("accounts_status")
-        self.status.setWordWrap(True)
-        bottom.addWidget(self.status, 1)
-        close = QPushButton("Close")
-        close.setObjectName("accounts_close")
-        close.clicked.connect(self.reject)
-        close.setAutoDefault(False)
-        bottom.addWidget(close)
-        outer.addLayout(bottom)
+        line_and_close(self, outer, self.status, "accounts_close")
 
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.setMinimumSize(760, 480)
