@@ -5,7 +5,9 @@ Each stage is given what the one before it returned. A stage runs on the GUI thr
 between two turns of the event loop (the store's sqlite connection is bound to that thread,
 and a widget may be made only there), unless it says it may run on a worker thread (plain
 Python, or Qt painting on a QImage or QPdfWriter made in that thread). Either way the
-window answers between stages and, during a worker's stage, throughout.
+window answers between stages and, during a worker's stage, throughout. A stage that must
+hold the GUI thread for about a second (a summary PDF draws its chart with pyqtgraph's
+widgets: most of its second) shows the progress before it starts instead.
 
 Cancel (its button, Esc or the dialog's close) abandons the run: a worker's stage still
 finishing is left to finish and its result dropped, and no later stage runs, so an export
@@ -19,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 #: The progress dialog appears once the work has taken this long (Qt's minimumDuration).
 SHOW_AFTER_MS = 1000
@@ -29,11 +31,14 @@ SHOW_AFTER_MS = 1000
 @dataclass(frozen=True)
 class Stage:
     """One step of the work: what the dialog says while it runs, the work (given the
-    previous stage's result, None for the first), and whether it may leave the GUI thread."""
+    previous stage's result, None for the first), whether it may leave the GUI thread, and
+    whether the progress is shown before it: for a stage that must hold the GUI thread
+    for about a second, since nothing can be shown while it runs."""
 
     label: str
     work: Callable[[Any], Any]
     off_gui_thread: bool = False
+    shown_first: bool = False
 
 
 class _Relay(QObject):
@@ -57,7 +62,9 @@ class StagedRun(QObject):
         self._index = 0
         self._value: Any = None
         self._over = False
-        self.progress = QProgressDialog(title, "Cancel", 0, len(self._stages), parent)
+        # a busy bar, not a percentage: the stages take unequal times, their words say
+        # which one is running
+        self.progress = QProgressDialog(title, "Cancel", 0, 0, parent)
         self.progress.setObjectName("export_progress")
         self.progress.setWindowTitle(title)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -92,11 +99,13 @@ class StagedRun(QObject):
             return
         stage = self._stages[self._index]
         self.progress.setLabelText(stage.label)
-        if self._index:
-            self.progress.setValue(self._index)
         if stage.off_gui_thread:
             self._in_worker(stage.work, self._value)
             return
+        if stage.shown_first and not self.progress.isVisible():
+            self.progress.show()
+            # painted now, before the GUI thread is held; no click is taken meanwhile
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
         try:
             self._value = stage.work(self._value)
         except Exception as error:  # told by the caller, or re-raised there

@@ -163,9 +163,11 @@ class ExportSummaryDialog(QDialog):
 
 def summary_stages(session: OpenSession, choice: SummaryExportChoice) -> list[Stage]:
     """The export in three stages: read on the GUI thread (the store's connection is bound
-    to it), rendered (off it, but for a PDF), written with its audit row on the GUI thread;
-    the last stage's result is the file's path."""
+    to it), rendered (off it, but for a PDF: its progress shown first, as the PDF holds
+    the window about a second), written with its audit row on the GUI thread; the last
+    stage's result is the file's path."""
     label = _LABELS[choice.fmt]
+    on_gui_thread = choice.fmt in GUI_THREAD_FORMATS
 
     def read(_: object) -> SummaryRead:
         return session.read_summary(choice.fmt, choice.page_size)
@@ -179,5 +181,5 @@ def summary_stages(session: OpenSession, choice: SummaryExportChoice) -> list[St
 
     return [Stage("Reading the session's record…", read),
             Stage(f"Writing the summary as a {label}…", render,
-                  off_gui_thread=choice.fmt not in GUI_THREAD_FORMATS),
+                  off_gui_thread=not on_gui_thread, shown_first=on_gui_thread),
             Stage(f"Saving {choice.path.name}…", write)]

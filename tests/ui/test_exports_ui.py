@@ -291,3 +291,23 @@ def test_the_clinics_summary_paper_is_a_setting_the_administrator_changes(
     assert store.setting("summary_page_size") == "Letter"
     (row,) = [r for r in audit_of(store, "settings") if "summary_page_size" in str(r)]
     assert "Letter" in row["new_value"]
+
+
+def test_a_pdf_drawn_on_the_windows_thread_shows_its_progress_before_it_starts(
+        qtbot, prompts, tmp_path, physician_page, monkeypatch):
+    """The PDF's chart is drawn by pyqtgraph's widgets, which live only on the GUI thread:
+    the window cannot answer while it is drawn (about a second), so the progress is on the
+    screen first, saying so."""
+    seen: list[tuple[bool, str]] = []
+    run = None
+
+    def render(read):
+        seen.append((run.progress.isVisible(), run.progress.labelText()))
+        return render_summary(read)
+
+    monkeypatch.setattr(export_summary_dialog, "render_summary", render)
+    out = tmp_path / "summary.pdf"
+    run = physician_page.export_summary(out)
+    qtbot.waitUntil(lambda: bool(prompts.infos))
+    assert seen == [(True, "Writing the summary as a PDF document…")]
+    assert out.read_bytes().startswith(b"%PDF")
