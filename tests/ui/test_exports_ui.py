@@ -311,3 +311,14 @@ def test_a_pdf_drawn_on_the_windows_thread_shows_its_progress_before_it_starts(
     qtbot.waitUntil(lambda: bool(prompts.infos))
     assert seen == [(True, "Writing the summary as a PDF document…")]
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name", ["summary.fhir.json", "summary.csv"])
+def test_a_format_rendered_off_the_windows_thread_reads_nothing_there(
+        qtbot, prompts, tmp_path, physician_page, name):
+    """sqlite refuses a connection used on another thread than its own: a format rendered
+    on a worker must take everything from the summary read before it."""
+    out = tmp_path / name
+    physician_page.export_summary(out)
+    qtbot.waitUntil(lambda: bool(prompts.infos or prompts.problems))
+    assert prompts.problems == [] and out.stat().st_size > 0
