@@ -112,23 +112,16 @@ class OpenSession:
         """The session's alerts no physician has seen: the signer is shown them first."""
         return self.room.store.alerts_unseen_by_physician(self.session_id)
 
-    def export_summary(self, fmt: str, path: Path, page_size: str = "A4") -> Path:
-        """The session's summary written to `path` as `fmt` (pdf, json, csv, fhir) on
-        `page_size` paper (a PDF's), audited. Here rather than on the page so that the page
-        holds no store; the export reads the record itself (what is exported is what is
-        stored, not the room's copy)."""
-        from ketamonitor.export.summary import export_summary  # Qt's PDF parts, on demand
-
-        return export_summary(self.room.store, self.session_id, fmt, path,
-                              page_size=page_size)
-
     def summary_page_size(self) -> str:
         """The clinic's paper for a summary PDF (Settings: A4 or Letter), offered first."""
         return self.room.store.setting(SUMMARY_PAGE_SIZE.key)
 
     def read_summary(self, fmt: str, page_size: str) -> SummaryRead:
-        """`export_summary` in two halves around the rendering, for the window to render
-        off the thread the store's connection is bound to: this half refuses or reads."""
+        """export.summary's `export_summary` in two halves around the rendering, for the
+        window to render off the thread the store's connection is bound to: this half
+        refuses or reads. Here rather than on the page so that the page holds no store;
+        the export reads the record itself (what is exported is what is stored, not the
+        room's copy)."""
         from ketamonitor.export.summary import read_summary
 
         return read_summary(self.room.store, self.session_id, fmt, page_size=page_size)
