@@ -19,6 +19,7 @@ from ketamonitor.ui.export_summary_dialog import ExportSummaryDialog
 from ketamonitor.ui.settings_dialog import SettingsDialog
 from tests.people import ADMIN, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.ui.test_review import finished
+from tests.ui.test_writes_refused import a_bug, full_disk, raising
 
 
 def test_a_physician_exports_a_summary_from_the_chart_and_a_nurse_sees_no_button(
@@ -322,3 +323,26 @@ def test_a_format_rendered_off_the_windows_thread_reads_nothing_there(
     physician_page.export_summary(out)
     qtbot.waitUntil(lambda: bool(prompts.infos or prompts.problems))
     assert prompts.problems == [] and out.stat().st_size > 0
+
+
+def test_an_audit_row_the_record_cannot_take_is_said_and_takes_the_file_back(
+        qtbot, store, prompts, tmp_path, physician_page, monkeypatch):
+    monkeypatch.setattr(store, "record_export", raising(full_disk(store)))
+    out = tmp_path / "summary.json"
+    physician_page.export_summary(out)
+    qtbot.waitUntil(lambda: bool(prompts.problems))
+    ((title, message),) = prompts.problems
+    assert title == full_disk(store).title and str(store.path) in message
+    assert prompts.infos == [] and not out.exists()
+    assert physician_page.export_button.isEnabled()
+
+
+def test_a_bug_in_an_export_is_raised_not_told_as_a_refusal(
+        qtbot, store, prompts, tmp_path, physician_page, monkeypatch):
+    monkeypatch.setattr(store, "record_export", raising(a_bug()))
+    out = tmp_path / "summary.json"
+    with qtbot.captureExceptions() as exceptions:
+        physician_page.export_summary(out)
+        qtbot.waitUntil(lambda: bool(exceptions))
+    assert [type(value) for _, value, _ in exceptions] == [type(a_bug())]
+    assert prompts.problems == [] and prompts.infos == [] and not out.exists()
