@@ -37,10 +37,14 @@ BACKUP_KEEP = Setting("backup_keep", "Automatic backups kept", "14",
                       choices=("3", "7", "14", "30", "60", "90"))
 AUTOMATIC_BACKUP = Setting("automatic_backup", "Automatic backup", BackupMode.DAILY.value,
                            choices=tuple(mode.value for mode in BackupMode))
+#: The paper a summary PDF is laid out for unless the person exporting chooses another.
+SUMMARY_PAGE_SIZE = Setting("summary_page_size", "Summary PDF page size", "A4",
+                            choices=("A4", "Letter"))
 
 SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (
     AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES, BACKUP_FOLDER, BACKUP_KEEP,
-    AUTOMATIC_BACKUP)}
+    AUTOMATIC_BACKUP,
+    SUMMARY_PAGE_SIZE)}
 
 
 def check_setting(key: str, value: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
@@ -68,16 +69,49 @@ def export_summary(store: StoreApi, session_id: int, fmt: str, out: Path, *,
     cannot be, with nothing left under `out` and nothing written to the record. Times are
     shown in `zone` (the room's, unless given). A PDF needs a QApplication, as any Qt
     painting does (one is made if there is none)."""
+    read = read_summary(store, session_id, fmt, page_size=page_size, zone=zone)
+    return write_summary(store, read, render_summary(read), out)
+
+
+@dataclass(frozen=True)
+class SummaryRead:
+    """A summary read from the record, with the format and page size it is to be written
+    in. The window reads it where the database connection lives (the GUI thread) and may
+    render it elsewhere: see `render_summary`."""
+
+    session_id: int
+    fmt: str
+    page_size: str
+    summary: SessionSummary
+
+
+#: The formats rendered only on the GUI thread: the PDF draws its chart with pyqtgraph's
+#: layout widget, and a widget lives only there. The others are plain Python.
+GUI_THREAD_FORMATS = frozenset({"pdf"})
+
+
+def read_summary(store: StoreApi, session_id: int, fmt: str, *, page_size: str = "A4",
+                 zone: tzinfo | None = None) -> SummaryRead:
+    """The first half of `export_summary`: its refusals, checks and the one read."""
     store.may_export()
-    fmt = _format(fmt)
-    size = page_size_of(page_size)
+    return SummaryRead(session_id, _format(fmt), page_size_of(page_size),
+                       build_summary(store, session_id, zone))
+
+
+def render_summary(read: SummaryRead) -> bytes:
+    """The file's bytes; reads no store, so a format not in GUI_THREAD_FORMATS may be
+    rendered on a worker thread."""
+    return _render(read.summary, read.fmt, read.page_size)
+
+
+def write_summary(store: StoreApi, read: SummaryRead, data: bytes, out: Path) -> Path:
+    """The second half of `export_summary`: `data` written to `out` whole or not at all,
+    with its audit row (on the thread the store lives on)."""
     out = Path(out)
-    summary = build_summary(store, session_id, zone)
-    data = _render(summary, fmt, size)
     write_recorded(store, out, data, "summary", {
-        "session_id": session_id, "format": fmt,
-        **({"page_size": size} if fmt == "pdf" else {})})
-    log.info("summary of session %s written to %s (%s)", session_id, out, fmt)
+        "session_id": read.session_id, "format": read.fmt,
+        **({"page_size": read.page_size} if read.fmt == "pdf" else {})})
+    log.info("summary of session %s written to %s (%s)", read.session_id, out, read.fmt)
     return out
 
 

@@ -24,6 +24,7 @@ from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.phases import Action
 from ketamonitor.core.records import EarlyEnd, Override, VitalsEntry
 from ketamonitor.core.risk import RiskAssessmentDraft
+from ketamonitor.core.settings import SUMMARY_PAGE_SIZE
 from ketamonitor.core.signature import Signature
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.vitals import Vitals
@@ -33,6 +34,7 @@ from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.interface import StoreApi
 
 if TYPE_CHECKING:
+    from ketamonitor.export.summary import SummaryRead
     from ketamonitor.room.room import Room
 
 Result = TypeVar("Result")
@@ -110,13 +112,25 @@ class OpenSession:
         """The session's alerts no physician has seen: the signer is shown them first."""
         return self.room.store.alerts_unseen_by_physician(self.session_id)
 
-    def export_summary(self, fmt: str, path: Path) -> Path:
-        """The session's summary written to `path` as `fmt` (pdf, json, csv, fhir), audited.
-        Here rather than on the page so that the page holds no store; the export reads the
-        record itself (what is exported is what is stored, not the room's copy)."""
-        from ketamonitor.export.summary import export_summary  # Qt's PDF parts, on demand
+    def summary_page_size(self) -> str:
+        """The clinic's paper for a summary PDF (Settings: A4 or Letter), offered first."""
+        return self.room.store.setting(SUMMARY_PAGE_SIZE.key)
 
-        return export_summary(self.room.store, self.session_id, fmt, path)
+    def read_summary(self, fmt: str, page_size: str) -> SummaryRead:
+        """export.summary's `export_summary` in two halves around the rendering, for the
+        window to render off the thread the store's connection is bound to: this half
+        refuses or reads. Here rather than on the page so that the page holds no store;
+        the export reads the record itself (what is exported is what is stored, not the
+        room's copy)."""
+        from ketamonitor.export.summary import read_summary
+
+        return read_summary(self.room.store, self.session_id, fmt, page_size=page_size)
+
+    def write_summary(self, read: SummaryRead, data: bytes, path: Path) -> Path:
+        """The other half: the rendered bytes written whole or not at all, audited."""
+        from ketamonitor.export.summary import write_summary
+
+        return write_summary(self.room.store, read, data, path)
 
     def dialog_store(self) -> StoreApi:
         """The store for what a page opens that keeps reads and writes of its own (the

@@ -33,6 +33,10 @@ class Prompts(Protocol):
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None: ...
 
+    def show_info(self, parent: QWidget, title: str, message: str) -> None:
+        """Something done that the person should know of (where a file was written)."""
+        ...
+
     def escalate(self, parent: QWidget, record: AlertRecord, choices: list[str],
                  physicians: list[str], now: datetime, zone: tzinfo) -> Escalation | None:
         """What was done about a high or critical alert; None when the nurse cancelled."""
@@ -108,6 +112,9 @@ class DialogPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         QMessageBox.warning(parent, title, message)
+
+    def show_info(self, parent: QWidget, title: str, message: str) -> None:
+        QMessageBox.information(parent, title, message)
 
     def escalate(self, parent: QWidget, record: AlertRecord, choices: Sequence[str],
                  physicians: Sequence[str], now: datetime, zone: tzinfo) -> Escalation | None:

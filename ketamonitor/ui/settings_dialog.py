@@ -23,9 +23,11 @@ from ketamonitor.core.settings import (
     IDLE_LOCK_MINUTES,
     OFF,
     ON,
+    SUMMARY_PAGE_SIZE,
     Setting,
 )
 from ketamonitor.store.interface import StoreApi
+from ketamonitor.ui.export_summary_dialog import page_size_words
 from ketamonitor.ui.fields import FieldErrors, save_cancel_buttons
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.writes import attempt_done
@@ -61,6 +63,7 @@ class SettingsDialog(QDialog):
         form.addRow(CLINIC_NAME.label, self.clinic_name)
         form.addRow(self.errors.add(CLINIC_NAME.key, self.clinic_name))
         self.idle_lock = self._choice(form, IDLE_LOCK_MINUTES, lambda m: f"{m} minutes")
+        self.summary_page_size = self._choice(form, SUMMARY_PAGE_SIZE, page_size_words)
         self.automatic_backup = self._choice(form, AUTOMATIC_BACKUP,
                                              lambda mode: _BACKUP_MODES.get(mode, mode))
         self.backup_keep = self._choice(form, BACKUP_KEEP, lambda n: f"the newest {n}")
@@ -91,7 +94,8 @@ class SettingsDialog(QDialog):
                 IDLE_LOCK_MINUTES.key: self.idle_lock.currentData(),
                 AUTOMATIC_BACKUP.key: self.automatic_backup.currentData(),
                 BACKUP_KEEP.key: self.backup_keep.currentData(),
-                BACKUP_FOLDER.key: self.backup_folder.text()}
+                BACKUP_FOLDER.key: self.backup_folder.text(),
+                SUMMARY_PAGE_SIZE.key: self.summary_page_size.currentData()}
 
     def save(self) -> bool:
         """Save each changed setting (one audit row each); the dialog closes once all are."""

@@ -23,6 +23,14 @@ def test_a_value_is_kept_tidied(key, typed, kept):
     assert check_setting(key, typed) == kept
 
 
+def test_the_summary_paper_is_a4_unless_the_clinic_chooses_letter():
+    assert SETTINGS["summary_page_size"].default == "A4"
+    assert check_setting("summary_page_size", " Letter ") == "Letter"
+    with pytest.raises(ValidationError) as refused:
+        check_setting("summary_page_size", "Legal")
+    assert refused.value.reasons == {"summary_page_size": "must be one of A4, Letter"}
+
+
 @pytest.mark.parametrize(("key", "typed", "words"), [
     ("audible_alerts", "yes", "must be one of on, off"),
     ("idle_lock_minutes", "1", "must be one of 2, 5, 10, 15, 30"),

@@ -29,6 +29,8 @@ class ScriptedPrompts:
     problems: list[tuple[str, str]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     save_answer: Path | None = None
+    #: What was told as done: (title, message).
+    infos: list[tuple[str, str]] = field(default_factory=list)
     #: What the escalation dialog answers for a high or critical alert (None: cancelled).
     escalation_answer: Escalation | None = field(
         default_factory=lambda: Escalation(done=("BP rechecked",)))
@@ -47,6 +49,9 @@ class ScriptedPrompts:
 
     def show_problem(self, parent: QWidget, title: str, message: str) -> None:
         self.problems.append((title, message))
+
+    def show_info(self, parent: QWidget, title: str, message: str) -> None:
+        self.infos.append((title, message))
 
     def escalate(self, parent: QWidget, record: AlertRecord, choices: list[str],
                  physicians: list[str], now: datetime, zone: tzinfo) -> Escalation | None:

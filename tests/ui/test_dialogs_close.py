@@ -34,6 +34,7 @@ from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.early_end_dialog import EarlyEndDialog
 from ketamonitor.ui.escalation_dialog import EscalationDialog
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
+from ketamonitor.ui.export_summary_dialog import ExportSummaryDialog
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.main_window import MainWindow
@@ -253,6 +254,15 @@ def pump_volume(scene: Scene) -> QDialog:
     return shown(page, PumpVolumeDialog)
 
 
+def export_summary(scene: Scene) -> QDialog:
+    """A finished session's "Export summary…", as a physician."""
+    session_id = finished(scene.charting, scene.clock, "MRN-5004")
+    scene.log_in(PHYSICIAN)
+    page = scene.page(session_id)
+    scene.click(page.export_button)
+    return shown(page, ExportSummaryDialog)
+
+
 #: Every dialog of the app, and how a user opens it. A new dialog: one factory, one row.
 DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
@@ -274,6 +284,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     EarlyEndDialog: early_end,
     RiskAssessmentDialog: risk_assessment,
     PumpVolumeDialog: pump_volume,
+    ExportSummaryDialog: export_summary,
 }
 
 
@@ -394,6 +405,11 @@ def problem(parent: QWidget) -> object:
     return None
 
 
+def info(parent: QWidget) -> object:
+    DialogPrompts().show_info(parent, "Summary exported", "Written to /tmp/summary.pdf")
+    return None
+
+
 def save_path(parent: QWidget) -> object:
     return DialogPrompts().save_path(parent, "Export log", Path.home() / "log.csv",
                                      "CSV (*.csv)")
@@ -411,6 +427,7 @@ PROMPTS: dict[str, tuple[Callable[[QWidget], object], object]] = {
     "confirm": (confirm, False),
     "reason": (reason, None),
     "show_problem": (problem, None),
+    "show_info": (info, None),
     "save_path": (save_path, None),
     "escalate": (escalate, None),
 }

@@ -12,6 +12,7 @@ from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.review_page import ReviewQueuePage
 from tests.export.test_summary import pdf_text
 from tests.people import PASSWORD, PHYSICIAN
+from tests.ui.test_exports_ui import export_from_the_dialog
 from tests.ui.test_whole_session import advance, bp, choose, click, show_tab, type_into
 
 HOLD = "History of psychosis: yes"
@@ -106,8 +107,7 @@ def test_held_start_and_discharge_gap_each_overridden_by_a_physician_and_printed
     assert queue.model.index(0, column).data() == "Start infusion, Discharge"
     page = window.open_session(page.session_id)
     assert "Physician override of discharge" in page.overrides_note.text()
-    prompts.save_answer = tmp_path / "summary.pdf"
-    click(qtbot, window, "export_summary")
+    export_from_the_dialog(qtbot, page, prompts, tmp_path / "summary.pdf")
     _reader, pages = pdf_text(tmp_path / "summary.pdf")
     text = " ".join(pages)
     assert "Physician overrides" in text

@@ -93,7 +93,7 @@ from ketamonitor.core.wording import (
     phase_label,
 )
 from ketamonitor.export.files import ExportFailed
-from ketamonitor.export.summary_formats import file_filters, summary_format_of
+from ketamonitor.export.summary_formats import summary_format_of
 from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.interface import LoginRefused, PasswordNotConfirmed, StoreError
 from ketamonitor.ui import theme
@@ -109,6 +109,12 @@ from ketamonitor.ui.course_view import CourseDialog
 from ketamonitor.ui.drug_lot_panel import DrugLotPanel
 from ketamonitor.ui.early_end_dialog import EarlyEndDialog
 from ketamonitor.ui.esketamine_views import DevicePanel, RemsView
+from ketamonitor.ui.export_progress import StagedRun
+from ketamonitor.ui.export_summary_dialog import (
+    ExportSummaryDialog,
+    SummaryExportChoice,
+    summary_stages,
+)
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.medication_dialog import MedicationDialog
@@ -258,6 +264,8 @@ class SessionPage(QWidget):
         self.handover_dialog: HandoverDialog | None = None
         self.late_dialog: LateEntryDialog | None = None
         self.medication_dialog: MedicationDialog | None = None
+        self.export_dialog: ExportSummaryDialog | None = None
+        self.export_run: StagedRun | None = None
         self.override_dialog: OverrideDialog | None = None
         #: The action a physician's override would let go ahead now, if something holds it.
         self.held_action: Action | None = None
@@ -860,28 +868,55 @@ class SessionPage(QWidget):
         session's day."""
         return format_on_day(moment, self.zone, self.day)
 
-    def choose_export(self) -> Path | None:
-        suggested = Path.home() / f"session-{self.session_id}-summary.pdf"  # no patient data
-        path = self.prompts.save_path(self, "Export summary", suggested, file_filters())
-        return None if path is None else self.export_summary(path)
+    def choose_export(self) -> ExportSummaryDialog:
+        """Export summary…: the dialog asks the format, the paper (the clinic's first) and
+        the file; once it is accepted the export runs."""
+        if self.export_dialog is not None:
+            self.export_dialog.close()
+        dialog = ExportSummaryDialog(self, self.prompts, self.session_id,
+                                     self.session.summary_page_size())
+        dialog.chosen.connect(lambda choice: self.export_summary(choice.path, choice.page_size))
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
-    def export_summary(self, path: Path) -> Path | None:
-        """Write the summary in the format its file name asks for; any refusal is said and
-        nothing is left under that name."""
+    def export_summary(self, path: Path, page_size: str | None = None) -> StagedRun | None:
+        """Write the summary in the format its file name asks for, a PDF on `page_size`
+        paper (the clinic's unless given). It runs in stages while the window stays
+        responsive, with progress shown when it takes over a second; once written, the
+        file's whole path is said. Any refusal is said and nothing is left under that
+        name. None when it could not start."""
         fmt = summary_format_of(path)
         if fmt is None:
             self.prompts.show_problem(self, "Not exported", "End the file name with .pdf, "
                                       ".fhir.json, .json or .csv to choose the format.")
             return None
-        try:
-            return self.session.export_summary(fmt, path)
-        except ExportFailed as failed:
-            self.prompts.show_problem(self, failed.title, failed.message)
-        except RuleError as refused:
-            self.prompts.show_problem(self, "Not exported", str(refused))
-        except StoreError as problem:
-            self.prompts.show_problem(self, problem.title, problem.message)
-        return None
+        choice = SummaryExportChoice(fmt, page_size or self.session.summary_page_size(), path)
+        run = StagedRun(self, "Exporting the summary", summary_stages(self.session, choice))
+        run.finished.connect(self._summary_written)
+        run.failed.connect(self._summary_not_written)
+        run.cancelled.connect(lambda: self.export_button.setEnabled(True))
+        self.export_run = run
+        self.export_button.setEnabled(False)  # one export at a time
+        run.start()
+        return run
+
+    def _summary_written(self, path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.prompts.show_info(self, "Summary exported",
+                               f"The summary was written to:\n\n{path}")
+
+    def _summary_not_written(self, error: Exception) -> None:
+        """A refusal or a failure of the disk is said; anything else is a bug: raised."""
+        self.export_button.setEnabled(True)
+        if isinstance(error, ExportFailed):
+            self.prompts.show_problem(self, error.title, error.message)
+        elif isinstance(error, RuleError):
+            self.prompts.show_problem(self, "Not exported", str(error))
+        elif isinstance(error, StoreError):
+            self.prompts.show_problem(self, error.title, error.message)
+        else:
+            raise error
 
     def show_course(self) -> CourseDialog:
         """The patient's course in a window of its own, beside the session."""
