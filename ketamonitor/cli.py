@@ -134,6 +134,9 @@ def _export_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     summary.add_argument("--page-size", default="A4", choices=["A4", "Letter"],
                          help="for PDF (default A4)")
     summary.add_argument("--out", type=Path, required=True)
+    summary.add_argument("--fhir-bundle", default="transaction",
+                         choices=["transaction", "collection", "document"],
+                         help="for FHIR: the bundle's type (default transaction)")
     _acting_options(summary)
     rems = kinds.add_parser("rems", help="one esketamine session's Spravato REMS form")
     rems.add_argument("session_id", type=int, metavar="SESSION_ID")
@@ -363,6 +366,12 @@ def _as_user(path: Path, args: argparse.Namespace, command: str,
 def _export_summary(store: Store, args: argparse.Namespace) -> None:
     from ketamonitor.export.summary import export_summary
 
+    if args.format == "fhir":
+        from ketamonitor.export.fhir import export_fhir_summary
+        written = export_fhir_summary(store, args.session_id, args.out,
+                                      bundle_type=args.fhir_bundle)
+        sys.stdout.write(f"wrote {written}\n")
+        return
     written = export_summary(store, args.session_id, args.format, args.out,
                              page_size=args.page_size)
     sys.stdout.write(f"wrote {written}\n")

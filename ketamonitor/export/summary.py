@@ -70,6 +70,9 @@ def export_summary(store: StoreApi, session_id: int, fmt: str, out: Path, *,
     painting does (one is made if there is none)."""
     store.may_export()
     fmt = _format(fmt)
+    if fmt == "fhir":  # a transaction bundle on the clinic's identifier systems: export/fhir
+        from ketamonitor.export.fhir import export_fhir_summary
+        return export_fhir_summary(store, session_id, out, zone=zone)
     size = page_size_of(page_size)
     out = Path(out)
     summary = build_summary(store, session_id, zone)
