@@ -101,7 +101,7 @@ def _phq9(context: Context, row: ScoreRow, score: ScaleScore) -> list[Resource]:
         "[Reported]", "PHQ-9 total"))
     total["valueInteger"] = row.total
     items = []
-    for key, answer in score.item_scores.items():
+    for key, answer in _in_order(context, score):
         code, display = PHQ9_ITEMS[key]
         item = _observation(context, row, key, concept(LOINC, code, display))
         answer_code, words = PHQ_ANSWERS[answer]
@@ -133,10 +133,26 @@ def _scale(context: Context, row: ScoreRow, score: ScaleScore) -> Resource:
         worst = "AA" if "AA" in flagged.values() else "A"
         observation["interpretation"] = interpretation(worst)
     if len(score.item_scores) > 1:
+        labels = _labels(context, score)
         observation["component"] = [
-            {"code": {"coding": [systems.code(f"scale-{row.scale}-{key}", key)]},
-             "valueInteger": value} for key, value in score.item_scores.items()]
+            {"code": {"coding": [systems.code(f"scale-{row.scale}-{key}", labels[key])]},
+             "valueInteger": value} for key, value in _in_order(context, score)]
     return observation
+
+
+def _labels(context: Context, score: ScaleScore) -> dict[str, str]:
+    scale = context.summary.library.scales.get(score.scale)
+    found = {item.key: item.label for item in scale.items} if scale else {}
+    return {key: found.get(key, key) for key in score.item_scores}
+
+
+def _in_order(context: Context, score: ScaleScore) -> list[tuple[str, int]]:
+    """The item scores in the scale's order of items (one it no longer has, last)."""
+    scale = context.summary.library.scales.get(score.scale)
+    order = [item.key for item in scale.items] if scale else []
+    return sorted(score.item_scores.items(),
+                  key=lambda pair: (order.index(pair[0]) if pair[0] in order else len(order),
+                                    pair[0]))
 
 
 def risk_assessments(context: Context) -> list[Resource]:
