@@ -119,3 +119,33 @@ def test_an_unknown_bundle_type_writes_nothing(store, whole, tmp_path):
         export_fhir_summary(store, whole, tmp_path / "s.fhir.json", bundle_type="batch")
     assert list(tmp_path.glob("*.json")) == [] and row_counts(store.path) == counts
     assert bundle_type_of(" Document ") == "document"
+
+
+#: Resources that exist, unchanged, in R4 and R4B (docs/fhir.md, "R4 and R4B").
+SHARED = {"Patient", "Practitioner", "Encounter", "Observation", "MedicationAdministration",
+          "QuestionnaireResponse", "RiskAssessment", "DocumentReference", "Composition",
+          "Provenance"}
+
+
+def keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in keys(v)}
+    return set()
+
+
+@pytest.mark.parametrize("kind", ["transaction", "document"])
+def test_the_bundle_uses_only_what_r4_and_r4b_share(store, whole, tmp_path, kind):
+    bundle = bundle_of(store, whole, tmp_path, kind)
+    assert {e["resource"]["resourceType"] for e in bundle["entry"]} <= SHARED
+    assert "fhirVersion" not in keys(bundle)
+    assert "concept" not in keys(bundle)  # no CodeableReference (R4B, R5)
+    for given in resources(bundle, "MedicationAdministration"):  # R4's names, not R5's
+        assert "context" in given and "encounter" not in given
+        assert {"medicationCodeableConcept", "medicationReference"} & set(given)
+    (encounter,) = resources(bundle, "Encounter")
+    assert isinstance(encounter["class"], dict)
+    contained = {c["resourceType"] for r in resources(bundle, "MedicationAdministration")
+                 for c in r.get("contained", [])}
+    assert contained == {"Medication"}
