@@ -13,7 +13,7 @@ give the same ids. docs/fhir.md maps each thing charted to its resource."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ketamonitor.core.chart_view import SessionSummary
@@ -71,10 +71,12 @@ def _sections(context: Context) -> list[tuple[str, list[Resource]]]:
 
 
 def fhir_bundle(summary: SessionSummary, systems: ClinicSystems | None = None,
-                kind: str = TRANSACTION) -> dict[str, Any]:
-    """The bundle as JSON values, of type `kind` (ValueError for an unknown one)."""
+                kind: str = TRANSACTION, names: Mapping[str, str] | None = None
+                ) -> dict[str, Any]:
+    """The bundle as JSON values, of type `kind` (ValueError for an unknown one); `names`:
+    the display names of the accounts it names (people.usernames), for the Practitioners."""
     kind = bundle_type_of(kind)
-    context = Context(summary, systems or ClinicSystems())
+    context = Context(summary, systems or ClinicSystems(), names)
     people = [patient(context), encounter(context)]
     sections = _sections(context)
     charted = [resource for _, found in sections for resource in found]
@@ -95,8 +97,10 @@ def fhir_bundle(summary: SessionSummary, systems: ClinicSystems | None = None,
 
 
 def fhir_bundle_bytes(summary: SessionSummary, systems: ClinicSystems | None = None,
-                      kind: str = TRANSACTION) -> bytes:
-    text = json.dumps(fhir_bundle(summary, systems, kind), indent=2, ensure_ascii=False)
+                      kind: str = TRANSACTION, names: Mapping[str, str] | None = None
+                      ) -> bytes:
+    text = json.dumps(fhir_bundle(summary, systems, kind, names), indent=2,
+                      ensure_ascii=False)
     return (text + "\n").encode("utf-8")
 
 

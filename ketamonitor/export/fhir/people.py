@@ -8,6 +8,7 @@ the ids, the references to the patient and the encounter, and the practitioners 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ketamonitor.core.chart_view import SessionSummary
@@ -21,16 +22,19 @@ _PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 class Context:
     """What each resource is built from, and the practitioners it referred to."""
 
-    def __init__(self, summary: SessionSummary, systems: ClinicSystems) -> None:
+    def __init__(self, summary: SessionSummary, systems: ClinicSystems,
+                 names: Mapping[str, str] | None = None) -> None:
         self.summary = summary
         self.systems = systems
         self.ids = Ids(systems, summary.session_id)
         self.patient_id = self.ids.clinic_wide("patient", summary.patient.mrn)
         self.encounter_id = self.ids.of("encounter")
         self._staff: dict[str, dict[str, Any]] = {}
-        #: Display names known for usernames: the signers' printed names, the exporter's.
+        #: Display names of usernames: as the accounts say (`names`), else the exporter's
+        #: and the signers' printed names.
         self._names = {summary.generated_by: summary.generated_by_name}
         self._names.update({s.signer: s.printed_name for s in summary.signatures})
+        self._names.update(names or {})
 
     @property
     def subject(self) -> dict[str, str]:
@@ -64,6 +68,19 @@ class Context:
 
     def practitioners(self) -> list[dict[str, Any]]:
         return list(self._staff.values())
+
+
+def usernames(summary: SessionSummary) -> set[str]:
+    """The accounts named in the summary: who charted, acknowledged, assessed, signed."""
+    found = {summary.generated_by, *(s.signer for s in summary.signatures)}
+    for rows in (summary.vitals, summary.scores, summary.side_effects, summary.dissociation,
+                 summary.medications, summary.events):
+        found.update(row.entered_by for row in rows)
+    found.update(a.acknowledged_by for a in summary.alerts if a.acknowledged_by)
+    found.update(a.entered_by for a in summary.chart.risk_assessments)
+    for part in (summary.pre_session, summary.discharge):
+        found.update(row.entered_by for row in (part.rows if part else ()) if row.entered_by)
+    return found
 
 
 def patient(context: Context) -> dict[str, Any]:

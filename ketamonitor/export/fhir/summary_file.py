@@ -10,6 +10,7 @@ from pathlib import Path
 from ketamonitor.core.settings import FHIR_CODE_SYSTEM, FHIR_MRN_SYSTEM
 from ketamonitor.export.fhir.bundle import TRANSACTION, bundle_type_of, fhir_bundle_bytes
 from ketamonitor.export.fhir.codes import ClinicSystems
+from ketamonitor.export.fhir.people import usernames
 from ketamonitor.store.interface import StoreApi
 
 
@@ -29,7 +30,8 @@ def export_fhir_summary(store: StoreApi, session_id: int, out: Path, *,
     kind = bundle_type_of(bundle_type)
     out = Path(out)
     summary = build_summary(store, session_id, zone)
-    data = fhir_bundle_bytes(summary, clinic_systems(store), kind)
+    names = store.staff_names(usernames(summary))
+    data = fhir_bundle_bytes(summary, clinic_systems(store), kind, names)
     write_recorded(store, out, data, "summary",
                    {"session_id": session_id, "format": "fhir", "bundle": kind})
     return out

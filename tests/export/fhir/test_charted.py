@@ -46,7 +46,7 @@ def test_an_alert_with_its_acknowledgement_and_escalation(bundle):
     assert interpretations(alert) == ["A"]
     notes = " ".join(n["text"] for n in alert["note"])
     assert ACTION in notes and ORDERED in notes and "Dr Ada Obi" in notes
-    assert alert["performer"][0]["display"] == "nurse.ana"
+    assert alert["performer"][0]["display"] == "Ana Ruiz"  # nurse.ana's account
 
 
 def test_both_checklists_are_questionnaire_responses(bundle):

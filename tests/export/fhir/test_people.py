@@ -47,6 +47,22 @@ def test_each_person_is_one_practitioner_whoever_refers_to_them(bundle):
     assert charted_by == {"nurse.ana"}
 
 
+def test_an_account_is_named_by_its_display_name(bundle):
+    (nurse,) = [p for p in resources(bundle, "Practitioner")
+                if p["identifier"] == [{"system": STAFF, "value": "nurse.ana"}]]
+    assert nurse["name"] == [{"text": "Ana Ruiz"}]
+
+
+def test_the_staffs_names_are_read_by_who_may_read_the_record(store):
+    from ketamonitor.core.permissions import NotLoggedIn
+
+    assert store.staff_names(["nurse.ana", "dr.obi", "nobody"]) == {
+        "dr.obi": "Dr Ada Obi", "nurse.ana": "Ana Ruiz"}
+    store.logout()
+    with pytest.raises(NotLoggedIn):
+        store.staff_names(["nurse.ana"])
+
+
 def test_the_patient_is_on_the_clinics_mrn(bundle):
     (patient,) = resources(bundle, "Patient")
     (mrn,) = patient["identifier"]
