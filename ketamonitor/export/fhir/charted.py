@@ -89,7 +89,7 @@ def alert_observation(context: Context, alert: AlertRow) -> Resource:
     """An alert the room raised: its message, priority, and the acknowledgement and
     escalation in the words the page shows them."""
     observation = _observation(context, context.ids.of("alert", alert.id),
-                               f"alert-{alert.kind}", f"Alert: {alert.kind}",
+                               f"alert-{alert.kind}", f"Alert: {alert.kind.replace('_', ' ')}",
                                alert.raised_at, "charted")
     observation["category"] = [{"coding": [context.systems.code("alert", "Alert")]}]
     observation["valueString"] = alert.message
