@@ -24,6 +24,7 @@ from ketamonitor import __version__
 from ketamonitor.core.accounts import check_roles
 from ketamonitor.core.clock import SystemClock
 from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.settings import SUMMARY_PAGE_SIZE
 from ketamonitor.places import DATABASE_ENV, clinic_protocol_folder, default_database_path
 from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.store import Store
@@ -131,9 +132,12 @@ def _export_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     summary = kinds.add_parser("summary", help="one session's summary")
     summary.add_argument("session_id", type=int, metavar="SESSION_ID")
     summary.add_argument("--format", required=True, choices=["pdf", "json", "csv", "fhir"])
-    summary.add_argument("--page-size", default="A4", choices=["A4", "Letter"],
-                         help="for PDF (default A4)")
+    summary.add_argument("--page-size", default=None, choices=["A4", "Letter"],
+                         help="for PDF (default: the clinic's setting, A4 unless changed)")
     summary.add_argument("--out", type=Path, required=True)
+    summary.add_argument("--fhir-bundle", default="transaction",
+                         choices=["transaction", "collection", "document"],
+                         help="for FHIR: the bundle's type (default transaction)")
     _acting_options(summary)
     rems = kinds.add_parser("rems", help="one esketamine session's Spravato REMS form")
     rems.add_argument("session_id", type=int, metavar="SESSION_ID")
@@ -364,7 +368,8 @@ def _export_summary(store: Store, args: argparse.Namespace) -> None:
     from ketamonitor.export.summary import export_summary
 
     written = export_summary(store, args.session_id, args.format, args.out,
-                             page_size=args.page_size)
+                             page_size=args.page_size or store.setting(SUMMARY_PAGE_SIZE.key),
+                             bundle_type=args.fhir_bundle)
     sys.stdout.write(f"wrote {written}\n")
 
 

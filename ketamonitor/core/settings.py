@@ -46,6 +46,16 @@ SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (
     AUTOMATIC_BACKUP,
     SUMMARY_PAGE_SIZE)}
 
+#: The clinic's own identifier systems in what leaves as FHIR (docs/fhir.md): the system of
+#: its medical record numbers (the Patient's conditional create matches on it), and the base
+#: of its other systems (staff usernames, session ids, its own codes). The defaults are
+#: placeholders to replace with the clinic's (an EHR's MRN system is often an urn:oid:).
+FHIR_MRN_SYSTEM = Setting("fhir_mrn_system", "FHIR: the clinic's MRN identifier system",
+                          "https://clinic.example/fhir/sid/mrn")
+FHIR_CODE_SYSTEM = Setting("fhir_code_system", "FHIR: the base of the clinic's own systems",
+                           "https://clinic.example/fhir")
+SETTINGS.update({setting.key: setting for setting in (FHIR_MRN_SYSTEM, FHIR_CODE_SYSTEM)})
+
 
 def check_setting(key: str, value: str) -> str:
     """The value as it is kept (spaces tidied), or a ValidationError naming the key."""

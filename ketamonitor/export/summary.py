@@ -17,6 +17,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from ketamonitor.core.chart_view import SessionSummary, chart_summary
+from ketamonitor.export.fhir.context import FhirContext
 from ketamonitor.export.files import atomic_write
 from ketamonitor.export.summary_formats import SUMMARY_FORMATS
 from ketamonitor.store.interface import StoreApi
@@ -59,17 +60,20 @@ def summary_file_name(session_id: int, fmt: str) -> str:
 
 
 def export_summary(store: StoreApi, session_id: int, fmt: str, out: Path, *,
-                   page_size: str = "A4", zone: tzinfo | None = None) -> Path:
+                   page_size: str = "A4", zone: tzinfo | None = None,
+                   bundle_type: str = "transaction") -> Path:
     """Write the session's summary to `out` as `fmt` (pdf, json, csv or fhir) and record
     the export in the audit trail with the file's SHA-256.
 
     Refuses (PermissionDenied, NotLoggedIn) before anything is read; UnknownRecord for a
-    session not in the record; ValueError for an unknown format or page size. The file is
+    session not in the record; ValueError for an unknown format, page size or FHIR bundle
+    type (`bundle_type`, read only for fhir). The file is
     written whole or not at all: ExportFailed (naming the file and what to do) when it
     cannot be, with nothing left under `out` and nothing written to the record. Times are
     shown in `zone` (the room's, unless given). A PDF needs a QApplication, as any Qt
     painting does (one is made if there is none)."""
-    read = read_summary(store, session_id, fmt, page_size=page_size, zone=zone)
+    read = read_summary(store, session_id, fmt, page_size=page_size, zone=zone,
+                        bundle_type=bundle_type)
     return write_summary(store, read, render_summary(read), out)
 
 
@@ -83,6 +87,8 @@ class SummaryRead:
     fmt: str
     page_size: str
     summary: SessionSummary
+    #: For fhir only: the bundle's type, the clinic's systems and the staff's names.
+    fhir: FhirContext | None = None
 
 
 #: The formats rendered only on the GUI thread: the PDF draws its chart with pyqtgraph's
@@ -91,16 +97,27 @@ GUI_THREAD_FORMATS = frozenset({"pdf"})
 
 
 def read_summary(store: StoreApi, session_id: int, fmt: str, *, page_size: str = "A4",
-                 zone: tzinfo | None = None) -> SummaryRead:
-    """The first half of `export_summary`: its refusals, checks and the one read."""
+                 zone: tzinfo | None = None, bundle_type: str = "transaction") -> SummaryRead:
+    """The first half of `export_summary`: its refusals, checks and the reads (a FHIR
+    bundle's context too: the store lives on this thread, the rendering may not)."""
+    from ketamonitor.export.fhir import bundle_type_of, fhir_context
+
     store.may_export()
-    return SummaryRead(session_id, _format(fmt), page_size_of(page_size),
-                       build_summary(store, session_id, zone))
+    fmt = _format(fmt)
+    size = page_size_of(page_size)
+    kind = bundle_type_of(bundle_type) if fmt == "fhir" else None
+    summary = build_summary(store, session_id, zone)
+    fhir = None if kind is None else fhir_context(store, summary, kind)
+    return SummaryRead(session_id, fmt, size, summary, fhir)
 
 
 def render_summary(read: SummaryRead) -> bytes:
     """The file's bytes; reads no store, so a format not in GUI_THREAD_FORMATS may be
     rendered on a worker thread."""
+    if read.fhir is not None:
+        from ketamonitor.export.fhir import fhir_bundle_bytes
+        fhir = read.fhir
+        return fhir_bundle_bytes(read.summary, fhir.systems, fhir.kind, fhir.names)
     return _render(read.summary, read.fmt, read.page_size)
 
 
@@ -110,7 +127,8 @@ def write_summary(store: StoreApi, read: SummaryRead, data: bytes, out: Path) ->
     out = Path(out)
     write_recorded(store, out, data, "summary", {
         "session_id": read.session_id, "format": read.fmt,
-        **({"page_size": read.page_size} if read.fmt == "pdf" else {})})
+        **({"page_size": read.page_size} if read.fmt == "pdf" else {}),
+        **({"bundle": read.fhir.kind} if read.fhir is not None else {})})
     log.info("summary of session %s written to %s (%s)", read.session_id, out, read.fmt)
     return out
 
@@ -149,8 +167,5 @@ def _render(summary: SessionSummary, fmt: str, page_size: str) -> bytes:
     if fmt == "pdf":
         from ketamonitor.export.pdf.summary import summary_pdf
         return summary_pdf(summary, page_size)
-    if fmt == "fhir":
-        from ketamonitor.export.fhir import fhir_bundle_bytes
-        return fhir_bundle_bytes(summary)
     from ketamonitor.export.summary_data import summary_csv, summary_json
     return summary_json(summary) if fmt == "json" else summary_csv(summary)

@@ -3,6 +3,7 @@ locked after repeated failures; every step audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import datetime
 
@@ -68,6 +69,18 @@ class Accounts(StoreCore):
             "SELECT value FROM user_changes WHERE user_id = ? AND field = 'password_hash' "
             "ORDER BY id DESC LIMIT 1", [user_id]).fetchone()
         return found[0] if found else None
+
+    def staff_names(self, usernames: Iterable[str]) -> dict[str, str]:
+        """The display name of each of these usernames that is an account (those who charted
+        a record are named in what leaves it, e.g. FHIR's Practitioners); anyone who may
+        read the record may read them."""
+        self._require(Permission.READ_RECORD)
+        found = {}
+        for username in sorted(set(usernames)):
+            account = self._account(username)
+            if account is not None:
+                found[username] = account.display_name
+        return found
 
     def accounts(self) -> list[Account]:
         self._require(Permission.MANAGE_ACCOUNTS)

@@ -1,6 +1,6 @@
-"""The summary as a FHIR R4 Bundle, validated by the fhir.resources models (R4B): the
-patient, the session, the dose, every vitals set with its LOINC codes and UCUM units in UTC,
-and the signature."""
+"""The summary as a FHIR R4 Bundle (a transaction, by default), validated by the
+fhir.resources models (R4B): the patient, the session, the dose, every vitals set with its
+LOINC codes and UCUM units in UTC, and the signature."""
 
 from __future__ import annotations
 
@@ -45,11 +45,11 @@ def signed(store, charting) -> int:
 
 def test_the_bundle_is_valid_r4_and_every_reference_resolves(store, signed, tmp_path):
     bundle = bundle_of(store, signed, tmp_path)
-    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "collection")
+    assert (bundle["resourceType"], bundle["type"]) == ("Bundle", "transaction")
     assert bundle["timestamp"] == "2026-11-23T10:24:00.000Z"
     kinds = Counter(e["resource"]["resourceType"] for e in bundle["entry"])
     assert (kinds["Patient"], kinds["Encounter"], kinds["MedicationAdministration"],
-            kinds["Provenance"]) == (1, 1, 1, 1)
+            kinds["Provenance"]) == (1, 1, 3, 1)  # the dose, labetalol and ondansetron
     urls = {e["fullUrl"] for e in bundle["entry"]}
     assert all(url.startswith("urn:uuid:") for url in urls)
     assert len(urls) == len(bundle["entry"])  # one id each
@@ -109,7 +109,9 @@ def test_the_patient_the_encounter_the_dose_and_the_signature(store, signed, tmp
     assert encounter["status"] == "finished" and encounter["class"]["code"] == "AMB"
     assert encounter["period"] == {"start": "2026-11-23T08:05:00.000Z",
                                    "end": "2026-11-23T09:54:00.000Z"}
-    (dose,) = resources(bundle, "MedicationAdministration")
+    dose, *others = resources(bundle, "MedicationAdministration")
+    assert [o["medicationCodeableConcept"]["text"] for o in others] == [
+        "Labetalol", "Ondansetron"]
     (drug,) = dose["contained"]  # the medication, with the lot of its bag
     assert {c["code"] for c in drug["code"]["coding"]} == {"6130", "373464007", "N01AX03"}
     assert drug["batch"] == {"lotNumber": "KET 24-0317"}
