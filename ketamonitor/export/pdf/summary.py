@@ -34,8 +34,10 @@ from ketamonitor.core.risk import item9_mark
 from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
 from ketamonitor.export.pdf.paginator import (
+    CELL_CHARACTERS,
     FLAG,
     Bands,
+    cell_text,
     esc,
     grid,
     headings,
@@ -43,6 +45,7 @@ from ketamonitor.export.pdf.paginator import (
     paged_pdf,
     section_heights,
     set_html_keeping_headings,
+    typed_text,
 )
 
 #: The chart picture's width in pixels: printed across the page (about 18 cm), its words
@@ -88,16 +91,20 @@ def _fill(document: QTextDocument, summary: SessionSummary, width: int,
 
 def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
                   body_height: int) -> int:
-    """The chart's printed height: laid out first at the usual height (the picture is not
-    drawn yet; its size is enough), then made as tall as still lets the section after it
-    (the phases) end on the first page, or, where that cannot be, as tall as fills it."""
+    """The chart's printed height: the first page laid out first at the usual height (the
+    picture is not drawn yet; its size is enough), then made as tall as still lets the
+    section after it (the phases) end on the first page, or, where that cannot be, as tall
+    as fills it. Only the sections up to the phases are laid out here: what follows (a long
+    note) would cost its layout twice and change nothing."""
     least, usual, most = (round(width * ratio) for ratio in CHART_RATIO)
-    document.setHtml(_html(summary, width, usual))
+    parts = _parts(summary, width, usual)
+    phases = parts.index(_timings(summary)) + 1
+    document.setHtml(_page_html([*parts[:phases], "<h2>End</h2>"]))
     found = headings(document)
     tops = [top for top, _ in found]
     heights = section_heights(document, found)
     after = [text for _, text in found].index(CHART_HEADING) + 1
-    if after >= len(tops) or tops[after] >= body_height:
+    if tops[after] >= body_height:
         return usual  # the first page is full before the chart: it goes where it falls
     spare = body_height - (tops[after] + heights[after]) - 4
     if usual + spare >= least:
@@ -157,7 +164,16 @@ def _span(span: timedelta | None) -> str:
 
 
 def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
-    parts = [
+    return _page_html(_parts(summary, width, chart_height))
+
+
+def _page_html(parts: Sequence[str]) -> str:
+    return f"<html><body>{''.join(parts)}</body></html>"
+
+
+def _parts(summary: SessionSummary, width: int, chart_height: int) -> list[str]:
+    """The summary's sections in order, each as markup."""
+    return [
         _title(summary),
         _facts(summary),
         _chart(width, chart_height),
@@ -179,7 +195,6 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         signatures_section(summary),
         record_section(summary),
     ]
-    return f"<html><body>{''.join(parts)}</body></html>"
 
 
 def _title(summary: SessionSummary) -> str:
@@ -507,14 +522,23 @@ def _alerts(summary: SessionSummary) -> str:
 
 
 def _events(summary: SessionSummary) -> str:
+    """The events in a table; a text too long for a cell (a long note) is begun there and
+    printed whole below the table, in paragraphs (paginator.typed_text says why)."""
     if not summary.events:
         return "<h2>Events and notes</h2>" + muted("No events were charted.")
     rows = [[local_clock(summary, e.occurred_at), f"<b>{esc(e.label)}</b>" if e.kind == "note"
-             else esc(e.label), esc(e.text or ""), esc(e.entered_by)]
+             else esc(e.label), cell_text(e.text), esc(e.entered_by)]
             for e in summary.events]
     struck = [e.status == IN_ERROR for e in summary.events]
+    in_full = "".join(
+        f"<p><b>{esc(e.label)} of {local_clock(summary, e.occurred_at)} by "
+        f"{esc(e.entered_by)}, in full</b>"
+        + (" <b>(entered in error)</b>" if e.status == IN_ERROR else "")
+        + f"</p>{typed_text(e.text)}"
+        for e in summary.events if e.text and len(e.text) > CELL_CHARACTERS)
     return ("<h2>Events and notes</h2>"
-            + grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck))
+            + grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck)
+            + in_full)
 
 
 def _amendments(summary: SessionSummary) -> str:
