@@ -197,8 +197,11 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
     # the checklists, side effects, scores, alerts, amendments, notes, discharge
     for words in ("Pre-session checklist", "Escort / ride home arranged", "History of psychosis",
                   "Dissociation assessments", "08:54 Sense of time altered",
-                  "Nausea moderate Ondansetron", "08:34 Nausea resolved",
-                  "Settled within 10 min", "PHQ-9 before session 9 of 27, mild",
+                  "Nausea moderate resolved 08:34 Ondansetron", "08:34 Nausea resolved",
+                  "Settled within 10 min", "PHQ-9 before session 9 of 27, mild; item 9: 1",
+                  ("▲ PHQ-9 item 9 (thoughts of self-harm) answered above 'Not at all': tell "
+                   "the physician"), "▲ PHQ-9 Item 9: 1 — assessed",
+                  f"Risk assessment by Dr Ada Obi at 09:54: {ASSESSMENT.outcome}.",
                   "Sedation (MOAA/S) 4 of 5",
                   "Modified Aldrete score 10 of 10", "Alerts and acknowledgements",
                   f"08:17 ▲ Act now {HIGH_BP} 08:18 nurse.ana: {ACTION}",
@@ -350,3 +353,19 @@ def test_unknown_sessions_formats_and_page_sizes_are_refused(store, signed, expo
     with pytest.raises(ValueError, match="choose A4 or Letter"):
         export_summary(store, signed, "pdf", exports / "summary.pdf", page_size="A5")
     assert local_names(exports) == [] and len(audit_of(store)) == audit
+
+
+def test_an_unsigned_summary_says_what_the_page_says_is_still_waiting(qapp, store, charting,
+                                                                      exports):
+    """A high alert no physician has seen, and a start held now, in the page's words."""
+    session_id = charted_session(store, charting)
+    held = charting.session(patient=charting.patient("MRN-2004"))
+    charting.bp(held, 196, 118)
+    charting.answer_all(held, "pre_session")
+    login_as(store, ADMIN)
+    text = " ".join(pdf_text(export_summary(store, session_id, "pdf",
+                                            exports / "alert.pdf"))[1])
+    assert f"Ordered: {ORDERED}. Not yet seen by a physician." in text
+    text = " ".join(pdf_text(export_summary(store, held, "pdf", exports / "held.pdf"))[1])
+    assert ("Holds and physician overrides ▲ “Start infusion” is held until a physician "
+            "overrides: Baseline BP 196/118 above the pre-dose line 140/90") in text

@@ -24,13 +24,14 @@ from ketamonitor.core.chart_view import (
     VitalsRow,
     dose_words,
 )
+from ketamonitor.core.escalation import NOT_SEEN
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
 from ketamonitor.core.medications import dose_words as medication_dose
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.risk import item9_mark
+from ketamonitor.core.risk import ITEM_9, PHQ9
 from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
 from ketamonitor.export.pdf.paginator import (
@@ -410,15 +411,22 @@ def _checklist(summary: SessionSummary, part: ChecklistPart | None, title: str) 
 
 
 def overrides_section(summary: SessionSummary) -> str:
-    """The physicians' overrides: the holds on the start or the gaps before discharge each
+    """What holds the session's next step now (a summary made while it is held), and the
+    physicians' overrides: the holds on the start or the gaps before discharge each
     covered, who overrode them, when and why (a section only where there are any)."""
     overrides = summary.chart.overrides
-    if not overrides:
+    if not overrides and not summary.held:
         return ""
+    held = ""
+    if summary.held_words:
+        items = "".join(f"<li>{esc(item)}</li>" for item in summary.held)
+        held = (f"<p><span class='flag'>{FLAG} {esc(summary.held_words)}</span></p>"
+                f"<ul style='margin-top: 0'>{items}</ul>")
     lines = "".join(f"<p><span class='flag'>{FLAG}</span> {local_clock(summary, o.overridden_at)}"
                     f" {esc(override_words(o))} (charted by {esc(o.entered_by)})</p>"
                     for o in overrides)
-    return f"<h2>Physician overrides</h2>{lines}"
+    title = "Physician overrides" if not held else "Holds and physician overrides"
+    return f"<h2>{title}</h2>{held}{lines}"
 
 
 def _dissociation(summary: SessionSummary) -> str:
@@ -443,6 +451,9 @@ def _side_effects(summary: SessionSummary) -> str:
                     else esc(s.severity or ""))
         if s.value == "resolved":  # the later entry: the side effect has passed
             severity = "<b>resolved</b>"
+        elif s.course:  # its course beside the onset, as the side-effects tab says it
+            course = esc(s.course)
+            severity += "<br>" + (f"<b>{course}</b>" if s.resolved_at is None else course)
         rows.append([local_clock(summary, s.observed_at), esc(s.label), severity,
                      esc(s.intervention_label or "none"), esc(s.note or ""),
                      esc(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])
@@ -467,19 +478,16 @@ def _medications(summary: SessionSummary) -> str:
 
 
 def _risk(summary: SessionSummary) -> str:
-    """PHQ-9 item 9 >= 1 and the physician's risk assessments (shown only when charted)."""
-    chart = summary.chart
-    mark = item9_mark(chart)
-    if mark is None and not chart.risk_assessments:
+    """PHQ-9 item 9 >= 1 and the physician's risk assessments (shown only when charted), in
+    the words of the session page's item 9 banner."""
+    if summary.item9 is None and not summary.risk_words:
         return ""
     title = "<h2>PHQ-9 item 9: physician's risk assessment</h2>"
-    line = f"<p><b>{esc(mark)}</b></p>" if mark else ""
-    if not chart.risk_assessments:
+    line = (f"<p><span class='flag'>{FLAG} {esc(summary.item9)}</span></p>"
+            if summary.item9 else "")
+    if not summary.risk_words:
         return title + line + muted("No physician's risk assessment has been charted.")
-    rows = [[local_clock(summary, a.entered_at), esc(a.outcome), esc(a.plan),
-             esc(a.note or ""), esc(a.physician)] for a in chart.risk_assessments]
-    return title + line + grid(["Time", "Outcome", "Plan", "Note", "Physician"], rows,
-                               [10, 26, 26, 22, 16])
+    return title + line + "".join(f"<p>{esc(words)}</p>" for words in summary.risk_words)
 
 
 def _scores(summary: SessionSummary) -> str:
@@ -490,6 +498,10 @@ def _scores(summary: SessionSummary) -> str:
         score = f"{s.total}" + (f" of {s.max_total}" if s.max_total is not None else "")
         if s.band:
             score += f", {esc(s.band)}"
+        if s.scale == PHQ9:
+            score += f"; item 9: {dict(s.item_scores).get(ITEM_9, '—')}"
+        score += "".join(f"<br><span class='flag'>{FLAG} {esc(flag)}</span>"
+                         for flag in s.flags)
         rows.append([local_clock(summary, s.observed_at), esc(s.title), esc(s.timepoint or ""),
                      score, esc(s.entered_by)])
     struck = [s.status == IN_ERROR for s in summary.scores]
@@ -513,6 +525,8 @@ def _alerts(summary: SessionSummary) -> str:
                     f"{esc(a.action)}")
             if a.escalation_text:
                 done += f"<br>{esc(a.escalation_text)}"
+            if a.seen == NOT_SEEN:
+                done += "<br><b>Not yet seen by a physician.</b>"
         else:
             done = "<b>not acknowledged</b>"
         rows.append([local_clock(summary, a.raised_at), priority, esc(a.message), done,

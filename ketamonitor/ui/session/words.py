@@ -40,10 +40,3 @@ def acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> s
     if alert.acknowledged_at is None:
         return "waiting" if alert.needs_attention else ""
     return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
-
-
-def seen_text(alert: AlertRecord) -> str:
-    """Which physician has seen a high or critical alert (the reviewer's column)."""
-    if not alert.priority.acts_now:
-        return ""
-    return alert.seen_by_physician or "not yet"
