@@ -40,14 +40,16 @@ ORDERED = "Recheck BP in 5 min"
 ACTION = "Infusion paused, Dr Obi called"
 HIGH_BP = "BP 186/112 is above the stop line 180/110"
 DRUG_LOT = "KET 24-0317"
+HELD_REASON = "Remote single episode, stable for 10 years; psychiatry agrees"
 
 
-def charted_session(store: Store, charting: Charting) -> int:
+def charted_session(store: Store, charting: Charting, *, held_start: bool = False) -> int:
     """The second session of Ana Rivera's course, charted from arrival to discharge as the
     nurse: a BP over the stop line with the room's alert acknowledged, a pause, labetalol
     given for the alert, a side effect with its intervention and ondansetron given, a
     dissociation assessment, scores, a note, a corrected heart rate and a set struck as
-    entered in error. Left finished and unsigned; the clinic named."""
+    entered in error. Left finished and unsigned; the clinic named. `held_start`: a history
+    of psychosis held the start, and the physician overrode it."""
     clock = charting.clock
     login_as(store, ADMIN)
     store.set_setting("clinic_name", CLINIC)
@@ -58,6 +60,12 @@ def charted_session(store: Store, charting: Charting) -> int:
     session_id = charting.session(patient=patient)
     charting.ready_to_start(session_id)
     library = store.library
+    if held_start:
+        store.record_checklist_answer(session_id, checklist_answer(
+            library.checklist("pre_session"), "psychosis_history", "yes", clock.now()))
+        login_as(store, PHYSICIAN)
+        store.override(session_id, Action.START_INFUSION, HELD_REASON, PHYSICIAN, PASSWORD)
+        login_as(store, NURSE)
     store.record_scale_score(session_id, scale_answer(
         library.scale("phq9"), {item.key: 1 for item in library.scale("phq9").items},
         clock.now(), timepoint=library.scale("phq9").timepoints[0]))

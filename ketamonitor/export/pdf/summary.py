@@ -459,7 +459,7 @@ def _side_effects(summary: SessionSummary) -> str:
                      esc(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])
     struck = [s.status == IN_ERROR for s in summary.side_effects]
     return title + grid(["Time", "Side effect", "Severity", "Intervention", "Note", "By"],
-                         rows, [8, 24, 12, 22, 20, 14], struck)
+                         rows, [8, 20, 16, 20, 22, 14], struck)
 
 
 def _medications(summary: SessionSummary) -> str:
@@ -506,7 +506,7 @@ def _scores(summary: SessionSummary) -> str:
                      score, esc(s.entered_by)])
     struck = [s.status == IN_ERROR for s in summary.scores]
     return ("<h2>Scores</h2>"
-            + grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 38, 14, 24, 16],
+            + grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 24, 14, 40, 14],
                     struck))
 
 

@@ -16,7 +16,8 @@ import pytest
 from ketamonitor.core.chart_view import SessionSummary
 from ketamonitor.export.pdf.summary import summary_pdf
 from ketamonitor.export.summary import build_summary
-from tests.export.test_summary import signed_session
+from tests.export.test_summary import HELD_REASON, charted_session, signed_session
+from tests.people import PHYSICIAN, login_as
 
 
 @pytest.fixture
@@ -79,3 +80,21 @@ def test_a_note_keeps_its_lines_and_a_long_one_is_begun_in_its_cell(summary, tmp
     assert "w76… (in full below the table: 10,889 characters)" in found
     assert "Note of 09:54 by nurse.ana, in full" in found
 
+
+
+def test_a_held_start_an_escalation_and_a_medicine_given_print_whole(qapp, store, charting,
+                                                                   tmp_path):
+    """The session the issue asks to look at (its pages were rendered and looked at): a
+    start held and overridden, an alert escalated to the physician, medicines given."""
+    session_id = charted_session(store, charting, held_start=True)
+    login_as(store, PHYSICIAN)
+    summary = build_summary(store, session_id)
+    data = summary_pdf(summary)
+    (tmp_path / "held.pdf").write_bytes(data)
+    (tmp_path / "long.pdf").write_bytes(summary_pdf(with_note(summary, " ".join(words(9000)))))
+    text = " ".join(pdf_words(data, tmp_path))
+    for expected in ("Physician overrides", ("Physician override of the start by Dr Ada Obi: "
+                                          f"History of psychosis: yes. Reason: {HELD_REASON}"),
+                  "Done: Infusion paused. Physician: Dr Ada Obi at 08:18.",
+                  "Labetalol 10 mg IV", "Ondansetron 4 mg IV"):
+        assert expected in text, expected
