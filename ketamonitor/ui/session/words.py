@@ -1,5 +1,6 @@
 """The session page's words for what it shows: the dose given in the header, an event, an
-alert's acknowledgement and who has seen it (no rule: the wording of what core found)."""
+alert's acknowledgement (no rule: the wording of what core found). Who has seen an alert is
+worded in core (escalation.seen_text), as the exports say it too."""
 
 from __future__ import annotations
 
