@@ -50,8 +50,6 @@ NOT_YET: dict[str, str] = {
     "store/rows.py": _STORE_PART,
     "store/schema.py":
         "TODO issue 18: tested within store/test_backup.py, store/test_connection.py",
-    "export/pdf/summary.py":
-        "TODO issue 18: tested within export/test_late_entries.py, export/test_summary.py",
     "room/session.py": _ROOM_PART,
     "plotting/course_plot.py": _DRAWN,
     "plotting/readout.py": _DRAWN,

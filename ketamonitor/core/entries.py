@@ -20,6 +20,10 @@ from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
 from ketamonitor.core.times import format_local
 from ketamonitor.core.vitals import ConfirmationNeeded, Vitals, check_vitals, parse_vitals
 
+#: The longest note (and any other free text charted on a session: a side effect's note, a
+#: reason for a phase change or a correction). 4,000 characters is about a printed page, more
+#: than a nurse's longest note; the form refuses more as it is typed and the store re-checks
+#: (`check_free_text`), so every export of a chart stays fast and readable.
 NOTE_MAX_CHARACTERS = 4000
 
 _ANSWERS = {
@@ -153,6 +157,14 @@ def note_length_problem(text: str) -> str | None:
     if length <= NOTE_MAX_CHARACTERS:
         return None
     return f"at most {NOTE_MAX_CHARACTERS} characters ({length} typed)"
+
+
+def check_free_text(field: str, text: str | None, cap: int = NOTE_MAX_CHARACTERS) -> None:
+    """The store's re-check of free text charted on a session: ValidationError naming the
+    field and the cap when `text` is longer (a script or an old client is not the form)."""
+    length = len((text or "").strip())
+    if length > cap:
+        raise ValidationError({field: f"at most {cap} characters ({length} typed)"})
 
 
 def note_draft(text: str, occurred_at: datetime) -> NoteDraft:

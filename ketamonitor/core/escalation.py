@@ -169,6 +169,18 @@ def ordered_text(alert: AlertRecord) -> str:
     return escalation.ordered or ("—" if escalation.physician_called else "")
 
 
+#: What `seen_text` says of a high or critical alert no physician has seen yet.
+NOT_SEEN = "not yet"
+
+
+def seen_text(alert: AlertRecord) -> str:
+    """Which physician has seen a high or critical alert (NOT_SEEN while none has); empty
+    for a lower one: the session page's column and every export say it so."""
+    if not alert.priority.acts_now:
+        return ""
+    return alert.seen_by_physician or NOT_SEEN
+
+
 def escalation_text(alert: AlertRecord, shown: Shown) -> str:
     """The escalation in one paragraph, as the summary prints it beside the alert."""
     if alert.escalation is None:

@@ -78,3 +78,9 @@ def override_words(override: Override) -> str:
     what = "the start" if override.action == Action.START_INFUSION.value else "discharge"
     return (f"Physician override of {what} by {override.physician_name}: "
             f"{'; '.join(override.items)}. Reason: {override.reason}")
+
+
+def held_words(action_words: str) -> str:
+    """What heads the holds standing on an action, as the session page and the summary say
+    it: "“Start infusion” is held until a physician overrides:"."""
+    return f"“{action_words}” is held until a physician overrides:"

@@ -8,13 +8,15 @@ sessions only, and an answer given at the desk after discharge must count the sa
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.library import resource_text
-from ketamonitor.core.records import EarlyEnd, EarlyEndOutcome, ScaleScore
+from ketamonitor.core.records import EarlyEnd, EarlyEndOutcome, RiskAssessment, ScaleScore
 
 PHQ9 = "phq9"
 ITEM_9 = "q9"
@@ -57,6 +59,21 @@ def item9_mark(chart: SessionChart) -> str | None:
         return None
     state = "assessed" if item9_assessed(chart) else "assessment needed"
     return f"Item 9: {positive.item_scores[ITEM_9]} — {state}"
+
+
+def item9_words(chart: SessionChart) -> str | None:
+    """The first line of the item 9 banner, as the session page, the PDF and the JSON say
+    it ("PHQ-9 Item 9: 2 — assessment needed"); None when item 9 is not positive."""
+    mark = item9_mark(chart)
+    return None if mark is None else f"PHQ-9 {mark}"
+
+
+def assessment_words(assessment: RiskAssessment, shown: Callable[[datetime], str]) -> str:
+    """A physician's risk assessment in one line, as the banner and every export say it;
+    `shown` words its time."""
+    return (f"Risk assessment by {assessment.physician} at {shown(assessment.entered_at)}: "
+            f"{assessment.outcome}. Plan: {assessment.plan}."
+            + (f" {assessment.note}" if assessment.note else ""))
 
 
 @dataclass(frozen=True)

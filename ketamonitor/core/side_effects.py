@@ -7,6 +7,7 @@ overwritten, so the record shows both moments.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,6 +71,31 @@ def courses(chart: SessionChart, until: datetime | None = None) -> tuple[Course,
 
 def _resolved(course: Course, entry: ChecklistEntry) -> Course:
     return Course(course.item, course.label, course.onset, course.severity, entry.observed_at)
+
+
+def course_of(entry: ChecklistEntry, found: Sequence[Course]) -> Course | None:
+    """The course (among `found`, from `courses`) an onset entry belongs to; None for a
+    "resolved" entry or one struck."""
+    if entry.value == RESOLVED:
+        return None
+    for course in found:
+        if course.item == entry.item and course.onset <= entry.observed_at and (
+                course.resolved_at is None or course.resolved_at >= entry.observed_at):
+            return course
+    return None
+
+
+def course_words(entry: ChecklistEntry, found: Sequence[Course],
+                 shown: Callable[[datetime], str]) -> str:
+    """A side effect's course beside its entry, as the side-effects tab and every export say
+    it: "resolved 08:34" or "still present" beside an onset, "resolved" beside the entry
+    that resolved it; `shown` words a time."""
+    if entry.value == RESOLVED:
+        return "resolved"
+    course = course_of(entry, found)
+    if course is None:
+        return ""
+    return f"resolved {shown(course.resolved_at)}" if course.resolved_at else "still present"
 
 
 def still_present(chart: SessionChart, until: datetime | None = None) -> tuple[Course, ...]:

@@ -19,6 +19,7 @@ from ketamonitor.core.chart_view import (
     DeviceRow,
     SessionSummary,
     VitalsRow,
+    dose_words,
 )
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.holds import override_words
@@ -89,6 +90,7 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
                 "given_mg": summary.given.mg,
                 "given_how": summary.given.how,
                 "given_volume_ml": summary.given.volume_ml,
+                "words": dose_words(summary),
             },
             "phase": summary.phase.value,
             "phase_label": summary.phase_label,
@@ -128,7 +130,8 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
             {"id": s.id, "observed_at": _time(s.observed_at), "item": s.item,
              "label": s.label, "severity": s.severity, "intervention": s.intervention,
              "intervention_label": s.intervention_label, "note": s.note,
-             "entered_by": s.entered_by, "status": s.status}
+             "entered_by": s.entered_by, "status": s.status, "value": s.value,
+             "resolved_at": _time(s.resolved_at), "course": s.course}
             for s in summary.side_effects
         ],
         "medications": [
@@ -143,14 +146,18 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
             {"id": s.id, "observed_at": _time(s.observed_at), "scale": s.scale,
              "title": s.title, "timepoint": s.timepoint, "total": s.total,
              "max_total": s.max_total, "band": s.band, "entered_by": s.entered_by,
-             "status": s.status}
+             "status": s.status,
+             "item_scores": [{"item": key, "score": score} for key, score in s.item_scores],
+             "flags": list(s.flags)}
             for s in summary.scores
         ],
+        "item9": _item9(summary),
         "risk_assessments": [
             {"id": a.id, "outcome": a.outcome, "plan": a.plan, "note": a.note,
              "physician": a.physician, "entered_at": _time(a.entered_at),
-             "entered_by": a.entered_by}
-            for a in summary.chart.risk_assessments
+             "entered_by": a.entered_by, "words": words}
+            for a, words in zip(summary.chart.risk_assessments, summary.risk_words,
+                                strict=True)
         ],
         "events": [
             {"id": e.id, "occurred_at": _time(e.occurred_at), "kind": e.kind,
@@ -166,6 +173,8 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
              "words": override_words(o)}
             for o in summary.chart.overrides
         ],
+        "held": (None if summary.held_words is None else
+                 {"words": summary.held_words, "holds": list(summary.held)}),
         "amendments": [
             {"id": a.id, "subject": a.subject, "observed_at": _time(a.observed_at),
              "field": a.field, "old_value": a.old_value, "new_value": a.new_value,
@@ -196,6 +205,15 @@ def _stopped(summary: SessionSummary) -> dict[str, Any] | None:
         "destination": early_end.destination, "physician_informed": early_end.physician}
     return {"action": stopped.action.value, "label": stopped.label, "at": _time(stopped.at),
             "reason": stopped.reason, "outcome": outcome}
+
+
+def _item9(summary: SessionSummary) -> dict[str, Any] | None:
+    """PHQ-9 item 9 answered above "Not at all": the answer, whether a physician has
+    assessed it since, and the session page's banner words; None otherwise."""
+    if summary.item9 is None:
+        return None
+    return {"answer": summary.item9_answer, "assessed": summary.item9_assessed,
+            "words": summary.item9}
 
 
 def _vitals(row: VitalsRow) -> dict[str, Any]:
@@ -231,6 +249,8 @@ def _alert(alert: AlertRow) -> dict[str, Any]:
         "cleared_at": _time(alert.cleared_at),
         "escalation": _escalation(alert.escalation),
         "seen_by_physician": alert.seen_by_physician,
+        "escalation_words": alert.escalation_text,
+        "seen": alert.seen,
     }
 
 

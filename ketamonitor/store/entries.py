@@ -22,7 +22,9 @@ from ketamonitor.core.entries import (
     ScaleAnswer,
     check_chart_open_for_entries,
     check_entry_time,
+    check_free_text,
     check_late_vitals,
+    note_draft,
 )
 from ketamonitor.core.errors import ChartSigned, ValidationError
 from ketamonitor.core.gates import (
@@ -173,6 +175,7 @@ class EntryWrites(StoreCore):
             return self._charted("vitals", values, reason=late.reason)
 
     def record_checklist_answer(self, session_id: int, answer: ChecklistAnswer) -> int:
+        check_free_text("note", answer.note)
         self._session_charting(session_id)
         self._check_time(session_id, answer.observed_at)
         if answer.value == RESOLVED:
@@ -226,6 +229,9 @@ class EntryWrites(StoreCore):
             return self._charted("scale_scores", values)
 
     def record_note(self, session_id: int, note: NoteDraft) -> int:
+        """A note; its text re-checked as the form checks it (written, at most
+        NOTE_MAX_CHARACTERS)."""
+        note = note_draft(note.text, note.occurred_at)
         self._session_charting(session_id)
         self._check_time(session_id, note.occurred_at)
         values = {"session_id": session_id, "kind": EventKind.NOTE, "phase": None,
@@ -239,6 +245,7 @@ class EntryWrites(StoreCore):
         """Apply `action` if the session's chart allows it; refusals list what is missing.
         "End session early" needs `early_end` (outcome, destination, physician informed),
         stored beside its phase event."""
+        check_free_text("reason", reason)
         self._session_open(session_id)
         now = self.clock.now()
         with self._transaction():
@@ -326,6 +333,8 @@ class EntryWrites(StoreCore):
         now = to_stored(self.clock.now())
         with self._transaction():
             for draft in drafts:
+                check_free_text("reason", draft.reason)
+                check_free_text("new_value", draft.new_value)
                 self._check_in_chart(session_id, draft)
                 if draft.entity == "events" and self._is_phase_change(draft.entity_id):
                     raise ValidationError({"reason": "a phase change cannot be struck or "

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ketamonitor.core.entries import (
+    NOTE_MAX_CHARACTERS,
     check_chart_open_for_entries,
+    check_free_text,
     parse_late_vitals,
 )
 from ketamonitor.core.errors import ValidationError
@@ -116,3 +118,11 @@ def test_the_end_of_the_session_itself_is_within_it():
     assert late(time="11:40").vitals.observed_at == ENDED
     assert late(time="08:15").vitals.observed_at == BEGAN
     assert late(time="11:40").vitals.observed_at - BEGAN == timedelta(hours=3, minutes=25)
+
+
+def test_free_text_over_the_cap_is_refused_naming_the_field_and_the_cap():
+    check_free_text("reason", None)
+    check_free_text("reason", " " + "x" * NOTE_MAX_CHARACTERS + "\n")  # as charted: trimmed
+    with pytest.raises(ValidationError) as refused:
+        check_free_text("reason", "x" * 11, cap=10)
+    assert refused.value.reasons == {"reason": "at most 10 characters (11 typed)"}

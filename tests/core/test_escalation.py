@@ -18,6 +18,7 @@ from ketamonitor.core.escalation import (
     escalation_from_form,
     escalation_text,
     physician_choices,
+    seen_text,
 )
 
 RAISED = datetime(2026, 12, 5, 13, 0, 40, tzinfo=UTC)
@@ -149,3 +150,9 @@ def test_one_wording_of_the_escalation():
     not_called = AlertRecord(**{**record.__dict__,
                                 "escalation": Escalation(done=("Oxygen given",))})
     assert escalation_text(not_called, str) == "Done: Oxygen given. Physician: not called."
+
+
+def test_who_has_seen_an_alert_is_said_for_those_a_physician_must_see():
+    assert [seen_text(alert(1, Priority.LOW)), seen_text(alert(2, Priority.HIGH)),
+            seen_text(alert(3, Priority.CRITICAL, seen="dr.ruiz"))] == ["", "not yet",
+                                                                         "dr.ruiz"]

@@ -11,7 +11,13 @@ import pytest
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
 from ketamonitor.core.gates import check_action, next_step
-from ketamonitor.core.holds import check_override, covered, override_words, start_holds
+from ketamonitor.core.holds import (
+    check_override,
+    covered,
+    held_words,
+    override_words,
+    start_holds,
+)
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import ChecklistEntry, Override
 from tests.core.builders import ChartBuilder, minutes
@@ -206,3 +212,8 @@ def test_an_override_in_words():
     assert override_words(chart.overrides[0]) == (
         "Physician override of the start by Dr Doc: History of psychosis: yes. "
         "Reason: benefit outweighs the risk")
+
+
+def test_the_holds_are_headed_in_the_words_of_the_action():
+    assert held_words("Start infusion") == ("“Start infusion” is held until a physician "
+                                            "overrides:")

@@ -13,10 +13,12 @@ from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import EarlyEnd, EarlyEndOutcome, RiskAssessment
 from ketamonitor.core.risk import (
     RiskAssessmentDraft,
+    assessment_words,
     check_risk_assessment,
     early_end_gaps,
     item9_mark,
     item9_positive,
+    item9_words,
     risk_gaps,
     risk_wording,
 )
@@ -102,3 +104,17 @@ def test_end_session_early_is_refused_without_an_outcome_and_takes_it_as_its_rea
     assert change.phase is Phase.STOPPED_EARLY
     assert change.reason == ("Transferred to emergency care (City ED); physician informed: "
                              "Dr Obi")
+
+
+def test_the_banner_and_every_export_word_item_9_and_its_assessment_alike():
+    assert item9_words(phq9(0)) is None
+    assert item9_words(phq9(2)) == "PHQ-9 Item 9: 2 — assessment needed"
+    chart = assessed(phq9(2, at=5), at=6)
+    assert item9_words(chart) == "PHQ-9 Item 9: 2 — assessed"
+    (assessment,) = chart.risk_assessments
+    wording = risk_wording()
+    assert assessment_words(assessment, lambda moment: "08:06") == (
+        f"Risk assessment by Dr Ada Obi at 08:06: {wording.outcomes[0]}. "
+        f"Plan: {wording.plans[0]}.")
+    noted = replace(assessment, note="Seen with her sister")
+    assert assessment_words(noted, str).endswith(". Seen with her sister")

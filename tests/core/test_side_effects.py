@@ -8,7 +8,12 @@ import pytest
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.records import ChecklistEntry
-from ketamonitor.core.side_effects import check_resolution, courses, still_present
+from ketamonitor.core.side_effects import (
+    check_resolution,
+    course_words,
+    courses,
+    still_present,
+)
 from tests.core.builders import minutes
 from tests.core.test_gates import Ready
 
@@ -54,3 +59,16 @@ def test_resolved_is_refused_for_what_is_not_present_at_that_time() -> None:
     resolved = _resolved(Ready().side_effect(60, "Nausea", "moderate"), 70).build()
     with pytest.raises(ValidationError, match="already resolved"):
         check_resolution(resolved, course.item, minutes(90))
+
+
+def test_each_entry_says_its_course_as_the_tab_and_the_exports_do() -> None:
+    builder = _resolved(Ready().side_effect(60, "Nausea", "mild"), 70)
+    builder.side_effect(80, "Nausea", "moderate")
+    chart = builder.build()
+    found = courses(chart)
+    onset, resolving, again = sorted(chart.entries_of("side_effects"),
+                                     key=lambda e: e.observed_at)
+    def shown(moment):
+        return f"{int((moment - minutes(0)).total_seconds() // 60)} min"
+    assert [course_words(e, found, shown) for e in (onset, resolving, again)] == [
+        "resolved 70 min", "resolved", "still present"]

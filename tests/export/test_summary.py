@@ -40,14 +40,16 @@ ORDERED = "Recheck BP in 5 min"
 ACTION = "Infusion paused, Dr Obi called"
 HIGH_BP = "BP 186/112 is above the stop line 180/110"
 DRUG_LOT = "KET 24-0317"
+HELD_REASON = "Remote single episode, stable for 10 years; psychiatry agrees"
 
 
-def charted_session(store: Store, charting: Charting) -> int:
+def charted_session(store: Store, charting: Charting, *, held_start: bool = False) -> int:
     """The second session of Ana Rivera's course, charted from arrival to discharge as the
     nurse: a BP over the stop line with the room's alert acknowledged, a pause, labetalol
     given for the alert, a side effect with its intervention and ondansetron given, a
     dissociation assessment, scores, a note, a corrected heart rate and a set struck as
-    entered in error. Left finished and unsigned; the clinic named."""
+    entered in error. Left finished and unsigned; the clinic named. `held_start`: a history
+    of psychosis held the start, and the physician overrode it."""
     clock = charting.clock
     login_as(store, ADMIN)
     store.set_setting("clinic_name", CLINIC)
@@ -58,6 +60,12 @@ def charted_session(store: Store, charting: Charting) -> int:
     session_id = charting.session(patient=patient)
     charting.ready_to_start(session_id)
     library = store.library
+    if held_start:
+        store.record_checklist_answer(session_id, checklist_answer(
+            library.checklist("pre_session"), "psychosis_history", "yes", clock.now()))
+        login_as(store, PHYSICIAN)
+        store.override(session_id, Action.START_INFUSION, HELD_REASON, PHYSICIAN, PASSWORD)
+        login_as(store, NURSE)
     store.record_scale_score(session_id, scale_answer(
         library.scale("phq9"), {item.key: 1 for item in library.scale("phq9").items},
         clock.now(), timepoint=library.scale("phq9").timepoints[0]))
@@ -197,8 +205,11 @@ def test_the_pdf_holds_every_field_a_physician_files(qapp, store, signed, export
     # the checklists, side effects, scores, alerts, amendments, notes, discharge
     for words in ("Pre-session checklist", "Escort / ride home arranged", "History of psychosis",
                   "Dissociation assessments", "08:54 Sense of time altered",
-                  "Nausea moderate Ondansetron", "08:34 Nausea resolved",
-                  "Settled within 10 min", "PHQ-9 before session 9 of 27, mild",
+                  "Nausea moderate resolved 08:34 Ondansetron", "08:34 Nausea resolved",
+                  "Settled within 10 min", "PHQ-9 before session 9 of 27, mild; item 9: 1",
+                  ("▲ PHQ-9 item 9 (thoughts of self-harm) answered above 'Not at all': tell "
+                   "the physician"), "▲ PHQ-9 Item 9: 1 — assessed",
+                  f"Risk assessment by Dr Ada Obi at 09:54: {ASSESSMENT.outcome}.",
                   "Sedation (MOAA/S) 4 of 5",
                   "Modified Aldrete score 10 of 10", "Alerts and acknowledgements",
                   f"08:17 ▲ Act now {HIGH_BP} 08:18 nurse.ana: {ACTION}",
@@ -350,3 +361,19 @@ def test_unknown_sessions_formats_and_page_sizes_are_refused(store, signed, expo
     with pytest.raises(ValueError, match="choose A4 or Letter"):
         export_summary(store, signed, "pdf", exports / "summary.pdf", page_size="A5")
     assert local_names(exports) == [] and len(audit_of(store)) == audit
+
+
+def test_an_unsigned_summary_says_what_the_page_says_is_still_waiting(qapp, store, charting,
+                                                                      exports):
+    """A high alert no physician has seen, and a start held now, in the page's words."""
+    session_id = charted_session(store, charting)
+    held = charting.session(patient=charting.patient("MRN-2004"))
+    charting.bp(held, 196, 118)
+    charting.answer_all(held, "pre_session")
+    login_as(store, ADMIN)
+    text = " ".join(pdf_text(export_summary(store, session_id, "pdf",
+                                            exports / "alert.pdf"))[1])
+    assert f"Ordered: {ORDERED}. Not yet seen by a physician." in text
+    text = " ".join(pdf_text(export_summary(store, held, "pdf", exports / "held.pdf"))[1])
+    assert ("Holds and physician overrides ▲ “Start infusion” is held until a physician "
+            "overrides: Baseline BP 196/118 above the pre-dose line 140/90") in text

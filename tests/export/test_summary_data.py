@@ -83,7 +83,10 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
                                "total_mg": 36.0, "devices": None,
                                "concentration_mg_per_ml": 1.0, "volume_ml": 36.0,
                                "pump_rate_ml_per_h": 54.0, "given_mg": 36.0,
-                               "given_how": "from time infused", "given_volume_ml": 36.0}
+                               "given_how": "from time infused", "given_volume_ml": 36.0,
+                               "words": ("0.5 mg/kg × 72 kg = 36 mg total (36 mL at 1 mg/mL, "
+                                         "pump 54 mL/h); given 36 mg of 36 mg planned (from "
+                                         "time infused, 36 mL)")}
     assert (session["phase"], session["stopped_early"]) == ("discharged", None)
     timings = data["timings"]
     assert (timings["arrived_at"], timings["dose_started_at"], timings["finished_at"]) == (
@@ -109,7 +112,10 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
         "id": 0, "observed_at": "2026-11-23T08:24:00.000Z", "item": "nausea",
         "label": "Nausea", "severity": "moderate", "intervention": "ondansetron",
         "intervention_label": "Ondansetron", "note": "Settled within 10 min",
-        "entered_by": "nurse.ana", "status": "charted"}
+        "entered_by": "nurse.ana", "status": "charted", "value": "present",
+        "resolved_at": "2026-11-23T08:34:00.000Z", "course": "resolved 08:34"}
+    assert [(s["value"], s["course"]) for s in data["side_effects"][1:]] == [
+        ("resolved", "resolved")]
     (alert,) = data["alerts"]
     assert [{k: m[k] for k in ("given_at", "drug", "label", "drug_class", "dose", "unit",
                                "route", "ordered_by", "given_by", "status")}
@@ -124,8 +130,17 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert data["medications"][1]["alert_id"] is None
     assert [(s["scale"], s["total"]) for s in data["scores"]] == [
         ("phq9", 9), ("moaas", 4), ("moaas", 5), ("modified_aldrete", 10)]
+    phq9 = data["scores"][0]
+    assert phq9["item_scores"] == [{"item": f"q{n}", "score": 1} for n in range(1, 10)]
+    assert phq9["flags"] == [("PHQ-9 item 9 (thoughts of self-harm) answered above 'Not at "
+                              "all': tell the physician")]
+    # item 9 in the words of the session page's red banner
+    assert data["item9"] == {"answer": 1, "assessed": True,
+                             "words": "PHQ-9 Item 9: 1 — assessed"}
     assert [(a["outcome"], a["plan"], a["entered_by"]) for a in data["risk_assessments"]] == [
         (ASSESSMENT.outcome, ASSESSMENT.plan, PHYSICIAN)]
+    assert data["risk_assessments"][0]["words"].startswith(
+        "Risk assessment by Dr Ada Obi at 09:5")
     assert any(e["kind"] == "note" and e["text"] == NOTE for e in data["events"])
     assert any(e["kind"] == Action.PAUSE_INFUSION and e["text"] == "BP above the stop line"
                for e in data["events"])
@@ -136,6 +151,10 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
         "physician": "Dr Ada Obi", "called_at": "2026-11-23T08:18:00.000Z",
         "ordered": "Recheck BP in 5 min", "entered_at": None, "entered_by": "nurse.ana"}
     assert alert["seen_by_physician"] == PHYSICIAN  # signed: the signer saw it
+    assert alert["seen"] == PHYSICIAN
+    assert alert["escalation_words"] == (
+        "Done: Infusion paused. Physician: Dr Ada Obi at 08:18. Ordered: Recheck BP in 5 "
+        f"min. Seen by physician {PHYSICIAN}.")
     assert [(a["field"], a["old_value"], a["new_value"]) for a in data["amendments"]] == [
         ("heart_rate", "67", "76"), ("status", "valid", "entered in error")]
     assert data["rems"] is None and data["devices"] == []
@@ -188,6 +207,18 @@ def test_every_json_field_is_documented_and_every_documented_one_written(
     data = json.loads(exported(store, held, "json", tmp_path))
     assert data["overrides"][0]["items"] == [
         "Baseline BP 196/118 above the pre-dose line 140/90"]
+    assert data["held"] is None  # the override covers the hold
+    written |= paths(data)
+    # a start still held adds what holds it, in the words of the session page
+    login_as(store, "nurse.ana")
+    waiting = charting.session(patient=charting.patient("MRN-2004"))
+    charting.bp(waiting, 196, 118)
+    charting.answer_all(waiting, "pre_session")
+    login_as(store, ADMIN)
+    data = json.loads(exported(store, waiting, "json", tmp_path))
+    assert data["held"] == {
+        "words": "“Start infusion” is held until a physician overrides:",
+        "holds": ["Baseline BP 196/118 above the pre-dose line 140/90"]}
     written |= paths(data)
     assert written == documented("JSON")
 

@@ -1,19 +1,26 @@
 """Every confirmed entry is in the record with its audit row, and nothing is ever rewritten."""
 
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from ketamonitor.core.amendments import ENTERED_IN_ERROR
 from ketamonitor.core.corrections import entered_in_error, vitals_amendments
-from ketamonitor.core.entries import checklist_answer, note_draft
+from ketamonitor.core.entries import (
+    NOTE_MAX_CHARACTERS,
+    NoteDraft,
+    checklist_answer,
+    note_draft,
+)
 from ketamonitor.core.errors import PhaseChangeRefused, ValidationError
 from ketamonitor.core.patient import parse_patient
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.schema import APPEND_ONLY_TABLES
 from tests.people import audit_of
+from tests.store.steps import running
 
 
 def test_each_entry_commits_with_its_audit_row(store, charting, db_path):
@@ -195,3 +202,31 @@ def test_a_phase_change_cannot_be_struck(store, charting):
     with pytest.raises(ValidationError, match="phase change cannot be struck"):
         store.amend(session_id, (entered_in_error("events", start.id, "pressed by mistake"),))
     assert store.chart(session_id).events[0].amendments == ()
+
+
+def test_the_store_caps_free_text_naming_the_field_and_the_cap(store, charting, clock):
+    """A script or an old client is not the form: a 1 MB note, a side effect's note, a
+    correction's reason or a phase change's reason over the cap is refused, and nothing is
+    written (issue 19, item 6)."""
+    session_id, vitals_id = running(charting)
+    before = len(audit_of(store))
+    huge = "x" * 1_000_000
+    with pytest.raises(ValidationError) as refused:
+        store.record_note(session_id, NoteDraft(huge, clock.now()))
+    assert refused.value.reasons == {"note": "at most 4000 characters (1000000 typed)"}
+    side_effects = store.library.checklist("side_effects")
+    with pytest.raises(ValidationError) as refused:
+        store.record_checklist_answer(session_id, replace(checklist_answer(
+            side_effects, "nausea", "present", clock.now(), severity="mild"), note=huge))
+    assert "note" in refused.value.reasons
+    with pytest.raises(ValidationError) as refused:
+        store.amend(session_id, (replace(entered_in_error("vitals", vitals_id, "wrong set"),
+                                         reason="y" * 4001),))
+    assert refused.value.reasons == {"reason": "at most 4000 characters (4001 typed)"}
+    with pytest.raises(ValidationError) as refused:
+        store.change_phase(session_id, Action.START_INFUSION, reason=huge)
+    assert "reason" in refused.value.reasons
+    assert len(audit_of(store)) == before
+    # at the cap, a note is taken whole
+    note_id = store.record_note(session_id, NoteDraft("n" * NOTE_MAX_CHARACTERS, clock.now()))
+    assert store.chart(session_id).events[-1].id == note_id

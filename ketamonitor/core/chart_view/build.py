@@ -4,7 +4,7 @@ reads the store once and calls `chart_summary`)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from ketamonitor.core.administration import devices_given, drug_lots
@@ -37,12 +37,23 @@ from ketamonitor.core.chart_view.rows import (
 )
 from ketamonitor.core.checklists import Checklist, ChecklistKind
 from ketamonitor.core.dose import NOT_STARTED, format_amount
-from ketamonitor.core.escalation import escalation_text
+from ketamonitor.core.escalation import escalation_text, seen_text
+from ketamonitor.core.flags import scale_flags
+from ketamonitor.core.gates import next_step
+from ketamonitor.core.holds import held_words
 from ketamonitor.core.library import Library
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import DoseUnit
 from ketamonitor.core.records import Administration
 from ketamonitor.core.rems import rems_form
+from ketamonitor.core.risk import (
+    ITEM_9,
+    assessment_words,
+    item9_assessed,
+    item9_positive,
+    item9_words,
+)
+from ketamonitor.core.side_effects import course_of, course_words, courses
 from ketamonitor.core.signature import Signature, matches
 from ketamonitor.core.timers import observation_started_at
 from ketamonitor.core.times import format_clock, from_stored
@@ -64,6 +75,13 @@ def chart_summary(chart: SessionChart, *, alerts: tuple[AlertRecord, ...],
     route = chart.protocol.route
     lists = chart.protocol.checklists
     stopped = chart.timeline.stopped_early
+    positive = item9_positive(chart)
+    step = next_step(chart, library, now)
+    held = step.held if step.action is not None else ()
+
+    def shown(moment: datetime) -> str:
+        return format_clock(moment, zone)
+
     return SessionSummary(
         clinic_name=clinic_name,
         generated_at=now,
@@ -91,7 +109,7 @@ def chart_summary(chart: SessionChart, *, alerts: tuple[AlertRecord, ...],
             AssessmentRow(a.observed_at, a.present, a.entered_by,
                           IN_ERROR if a.in_error else CHARTED)
             for a in assessments(chart.entries_of(lists.dissociation))),
-        side_effects=_side_effects(chart, library.checklists.get(lists.side_effects)),
+        side_effects=_side_effects(chart, library.checklists.get(lists.side_effects), shown),
         medications=_medications(chart),
         scores=_scores(chart, library),
         events=_events(chart),
@@ -104,6 +122,13 @@ def chart_summary(chart: SessionChart, *, alerts: tuple[AlertRecord, ...],
         chart=chart,
         alert_records=alerts,
         library=library,
+        item9=item9_words(chart),
+        item9_answer=positive.item_scores[ITEM_9] if positive else None,
+        item9_assessed=item9_assessed(chart),
+        risk_words=tuple(assessment_words(a, shown) for a in chart.risk_assessments),
+        held_words=(held_words(action_label(step.action, route))
+                    if held and step.action is not None else None),
+        held=held,
     )
 
 
@@ -174,10 +199,12 @@ def _yes_no(chart: SessionChart, checklist: Checklist | None) -> ChecklistPart |
     return ChecklistPart(checklist.id, checklist.title, tuple(rows))
 
 
-def _side_effects(chart: SessionChart, checklist: Checklist | None
-                  ) -> tuple[SideEffectRow, ...]:
+def _side_effects(chart: SessionChart, checklist: Checklist | None,
+                  shown: Callable[[datetime], str]) -> tuple[SideEffectRow, ...]:
+    found = courses(chart)
     rows = []
     for entry in chart.entries_of(chart.protocol.checklists.side_effects):
+        course = None if entry.in_error else course_of(entry, found)
         label = None
         if entry.intervention:
             label = entry.intervention
@@ -188,20 +215,30 @@ def _side_effects(chart: SessionChart, checklist: Checklist | None
             id=entry.id, observed_at=entry.observed_at, item=entry.item, label=entry.label,
             severity=entry.severity, intervention=entry.intervention, intervention_label=label,
             note=entry.note, entered_by=entry.entered_by,
-            status=_status(entry.in_error, bool(entry.amendments)), value=entry.value))
+            status=_status(entry.in_error, bool(entry.amendments)), value=entry.value,
+            resolved_at=course.resolved_at if course else None,
+            course="" if entry.in_error else course_words(entry, found, shown)))
     return tuple(sorted(rows, key=lambda r: (r.observed_at, r.id)))
 
 
 def _scores(chart: SessionChart, library: Library) -> tuple[ScoreRow, ...]:
     rows = []
+    limits, critical = chart.protocol.thresholds, chart.protocol.critical
     for score in chart.scale_scores:
         scale = library.scales.get(score.scale)
+        flags = () if scale is None or score.in_error else tuple(
+            flag.message for flag in scale_flags(scale, score.total, score.item_scores, limits,
+                                                 critical))
+        order = [item.key for item in scale.items] if scale else []
+        items = sorted(score.item_scores.items(),
+                       key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
         rows.append(ScoreRow(
             id=score.id, observed_at=score.observed_at, scale=score.scale,
             title=scale.title if scale else score.scale, timepoint=score.timepoint,
             total=score.total, max_total=scale.max_total if scale else None,
             band=scale.band(score.total) if scale else None, entered_by=score.entered_by,
-            status=_status(score.in_error, bool(score.amendments))))
+            status=_status(score.in_error, bool(score.amendments)),
+            item_scores=tuple(items), flags=flags))
     return tuple(rows)
 
 
@@ -222,7 +259,7 @@ def _alert(alert: AlertRecord, zone: tzinfo) -> AlertRow:
         acknowledged_at=alert.acknowledged_at, acknowledged_by=alert.acknowledged_by,
         action=alert.action, cleared_at=alert.cleared_at, escalation=alert.escalation,
         escalation_text=escalation_text(alert, lambda moment: format_clock(moment, zone)),
-        seen_by_physician=alert.seen_by_physician)
+        seen_by_physician=alert.seen_by_physician, seen=seen_text(alert))
 
 
 def _amendments(chart: SessionChart, library: Library) -> tuple[AmendmentRow, ...]:

@@ -147,6 +147,10 @@ class SideEffectRow:
     status: str
     #: "present" at onset; "resolved" for the later entry saying it has passed.
     value: str = "present"
+    #: When the side effect charted at this onset resolved (None: still present, or this
+    #: is the resolving entry), and its course in the side-effects tab's words.
+    resolved_at: datetime | None = None
+    course: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,10 @@ class ScoreRow:
     band: str | None
     entered_by: str
     status: str
+    #: Each item's score as charted, in the scale's order (PHQ-9 item 9 among them).
+    item_scores: tuple[tuple[str, int], ...] = ()
+    #: The flags the score raises, in the words of the session page's attention column.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,9 @@ class AlertRow:
     escalation: Escalation | None = None
     escalation_text: str = ""
     seen_by_physician: str | None = None
+    #: Who has seen a high or critical alert, as the alerts tab says it ("not yet"); empty
+    #: for a lower one.
+    seen: str = ""
 
 
 @dataclass(frozen=True)
@@ -295,6 +306,17 @@ class SessionSummary:
     chart: SessionChart
     alert_records: tuple[AlertRecord, ...]
     library: Library
+    #: The item 9 banner as the session page shows it (None: item 9 not positive), the
+    #: answer, and whether a physician has assessed it since.
+    item9: str | None = None
+    item9_answer: int | None = None
+    item9_assessed: bool = True
+    #: Each of `chart.risk_assessments` in the banner's words, in the same order.
+    risk_words: tuple[str, ...] = ()
+    #: A session still held before its next step: the heading in the page's words, and
+    #: each hold not yet covered by a physician's override.
+    held_words: str | None = None
+    held: tuple[str, ...] = ()
 
     @property
     def session_id(self) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -174,14 +174,18 @@ def _with_page_breaks(html: str, moved: set[int]) -> str:
 
 def headings(document: QTextDocument) -> list[tuple[float, str]]:
     """Where each section heading is laid out (its top), and its words, in order."""
+    return list(_headings_laid_out(document))
+
+
+def _headings_laid_out(document: QTextDocument) -> Iterator[tuple[float, str]]:
+    """`headings` one at a time: Qt lays a document out as far as is asked, so a caller
+    that stops early has not paid for the rest (a long note after)."""
     layout = document.documentLayout()
-    found = []
     block = document.begin()
     while block.isValid():
         if block.blockFormat().headingLevel() == 2:
-            found.append((layout.blockBoundingRect(block).top(), block.text()))
+            yield layout.blockBoundingRect(block).top(), block.text()
         block = block.next()
-    return found
 
 
 def section_heights(document: QTextDocument,
@@ -199,7 +203,7 @@ def _stranded_heading(document: QTextDocument, page_height: int, heights: list[f
     room on its page for what it heads: a short section (up to a third of a page, and those
     in `kept_whole` always) is kept whole; a longer one needs its first lines. That heading is moved
     to the next page, and the document laid out again (each move shifts all after it)."""
-    for count, ((top, text), section) in enumerate(zip(headings(document), heights,
+    for count, ((top, text), section) in enumerate(zip(_headings_laid_out(document), heights,
                                                        strict=True)):
         whole = text in kept_whole or section <= page_height / 3
         needed = min(section, page_height) if whole else KEEP_WITH_NEXT
@@ -250,6 +254,51 @@ def _text(painter: QPainter, rect: QRectF, align: Qt.AlignmentFlag, text: str, p
 
 def esc(text: object) -> str:
     return escape(str(text)) if text is not None else ""
+
+
+#: The most characters of typed text laid out as one paragraph. Qt draws a page by walking
+#: every line of each paragraph that reaches it: a 1 MB note in one paragraph would be
+#: walked whole for each of its hundreds of pages (the export took minutes). In pieces of
+#: this size, a page skips the pieces off it at once, and the export is linear in the text.
+PIECE_CHARACTERS = 1000
+
+
+def typed_text(text: str | None) -> str:
+    """Free text as typed (a note, an addendum) as markup: each of its lines a paragraph of
+    its own, so the line breaks typed are kept; a long line cut, at a space where there is
+    one, into paragraphs of at most `PIECE_CHARACTERS` (see there why)."""
+    if not text:
+        return ""
+    pieces = [piece for line in text.splitlines() for piece in _pieces(line)]
+    return "".join(f"<p style='margin: 0'>{escape(piece) or '&nbsp;'}</p>" for piece in pieces)
+
+
+#: The most characters of typed text a table's cell holds: a longer text is begun in the
+#: cell and printed whole below the table (`typed_text`), where a page skips what is off it.
+CELL_CHARACTERS = 600
+
+
+def cell_text(text: str | None) -> str:
+    """Free text as a table's cell shows it: its line breaks kept; a text longer than
+    `CELL_CHARACTERS` begun, with where to read the rest."""
+    if not text:
+        return ""
+    if len(text) <= CELL_CHARACTERS:
+        return "<br>".join(escape(line) for line in text.splitlines())
+    begun = text[:text.rfind(" ", 0, CELL_CHARACTERS // 2) + 1 or CELL_CHARACTERS // 2]
+    return (f"{escape(' '.join(begun.split()))}… <b>(in full below the table: "
+            f"{len(text):,} characters)</b>")
+
+
+def _pieces(line: str) -> list[str]:
+    """`line` in pieces of at most `PIECE_CHARACTERS`, each cut after a space if one is in
+    its second half (a word is cut only when it is that long)."""
+    pieces = []
+    while len(line) > PIECE_CHARACTERS:
+        cut = line.rfind(" ", PIECE_CHARACTERS // 2, PIECE_CHARACTERS) + 1 or PIECE_CHARACTERS
+        pieces.append(line[:cut])
+        line = line[cut:]
+    return [*pieces, line]
 
 
 def grid(headers: Sequence[str], rows: Iterable[Sequence[str]],

@@ -24,18 +24,21 @@ from ketamonitor.core.chart_view import (
     VitalsRow,
     dose_words,
 )
+from ketamonitor.core.escalation import NOT_SEEN
 from ketamonitor.core.holds import override_words
 from ketamonitor.core.medications import FIELD_WORDS as MEDICATION_WORDS
 from ketamonitor.core.medications import SECTION_TITLE as MEDICATIONS_TITLE
 from ketamonitor.core.medications import dose_words as medication_dose
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.risk import item9_mark
+from ketamonitor.core.risk import ITEM_9, PHQ9
 from ketamonitor.core.times import format_on_day
 from ketamonitor.export.chart_image import session_chart_image
 from ketamonitor.export.pdf.paginator import (
+    CELL_CHARACTERS,
     FLAG,
     Bands,
+    cell_text,
     esc,
     grid,
     headings,
@@ -43,6 +46,7 @@ from ketamonitor.export.pdf.paginator import (
     paged_pdf,
     section_heights,
     set_html_keeping_headings,
+    typed_text,
 )
 
 #: The chart picture's width in pixels: printed across the page (about 18 cm), its words
@@ -88,16 +92,20 @@ def _fill(document: QTextDocument, summary: SessionSummary, width: int,
 
 def _chart_height(document: QTextDocument, summary: SessionSummary, width: int,
                   body_height: int) -> int:
-    """The chart's printed height: laid out first at the usual height (the picture is not
-    drawn yet; its size is enough), then made as tall as still lets the section after it
-    (the phases) end on the first page, or, where that cannot be, as tall as fills it."""
+    """The chart's printed height: the first page laid out first at the usual height (the
+    picture is not drawn yet; its size is enough), then made as tall as still lets the
+    section after it (the phases) end on the first page, or, where that cannot be, as tall
+    as fills it. Only the sections up to the phases are laid out here: what follows (a long
+    note) would cost its layout twice and change nothing."""
     least, usual, most = (round(width * ratio) for ratio in CHART_RATIO)
-    document.setHtml(_html(summary, width, usual))
+    parts = _parts(summary, width, usual)
+    phases = parts.index(_timings(summary)) + 1
+    document.setHtml(_page_html([*parts[:phases], "<h2>End</h2>"]))
     found = headings(document)
     tops = [top for top, _ in found]
     heights = section_heights(document, found)
     after = [text for _, text in found].index(CHART_HEADING) + 1
-    if after >= len(tops) or tops[after] >= body_height:
+    if tops[after] >= body_height:
         return usual  # the first page is full before the chart: it goes where it falls
     spare = body_height - (tops[after] + heights[after]) - 4
     if usual + spare >= least:
@@ -157,7 +165,16 @@ def _span(span: timedelta | None) -> str:
 
 
 def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
-    parts = [
+    return _page_html(_parts(summary, width, chart_height))
+
+
+def _page_html(parts: Sequence[str]) -> str:
+    return f"<html><body>{''.join(parts)}</body></html>"
+
+
+def _parts(summary: SessionSummary, width: int, chart_height: int) -> list[str]:
+    """The summary's sections in order, each as markup."""
+    return [
         _title(summary),
         _facts(summary),
         _chart(width, chart_height),
@@ -179,7 +196,6 @@ def _html(summary: SessionSummary, width: int, chart_height: int) -> str:
         signatures_section(summary),
         record_section(summary),
     ]
-    return f"<html><body>{''.join(parts)}</body></html>"
 
 
 def _title(summary: SessionSummary) -> str:
@@ -395,15 +411,22 @@ def _checklist(summary: SessionSummary, part: ChecklistPart | None, title: str) 
 
 
 def overrides_section(summary: SessionSummary) -> str:
-    """The physicians' overrides: the holds on the start or the gaps before discharge each
+    """What holds the session's next step now (a summary made while it is held), and the
+    physicians' overrides: the holds on the start or the gaps before discharge each
     covered, who overrode them, when and why (a section only where there are any)."""
     overrides = summary.chart.overrides
-    if not overrides:
+    if not overrides and not summary.held:
         return ""
+    held = ""
+    if summary.held_words:
+        items = "".join(f"<li>{esc(item)}</li>" for item in summary.held)
+        held = (f"<p><span class='flag'>{FLAG} {esc(summary.held_words)}</span></p>"
+                f"<ul style='margin-top: 0'>{items}</ul>")
     lines = "".join(f"<p><span class='flag'>{FLAG}</span> {local_clock(summary, o.overridden_at)}"
                     f" {esc(override_words(o))} (charted by {esc(o.entered_by)})</p>"
                     for o in overrides)
-    return f"<h2>Physician overrides</h2>{lines}"
+    title = "Physician overrides" if not held else "Holds and physician overrides"
+    return f"<h2>{title}</h2>{held}{lines}"
 
 
 def _dissociation(summary: SessionSummary) -> str:
@@ -428,12 +451,15 @@ def _side_effects(summary: SessionSummary) -> str:
                     else esc(s.severity or ""))
         if s.value == "resolved":  # the later entry: the side effect has passed
             severity = "<b>resolved</b>"
+        elif s.course:  # its course beside the onset, as the side-effects tab says it
+            course = esc(s.course)
+            severity += "<br>" + (f"<b>{course}</b>" if s.resolved_at is None else course)
         rows.append([local_clock(summary, s.observed_at), esc(s.label), severity,
                      esc(s.intervention_label or "none"), esc(s.note or ""),
                      esc(s.entered_by) + (" <b>amended</b>" if s.status == AMENDED else "")])
     struck = [s.status == IN_ERROR for s in summary.side_effects]
     return title + grid(["Time", "Side effect", "Severity", "Intervention", "Note", "By"],
-                         rows, [8, 24, 12, 22, 20, 14], struck)
+                         rows, [8, 20, 16, 20, 22, 14], struck)
 
 
 def _medications(summary: SessionSummary) -> str:
@@ -452,19 +478,16 @@ def _medications(summary: SessionSummary) -> str:
 
 
 def _risk(summary: SessionSummary) -> str:
-    """PHQ-9 item 9 >= 1 and the physician's risk assessments (shown only when charted)."""
-    chart = summary.chart
-    mark = item9_mark(chart)
-    if mark is None and not chart.risk_assessments:
+    """PHQ-9 item 9 >= 1 and the physician's risk assessments (shown only when charted), in
+    the words of the session page's item 9 banner."""
+    if summary.item9 is None and not summary.risk_words:
         return ""
     title = "<h2>PHQ-9 item 9: physician's risk assessment</h2>"
-    line = f"<p><b>{esc(mark)}</b></p>" if mark else ""
-    if not chart.risk_assessments:
+    line = (f"<p><span class='flag'>{FLAG} {esc(summary.item9)}</span></p>"
+            if summary.item9 else "")
+    if not summary.risk_words:
         return title + line + muted("No physician's risk assessment has been charted.")
-    rows = [[local_clock(summary, a.entered_at), esc(a.outcome), esc(a.plan),
-             esc(a.note or ""), esc(a.physician)] for a in chart.risk_assessments]
-    return title + line + grid(["Time", "Outcome", "Plan", "Note", "Physician"], rows,
-                               [10, 26, 26, 22, 16])
+    return title + line + "".join(f"<p>{esc(words)}</p>" for words in summary.risk_words)
 
 
 def _scores(summary: SessionSummary) -> str:
@@ -475,11 +498,15 @@ def _scores(summary: SessionSummary) -> str:
         score = f"{s.total}" + (f" of {s.max_total}" if s.max_total is not None else "")
         if s.band:
             score += f", {esc(s.band)}"
+        if s.scale == PHQ9:
+            score += f"; item 9: {dict(s.item_scores).get(ITEM_9, '—')}"
+        score += "".join(f"<br><span class='flag'>{FLAG} {esc(flag)}</span>"
+                         for flag in s.flags)
         rows.append([local_clock(summary, s.observed_at), esc(s.title), esc(s.timepoint or ""),
                      score, esc(s.entered_by)])
     struck = [s.status == IN_ERROR for s in summary.scores]
     return ("<h2>Scores</h2>"
-            + grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 38, 14, 24, 16],
+            + grid(["Time", "Scale", "When", "Score", "By"], rows, [8, 24, 14, 40, 14],
                     struck))
 
 
@@ -498,6 +525,8 @@ def _alerts(summary: SessionSummary) -> str:
                     f"{esc(a.action)}")
             if a.escalation_text:
                 done += f"<br>{esc(a.escalation_text)}"
+            if a.seen == NOT_SEEN:
+                done += "<br><b>Not yet seen by a physician.</b>"
         else:
             done = "<b>not acknowledged</b>"
         rows.append([local_clock(summary, a.raised_at), priority, esc(a.message), done,
@@ -507,14 +536,23 @@ def _alerts(summary: SessionSummary) -> str:
 
 
 def _events(summary: SessionSummary) -> str:
+    """The events in a table; a text too long for a cell (a long note) is begun there and
+    printed whole below the table, in paragraphs (paginator.typed_text says why)."""
     if not summary.events:
         return "<h2>Events and notes</h2>" + muted("No events were charted.")
     rows = [[local_clock(summary, e.occurred_at), f"<b>{esc(e.label)}</b>" if e.kind == "note"
-             else esc(e.label), esc(e.text or ""), esc(e.entered_by)]
+             else esc(e.label), cell_text(e.text), esc(e.entered_by)]
             for e in summary.events]
     struck = [e.status == IN_ERROR for e in summary.events]
+    in_full = "".join(
+        f"<p><b>{esc(e.label)} of {local_clock(summary, e.occurred_at)} by "
+        f"{esc(e.entered_by)}, in full</b>"
+        + (" <b>(entered in error)</b>" if e.status == IN_ERROR else "")
+        + f"</p>{typed_text(e.text)}"
+        for e in summary.events if e.text and len(e.text) > CELL_CHARACTERS)
     return ("<h2>Events and notes</h2>"
-            + grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck))
+            + grid(["Time", "Event", "Details", "By"], rows, [8, 26, 50, 16], struck)
+            + in_full)
 
 
 def _amendments(summary: SessionSummary) -> str:

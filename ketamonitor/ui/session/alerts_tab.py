@@ -9,9 +9,9 @@ from datetime import datetime
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ketamonitor.core.alerts import DISCLAIMER, AlertRecord
-from ketamonitor.core.escalation import done_text, ordered_text, physician_text
+from ketamonitor.core.escalation import done_text, ordered_text, physician_text, seen_text
 from ketamonitor.ui.models import Column, RowsModel
-from ketamonitor.ui.session.words import acknowledged_text, seen_text
+from ketamonitor.ui.session.words import acknowledged_text
 from ketamonitor.ui.views import read_only_table
 
 #: The alerts table's columns of running text (the alert, what was done, the physician

@@ -51,7 +51,7 @@ from ketamonitor.core.entries import (
 )
 from ketamonitor.core.errors import PhaseChangeRefused, RuleError, ValidationError
 from ketamonitor.core.gates import next_step
-from ketamonitor.core.holds import override_words
+from ketamonitor.core.holds import held_words, override_words
 from ketamonitor.core.medications import parse_medication
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Action, Phase
@@ -66,8 +66,10 @@ from ketamonitor.core.review import (
 )
 from ketamonitor.core.risk import (
     RiskAssessmentDraft,
+    assessment_words,
     item9_assessed,
     item9_mark,
+    item9_words,
     risk_wording,
 )
 from ketamonitor.core.side_effects import RESOLVED
@@ -411,9 +413,8 @@ class SessionPage(QWidget):
         self.item9_bar.setVisible(mark is not None)
         if mark is None:
             return
-        lines = [f"{theme.FLAG_MARK} PHQ-9 {mark}"]
-        lines += [f"Risk assessment by {a.physician} at {format_clock(a.entered_at, self.zone)}:"
-                  f" {a.outcome}. Plan: {a.plan}." + (f" {a.note}" if a.note else "")
+        lines = [f"{theme.FLAG_MARK} {item9_words(chart)}"]
+        lines += [assessment_words(a, lambda moment: format_clock(moment, self.zone))
                   for a in chart.risk_assessments]
         self.item9_line.setText("\n".join(lines))
         ink = theme.MUTED if item9_assessed(chart) else theme.HIGH
@@ -1166,8 +1167,8 @@ class SessionPage(QWidget):
         if held:
             items = "".join(f"<li>{theme.FLAG_MARK} {escape(h)}</li>" for h in held)
             words = self._next_words(step.action)
-            parts.append(f"<b style='color:{theme.HIGH}'>“{words}” is held until a physician "
-                         f"overrides:</b><ul style='margin:0'>{items}</ul>")
+            parts.append(f"<b style='color:{theme.HIGH}'>{escape(held_words(words))}</b>"
+                         f"<ul style='margin:0'>{items}</ul>")
         elif not step.gaps:
             parts.append(f"<b>Next: {self._next_words(step.action)}</b>")
         if step.cautions:

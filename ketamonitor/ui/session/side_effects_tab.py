@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.records import ChecklistEntry
-from ketamonitor.core.side_effects import RESOLVED, Course, courses
+from ketamonitor.core.side_effects import Course, course_words, courses
 from ketamonitor.ui.checklist_views import SideEffectForm
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.views import read_only_table, scrolled
@@ -58,11 +58,4 @@ class SideEffectsTab(QWidget):
 
     def _course_text(self, entry: ChecklistEntry) -> str:
         """A side effect's course beside its onset entry: resolved when, or still present."""
-        if entry.value == RESOLVED:
-            return "resolved"
-        for course in self._courses:
-            if course.item == entry.item and course.onset <= entry.observed_at and (
-                    course.resolved_at is None or course.resolved_at >= entry.observed_at):
-                return (f"resolved {self._shown(course.resolved_at)}" if course.resolved_at
-                        else "still present")
-        return ""
+        return course_words(entry, self._courses, self._shown)

@@ -1,5 +1,6 @@
 """The session page's words for what it shows: the dose given in the header, an event, an
-alert's acknowledgement and who has seen it (no rule: the wording of what core found)."""
+alert's acknowledgement (no rule: the wording of what core found). Who has seen an alert is
+worded in core (escalation.seen_text), as the exports say it too."""
 
 from __future__ import annotations
 
@@ -40,10 +41,3 @@ def acknowledged_text(alert: AlertRecord, shown: Callable[[datetime], str]) -> s
     if alert.acknowledged_at is None:
         return "waiting" if alert.needs_attention else ""
     return f"{shown(alert.acknowledged_at)} {alert.acknowledged_by}"
-
-
-def seen_text(alert: AlertRecord) -> str:
-    """Which physician has seen a high or critical alert (the reviewer's column)."""
-    if not alert.priority.acts_now:
-        return ""
-    return alert.seen_by_physician or "not yet"

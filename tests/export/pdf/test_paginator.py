@@ -8,12 +8,16 @@ import io
 import pypdf
 
 from ketamonitor.export.pdf.paginator import (
+    CELL_CHARACTERS,
+    PIECE_CHARACTERS,
     Bands,
+    cell_text,
     esc,
     grid,
     headings,
     paged_pdf,
     set_html_keeping_headings,
+    typed_text,
 )
 
 BANDS = Bands(left="Clinic", right="Patient", state="NOT SIGNED", state_bold=True,
@@ -59,3 +63,23 @@ def test_a_long_section_may_run_over_a_page_but_one_kept_whole_starts_its_own(qa
     kept, pages = heading_tops(("Picture",))
     assert kept["Picture"] < 20  # at the top of a page (below the heading's margin)
     assert "part 0" in pages[1] and "part 29" in pages[1]
+
+
+def test_typed_text_keeps_its_lines_and_cuts_a_long_one_at_spaces():
+    assert typed_text(None) == ""
+    assert typed_text("a <b>\nc") == ("<p style='margin: 0'>a &lt;b&gt;</p>"
+                                      "<p style='margin: 0'>c</p>")
+    line = " ".join(["word"] * 1000)  # 4,999 characters
+    pieces = typed_text(line).split("</p>")[:-1]
+    assert all(len(piece) <= PIECE_CHARACTERS + 30 for piece in pieces)
+    assert "".join(piece.split(">", 1)[1] for piece in pieces) == line
+    unbroken = "x" * (PIECE_CHARACTERS * 2 + 1)  # no space: cut where it must be
+    assert len(typed_text(unbroken).split("</p>")) == 4
+
+
+def test_a_cell_keeps_short_text_and_begins_a_long_one():
+    assert cell_text("one\ntwo & three") == "one<br>two &amp; three"
+    long = " ".join(["word"] * 200)
+    begun = cell_text(long)
+    assert begun.startswith("word word") and len(begun) < CELL_CHARACTERS
+    assert begun.endswith("(in full below the table: 999 characters)</b>")
