@@ -38,9 +38,11 @@ from tests.store.steps import finished
 from tests.store.test_esketamine import dissociation, moaas
 
 CLINIC = "Harbour Clinic"
-ANSWERS = {"vitals_acceptable_before_dosing": "yes", "vitals_acceptable_before_end": "no",
+ANSWERS = {"first_treatment": "no", "patient_enrolled": "yes",
+           "concomitant_cns_depressants": "no",
+           "vitals_acceptable_before_dosing": "yes", "vitals_acceptable_before_end": "no",
            "sedation_occurred": "yes", "dissociation_occurred": "yes",
-           "respiratory_depression_occurred": "no"}
+           "respiratory_depression_occurred": "no", "serious_adverse_event": "no"}
 
 
 def charted_form(store: Store, charting: Charting, *, answered: bool = True) -> int:
@@ -151,7 +153,7 @@ def test_an_incomplete_unsigned_form_says_not_to_file_it(store, charting, clock,
     login_as(store, PHYSICIAN)
     out = export_rems_form(store, session_id, "pdf", tmp_path / "rems.pdf", page_size="Letter")
     reader, text = pdf_text(out)
-    assert ("INCOMPLETE: DO NOT FILE. The form must not be filed incomplete: 5 fields are "
+    assert ("INCOMPLETE: DO NOT FILE. The form must not be filed incomplete: 9 fields are "
             "still missing") in text
     for question in ("Sedation occurred", "Dissociation occurred",
                      "Respiratory depression occurred"):
@@ -187,7 +189,9 @@ def test_the_json_holds_the_same_fields_with_stable_names(store, charting, clock
         "%Y-%m-%dT%H:%M:%S.000Z")
     assert (form["bp_before_dosing"], form["bp_at_40_minutes"], form["bp_before_end"]) == (
         "124/80", "146/90", "128/82")
-    assert {a["item"]: a["answer"] for a in form["answers"]} == ANSWERS
+    # pulse oximetry: answered by the record, SpO2 was charted
+    assert {a["item"]: a["answer"] for a in form["answers"]} == {
+        **ANSWERS, "pulse_oximetry_monitored": "yes"}
     assert form["missing"] == [] and data["complete"] is True
     assert data["signed"] is True
     assert data["signature"] == ("Signed by Dr Ada Obi (dr.obi) on 2026-11-23 10:03 UTC — "

@@ -120,7 +120,8 @@ def test_marking_the_form_submitted_takes_it_off_the_list_once_and_audited(store
     other = stopped_after_dose(charting, "MRN-2")
     clock.advance(minutes=2 * DAY)
     login_as(store, ADMIN)
-    submission = store.mark_rems_submitted(session_id, "  REMS-  2026-114  ")
+    submission = store.mark_rems_submitted(session_id, "  REMS-  2026-114  ",
+                                           confirm_incomplete=True)
     assert (submission.session_id, submission.reference, submission.submitted_by) == (
         session_id, "REMS- 2026-114", ADMIN)
     assert submission.submitted_at == clock.now()
@@ -130,12 +131,15 @@ def test_marking_the_form_submitted_takes_it_off_the_list_once_and_audited(store
     [audit] = audit_of(store, "rems_forms")
     assert (audit["action"], audit["entity_id"], audit["user"]) == (
         "rems_forms.submitted", session_id, ADMIN)
-    assert json.loads(audit["new_value"]) == {
+    written = json.loads(audit["new_value"])
+    assert written == {
         "session_id": session_id, "reference": "REMS- 2026-114",
-        "treatment_date": "2026-11-23", "due_by": "2026-11-30", "days_left": 5}
+        "treatment_date": "2026-11-23", "due_by": "2026-11-30", "days_left": 5,
+        "confirmed_incomplete": True, "gaps": written["gaps"]}
+    assert written["gaps"] and written["gaps"] == list(submission.gaps)
     with pytest.raises(ValidationError, match=r"already marked submitted by admin "
                                               r"\(reference REMS- 2026-114\)"):
-        store.mark_rems_submitted(session_id, "REMS-2026-115")
+        store.mark_rems_submitted(session_id, "REMS-2026-115", confirm_incomplete=True)
     assert len(audit_of(store, "rems_forms")) == 1
     assert session_id in [row["entity_id"] for row in store.audit_trail(session_id=session_id)
                           if row["action"] == "rems_forms.submitted"]
@@ -175,7 +179,8 @@ def test_a_mark_made_by_mistake_is_withdrawn_with_its_reason_and_the_form_is_due
     wrong = stopped_after_dose(charting, "MRN-1")
     right = stopped_after_dose(charting, "MRN-2")
     login_as(store, ADMIN)
-    store.mark_rems_submitted(wrong, "REMS-2026-114")  # the row above the one meant
+    # the row above the one meant
+    store.mark_rems_submitted(wrong, "REMS-2026-114", confirm_incomplete=True)
     assert [p.session_id for p in store.rems_pending()] == [right]
     assert [(m.session_id, s.mrn) for m, s in store.rems_submitted()] == [(wrong, "MRN-1")]
     clock.advance(minutes=5)
@@ -183,10 +188,11 @@ def test_a_mark_made_by_mistake_is_withdrawn_with_its_reason_and_the_form_is_due
     assert store.rems_submission(wrong) is None
     assert store.rems_submitted() == []
     assert [p.session_id for p in store.rems_pending()] == [wrong, right]
-    marked = store.mark_rems_submitted(right, "REMS-2026-114")
+    marked = store.mark_rems_submitted(right, "REMS-2026-114", confirm_incomplete=True)
     assert store.rems_submission(right) == marked
     assert [p.session_id for p in store.rems_pending()] == [wrong]
-    again = store.mark_rems_submitted(wrong, "REMS-2026-120")  # filed later, for real
+    # filed later, for real
+    again = store.mark_rems_submitted(wrong, "REMS-2026-120", confirm_incomplete=True)
     assert store.rems_submission(wrong) == again and store.rems_pending() == []
     trail = [(row["action"], row["entity_id"], row["old_value"], row["reason"])
              for row in audit_of(store, "rems_forms")]
@@ -202,7 +208,7 @@ def test_a_withdrawal_needs_a_standing_mark_and_a_reason(store, charting):
     login_as(store, ADMIN)
     with pytest.raises(ValidationError, match="is not marked submitted"):
         store.withdraw_rems_submission(session_id, "wrong patient")
-    store.mark_rems_submitted(session_id, "REMS-1")
+    store.mark_rems_submitted(session_id, "REMS-1", confirm_incomplete=True)
     for empty in ("", "   "):
         with pytest.raises(ValidationError, match="say why the mark is withdrawn"):
             store.withdraw_rems_submission(session_id, empty)
@@ -217,7 +223,7 @@ def test_only_an_administrator_files_rems_forms(store, charting, who):
     session_id = stopped_after_dose(charting, "MRN-1")
     marked = stopped_after_dose(charting, "MRN-2")
     login_as(store, ADMIN)
-    store.mark_rems_submitted(marked, "REMS-2")
+    store.mark_rems_submitted(marked, "REMS-2", confirm_incomplete=True)
     login_as(store, who)
     with pytest.raises(PermissionDenied, match="file REMS forms"):
         store.rems_pending()

@@ -6,11 +6,25 @@ from __future__ import annotations
 import json
 import threading
 
+from PySide6.QtCore import Qt
+
 from ketamonitor.core.phases import Action
 from ketamonitor.store import copies
-from ketamonitor.ui.rems_dialog import RemsDialog
+from ketamonitor.ui.rems_dialog import IncompleteMarkDialog, RemsDialog
 from tests.people import ADMIN, audit_of, login_as
 from tests.store.test_rems import stopped_after_dose
+
+
+def confirmation(dialog: RemsDialog) -> IncompleteMarkDialog:
+    """The one confirmation the list has open (an incomplete form being marked)."""
+    (shown,) = [c for c in dialog.findChildren(IncompleteMarkDialog) if c.isVisible()]
+    return shown
+
+
+def mark_confirmed(qtbot, dialog: RemsDialog) -> None:
+    """Mark the selected (incomplete) form submitted, confirming it as the person does."""
+    assert not dialog.mark_selected()  # nothing marked until confirmed
+    qtbot.mouseClick(confirmation(dialog).confirm_button, Qt.MouseButton.LeftButton)
 
 
 def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitted(
@@ -26,7 +40,7 @@ def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitt
     assert dialog.export_selected() == tmp_path / "form.pdf"
     assert (tmp_path / "form.pdf").read_bytes().startswith(b"%PDF")
     prompts.reason_answer = "REMS portal confirmation 12345"
-    assert dialog.mark_selected()
+    mark_confirmed(qtbot, dialog)
     assert dialog.count.text() == "Every REMS form is marked submitted."
     assert audit_of(store)[-1]["action"] == "rems_forms.submitted"
 
@@ -40,7 +54,7 @@ def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_
     qtbot.addWidget(dialog)
     assert not dialog.withdraw_button.isEnabled()  # nothing marked yet
     prompts.reason_answer = "REMS-777"
-    assert dialog.mark_selected()  # meant the second: the first row was selected
+    mark_confirmed(qtbot, dialog)  # meant the second: the first row was selected
     assert dialog.count.text() == "1 form to file"
     assert dialog.marked_model.rowCount() == 1
     assert [dialog.marked_model.index(0, c).data() for c in (1, 2, 3, 5)] == [
@@ -69,7 +83,7 @@ def test_the_marked_list_says_the_day_and_the_time_of_each_mark(
     qtbot.addWidget(dialog)
     prompts.reason_answer = "REMS-778"
     marked = clock.now().astimezone(store.clock.local_zone)
-    assert dialog.mark_selected()
+    mark_confirmed(qtbot, dialog)
     expected = f"{marked:%a %Y-%m-%d %H:%M}"
     assert dialog.marked_model.index(0, 0).data() == expected  # today: the date too
     clock.advance(minutes=3 * 24 * 60)
