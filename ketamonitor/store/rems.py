@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Phase
