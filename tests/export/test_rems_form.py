@@ -171,7 +171,7 @@ def test_the_json_holds_the_same_fields_with_stable_names(store, charting, clock
     out = export_rems_form(store, session_id, "json", tmp_path / "rems.json")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert (data["format"], data["format_version"], data["title"]) == (
-        "ketamonitor-rems-form", 1, TITLE)
+        "ketamonitor-rems-form", 2, TITLE)
     assert data["session_id"] == session_id
     assert data["patient"] == {"name": "RIVERA, Ana", "mrn": "MRN-1001",
                                "birth_date": "1984-05-06"}
@@ -201,7 +201,8 @@ def test_the_json_holds_the_same_fields_with_stable_names(store, charting, clock
     assert data["window"] == {"treatment_date": "2026-11-23", "due_by": "2026-11-30",
                               "days_left": 5, "label": "5 days left"}
     assert set(data) == {"format", "format_version", "title", "generated_at", "generated_by",
-                         "time_zone", "session_id", "patient", "form", "devices", "complete",
+                         "time_zone", "session_id", "patient", "form", "medications_given",
+                         "spo2_readings", "contradictions", "devices", "complete",
                          "signed", "signature", "submission", "window", "audit_head"}
 
 
