@@ -255,3 +255,48 @@ def test_the_window_counts_local_calendar_days(tmp_path):
         clock.advance(minutes=1)
         assert store.rems_pending()[0].label == "1 day overdue"
         assert timedelta(0) < clock.now() - form.first_dose_at < timedelta(days=8)
+
+
+def test_an_incomplete_form_is_marked_only_with_an_explicit_confirmation_kept_in_the_trail(
+        store, charting, clock):
+    """The store re-checks what the list asks: a script is a way in too."""
+    session_id = stopped_after_dose(charting, "MRN-1")
+    login_as(store, ADMIN)
+    form = store.rems_form_of(session_id)
+    assert form is not None and "Missing: BP before the end of monitoring" in form.gaps
+    with pytest.raises(ValidationError, match=r"is not complete \(Missing: .*BP before the end "
+                                              r"of monitoring.*explicit confirmation"):
+        store.mark_rems_submitted(session_id, "REMS-1")
+    assert audit_of(store, "rems_forms") == []
+    assert store.rems_submission(session_id) is None
+    marked = store.mark_rems_submitted(session_id, "REMS-1", confirm_incomplete=True)
+    assert marked.incomplete and marked.gaps == form.gaps
+    assert marked.words(UTC).startswith(
+        "Submitted incomplete on 2026-11-23 07:42 by admin, reference REMS-1; Missing: ")
+    [audit] = audit_of(store, "rems_forms")
+    written = json.loads(audit["new_value"])
+    assert (written["confirmed_incomplete"], written["gaps"]) == (True, list(form.gaps))
+
+
+def test_a_complete_form_the_chart_agrees_with_needs_no_confirmation(store, charting, clock):
+    from tests.export.test_rems_form import charted_form
+
+    session_id = charted_form(store, charting)
+    login_as(store, ADMIN)
+    assert store.rems_form_of(session_id).gaps == ()
+    marked = store.mark_rems_submitted(session_id, "REMS-2")
+    assert not marked.incomplete
+    assert marked.words(UTC) == "Submitted on 2026-11-23 09:33 by admin, reference REMS-2"
+    assert "gaps" not in json.loads(audit_of(store, "rems_forms")[0]["new_value"])
+
+
+def test_a_form_the_chart_contradicts_needs_the_confirmation_too(store, charting, clock):
+    from tests.export.test_rems_form import charted_form
+
+    session_id = charted_form(store, charting, answers={"sedation_occurred": "no",
+                                                        "dissociation_occurred": "no"})
+    login_as(store, ADMIN)
+    with pytest.raises(ValidationError, match="Contradiction: Dissociation occurred"):
+        store.mark_rems_submitted(session_id, "REMS-3")
+    marked = store.mark_rems_submitted(session_id, "REMS-3", confirm_incomplete=True)
+    assert [gap.split(":")[0] for gap in marked.gaps] == ["Contradiction"]
