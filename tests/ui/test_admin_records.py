@@ -7,6 +7,7 @@ import json
 import threading
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from ketamonitor.core.phases import Action
 from ketamonitor.store import copies
@@ -43,6 +44,48 @@ def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitt
     mark_confirmed(qtbot, dialog)
     assert dialog.count.text() == "Every REMS form is marked submitted."
     assert audit_of(store)[-1]["action"] == "rems_forms.submitted"
+
+
+def test_an_incomplete_form_is_marked_only_once_its_gaps_are_confirmed(
+        qtbot, store, charting, prompts):
+    session_id = stopped_after_dose(charting, "MRN-5001")
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    prompts.reason_answer = "REMS-780"
+    assert not dialog.mark_selected()
+    asked = confirmation(dialog)
+    listed = [asked.gaps.item(row).text() for row in range(asked.gaps.count())]
+    assert listed == list(store.rems_form_of(session_id).gaps)
+    assert "Missing: BP before the end of monitoring" in listed
+    assert "MRN-5001" in asked.findChild(QLabel, "rems_incomplete_heading").text()
+    cancel = next(b for b in asked.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not asked.isVisible()
+    assert store.rems_submission(session_id) is None and prompts.questions == []
+    assert dialog.count.text() == "1 form to file"
+
+    assert not dialog.mark_selected()
+    qtbot.mouseClick(confirmation(dialog).confirm_button, Qt.MouseButton.LeftButton)
+    marked = store.rems_submission(session_id)
+    assert marked is not None and marked.incomplete and marked.gaps == tuple(listed)
+    assert dialog.count.text() == "Every REMS form is marked submitted."
+
+
+def test_a_complete_form_is_marked_without_the_confirmation(qtbot, store, charting, prompts):
+    from tests.export.test_rems_form import charted_form
+
+    session_id = charted_form(store, charting)
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    prompts.reason_answer = "REMS-781"
+    (row,) = [r for r in range(dialog.model.rowCount())
+              if dialog.model.row_value(r).session_id == session_id]  # not the course's first
+    dialog.table.selectRow(row)
+    assert dialog.mark_selected()
+    assert dialog.findChildren(IncompleteMarkDialog) == []
+    assert not store.rems_submission(session_id).incomplete
 
 
 def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_again(
