@@ -114,10 +114,10 @@ def test_an_answer_the_chart_contradicts_is_marked_beside_it_and_listed_under_th
     assert ("Sedation occurred: answered “no”, but Sedation (MOAA/S) 2 (sedated) was charted "
             "at 07:52") in summary
     beside = [label for label in page.rems_tab.findChildren(QLabel)
-              if label.text().endswith("contradicts the chart")]
+              if label.text().endswith("chart disagrees")]
     assert len(beside) == 1 and "MOAA/S) 2 (sedated)" in beside[0].toolTip()
     qtbot.mouseClick(page.findChild(QPushButton, "rems_sedation_occurred_yes"),
                      Qt.MouseButton.LeftButton)
     assert "Answers the chart contradicts" not in page.rems.summary.text()
     assert not [label for label in page.rems_tab.findChildren(QLabel)
-                if label.text().endswith("contradicts the chart")]
+                if label.text().endswith("chart disagrees")]

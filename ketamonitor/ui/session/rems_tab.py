@@ -40,9 +40,9 @@ class RemsTab(QWidget):
         self.questions.show_answers(answered, zone)
         form = rems_form(chart, checklist, clinic_name, zone, scales=self.scales)
         if PULSE_OXIMETRY not in answered and form.spo2_readings:
-            self.questions.show_note(PULSE_OXIMETRY, "yes, from the record: SpO2 charted",
+            self.questions.show_note(PULSE_OXIMETRY, "yes: SpO2 charted",
                                      caution=False)
         for contradiction in form.contradictions:
-            self.questions.show_note(contradiction.field, "contradicts the chart",
+            self.questions.show_note(contradiction.field, "chart disagrees",
                                      contradiction.words, caution=True)
         self.rems.show_form(form)
