@@ -150,6 +150,8 @@ class RemsDialog(QDialog):
             Column("Treatment", lambda m: _treatment_day(m[1], self.zone)),
             Column("Patient", lambda m: m[1].patient_name),
             Column("MRN", lambda m: m[1].mrn),
+            Column("Form", lambda m: (f"▲ submitted incomplete ({len(m[0].gaps)})"
+                                      if m[0].incomplete else "complete")),
         ], self)
         self.marked_table = read_only_table(self.marked_model)
         self.marked_table.setObjectName("rems_marked")

@@ -69,6 +69,8 @@ def test_an_incomplete_form_is_marked_only_once_its_gaps_are_confirmed(
     qtbot.mouseClick(confirmation(dialog).confirm_button, Qt.MouseButton.LeftButton)
     marked = store.rems_submission(session_id)
     assert marked is not None and marked.incomplete and marked.gaps == tuple(listed)
+    assert dialog.marked_model.index(0, 6).data() == (
+        f"▲ submitted incomplete ({len(listed)})")
     assert dialog.count.text() == "Every REMS form is marked submitted."
 
 
@@ -86,6 +88,7 @@ def test_a_complete_form_is_marked_without_the_confirmation(qtbot, store, charti
     assert dialog.mark_selected()
     assert dialog.findChildren(IncompleteMarkDialog) == []
     assert not store.rems_submission(session_id).incomplete
+    assert dialog.marked_model.index(0, 6).data() == "complete"
 
 
 def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_again(
