@@ -88,6 +88,8 @@ class ScaleItem:
 class Band:
     at_least: int
     label: str
+    #: What a rule reads the band by ("sedated"): the label is worded for people.
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,15 @@ class Scale:
     @property
     def max_total(self) -> int:
         return sum(max(option.score for option in item.options) for item in self.items)
+
+    def band_key(self, total: int) -> str | None:
+        """The key of the band a total falls in (MOAA/S 2: "sedated"), if the scale has
+        bands: what a rule reads, so no number of the scale is written in code."""
+        found = None
+        for band in sorted(self.bands, key=lambda b: b.at_least):
+            if total >= band.at_least:
+                found = band.key or None
+        return found
 
     def band(self, total: int) -> str | None:
         """The named severity band of a total (PHQ-9: minimal … severe), if the scale has any."""
@@ -176,7 +187,8 @@ def _scale(data: dict[str, Any]) -> Scale:
         items=items,
         question=data.get("question", ""),
         timepoints=tuple(data.get("timepoints", ())),
-        bands=tuple(Band(int(b["at_least"]), b["label"]) for b in data.get("bands", ())),
+        bands=tuple(Band(int(b["at_least"]), b["label"], b.get("key", ""))
+                    for b in data.get("bands", ())),
         item_flags=tuple(
             ItemFlag(f["item"], int(f["at_least"]), f["message"])
             for f in data.get("item_flags", ())

@@ -13,19 +13,29 @@ form is due by day 7, and overdue from day 8.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from ketamonitor.core.administration import devices_given
+from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import SessionChart
-from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.checklists import Answer, Checklist, Scale
 from ketamonitor.core.dose import dose_given
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.medications import given_words
 from ketamonitor.core.parsing import FieldProblem, clock_time_in_session
-from ketamonitor.core.phases import Action, Phase
+from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EventKind, VitalsEntry
+from ketamonitor.core.rems_checks import (
+    PULSE_OXIMETRY,
+    Contradiction,
+    bp_before_end,
+    monitoring_end,
+    rems_contradictions,
+    spo2_charted,
+)
 
 #: The field of the REMS tab where the nurse types when the patient was ready to leave
 #: before the minimum observation time.
@@ -56,6 +66,20 @@ class RemsForm:
     bp_before_end: str | None
     answers: dict[str, str]
     missing: tuple[str, ...]
+    #: The medicines charted given in the session ("Ondansetron 4 mg IV"), beside the
+    #: form's question on concomitant medicines.
+    medications_given: tuple[str, ...] = ()
+    #: How many SpO2 readings were charted: pulse oximetry monitored, by the record.
+    spo2_readings: int = 0
+    #: Answers the chart contradicts (core.rems_checks): listed, never silently filed.
+    contradictions: tuple[Contradiction, ...] = ()
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """What stands between the form and filing it as it is: each field still missing,
+        then each contradiction, in words."""
+        return (*(f"Missing: {item}" for item in self.missing),
+                *(f"Contradiction: {c.words}" for c in self.contradictions))
 
     @property
     def dose_label(self) -> str:
@@ -78,11 +102,14 @@ def _bp(entry: VitalsEntry | None) -> str | None:
 
 
 def rems_form(chart: SessionChart, questions: Checklist, setting: str | None,
-              zone: tzinfo) -> RemsForm:
-    """Every field of the form from the chart; `missing` names the fields still empty."""
+              zone: tzinfo, *, scales: Mapping[str, Scale] | None = None,
+              alerts: Sequence[AlertRecord] = ()) -> RemsForm:
+    """Every field of the form from the chart; `missing` names the fields still empty and
+    `contradictions` the answers the chart contradicts (the sedation answer is checked
+    when the MOAA/S scale is among `scales`; escalated alerts when `alerts` are given)."""
     timeline = chart.timeline
     first = timeline.dose_started_at
-    ended = _monitoring_end(chart)
+    ended = monitoring_end(chart)
     given = devices_given(chart)
     sets = chart.bp_sets()
     before = chart.baseline_bp()
@@ -91,13 +118,13 @@ def rems_form(chart: SessionChart, questions: Checklist, setting: str | None,
         target = first + timedelta(minutes=40)
         near = [e for e in sets if abs(e.current.observed_at - target) <= AROUND_40_MINUTES]
         around_40 = min(near, key=lambda e: abs(e.current.observed_at - target), default=None)
-    at_end = None
-    if ended is not None:
-        done = [e for e in sets if e.current.observed_at <= ended]
-        at_end = done[-1] if done and done[-1] is not before else None
+    at_end = bp_before_end(chart)
     ready = [e.occurred_at for e in chart.events
              if e.kind == EventKind.READY_WITHOUT_MINIMUM and not e.in_error]
     answers = {key: entry.value for key, entry in chart.answers(questions.id).items()}
+    oximetry = spo2_charted(chart)
+    if oximetry and PULSE_OXIMETRY not in answers and _asks(questions, PULSE_OXIMETRY):
+        answers[PULSE_OXIMETRY] = Answer.YES.value  # the record answers it: SpO2 charted
     form = RemsForm(
         patient=chart.patient.display_name,
         birth_date=chart.patient.details.birth_date,
@@ -118,16 +145,16 @@ def rems_form(chart: SessionChart, questions: Checklist, setting: str | None,
         bp_before_end=_bp(at_end),
         answers=answers,
         missing=(),
+        medications_given=tuple(given_words(m) for m in chart.medications if not m.in_error),
+        spo2_readings=oximetry,
+        contradictions=rems_contradictions(chart, answers, questions, zone, scales=scales,
+                                           alerts=alerts),
     )
     return _with_missing(form, questions)
 
 
-def _monitoring_end(chart: SessionChart) -> datetime | None:
-    """The end of monitoring: observation complete (or the session ended early)."""
-    for change in chart.timeline.changes:
-        if change.action in (Action.COMPLETE_OBSERVATION, Action.END_SESSION_EARLY):
-            return change.at
-    return None
+def _asks(questions: Checklist, key: str) -> bool:
+    return any(item.key == key for item in questions.items)
 
 
 def _with_missing(form: RemsForm, questions: Checklist) -> RemsForm:
@@ -208,6 +235,22 @@ class RemsSubmission:
     reference: str
     submitted_at: datetime
     submitted_by: str
+    #: What the form lacked when it was marked (RemsForm.gaps), confirmed by the person
+    #: who marked it; empty for a form marked complete.
+    gaps: tuple[str, ...] = ()
+
+    @property
+    def incomplete(self) -> bool:
+        return bool(self.gaps)
+
+    def words(self, zone: tzinfo) -> str:
+        """The mark as every view says it: "Submitted on <day> by <who>, reference R", or
+        "Submitted incomplete on <day> by <who>, reference R; missing: …" (never beside a
+        "do not file")."""
+        day = f"{self.submitted_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        state = "Submitted incomplete" if self.incomplete else "Submitted"
+        said = f"{state} on {day} by {self.submitted_by}, reference {self.reference}"
+        return said + (f"; {'; '.join(self.gaps)}" if self.gaps else "")
 
 
 def needs_rems_form(session: RemsCandidate) -> bool:
@@ -272,6 +315,18 @@ def check_rems_submission(session_id: int, session: RemsCandidate | None,
     if len(cleaned) > REFERENCE_MAX_LENGTH:
         raise ValidationError({"reference": f"at most {REFERENCE_MAX_LENGTH} characters"})
     return cleaned
+
+
+def check_confirmed_gaps(session_id: int, form: RemsForm, confirmed: bool) -> tuple[str, ...]:
+    """The form's gaps (missing fields, contradictions) that the mark will record, or a
+    ValidationError listing them when the person marking it has not confirmed marking an
+    incomplete form submitted: a script is a way in as much as the window."""
+    gaps = form.gaps
+    if gaps and not confirmed:
+        raise ValidationError({"incomplete": (
+            f"the form of session {session_id} is not complete ({'; '.join(gaps)}): mark it "
+            "submitted incomplete only with an explicit confirmation")})
+    return gaps
 
 
 def check_rems_withdrawal(session_id: int, current: RemsSubmission | None,

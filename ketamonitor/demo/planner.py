@@ -15,6 +15,7 @@ from ketamonitor.demo.courses import Visit, device_count
 from ketamonitor.demo.incident_kinds import Incident
 from ketamonitor.demo.incidents import bp_after_dosing, infusion_incident
 from ketamonitor.demo.people import clamp
+from ketamonitor.demo.rems import answer_rems
 from ketamonitor.demo.script import Plan, Script
 from ketamonitor.demo.side_effects import dissociation, resolve_side_effects, side_effects
 from ketamonitor.demo.writes import demo_lot, drug_lot_write, override_write, risk_write
@@ -53,6 +54,7 @@ class SessionPlanner(Script):
         ready = self.observation(end, last_vitals)
         self.plan.ready = ready
         self.plan.discharge = self.discharge(ready)
+        answer_rems(self, ready + 5)  # demo/rems.py (the REMS slice): the form's answers
         side_effects(self, start, end, ready)
         resolve_side_effects(self, ready + 1)
         if self.rng.random() < 0.2:

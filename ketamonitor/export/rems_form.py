@@ -3,8 +3,10 @@ a one- or two-page PDF to file, or JSON (docs/summary-format.md, "REMS form (ket
 export rems)").
 
 It holds every field the form asks, filled from the record; the fields still missing (the
-form must not be filed incomplete); the chart's signature; and whether the form is marked
-submitted, with the days left of its 7-day window. It is made from the session's summary
+form must not be filed incomplete); the answers the chart contradicts (core.rems_checks:
+listed, never silently filed); the chart's signature; and whether the form is marked
+submitted (or submitted incomplete, with what it lacked), with the days left of its 7-day
+window. It never says both "do not file" and "submitted". It is made from the session's summary
 (export/summary), paged by the paginator every PDF shares (export/pdf/paginator), with
 the summary's public sections (export/pdf/summary), and
 written with the summary's `rems` fields (export/summary_data): the form and the summary
@@ -24,7 +26,7 @@ from ketamonitor.core.chart_view import SessionSummary
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.protocol import Route
-from ketamonitor.core.rems import RemsForm, RemsPending, RemsSubmission, rems_window
+from ketamonitor.core.rems import RemsForm, RemsPending, RemsSubmission, rems_form, rems_window
 from ketamonitor.core.times import to_stored
 from ketamonitor.export.pdf.paginator import (
     FLAG,
@@ -50,7 +52,9 @@ log = logging.getLogger(__name__)
 TITLE = "Spravato REMS patient monitoring form — record from ketamonitor"
 FORMATS = ("pdf", "json")
 FORMAT = "ketamonitor-rems-form"
-FORMAT_VERSION = 1
+#: 2: the current form's questions, `contradictions`, `medications_given`, `spo2_readings`,
+#: and a submission's `incomplete` and `gaps`; `complete` also needs no contradiction.
+FORMAT_VERSION = 2
 #: The export's audit row is `exports.rems_form`.
 EXPORT_KIND = "rems_form"
 
@@ -63,15 +67,12 @@ class RemsDocument:
     submission: RemsSubmission | None
     #: The 7-day window (treatment date, due by, days left); None before the first device.
     window: RemsPending | None
-
-    @property
-    def form(self) -> RemsForm:
-        assert self.summary.rems is not None  # build_rems_document checks it
-        return self.summary.rems.form
+    #: The form checked against the whole chart: its scales and its alerts.
+    form: RemsForm
 
     @property
     def complete(self) -> bool:
-        return not self.form.missing
+        return not self.form.gaps
 
 
 def rems_file_name(session_id: int, fmt: str) -> str:
@@ -93,7 +94,9 @@ def build_rems_document(store: StoreApi, session_id: int,
         raise ValidationError({"session": (
             f"the protocol of session {session_id} ({summary.session.protocol.name}) asks "
             "no REMS form questions: add the REMS checklist to it")})
-    form = summary.rems.form
+    questions = summary.library.checklists[summary.chart.protocol.checklists.rems or ""]
+    form = rems_form(summary.chart, questions, summary.clinic_name, summary.zone,
+                     scales=summary.library.scales, alerts=summary.alert_records)
     window = None
     if form.first_device_at is not None:
         treatment_date, due_by, days_left = rems_window(
@@ -103,7 +106,7 @@ def build_rems_document(store: StoreApi, session_id: int,
             session_id=session_id, patient_id=patient.id, patient_name=patient.display_name,
             mrn=patient.mrn, first_dose_at=form.first_device_at,
             treatment_date=treatment_date, due_by=due_by, days_left=days_left)
-    return RemsDocument(summary, store.rems_submission(session_id), window)
+    return RemsDocument(summary, store.rems_submission(session_id), window, form)
 
 
 def export_rems_form(store: StoreApi, session_id: int, fmt: str, out: Path, *,
@@ -155,6 +158,10 @@ def rems_form_dict(document: RemsDocument) -> dict[str, Any]:
             "birth_date": patient.details.birth_date.isoformat(),
         },
         "form": rems_dict(summary),
+        "medications_given": list(document.form.medications_given),
+        "spo2_readings": document.form.spo2_readings,
+        "contradictions": [{"item": c.field, "words": c.words}
+                           for c in document.form.contradictions],
         "devices": devices_list(summary),
         "complete": document.complete,
         "signed": signature is not None,
@@ -163,6 +170,8 @@ def rems_form_dict(document: RemsDocument) -> dict[str, Any]:
             "reference": submission.reference,
             "submitted_at": to_stored(submission.submitted_at),
             "submitted_by": submission.submitted_by,
+            "incomplete": submission.incomplete,
+            "gaps": list(submission.gaps),
         },
         "window": None if window is None else {
             "treatment_date": window.treatment_date.isoformat(),
@@ -200,7 +209,9 @@ def _treatment_date(document: RemsDocument) -> str:
 def _bands(document: RemsDocument) -> Bands:
     summary, patient = document.summary, document.summary.patient
     state = signature_state(summary)
-    if not document.complete:
+    if document.submission is not None and document.submission.incomplete:
+        state += " · Submitted incomplete"
+    elif document.submission is None and not document.complete:
         state += " · INCOMPLETE: do not file"
     return Bands(
         left=summary.clinic_name or "Spravato REMS patient monitoring form",
@@ -217,6 +228,7 @@ def _html(document: RemsDocument) -> str:
         _status(document),
         _patient(document),
         rems_section(summary, "The form's fields"),
+        _current_form(document),
         devices_section(summary),
         signatures_section(summary),
         record_section(summary, "form"),
@@ -239,32 +251,79 @@ def _title(document: RemsDocument) -> str:
 
 def _status(document: RemsDocument) -> str:
     """Whether the form may be filed, whether it was, and the days left to file it: in a
-    box at the top, where no one misses it."""
+    box at the top, where no one misses it. A form marked submitted is never also told
+    "do not file": one marked incomplete says so, with what it lacked."""
     form, submission, window = document.form, document.submission, document.window
-    if form.missing:
-        count = len(form.missing)
-        fields = "field is" if count == 1 else "fields are"
-        lines = [(f"<b>{FLAG} INCOMPLETE: DO NOT FILE.</b> The form must not be filed "
-                 f"incomplete: {count} {fields} still missing. Chart them, then print the "
-                 "form again."), "<b>Still missing:</b>"]
-        lines += [f"&nbsp;&nbsp;{FLAG} {esc(item)}" for item in form.missing]
-    else:
-        lines = ["<b>Complete.</b> Every field of the form is answered from the record."]
+    complete = [("<b>Complete.</b> Every field of the form is answered from the record. The "
+                "chart contradicts no answer.")] if document.complete else []
     if submission is not None:
-        when = f"{submission.submitted_at:%Y-%m-%d %H:%M} UTC"
-        lines.append(f"<b>Submitted.</b> Marked submitted {when} by "
-                     f"{esc(submission.submitted_by)}, reference "
-                     f"<span class='mono'>{esc(submission.reference)}</span>.")
+        lines = [*complete, *_submitted_lines(submission, form)]
+    elif not document.complete:
+        lines = _do_not_file_lines(form)
     else:
-        lines.append("<b>NOT marked submitted.</b>")
+        lines = [*complete, "<b>NOT marked submitted.</b>"]
     if window is not None:
         lines.append(f"<b>7-day window:</b> treatment {window.treatment_date:%a %d %b %Y}, "
                      f"due by {window.due_by:%a %d %b %Y}: <b>{esc(window.label)}</b>.")
     else:
         lines.append("<b>7-day window:</b> starts with the first device (none given yet).")
-    frame = "border='2' cellspacing='0'" if form.missing else ""  # incomplete: framed
+    frame = "border='2' cellspacing='0'" if not document.complete else ""  # framed
     return (f"<p></p><table class='box' width='100%' cellpadding='6' {frame}><tr><td>"
             + "<br>".join(lines) + "</td></tr></table>")
+
+
+def _listed(heading: str, items: tuple[str, ...]) -> list[str]:
+    return [f"<b>{heading}</b>", *(f"&nbsp;&nbsp;{FLAG} {esc(item)}" for item in items)]
+
+
+def _do_not_file_lines(form: RemsForm) -> list[str]:
+    what = [(f"{len(form.missing)} field{' is' if len(form.missing) == 1 else 's are'} "
+            "still missing")] if form.missing else []
+    if form.contradictions:
+        many = len(form.contradictions)
+        what.append(f"{many} answer{' is' if many == 1 else 's are'} contradicted by the "
+                    "chart")
+    lines = [(f"<b>{FLAG} INCOMPLETE: DO NOT FILE.</b> The form must not be filed "
+              f"incomplete: {' and '.join(what)}. Chart them (or correct the answer), then "
+              "print the form again.")]
+    if form.missing:
+        lines += _listed("Still missing:", form.missing)
+    if form.contradictions:
+        lines += _listed("Answers the chart contradicts:",
+                         tuple(c.words for c in form.contradictions))
+    return [*lines, "<b>NOT marked submitted.</b>"]
+
+
+def _submitted_lines(submission: RemsSubmission, form: RemsForm) -> list[str]:
+    when = f"{submission.submitted_at:%Y-%m-%d %H:%M} UTC"
+    reference = f"reference <span class='mono'>{esc(submission.reference)}</span>"
+    if submission.incomplete:
+        lines = [(f"<b>Submitted incomplete</b> on {when} by {esc(submission.submitted_by)}, "
+                 f"{reference}; confirmed incomplete by them. What it lacked then:"),
+                 *(f"&nbsp;&nbsp;{FLAG} {esc(gap)}" for gap in submission.gaps)]
+    else:
+        lines = [(f"<b>Submitted.</b> Marked submitted {when} by "
+                 f"{esc(submission.submitted_by)}, {reference}.")]
+    if form.gaps and tuple(form.gaps) != submission.gaps:
+        lines += _listed("The record now lacks or contradicts:", form.gaps)
+    return lines
+
+
+def _current_form(document: RemsDocument) -> str:
+    """What the current form asks that the record holds besides the answers: the medicines
+    given in the session (beside the question on concomitant medicines) and whether SpO2
+    was charted (pulse oximetry)."""
+    form = document.form
+    given = ", ".join(form.medications_given) or "none charted"
+    oximetry = (f"monitored: {form.spo2_readings} SpO2 reading"
+                f"{'s' if form.spo2_readings != 1 else ''} charted" if form.spo2_readings
+                else "no SpO2 charted: answer the form's question")
+    rows = [["Medicines given in the session", esc(given)],
+            ["Pulse oximetry (from the record)", esc(oximetry)]]
+    cells = "".join(f"<tr><td class='key' width='50%'>{k}</td><td>{v}</td></tr>"
+                    for k, v in rows)
+    return ("<h2>Also from the record</h2><table class='facts box' width='100%' "
+            f"cellspacing='0' cellpadding='3'>{cells}</table>")
 
 
 def _patient(document: RemsDocument) -> str:

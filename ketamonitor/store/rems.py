@@ -9,6 +9,7 @@ sessions need a form, and how many days are left, are core rules (core.rems).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ketamonitor.core.clock import local_today
@@ -17,10 +18,13 @@ from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.rems import (
     RemsCandidate,
+    RemsForm,
     RemsPending,
     RemsSubmission,
+    check_confirmed_gaps,
     check_rems_submission,
     check_rems_withdrawal,
+    rems_form,
     rems_pending,
     rems_window,
 )
@@ -44,7 +48,8 @@ WITHDRAWN = "rems_forms.withdrawn"
 #: A session's marks that stand: submitted, and not withdrawn by a later audit row.
 _STANDING = f"""
     SELECT a.entity_id AS session_id, a.at, a.user,
-           json_extract(a.new_value, '$.reference') AS reference
+           json_extract(a.new_value, '$.reference') AS reference,
+           json_extract(a.new_value, '$.gaps') AS gaps
     FROM audit a
     WHERE a.entity = '{REMS_FORMS}' AND a.action = '{SUBMITTED}'
       AND NOT EXISTS (SELECT 1 FROM audit w WHERE w.entity = a.entity
@@ -95,10 +100,26 @@ class RemsForms(StoreCore):
             self._audit(WITHDRAWN, REMS_FORMS, session_id, old_value=current.reference,
                         reason=why)
 
-    def mark_rems_submitted(self, session_id: int, reference: str) -> RemsSubmission:
+    def rems_form_of(self, session_id: int) -> RemsForm | None:
+        """The session's REMS form as the record fills it, with what it still lacks and what
+        the chart contradicts; None for a protocol that asks no REMS questions."""
+        self._require(Permission.READ_RECORD)
+        chart = self.chart(session_id)
+        rems_id = chart.protocol.checklists.rems
+        questions = self.library.checklists.get(rems_id) if rems_id else None
+        if questions is None:
+            return None
+        return rems_form(chart, questions, self.setting("clinic_name"), self.clock.local_zone,
+                         scales=self.library.scales,
+                         alerts=self.alerts([session_id])[session_id])
+
+    def mark_rems_submitted(self, session_id: int, reference: str, *,
+                            confirm_incomplete: bool = False) -> RemsSubmission:
         """Mark the session's REMS form submitted, once, with the submission's reference; a
         ValidationError for an unknown, non-esketamine, unfinished or undosed session, one
-        already marked, or an empty reference."""
+        already marked, or an empty reference. A form with fields missing or answers the
+        chart contradicts is marked only with `confirm_incomplete` (the person saw the list
+        and confirmed it), and the audit row keeps what it lacked."""
         self._require(Permission.FILE_REMS)
         with self._transaction():
             found = self._rows(f"{_CANDIDATES} WHERE s.id = ?", [session_id])
@@ -106,20 +127,24 @@ class RemsForms(StoreCore):
             cleaned = check_rems_submission(session_id, session,
                                             self.rems_submission(session_id), reference)
             assert session is not None and session.first_dose_at is not None
+            form = self.rems_form_of(session_id)
+            gaps = check_confirmed_gaps(session_id, form, confirm_incomplete) if form else ()
             treatment_date, due_by, days_left = rems_window(
                 session.first_dose_at, local_today(self.clock), self.clock.local_zone)
             self._audit(SUBMITTED, REMS_FORMS, session_id, new_value={
                 "session_id": session_id, "reference": cleaned,
                 "treatment_date": treatment_date.isoformat(), "due_by": due_by.isoformat(),
-                "days_left": days_left})
+                "days_left": days_left,
+                **({"confirmed_incomplete": True, "gaps": list(gaps)} if gaps else {})})
         submission = self.rems_submission(session_id)
         assert submission is not None
         return submission
 
 
 def _submission(row: dict[str, Any]) -> RemsSubmission:
+    gaps = tuple(json.loads(row["gaps"])) if row["gaps"] else ()
     return RemsSubmission(row["session_id"], row["reference"], from_stored(row["at"]),
-                          row["user"])
+                          row["user"], gaps)
 
 
 def _candidate(row: dict[str, Any]) -> RemsCandidate:

@@ -110,6 +110,18 @@ class YesNoChecklistView(QWidget):
             stamp.setStyleSheet(f"color: {theme.CAUTION}; font-weight: bold;" if unexpected
                                 else f"color: {theme.OK};")
 
+    def show_note(self, key: str, text: str, detail: str = "", *, caution: bool) -> None:
+        """Say something of an item beside its answer, after `show_answers`: an answer the
+        chart contradicts (`caution`), or one the record gives itself; `detail` is the
+        tooltip (the whole sentence, where the column cuts the text)."""
+        stamp = self._stamps.get(key)
+        if stamp is None:
+            return
+        stamp.setText((f"{theme.FLAG_MARK} " if caution else "✓ ") + text)
+        stamp.setToolTip(detail or stamp.text())
+        stamp.setStyleSheet(f"color: {theme.CAUTION}; font-weight: bold;" if caution
+                            else f"color: {theme.OK};")
+
 
 class PresenceChecklistView(QWidget):
     """An assessment: tick what is present now, save all items (present or absent) at once."""

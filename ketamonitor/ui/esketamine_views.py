@@ -4,6 +4,7 @@ spacing to the next, and the REMS monitoring form as the record fills it."""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -143,6 +144,9 @@ class RemsView(QWidget):
             ("BP before dosing / ~40 min / before the end",
              (f"{form.bp_before_dosing or '—'} / {form.bp_at_40_minutes or '—'} / "
              f"{form.bp_before_end or '—'}")),
+            ("Medicines given in the session", ", ".join(form.medications_given) or "none"),
+            ("Pulse oximetry", (f"{form.spo2_readings} SpO2 reading"
+             f"{'s' if form.spo2_readings != 1 else ''} charted")),
         ]
         table = "".join(f"<tr><td style='color:{theme.MUTED}; padding-right:12px'>{label}"
                         f"</td><td>{value}</td></tr>" for label, value in rows)
@@ -153,8 +157,14 @@ class RemsView(QWidget):
                        f"for the form:</b></p><ul style='margin:0'>{items}</ul>")
         else:
             missing = f"<p style='color:{theme.OK}'><b>✓ Every field of the form is charted."
+        contradicted = ""
+        if form.contradictions:
+            items = "".join(f"<li>{escape(c.words)}</li>" for c in form.contradictions)
+            contradicted = (f"<p style='color:{theme.CAUTION}'><b>{theme.FLAG_MARK} Answers "
+                            "the chart contradicts (correct the answer, or the chart):</b>"
+                            f"</p><ul style='margin:0'>{items}</ul>")
         self.summary.setText(f"<p><b>Spravato REMS patient monitoring form</b> (file within "
-                             f"7 days)</p><table>{table}</table>{missing}")
+                             f"7 days)</p><table>{table}</table>{contradicted}{missing}")
 
     def saved(self) -> None:
         self.errors.clear()

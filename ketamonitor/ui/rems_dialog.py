@@ -1,5 +1,9 @@
 """Clinic ▸ REMS forms: esketamine sessions whose Spravato REMS monitoring form is not yet
-marked submitted, overdue first, with the days left of the 7-calendar-day window."""
+marked submitted, overdue first, with the days left of the 7-calendar-day window.
+
+A form with fields missing, or answers the chart contradicts, is marked submitted only
+after the IncompleteMarkDialog has listed them and the administrator has confirmed: the
+mark then says "submitted incomplete" and the audit row keeps what was missing."""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +44,46 @@ def _marked_at(submission: RemsSubmission, zone: tzinfo) -> str:
     """The day and the time a form was marked, always both: the list is read days later,
     against the 7-day window, and a bare time cannot be told from today's."""
     return f"{submission.submitted_at.astimezone(zone):%a %Y-%m-%d %H:%M}"
+
+
+class IncompleteMarkDialog(QDialog):
+    """Asks, before an incomplete form is marked submitted, whether it really was filed so:
+    every missing field and contradiction listed, Cancel the default."""
+
+    def __init__(self, pending: RemsPending, gaps: tuple[str, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mark an incomplete REMS form submitted?")
+        layout = QVBoxLayout(self)
+        count = len(gaps)
+        heading = QLabel(
+            f"<b>The form of {pending.patient_name} (MRN {pending.mrn}), treated "
+            f"{pending.treatment_date:%a %Y-%m-%d}, is not complete.</b><br>"
+            f"{count} thing{'s' if count != 1 else ''} the record lacks or contradicts. "
+            "Chart them and export the form again; mark it submitted incomplete only if it "
+            "was filed as it is. The mark and this list are kept in the audit trail.")
+        heading.setObjectName("rems_incomplete_heading")
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        self.gaps = QListWidget()
+        self.gaps.setObjectName("rems_incomplete_gaps")
+        self.gaps.setWordWrap(True)
+        self.gaps.addItems(list(gaps))
+        layout.addWidget(self.gaps, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.confirm_button = QPushButton("Mark submitted incomplete…")
+        self.confirm_button.setObjectName("rems_confirm_incomplete")
+        self.confirm_button.setAutoDefault(False)
+        self.confirm_button.clicked.connect(self.accept)
+        buttons.addWidget(self.confirm_button)
+        cancel = QPushButton("Cancel")
+        cancel.setDefault(True)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.resize(640, 420)
 
 
 class RemsDialog(QDialog):
@@ -104,6 +150,8 @@ class RemsDialog(QDialog):
             Column("Treatment", lambda m: _treatment_day(m[1], self.zone)),
             Column("Patient", lambda m: m[1].patient_name),
             Column("MRN", lambda m: m[1].mrn),
+            Column("Form", lambda m: (f"▲ submitted incomplete ({len(m[0].gaps)})"
+                                      if m[0].incomplete else "complete")),
         ], self)
         self.marked_table = read_only_table(self.marked_model)
         self.marked_table.setObjectName("rems_marked")
@@ -178,17 +226,34 @@ class RemsDialog(QDialog):
         return None
 
     def mark_selected(self) -> bool:
+        """Mark the selected form submitted: at once for a complete form; for an incomplete
+        one, only through the IncompleteMarkDialog (opened here; False until confirmed)."""
         pending = self._selected()
         if pending is None:
             return False
+        read = attempt(lambda: (self.store.rems_form_of(pending.session_id),),
+                       self._show_reasons, self.prompts, self, typed=False)
+        if read is None:
+            return False
+        form = read[0]
+        gaps = form.gaps if form is not None else ()
+        if not gaps:
+            return self._mark(pending, confirmed=False)
+        self.confirmation = IncompleteMarkDialog(pending, gaps, self)
+        self.confirmation.accepted.connect(lambda: self._mark(pending, confirmed=True))
+        self.confirmation.open()
+        return False
+
+    def _mark(self, pending: RemsPending, *, confirmed: bool) -> bool:
+        """Ask the submission's reference and write the mark."""
         reference = self.prompts.reason(
             self, "Mark REMS form submitted",
             f"{pending.patient_name}, treated {pending.treatment_date:%Y-%m-%d}: the "
             "submission's reference (confirmation number, or where it was filed)", [])
         if reference is None:
             return False
-        return self._record(lambda: self.store.mark_rems_submitted(pending.session_id,
-                                                                   reference))
+        return self._record(lambda: self.store.mark_rems_submitted(
+            pending.session_id, reference, confirm_incomplete=confirmed))
 
     def withdraw_selected(self) -> bool:
         """Take back the selected mark, with the reason the audit trail keeps."""

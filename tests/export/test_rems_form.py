@@ -38,15 +38,19 @@ from tests.store.steps import finished
 from tests.store.test_esketamine import dissociation, moaas
 
 CLINIC = "Harbour Clinic"
-ANSWERS = {"vitals_acceptable_before_dosing": "yes", "vitals_acceptable_before_end": "no",
+ANSWERS = {"first_treatment": "no", "patient_enrolled": "yes",
+           "concomitant_cns_depressants": "no",
+           "vitals_acceptable_before_dosing": "yes", "vitals_acceptable_before_end": "no",
            "sedation_occurred": "yes", "dissociation_occurred": "yes",
-           "respiratory_depression_occurred": "no"}
+           "respiratory_depression_occurred": "no", "serious_adverse_event": "no"}
 
 
-def charted_form(store: Store, charting: Charting, *, answered: bool = True) -> int:
+def charted_form(store: Store, charting: Charting, *, answered: bool = True,
+                 answers: dict[str, str] | None = None) -> int:
     """An esketamine session (3 devices of 28 mg, two lots) charted from the first device to
     discharge as the nurse, with every field of the REMS form (or, not `answered`, without
-    the form's questions). Baseline BP 124/80 at 07:30; first device 07:32."""
+    the form's questions; `answers` changes some). Baseline BP 124/80 at 07:30; first device
+    07:32; MOAA/S 4 and dissociation present ("unreal") 40 minutes after it."""
     store, clock = charting.store, charting.clock
     login_as(store, ADMIN)
     store.set_setting("clinic_name", CLINIC)
@@ -77,7 +81,7 @@ def charted_form(store: Store, charting: Charting, *, answered: bool = True) -> 
     store.change_phase(session_id, Action.COMPLETE_OBSERVATION)  # 09:33, 121 minutes
     if answered:
         questions = store.library.checklist("rems")
-        for key, value in ANSWERS.items():
+        for key, value in {**ANSWERS, **(answers or {})}.items():
             store.record_checklist_answer(session_id, checklist_answer(questions, key, value,
                                                                        clock.now()))
     charting.answer_all(session_id, "discharge")
@@ -151,7 +155,7 @@ def test_an_incomplete_unsigned_form_says_not_to_file_it(store, charting, clock,
     login_as(store, PHYSICIAN)
     out = export_rems_form(store, session_id, "pdf", tmp_path / "rems.pdf", page_size="Letter")
     reader, text = pdf_text(out)
-    assert ("INCOMPLETE: DO NOT FILE. The form must not be filed incomplete: 5 fields are "
+    assert ("INCOMPLETE: DO NOT FILE. The form must not be filed incomplete: 9 fields are "
             "still missing") in text
     for question in ("Sedation occurred", "Dissociation occurred",
                      "Respiratory depression occurred"):
@@ -169,7 +173,7 @@ def test_the_json_holds_the_same_fields_with_stable_names(store, charting, clock
     out = export_rems_form(store, session_id, "json", tmp_path / "rems.json")
     data = json.loads(out.read_text(encoding="utf-8"))
     assert (data["format"], data["format_version"], data["title"]) == (
-        "ketamonitor-rems-form", 1, TITLE)
+        "ketamonitor-rems-form", 2, TITLE)
     assert data["session_id"] == session_id
     assert data["patient"] == {"name": "RIVERA, Ana", "mrn": "MRN-1001",
                                "birth_date": "1984-05-06"}
@@ -187,7 +191,9 @@ def test_the_json_holds_the_same_fields_with_stable_names(store, charting, clock
         "%Y-%m-%dT%H:%M:%S.000Z")
     assert (form["bp_before_dosing"], form["bp_at_40_minutes"], form["bp_before_end"]) == (
         "124/80", "146/90", "128/82")
-    assert {a["item"]: a["answer"] for a in form["answers"]} == ANSWERS
+    # pulse oximetry: answered by the record, SpO2 was charted
+    assert {a["item"]: a["answer"] for a in form["answers"]} == {
+        **ANSWERS, "pulse_oximetry_monitored": "yes"}
     assert form["missing"] == [] and data["complete"] is True
     assert data["signed"] is True
     assert data["signature"] == ("Signed by Dr Ada Obi (dr.obi) on 2026-11-23 10:03 UTC — "
@@ -197,7 +203,8 @@ def test_the_json_holds_the_same_fields_with_stable_names(store, charting, clock
     assert data["window"] == {"treatment_date": "2026-11-23", "due_by": "2026-11-30",
                               "days_left": 5, "label": "5 days left"}
     assert set(data) == {"format", "format_version", "title", "generated_at", "generated_by",
-                         "time_zone", "session_id", "patient", "form", "devices", "complete",
+                         "time_zone", "session_id", "patient", "form", "medications_given",
+                         "spo2_readings", "contradictions", "devices", "complete",
                          "signed", "signature", "submission", "window", "audit_head"}
 
 
@@ -286,3 +293,39 @@ def test_the_command_line_writes_the_form(tmp_path, monkeypatch, capsys):
     with Store.open(path, FakeClock(START), hasher=FAST_HASHER) as store:
         assert [row["action"] for row in audit_of(store, "exports")] == [
             "exports.rems_form", "exports.rems_form"]
+
+
+def test_a_form_submitted_incomplete_says_so_with_what_it_lacked_never_do_not_file(
+        store, charting, clock, tmp_path):
+    session_id = charted_form(store, charting, answers={"dissociation_occurred": "no"})
+    clock.advance(minutes=60)
+    login_as(store, ADMIN)
+    store.mark_rems_submitted(session_id, "REMS-CONF-9", confirm_incomplete=True)
+    _, text = pdf_text(export_rems_form(store, session_id, "pdf", tmp_path / "rems.pdf"))
+    assert ("Submitted incomplete on 2026-11-23 10:33 UTC by admin, reference REMS-CONF-9 ; "
+            "confirmed incomplete by them. What it lacked then: ▲ Contradiction: Dissociation "
+            "occurred: answered “no”, but dissociation was charted present at 08:12") in text
+    assert "DO NOT FILE" not in text.upper()
+    assert "· Submitted incomplete" in text  # every page's footer
+    assert "Complete." not in text and "NOT marked submitted" not in text
+    data = json.loads(export_rems_form(store, session_id, "json", tmp_path / "rems.json")
+                      .read_text(encoding="utf-8"))
+    assert data["complete"] is False
+    assert data["contradictions"] == [{"item": "dissociation_occurred", "words": (
+        "Dissociation occurred: answered “no”, but dissociation was charted present at 08:12 "
+        "(Things look unreal, distorted or dreamlike)")}]
+    assert data["submission"]["incomplete"] is True
+    assert data["submission"]["gaps"] == [f"Contradiction: {data['contradictions'][0]['words']}"]
+
+
+def test_an_unsubmitted_form_the_chart_contradicts_is_not_to_be_filed(store, charting, clock,
+                                                                       tmp_path):
+    session_id = charted_form(store, charting, answers={"dissociation_occurred": "no"})
+    login_as(store, ADMIN)
+    _, text = pdf_text(export_rems_form(store, session_id, "pdf", tmp_path / "rems.pdf"))
+    assert ("INCOMPLETE: DO NOT FILE. The form must not be filed incomplete: 1 answer is "
+            "contradicted by the chart") in text
+    assert ("Answers the chart contradicts: ▲ Dissociation occurred: answered “no”, but "
+            "dissociation was charted present at 08:12") in text
+    assert "Medicines given in the session none charted" in text
+    assert "Pulse oximetry (from the record) monitored: 3 SpO2 readings charted" in text

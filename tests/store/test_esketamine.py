@@ -161,7 +161,9 @@ def test_the_rems_form_is_filled_from_the_record(charting, store, clock, library
     for key, value in [("vitals_acceptable_before_dosing", "yes"),
                        ("vitals_acceptable_before_end", "yes"), ("sedation_occurred", "yes"),
                        ("dissociation_occurred", "yes"),
-                       ("respiratory_depression_occurred", "no")]:
+                       ("respiratory_depression_occurred", "no"), ("first_treatment", "yes"),
+                       ("patient_enrolled", "yes"), ("concomitant_cns_depressants", "no"),
+                       ("serious_adverse_event", "no")]:
         store.record_checklist_answer(session_id, checklist_answer(questions, key, value,
                                                                    clock.now()))
     form = rems_form(store.chart(session_id), questions, store.setting("clinic_name"),

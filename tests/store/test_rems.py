@@ -120,7 +120,8 @@ def test_marking_the_form_submitted_takes_it_off_the_list_once_and_audited(store
     other = stopped_after_dose(charting, "MRN-2")
     clock.advance(minutes=2 * DAY)
     login_as(store, ADMIN)
-    submission = store.mark_rems_submitted(session_id, "  REMS-  2026-114  ")
+    submission = store.mark_rems_submitted(session_id, "  REMS-  2026-114  ",
+                                           confirm_incomplete=True)
     assert (submission.session_id, submission.reference, submission.submitted_by) == (
         session_id, "REMS- 2026-114", ADMIN)
     assert submission.submitted_at == clock.now()
@@ -130,12 +131,15 @@ def test_marking_the_form_submitted_takes_it_off_the_list_once_and_audited(store
     [audit] = audit_of(store, "rems_forms")
     assert (audit["action"], audit["entity_id"], audit["user"]) == (
         "rems_forms.submitted", session_id, ADMIN)
-    assert json.loads(audit["new_value"]) == {
+    written = json.loads(audit["new_value"])
+    assert written == {
         "session_id": session_id, "reference": "REMS- 2026-114",
-        "treatment_date": "2026-11-23", "due_by": "2026-11-30", "days_left": 5}
+        "treatment_date": "2026-11-23", "due_by": "2026-11-30", "days_left": 5,
+        "confirmed_incomplete": True, "gaps": written["gaps"]}
+    assert written["gaps"] and written["gaps"] == list(submission.gaps)
     with pytest.raises(ValidationError, match=r"already marked submitted by admin "
                                               r"\(reference REMS- 2026-114\)"):
-        store.mark_rems_submitted(session_id, "REMS-2026-115")
+        store.mark_rems_submitted(session_id, "REMS-2026-115", confirm_incomplete=True)
     assert len(audit_of(store, "rems_forms")) == 1
     assert session_id in [row["entity_id"] for row in store.audit_trail(session_id=session_id)
                           if row["action"] == "rems_forms.submitted"]
@@ -175,7 +179,8 @@ def test_a_mark_made_by_mistake_is_withdrawn_with_its_reason_and_the_form_is_due
     wrong = stopped_after_dose(charting, "MRN-1")
     right = stopped_after_dose(charting, "MRN-2")
     login_as(store, ADMIN)
-    store.mark_rems_submitted(wrong, "REMS-2026-114")  # the row above the one meant
+    # the row above the one meant
+    store.mark_rems_submitted(wrong, "REMS-2026-114", confirm_incomplete=True)
     assert [p.session_id for p in store.rems_pending()] == [right]
     assert [(m.session_id, s.mrn) for m, s in store.rems_submitted()] == [(wrong, "MRN-1")]
     clock.advance(minutes=5)
@@ -183,10 +188,11 @@ def test_a_mark_made_by_mistake_is_withdrawn_with_its_reason_and_the_form_is_due
     assert store.rems_submission(wrong) is None
     assert store.rems_submitted() == []
     assert [p.session_id for p in store.rems_pending()] == [wrong, right]
-    marked = store.mark_rems_submitted(right, "REMS-2026-114")
+    marked = store.mark_rems_submitted(right, "REMS-2026-114", confirm_incomplete=True)
     assert store.rems_submission(right) == marked
     assert [p.session_id for p in store.rems_pending()] == [wrong]
-    again = store.mark_rems_submitted(wrong, "REMS-2026-120")  # filed later, for real
+    # filed later, for real
+    again = store.mark_rems_submitted(wrong, "REMS-2026-120", confirm_incomplete=True)
     assert store.rems_submission(wrong) == again and store.rems_pending() == []
     trail = [(row["action"], row["entity_id"], row["old_value"], row["reason"])
              for row in audit_of(store, "rems_forms")]
@@ -202,7 +208,7 @@ def test_a_withdrawal_needs_a_standing_mark_and_a_reason(store, charting):
     login_as(store, ADMIN)
     with pytest.raises(ValidationError, match="is not marked submitted"):
         store.withdraw_rems_submission(session_id, "wrong patient")
-    store.mark_rems_submitted(session_id, "REMS-1")
+    store.mark_rems_submitted(session_id, "REMS-1", confirm_incomplete=True)
     for empty in ("", "   "):
         with pytest.raises(ValidationError, match="say why the mark is withdrawn"):
             store.withdraw_rems_submission(session_id, empty)
@@ -217,7 +223,7 @@ def test_only_an_administrator_files_rems_forms(store, charting, who):
     session_id = stopped_after_dose(charting, "MRN-1")
     marked = stopped_after_dose(charting, "MRN-2")
     login_as(store, ADMIN)
-    store.mark_rems_submitted(marked, "REMS-2")
+    store.mark_rems_submitted(marked, "REMS-2", confirm_incomplete=True)
     login_as(store, who)
     with pytest.raises(PermissionDenied, match="file REMS forms"):
         store.rems_pending()
@@ -249,3 +255,48 @@ def test_the_window_counts_local_calendar_days(tmp_path):
         clock.advance(minutes=1)
         assert store.rems_pending()[0].label == "1 day overdue"
         assert timedelta(0) < clock.now() - form.first_dose_at < timedelta(days=8)
+
+
+def test_an_incomplete_form_is_marked_only_with_an_explicit_confirmation_kept_in_the_trail(
+        store, charting, clock):
+    """The store re-checks what the list asks: a script is a way in too."""
+    session_id = stopped_after_dose(charting, "MRN-1")
+    login_as(store, ADMIN)
+    form = store.rems_form_of(session_id)
+    assert form is not None and "Missing: BP before the end of monitoring" in form.gaps
+    with pytest.raises(ValidationError, match=r"is not complete \(Missing: .*BP before the end "
+                                              r"of monitoring.*explicit confirmation"):
+        store.mark_rems_submitted(session_id, "REMS-1")
+    assert audit_of(store, "rems_forms") == []
+    assert store.rems_submission(session_id) is None
+    marked = store.mark_rems_submitted(session_id, "REMS-1", confirm_incomplete=True)
+    assert marked.incomplete and marked.gaps == form.gaps
+    assert marked.words(UTC).startswith(
+        "Submitted incomplete on 2026-11-23 07:42 by admin, reference REMS-1; Missing: ")
+    [audit] = audit_of(store, "rems_forms")
+    written = json.loads(audit["new_value"])
+    assert (written["confirmed_incomplete"], written["gaps"]) == (True, list(form.gaps))
+
+
+def test_a_complete_form_the_chart_agrees_with_needs_no_confirmation(store, charting, clock):
+    from tests.export.test_rems_form import charted_form
+
+    session_id = charted_form(store, charting)
+    login_as(store, ADMIN)
+    assert store.rems_form_of(session_id).gaps == ()
+    marked = store.mark_rems_submitted(session_id, "REMS-2")
+    assert not marked.incomplete
+    assert marked.words(UTC) == "Submitted on 2026-11-23 09:33 by admin, reference REMS-2"
+    assert "gaps" not in json.loads(audit_of(store, "rems_forms")[0]["new_value"])
+
+
+def test_a_form_the_chart_contradicts_needs_the_confirmation_too(store, charting, clock):
+    from tests.export.test_rems_form import charted_form
+
+    session_id = charted_form(store, charting, answers={"sedation_occurred": "no",
+                                                        "dissociation_occurred": "no"})
+    login_as(store, ADMIN)
+    with pytest.raises(ValidationError, match="Contradiction: Dissociation occurred"):
+        store.mark_rems_submitted(session_id, "REMS-3")
+    marked = store.mark_rems_submitted(session_id, "REMS-3", confirm_incomplete=True)
+    assert [gap.split(":")[0] for gap in marked.gaps] == ["Contradiction"]

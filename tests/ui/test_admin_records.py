@@ -6,11 +6,26 @@ from __future__ import annotations
 import json
 import threading
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
 from ketamonitor.core.phases import Action
 from ketamonitor.store import copies
-from ketamonitor.ui.rems_dialog import RemsDialog
+from ketamonitor.ui.rems_dialog import IncompleteMarkDialog, RemsDialog
 from tests.people import ADMIN, audit_of, login_as
 from tests.store.test_rems import stopped_after_dose
+
+
+def confirmation(dialog: RemsDialog) -> IncompleteMarkDialog:
+    """The one confirmation the list has open (an incomplete form being marked)."""
+    (shown,) = [c for c in dialog.findChildren(IncompleteMarkDialog) if c.isVisible()]
+    return shown
+
+
+def mark_confirmed(qtbot, dialog: RemsDialog) -> None:
+    """Mark the selected (incomplete) form submitted, confirming it as the person does."""
+    assert not dialog.mark_selected()  # nothing marked until confirmed
+    qtbot.mouseClick(confirmation(dialog).confirm_button, Qt.MouseButton.LeftButton)
 
 
 def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitted(
@@ -26,9 +41,54 @@ def test_the_rems_list_counts_the_forms_to_file_exports_one_and_marks_it_submitt
     assert dialog.export_selected() == tmp_path / "form.pdf"
     assert (tmp_path / "form.pdf").read_bytes().startswith(b"%PDF")
     prompts.reason_answer = "REMS portal confirmation 12345"
-    assert dialog.mark_selected()
+    mark_confirmed(qtbot, dialog)
     assert dialog.count.text() == "Every REMS form is marked submitted."
     assert audit_of(store)[-1]["action"] == "rems_forms.submitted"
+
+
+def test_an_incomplete_form_is_marked_only_once_its_gaps_are_confirmed(
+        qtbot, store, charting, prompts):
+    session_id = stopped_after_dose(charting, "MRN-5001")
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    prompts.reason_answer = "REMS-780"
+    assert not dialog.mark_selected()
+    asked = confirmation(dialog)
+    listed = [asked.gaps.item(row).text() for row in range(asked.gaps.count())]
+    assert listed == list(store.rems_form_of(session_id).gaps)
+    assert "Missing: BP before the end of monitoring" in listed
+    assert "MRN-5001" in asked.findChild(QLabel, "rems_incomplete_heading").text()
+    cancel = next(b for b in asked.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not asked.isVisible()
+    assert store.rems_submission(session_id) is None and prompts.questions == []
+    assert dialog.count.text() == "1 form to file"
+
+    assert not dialog.mark_selected()
+    qtbot.mouseClick(confirmation(dialog).confirm_button, Qt.MouseButton.LeftButton)
+    marked = store.rems_submission(session_id)
+    assert marked is not None and marked.incomplete and marked.gaps == tuple(listed)
+    assert dialog.marked_model.index(0, 6).data() == (
+        f"▲ submitted incomplete ({len(listed)})")
+    assert dialog.count.text() == "Every REMS form is marked submitted."
+
+
+def test_a_complete_form_is_marked_without_the_confirmation(qtbot, store, charting, prompts):
+    from tests.export.test_rems_form import charted_form
+
+    session_id = charted_form(store, charting)
+    login_as(store, ADMIN)
+    dialog = RemsDialog(store, prompts=prompts)
+    qtbot.addWidget(dialog)
+    prompts.reason_answer = "REMS-781"
+    (row,) = [r for r in range(dialog.model.rowCount())
+              if dialog.model.row_value(r).session_id == session_id]  # not the course's first
+    dialog.table.selectRow(row)
+    assert dialog.mark_selected()
+    assert dialog.findChildren(IncompleteMarkDialog) == []
+    assert not store.rems_submission(session_id).incomplete
+    assert dialog.marked_model.index(0, 6).data() == "complete"
 
 
 def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_again(
@@ -40,7 +100,7 @@ def test_a_mark_on_the_wrong_row_is_withdrawn_from_the_list_and_the_form_is_due_
     qtbot.addWidget(dialog)
     assert not dialog.withdraw_button.isEnabled()  # nothing marked yet
     prompts.reason_answer = "REMS-777"
-    assert dialog.mark_selected()  # meant the second: the first row was selected
+    mark_confirmed(qtbot, dialog)  # meant the second: the first row was selected
     assert dialog.count.text() == "1 form to file"
     assert dialog.marked_model.rowCount() == 1
     assert [dialog.marked_model.index(0, c).data() for c in (1, 2, 3, 5)] == [
@@ -69,7 +129,7 @@ def test_the_marked_list_says_the_day_and_the_time_of_each_mark(
     qtbot.addWidget(dialog)
     prompts.reason_answer = "REMS-778"
     marked = clock.now().astimezone(store.clock.local_zone)
-    assert dialog.mark_selected()
+    mark_confirmed(qtbot, dialog)
     expected = f"{marked:%a %Y-%m-%d %H:%M}"
     assert dialog.marked_model.index(0, 0).data() == expected  # today: the date too
     clock.advance(minutes=3 * 24 * 60)

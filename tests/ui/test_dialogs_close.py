@@ -43,7 +43,7 @@ from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
-from ketamonitor.ui.rems_dialog import RemsDialog
+from ketamonitor.ui.rems_dialog import IncompleteMarkDialog, RemsDialog
 from ketamonitor.ui.risk_dialog import RiskAssessmentDialog
 from ketamonitor.ui.session import SessionPage
 from ketamonitor.ui.settings_dialog import SettingsDialog
@@ -51,6 +51,7 @@ from ketamonitor.ui.signature_views import AddendumDialog, SignDialog
 from tests.charting import Charting
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, TEMPORARY, choose_own_password
 from tests.store.test_overrides import held
+from tests.store.test_rems import stopped_after_dose
 from tests.ui.test_protocol_drafts import draft_by_the_administrator
 from tests.ui.test_review import finished
 
@@ -130,6 +131,14 @@ def export_logs(scene: Scene) -> QDialog:
 
 def rems_forms(scene: Scene) -> QDialog:
     return scene.from_menu("&REMS forms to file…", RemsDialog)
+
+
+def incomplete_mark(scene: Scene) -> QDialog:
+    """The REMS list's "Mark submitted…" on a form that lacks fields: the confirmation."""
+    stopped_after_dose(scene.charting, "MRN-5009")
+    rems = scene.from_menu("&REMS forms to file…", RemsDialog)
+    scene.click(rems.mark_button)
+    return shown(rems, IncompleteMarkDialog)
 
 
 def course(scene: Scene) -> QDialog:
@@ -271,6 +280,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     AuditDialog: audit_trail,
     ExportLogDialog: export_logs,
     RemsDialog: rems_forms,
+    IncompleteMarkDialog: incomplete_mark,
     CourseDialog: course,
     CorrectionDialog: correction,
     SignDialog: sign,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from ketamonitor.core.phases import Action, Phase
+from tests.store.test_esketamine import moaas
 from tests.ui.test_whole_session import show_tab, type_into
 
 
@@ -94,3 +95,29 @@ def test_an_iv_dose_takes_its_bag_lot_on_the_pre_session_tab(qtbot, window, char
 def test_an_intranasal_page_has_no_drug_lot_panel(qtbot, window, charting):
     page = window.open_session(charting.session("intranasal-esketamine"))
     assert page.drug_lot is None
+
+
+def test_an_answer_the_chart_contradicts_is_marked_beside_it_and_listed_under_the_form(
+        qtbot, window, charting, store, clock):
+    session_id = charting.session("intranasal-esketamine", devices="2")
+    charting.ready_to_start(session_id)
+    clock.advance(minutes=2)
+    store.record_device(session_id, "LOT-77A")
+    clock.advance(minutes=20)
+    moaas(store, clock, session_id, 2)  # in the scale's "sedated" band
+    page = window.open_session(session_id)
+    show_tab(page, "REMS")
+    qtbot.mouseClick(page.findChild(QPushButton, "rems_sedation_occurred_no"),
+                     Qt.MouseButton.LeftButton)
+    summary = page.rems.summary.text()
+    assert "Answers the chart contradicts" in summary
+    assert ("Sedation occurred: answered “no”, but Sedation (MOAA/S) 2 (sedated) was charted "
+            "at 07:52") in summary
+    beside = [label for label in page.rems_tab.findChildren(QLabel)
+              if label.text().endswith("chart disagrees")]
+    assert len(beside) == 1 and "MOAA/S) 2 (sedated)" in beside[0].toolTip()
+    qtbot.mouseClick(page.findChild(QPushButton, "rems_sedation_occurred_yes"),
+                     Qt.MouseButton.LeftButton)
+    assert "Answers the chart contradicts" not in page.rems.summary.text()
+    assert not [label for label in page.rems_tab.findChildren(QLabel)
+                if label.text().endswith("chart disagrees")]

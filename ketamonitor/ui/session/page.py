@@ -245,7 +245,7 @@ class SessionPage(QWidget):
         self.side_effect_model = self.side_effects_tab.side_effect_model
         self.pre_session_tab = PreSessionTab(self.pre_session, self.drug_lot)
         self.discharge_tab = DischargeTab(self.discharge_checklist)
-        self.rems_tab = (RemsTab(self.rems, self.rems_questions)
+        self.rems_tab = (RemsTab(self.rems, self.rems_questions, library.scales)
                          if self.rems is not None and self.rems_questions is not None
                          else None)
         self.corrections_tab_view = CorrectionsTab(self._time)
