@@ -297,6 +297,7 @@ def rems_dict(summary: SessionSummary) -> dict[str, Any] | None:
         "answers": [{"item": key, "question": question, "answer": answer}
                     for key, question, answer in summary.rems.questions],
         "missing": list(form.missing),
+        "contradictions": [{"item": c.field, "words": c.words} for c in form.contradictions],
     }
 
 

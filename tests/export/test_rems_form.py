@@ -329,3 +329,22 @@ def test_an_unsubmitted_form_the_chart_contradicts_is_not_to_be_filed(store, cha
             "dissociation was charted present at 08:12") in text
     assert "Medicines given in the session none charted" in text
     assert "Pulse oximetry (from the record) monitored: 3 SpO2 readings charted" in text
+
+
+def test_the_session_summary_lists_the_same_contradiction_as_the_form(store, charting, clock,
+                                                                       tmp_path):
+    """The summary's REMS section is the form's: a contradicted answer is listed there too,
+    in the form's words, not filed silently beside the chart that contradicts it."""
+    session_id = charted_form(store, charting, answers={"dissociation_occurred": "no"})
+    login_as(store, ADMIN)
+    form = json.loads(export_rems_form(store, session_id, "json", tmp_path / "rems.json")
+                      .read_bytes())
+    words = [c["words"] for c in form["contradictions"]]
+    assert words and any("Dissociation" in w for w in words)
+    from ketamonitor.export.summary import export_summary
+
+    summary = json.loads(export_summary(store, session_id, "json", tmp_path / "s.json")
+                         .read_bytes())
+    assert [c["words"] for c in summary["rems"]["contradictions"]] == words
+    _, text = pdf_text(export_summary(store, session_id, "pdf", tmp_path / "s.pdf"))
+    assert all(w.split(",")[0] in text for w in words)

@@ -115,7 +115,7 @@ def chart_summary(chart: SessionChart, *, alerts: tuple[AlertRecord, ...],
         events=_events(chart),
         alerts=tuple(_alert(alert, zone) for alert in alerts),
         amendments=_amendments(chart, library),
-        rems=_rems(chart, library, clinic_name, zone),
+        rems=_rems(chart, library, clinic_name, zone, alerts),
         signatures=tuple(_signature(s, chart, alerts) for s in signatures),
         audit_head_id=head_id,
         audit_head_hash=head_hash,
@@ -295,13 +295,13 @@ def _shown_value(field: str, value: str | None) -> str | None:
     return value
 
 
-def _rems(chart: SessionChart, library: Library, setting: str, zone: tzinfo
-          ) -> RemsPart | None:
+def _rems(chart: SessionChart, library: Library, setting: str, zone: tzinfo,
+          alerts: tuple[AlertRecord, ...]) -> RemsPart | None:
     rems_id = chart.protocol.checklists.rems
     questions = library.checklists.get(rems_id) if rems_id else None
     if questions is None:
         return None
-    form = rems_form(chart, questions, setting, zone)
+    form = rems_form(chart, questions, setting, zone, scales=library.scales, alerts=alerts)
     return RemsPart(form, tuple((item.key, item.label, form.answers.get(item.key))
                                 for item in questions.items))
 

@@ -596,6 +596,8 @@ def rems_section(summary: SessionSummary,
     rows += [[esc(question), esc(answer) if answer
               else f"<span class='flag'>{FLAG} not answered</span>"]
              for _, question, answer in summary.rems.questions]
+    rows += [["Answer the chart contradicts", f"<span class='flag'>{FLAG}</span> {esc(c.words)}"]
+             for c in form.contradictions]
     return f"<h2>{esc(heading)}</h2>" + grid(["Field", "From the record"], rows, [50, 50])
 
 
