@@ -6,6 +6,7 @@ change with its audit row; a key not declared here is not a setting.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ketamonitor.core.backups import BackupMode
@@ -19,6 +20,8 @@ class Setting:
     default: str
     choices: tuple[str, ...] = ()
     max_length: int = 200
+    #: The value names a system in what leaves as FHIR: an absolute URI, never empty.
+    uri: bool = False
 
 
 ON, OFF = "on", "off"
@@ -51,9 +54,9 @@ SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (
 #: of its other systems (staff usernames, session ids, its own codes). The defaults are
 #: placeholders to replace with the clinic's (an EHR's MRN system is often an urn:oid:).
 FHIR_MRN_SYSTEM = Setting("fhir_mrn_system", "FHIR: the clinic's MRN identifier system",
-                          "https://clinic.example/fhir/sid/mrn")
+                          "https://clinic.example/fhir/sid/mrn", uri=True)
 FHIR_CODE_SYSTEM = Setting("fhir_code_system", "FHIR: the base of the clinic's own systems",
-                           "https://clinic.example/fhir")
+                           "https://clinic.example/fhir", uri=True)
 SETTINGS.update({setting.key: setting for setting in (FHIR_MRN_SYSTEM, FHIR_CODE_SYSTEM)})
 
 
@@ -67,4 +70,14 @@ def check_setting(key: str, value: str) -> str:
         raise ValidationError({key: "must be one of " + ", ".join(setting.choices)})
     if len(cleaned) > setting.max_length:
         raise ValidationError({key: f"at most {setting.max_length} characters"})
+    if setting.uri and not _is_uri(cleaned):
+        raise ValidationError({key: "must be an absolute URI without spaces, such as "
+                                    "urn:oid:1.2.3 or https://clinic.example/mrn"})
     return cleaned
+
+
+def _is_uri(value: str) -> bool:
+    """An EHR matches identifiers on their system: an empty or relative one would match
+    nothing (or everything), so only urn: and http(s):// systems are kept."""
+    return " " not in value and bool(re.fullmatch(r"(urn:[a-z0-9][a-z0-9-]*:|https?://)\S+",
+                                                  value, re.IGNORECASE))

@@ -20,6 +20,8 @@ from ketamonitor.core.settings import (
     BACKUP_FOLDER,
     BACKUP_KEEP,
     CLINIC_NAME,
+    FHIR_CODE_SYSTEM,
+    FHIR_MRN_SYSTEM,
     IDLE_LOCK_MINUTES,
     OFF,
     ON,
@@ -57,25 +59,27 @@ class SettingsDialog(QDialog):
         note.setWordWrap(True)
         note.setMinimumHeight(note.heightForWidth(560))  # wrapped text in a form: its height
         form.addRow(note)
-        self.clinic_name = QLineEdit(store.setting(CLINIC_NAME.key))
-        self.clinic_name.setObjectName("setting_clinic_name")
-        self.clinic_name.setMaxLength(CLINIC_NAME.max_length)
-        form.addRow(CLINIC_NAME.label, self.clinic_name)
-        form.addRow(self.errors.add(CLINIC_NAME.key, self.clinic_name))
+        self.clinic_name = self._text(form, CLINIC_NAME)
         self.idle_lock = self._choice(form, IDLE_LOCK_MINUTES, lambda m: f"{m} minutes")
         self.summary_page_size = self._choice(form, SUMMARY_PAGE_SIZE, page_size_words)
         self.automatic_backup = self._choice(form, AUTOMATIC_BACKUP,
                                              lambda mode: _BACKUP_MODES.get(mode, mode))
         self.backup_keep = self._choice(form, BACKUP_KEEP, lambda n: f"the newest {n}")
-        self.backup_folder = QLineEdit(store.setting(BACKUP_FOLDER.key))
-        self.backup_folder.setObjectName("setting_backup_folder")
+        self.backup_folder = self._text(form, BACKUP_FOLDER)
         self.backup_folder.setPlaceholderText("a “backups” folder beside the database")
-        self.backup_folder.setMaxLength(BACKUP_FOLDER.max_length)
-        form.addRow(BACKUP_FOLDER.label, self.backup_folder)
-        form.addRow(self.errors.add(BACKUP_FOLDER.key, self.backup_folder))
+        self.fhir_mrn_system = self._text(form, FHIR_MRN_SYSTEM)
+        self.fhir_code_system = self._text(form, FHIR_CODE_SYSTEM)
         self.buttons = save_cancel_buttons(self, self.save)
         form.addRow(self.buttons)
         self.setMinimumWidth(640)
+
+    def _text(self, form: QFormLayout, setting: Setting) -> QLineEdit:
+        field = QLineEdit(self.store.setting(setting.key))
+        field.setObjectName(f"setting_{setting.key}")
+        field.setMaxLength(setting.max_length)
+        form.addRow(setting.label, field)
+        form.addRow(self.errors.add(setting.key, field))
+        return field
 
     def _choice(self, form: QFormLayout, setting: Setting,
                 label: Callable[[str], str]) -> QComboBox:
@@ -95,7 +99,9 @@ class SettingsDialog(QDialog):
                 AUTOMATIC_BACKUP.key: self.automatic_backup.currentData(),
                 BACKUP_KEEP.key: self.backup_keep.currentData(),
                 BACKUP_FOLDER.key: self.backup_folder.text(),
-                SUMMARY_PAGE_SIZE.key: self.summary_page_size.currentData()}
+                SUMMARY_PAGE_SIZE.key: self.summary_page_size.currentData(),
+                FHIR_MRN_SYSTEM.key: self.fhir_mrn_system.text(),
+                FHIR_CODE_SYSTEM.key: self.fhir_code_system.text()}
 
     def save(self) -> bool:
         """Save each changed setting (one audit row each); the dialog closes once all are."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.settings import SETTINGS, check_setting
+from ketamonitor.core.settings import FHIR_CODE_SYSTEM, FHIR_MRN_SYSTEM, SETTINGS, check_setting
 
 
 @pytest.mark.parametrize(("key", "typed", "kept"), [
@@ -50,3 +50,15 @@ def test_a_value_out_of_bounds_is_refused_naming_the_key(key, typed, words):
 def test_every_default_passes_its_own_check():
     for key, setting in SETTINGS.items():
         assert check_setting(key, setting.default) == setting.default
+
+
+@pytest.mark.parametrize("value", ["", "mrn", "clinic mrn", "ftp://x", "urn:"])
+def test_a_fhir_system_must_be_an_absolute_uri(value):
+    with pytest.raises(ValidationError, match="absolute URI"):
+        check_setting(FHIR_MRN_SYSTEM.key, value)
+
+
+@pytest.mark.parametrize("value", ["urn:oid:2.16.840.1.113883.3.1", "https://ehr.example/mrn",
+                                   "http://clinic.example/fhir"])
+def test_a_fhir_system_is_kept_as_typed(value):
+    assert check_setting(FHIR_CODE_SYSTEM.key, value) == value

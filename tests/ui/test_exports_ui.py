@@ -294,6 +294,20 @@ def test_the_clinics_summary_paper_is_a_setting_the_administrator_changes(
     assert "Letter" in row["new_value"]
 
 
+def test_the_clinics_fhir_systems_are_settings_and_a_bad_one_is_said_beside_it(
+        qtbot, store, prompts):
+    login_as(store, ADMIN)
+    dialog = SettingsDialog(store, prompts)
+    qtbot.addWidget(dialog)
+    dialog.fhir_mrn_system.setText("our mrns")
+    assert not dialog.save()
+    assert "absolute URI" in dialog.errors.text("fhir_mrn_system")
+    assert store.setting("fhir_mrn_system") == "https://clinic.example/fhir/sid/mrn"
+    dialog.fhir_mrn_system.setText("urn:oid:2.16.840.1.113883.19.5")
+    assert dialog.save()
+    assert store.setting("fhir_mrn_system") == "urn:oid:2.16.840.1.113883.19.5"
+
+
 def test_a_pdf_drawn_on_the_windows_thread_shows_its_progress_before_it_starts(
         qtbot, prompts, tmp_path, physician_page, monkeypatch):
     """The PDF's chart is drawn by pyqtgraph's widgets, which live only on the GUI thread:
