@@ -339,6 +339,25 @@ def test_a_format_rendered_off_the_windows_thread_reads_nothing_there(
     assert prompts.problems == [] and out.stat().st_size > 0
 
 
+def test_the_windows_fhir_file_is_the_transaction_the_command_line_writes(
+        qtbot, store, prompts, tmp_path, physician_page):
+    """The window renders FHIR on a worker, from what was read beside the summary: the
+    clinic's MRN system and the staff's names reach the bundle all the same."""
+    login_as(store, ADMIN)
+    store.set_setting("fhir_mrn_system", "urn:oid:2.16.840.1.113883.19.5")
+    login_as(store, PHYSICIAN)
+    out = tmp_path / "summary.fhir.json"
+    physician_page.export_summary(out)
+    qtbot.waitUntil(lambda: bool(prompts.infos or prompts.problems))
+    bundle = json.loads(out.read_bytes())
+    assert bundle["type"] == "transaction"
+    (patient,) = [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"]
+    assert patient["request"]["ifNoneExist"].startswith(
+        "identifier=urn:oid:2.16.840.1.113883.19.5|")
+    (row,) = [r for r in audit_of(store, "exports") if "fhir" in str(r)]
+    assert "transaction" in row["new_value"]
+
+
 def test_an_audit_row_the_record_cannot_take_is_said_and_takes_the_file_back(
         qtbot, store, prompts, tmp_path, physician_page, monkeypatch):
     monkeypatch.setattr(store, "record_export", raising(full_disk(store)))
