@@ -21,6 +21,7 @@ import pytest
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
 from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.date_range import local_day_bounds
+from ketamonitor.core.deidentify import what_was_done
 from ketamonitor.core.entries import NoteDraft
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.patient import Patient
@@ -91,8 +92,9 @@ def _patients(store: Store) -> list[Patient]:
 
 
 def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV log's columns and rows (a de-identified one's first "#" line skipped)."""
     with path.open(newline="", encoding="utf-8") as stream:
-        reader = csv.DictReader(stream)
+        reader = csv.DictReader(line for line in stream if not line.startswith("#"))
         return list(reader.fieldnames or ()), list(reader)
 
 
@@ -159,7 +161,7 @@ def test_csv_and_json_hold_the_same_rows(demo, out):
     assert columns == list(DEIDENTIFIED_SESSION_COLUMNS)
     assert {k: v for k, v in document.items() if k != "rows"} == {
         "log": "session_log", "from": str(FIRST), "to": str(LAST), "zone": "Europe/Paris",
-        "deidentified": True}
+        "deidentified": True, "deidentification": what_was_done(shifted=False)}
     assert len(document["rows"]) == len(rows) == 81
     assert all(list(record) == columns for record in document["rows"])
     as_text = [{k: "" if v is None else str(v) for k, v in record.items()}
@@ -255,7 +257,8 @@ def test_a_charted_session_reads_as_charted(store, charting, clock, out):
         "ended": charted.ended.isoformat(timespec="seconds"),
         "outcome": "Stopped early: Patient's request", "critical_alerts": 0,
         "high_alerts": 1, "medium_alerts": 0, "reminders": 0,
-        "worst_bp": "170/96", "side_effects": "Dizziness; Headache"}
+        # neither over the stop line 180/110: 104 is nearer its line than 170 is
+        "worst_bp": "142/104", "side_effects": "Dizziness; Headache"}
 
 
 # -- the record of an export ---------------------------------------------------------------
@@ -270,7 +273,7 @@ def test_an_export_is_recorded_with_its_range_format_and_the_files_hash(demo, ou
     assert (row["action"], row["user"]) == (f"exports.{kind}", "admin")
     assert json.loads(row["new_value"]) == {
         "from": "2025-02-17", "to": "2025-03-03", "format": "json", "deidentify": True,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        "date_shift": False, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     assert sorted(p.name for p in out.iterdir()) == ["log.json"]
 
 
