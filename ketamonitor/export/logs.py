@@ -343,7 +343,7 @@ class _SessionShape:
         self.local = LocalTimes(zone)
         self.hider = hider
         self.routes = {route.value: route.label for route in Route}
-        self.bp_lines: dict[str, BpLines | None] = {}
+        self.bp_lines: dict[int, BpLines | None] = {}
 
     def outcome(self, row: tuple[Any, ...]) -> str:
         """How the session ended, in the words every export uses (core.wording)."""
@@ -353,17 +353,16 @@ class _SessionShape:
                                EarlyEndOutcome(early) if early else None)
 
     def worst_bp(self, row: tuple[Any, ...]) -> str | None:
-        """The worst BP by the rule of the protocol the session was charted under, each
-        distinct protocol text read once."""
+        """The worst BP by the rule of the protocol the session was charted under: each
+        distinct protocol text comes once, on the first row charted under it, and is read
+        then (`store.logs.session_log_sql`)."""
+        key, text = row[self.index["protocol_key"]], row[self.index["protocol_toml"]]
+        if text is not None:
+            self.bp_lines[key] = _bp_lines(text)
         readings = row[self.index["bp_readings"]]
         if readings is None:
             return None
-        text = row[self.index["protocol_toml"]]
-        try:
-            lines = self.bp_lines[text]
-        except KeyError:
-            lines = self.bp_lines[text] = _bp_lines(text)
-        return worst_bp(json.loads(readings), lines)
+        return worst_bp(json.loads(readings), self.bp_lines[key])
 
     def values(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """In the order of SESSION_COLUMNS, or DEIDENTIFIED_SESSION_COLUMNS when hidden."""
@@ -464,8 +463,12 @@ def _json_object(text: str | None) -> dict[str, Any] | None:
 
 
 def _header(kind: str, asked: _Request) -> Record:
-    header: Record = {"log": kind, "from": asked.since.isoformat(),
-                      "to": asked.until.isoformat(), "zone": str(asked.zone),
+    """A JSON log's first keys. A de-identified log's range is given by its years: a range
+    of one day would tell every row's day."""
+    since, until = asked.since.isoformat(), asked.until.isoformat()
+    if asked.deidentify:
+        since, until = year_only(since), year_only(until)
+    header: Record = {"log": kind, "from": since, "to": until, "zone": str(asked.zone),
                       "deidentified": asked.deidentify}
     if asked.deidentify:
         header["deidentification"] = what_was_done(shifted=asked.date_shift)

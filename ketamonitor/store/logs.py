@@ -80,9 +80,12 @@ def session_log_sql(*, identified: bool) -> str:
     """The session log's query: one row per session begun in [:start, :end), in order of
     arrival. Side effects are the items charted present on the checklists named in the JSON
     array :side_effect_lists; `bp_readings` is the session's BPs as a JSON array of
-    [systolic, diastolic] (struck ones left out, corrected ones as corrected), judged against
-    `protocol_toml` (the protocol the session was charted under) by the export. The birth
-    date is read either way: a de-identified log shows the age it gives."""
+    [systolic, diastolic] (struck ones left out, corrected ones as corrected), judged by the
+    export against the protocol the session was charted under: `protocol_key` names the
+    recorded protocol text (the first session of the range charted under it), and that
+    first row alone carries the text (`protocol_toml`, NULL on the others), so a year's log
+    holds each text once and the export reads each once. The birth date is read either
+    way: a de-identified log shows the age it gives."""
     systolic = _current("vitals", "v.id", "systolic", "v.systolic")
     diastolic = _current("vitals", "v.id", "diastolic", "v.diastolic")
     # a session with no amendment at all (nearly all) skips the per-reading lookups
@@ -121,7 +124,8 @@ SELECT
     {_alerts("a.priority = 'high' AND a.tier IS NULL")} AS high_alerts,
     {_alerts("a.priority = 'medium'")} AS medium_alerts,
     {_alerts("a.priority = 'low'")} AS reminders,
-    s.protocol_toml,
+    pr.first_id AS protocol_key,
+    CASE WHEN pr.first_id = s.id THEN s.protocol_toml END AS protocol_toml,
     CASE WHEN EXISTS (SELECT 1 FROM amendments am WHERE am.session_id = s.id) THEN
         (SELECT json_group_array(json_array(b.systolic, b.diastolic)) FROM (
             {amended_bp} FROM vitals v
@@ -138,6 +142,9 @@ SELECT
           AND {_valid("checklist_entries", "c.id")}
         GROUP BY c.item ORDER BY min(c.observed_at), min(c.id)) x) AS side_effects
 FROM sessions s JOIN patients p ON p.id = s.patient_id
+JOIN (SELECT x.id, first_value(x.id) OVER (PARTITION BY x.protocol_toml
+                                           ORDER BY x.began_at, x.id) AS first_id
+      FROM sessions x WHERE x.began_at >= :start AND x.began_at < :end) pr ON pr.id = s.id
 LEFT JOIN (SELECT session_id, volume_ml, max(id) FROM pump_volumes GROUP BY session_id) pv
     ON pv.session_id = s.id
 LEFT JOIN (SELECT session_id, outcome, max(id) FROM early_ends GROUP BY session_id) ee

@@ -111,6 +111,7 @@ def test_a_session_row_holds_what_the_administrator_reads(store, charting, clock
     # session's own protocol (core.worst_bp)
     assert readings == [[124, 80], [142, 104], [170, 96]]
     assert row.pop("protocol_toml") == store.chart(charted.first).protocol.source_text
+    assert row.pop("protocol_key") == charted.first  # the first session charted under it
     assert row == {
         "session_id": charted.first,
         "began_at": _stored(charted.began),
@@ -258,3 +259,22 @@ def test_reading_a_log_writes_nothing(store, charting, clock, db_path):
     _read(store.audit_log(clock.now() - timedelta(days=3), clock.now()))
     store.pseudonym_key()
     assert row_counts(db_path) == counts
+
+
+def test_each_recorded_protocol_text_comes_once_on_its_first_session(store, charting, clock):
+    """The export reads each distinct protocol text once: the first session of the range
+    charted under it carries it, the others name that session."""
+    iv = charting.session()
+    clock.advance(minutes=1)
+    intranasal = charting.session("intranasal-esketamine", chair="4",
+                                  patient=charting.patient("MRN-2"))
+    clock.advance(minutes=1)
+    again = charting.session(chair="5", patient=charting.patient("MRN-3"))
+    login_as(store, ADMIN)
+    rows = _read(store.session_log(clock.now() - timedelta(hours=1),
+                                   clock.now() + timedelta(seconds=1), identified=False))
+    assert [row["protocol_key"] for row in rows] == [iv, intranasal, iv]
+    assert [row["protocol_toml"] for row in rows] == [
+        store.chart(iv).protocol.source_text, store.chart(intranasal).protocol.source_text,
+        None]
+    assert again != iv
