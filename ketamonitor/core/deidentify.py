@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,22 +64,42 @@ def dates_changed(text: str, rule: DateRule) -> str:
     return DAY_PRECISE.sub(lambda found: rule(found.group()), text)
 
 
-def deidentified_values(values: Any, dates: DateRule, staff: Callable[[str], str]) -> Any:
+@dataclass(frozen=True)
+class Hiding:
+    """How a de-identified export names what it keeps: dates by `dates`, staff by `staff`,
+    a patient's row id by `patient` (the pseudonym: the row id is a number that could be
+    looked up in the clinic's file)."""
+
+    dates: DateRule
+    staff: Callable[[str], str]
+    patient: Callable[[int], str]
+
+
+def deidentified_values(values: Any, hiding: Hiding) -> Any:
     """A recorded row's values as a de-identified export keeps them: what a person typed
-    removed (`without_free_text`), every date left changed by `dates`, and staff (keys ending
-    in "_by" and STAFF_KEYS) by `staff`."""
-    return _dated(without_free_text(values), dates, staff)
+    removed (`without_free_text`), every date left changed by `hiding.dates`, staff (keys
+    ending in "_by" and STAFF_KEYS) and patients' row ids ("patient_id", or the "entity_id"
+    beside "entity": "patients") by their pseudonyms."""
+    return _dated(without_free_text(values), hiding)
 
 
-def _dated(values: Any, dates: DateRule, staff: Callable[[str], str]) -> Any:
+def _dated(values: Any, hiding: Hiding) -> Any:
     if isinstance(values, dict):
-        return {key: staff(value) if _is_staff(key, value)
-                else _dated(value, dates, staff) for key, value in values.items()}
+        return {key: _hidden(key, value, values, hiding) for key, value in values.items()}
     if isinstance(values, list):
-        return [_dated(value, dates, staff) for value in values]
+        return [_dated(value, hiding) for value in values]
     if isinstance(values, str):
-        return dates_changed(values, dates)
+        return dates_changed(values, hiding.dates)
     return values
+
+
+def _hidden(key: str, value: Any, beside: dict[str, Any], hiding: Hiding) -> Any:
+    if _is_staff(key, value):
+        return hiding.staff(value)
+    if isinstance(value, int) and not isinstance(value, bool) and (
+            key == "patient_id" or (key == "entity_id" and beside.get("entity") == "patients")):
+        return hiding.patient(value)
+    return _dated(value, hiding)
 
 
 def _is_staff(key: str, value: Any) -> bool:

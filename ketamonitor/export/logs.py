@@ -36,6 +36,7 @@ from typing import IO, Any
 from ketamonitor.core.date_range import local_day_bounds, out_of_order
 from ketamonitor.core.deidentify import (
     DateRule,
+    Hiding,
     age_shown,
     deidentified_values,
     shifted_by,
@@ -426,11 +427,14 @@ def _deidentify_audit(record: Record, hider: _Hider) -> None:
     record["local_time"] = hider.local_time(record["at"], patient_id)
     record["at"] = hider.stored(record["at"], patient_id)
     record["user"] = hider.staff(record["user"])
-    rule = hider.dates(patient_id)
+    hiding = Hiding(hider.dates(patient_id), lambda name: hider.staff(name) or "",
+                    hider.patient)
     for column in ("old_value", "new_value"):
-        record[column] = _values_hidden(record[column], rule, hider)
+        record[column] = _values_hidden(record[column], hiding)
     if record["reason"] is not None:
         record["reason"] = REMOVED
+    if record["entity"] == "patients":
+        record["entity_id"] = hider.patient(int(record["entity_id"]))
     if patient_id is not None:
         values = _json_object(record["new_value"]) or {}
         values["patient"] = hider.patient(int(patient_id))
@@ -438,7 +442,7 @@ def _deidentify_audit(record: Record, hider: _Hider) -> None:
                                          ensure_ascii=False)
 
 
-def _values_hidden(text: str | None, rule: DateRule, hider: _Hider) -> str | None:
+def _values_hidden(text: str | None, hiding: Hiding) -> str | None:
     """JSON text as a de-identified log keeps it (`core.deidentify.deidentified_values`);
     text that is not JSON is removed whole."""
     if text is None:
@@ -447,8 +451,8 @@ def _values_hidden(text: str | None, rule: DateRule, hider: _Hider) -> str | Non
         values = json.loads(text)
     except ValueError:
         return REMOVED
-    return json.dumps(deidentified_values(values, rule, lambda name: hider.staff(name) or ""),
-                      sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(deidentified_values(values, hiding), sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False)
 
 
 def _json_object(text: str | None) -> dict[str, Any] | None:

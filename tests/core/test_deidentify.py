@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ketamonitor.core.deidentify import (
+    Hiding,
     age_shown,
     dates_changed,
     deidentified_values,
@@ -44,15 +45,29 @@ def test_every_date_inside_a_text_is_changed():
                                                   "17 days")
 
 
+HIDING = Hiding(year_only, lambda name: f"S({name})", lambda row_id: f"P({row_id})")
+
+
 def test_a_rows_values_keep_codes_lose_typed_text_dates_and_staff():
     values = {"kind": "start_infusion", "occurred_at": "2025-02-17T07:08:00.000Z",
               "entered_by": "nurse.ana", "username": "nurse.ana", "note": "Ana Rivera",
-              "birth_date": "1984-05-06", "from": "2025-02-17", "spo2": 97,
+              "birth_date": "1984-05-06", "from": "2025-02-17", "spo2": 97, "session_id": 4,
               "items": [{"given_at": "2025-02-18T07:00:00.000Z"}]}
-    kept = deidentified_values(values, year_only, lambda name: f"S({name})")
+    kept = deidentified_values(values, HIDING)
     assert kept == {"kind": "start_infusion", "occurred_at": "2025", "entered_by": "S(nurse.ana)",
                     "username": "S(nurse.ana)", "note": REMOVED, "birth_date": REMOVED,
-                    "from": "2025", "spo2": 97, "items": [{"given_at": "2025"}]}
+                    "from": "2025", "spo2": 97, "session_id": 4,
+                    "items": [{"given_at": "2025"}]}
+
+
+def test_a_patients_row_id_is_shown_by_the_patients_pseudonym():
+    assert deidentified_values({"patient_id": 7, "chair": "3"}, HIDING) == {
+        "patient_id": "P(7)", "chair": "3"}
+    assert deidentified_values({"entity": "patients", "entity_id": 7, "field": "mrn"},
+                               HIDING) == {"entity": "patients", "entity_id": "P(7)",
+                                           "field": "mrn"}
+    assert deidentified_values({"entity": "vitals", "entity_id": 7}, HIDING) == {
+        "entity": "vitals", "entity_id": 7}
 
 
 @pytest.mark.parametrize("shifted", [False, True])

@@ -711,6 +711,10 @@ def test_a_date_shifted_audit_log_moves_a_patients_rows_and_keeps_only_the_year_
             assert ISO_DATE.findall(row["new_value"] or "") == []
             continue
         about_patients += 1
+        values = json.loads(row["new_value"])
+        assert str(values.get("patient_id", patient)).startswith("P-")  # no row id
+        if row["entity"] == "patients":
+            assert row["entity_id"] == patient
         days = _shift_of(row["at"], real["at"])
         assert days != 0
         patients_shift.setdefault(patient, set()).add(days)
