@@ -365,34 +365,36 @@ class _SessionShape:
             return None
         return worst_bp(json.loads(readings), self.bp_lines[key])
 
+    def when(self, row: tuple[Any, ...], column: str) -> str | None:
+        """A stored time of the row as local text, de-identified when hidden."""
+        stored = row[self.index[column]]
+        if self.hider is None:
+            return self.local(stored)
+        return self.hider.local_time(stored, row[self.index["patient_id"]])
+
+    def staff(self, row: tuple[Any, ...], column: str) -> str | None:
+        name = row[self.index[column]]
+        return name if self.hider is None else self.hider.staff(name)
+
     def values(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         """In the order of SESSION_COLUMNS, or DEIDENTIFIED_SESSION_COLUMNS when hidden."""
         at = self.index
-        patient_id = row[at["patient_id"]]
-        hider = self.hider
-        local: Callable[[str | None], str | None] = self.local
-        nurse, signed_by = row[at["nurse"]], row[at["signed_by"]]
-        if hider is not None:
-            def local(stored: str | None) -> str | None:
-                return hider.local_time(stored, patient_id)
-
-            nurse, signed_by = hider.staff(nurse), hider.staff(signed_by)
-        began = local(row[at["began_at"]])
+        began = self.when(row, "began_at")
         assert began is not None
         route = row[at["route"]]
         middle = (
             self.routes.get(route, route), row[at["protocol_name"]], row[at["dose_mg_per_kg"]],
             row[at["devices"]], row[at["total_mg"]],
             dose_given_of_row(dict(zip(self.columns, row, strict=True))).mg,
-            nurse, signed_by,
-            began, local(row[at["dose_started_at"]]), local(row[at["dose_ended_at"]]),
-            local(row[at["ended_at"]]), self.outcome(row), row[at["critical_alerts"]],
+            self.staff(row, "nurse"), self.staff(row, "signed_by"),
+            began, self.when(row, "dose_started_at"), self.when(row, "dose_ended_at"),
+            self.when(row, "ended_at"), self.outcome(row), row[at["critical_alerts"]],
             row[at["high_alerts"]], row[at["medium_alerts"]], row[at["reminders"]],
             self.worst_bp(row),
             row[at["side_effects"]],
         )
         if self.hider is not None:
-            return (began[:10], row[at["chair"]], self.hider.patient(patient_id),
+            return (began[:10], row[at["chair"]], self.hider.patient(row[at["patient_id"]]),
                     self.age(row), *middle)
         return (row[at["session_id"]], began[:10], row[at["chair"]],
                 f"{row[at['family_name']].upper()}, {row[at['given_name']]}", row[at["mrn"]],
