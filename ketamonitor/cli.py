@@ -153,7 +153,13 @@ def _export_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
         log.add_argument("--to", dest="until", required=True, metavar="YYYY-MM-DD")
         log.add_argument("--format", required=True, choices=["csv", "json"])
         log.add_argument("--deidentify", action="store_true",
-                         help="a stable pseudonym instead of name, birth date and MRN")
+                         help="HIPAA Safe Harbor: a stable pseudonym for the patient and "
+                              "staff, dates to the year, ages over 89 as 90+, typed text "
+                              "removed")
+        log.add_argument("--date-shift", action="store_true", dest="date_shift",
+                         help="with --deidentify: move each patient's dates by the "
+                              "patient's own stable number of days instead of keeping "
+                              "only the year")
         log.add_argument("--out", type=Path, required=True)
         _acting_options(log)
 
@@ -387,7 +393,8 @@ def _export_log(store: Store, args: argparse.Namespace) -> None:
 
     since, until = parse_date_range(args.since, args.until, RangeEnds("--from", "--to"))
     export = export_session_log if args.export_command == "log" else export_audit_log
-    written = export(store, since, until, args.format, args.out, deidentify=args.deidentify)
+    written = export(store, since, until, args.format, args.out, deidentify=args.deidentify,
+                     date_shift=args.date_shift)
     sys.stdout.write(f"wrote {written}\n")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -175,3 +176,39 @@ def test_a_backwards_log_range_names_the_command_lines_flags(clinic, monkeypatch
                  "--user", ADMIN]) == EXIT_PROBLEMS
     assert "set --to on or after --from" in capsys.readouterr().err
     assert not out.exists()
+
+
+def _log(clinic: Path, out: Path, *options: str, since: str = "2026-01-01",
+         kind: str = "log") -> list[str]:
+    return ["export", kind, "--from", since, "--to", "2026-01-31", "--format", "json",
+            "--out", str(out), "--db", str(clinic), "--user", ADMIN, *options]
+
+
+@pytest.mark.parametrize("kind", ["log", "audit"])
+def test_a_date_shift_is_only_for_a_de_identified_log(clinic, monkeypatch, capsys, kind):
+    _as(monkeypatch, PASSWORD)
+    out = clinic.parent / "log.json"
+    assert main(_log(clinic, out, "--date-shift", kind=kind)) == EXIT_PROBLEMS
+    assert "--date-shift moves a de-identified log's dates: use it with --deidentify" in (
+        capsys.readouterr().err)
+    assert not out.exists()
+    assert main(_log(clinic, out, "--deidentify", "--date-shift", kind=kind)) == 0
+    header = json.loads(out.read_text(encoding="utf-8"))
+    assert header["deidentified"] is True
+    assert "moved by that patient's own stable number of days" in (
+        header["deidentification"]["dates"])
+
+
+@pytest.mark.parametrize("kind", ["log", "audit"])
+def test_a_shifted_export_refuses_a_backwards_range_or_an_unwritable_path(
+        clinic, monkeypatch, capsys, kind):
+    _as(monkeypatch, PASSWORD)
+    out = clinic.parent / "log.json"
+    assert main(_log(clinic, out, "--deidentify", "--date-shift", since="2026-02-01",
+                     kind=kind)) == EXIT_PROBLEMS
+    assert "set --to on or after --from" in capsys.readouterr().err
+    assert not out.exists()
+    missing = clinic.parent / "unplugged" / "log.json"
+    assert main(_log(clinic, missing, "--deidentify", "--date-shift", kind=kind)) == 4
+    assert "does not exist" in capsys.readouterr().err
+    assert not missing.parent.exists()

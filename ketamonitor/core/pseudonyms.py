@@ -59,3 +59,28 @@ def pseudonym(key: bytes, patient_id: int) -> str:
         raise ValueError("a pseudonym key has 32 random bytes")
     digest = hmac.new(key, f"patient:{patient_id}".encode(), hashlib.sha256).hexdigest()
     return f"P-{digest[:16]}"
+
+
+def staff_pseudonym(key: bytes, name: str) -> str:
+    """A member of staff as a de-identified export names them: "S-" and 16 hex digits, the
+    same for the same name (username or name as shown) and key."""
+    if len(key) < KEY_BYTES:
+        raise ValueError("a pseudonym key has 32 random bytes")
+    digest = hmac.new(key, f"staff:{name}".encode(), hashlib.sha256).hexdigest()
+    return f"S-{digest[:16]}"
+
+
+#: The most a patient's dates are moved under --date-shift, in days either way.
+MOST_DAYS_SHIFTED = 365
+
+
+def date_shift_days(key: bytes, patient_id: int) -> int:
+    """How many days all of one patient's dates move under --date-shift: from the same
+    keyed hash as the pseudonym (so the same each export, another for another patient, and
+    not to be worked out without the database's key), never 0, within +-MOST_DAYS_SHIFTED."""
+    if len(key) < KEY_BYTES:
+        raise ValueError("a pseudonym key has 32 random bytes")
+    digest = hmac.new(key, f"date-shift:{patient_id}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    days = 1 + (number >> 1) % MOST_DAYS_SHIFTED
+    return days if number & 1 else -days

@@ -3,7 +3,8 @@ the range; and the key of de-identified exports' pseudonyms.
 
 Each log is one query, read in chunks (`LogRows`) so that an export can report progress and
 its memory stays flat however long the range. Values come out as the store keeps them (UTC
-times, numbers); turning them into a file is the export's work.
+times, numbers); turning them into a file is the export's work (which BP is the worst, by the
+session's recorded protocol, too: `core.worst_bp`).
 """
 
 from __future__ import annotations
@@ -72,18 +73,22 @@ def _alerts(which: str) -> str:
 
 
 #: Who the patient is: only in an identified log (a de-identified one never reads them).
-_PATIENT_COLUMNS = "p.family_name, p.given_name, p.mrn, p.birth_date,"
+_PATIENT_COLUMNS = "p.family_name, p.given_name, p.mrn,"
 
 
 def session_log_sql(*, identified: bool) -> str:
     """The session log's query: one row per session begun in [:start, :end), in order of
     arrival. Side effects are the items charted present on the checklists named in the JSON
-    array :side_effect_lists; struck entries are left out and corrected BPs count as
-    corrected."""
+    array :side_effect_lists; `bp_readings` is the session's BPs as a JSON array of
+    [systolic, diastolic] (struck ones left out, corrected ones as corrected), judged by the
+    export against the protocol the session was charted under: `protocol_key` names the
+    recorded protocol text (the first session of the range charted under it), and that
+    first row alone carries the text (`protocol_toml`, NULL on the others), so a year's log
+    holds each text once and the export reads each once. The birth date is read either
+    way: a de-identified log shows the age it gives."""
     systolic = _current("vitals", "v.id", "systolic", "v.systolic")
     diastolic = _current("vitals", "v.id", "diastolic", "v.diastolic")
     # a session with no amendment at all (nearly all) skips the per-reading lookups
-    plain_bp = "SELECT v.systolic AS systolic, v.diastolic AS diastolic"
     amended_bp = f"SELECT {systolic} AS systolic, {diastolic} AS diastolic"
     return f"""
 SELECT
@@ -92,6 +97,7 @@ SELECT
     s.chair,
     s.patient_id,
     {_PATIENT_COLUMNS if identified else ""}
+    p.birth_date,
     s.route,
     s.protocol_name,
     s.dose_mg_per_kg,
@@ -118,16 +124,17 @@ SELECT
     {_alerts("a.priority = 'high' AND a.tier IS NULL")} AS high_alerts,
     {_alerts("a.priority = 'medium'")} AS medium_alerts,
     {_alerts("a.priority = 'low'")} AS reminders,
+    pr.first_id AS protocol_key,
+    CASE WHEN pr.first_id = s.id THEN s.protocol_toml END AS protocol_toml,
     CASE WHEN EXISTS (SELECT 1 FROM amendments am WHERE am.session_id = s.id) THEN
-        (SELECT b.systolic || '/' || b.diastolic FROM (
+        (SELECT json_group_array(json_array(b.systolic, b.diastolic)) FROM (
             {amended_bp} FROM vitals v
             WHERE v.session_id = s.id AND {_valid("vitals", "v.id")}) b
-         WHERE b.systolic IS NOT NULL ORDER BY b.systolic DESC, b.diastolic DESC LIMIT 1)
+         WHERE b.systolic IS NOT NULL)
     ELSE
-        (SELECT b.systolic || '/' || b.diastolic FROM (
-            {plain_bp} FROM vitals v WHERE v.session_id = s.id) b
-         WHERE b.systolic IS NOT NULL ORDER BY b.systolic DESC, b.diastolic DESC LIMIT 1)
-    END AS worst_bp,
+        (SELECT json_group_array(json_array(v.systolic, v.diastolic)) FROM vitals v
+         WHERE v.session_id = s.id AND v.systolic IS NOT NULL)
+    END AS bp_readings,
     (SELECT group_concat(x.label, '; ') FROM (
         SELECT c.label FROM checklist_entries c
         WHERE c.session_id = s.id AND c.value = '{Answer.PRESENT.value}'
@@ -135,6 +142,9 @@ SELECT
           AND {_valid("checklist_entries", "c.id")}
         GROUP BY c.item ORDER BY min(c.observed_at), min(c.id)) x) AS side_effects
 FROM sessions s JOIN patients p ON p.id = s.patient_id
+JOIN (SELECT x.id, first_value(x.id) OVER (PARTITION BY x.protocol_toml
+                                           ORDER BY x.began_at, x.id) AS first_id
+      FROM sessions x WHERE x.began_at >= :start AND x.began_at < :end) pr ON pr.id = s.id
 LEFT JOIN (SELECT session_id, volume_ml, max(id) FROM pump_volumes GROUP BY session_id) pv
     ON pv.session_id = s.id
 LEFT JOIN (SELECT session_id, outcome, max(id) FROM early_ends GROUP BY session_id) ee
@@ -143,14 +153,30 @@ WHERE s.began_at >= :start AND s.began_at < :end
 ORDER BY s.began_at, s.id"""
 
 
-#: The audit log's query: the audit rows written in [:start, :end), in the order written;
-#: the pseudonym key's own row shows `[secret]` for the key.
+#: The patient an audit row is about, if any: the patient registered or corrected, the
+#: session's patient, or the patient of the session an entry belongs to (a de-identified log
+#: shifts that patient's dates by the patient's own offset).
+_AUDIT_PATIENT = """CASE
+        WHEN a.entity = 'patients' THEN a.entity_id
+        WHEN a.entity = 'sessions' THEN (SELECT x.patient_id FROM sessions x
+                                         WHERE x.id = a.entity_id)
+        WHEN NOT json_valid(a.new_value) THEN NULL
+        WHEN a.entity = 'amendments' AND json_extract(a.new_value, '$.entity') = 'patients'
+            THEN json_extract(a.new_value, '$.entity_id')
+        ELSE COALESCE(json_extract(a.new_value, '$.patient_id'),
+                      (SELECT x.patient_id FROM sessions x
+                       WHERE x.id = json_extract(a.new_value, '$.session_id')))
+    END"""
+
+#: The audit log's query: the audit rows written in [:start, :end), in the order written,
+#: each with the patient it is about (`patient_id`, NULL for none); the pseudonym key's own
+#: row shows `[secret]` for the key.
 AUDIT_LOG_SQL = f"""
 SELECT a.id, a.at, a.user, a.workstation, a.action, a.entity, a.entity_id, a.old_value,
     CASE WHEN a.entity = 'settings'
               AND json_extract(a.new_value, '$.key') = '{PSEUDONYM_KEY_SETTING}'
          THEN json_set(a.new_value, '$.value', '{SECRET}') ELSE a.new_value END AS new_value,
-    a.reason, a.prev_hash, a.hash
+    a.reason, a.prev_hash, a.hash, {_AUDIT_PATIENT} AS patient_id
 FROM audit a
 WHERE a.at >= :start AND a.at < :end
 ORDER BY a.id"""

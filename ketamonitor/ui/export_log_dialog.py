@@ -66,8 +66,8 @@ class ExportLogDialog(QDialog):
         form.addRow("Log", self.log)
         self.format = self._combo("log_format", tuple((f, f.upper()) for f in LOG_FORMATS))
         form.addRow("Format", self.format)
-        self.deidentify = QCheckBox("De-identify (a stable pseudonym replaces name, date of "
-                                    "birth and MRN)")
+        self.deidentify = QCheckBox("De-identify (pseudonyms, dates to the year, typed text "
+                                    "removed)")
         self.deidentify.setObjectName("log_deidentify")
         form.addRow(self.deidentify)
         path_row = QWidget()

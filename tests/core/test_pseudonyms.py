@@ -7,7 +7,16 @@ import re
 
 import pytest
 
-from ketamonitor.core.pseudonyms import KEY_BYTES, REMOVED, new_key, pseudonym, without_free_text
+from ketamonitor.core.pseudonyms import (
+    KEY_BYTES,
+    MOST_DAYS_SHIFTED,
+    REMOVED,
+    date_shift_days,
+    new_key,
+    pseudonym,
+    staff_pseudonym,
+    without_free_text,
+)
 
 KEY = bytes(range(KEY_BYTES))
 
@@ -52,3 +61,26 @@ def test_each_new_key_is_32_fresh_random_bytes():
 ])
 def test_what_a_person_typed_is_removed_and_the_apps_codes_stay(values, left):
     assert without_free_text(values) == left
+
+
+def test_staff_have_their_own_stable_pseudonym():
+    assert re.fullmatch(r"S-[0-9a-f]{16}", staff_pseudonym(KEY, "nurse.ana"))
+    assert staff_pseudonym(KEY, "nurse.ana") == staff_pseudonym(KEY, "nurse.ana")
+    assert staff_pseudonym(KEY, "nurse.ana") != staff_pseudonym(KEY, "nurse.ben")
+    assert staff_pseudonym(KEY, "nurse.ana") != staff_pseudonym(bytes(reversed(KEY)),
+                                                                "nurse.ana")
+
+
+def test_a_patients_date_shift_is_stable_never_zero_and_within_a_year():
+    shifts = [date_shift_days(KEY, patient_id) for patient_id in range(1, 2001)]
+    assert shifts == [date_shift_days(KEY, patient_id) for patient_id in range(1, 2001)]
+    assert all(0 < abs(days) <= MOST_DAYS_SHIFTED for days in shifts)
+    assert min(shifts) < -300 and max(shifts) > 300  # spread over the whole range
+    assert len(set(shifts)) > 500
+    assert date_shift_days(KEY, 1) != date_shift_days(bytes(reversed(KEY)), 1) or \
+        date_shift_days(KEY, 2) != date_shift_days(bytes(reversed(KEY)), 2)
+
+
+def test_a_date_shift_needs_a_whole_key():
+    with pytest.raises(ValueError, match="32 random bytes"):
+        date_shift_days(bytes(8), 1)

@@ -9,8 +9,10 @@ import errno
 import hashlib
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,11 +23,12 @@ import pytest
 from ketamonitor.core.alerts import AlertCondition, AlertKind, Priority
 from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.date_range import local_day_bounds
+from ketamonitor.core.deidentify import what_was_done
 from ketamonitor.core.entries import NoteDraft
 from ketamonitor.core.errors import ValidationError
-from ketamonitor.core.patient import Patient
+from ketamonitor.core.patient import Patient, age_on, parse_patient
 from ketamonitor.core.permissions import PermissionDenied
-from ketamonitor.core.phases import Action
+from ketamonitor.core.phases import Action, Phase
 from ketamonitor.demo import DEMO_PASSWORD, fill_demo_clinic
 from ketamonitor.export import files
 from ketamonitor.export.files import ExportCancelled, ExportFailed
@@ -33,6 +36,7 @@ from ketamonitor.export.logs import (
     AUDIT_COLUMNS,
     DEIDENTIFIED_AUDIT_COLUMNS,
     DEIDENTIFIED_SESSION_COLUMNS,
+    FORMATS,
     SESSION_COLUMNS,
     LocalTimes,
     export_audit_log,
@@ -91,8 +95,9 @@ def _patients(store: Store) -> list[Patient]:
 
 
 def _csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV log's columns and rows (a de-identified one's first "#" line skipped)."""
     with path.open(newline="", encoding="utf-8") as stream:
-        reader = csv.DictReader(stream)
+        reader = csv.DictReader(line for line in stream if not line.startswith("#"))
         return list(reader.fieldnames or ()), list(reader)
 
 
@@ -158,8 +163,8 @@ def test_csv_and_json_hold_the_same_rows(demo, out):
     document = _json(json_path)
     assert columns == list(DEIDENTIFIED_SESSION_COLUMNS)
     assert {k: v for k, v in document.items() if k != "rows"} == {
-        "log": "session_log", "from": str(FIRST), "to": str(LAST), "zone": "Europe/Paris",
-        "deidentified": True}
+        "log": "session_log", "from": "2025", "to": "2025", "zone": "Europe/Paris",
+        "deidentified": True, "deidentification": what_was_done(shifted=False)}
     assert len(document["rows"]) == len(rows) == 81
     assert all(list(record) == columns for record in document["rows"])
     as_text = [{k: "" if v is None else str(v) for k, v in record.items()}
@@ -255,7 +260,8 @@ def test_a_charted_session_reads_as_charted(store, charting, clock, out):
         "ended": charted.ended.isoformat(timespec="seconds"),
         "outcome": "Stopped early: Patient's request", "critical_alerts": 0,
         "high_alerts": 1, "medium_alerts": 0, "reminders": 0,
-        "worst_bp": "170/96", "side_effects": "Dizziness; Headache"}
+        # neither over the stop line 180/110: 104 is nearer its line than 170 is
+        "worst_bp": "142/104", "side_effects": "Dizziness; Headache"}
 
 
 # -- the record of an export ---------------------------------------------------------------
@@ -270,7 +276,7 @@ def test_an_export_is_recorded_with_its_range_format_and_the_files_hash(demo, ou
     assert (row["action"], row["user"]) == (f"exports.{kind}", "admin")
     assert json.loads(row["new_value"]) == {
         "from": "2025-02-17", "to": "2025-03-03", "format": "json", "deidentify": True,
-        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+        "date_shift": False, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
     assert sorted(p.name for p in out.iterdir()) == ["log.json"]
 
 
@@ -491,3 +497,236 @@ def test_a_de_identified_audit_log_holds_nothing_a_person_typed(store, charting,
     assert "[removed]" in text
     assert "notes" in text or "events" in text  # the entities are still named
     assert "P-" in text  # the registration names the patient by pseudonym
+
+
+# -- de-identified as HIPAA Safe Harbor asks: every patient of a demo clinic -----------------
+
+DEID_DAYS = 30
+DEID_FIRST, DEID_LAST = NOW.date() - timedelta(days=DEID_DAYS + 1), NOW.date()
+#: The oldest patient's birth date: 94 on the demo's today, so shown as "90+".
+OLDEST_BIRTH = "1930-06-01"
+#: Any day-precise date: ISO (with or without dashes), or day/month/year either way round.
+DAY_PRECISE = re.compile(r"\d{4}-\d\d-\d\d|(?<!\d)(?:19|20)\d\d[01]\d[0-3]\d(?!\d)"
+                         r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+#: A pseudonym or a SHA-256, whose hex digits are no date.
+HEX = re.compile(r"\b[PS]-[0-9a-f]{16}\b|\b[0-9a-f]{64}\b")
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A demo clinic whose open charts hold notes naming their patient, and an old patient
+    (over 89) whose BPs are 187/107 and 184/114."""
+
+    path: Path
+    notes: tuple[str, ...]
+    oldest_mrn: str
+
+
+def _note_naming(patient: Patient) -> str:
+    details = patient.details
+    born = details.birth_date
+    return (f"{details.given_name} {details.family_name} (MRN {details.mrn}, born "
+            f"{born.isoformat()} = {born:%d/%m/%Y}) says her sister Maude drives today")
+
+
+@pytest.fixture(scope="module")
+def typed_demo(tmp_path_factory: pytest.TempPathFactory) -> _Typed:
+    path = tmp_path_factory.mktemp("typed") / "demo.db"
+    fill_demo_clinic(path, seed=SEED, days=DEID_DAYS, now=NOW, zone=ZONE, hasher=FAST_HASHER)
+    clock = FakeClock(NOW, ZONE)
+    notes = []
+    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+        store.login("nurse", DEMO_PASSWORD)
+        charting = Charting(store, clock)
+        oldest = store.register_patient(parse_patient(
+            {"mrn": "DEMO-OLD-1", "family_name": "Quillfeather", "given_name": "Ottoline",
+             "birth_date": OLDEST_BIRTH, "weight_kg": "61"}, today=NOW.date()))
+        old_session = charting.session(patient=oldest, chair="5")
+        for systolic, diastolic in ((187, 107), (184, 114)):
+            charting.vitals(old_session, confirmed=frozenset({"systolic", "diastolic"}),
+                            systolic=str(systolic), diastolic=str(diastolic),
+                            heart_rate="76", spo2="98", respiratory_rate="14")
+        still_open = [listing for listing in store.sessions_between(
+            NOW - timedelta(days=1), NOW + timedelta(minutes=1))
+            if listing.phase not in (Phase.DISCHARGED, Phase.STOPPED_EARLY)]
+        assert len(still_open) >= 3
+        for listing in still_open:
+            note = _note_naming(store.patient(listing.patient_id))
+            store.record_note(listing.session_id, NoteDraft(note, clock.now()))
+            notes.append(note)
+    return _Typed(path, tuple(notes), "DEMO-OLD-1")
+
+
+@pytest.fixture
+def typed(typed_demo: _Typed, tmp_path: Path) -> Iterator[Store]:
+    """A copy of the typed demo clinic, open for its administrator."""
+    path = tmp_path / "typed.db"
+    shutil.copyfile(typed_demo.path, path)
+    with Store.open(path, FakeClock(NOW, ZONE), hasher=FAST_HASHER) as store:
+        store.login("admin", DEMO_PASSWORD)
+        yield store
+
+
+def _typed_texts(store: Store, out: Path) -> set[str]:
+    """Everything a person typed in the range, as the identified audit log holds it (notes,
+    reasons, names, lots...): none of it may be in a de-identified file."""
+    audit = _json(export_audit_log(store, DEID_FIRST, DEID_LAST, "json",
+                                   out / "identified-audit.json", deidentify=False))
+    typed = set()
+    for row in audit["rows"]:
+        if row["reason"]:
+            typed.add(row["reason"])
+        for column in ("old_value", "new_value"):
+            values = json.loads(row[column]) if row[column] else {}
+            for key in ("text", "reason", "note", "comment"):
+                if isinstance(values, dict) and isinstance(values.get(key), str):
+                    typed.add(values[key])
+    return {text for text in typed if len(text) >= 8}
+
+
+def _words(text: str) -> set[str]:
+    """The file's words (letters, digits, - and _), to look names up in as whole words."""
+    return set(re.findall(r"[\w-]+", text))
+
+
+@pytest.mark.parametrize("shift", [False, True], ids=["year", "date-shift"])
+def test_no_de_identified_file_holds_a_name_mrn_birth_date_full_date_or_note(
+        typed, typed_demo, out, shift):
+    patients = _patients(typed)
+    assert len(patients) >= 30
+    typed_texts = _typed_texts(typed, out)
+    assert set(typed_demo.notes) <= typed_texts  # the notes are there to be found
+    for export in EXPORTS:
+        for fmt in FORMATS:
+            path = export(typed, DEID_FIRST, DEID_LAST, fmt, out / f"{export.__name__}.{fmt}",
+                          deidentify=True, date_shift=shift)
+            text = path.read_text(encoding="utf-8")
+            words = _words(text)
+            assert "P-" in text  # patients are there, by pseudonym
+            for patient in patients:
+                for identifier in _identifiers(patient):
+                    assert identifier not in words, (path.name, identifier)
+                    assert re.fullmatch(r"[\w-]+", identifier) or identifier not in text
+                born = patient.details.birth_date
+                assert born.strftime("%d/%m/%Y") not in text
+                assert born.strftime("%Y%m%d") not in HEX.sub("", text)
+            for typed_text in typed_texts:
+                assert typed_text not in text, (path.name, typed_text)
+            for word in ("Maude", "sister", "Quillfeather", "Ottoline", "DEMO-OLD-1"):
+                assert word not in text
+            if not shift:  # (hex pseudonyms and hashes may hold 8 digits in a row)
+                assert DAY_PRECISE.findall(HEX.sub("", text)) == [], path.name
+            assert "[removed]" in text if export is export_audit_log else True
+
+
+def test_a_de_identified_session_log_keeps_the_year_the_age_and_staff_by_pseudonym(typed, out):
+    identified = _json(export_session_log(typed, DEID_FIRST, DEID_LAST, "json",
+                                          out / "identified.json", deidentify=False))["rows"]
+    document = _json(export_session_log(typed, DEID_FIRST, DEID_LAST, "json",
+                                        out / "log.json", deidentify=True))
+    rows = document["rows"]
+    assert len(rows) == len(identified) > 100
+    assert (document["from"], document["to"]) == ("2025", "2025")  # the range too
+    assert document["deidentification"] == what_was_done(shifted=False)
+    for row, real in zip(rows, identified, strict=True):
+        for column in ("date", "began", "dose_started", "dose_ended", "ended"):
+            assert row[column] == (real[column][:4] if real[column] else None)
+        assert row["nurse"].startswith("S-") and real["nurse"] not in json.dumps(rows)
+        assert row["worst_bp"] == real["worst_bp"]
+        assert row["age"] == ("90+" if real["mrn"] == "DEMO-OLD-1" else
+                              age_on(date.fromisoformat(real["birth_date"]),
+                                     date.fromisoformat(real["date"])))
+    (oldest,) = [row for row in rows if row["age"] == "90+"]
+    assert oldest["worst_bp"] == "184/114"  # both over 180/110 beats 187 alone
+    staff = {row["nurse"] for row in rows}
+    assert len(staff) == len({row["nurse"] for row in identified}) > 1
+
+
+def test_a_de_identified_csv_says_what_was_done_on_its_first_line(typed, out):
+    for shift in (False, True):
+        path = export_audit_log(typed, DEID_FIRST, DEID_LAST, "csv", out / f"{shift}.csv",
+                                deidentify=True, date_shift=shift)
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# de-identified: standard: HIPAA Safe Harbor")
+        assert ("moved by that patient's own stable number of days" in first) is shift
+        assert _csv(path)[0] == list(DEIDENTIFIED_AUDIT_COLUMNS)
+    identified = export_audit_log(typed, DEID_FIRST, DEID_LAST, "csv", out / "id.csv",
+                                  deidentify=False)
+    assert identified.read_text(encoding="utf-8").startswith("id,at,")
+
+
+def _shift_of(shifted: str, real: str) -> int:
+    return (date.fromisoformat(shifted[:10]) - date.fromisoformat(real[:10])).days
+
+
+def test_a_date_shift_moves_each_patients_dates_by_the_patients_own_stable_offset(typed, out):
+    identified = _json(export_session_log(typed, DEID_FIRST, DEID_LAST, "json",
+                                          out / "identified.json", deidentify=False))["rows"]
+    first, again = (_json(export_session_log(typed, DEID_FIRST, DEID_LAST, "json",
+                                             out / f"{name}.json", deidentify=True,
+                                             date_shift=True))
+                    for name in ("first", "again"))
+    assert first["rows"] == again["rows"]  # stable across exports
+    shifts: dict[str, set[int]] = {}
+    for row, real in zip(first["rows"], identified, strict=True):
+        days = _shift_of(row["date"], real["date"])
+        assert 0 < abs(days) <= 365
+        shifts.setdefault(row["patient"], set()).add(days)
+        for column in ("began", "dose_started", "dose_ended", "ended"):
+            if real[column] is None:
+                assert row[column] is None
+                continue
+            moved = (datetime.fromisoformat(row[column])
+                     - datetime.fromisoformat(real[column]))
+            assert moved == timedelta(days=days)  # the same instant, whole days later
+    assert all(len(days) == 1 for days in shifts.values())  # one offset per patient
+    offsets = [days for (days,) in shifts.values()]
+    assert len(offsets) > 20
+    assert len(set(offsets)) > len(offsets) * 3 // 4  # differing between patients (a few of
+    # 37 draws from 730 offsets may meet, as two patients may share a birthday)
+    assert first["deidentification"] == what_was_done(shifted=True)  # said, not given
+
+
+def test_a_date_shifted_audit_log_moves_a_patients_rows_and_keeps_only_the_year_of_others(
+        typed, out):
+    identified = _json(export_audit_log(typed, DEID_FIRST, DEID_LAST, "json",
+                                        out / "identified.json", deidentify=False))["rows"]
+    sessions = zip(
+        _json(export_session_log(typed, DEID_FIRST, DEID_LAST, "json", out / "shifted.json",
+                                 deidentify=True, date_shift=True))["rows"],
+        _json(export_session_log(typed, DEID_FIRST, DEID_LAST, "json", out / "real.json",
+                                 deidentify=False))["rows"], strict=True)
+    session_shift = {row["patient"]: _shift_of(row["date"], real["date"])
+                     for row, real in sessions}
+    rows = _json(export_audit_log(typed, DEID_FIRST, DEID_LAST, "json", out / "audit.json",
+                                  deidentify=True, date_shift=True))["rows"]
+    rows = rows[:len(identified)]  # and the exports since, about no patient
+    assert [row["id"] for row in rows] == [row["id"] for row in identified]
+    patients_shift: dict[str, set[int]] = {}
+    about_patients = 0
+    for row, real in zip(rows, identified, strict=True):
+        patient = json.loads(row["new_value"]).get("patient") if row["new_value"] else None
+        if patient is None:  # about no patient (a login, an account, an export): the year
+            assert row["at"] == real["at"][:4] and row["local_time"] == real["local_time"][:4]
+            assert ISO_DATE.findall(row["old_value"] or "") == []
+            assert ISO_DATE.findall(row["new_value"] or "") == []
+            continue
+        about_patients += 1
+        values = json.loads(row["new_value"])
+        assert str(values.get("patient_id", patient)).startswith("P-")  # no row id
+        if row["entity"] == "patients":
+            assert row["entity_id"] == patient
+        days = _shift_of(row["at"], real["at"])
+        assert days != 0
+        patients_shift.setdefault(patient, set()).add(days)
+        assert row["at"][10:] == real["at"][10:]
+        real_dates = set(ISO_DATE.findall(real["new_value"] or ""))
+        for found in ISO_DATE.findall(row["new_value"]):
+            assert found not in real_dates
+            assert (date.fromisoformat(found) - timedelta(days=days)).isoformat() in real_dates
+    assert about_patients > 1000
+    assert all(len(days) == 1 for days in patients_shift.values())
+    # the same patient, the same offset, in the session log and the audit log
+    assert {patient: {days} for patient, days in session_shift.items()} == {
+        patient: days for patient, days in patients_shift.items() if patient in session_shift}

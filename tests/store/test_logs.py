@@ -106,6 +106,12 @@ def test_a_session_row_holds_what_the_administrator_reads(store, charting, clock
     login_as(store, ADMIN)
     day = charted.began.replace(hour=0, minute=0)
     (row,) = _read(store.session_log(day, day + timedelta(days=1), identified=True))
+    readings = sorted(json.loads(row.pop("bp_readings")))
+    # 196/108 was struck; 182/104 was corrected to 142/104; the export ranks them by the
+    # session's own protocol (core.worst_bp)
+    assert readings == [[124, 80], [142, 104], [170, 96]]
+    assert row.pop("protocol_toml") == store.chart(charted.first).protocol.source_text
+    assert row.pop("protocol_key") == charted.first  # the first session charted under it
     assert row == {
         "session_id": charted.first,
         "began_at": _stored(charted.began),
@@ -141,8 +147,6 @@ def test_a_session_row_holds_what_the_administrator_reads(store, charting, clock
         "high_alerts": 1,
         "medium_alerts": 0,
         "reminders": 0,
-        # 196/108 was struck; 182/104 was corrected to 142/104
-        "worst_bp": "170/96",
         # nausea was struck; dizziness, charted twice, shows once, first charted first
         "side_effects": "Dizziness; Headache",
     }
@@ -158,8 +162,8 @@ def test_a_session_not_yet_dosed_has_empty_times_and_no_side_effects(store, char
     assert [row["session_id"] for row in rows] == [charted.first, charted.second]
     second = rows[1]
     assert (second["dose_started_at"], second["dose_ended_at"], second["ended_at"],
-            second["signed_by"], second["worst_bp"], second["side_effects"],
-            second["high_alerts"]) == (None, None, None, None, None, None, 0)
+            second["signed_by"], second["bp_readings"], second["side_effects"],
+            second["high_alerts"]) == (None, None, None, None, "[]", None, 0)
     assert (second["ended_phase"], second["early_end_outcome"]) == (None, None)
     assert (second["devices"], second["dose_mg_per_kg"], second["mrn"]) == (2, None, "MRN-1002")
 
@@ -177,11 +181,12 @@ def test_the_range_is_of_session_starts_end_excluded(store, charting, clock):
 
 
 def test_a_de_identified_log_never_reads_who_the_patient_is(store, charting, clock):
+    """Only the birth date, which the export turns into an age (core.deidentify)."""
     charted = charted_sessions(store, charting, clock)
     login_as(store, ADMIN)
     rows = store.session_log(charted.began, clock.now() + timedelta(seconds=1),
                              identified=False)
-    assert not {"family_name", "given_name", "mrn", "birth_date"} & set(rows.columns)
+    assert not {"family_name", "given_name", "mrn"} & set(rows.columns)
     assert [row["patient_id"] for row in _read(rows)] == [1, 2]
 
 
@@ -220,7 +225,9 @@ def test_the_audit_log_is_the_trail_of_the_range_in_the_order_written(store, cha
     login_as(store, ADMIN)
     rows = _read(store.audit_log(before, clock.now() + timedelta(seconds=1)))
     written = [row for row in audit_of(store) if row["at"] >= _stored(before)]
+    about = [row.pop("patient_id") for row in rows]
     assert rows == written
+    assert about[:2] == [1, 1]  # the patient registered, and the patient's session
     assert [row["action"] for row in rows][:2] == ["patients.create", "sessions.create"]
 
 
@@ -252,3 +259,22 @@ def test_reading_a_log_writes_nothing(store, charting, clock, db_path):
     _read(store.audit_log(clock.now() - timedelta(days=3), clock.now()))
     store.pseudonym_key()
     assert row_counts(db_path) == counts
+
+
+def test_each_recorded_protocol_text_comes_once_on_its_first_session(store, charting, clock):
+    """The export reads each distinct protocol text once: the first session of the range
+    charted under it carries it, the others name that session."""
+    iv = charting.session()
+    clock.advance(minutes=1)
+    intranasal = charting.session("intranasal-esketamine", chair="4",
+                                  patient=charting.patient("MRN-2"))
+    clock.advance(minutes=1)
+    again = charting.session(chair="5", patient=charting.patient("MRN-3"))
+    login_as(store, ADMIN)
+    rows = _read(store.session_log(clock.now() - timedelta(hours=1),
+                                   clock.now() + timedelta(seconds=1), identified=False))
+    assert [row["protocol_key"] for row in rows] == [iv, intranasal, iv]
+    assert [row["protocol_toml"] for row in rows] == [
+        store.chart(iv).protocol.source_text, store.chart(intranasal).protocol.source_text,
+        None]
+    assert again != iv
