@@ -12,7 +12,7 @@ import pytest
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.clock import FakeClock
-from ketamonitor.demo import DEMO_PASSWORD, fill_demo_clinic
+from ketamonitor.demo import DEMO_PASSWORD, DemoSummary, fill_demo_clinic
 from ketamonitor.store.store import Store
 from tests.people import FAST_HASHER
 
@@ -29,13 +29,14 @@ class DemoClinic:
     path: Path
     charts: tuple[SessionChart, ...]
     alerts: dict[int, list[AlertRecord]]
+    summary: DemoSummary | None = None
 
     def finished(self) -> list[SessionChart]:
         return [chart for chart in self.charts if chart.phase.is_finished]
 
 
-def fill(path: Path, *, seed: int = SEED, days: int = DAYS) -> None:
-    fill_demo_clinic(path, seed=seed, days=days, hasher=FAST_HASHER, now=NOW, zone=UTC)
+def fill(path: Path, *, seed: int = SEED, days: int = DAYS) -> DemoSummary:
+    return fill_demo_clinic(path, seed=seed, days=days, hasher=FAST_HASHER, now=NOW, zone=UTC)
 
 
 def open_demo(path: Path, username: str = "nurse") -> Store:
@@ -44,15 +45,14 @@ def open_demo(path: Path, username: str = "nurse") -> Store:
     return store
 
 
-def read_clinic(path: Path) -> DemoClinic:
+def read_clinic(path: Path, summary: DemoSummary | None = None) -> DemoClinic:
     with open_demo(path) as store:
         listings = store.sessions_between(NOW - timedelta(days=DAYS + 2), NOW + timedelta(1))
         ids = [listing.session_id for listing in listings]
-        return DemoClinic(path, tuple(store.chart(i) for i in ids), store.alerts(ids))
+        return DemoClinic(path, tuple(store.chart(i) for i in ids), store.alerts(ids), summary)
 
 
 @pytest.fixture(scope="session")
 def demo_clinic(tmp_path_factory: pytest.TempPathFactory) -> DemoClinic:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    fill(path)
-    return read_clinic(path)
+    return read_clinic(path, fill(path))

@@ -113,3 +113,13 @@ def test_no_alert_is_left_on_a_reading_within_the_lines(demo_clinic: DemoClinic)
             parts = alert.key.split(":")
             if len(parts) >= 3 and parts[1] == "vitals":
                 assert (int(parts[2]), parts[0]) in flagged, alert
+
+
+def test_the_demos_summary_counts_the_alerts_and_their_acknowledgements(
+        demo_clinic: DemoClinic) -> None:
+    asked = [alert for alerts in demo_clinic.alerts.values() for alert in alerts
+             if alert.kind not in RESOLVED_BY_CHARTING]
+    done = [alert for alert in asked if alert.acknowledged_at is not None]
+    assert demo_clinic.summary is not None
+    assert (f"Alerts asking for an acknowledgement: {len(asked)}, {len(done)} acknowledged"
+            in str(demo_clinic.summary))
