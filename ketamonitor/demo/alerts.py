@@ -29,6 +29,7 @@ from ketamonitor.core.alerts import (
 )
 from ketamonitor.core.escalation import NO_NEW_ORDERS, Escalation
 from ketamonitor.core.phases import Phase
+from ketamonitor.core.protocol import Route
 from ketamonitor.store.store import Store
 
 
@@ -49,8 +50,10 @@ def judge(store: Store, session_id: int) -> list[AlertRecord]:
 
 def acknowledged_at(record: AlertRecord, leaves: datetime) -> datetime:
     """When the nurse acknowledges it: one to three minutes after it was raised (by its id:
-    no draw from the demo's random stream), and before the patient leaves."""
-    return min(record.raised_at + timedelta(minutes=1 + record.id % 3), leaves)
+    no draw from the demo's random stream), and before the patient leaves (never before
+    it was raised)."""
+    return max(record.raised_at,
+               min(record.raised_at + timedelta(minutes=1 + record.id % 3), leaves))
 
 
 @dataclass(frozen=True)
@@ -61,17 +64,20 @@ class Answer:
     done: tuple[str, ...]
     called: bool = True
     ordered: str | None = None
+    #: The order after a nasal dose, when it differs (no infusion to hold).
+    ordered_nasal: str | None = None
 
 
-_BP_HIGH = Answer(("BP rechecked",), ordered="Recheck BP in 5 min; hold the dose while above "
-                                             "the stop line")
+_BP_HIGH = Answer(("BP rechecked",),
+                  ordered="Hold the infusion; recheck BP and resume only under the stop line",
+                  ordered_nasal="Recheck BP in 15 min")
 _BREATHING = Answer(("Airway positioned", "Patient stimulated"),
                     ordered="Continue SpO2 monitoring; resume when breathing is back to normal")
 #: The answer for each kind the demo's charts raise; any other kind gets `_ANY`.
 ANSWERS = {
     "bp_above_stop_line": _BP_HIGH,
     "bp_critical": _BP_HIGH,
-    "predose_bp_high": Answer(("BP rechecked",), called=False),
+    "predose_bp_high": Answer(("Resting before a repeat BP",), called=False),
     "spo2_low": _BREATHING,
     "spo2_critical": _BREATHING,
     "respiratory_rate_low": _BREATHING,
@@ -94,11 +100,14 @@ def acknowledge(store: Store, record: AlertRecord) -> None:
         done = (*done, "Infusion paused")
     if any(medicine.alert_id == record.id for medicine in chart.medications):
         done = (*done, "Medicine given (see medicines)")
+    ordered = answer.ordered
+    if answer.ordered_nasal and chart.protocol.route is Route.INTRANASAL:
+        ordered = answer.ordered_nasal
     escalation = Escalation(
         done=done, physician_called=answer.called,
         physician=chart.session.prescriber if answer.called else None,
         called_at=store.clock.now() if answer.called else None,
-        ordered=answer.ordered if answer.called else None)
+        ordered=ordered if answer.called else None)
     if record.priority.rank >= Priority.HIGH.rank:
         store.acknowledge_alert(record.id, escalation.action_text(), escalation)
     else:

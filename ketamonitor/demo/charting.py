@@ -28,6 +28,9 @@ from ketamonitor.store.store import Store
 #: from the random stream). The first is the demo's physician account, who signs and overrides.
 PRESCRIBERS = ("Demo Physician", "Dr Amina Okafor", "Dr Tomas Lindgren")
 
+#: An acknowledgement comes after the seat's steps of the same moment (a hold charted then).
+_AFTER_STEPS = 1_000_000
+
 #: One moment of the room: when, the seat's order, the step's index, a tie-breaker, the act.
 _Moment = tuple[datetime, int, int, int, Callable[[], None]]
 
@@ -101,7 +104,8 @@ class Room:
         if step.judged:
             for record in judge(self.store, seat.session_id):
                 self.counts["alerts"] += 1
-                self._add(acknowledged_at(record, seat.ends), order, 0,
+                leaves = seat.ends - timedelta(seconds=1)
+                self._add(acknowledged_at(record, leaves), order, _AFTER_STEPS,
                           partial(self.acknowledge, record))
         if step.finishes:
             self.finished(seat)
