@@ -47,9 +47,9 @@ class SessionPlanner(Script):
         start = self.arrival()
         if charts_drug_lots(self.protocol):
             self.add(start - 1, "drug lots", drug_lot_write(demo_lot(self.visit.day)))
+        why = " ".join(self.held_because) or "Discussed with the patient."
         self.add(start, "overrides", override_write(
-            Action.START_INFUSION, "Discussed with the patient: benefit outweighs the risk; "
-                                   "proceed with closer BP checks."))
+            Action.START_INFUSION, f"{why} Benefit outweighs the risk; proceed."))
         self.plan.start, self.started = start, True
         if self.protocol.route is Route.IV:
             self.phase(start, Action.START_INFUSION)
@@ -79,6 +79,7 @@ class SessionPlanner(Script):
             if item.key == "fasting" and self.rng.random() < 0.03:
                 value = Answer.NO.value
                 note = "Light breakfast 1 h ago; physician informed and agreed to proceed."
+                self.held_because.append("Light breakfast 1 h ago, no nausea.")
             self.answer(3, checklist.id, item.key, value, **({"note": note} if note else {}))
         minute = 5
         self.baseline = self.vitals(minute)
@@ -91,6 +92,8 @@ class SessionPlanner(Script):
                 bp = f"{self.baseline['systolic']}/{self.baseline['diastolic']}"
                 self.note(minute + 1, f"Pre-dose BP {bp} on repeat; physician informed and "
                           "agreed to proceed.")
+                self.held_because.append(f"Pre-dose BP {bp} on repeat after a rest: closer BP "
+                                         "checks.")
         return minute + self.rng.randint(3, 6)
 
     def predose_high(self) -> bool:

@@ -119,6 +119,8 @@ class Script:
         self.checklists = self.protocol.checklists
         #: Side effects charted present, to chart resolved before discharge.
         self.present: set[str] = set()
+        #: Why the physician lets a held start go ahead, in the override's words.
+        self.held_because: list[str] = []
 
     # writing steps
 

@@ -69,7 +69,10 @@ def test_a_held_start_goes_ahead_on_a_physicians_override(demo_clinic: DemoClini
     for chart in overridden:
         (override,) = chart.overrides
         assert override.items == start_holds(chart, library)
-        assert override.physician == "physician" and override.reason
+        assert override.physician == "physician"
+        for hold, why in (("Fasting", "Light breakfast"), ("Baseline BP", "Pre-dose BP")):
+            assert any(item.startswith(hold) for item in override.items) == (
+                why in override.reason), "the reason answers the holds it overrides"
         assert chart.timeline.dose_started_at is not None
 
 
