@@ -10,8 +10,12 @@ six times over two to three weeks, intranasal esketamine twice weekly; `people`,
 each session is planned as a script of entries at minutes from arrival (`planner`, with the
 `body`'s vitals, `side_effects` and `incidents`); the scripts of a day are placed in the
 room's chairs (`day`) and then charted in time order, as the room would have charted them
-(`charting`). Today's last sessions are cut at the real current time, so a few are still in
-the room. `clinic` is the entry point.
+(`charting`). After each entry a rule reads, the room's alert rules judge the chart at that
+moment and the store records what they raise and clear; the nurse acknowledges each alert
+that asks for it before the patient leaves, calling the prescriber for a high one
+(`alerts`). Every session has its prescriber, its vial or device lots, and the medicines a
+side effect's intervention calls for. Today's last sessions are cut at the real current
+time, so a few are still in the room. `clinic` is the entry point.
 """
 
 from ketamonitor.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD

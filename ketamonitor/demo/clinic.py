@@ -37,6 +37,10 @@ class DemoSummary:
     in_room: tuple[Phase, ...]
     entries: Mapping[str, int]
     incidents: Mapping[str, int]
+    #: Alerts the room's rules raised that ask for an acknowledgement, and those acknowledged
+    #: (the rest wait in today's sessions still in the room).
+    alerts: int = 0
+    acknowledged: int = 0
 
     def __str__(self) -> str:
         room = ", ".join(phase.label.lower() for phase in self.in_room) or "nobody"
@@ -49,6 +53,8 @@ class DemoSummary:
             f"{self.last_day}: {self.discharged} discharged; in the room now: {room}.\n"
             f"Charted: {entries}.\n"
             f"Incidents: {incidents or 'none'}.\n"
+            f"Alerts asking for an acknowledgement: {self.alerts}, {self.acknowledged} "
+            "acknowledged by the nurse.\n"
             "Every demo patient is marked as demo data; never chart real patients in this file.\n"
             f"Demo accounts, password {DEMO_PASSWORD}: "
             + ", ".join(f"{name} ({role.value})" for name, _, role in DEMO_ACCOUNTS) + "."
@@ -109,7 +115,8 @@ def _summary(store: Store, path: Path, seed: int, window: tuple[date, date], roo
              ) -> DemoSummary:
     in_room = tuple(listing.phase for listing in store.unfinished_sessions())
     entries = {kind: room.counts[kind] for kind in
-               ("vitals sets", "checklist entries", "scale scores", "notes", "phase changes")}
+               ("vitals sets", "checklist entries", "scale scores", "notes", "phase changes",
+                "devices given", "medicines given")}
     return DemoSummary(
         path=Path(path),
         seed=seed,
@@ -121,4 +128,6 @@ def _summary(store: Store, path: Path, seed: int, window: tuple[date, date], roo
         in_room=in_room,
         entries=entries,
         incidents=dict(room.incidents),
+        alerts=room.counts["alerts"],
+        acknowledged=room.counts["acknowledgements"],
     )

@@ -18,7 +18,14 @@ from ketamonitor.demo.people import clamp
 from ketamonitor.demo.rems import answer_rems
 from ketamonitor.demo.script import Plan, Script
 from ketamonitor.demo.side_effects import dissociation, resolve_side_effects, side_effects
-from ketamonitor.demo.writes import demo_lot, drug_lot_write, override_write, risk_write
+from ketamonitor.demo.writes import (
+    demo_device_lot,
+    demo_lot,
+    device_write,
+    drug_lot_write,
+    override_write,
+    risk_write,
+)
 
 NOTES = (
     "Listened to music with an eye mask throughout; calm.",
@@ -41,12 +48,12 @@ class SessionPlanner(Script):
         start = self.arrival()
         if charts_drug_lots(self.protocol):
             self.add(start - 1, "drug lots", drug_lot_write(demo_lot(self.visit.day)))
+        why = " ".join(self.held_because) or "Discussed with the patient."
         self.add(start, "overrides", override_write(
-            Action.START_INFUSION, "Discussed with the patient: benefit outweighs the risk; "
-                                   "proceed with closer BP checks."))
-        self.phase(start, Action.START_INFUSION)
+            Action.START_INFUSION, f"{why} Benefit outweighs the risk; proceed."))
         self.plan.start, self.started = start, True
         if self.protocol.route is Route.IV:
+            self.phase(start, Action.START_INFUSION)
             end, last_vitals = self.infusion(start)
         else:
             end, last_vitals = self.devices(start)
@@ -74,6 +81,7 @@ class SessionPlanner(Script):
             if item.key == "fasting" and self.rng.random() < 0.03:
                 value = Answer.NO.value
                 note = "Light breakfast 1 h ago; physician informed and agreed to proceed."
+                self.held_because.append("Light breakfast 1 h ago, no nausea.")
             self.answer(3, checklist.id, item.key, value, **({"note": note} if note else {}))
         minute = 5
         self.baseline = self.vitals(minute)
@@ -86,6 +94,8 @@ class SessionPlanner(Script):
                 bp = f"{self.baseline['systolic']}/{self.baseline['diastolic']}"
                 self.note(minute + 1, f"Pre-dose BP {bp} on repeat; physician informed and "
                           "agreed to proceed.")
+                self.held_because.append(f"Pre-dose BP {bp} on repeat after a rest: closer BP "
+                                         "checks.")
         return minute + self.rng.randint(3, 6)
 
     def predose_high(self) -> bool:
@@ -143,14 +153,14 @@ class SessionPlanner(Script):
         return end, last_vitals
 
     def devices(self, start: float) -> tuple[float, float]:
-        """Intranasal dosing: one device every few minutes, the first starting the clock."""
+        """Intranasal dosing: one device every few minutes, each with its lot, as the device
+        panel charts them (the first starts the dose's clock, the last completes dosing)."""
         devices = device_count(self.visit)
         gap = self.protocol.dosing.minutes_between_devices or 5
-        for device in range(2, devices + 1):
-            self.note(start + gap * (device - 1), f"Device {device} of {devices} given.")
-        end = start + gap * (devices - 1)
-        self.phase(end, Action.END_INFUSION)
-        return end, self.plan.start
+        lot = demo_device_lot(self.visit.day)
+        for device in range(devices):
+            self.add(start + gap * device, "devices given", device_write(lot), judged=True)
+        return start + gap * (devices - 1), self.plan.start
 
     def observation(self, end: float, last_vitals: float) -> float:
         """Vitals on the observation cadence until the protocol's time is met; returns the

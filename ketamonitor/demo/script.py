@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from ketamonitor.core.checklists import Answer
 from ketamonitor.core.library import Library
 from ketamonitor.core.phases import Action, Phase
-from ketamonitor.core.protocol import Protocol
+from ketamonitor.core.protocol import Protocol, Route
 from ketamonitor.demo.body import draw_body
 from ketamonitor.demo.courses import Visit
 from ketamonitor.demo.incident_kinds import Incident
 from ketamonitor.demo.writes import (
     Write,
     answer_write,
+    medication_write,
     note_write,
     phase_write,
     scale_write,
@@ -29,6 +30,40 @@ class Step:
     kind: str
     write: Write
     entries: int = 1
+    #: An entry a rule of the room's alerts reads: the chart is judged again after it.
+    judged: bool = False
+    #: The step that ends the session (discharge): what follows a finished session hooks there.
+    finishes: bool = False
+
+
+@dataclass(frozen=True)
+class Medicine:
+    """A medicine the nurse gives for a side effect's intervention, as the prescriber orders
+    it: the drug's id in the clinic's list, the dose, and the route with a cannula (IV) and
+    without (intranasal sessions have no line)."""
+
+    drug: str
+    dose: float
+    unit: str
+    iv_route: str
+    nasal_route: str
+    #: The alert kinds it answers: the medicine is charted against the latest such alert.
+    answers: frozenset[str] = frozenset({"severe_side_effect"})
+
+
+_BP_ALERTS = frozenset({"bp_above_stop_line", "bp_critical"})
+_BREATHING_ALERTS = frozenset({"spo2_low", "spo2_critical", "respiratory_rate_low",
+                               "respiratory_rate_critical", "deep_sedation",
+                               "sedation_critical"})
+#: The side effects' interventions that are medicines given (CLINICAL.md "Usual
+#: interventions"; doses the usual ones of resources/medications.toml).
+MEDICINES = {
+    "ondansetron": Medicine("ondansetron", 4, "mg", "IV", "SL"),
+    "clonidine": Medicine("clonidine", 0.1, "mg", "PO", "PO", _BP_ALERTS),
+    "lorazepam": Medicine("lorazepam", 1, "mg", "PO", "SL"),
+    "midazolam": Medicine("midazolam", 1, "mg", "IV", "IM"),
+    "oxygen": Medicine("oxygen", 2, "L/min", "inhaled", "inhaled", _BREATHING_ALERTS),
+}
 
 
 @dataclass
@@ -84,11 +119,13 @@ class Script:
         self.checklists = self.protocol.checklists
         #: Side effects charted present, to chart resolved before discharge.
         self.present: set[str] = set()
+        #: Why the physician lets a held start go ahead, in the override's words.
+        self.held_because: list[str] = []
 
     # writing steps
 
-    def add(self, minute: float, kind: str, write: Write) -> None:
-        self.plan.steps.append(Step(minute, kind, write))
+    def add(self, minute: float, kind: str, write: Write, *, judged: bool = False) -> None:
+        self.plan.steps.append(Step(minute, kind, write, judged=judged))
 
     def every(self, phase: Phase) -> float:
         return self.protocol.vitals_every_minutes[phase]
@@ -96,7 +133,7 @@ class Script:
     def vitals(self, minute: float, **override: int) -> dict[str, int]:
         since = minute - self.plan.start if self.started else None
         values = {**self.body.reading(self.rng, since), **override}
-        self.add(minute, "vitals sets", vitals_write(values))
+        self.add(minute, "vitals sets", vitals_write(values), judged=True)
         return values
 
     def answer(self, minute: float, checklist_id: str, item: str, value: str, **extra: str
@@ -111,12 +148,20 @@ class Script:
             extra["intervention"] = intervention
         if note:
             extra["note"] = note
-        self.answer(minute, self.checklists.side_effects, item, Answer.PRESENT, **extra)
+        checklist = self.library.checklist(self.checklists.side_effects)
+        self.add(minute, "checklist entries",
+                 answer_write(checklist, item, Answer.PRESENT, extra), judged=True)
         self.present.add(item)
+        medicine = MEDICINES.get(intervention or "")
+        if medicine is not None:
+            route = medicine.iv_route if self.protocol.route is Route.IV else medicine.nasal_route
+            self.add(minute, "medicines given", medication_write(
+                medicine.drug, medicine.dose, medicine.unit, route, medicine.answers))
 
     def scale(self, minute: float, scale_id: str, scores: dict[str, int],
               timepoint: str | None = None) -> None:
-        self.add(minute, "scale scores", scale_write(self.library, scale_id, scores, timepoint))
+        self.add(minute, "scale scores", scale_write(self.library, scale_id, scores, timepoint),
+                 judged=True)
 
     def moaas(self, minute: float, score: int) -> None:
         self.scale(minute, "moaas", {"moaas": score})
@@ -125,4 +170,5 @@ class Script:
         self.add(minute, "notes", note_write(text))
 
     def phase(self, minute: float, action: Action, reason: str | None = None) -> None:
-        self.add(minute, "phase changes", phase_write(action, reason))
+        self.plan.steps.append(Step(minute, "phase changes", phase_write(action, reason),
+                                    judged=True, finishes=action is Action.DISCHARGE))

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from ketamonitor.core.checklists import Checklist
 from ketamonitor.core.entries import checklist_answer, note_draft, scale_answer
 from ketamonitor.core.library import Library
+from ketamonitor.core.medications import MedicationEntry
 from ketamonitor.core.phases import Action
 from ketamonitor.core.risk import RiskAssessmentDraft, risk_wording
 from ketamonitor.core.vitals import Vitals
@@ -58,6 +59,35 @@ def demo_lot(day: date) -> str:
 def drug_lot_write(lot: str) -> Write:
     def write(store: Store, session_id: int, at: datetime) -> object:
         return store.record_drug_lot(session_id, lot, at)
+    return write
+
+
+def demo_device_lot(day: date) -> str:
+    """The clinic's esketamine device stock: a new lot each month (no draw from the random
+    stream, as for `demo_lot`)."""
+    return f"ESK{day:%y%m}"
+
+
+def device_write(lot: str) -> Write:
+    """One nasal device given, with its lot: the first starts dosing, the last ends it (the
+    store's own rules, as the device panel charts them)."""
+    def write(store: Store, session_id: int, at: datetime) -> object:
+        return store.record_device(session_id, lot, at)
+    return write
+
+
+def medication_write(drug: str, dose: float, unit: str, route: str,
+                     answers: frozenset[str] = frozenset()) -> Write:
+    """A medicine given on the prescriber's order by the session's nurse; linked to the
+    session's latest alert of a kind in `answers` when there is one (the clonidine given for
+    a BP over the stop line answers that alert)."""
+    def write(store: Store, session_id: int, at: datetime) -> object:
+        chart = store.chart(session_id)
+        alerts = [alert for alert in store.alerts([session_id])[session_id]
+                  if alert.kind in answers]
+        return store.record_medication(session_id, MedicationEntry(
+            drug, dose, unit, route, at, ordered_by=chart.session.prescriber or "",
+            given_by=chart.session.nurse, alert_id=alerts[-1].id if alerts else None))
     return write
 
 

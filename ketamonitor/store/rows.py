@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from ketamonitor.core.alerts import AlertRecord, Priority
@@ -16,7 +17,7 @@ from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.library import ProtocolVersion, VersionState
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
-from ketamonitor.core.protocol import parse_protocol
+from ketamonitor.core.protocol import Protocol, parse_protocol
 from ketamonitor.core.records import (
     Administration,
     ChecklistEntry,
@@ -76,11 +77,18 @@ def patient(row: Row) -> Patient:
     )
 
 
+@lru_cache(maxsize=32)
+def recorded_protocol(text: str) -> Protocol:
+    """A session's protocol as recorded, read once per text: every chart read parsed its
+    TOML again, and a session's protocol never changes (a Protocol is frozen)."""
+    return parse_protocol(text, as_recorded=True)
+
+
 def session(row: Row) -> SessionRecord:
     return SessionRecord(
         id=row["id"],
         patient_id=row["patient_id"],
-        protocol=parse_protocol(row["protocol_toml"], as_recorded=True),
+        protocol=recorded_protocol(row["protocol_toml"]),
         chair=row["chair"],
         nurse=row["nurse"],
         weight_kg=row["weight_kg"],
