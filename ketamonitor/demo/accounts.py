@@ -1,4 +1,5 @@
-"""The demo's accounts (administrator, nurse, physician), made as a clinic would make them."""
+"""The demo's accounts (administrator, nurse, physician) and the clinic's name, made as a
+clinic would make them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ _DEMO_GIVEN = "demo-given-by-admin"  # the administrator's, replaced at each fir
 DEMO_ACCOUNTS = (("admin", "Demo Administrator", Role.ADMINISTRATOR),
                  ("nurse", "Demo Nurse", Role.NURSE),
                  ("physician", "Demo Physician", Role.PHYSICIAN))
+#: The demo clinic's name, set by its administrator as a clinic's would be: the summaries'
+#: header and the REMS form's "setting" field read it.
+DEMO_CLINIC_NAME = "Harbour Demo Clinic"
 
 
 def add_demo_accounts(store: Store) -> None:
@@ -19,6 +23,7 @@ def add_demo_accounts(store: Store) -> None:
     (admin, admin_name, _), *others = DEMO_ACCOUNTS
     store.create_first_administrator(admin, admin_name, DEMO_PASSWORD)
     store.login(admin, DEMO_PASSWORD)
+    store.set_setting("clinic_name", DEMO_CLINIC_NAME)
     for username, name, role in others:
         store.add_account(username, name, frozenset({role}), _DEMO_GIVEN)
     for username, _name, _role in others:  # as each would at their first login
