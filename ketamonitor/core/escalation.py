@@ -190,7 +190,7 @@ def escalation_text(alert: AlertRecord, shown: Shown) -> str:
     if ordered := alert.escalation.ordered:
         parts.append(f"Ordered: {ordered}.")
     if alert.seen_by_physician:
-        parts.append(f"Seen by physician {alert.seen_by_physician}.")
+        parts.append(f"Seen by physician: {alert.seen_by_physician}.")
     return " ".join(parts)
 
 

@@ -146,7 +146,7 @@ def test_one_wording_of_the_escalation():
         raised_at=RAISED, now=NOW), "seen_by_physician": "dr.ruiz"})
     text = escalation_text(called, lambda moment: moment.astimezone(ZONE).strftime("%H:%M"))
     assert text == ("Done: Infusion paused; BP rechecked; sat up. Physician: Dr Ana Ruiz at "
-                    "14:04. Ordered: Clonidine 0.1 mg PO. Seen by physician dr.ruiz.")
+                    "14:04. Ordered: Clonidine 0.1 mg PO. Seen by physician: dr.ruiz.")
     not_called = AlertRecord(**{**record.__dict__,
                                 "escalation": Escalation(done=("Oxygen given",))})
     assert escalation_text(not_called, str) == "Done: Oxygen given. Physician: not called."

@@ -154,7 +154,7 @@ def test_the_json_holds_the_summary_in_its_documented_fields(store, signed, tmp_
     assert alert["seen"] == PHYSICIAN
     assert alert["escalation_words"] == (
         "Done: Infusion paused. Physician: Dr Ada Obi at 08:18. Ordered: Recheck BP in 5 "
-        f"min. Seen by physician {PHYSICIAN}.")
+        f"min. Seen by physician: {PHYSICIAN}.")
     assert [(a["field"], a["old_value"], a["new_value"]) for a in data["amendments"]] == [
         ("heart_rate", "67", "76"), ("status", "valid", "entered in error")]
     assert data["rems"] is None and data["devices"] == []

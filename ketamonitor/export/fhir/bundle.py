@@ -17,7 +17,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ketamonitor.core.chart_view import SessionSummary
-from ketamonitor.export.fhir.charted import alerts, checklists, dissociation, side_effects
+from ketamonitor.export.fhir.charted import (
+    alerts,
+    checklists,
+    dissociation,
+    overrides,
+    rems,
+    side_effects,
+)
 from ketamonitor.export.fhir.codes import LOINC, ClinicSystems, concept, identifier_query, time
 from ketamonitor.export.fhir.documents import notes, signatures
 from ketamonitor.export.fhir.doses import dose, medications
@@ -57,6 +64,7 @@ def _sections(context: Context) -> list[tuple[str, list[Resource]]]:
         ("Vitals", lambda: vitals(context)),
         ("Dose given", lambda: dose(context)),
         ("Pre-session checklist", lambda: checklists(context, summary.pre_session)),
+        ("Physician overrides", lambda: overrides(context)),
         ("Dissociation assessments", lambda: dissociation(context)),
         ("Side effects and interventions", lambda: side_effects(context)),
         ("Medications given", lambda: medications(context, alert_ids)),
@@ -65,6 +73,7 @@ def _sections(context: Context) -> list[tuple[str, list[Resource]]]:
         ("Alerts and acknowledgements", lambda: raised),
         ("Notes", lambda: notes(context)),
         ("Discharge checklist", lambda: checklists(context, summary.discharge)),
+        ("Spravato REMS patient monitoring form", lambda: rems(context)),
         ("Signatures and addenda", lambda: signatures(context)),
     ]
     return [(title, build()) for title, build in parts]

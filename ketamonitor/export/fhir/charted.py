@@ -1,7 +1,9 @@
 """The rest of what the nurse charts, in the clinic's code system (no standard code fits
 them): dissociation assessments and side effects as Observations, the room's alerts with
-their acknowledgement and escalation as Observations, and the pre-session and discharge
-checklists as QuestionnaireResponses (one item per question, answered yes or no).
+their acknowledgement and escalation as Observations, a physician's override of a hold or
+gap as an Observation in the summary's words, and the pre-session and discharge checklists
+and the Spravato REMS form's answers as QuestionnaireResponses (one item per question,
+answered yes or no; each answer the chart contradicts an Observation of its own).
 
 Alerts are Observations, not Flags or DetectedIssues: R4's Flag has no place for who
 acknowledged it and what was done, and R4's DetectedIssue none for the encounter."""
@@ -11,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from ketamonitor.core.chart_view import AlertRow, ChecklistPart, SideEffectRow
+from ketamonitor.core.holds import override_words
+from ketamonitor.core.records import Override
 from ketamonitor.export.fhir.codes import CATEGORIES, STATUS, coding, interpretation, time
 from ketamonitor.export.fhir.people import Context
 
@@ -134,3 +138,45 @@ def checklist(context: Context, part: ChecklistPart) -> Resource:
     if who is not None:
         response["author"] = context.staff(who)
     return response
+
+
+def overrides(context: Context) -> list[Resource]:
+    return [override(context, row) for row in context.summary.chart.overrides]
+
+
+def override(context: Context, row: Override) -> Resource:
+    """A physician's override: what it let go ahead despite which holds or gaps, and why, in
+    the words the page and the PDF use (core.holds.override_words)."""
+    observation = _observation(context, context.ids.of("override", row.id),
+                               f"override-{row.action}", "Physician override",
+                               row.overridden_at, "charted")
+    observation["performer"] = [context.staff(row.physician)]
+    observation["valueString"] = override_words(row)
+    observation["component"] = [
+        {"code": {"coding": [context.systems.code("overridden", "Hold or gap overridden")]},
+         "valueString": item} for item in row.items]
+    return observation
+
+
+def rems(context: Context) -> list[Resource]:
+    """The REMS form's answers, and each answer the chart contradicts (never filed
+    silently: an EHR sees the contradiction beside the answer)."""
+    part = context.summary.rems
+    if part is None:
+        return []
+    response: Resource = {
+        "resourceType": "QuestionnaireResponse", "id": context.ids.of("rems"),
+        "questionnaire": f"{context.systems.base.rstrip('/')}/Questionnaire/rems",
+        "status": "completed" if not part.form.gaps else "in-progress",
+        "subject": context.subject, "encounter": context.encounter,
+        "item": [{"linkId": key, "text": question,
+                  **({"answer": [{"valueString": answer}]} if answer else {})}
+                 for key, question, answer in part.questions],
+    }
+    contradicted = [
+        {**_observation(context, context.ids.of("rems-contradiction", c.field),
+                        "rems-contradiction", "REMS answer the chart contradicts",
+                        context.summary.generated_at, "charted"),
+         "valueString": c.words, "interpretation": interpretation("A")}
+        for c in part.form.contradictions]
+    return [response, *contradicted]

@@ -78,6 +78,7 @@ def usernames(summary: SessionSummary) -> set[str]:
         found.update(row.entered_by for row in rows)
     found.update(a.acknowledged_by for a in summary.alerts if a.acknowledged_by)
     found.update(a.entered_by for a in summary.chart.risk_assessments)
+    found.update(o.physician for o in summary.chart.overrides)
     for part in (summary.pre_session, summary.discharge):
         found.update(row.entered_by for row in (part.rows if part else ()) if row.entered_by)
     return found

@@ -67,3 +67,37 @@ def test_an_unanswered_checklist_is_in_progress(store, charting, tmp_path):
     pre, discharge = resources(bundle, "QuestionnaireResponse")
     assert pre["status"] == "completed" and discharge["status"] == "in-progress"
     assert all("answer" not in item for item in discharge["item"])
+
+
+def test_a_physicians_override_of_a_held_start_reaches_fhir_in_the_pages_words(
+        store, charting, tmp_path):
+    from tests.export.test_summary import HELD_REASON, charted_session
+    from tests.people import PHYSICIAN, login_as
+
+    session_id = charted_session(store, charting, held_start=True)
+    login_as(store, PHYSICIAN)
+    bundle = bundle_of(store, session_id, tmp_path)
+    (override,) = coded(bundle, "override-start_infusion")
+    assert HELD_REASON in override["valueString"]
+    assert any("psychosis" in c["valueString"].lower() for c in override["component"])
+    (performer,) = override["performer"]
+    assert performer["reference"] in {e["fullUrl"] for e in bundle["entry"]
+                                      if e["resource"]["resourceType"] == "Practitioner"}
+
+
+def test_the_rems_answers_reach_fhir_with_each_answer_the_chart_contradicts(
+        store, charting, tmp_path):
+    from tests.export.test_rems_form import charted_form
+    from tests.people import ADMIN, login_as
+
+    session_id = charted_form(store, charting, answers={"dissociation_occurred": "no"})
+    login_as(store, ADMIN)
+    bundle = bundle_of(store, session_id, tmp_path)
+    (form,) = [r for r in resources(bundle, "QuestionnaireResponse")
+               if r["questionnaire"].endswith("/Questionnaire/rems")]
+    answers = {item["linkId"]: item.get("answer") for item in form["item"]}
+    assert answers["dissociation_occurred"] == [{"valueString": "no"}]
+    assert form["status"] == "in-progress"  # contradicted: not a form to file
+    (contradiction,) = coded(bundle, "rems-contradiction")
+    assert contradiction["valueString"].startswith("Dissociation occurred")
+    assert interpretations(contradiction) == ["A"]
