@@ -17,7 +17,12 @@ from typing import Any
 from ketamonitor.core.audit_chain import chain_problems
 from ketamonitor.store.errors import NotAKetamonitorDatabase
 from ketamonitor.store.rows import audited_values
-from ketamonitor.store.schema import APPEND_ONLY_TABLES, CHAIN_STARTED
+from ketamonitor.store.schema import (
+    APPEND_ONLY_TABLES,
+    APPLICATION_ID,
+    CHAIN_STARTED,
+    append_only_triggers,
+)
 
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
@@ -34,7 +39,7 @@ def verify_database(path: Path) -> list[str]:
         # charts meanwhile (its row and its audit row) is seen whole or not at all, never as
         # a row without its audit row
         connection.execute("BEGIN")
-        problems = _sqlite_checks(connection)
+        problems = _sqlite_checks(connection) + _guard_problems(connection)
         audit = _all(connection, "SELECT * FROM audit ORDER BY id")
         problems += chain_problems(audit)
         problems += _row_problems(connection, audit)
@@ -62,6 +67,25 @@ def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
         "PRAGMA integrity_check") if row[0] != "ok"]
     problems += [f"foreign_key_check: {table} row {rowid} refers to a missing {parent} row"
                  for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check")]
+    return problems
+
+
+def _guard_problems(connection: sqlite3.Connection) -> list[str]:
+    """The file is ketamonitor's (application_id) and every append-only trigger is there
+    with the SQL the schema wrote: a trigger dropped (or rewritten) leaves every later
+    change unguarded, so it is reported even when no row was changed yet."""
+    (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+    problems = [] if application_id == APPLICATION_ID else [
+        (f"application_id is {application_id:#x}, not ketamonitor's {APPLICATION_ID:#x}: "
+         "the file was changed or is not a ketamonitor database")]
+    present = dict(connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    for name, sql in append_only_triggers(APPEND_ONLY_TABLES).items():
+        if name not in present:
+            problems.append(f"trigger {name} is missing: append-only guard dropped")
+        elif present[name] != sql:
+            problems.append(f"trigger {name} differs from the schema's: append-only guard "
+                            "rewritten")
     return problems
 
 
