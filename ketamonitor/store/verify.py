@@ -53,13 +53,48 @@ def verify_database(path: Path) -> list[str]:
         connection.close()  # ends the read transaction; nothing was written
 
 
-def _legacy_rows(audit: list[dict[str, Any]]) -> dict[str, int]:
+def _legacy_rows(connection: sqlite3.Connection,
+                 audit: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
     """Up to which id each table was charted before the chain began (migration 0003 on an
-    older file marks it with a chained audit row); nothing on a file born with the chain."""
-    for row in audit:
-        if row["action"] == CHAIN_STARTED and row["user"] == "ketamonitor":
-            return dict(json.loads(row["new_value"])["legacy_rows_up_to"])
-    return {}
+    older file marks it with a chained audit row); nothing on a file born with the chain.
+
+    The marker turns row checks off below its ids, so it is honoured only as the migration
+    wrote it: one marker, by 'ketamonitor' from 'migration 0003', no id above the table's
+    highest (rows are never deleted) and none at or above a row recorded after it (the
+    migration ran before any of those). Anything else is a forged marker: reported, and
+    every row is checked in full."""
+    markers = [row for row in audit if row["action"] == CHAIN_STARTED]
+    if not markers:
+        return {}, []
+    marker = markers[0]
+    forged = [f"audit row {row['id']}: a forged chain_started marker (a second one)"
+              for row in markers[1:]]
+    try:
+        legacy = {str(table): int(up_to) for table, up_to in
+                  json.loads(marker["new_value"])["legacy_rows_up_to"].items()}
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+        return {}, [*forged, (f"audit row {marker['id']}: a forged chain_started marker "
+                             "(unreadable)")]
+    reasons = []
+    if (marker["user"], marker["workstation"]) != ("ketamonitor", "migration 0003"):
+        reasons.append("not written by the migration")
+    for table, up_to in legacy.items():
+        if table not in _ROW_TABLES:
+            reasons.append(f"names {table!r}, not a charted table")
+            continue
+        (highest,) = connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+        if up_to > highest:
+            reasons.append(f"{table} up to {up_to}, beyond its last row {highest}")
+        later = [row["id"] for row in audit if row["id"] > marker["id"]
+                 and row["entity"] == table and row["entity_id"] is not None
+                 and row["entity_id"] <= up_to]
+        if later:
+            reasons.append(f"{table} up to {up_to}, but audit row {later[0]} records a "
+                           "later row at or below it")
+    if reasons:
+        return {}, [*forged, (f"audit row {marker['id']}: a forged chain_started marker "
+                             f"({'; '.join(reasons)}); every row is checked in full")]
+    return legacy, forged
 
 
 def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
@@ -101,8 +136,7 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -
     for row in audit:
         if row["entity"] in _ROW_TABLES and row["entity_id"] is not None:
             recorded[row["entity"]].setdefault(row["entity_id"], row)
-    legacy = _legacy_rows(audit)
-    problems = []
+    legacy, problems = _legacy_rows(connection, audit)
     for table in _ROW_TABLES:
         written = recorded[table]
         rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {table}")}
