@@ -39,8 +39,11 @@ def verify_database(path: Path) -> list[str]:
         # charts meanwhile (its row and its audit row) is seen whole or not at all, never as
         # a row without its audit row
         connection.execute("BEGIN")
-        problems = _sqlite_checks(connection) + _guard_problems(connection)
+        problems = _sqlite_checks(connection)
         audit = _all(connection, "SELECT * FROM audit ORDER BY id")
+        if not _has_chain(connection):
+            return [*problems, _BEFORE_THE_CHAIN]
+        problems += _guard_problems(connection)
         problems += chain_problems(audit)
         problems += _row_problems(connection, audit)
         return problems
@@ -103,6 +106,19 @@ def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
     problems += [f"foreign_key_check: {table} row {rowid} refers to a missing {parent} row"
                  for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check")]
     return problems
+
+
+#: What a file written before the audit chain (e.g. a `.before-upgrade-…` copy kept by an
+#: upgrade) gets instead of a crash: nothing in it can be checked against tampering.
+_BEFORE_THE_CHAIN = (
+    "this file was written by a version before the audit chain (e.g. a .before-upgrade "
+    "copy): its audit trail has no chain, so changes to it cannot be detected. To use it, "
+    "restore it and let ketamonitor upgrade it, then verify the upgraded file.")
+
+
+def _has_chain(connection: sqlite3.Connection) -> bool:
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
+    return {"prev_hash", "hash"} <= columns
 
 
 def _guard_problems(connection: sqlite3.Connection) -> list[str]:

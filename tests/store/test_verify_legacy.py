@@ -38,3 +38,11 @@ def test_an_upgraded_file_is_sound_and_later_rows_are_checked_in_full(tmp_path, 
            unguard=("patients_no_update",))
     (problem,) = verify_database(path)
     assert problem.startswith("patients row 2: differs from what was written")
+
+
+def test_a_copy_from_before_the_chain_is_reported_not_a_crash(tmp_path):
+    """The .before-upgrade copy the README says to restore from has no prev_hash/hash."""
+    path = charted_by_an_older_version(tmp_path / "older.db")
+    (problem,) = verify_database(path)
+    assert "written by a version before the audit chain" in problem
+    assert "let ketamonitor upgrade it" in problem
