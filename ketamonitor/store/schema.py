@@ -205,13 +205,20 @@ def _record(db: Database) -> None:
 
 
 def _append_only(tables: tuple[str, ...]) -> list[str]:
-    return [
+    return list(append_only_triggers(tables).values())
+
+
+def append_only_triggers(tables: tuple[str, ...]) -> dict[str, str]:
+    """The triggers that keep each table append-only, by name: `verify` checks the file
+    still holds every one with exactly this SQL."""
+    return {
+        f"{table}_no_{verb.lower()}":
         f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{table} rows are never changed or deleted: "
         f"chart a correction as an amendment'); END"
         for table in tables
         for verb in ("UPDATE", "DELETE")
-    ]
+    }
 
 
 @_migration("0002_room")

@@ -17,7 +17,12 @@ from typing import Any
 from ketamonitor.core.audit_chain import chain_problems
 from ketamonitor.store.errors import NotAKetamonitorDatabase
 from ketamonitor.store.rows import audited_values
-from ketamonitor.store.schema import APPEND_ONLY_TABLES, CHAIN_STARTED
+from ketamonitor.store.schema import (
+    APPEND_ONLY_TABLES,
+    APPLICATION_ID,
+    CHAIN_STARTED,
+    append_only_triggers,
+)
 
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
@@ -36,6 +41,9 @@ def verify_database(path: Path) -> list[str]:
         connection.execute("BEGIN")
         problems = _sqlite_checks(connection)
         audit = _all(connection, "SELECT * FROM audit ORDER BY id")
+        if not _has_chain(connection):
+            return [*problems, _BEFORE_THE_CHAIN]
+        problems += _guard_problems(connection)
         problems += chain_problems(audit)
         problems += _row_problems(connection, audit)
         return problems
@@ -48,13 +56,48 @@ def verify_database(path: Path) -> list[str]:
         connection.close()  # ends the read transaction; nothing was written
 
 
-def _legacy_rows(audit: list[dict[str, Any]]) -> dict[str, int]:
+def _legacy_rows(connection: sqlite3.Connection,
+                 audit: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
     """Up to which id each table was charted before the chain began (migration 0003 on an
-    older file marks it with a chained audit row); nothing on a file born with the chain."""
-    for row in audit:
-        if row["action"] == CHAIN_STARTED and row["user"] == "ketamonitor":
-            return dict(json.loads(row["new_value"])["legacy_rows_up_to"])
-    return {}
+    older file marks it with a chained audit row); nothing on a file born with the chain.
+
+    The marker turns row checks off below its ids, so it is honoured only as the migration
+    wrote it: one marker, by 'ketamonitor' from 'migration 0003', no id above the table's
+    highest (rows are never deleted) and none at or above a row recorded after it (the
+    migration ran before any of those). Anything else is a forged marker: reported, and
+    every row is checked in full."""
+    markers = [row for row in audit if row["action"] == CHAIN_STARTED]
+    if not markers:
+        return {}, []
+    marker = markers[0]
+    forged = [f"audit row {row['id']}: a forged chain_started marker (a second one)"
+              for row in markers[1:]]
+    try:
+        legacy = {str(table): int(up_to) for table, up_to in
+                  json.loads(marker["new_value"])["legacy_rows_up_to"].items()}
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+        return {}, [*forged, (f"audit row {marker['id']}: a forged chain_started marker "
+                             "(unreadable)")]
+    reasons = []
+    if (marker["user"], marker["workstation"]) != ("ketamonitor", "migration 0003"):
+        reasons.append("not written by the migration")
+    for table, up_to in legacy.items():
+        if table not in _ROW_TABLES:
+            reasons.append(f"names {table!r}, not a charted table")
+            continue
+        (highest,) = connection.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+        if up_to > highest:
+            reasons.append(f"{table} up to {up_to}, beyond its last row {highest}")
+        later = [row["id"] for row in audit if row["id"] > marker["id"]
+                 and row["entity"] == table and row["entity_id"] is not None
+                 and row["entity_id"] <= up_to]
+        if later:
+            reasons.append(f"{table} up to {up_to}, but audit row {later[0]} records a "
+                           "later row at or below it")
+    if reasons:
+        return {}, [*forged, (f"audit row {marker['id']}: a forged chain_started marker "
+                             f"({'; '.join(reasons)}); every row is checked in full")]
+    return legacy, forged
 
 
 def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
@@ -62,6 +105,38 @@ def _sqlite_checks(connection: sqlite3.Connection) -> list[str]:
         "PRAGMA integrity_check") if row[0] != "ok"]
     problems += [f"foreign_key_check: {table} row {rowid} refers to a missing {parent} row"
                  for table, rowid, parent, _ in connection.execute("PRAGMA foreign_key_check")]
+    return problems
+
+
+#: What a file written before the audit chain (e.g. a `.before-upgrade-…` copy kept by an
+#: upgrade) gets instead of a crash: nothing in it can be checked against tampering.
+_BEFORE_THE_CHAIN = (
+    "this file was written by a version before the audit chain (e.g. a .before-upgrade "
+    "copy): its audit trail has no chain, so changes to it cannot be detected. To use it, "
+    "restore it and let ketamonitor upgrade it, then verify the upgraded file.")
+
+
+def _has_chain(connection: sqlite3.Connection) -> bool:
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
+    return {"prev_hash", "hash"} <= columns
+
+
+def _guard_problems(connection: sqlite3.Connection) -> list[str]:
+    """The file is ketamonitor's (application_id) and every append-only trigger is there
+    with the SQL the schema wrote: a trigger dropped (or rewritten) leaves every later
+    change unguarded, so it is reported even when no row was changed yet."""
+    (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+    problems = [] if application_id == APPLICATION_ID else [
+        (f"application_id is {application_id:#x}, not ketamonitor's {APPLICATION_ID:#x}: "
+         "the file was changed or is not a ketamonitor database")]
+    present = dict(connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    for name, sql in append_only_triggers(APPEND_ONLY_TABLES).items():
+        if name not in present:
+            problems.append(f"trigger {name} is missing: append-only guard dropped")
+        elif present[name] != sql:
+            problems.append(f"trigger {name} differs from the schema's: append-only guard "
+                            "rewritten")
     return problems
 
 
@@ -77,8 +152,7 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -
     for row in audit:
         if row["entity"] in _ROW_TABLES and row["entity_id"] is not None:
             recorded[row["entity"]].setdefault(row["entity_id"], row)
-    legacy = _legacy_rows(audit)
-    problems = []
+    legacy, problems = _legacy_rows(connection, audit)
     for table in _ROW_TABLES:
         written = recorded[table]
         rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {table}")}

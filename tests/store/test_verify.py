@@ -19,6 +19,7 @@ from ketamonitor.core.entries import note_draft
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol_text import clinic_copy_id, edited_data, render_protocol
 from ketamonitor.store.accounts import LoginRefused
+from ketamonitor.store.schema import APPEND_ONLY_TABLES, append_only_triggers
 from ketamonitor.store.store import PasswordNotConfirmed, Store
 from ketamonitor.store.verify import verify_database
 from tests.charting import Charting
@@ -33,9 +34,18 @@ from tests.people import (
     audit_of,
     login_as,
 )
-from tests.store.steps import RECHECKED, raise_alert, running, tamper
+from tests.store.steps import RECHECKED, raise_alert, running
+from tests.store.steps import tamper as tamper_leaving_guards_dropped
 
 IV = "iv-racemic-ketamine"
+
+
+def tamper(db_path: Path, *statements: str, unguard: tuple[str, ...] = ()) -> None:
+    """A careful attacker: drops the named triggers, changes the file and puts the triggers
+    back as they were, so only the rows themselves can give the change away."""
+    tamper_leaving_guards_dropped(db_path, *statements, unguard=unguard)
+    guards = append_only_triggers(APPEND_ONLY_TABLES)
+    tamper_leaving_guards_dropped(db_path, *(guards[name] for name in unguard))
 
 
 def a_day_in_the_clinic(store: Store, charting: Charting) -> int:
