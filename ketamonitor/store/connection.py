@@ -17,15 +17,16 @@ from sqlite_utils import Database
 
 from ketamonitor.core.clock import Clock, SystemClock
 from ketamonitor.store.errors import (
+    NO_SPACE,
     DatabaseCorrupt,
     DatabaseFromNewerVersion,
     DatabaseInUse,
     DatabaseReadOnly,
     DatabaseUnavailable,
-    DiskFull,
     NotAKetamonitorDatabase,
     StoreBug,
     StoreError,
+    disk_full,
 )
 from ketamonitor.store.schema import APPLICATION_ID, MIGRATION_NAMES, MIGRATION_SET, migrations
 from ketamonitor.store.upgrade import UpgradeCopy
@@ -93,6 +94,8 @@ def prepare_new_location(path: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        if error.errno in NO_SPACE:
+            raise disk_full(path) from None
         raise DatabaseUnavailable(
             path, f"The folder for the database cannot be created ({error.strerror}).",
             "Choose a folder this account can write to with --db or KETAMONITOR_DB.",
@@ -148,7 +151,7 @@ def _preflight(path: Path) -> list[str]:
         _check_integrity(connection, path)
         return _applied_names(connection)
     except sqlite3.DatabaseError as error:
-        raise _damaged(path, error) from None
+        raise (environment_error(path, error) or _damaged(path, error)) from None
     finally:
         connection.close()
         # A read-only look at a WAL-mode file can leave empty -wal/-shm files behind; a file
@@ -280,9 +283,7 @@ def environment_error(path: Path, error: sqlite3.Error) -> StoreError | None:
     which the caller re-raises rather than telling the user to check the disk."""
     code = primary_code(error)
     if code == sqlite3.SQLITE_FULL:
-        return DiskFull(path, "The disk holding the database is full.",
-                        "Free space on the disk (or ask the administrator to); nothing "
-                        "already charted has been lost.")
+        return disk_full(path)
     if code == sqlite3.SQLITE_READONLY:
         return DatabaseReadOnly(path, "The database file is read-only.",
                                 "Ask the administrator to make it writable for this account.")
@@ -295,8 +296,37 @@ def environment_error(path: Path, error: sqlite3.Error) -> StoreError | None:
                                    "Check the disk, then try again; if it persists, ask the "
                                    "administrator.")
     if code in _DAMAGED:
-        return _damaged(path, error)
+        return _damaged_if_checked(path, error)
     return None
+
+
+def _damaged_if_checked(path: Path, error: sqlite3.Error) -> StoreError:
+    """"Damaged" only once `PRAGMA quick_check` on the file says so: told "damaged", a
+    person restores the latest backup and rolls the record back, so a passing error (a
+    file replaced, a read cut short) must never be called damage. A file that passes, or
+    cannot be checked at all, is "cannot be used just now"."""
+    try:
+        if not path.is_file():
+            raise sqlite3.OperationalError("no file to check")
+        checking = _connect(path, read_only=True)
+        try:
+            problems = [row[0] for row in checking.execute("PRAGMA quick_check")]
+        finally:
+            checking.close()
+    except sqlite3.DatabaseError as check_failed:
+        if primary_code(check_failed) in _DAMAGED:
+            return _damaged(path, error)
+        problems = None
+    if problems is not None and problems != ["ok"]:
+        log.error("quick_check failed on %s: %s", path, problems[:10])
+        return _damaged(path, error)
+    log.error("%s reported damage, but its quick_check %s: %s", path,
+              "passed" if problems else "could not run", error)
+    return DatabaseUnavailable(
+        path, f"The database could not be read just now ({error}), but its integrity "
+              "check finds it sound.",
+        "Nothing charted has been lost. Try again; if it keeps happening, check the disk "
+        "and ask the administrator. Do not restore a backup for this.")
 
 
 def store_bug(path: Path, error: sqlite3.Error) -> StoreBug:

@@ -6,6 +6,9 @@ one ever meets a traceback for a locked, read-only, broken or full file.
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 from pathlib import Path
 
 
@@ -61,3 +64,44 @@ class StoreBug(Exception):
 
 class UnknownRecord(LookupError):
     """A patient or session id that is not in the record (a wrong id typed or passed)."""
+
+
+def disk_full(path: Path | str, what: str = "the database") -> DiskFull:
+    """The full-disk error for `path`, naming the disk (its folder and the mount it is on)
+    so the person knows which disk to free, and saying that nothing charted is lost: a
+    write that fails for space is rolled back whole, and earlier entries are untouched."""
+    path = Path(path).absolute()
+    folder = path.parent
+    mount = _mount_of(folder)
+    free = _free_space(folder)
+    return DiskFull(
+        path,
+        f"The disk holding {what} is full (folder {folder}, on the disk mounted at "
+        f"{mount}{free}), so the last entry could not be saved.",
+        "Nothing already charted has been lost, and what was being typed is kept on screen. "
+        f"Free space on the disk mounted at {mount} (delete or move old exports, downloads "
+        "or other large files; not the database, its -wal file or its backups), or ask the "
+        "administrator to, then save again.")
+
+
+def _mount_of(folder: Path) -> Path:
+    """The mount point the folder is on (the folder itself when that cannot be told)."""
+    try:
+        here = folder.resolve()
+        while not os.path.ismount(here) and here.parent != here:
+            here = here.parent
+        return here
+    except OSError:
+        return folder
+
+
+def _free_space(folder: Path) -> str:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    return f"; {free / 1_000_000:.1f} MB free"
+
+
+#: The errno values of a write refused for want of space (a full disk, a full quota).
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)

@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from ketamonitor.store.errors import DatabaseInUse, DatabaseReadOnly
+from ketamonitor.store.errors import (
+    NO_SPACE,
+    DatabaseInUse,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    disk_full,
+)
 
 
 def lock_path_for(database: Path) -> Path:
@@ -37,7 +43,11 @@ class InstanceLock:
         self._created = not self.path.exists()
         try:
             handle = self.path.open("a+", encoding="utf-8")
-        except PermissionError:
+        except OSError as error:
+            if error.errno in NO_SPACE:
+                raise disk_full(self.path, "the database's lock file") from None
+            if not isinstance(error, PermissionError):
+                raise _lock_unwritable(self.database, error) from None
             raise DatabaseReadOnly(
                 self.database,
                 "ketamonitor cannot create its lock file beside the database.",
@@ -54,11 +64,17 @@ class InstanceLock:
                 "Use the window that is already open, or close it first. Two windows on one "
                 "record could chart over each other, so a second one is not started.",
             )
-        handle.seek(0)
-        handle.truncate()
         started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {started}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {started}\n")
+            handle.flush()
+        except OSError as error:  # even the lock's one line cannot be written
+            handle.close()
+            if error.errno in NO_SPACE:
+                raise disk_full(self.path, "the database's lock file") from None
+            raise _lock_unwritable(self.database, error) from None
         self._file = handle
 
     def release(self) -> None:
@@ -80,6 +96,14 @@ class InstanceLock:
 
     def __exit__(self, *exc_info: object) -> None:
         self.release()
+
+
+def _lock_unwritable(database: Path, error: OSError) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        database, f"ketamonitor cannot write its lock file beside the database "
+                  f"({error.strerror or error}).",
+        f"Check the disk holding {database.parent}, then start again; nothing charted has "
+        "been lost.")
 
 
 def _try_lock(handle: IO[str]) -> bool:

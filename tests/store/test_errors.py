@@ -12,7 +12,6 @@ import pytest
 
 from ketamonitor.store.connection import environment_error
 from ketamonitor.store.errors import (
-    DatabaseCorrupt,
     DatabaseReadOnly,
     DatabaseUnavailable,
     DiskFull,
@@ -42,8 +41,8 @@ def failed(code: int | None, text: str = "failed") -> sqlite3.OperationalError:
     (sqlite3.SQLITE_IOERR, DatabaseUnavailable, "Check the disk"),
     (sqlite3.SQLITE_IOERR | (4 << 8), DatabaseUnavailable, "Check the disk"),  # IOERR_FSYNC
     (sqlite3.SQLITE_CANTOPEN, DatabaseUnavailable, "Check the disk"),
-    (sqlite3.SQLITE_CORRUPT, DatabaseCorrupt, "damaged"),
-    (sqlite3.SQLITE_NOTADB, DatabaseCorrupt, "damaged"),
+    (sqlite3.SQLITE_CORRUPT, DatabaseUnavailable, "Do not restore"),  # no file: unchecked
+    (sqlite3.SQLITE_NOTADB, DatabaseUnavailable, "Do not restore"),
 ])
 def test_the_environment_is_named_by_its_code(code: int, kind: type[StoreError], words: str,
                                               tmp_path: Path) -> None:
