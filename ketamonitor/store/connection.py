@@ -141,8 +141,7 @@ def _preflight(path: Path) -> list[str]:
         return []  # an empty file: a new database
     _roll_back_hot_journal(path)
     side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    already_there = {side for side in side_files if side.exists()}
-    connection = _connect(path, read_only=True)
+    connection = _connect_to_look(path, side_files_there=any(s.exists() for s in side_files))
     try:
         _check_identity(connection, path)
         _check_integrity(connection, path)
@@ -151,11 +150,24 @@ def _preflight(path: Path) -> list[str]:
         raise _damaged(path, error) from None
     finally:
         connection.close()
-        # A read-only look at a WAL-mode file can leave empty -wal/-shm files behind; a file
-        # that is refused must be left exactly as it was found.
-        for side in side_files:
-            if side not in already_there:
-                side.unlink(missing_ok=True)
+
+
+def _connect_to_look(path: Path, *, side_files_there: bool) -> sqlite3.Connection:
+    """A connection that only reads, for the check before the file is opened for writing.
+
+    A look at a write-ahead-logged file makes `-wal` and `-shm` files beside it, and a file
+    that is refused must be left as it was found. They are never deleted by hand: another
+    program (a second opener, a backup tool) may have begun writing into them during the
+    check, and deleting a live log loses what it committed and can corrupt the file. So
+    where there were none, the look is a read-write connection that writes nothing
+    (`query_only`): when it closes, SQLite itself removes them if, and only if, no other
+    connection has them open. Where there were some (a crash left a log), a read-only
+    connection leaves them for the opening to recover."""
+    if side_files_there:
+        return _connect(path, read_only=True)
+    connection = _connect(path, read_only=False)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
 
 
 def _damaged(path: Path, error: sqlite3.Error) -> DatabaseCorrupt:
