@@ -124,6 +124,13 @@ class StoreBase:
             if instance_lock:
                 instance_lock.abandon()
             raise
+        if instance_lock:
+            try:
+                instance_lock.hold_file()  # a file just made: its lock by inode only now
+            except BaseException:
+                db.close()
+                instance_lock.abandon()
+                raise
         store = cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
         if upgrade:
             store._audit_upgrade(upgrade)
