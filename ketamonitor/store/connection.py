@@ -15,11 +15,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ketamonitor.core.backups import DEFAULT_FOLDER_NAME, is_backup_name
 from ketamonitor.core.clock import Clock, SystemClock
 from ketamonitor.store.errors import (
     DatabaseCorrupt,
     DatabaseFromNewerVersion,
     DatabaseInUse,
+    DatabaseMissing,
     DatabaseReadOnly,
     DatabaseUnavailable,
     DiskFull,
@@ -41,19 +43,21 @@ _RESTORE = ("If this is the clinic's record, do not delete it: ask the administr
 
 
 def open_database(path: Path, *, clock: Clock | None = None,
-                  copy_before_upgrade: bool = True,
-                  beside_app: bool = False) -> tuple[Database, UpgradeCopy | None]:
-    """The checked, migrated database at `path`, created if it does not exist; and, if this
-    version migrated an older file forward, the copy of it kept first (see store.upgrade;
-    `copy_before_upgrade=False` only where the file is itself a fresh copy of a backup).
+                  copy_before_upgrade: bool = True, beside_app: bool = False,
+                  create: bool = False) -> tuple[Database, UpgradeCopy | None]:
+    """The checked, migrated database at `path`; and, if this version migrated an older
+    file forward, the copy of it kept first (see store.upgrade; `copy_before_upgrade=False`
+    only where the file is itself a fresh copy of a backup).
+
+    A file that does not exist is made only with `create=True` (the first start of a new
+    clinic), and never where one was before (see `refuse_missing`).
 
     `beside_app=True` is for a command running while an app has the file open (see
     `StoreBase.open_beside_app`): the file must already exist and be of this version, since
     creating or migrating it under a running app could pull the schema from under it."""
     path = Path(path).absolute()
-    if beside_app and not path.exists():
-        raise DatabaseUnavailable(path, "There is no database file here.",
-                                  "Check the path given with --db or KETAMONITOR_DB.")
+    if not path.exists():  # the lock file beside it is the caller's (StoreBase.open)
+        refuse_missing(path, create=create and not beside_app, own_lock_file=True)
     applied = _preflight(path) if path.exists() else []
     if not path.exists():
         prepare_new_location(path)
@@ -84,6 +88,52 @@ def open_database(path: Path, *, clock: Clock | None = None,
         connection.close()
         raise
     return db, upgrade
+
+
+def refuse_missing(path: Path, *, create: bool, own_lock_file: bool = False) -> None:
+    """For a database path where there is no file: a DatabaseMissing unless `create` (the
+    first start of a new clinic) and nothing shows a database was here before.
+
+    A command given a mistyped path must not start an empty record there (it used to, and
+    answered "wrong username or password"); and a database moved or deleted must not be
+    replaced by an empty one, even at the first-run place, when what it leaves behind is
+    beside it: its write-ahead log or lock file, the copies kept before a restore or an
+    upgrade, or the app's automatic backups. `own_lock_file`: the lock file beside it was
+    made by this very start (see StoreBase.open), so it does not count."""
+    left = _left_behind(path, own_lock_file=own_lock_file)
+    if left:
+        raise DatabaseMissing(
+            path, "There is no database file here, yet files a database leaves beside it "
+                  f"are here ({', '.join(left)}): the database was moved or deleted.",
+            "Do not start a new clinic here. If the file was moved, give its new place with "
+            "--db or KETAMONITOR_DB; if it was deleted or lost, the administrator restores "
+            "the latest backup with `ketamonitor restore --backup FILE --db PATH` (the "
+            "backups folder beside it holds the app's own).")
+    if not create:
+        raise DatabaseMissing(
+            path, "There is no database file here.",
+            "Check the path given with --db or KETAMONITOR_DB: a command never makes a new "
+            "database. To start a new clinic's record at this path, run `ketamonitor --db "
+            "PATH --new-clinic` (or `ketamonitor users add NAME --name ... --role "
+            "administrator --new-clinic --db PATH`).")
+
+
+def _left_behind(path: Path, *, own_lock_file: bool) -> list[str]:
+    """The names of what a database that was at `path` leaves beside it (see
+    `refuse_missing`)."""
+    folder = path.parent
+    if not folder.is_dir():
+        return []
+    suffixes = ("-wal", "-journal") if own_lock_file else ("-wal", "-journal", ".lock")
+    left = [path.name + suffix for suffix in suffixes
+            if path.with_name(path.name + suffix).exists()]
+    left += sorted(entry.name for entry in folder.iterdir()
+                   if entry.name.startswith((f"{path.name}.before-restore-",
+                                             f"{path.name}.before-upgrade-")))[:3]
+    backups = folder / DEFAULT_FOLDER_NAME
+    if backups.is_dir() and any(is_backup_name(entry.name) for entry in backups.iterdir()):
+        left.append(f"{DEFAULT_FOLDER_NAME}/ with backups")
+    return left
 
 
 def prepare_new_location(path: Path) -> None:

@@ -18,7 +18,7 @@ from tests.people import FAST_HASHER, add_people
 
 def test_a_wal_written_by_another_connection_during_the_check_is_kept(
         db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as made:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as made:
         add_people(made)
     assert not db_path.with_name(db_path.name + "-wal").exists()  # closed: all in the file
 
@@ -33,7 +33,7 @@ def test_a_wal_written_by_another_connection_during_the_check_is_kept(
 
     monkeypatch.setattr(opening, "_check_integrity", check_while_another_writes)
     try:
-        Store.open(db_path, clock, hasher=FAST_HASHER).close()
+        Store.open(db_path, clock, hasher=FAST_HASHER, create=True).close()
     finally:
         other.close()
 

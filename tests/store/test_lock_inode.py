@@ -36,14 +36,14 @@ def test_another_path_to_an_open_file_is_refused_as_in_use(
         store: Store, db_path: Path, clock: FakeClock, kind: str) -> None:
     other = other_paths(db_path)[kind]
     with pytest.raises(DatabaseInUse) as refused:
-        Store.open(other, clock, hasher=FAST_HASHER)
+        Store.open(other, clock, hasher=FAST_HASHER, create=True)
     assert "already open" in refused.value.message
     assert f"pid {os.getpid()} on " in refused.value.message
     login_as(store, NURSE)
     Charting(store, clock).started()  # the holder charts on, unharmed
 
     store.close()
-    with Store.open(other, clock, hasher=FAST_HASHER) as reopened:  # free once closed
+    with Store.open(other, clock, hasher=FAST_HASHER, create=True) as reopened:  # free once closed
         login_as(reopened, NURSE)
         assert len(reopened.unfinished_sessions()) == 1
 
@@ -55,7 +55,7 @@ def test_a_hard_link_is_refused_to_another_process(store: Store, db_path: Path) 
               "from ketamonitor.store.errors import DatabaseInUse\n"
               "from ketamonitor.store.store import Store\n"
               "try:\n"
-              "    Store.open(sys.argv[1], SystemClock()).close()\n"
+              "    Store.open(sys.argv[1], SystemClock(), create=True).close()\n"
               "except DatabaseInUse as refused:\n"
               "    print(refused.problem)\n"
               "    sys.exit(3)\n")
@@ -67,15 +67,15 @@ def test_a_hard_link_is_refused_to_another_process(store: Store, db_path: Path) 
 
 def test_the_lock_on_a_new_file_is_taken_once_it_is_made(db_path: Path,
                                                          clock: FakeClock) -> None:
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as made:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as made:
         add_people(made)
         os.link(db_path, db_path.with_name("linked.db"))
         with pytest.raises(DatabaseInUse):
-            Store.open(db_path.with_name("linked.db"), clock, hasher=FAST_HASHER)
+            Store.open(db_path.with_name("linked.db"), clock, hasher=FAST_HASHER, create=True)
 
 
 def test_the_lock_file_by_inode_goes_with_the_lock(db_path: Path, clock: FakeClock) -> None:
-    Store.open(db_path, clock, hasher=FAST_HASHER).close()
+    Store.open(db_path, clock, hasher=FAST_HASHER, create=True).close()
     lock = InstanceLock(db_path)
     lock.acquire()
     held = file_lock_path(db_path)

@@ -15,7 +15,7 @@ from tests.store.steps import charted_by_an_older_version, tamper
 def test_an_upgraded_file_is_sound_and_later_rows_are_checked_in_full(tmp_path, clock):
     path = tmp_path / "older.db"
     charted_by_an_older_version(path)
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         marker = audit_of(store)[1]
         assert (marker["user"], marker["action"]) == ("ketamonitor", CHAIN_STARTED)
