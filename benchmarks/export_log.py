@@ -102,7 +102,7 @@ def run() -> list[str]:
     with tempfile.TemporaryDirectory(prefix="ketamonitor-bench-export-") as scratch:
         folder = Path(scratch)
         copy = _working_copy(path, folder)
-        with Store.open(copy, FakeClock(NOW, ZONE)) as store:
+        with Store.open(copy, FakeClock(NOW, ZONE), create=True) as store:
             store.login("admin", DEMO_PASSWORD)
             first, last = _sessions_range(store)
             sql = _baseline_sql(first, last)

@@ -51,7 +51,7 @@ def run() -> list[str]:
         db = Path(folder) / "ketamonitor.db"
         env = {**os.environ, FIRST_PAINT_ENV: "1", "KETAMONITOR_LOG_DIR": folder,
                "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-        source = [sys.executable, "-m", "ketamonitor", "--db", str(db)]
+        source = [sys.executable, "-m", "ketamonitor", "--new-clinic", "--db", str(db)]
         frozen = [str(EXECUTABLE), "--db", str(db)]
         _started(source, env)  # makes the database; warms the file cache for both
         _started(frozen, env)

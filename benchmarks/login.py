@@ -50,7 +50,7 @@ def _stored_hash(path: Path, username: str) -> str:
 
 
 def _open(path: Path) -> Store:
-    store = Store.open(path, SystemClock())  # no hasher: the app's default profile
+    store = Store.open(path, SystemClock(), create=True)  # no hasher: the app's default profile
     add_nurse(store)
     store.logout()
     store.login("bench.admin", PASSWORD)

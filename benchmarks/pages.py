@@ -77,7 +77,7 @@ def run() -> list[str]:
     app = application()
     with tempfile.TemporaryDirectory(prefix="ketamonitor-bench-") as folder:
         clock = FakeClock(START)
-        with Store.open(Path(folder) / "pages.db", clock) as store:
+        with Store.open(Path(folder) / "pages.db", clock, create=True) as store:
             add_nurse(store)
             sessions = _sessions(store, clock)
             clock.advance(minutes=5)

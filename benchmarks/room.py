@@ -103,11 +103,11 @@ def run() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         scene_clock = FakeClock(START)
         path = Path(folder) / "room.db"
-        with Store.open(path, scene_clock) as scene:
+        with Store.open(path, scene_clock, create=True) as scene:
             add_nurse(scene)
             build_room(scene, scene_clock)
         clock = RunningClock(NOW, scene_clock.local_zone)
-        with Store.open(path, clock) as store:
+        with Store.open(path, clock, create=True) as store:
             log_in_nurse(store)
             window = MainWindow(store)
             window.resize(1366, 768)

@@ -84,7 +84,7 @@ def _baseline(folder: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
 
 def _ours(folder: Path) -> tuple[Callable[[int], None], Callable[[], None]]:
     clock = SystemClock()
-    store = Store.open(folder / "ketamonitor.db", clock)
+    store = Store.open(folder / "ketamonitor.db", clock, create=True)
     add_nurse(store)
     patient = store.register_patient(parse_patient(
         {"mrn": "BENCH-1", "family_name": "Rivera", "given_name": "Ana",

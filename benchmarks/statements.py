@@ -53,7 +53,7 @@ def run() -> list[str]:
     application()
     with tempfile.TemporaryDirectory(prefix="ketamonitor-bench-") as folder:
         clock = FakeClock(START)
-        with Store.open(Path(folder) / "statements.db", clock) as store:
+        with Store.open(Path(folder) / "statements.db", clock, create=True) as store:
             add_nurse(store)
             session_id = _session(store, clock)
             window = MainWindow(store)

@@ -71,7 +71,7 @@ def _median_export(path: Path, session_id: int, folder: Path) -> float:
     from ketamonitor.export.summary import export_summary
 
     clock = FakeClock(NOW + timedelta(hours=1), local_zone=ZONE)
-    with Store.open(path, clock) as store:
+    with Store.open(path, clock, create=True) as store:
         store.login("physician", DEMO_PASSWORD)
         samples = []
         for number in range(RUNS + 1):
@@ -95,7 +95,7 @@ def alerted_demo_session(path: Path, *, route: Route = Route.IV) -> int:
     """`signed_demo_session` before the signature: the session's id."""
     fill_demo_clinic(path, seed=SEED, days=DAYS, now=NOW, zone=ZONE)
     clock = FakeClock(NOW, local_zone=ZONE)
-    with Store.open(path, clock) as store:
+    with Store.open(path, clock, create=True) as store:
         store.login("admin", DEMO_PASSWORD)
         store.set_setting("clinic_name", CLINIC)
         store.logout()
@@ -106,7 +106,7 @@ def alerted_demo_session(path: Path, *, route: Route = Route.IV) -> int:
 
 
 def _signed(path: Path, session_id: int) -> None:
-    with Store.open(path, FakeClock(NOW, local_zone=ZONE)) as store:
+    with Store.open(path, FakeClock(NOW, local_zone=ZONE), create=True) as store:
         store.login("physician", DEMO_PASSWORD)
         store.sign(session_id, DEMO_PASSWORD)
 

@@ -78,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ketamonitor {__version__}")
     parser.add_argument("--db", type=Path, help=f"the database file (default: ${DATABASE_ENV}, "
                         f"else {default_database_path()})")
+    parser.add_argument("--new-clinic", action="store_true", dest="new_clinic",
+                        help="start a new clinic's record: make the database at --db if "
+                             "there is none (without it, only the default place's first "
+                             "start makes one)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser("demo", help="fill a database with a synthetic demo clinic")
     demo.add_argument("--db", type=Path, required=True, dest="demo_db",
@@ -99,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", action="append", required=True, dest="roles",
                      choices=["nurse", "physician", "administrator"],
                      help="a role (repeat for several)")
+    add.add_argument("--new-clinic", action="store_true", dest="add_new_clinic",
+                     help="make the database at --db if there is none, for its first "
+                          "administrator")
     _acting_options(add)
     listing = actions.add_parser("list", help="list the accounts")
     _acting_options(listing)
@@ -194,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         return _as_user(path, args, "backup", _backup, beside_app=True)
     if args.command == "restore":
         return _restore(args.backup, path)
-    return _window(path)
+    # the first start at the default place makes the clinic's record; a path given with
+    # --db makes one only when asked (--new-clinic): a mistyped one must not
+    return _window(path, create=args.new_clinic or args.db is None)
 
 
 def _refuse(error: StoreError, *, changing: str | None = None) -> ExitCode:
@@ -218,11 +227,12 @@ def _say_refused(command: str, error: RuleError) -> ExitCode:
     return ExitCode.REFUSED
 
 
-def _window(path: Path) -> int:
+def _window(path: Path, *, create: bool) -> int:
     from ketamonitor.ui.app import run_window, show_startup_error
 
     try:
-        store = Store.open(path, SystemClock(), extra_protocol_folders=[clinic_protocol_folder()])
+        store = Store.open(path, SystemClock(), extra_protocol_folders=[clinic_protocol_folder()],
+                           create=create)
     except StoreError as error:
         show_startup_error(error)
         return _refuse(error)
@@ -325,7 +335,7 @@ def _first_administrator_if_none(path: Path, args: argparse.Namespace) -> ExitCo
     """On a file with no accounts, `users add` makes the first administrator (no login:
     there is no one to log in as); None when the file already has accounts."""
     try:
-        store = Store.open(path, SystemClock())
+        store = Store.open(path, SystemClock(), create=args.add_new_clinic or args.new_clinic)
     except StoreError as error:
         return _refuse(error, changing="users add")
     try:

@@ -64,7 +64,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
-    opened = Store.open(db_path, clock, hasher=FAST_HASHER)
+    opened = Store.open(db_path, clock, hasher=FAST_HASHER, create=True)  # a new clinic
     add_people(opened)
     yield opened
     opened.close()

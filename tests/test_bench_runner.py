@@ -50,7 +50,7 @@ def test_the_benchmarks_nurse_can_chart_as_the_room_does(tmp_path) -> None:
     """The benchmarks chart as a nurse an administrator added: one who has chosen their own
     password (one still on a given password may not chart, and every figure would break)."""
     clock = FakeClock(START)
-    with Store.open(tmp_path / "bench.db", clock, hasher=FAST_HASHER) as store:
+    with Store.open(tmp_path / "bench.db", clock, hasher=FAST_HASHER, create=True) as store:
         add_nurse(store)
         assert store.account.username == NURSE
         patient = store.register_patient(parse_patient(

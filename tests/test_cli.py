@@ -26,7 +26,7 @@ def _logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def clinic(tmp_path: Path) -> Path:
     """A database with an administrator, a nurse and a physician (tests/people.py)."""
     path = tmp_path / "clinic.db"
-    with Store.open(path, SystemClock(), hasher=FAST_HASHER) as store:
+    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
         add_people(store)
     return path
 
@@ -43,7 +43,7 @@ def test_the_first_administrator_is_added_without_a_login_and_then_logins_are_ne
     path = tmp_path / "new.db"
     _as(monkeypatch, ADMIN_PASSWORD, new_password=ADMIN_PASSWORD)
     assert main(["users", "add", "boss", "--name", "Bo Boss", "--role", "administrator",
-                 "--db", str(path)]) == 0
+                 "--new-clinic", "--db", str(path)]) == 0
     assert "first administrator" in capsys.readouterr().out
     # from now on, adding needs an administrator's login
     _as(monkeypatch, ADMIN_PASSWORD, new_password="a-nurse-password")
@@ -77,7 +77,7 @@ def test_someone_whose_password_an_administrator_gave_is_sent_to_the_app_first(
 
 def test_the_first_account_must_be_an_administrator(tmp_path, monkeypatch, capsys):
     _as(monkeypatch, ADMIN_PASSWORD, new_password=ADMIN_PASSWORD)
-    assert main(["users", "add", "kim", "--name", "Kim", "--role", "nurse",
+    assert main(["users", "add", "kim", "--name", "Kim", "--role", "nurse", "--new-clinic",
                  "--db", str(tmp_path / "new.db")]) == EXIT_PROBLEMS
     assert "first one must be an administrator" in capsys.readouterr().err
 
@@ -101,7 +101,7 @@ def test_a_wrong_password_is_refused_and_changes_nothing(clinic, monkeypatch, ca
     assert main(["users", "list", "--db", str(clinic), "--user", "admin"]) == EXIT_PROBLEMS
     assert "Wait 1 s before trying again" in capsys.readouterr().err
     later = FakeClock(datetime.now(UTC) + timedelta(seconds=2))
-    with Store.open(clinic, later, hasher=FAST_HASHER) as store:
+    with Store.open(clinic, later, hasher=FAST_HASHER, create=True) as store:
         login_as(store, ADMIN)
         nurse = next(a for a in store.accounts() if a.username == NURSE)
         assert not nurse.disabled
@@ -122,7 +122,7 @@ def test_disable_needs_a_reason_and_the_account_can_no_longer_log_in_until_enabl
                  "--user", "admin"]) == 0
     assert capsys.readouterr().out == "enabled nurse.ana\n"
     later = FakeClock(datetime.now(UTC) + timedelta(seconds=2))  # past the failed try's wait
-    with Store.open(clinic, later, hasher=FAST_HASHER) as store:
+    with Store.open(clinic, later, hasher=FAST_HASHER, create=True) as store:
         assert store.login(NURSE, PASSWORD).username == NURSE
 
 

@@ -28,7 +28,7 @@ def _job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def clinic(tmp_path: Path) -> Path:
     path = tmp_path / "clinic.db"
-    with Store.open(path, SystemClock(), hasher=FAST_HASHER) as store:
+    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
         add_people(store)
     return path
 

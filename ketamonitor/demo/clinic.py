@@ -83,7 +83,7 @@ def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30,
     today = anchor.astimezone(zone).date()
     window = (today - timedelta(days=days), today)
     clock = FakeClock(anchor, local_zone=zone)
-    with Store.open(path, clock, hasher=hasher) as store:
+    with Store.open(path, clock, hasher=hasher, create=True) as store:  # a new demo clinic
         _refuse_unless_empty(store)
         add_demo_accounts(store)
         room = Room(store, clock)

@@ -37,6 +37,7 @@ from ketamonitor.store.connection import (
     open_database,
     pragmas,
     prepare_new_location,
+    refuse_missing,
     store_bug,
 )
 from ketamonitor.store.errors import DatabaseInUse, StoreError
@@ -101,9 +102,13 @@ class StoreBase:
     def open(cls, path: Path | str, clock: Clock, *, lock: bool = True,
              library: Library | None = None,
              extra_protocol_folders: Sequence[Path] = (),
-             hasher: PasswordHasher | None = None) -> Self:
+             hasher: PasswordHasher | None = None, create: bool = False) -> Self:
         """Take the one-instance lock, check and migrate the file; refuse with a StoreError
         (naming the file and what to do) and write nothing if it cannot be used.
+
+        A path with no file is refused (DatabaseMissing) unless `create`: only the first
+        start of a new clinic makes one, and never where a database was before (see
+        `connection.refuse_missing`).
 
         The clinic's own protocol and checklist files in `extra_protocol_folders` join the
         shipped ones (each bad file refused alone, listed in `library.problems`)."""
@@ -111,6 +116,8 @@ class StoreBase:
             library = load_library(extra_protocol_folders)
         path = Path(path).absolute()
         instance_lock = None
+        if not path.exists():
+            refuse_missing(path, create=create)  # before a lock file is made beside it
         if lock:
             if path.exists():
                 check_writable(path)  # before the lock file is made beside it
@@ -119,11 +126,18 @@ class StoreBase:
             instance_lock = InstanceLock(path)
             instance_lock.acquire()
         try:
-            db, upgrade = open_database(path, clock=clock)
+            db, upgrade = open_database(path, clock=clock, create=create)
         except BaseException:
             if instance_lock:
                 instance_lock.abandon()
             raise
+        if instance_lock:
+            try:
+                instance_lock.hold_file()  # a file just made: its lock by inode only now
+            except BaseException:
+                db.close()
+                instance_lock.abandon()
+                raise
         store = cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
         if upgrade:
             store._audit_upgrade(upgrade)
@@ -142,12 +156,11 @@ class StoreBase:
         only while the file is checked and, if need be, migrated forward, then let go, so
         the nurse can start the app while a nightly job runs."""
         path = Path(path).absolute()
+        if not path.exists():
+            refuse_missing(path, create=False)  # a command never makes a database
         instance_lock = InstanceLock(path)
         try:
-            if path.exists():
-                check_writable(path)  # before the lock file is made beside it
-            else:
-                prepare_new_location(path)
+            check_writable(path)  # before the lock file is made beside it
             instance_lock.acquire()
         except DatabaseInUse:
             db, _ = open_database(path, clock=clock, beside_app=True)

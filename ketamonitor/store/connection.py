@@ -15,12 +15,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ketamonitor.core.backups import DEFAULT_FOLDER_NAME, is_backup_name
 from ketamonitor.core.clock import Clock, SystemClock
 from ketamonitor.store.errors import (
     NO_SPACE,
     DatabaseCorrupt,
     DatabaseFromNewerVersion,
     DatabaseInUse,
+    DatabaseMissing,
     DatabaseReadOnly,
     DatabaseUnavailable,
     NotAKetamonitorDatabase,
@@ -42,19 +44,21 @@ _RESTORE = ("If this is the clinic's record, do not delete it: ask the administr
 
 
 def open_database(path: Path, *, clock: Clock | None = None,
-                  copy_before_upgrade: bool = True,
-                  beside_app: bool = False) -> tuple[Database, UpgradeCopy | None]:
-    """The checked, migrated database at `path`, created if it does not exist; and, if this
-    version migrated an older file forward, the copy of it kept first (see store.upgrade;
-    `copy_before_upgrade=False` only where the file is itself a fresh copy of a backup).
+                  copy_before_upgrade: bool = True, beside_app: bool = False,
+                  create: bool = False) -> tuple[Database, UpgradeCopy | None]:
+    """The checked, migrated database at `path`; and, if this version migrated an older
+    file forward, the copy of it kept first (see store.upgrade; `copy_before_upgrade=False`
+    only where the file is itself a fresh copy of a backup).
+
+    A file that does not exist is made only with `create=True` (the first start of a new
+    clinic), and never where one was before (see `refuse_missing`).
 
     `beside_app=True` is for a command running while an app has the file open (see
     `StoreBase.open_beside_app`): the file must already exist and be of this version, since
     creating or migrating it under a running app could pull the schema from under it."""
     path = Path(path).absolute()
-    if beside_app and not path.exists():
-        raise DatabaseUnavailable(path, "There is no database file here.",
-                                  "Check the path given with --db or KETAMONITOR_DB.")
+    if not path.exists():  # the lock file beside it is the caller's (StoreBase.open)
+        refuse_missing(path, create=create and not beside_app, own_lock_file=True)
     applied = _preflight(path) if path.exists() else []
     if not path.exists():
         prepare_new_location(path)
@@ -85,6 +89,52 @@ def open_database(path: Path, *, clock: Clock | None = None,
         connection.close()
         raise
     return db, upgrade
+
+
+def refuse_missing(path: Path, *, create: bool, own_lock_file: bool = False) -> None:
+    """For a database path where there is no file: a DatabaseMissing unless `create` (the
+    first start of a new clinic) and nothing shows a database was here before.
+
+    A command given a mistyped path must not start an empty record there (it used to, and
+    answered "wrong username or password"); and a database moved or deleted must not be
+    replaced by an empty one, even at the first-run place, when what it leaves behind is
+    beside it: its write-ahead log or lock file, the copies kept before a restore or an
+    upgrade, or the app's automatic backups. `own_lock_file`: the lock file beside it was
+    made by this very start (see StoreBase.open), so it does not count."""
+    left = _left_behind(path, own_lock_file=own_lock_file)
+    if left:
+        raise DatabaseMissing(
+            path, "There is no database file here, yet files a database leaves beside it "
+                  f"are here ({', '.join(left)}): the database was moved or deleted.",
+            "Do not start a new clinic here. If the file was moved, give its new place with "
+            "--db or KETAMONITOR_DB; if it was deleted or lost, the administrator restores "
+            "the latest backup with `ketamonitor restore --backup FILE --db PATH` (the "
+            "backups folder beside it holds the app's own).")
+    if not create:
+        raise DatabaseMissing(
+            path, "There is no database file here.",
+            "Check the path given with --db or KETAMONITOR_DB: a command never makes a new "
+            "database. To start a new clinic's record at this path, run `ketamonitor --db "
+            "PATH --new-clinic` (or `ketamonitor users add NAME --name ... --role "
+            "administrator --new-clinic --db PATH`).")
+
+
+def _left_behind(path: Path, *, own_lock_file: bool) -> list[str]:
+    """The names of what a database that was at `path` leaves beside it (see
+    `refuse_missing`)."""
+    folder = path.parent
+    if not folder.is_dir():
+        return []
+    suffixes = ("-wal", "-journal") if own_lock_file else ("-wal", "-journal", ".lock")
+    left = [path.name + suffix for suffix in suffixes
+            if path.with_name(path.name + suffix).exists()]
+    left += sorted(entry.name for entry in folder.iterdir()
+                   if entry.name.startswith((f"{path.name}.before-restore-",
+                                             f"{path.name}.before-upgrade-")))[:3]
+    backups = folder / DEFAULT_FOLDER_NAME
+    if backups.is_dir() and any(is_backup_name(entry.name) for entry in backups.iterdir()):
+        left.append(f"{DEFAULT_FOLDER_NAME}/ with backups")
+    return left
 
 
 def prepare_new_location(path: Path) -> None:
@@ -144,8 +194,7 @@ def _preflight(path: Path) -> list[str]:
         return []  # an empty file: a new database
     _roll_back_hot_journal(path)
     side_files = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    already_there = {side for side in side_files if side.exists()}
-    connection = _connect(path, read_only=True)
+    connection = _connect_to_look(path, side_files_there=any(s.exists() for s in side_files))
     try:
         _check_identity(connection, path)
         _check_integrity(connection, path)
@@ -154,11 +203,24 @@ def _preflight(path: Path) -> list[str]:
         raise (environment_error(path, error) or _damaged(path, error)) from None
     finally:
         connection.close()
-        # A read-only look at a WAL-mode file can leave empty -wal/-shm files behind; a file
-        # that is refused must be left exactly as it was found.
-        for side in side_files:
-            if side not in already_there:
-                side.unlink(missing_ok=True)
+
+
+def _connect_to_look(path: Path, *, side_files_there: bool) -> sqlite3.Connection:
+    """A connection that only reads, for the check before the file is opened for writing.
+
+    A look at a write-ahead-logged file makes `-wal` and `-shm` files beside it, and a file
+    that is refused must be left as it was found. They are never deleted by hand: another
+    program (a second opener, a backup tool) may have begun writing into them during the
+    check, and deleting a live log loses what it committed and can corrupt the file. So
+    where there were none, the look is a read-write connection that writes nothing
+    (`query_only`): when it closes, SQLite itself removes them if, and only if, no other
+    connection has them open. Where there were some (a crash left a log), a read-only
+    connection leaves them for the opening to recover."""
+    if side_files_there:
+        return _connect(path, read_only=True)
+    connection = _connect(path, read_only=False)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
 
 
 def _damaged(path: Path, error: sqlite3.Error) -> DatabaseCorrupt:

@@ -56,6 +56,13 @@ class DatabaseUnavailable(StoreError):
     title = "The database cannot be reached"
 
 
+class DatabaseMissing(StoreError):
+    """No database file at the path: a command never makes one there (a mistyped path would
+    start an empty record); only the first start of a new clinic does."""
+
+    title = "No database here"
+
+
 class StoreBug(Exception):
     """A failed statement that no disk, lock or file explains: a wrong column, a constraint
     a check in front of it missed, SQL that does not parse. It is a bug to fix, never told to

@@ -40,7 +40,7 @@ def fill(path: Path, *, seed: int = SEED, days: int = DAYS) -> DemoSummary:
 
 
 def open_demo(path: Path, username: str = "nurse") -> Store:
-    store = Store.open(path, FakeClock(NOW, local_zone=UTC), hasher=FAST_HASHER)
+    store = Store.open(path, FakeClock(NOW, local_zone=UTC), hasher=FAST_HASHER, create=True)
     store.login(username, DEMO_PASSWORD)
     return store
 

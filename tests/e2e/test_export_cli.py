@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 def test_a_pdf_summary_is_written_with_no_screen_at_all(tmp_path: Path, clock: FakeClock):
     path = tmp_path / "clinic.db"
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         session_id = finished(Charting(store, clock), clock, "MRN-6001")
     env = {key: value for key, value in os.environ.items()

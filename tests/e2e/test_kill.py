@@ -65,7 +65,7 @@ def _random() -> tuple[random.Random, int]:
 def _check_after_kill(db_path: Path, seen: Seen, context: str) -> None:
     """Open the file as the app does after a crash (so the lock must be free), and check."""
     try:
-        store = Store.open(db_path, SystemClock(), hasher=FAST_HASHER)
+        store = Store.open(db_path, SystemClock(), hasher=FAST_HASHER, create=True)
     except StoreError as error:
         pytest.fail(f"{context}: the file no longer opens after kill -9: "
                     f"{type(error).__name__}: {error.problem}")

@@ -59,7 +59,7 @@ def _fast_hasher() -> object:
 
 
 def hold(db_path: Path) -> int:
-    with Store.open(db_path, SystemClock(), hasher=_fast_hasher()):
+    with Store.open(db_path, SystemClock(), hasher=_fast_hasher(), create=True):
         say("ready")
         sys.stdin.read()  # until the parent closes our stdin, or kills us
     return 0
@@ -97,7 +97,7 @@ def write(db_path: Path) -> int:
     clock = SystemClock()
     deadline = time.monotonic() + MAX_SECONDS
     say("opening")
-    with Store.open(db_path, clock, hasher=_fast_hasher()) as store:
+    with Store.open(db_path, clock, hasher=_fast_hasher(), create=True) as store:
         session_id, dose_started = running_session(store)
         say(f"started {session_id} {dose_started}")
         began = store.chart(session_id).session.began_at

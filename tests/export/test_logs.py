@@ -78,7 +78,7 @@ def demo_path(demo_file: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def demo(demo_path: Path) -> Iterator[Store]:
     """The demo clinic, open for its administrator."""
-    with Store.open(demo_path, FakeClock(NOW, ZONE), hasher=FAST_HASHER) as store:
+    with Store.open(demo_path, FakeClock(NOW, ZONE), hasher=FAST_HASHER, create=True) as store:
         store.login("admin", DEMO_PASSWORD)
         yield store
 
@@ -211,7 +211,7 @@ def test_local_days_decide_which_sessions_are_in(tmp_path, out):
     """A session begun at 23:30 in Los Angeles is on that day, though UTC says the next."""
     clock = FakeClock(datetime(2026, 11, 23, 7, 30, tzinfo=UTC),
                       ZoneInfo("America/Los_Angeles"))
-    with Store.open(tmp_path / "la.db", clock, hasher=FAST_HASHER) as store:
+    with Store.open(tmp_path / "la.db", clock, hasher=FAST_HASHER, create=True) as store:
         from tests.people import add_people
 
         add_people(store)
@@ -536,7 +536,7 @@ def typed_demo(tmp_path_factory: pytest.TempPathFactory) -> _Typed:
     fill_demo_clinic(path, seed=SEED, days=DEID_DAYS, now=NOW, zone=ZONE, hasher=FAST_HASHER)
     clock = FakeClock(NOW, ZONE)
     notes = []
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         store.login("nurse", DEMO_PASSWORD)
         charting = Charting(store, clock)
         oldest = store.register_patient(parse_patient(
@@ -563,7 +563,7 @@ def typed(typed_demo: _Typed, tmp_path: Path) -> Iterator[Store]:
     """A copy of the typed demo clinic, open for its administrator."""
     path = tmp_path / "typed.db"
     shutil.copyfile(typed_demo.path, path)
-    with Store.open(path, FakeClock(NOW, ZONE), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(NOW, ZONE), hasher=FAST_HASHER, create=True) as store:
         store.login("admin", DEMO_PASSWORD)
         yield store
 

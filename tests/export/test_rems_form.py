@@ -272,7 +272,7 @@ def test_a_file_that_cannot_be_written_leaves_nothing_and_no_audit_row(store, ch
 def test_the_command_line_writes_the_form(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
     path = tmp_path / "clinic.db"
-    with Store.open(path, FakeClock(START), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(START), hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         session_id = charted_form(store, Charting(store, store.clock))
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
@@ -290,7 +290,7 @@ def test_the_command_line_writes_the_form(tmp_path, monkeypatch, capsys):
                  str(tmp_path / "nurse.json"), "--db", str(path), "--user", NURSE]) == (
         EXIT_PROBLEMS)
     assert not (tmp_path / "nurse.json").exists()
-    with Store.open(path, FakeClock(START), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(START), hasher=FAST_HASHER, create=True) as store:
         assert [row["action"] for row in audit_of(store, "exports")] == [
             "exports.rems_form", "exports.rems_form"]
 

@@ -57,7 +57,7 @@ def tables(db_path: Path) -> list[str]:
 
 
 def test_an_empty_database_gets_its_first_administrator_and_only_one(tmp_path, clock):
-    with Store.open(tmp_path / "new.db", clock, hasher=FAST_HASHER) as store:
+    with Store.open(tmp_path / "new.db", clock, hasher=FAST_HASHER, create=True) as store:
         assert not store.has_accounts()
         first = store.create_first_administrator("Boss", "  Ada   Admin ", PASSWORD)
         assert (first.username, first.display_name, first.roles) == (
@@ -292,7 +292,7 @@ def test_a_crafted_account_gains_nothing_and_a_disabled_one_loses_everything_at_
     assert store.account.roles == frozenset({Role.NURSE})  # as the record holds them
     charting.bp(session_id, 120, 80)
 
-    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER) as office:
+    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER, create=True) as office:
         login_as(office, ADMIN)
         office.disable_account(NURSE, "left the clinic")
     with pytest.raises(PermissionDenied):  # the next entry, not the next login

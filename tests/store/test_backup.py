@@ -339,7 +339,7 @@ def test_a_restore_puts_the_backup_in_place_and_keeps_the_file_it_replaces(backe
     assert mrns(database) == [mrns(kept)[0]] == ["MRN-BEFORE"]
     assert mrns(kept) == ["MRN-BEFORE", "MRN-AFTER"]
     assert verify_database(database) == []
-    with Store.open(database, clock, hasher=FAST_HASHER) as reopened:
+    with Store.open(database, clock, hasher=FAST_HASHER, create=True) as reopened:
         login_as(reopened, ADMIN)
         [restore] = list(reopened.audit_trail(action="backups.restore"))
         assert restore["user"] == "ketamonitor"

@@ -95,7 +95,7 @@ def test_a_running_session_keeps_its_version_and_a_new_one_takes_the_change(
     assert store.chart(running).phase is Phase.OBSERVATION
 
     store.close()
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as reopened:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as reopened:
         login_as(reopened, NURSE)
         assert reopened.library.protocol(copy.id).version == 2
         assert reopened.chart(running).infusion_time == timedelta(minutes=40)
@@ -116,7 +116,7 @@ def test_a_clinic_file_is_not_overwritten_from_the_app(tmp_path, clock, store):
     folder.mkdir()
     (folder / "ours.toml").write_text(copy_text(store))
     with Store.open(tmp_path / "other.db", clock, hasher=FAST_HASHER,
-                    extra_protocol_folders=[folder]) as opened:
+                    extra_protocol_folders=[folder], create=True) as opened:
         opened.create_first_administrator(ADMIN, "Ada Admin", PASSWORD)
         login_as(opened, ADMIN)
         assert opened.library.origin("clinic-iv-racemic-ketamine") is Origin.CLINIC_FILE

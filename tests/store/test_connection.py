@@ -42,7 +42,7 @@ def ketamonitor_database(path: Path, vitals: int = 3) -> Path:
     making = path.parent / f".making-{path.name}"
     making.mkdir(parents=True)
     clock = FakeClock(START)
-    with Store.open(making / path.name, clock, hasher=FAST_HASHER) as store:
+    with Store.open(making / path.name, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         charting = Charting(store, clock)
         session_id = charting.started()
@@ -131,7 +131,7 @@ def test_a_fresh_file_gets_the_durability_pragmas(store: Store) -> None:
 
 
 def test_reopening_keeps_the_record_and_the_pragmas(db_path: Path, clock: FakeClock) -> None:
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         charting = Charting(store, clock)
         session_id = charting.started()
@@ -142,7 +142,7 @@ def test_reopening_keeps_the_record_and_the_pragmas(db_path: Path, clock: FakeCl
     assert dose_started is not None
 
     clock.advance(minutes=7)
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as store:
         login_as(store, NURSE)
         after = store.chart(session_id)
         assert after == before
@@ -163,7 +163,7 @@ def test_a_file_left_by_a_kill_between_the_migrations_table_and_the_schema_opens
     migrations.ensure_migrations_table(db)
     db.close()
 
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as store:
         assert store.integrity_check() == ["ok"]
         add_people(store)
         Charting(store, clock).started()
@@ -176,13 +176,13 @@ def test_a_second_open_of_a_held_file_is_refused_even_in_the_same_process(
         store: Store, db_path: Path, clock: FakeClock) -> None:
     for _ in range(2):  # a refused attempt must not release the holder's lock
         with pytest.raises(DatabaseInUse) as refused:
-            Store.open(db_path, clock, hasher=FAST_HASHER)
+            Store.open(db_path, clock, hasher=FAST_HASHER, create=True)
         assert str(db_path) in refused.value.message
         assert "already open" in refused.value.message
     Charting(store, clock).started()  # the holder charts on, unharmed
 
     store.close()
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as reopened:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as reopened:
         login_as(reopened, NURSE)
         assert len(reopened.unfinished_sessions()) == 1
 
@@ -192,7 +192,7 @@ def test_a_read_only_file_is_refused_and_nothing_is_written_beside_it(
     path = read_only_database(tmp_path / "archived.db")
     before = files_beside(path)
     with pytest.raises(DatabaseReadOnly) as refused:
-        Store.open(path, clock, hasher=FAST_HASHER)
+        Store.open(path, clock, hasher=FAST_HASHER, create=True)
     assert str(path) in refused.value.message
     assert "read-only" in refused.value.message
     assert files_beside(path) == before  # no lock file, no -wal, no -shm
@@ -208,13 +208,13 @@ def test_a_file_that_is_not_a_sound_record_is_refused_untouched(
     path = make(tmp_path / "record.db")
     before = files_beside(path)
     with pytest.raises(refusal) as refused:
-        Store.open(path, clock, hasher=FAST_HASHER)
+        Store.open(path, clock, hasher=FAST_HASHER, create=True)
     assert str(path) in refused.value.message
     assert words in refused.value.message
     assert files_beside(path) == before  # the file untouched; no lock, -wal or -shm left
     # and the lock was let go: a second try is refused for the same reason, not as "in use"
     with pytest.raises(refusal):
-        Store.open(path, clock, hasher=FAST_HASHER)
+        Store.open(path, clock, hasher=FAST_HASHER, create=True)
 
 
 def test_a_file_from_a_newer_ketamonitor_is_refused(tmp_path: Path, clock: FakeClock) -> None:
@@ -226,14 +226,14 @@ def test_a_file_from_a_newer_ketamonitor_is_refused(tmp_path: Path, clock: FakeC
     connection.close()
     content = path.read_bytes()
     with pytest.raises(DatabaseFromNewerVersion) as refused:
-        Store.open(path, clock, hasher=FAST_HASHER)
+        Store.open(path, clock, hasher=FAST_HASHER, create=True)
     assert str(path) in refused.value.message
     assert path.read_bytes() == content
 
 
 def test_a_folder_is_refused(tmp_path: Path, clock: FakeClock) -> None:
     with pytest.raises(NotAKetamonitorDatabase):
-        Store.open(tmp_path, clock, hasher=FAST_HASHER)
+        Store.open(tmp_path, clock, hasher=FAST_HASHER, create=True)
     assert not (tmp_path.parent / f"{tmp_path.name}.lock").exists()
 
 
@@ -250,6 +250,6 @@ def test_the_files_used_here_are_what_they_claim(tmp_path: Path) -> None:
 def test_a_new_database_in_a_folder_not_made_yet_is_created(tmp_path: Path,
                                                              clock: FakeClock) -> None:
     path = tmp_path / "fresh" / "workstation" / "ketamonitor.db"  # the default, first start
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         assert store.integrity_check() == ["ok"]
     assert path.exists()

@@ -34,7 +34,7 @@ def _fill(path: Path, seed: int = SEED, days: int = DAYS) -> DemoSummary:
 
 
 def _open(path: Path) -> Store:
-    store = Store.open(path, FakeClock(NOW), hasher=FAST_HASHER)
+    store = Store.open(path, FakeClock(NOW), hasher=FAST_HASHER, create=True)
     store.login("nurse", DEMO_PASSWORD)
     return store
 
@@ -245,13 +245,13 @@ def test_the_same_seed_gives_the_same_clinic(clinic: Clinic, tmp_path: Path) -> 
 
 def test_a_record_with_real_patients_is_refused_and_left_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "clinic.db"
-    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         store.register_patient(PatientDetails("MRN-1001", "Rivera", "Ana", date(1984, 5, 6), 72))
         audit_before = audit_of(store)
     with pytest.raises(DemoRefused, match="real patients"):
         _fill(path, days=1)
-    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER, create=True) as store:
         assert audit_of(store) == audit_before
         login_as(store, NURSE)  # reading needs an account
         assert [p.mrn for p in store.find_patients("")] == ["MRN-1001"]
@@ -260,9 +260,9 @@ def test_a_record_with_real_patients_is_refused_and_left_unchanged(tmp_path: Pat
 def test_a_second_demo_in_the_same_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "demo.db"
     _fill(path, days=1)
-    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER, create=True) as store:
         audit_before = audit_of(store)
     with pytest.raises(DemoRefused, match="already holds demo data"):
         _fill(path, days=1)
-    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER) as store:
+    with Store.open(path, FakeClock(NOW), hasher=FAST_HASHER, create=True) as store:
         assert audit_of(store) == audit_before

@@ -61,7 +61,7 @@ def test_every_borrowing_the_parts_declare_is_implemented_by_one() -> None:
 
 def test_the_core_alone_opens_a_file_and_writes_an_audit_row(db_path: Path,
                                                              clock: FakeClock) -> None:
-    db, _ = open_database(db_path, clock=clock)
+    db, _ = open_database(db_path, clock=clock, create=True)
     core = StoreBase(db, db_path, clock)
     try:
         with core.batch():

@@ -60,7 +60,7 @@ def test_a_role_taken_at_another_workstation_counts_at_the_next_write(
         store: Store, charting: Charting, db_path: Path, clock: FakeClock) -> None:
     session_id, _ = running(charting)
     store.chart(session_id)  # the roles just looked at
-    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER) as office:
+    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER, create=True) as office:
         login_as(office, ADMIN)
         office.set_roles(NURSE, frozenset({Role.ADMINISTRATOR}))
     with pytest.raises(PermissionDenied):
@@ -72,7 +72,7 @@ def test_a_role_taken_at_another_workstation_counts_at_the_next_write(
 def test_an_account_changed_for_someone_else_refuses_nothing(
         store: Store, charting: Charting, db_path: Path, clock: FakeClock) -> None:
     session_id, _ = running(charting)
-    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER) as office:
+    with Store.open(db_path, clock, lock=False, hasher=FAST_HASHER, create=True) as office:
         login_as(office, ADMIN)
         office.set_roles(ADMIN, frozenset({Role.ADMINISTRATOR, Role.PHYSICIAN}))
     charting.bp(session_id, 124, 82)

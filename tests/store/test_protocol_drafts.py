@@ -230,7 +230,7 @@ def test_versions_saved_before_drafts_existed_stay_in_force_after_the_upgrade(
         "DROP TABLE protocol_decisions; DROP TABLE protocol_drafts_began; "
         "DELETE FROM _sqlite_migrations WHERE name = '0006_protocol_drafts';")
     connection.close()
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as upgraded:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as upgraded:
         login_as(upgraded, NURSE)
         assert upgraded.library.protocol(COPY).name == "Clinic IV"
         assert [v.state for v in upgraded.protocol_versions(COPY)] == [

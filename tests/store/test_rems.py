@@ -240,7 +240,7 @@ def test_the_window_counts_local_calendar_days(tmp_path):
     """22:00 in New York is already the next day in UTC: the day of the treatment is the
     room's, and so is the day the form falls due."""
     clock = FakeClock(datetime(2026, 11, 24, 2, 48, tzinfo=UTC), ZoneInfo("America/New_York"))
-    with Store.open(tmp_path / "ny.db", clock, hasher=FAST_HASHER) as store:
+    with Store.open(tmp_path / "ny.db", clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         charting = Charting(store, clock)
         stopped_after_dose(charting, "MRN-NY")  # first device at 21:50 local, 23 November

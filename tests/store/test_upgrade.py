@@ -40,7 +40,7 @@ def test_an_older_file_is_copied_as_it_was_before_it_is_migrated(tmp_path, clock
     path = charted_by_an_older_version(tmp_path / "ketamonitor.db")
     before = path.read_bytes()
 
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         upgraded = audit_of(store, "database")
 
     (copy,) = kept_copies(tmp_path)
@@ -71,8 +71,8 @@ def test_an_older_file_is_copied_as_it_was_before_it_is_migrated(tmp_path, clock
 
 def test_a_current_file_and_a_new_file_make_no_copy(tmp_path, clock):
     path = tmp_path / "ketamonitor.db"
-    Store.open(path, clock, hasher=FAST_HASHER).close()  # new
-    Store.open(path, clock, hasher=FAST_HASHER).close()  # current
+    Store.open(path, clock, hasher=FAST_HASHER, create=True).close()  # new
+    Store.open(path, clock, hasher=FAST_HASHER, create=True).close()  # current
     assert kept_copies(tmp_path) == []
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("ketamonitor.db")] == []
 
@@ -82,7 +82,7 @@ def test_a_second_upgrade_in_the_same_second_keeps_both_copies(tmp_path, clock):
         charted_by_an_older_version(tmp_path / name)
     first = tmp_path / "a.db.before-upgrade-20261123-073000"
     first.write_bytes(b"someone's file of that name")
-    Store.open(tmp_path / "a.db", clock, hasher=FAST_HASHER).close()
+    Store.open(tmp_path / "a.db", clock, hasher=FAST_HASHER, create=True).close()
     assert first.read_bytes() == b"someone's file of that name"
     assert (tmp_path / "a.db.before-upgrade-20261123-073000-2").exists()
 
@@ -101,7 +101,7 @@ def test_no_copy_no_upgrade_and_the_file_is_left_as_it_was(tmp_path, clock, monk
         monkeypatch.setattr(copies, "integrity_problems", lambda path: ["Page 7: corrupt"])
 
     with pytest.raises(UpgradeRefused) as refused:
-        Store.open(path, clock, hasher=FAST_HASHER)
+        Store.open(path, clock, hasher=FAST_HASHER, create=True)
 
     message = refused.value.message
     assert str(path) in message and "untouched, still at the older version" in message
@@ -112,7 +112,7 @@ def test_no_copy_no_upgrade_and_the_file_is_left_as_it_was(tmp_path, clock, monk
     assert files_beside(path) == before  # not migrated, no copy, no lock or temporary file
 
     monkeypatch.undo()  # space freed: the next start upgrades, copy first
-    Store.open(path, clock, hasher=FAST_HASHER).close()
+    Store.open(path, clock, hasher=FAST_HASHER, create=True).close()
     assert len(kept_copies(tmp_path)) == 1 and applied(path) == MIGRATION_NAMES
 
 

@@ -118,7 +118,7 @@ def clinic_day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A file holding a day in the clinic, made once; each test tampers with its own copy."""
     path = tmp_path_factory.mktemp("clinic-day") / "ketamonitor.db"
     clock = FakeClock(START)
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         a_day_in_the_clinic(store, Charting(store, clock))
     assert not path.with_name(f"{path.name}-wal").exists()  # all in the one file once closed
@@ -145,7 +145,7 @@ def audit_id_of(db_path: Path, entity: str, entity_id: int) -> int:
 
 def test_every_write_of_the_app_is_in_one_unbroken_chain(day, db_path):
     assert verify_database(db_path) == []
-    with Store.open(db_path, FakeClock(START), hasher=FAST_HASHER) as store:
+    with Store.open(db_path, FakeClock(START), hasher=FAST_HASHER, create=True) as store:
         audit = audit_of(store)
     assert chain_problems(audit) == []
     assert [row["id"] for row in audit] == list(range(1, len(audit) + 1))
@@ -170,7 +170,7 @@ def test_a_sound_file_reports_nothing_even_after_it_is_closed_and_reopened(store
     running(charting)
     store.close()
     assert verify_database(db_path) == []
-    with Store.open(db_path, clock) as reopened:
+    with Store.open(db_path, clock, create=True) as reopened:
         assert reopened.has_accounts()
     assert verify_database(db_path) == []
 

@@ -26,7 +26,7 @@ def tamper(db_path: Path, *statements: str, unguard: tuple[str, ...] = ()) -> No
 def test_an_upgraded_file_is_sound_and_later_rows_are_checked_in_full(tmp_path, clock):
     path = tmp_path / "older.db"
     charted_by_an_older_version(path)
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         marker = audit_of(store)[1]
         assert (marker["user"], marker["action"]) == ("ketamonitor", CHAIN_STARTED)

@@ -23,7 +23,7 @@ def test_an_empty_database_asks_for_the_first_administrator(qtbot, tmp_path, clo
     from ketamonitor.store.store import Store
     from tests.people import FAST_HASHER
 
-    with Store.open(tmp_path / "new.db", clock, hasher=FAST_HASHER) as store:
+    with Store.open(tmp_path / "new.db", clock, hasher=FAST_HASHER, create=True) as store:
         login = LoginWindow(store)
         qtbot.addWidget(login)
         form = login.form

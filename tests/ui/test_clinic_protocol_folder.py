@@ -42,7 +42,7 @@ def test_the_window_opens_on_the_valid_clinic_files_and_names_the_bad_one(
         QTimer.singleShot(0, look_and_quit)
 
     QTimer.singleShot(0, first_administrator)
-    assert main(["--db", str(tmp_path / "ketamonitor.db")]) == 0
+    assert main(["--new-clinic", "--db", str(tmp_path / "ketamonitor.db")]) == 0
     library, status = seen
     assert status == "⚠ 1 protocol file refused: see Clinic ▸ Protocols"
     assert library.protocol("clinic-iv-60").dosing.infusion_minutes == 60

@@ -35,7 +35,7 @@ def test_the_command_opens_the_window_on_the_chosen_file(
         QTimer.singleShot(0, look_and_quit)
 
     QTimer.singleShot(0, first_administrator)
-    assert main(["--db", str(db_path)]) == 0
+    assert main(["--new-clinic", "--db", str(db_path)]) == 0
     assert seen == ["ketamonitor — ketamonitor.db"] * 2
     with Store.open(db_path, clock, hasher=FAST_HASHER) as store:  # created, and the lock let go
         assert store.integrity_check() == ["ok"]

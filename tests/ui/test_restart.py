@@ -19,7 +19,7 @@ def test_a_reopened_window_resumes_the_running_session_with_the_right_time(
     store.close()  # the app is gone; nothing but the file remains
 
     later = FakeClock(clock.now())
-    reopened = Store.open(db_path, later, hasher=FAST_HASHER)
+    reopened = Store.open(db_path, later, hasher=FAST_HASHER, create=True)
     login_as(reopened, NURSE)
     try:
         window = MainWindow(reopened, prompts)
@@ -82,7 +82,7 @@ def test_typing_not_yet_saved_survives_a_crash_and_comes_back_marked_unsaved(
     # the app is killed; the physician starts it again on the same file
     later = FakeClock(clock.now())
     later.advance(minutes=3)
-    reopened = Store.open(db_path, later, hasher=FAST_HASHER, lock=False)
+    reopened = Store.open(db_path, later, hasher=FAST_HASHER, lock=False, create=True)
     login_as(reopened, PHYSICIAN)
     try:
         again = MainWindow(reopened, prompts)

@@ -38,7 +38,7 @@ def store(db_path: Path, clock, clinic_protocol_folder: Path) -> Iterator[Store]
         .replace('name = "IV racemic ketamine, 0.5 mg/kg over 40 min"', 'name = "Our IV"')
         .replace('"phq9"', f'"{CLINIC_PHQ9}"'))
     opened = Store.open(db_path, clock, hasher=FAST_HASHER,
-                        extra_protocol_folders=[clinic_protocol_folder])
+                        extra_protocol_folders=[clinic_protocol_folder], create=True)
     assert opened.library.problems == ()
     add_people(opened)
     yield opened

@@ -53,7 +53,7 @@ def clinic(tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch) -> tuple[Path
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     path = tmp_path / "clinic.db"
-    with Store.open(path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         session_id = Charting(store, clock).started()
     return path, session_id
