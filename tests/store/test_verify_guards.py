@@ -13,7 +13,7 @@ from tests.store.steps import tamper
 
 
 def a_clinic(db_path):
-    with Store.open(db_path, FakeClock(START), hasher=FAST_HASHER) as store:
+    with Store.open(db_path, FakeClock(START), hasher=FAST_HASHER, create=True) as store:
         add_people(store)
     assert verify_database(db_path) == []
 

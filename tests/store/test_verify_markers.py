@@ -43,7 +43,7 @@ def forge_marker(db_path, **fields):
 
 def a_clinic_with_a_patient_changed(db_path):
     clock = FakeClock(START)
-    with Store.open(db_path, clock, hasher=FAST_HASHER) as store:
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as store:
         add_people(store)
         Charting(store, clock).patient("MRN-1")
     assert verify_database(db_path) == []
