@@ -82,12 +82,15 @@ DEIDENTIFIED_SESSION_COLUMNS = tuple(
     for column in ((name, "age") if name == "patient" else (name,)))
 
 #: The audit log's columns: `at` exactly as stored (UTC; the hash covers it), `local_time`
-#: in the clinic's zone; a de-identified log leaves out the hashes.
+#: in the clinic's zone, who signed the row and the signature (issue 20); a de-identified
+#: log leaves out the hashes and signatures.
 AUDIT_COLUMNS = (
     "id", "at", "local_time", "user", "workstation", "action", "entity", "entity_id",
-    "old_value", "new_value", "reason", "prev_hash", "hash",
+    "old_value", "new_value", "reason", "prev_hash", "hash", "signer", "signature",
+    "hash_rule",
 )
-DEIDENTIFIED_AUDIT_COLUMNS = tuple(c for c in AUDIT_COLUMNS if c not in ("prev_hash", "hash"))
+DEIDENTIFIED_AUDIT_COLUMNS = tuple(c for c in AUDIT_COLUMNS
+                                   if c not in ("prev_hash", "hash", "signature", "hash_rule"))
 
 Record = dict[str, Any]
 

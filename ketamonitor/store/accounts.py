@@ -8,6 +8,7 @@ from contextlib import suppress
 from datetime import datetime
 
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ketamonitor.core.accounts import (
     Account,
@@ -23,11 +24,20 @@ from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import from_stored, to_stored
+from ketamonitor.store.keys import KeyCannotBeOpened, KeyPair, new_key_pair, seal, unseal
 from ketamonitor.store.parts import StoreCore
 
 ACCOUNTS = "accounts"  # the audit entity of logins and locks (not a table: no row is written)
 _FIELDS = ("display_name", "roles", "password_hash", "disabled")
 _LOGIN_EVENTS = tuple(event.value for event in LoginEvent)
+#: The audit action of a key pair issued (creation, an administrator's reset, the first
+#: login after keys began) or resealed (an own password change).
+KEY_ISSUED = "accounts.key"
+#: What a person is told when the password opens the account but not its key: the password
+#: hash was replaced outside the app (the key is sealed under the real password).
+KEY_REFUSED = ("This account's key cannot be opened with this password: the account was "
+               "changed outside the app. Nothing can be charted, signed or exported as it; "
+               "ask the administrator to reset its password.")
 
 
 class LoginRefused(RuleError):
@@ -138,18 +148,46 @@ class Accounts(StoreCore):
                 password: str, *, created_by: str) -> Account:
         shown = check_display_name(display_name)
         secret = self._hasher.hash(check_password(password))
+        pair, private = new_key_pair(password, self._hasher)
         now = to_stored(self.clock.now())
-        with self._transaction():
-            user_id = self._record("users", {"username": username, "created_at": now,
-                                             "created_by": created_by},
-                                   action="accounts.create", user=created_by)
-            for field, value in (("display_name", shown),
+        first = created_by == username  # the first administrator: the clinic's root key
+        held = self._signing
+        if first:
+            self._signing = (username, private)  # their creation signed by their own key
+        try:
+            with self._transaction():
+                user_id = self._record("users", {"username": username, "created_at": now,
+                                                 "created_by": created_by},
+                                       action="accounts.create", user=created_by)
+                for field, value in (("display_name", shown),
                                  ("roles", ",".join(sorted(r.value for r in roles))),
-                                 ("password_hash", secret)):  # active until disabled
-                self._change(user_id, field, value, created_by)
+                                     ("password_hash", secret)):  # active until disabled
+                    self._change(user_id, field, value, created_by)
+                self._issue_key(user_id, pair, created_by,
+                                "the clinic's root key (its first administrator)" if first
+                                else "a new account's key")
+        finally:
+            self._signing = held
         account = self._account(username)
         assert account is not None
         return account
+
+    def _key_pair(self, user_id: int) -> KeyPair | None:
+        """The account's key pair as last issued or resealed, or None (an account from
+        before keys, until its next login)."""
+        found = self._db.execute(
+            "SELECT public_key, sealed_key FROM account_keys WHERE user_id = ? "
+            "ORDER BY id DESC LIMIT 1", [user_id]).fetchone()
+        return None if found is None else KeyPair(found[0], found[1])
+
+    def _issue_key(self, user_id: int, pair: KeyPair, by: str, reason: str) -> None:
+        """A key pair issued or resealed: its public key in the audit row (signed by `by`),
+        its sealed private key only by its sha256 there (store.rows.audited_values)."""
+        self._record("account_keys", {"user_id": user_id, "public_key": pair.public_key,
+                                      "sealed_key": pair.sealed_key,
+                                      "issued_at": to_stored(self.clock.now()),
+                                      "issued_by": by},
+                     action=KEY_ISSUED, reason=reason, user=by)
 
     def _change(self, user_id: int, field: str, value: str, by: str,
                 reason: str | None = None) -> None:
@@ -217,8 +255,16 @@ class Accounts(StoreCore):
             raise ValidationError({"password": "choose a password of your own, not the one "
                                                "you were given"})
         secret = self._hasher.hash(password)
+        held = self._signing
+        if own and held is not None and held[0] == account.username:
+            # the same key, sealed under the new password
+            pair, why = seal(held[1], password, self._hasher), "resealed: own password changed"
+        else:  # an administrator's reset: the old key is sealed under a password no one has
+            pair, why = new_key_pair(password, self._hasher)[0], (
+                "a new key pair: the password was reset by an administrator")
         with self._transaction():
             self._change(account.id, "password_hash", secret, self.user)
+            self._issue_key(account.id, pair, self.user, why)
         if own:
             self.account = self._existing(username)  # their own now: free to chart
 
@@ -254,12 +300,37 @@ class Accounts(StoreCore):
                                                                               password):
             self._failed(name, account)
             raise LoginRefused("Wrong username or password")
+        private, new_pair = self._open_key(account, password)
+        self._signing = (account.username, private)
         with self._transaction(check_account=False):
+            if new_pair is not None:
+                self._issue_key(account.id, new_pair, account.username,
+                                "first key of an account from before keys: trusted on first "
+                                "use")
             self._audit(LoginEvent.SUCCEEDED.value, ACCOUNTS, account.id, user=account.username)
         self.account = account
         self.screen_locked = False
         self._used_since_write.clear()  # another person's permissions are not re-asked
         return account
+
+    def _open_key(self, account: Account,
+                  password: str) -> tuple[Ed25519PrivateKey, KeyPair | None]:
+        """The account's private key opened with its password, and a new key pair when it
+        had none (an account from before keys: trusted on first use). A password that
+        matches the hash but does not open the key means the hash was replaced outside the
+        app: the login is refused (and audited), so nothing is signed as that person."""
+        pair = self._key_pair(account.id)
+        if pair is None:
+            new_pair, private = new_key_pair(password, self._hasher)
+            return private, new_pair
+        try:
+            return unseal(pair, password), None
+        except KeyCannotBeOpened:
+            with self._transaction(check_account=False):
+                self._audit("login.refused", ACCOUNTS, account.id, user=account.username,
+                            reason="the password matched but did not open the account's "
+                                   "key: the account was changed outside the app")
+            raise LoginRefused(KEY_REFUSED) from None
 
     def lock_screen(self, reason: str = "idle") -> None:
         """Lock the workstation (idle, or the person charting stepped away or is switching
@@ -328,4 +399,5 @@ class Accounts(StoreCore):
             with self._transaction(check_account=False):
                 self._audit("logout", ACCOUNTS, self.account.id)
         self.account = None
+        self._signing = None  # the private key is held only while someone is logged in
         self.screen_locked = False

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any, NamedTuple, Self
 
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlite_utils import Database
 
 from ketamonitor.core.accounts import Account
-from ketamonitor.core.audit_chain import GENESIS, row_hash
+from ketamonitor.core.audit_chain import GENESIS, SIGNED_RULE, row_hash
 from ketamonitor.core.clock import Clock
 from ketamonitor.core.library import Library, load_library, shipped_library
 from ketamonitor.core.permissions import (
@@ -41,11 +42,15 @@ from ketamonitor.store.connection import (
     store_bug,
 )
 from ketamonitor.store.errors import DatabaseInUse, StoreError
+from ketamonitor.store.keys import sign
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
 
 log = logging.getLogger(__name__)
+#: The user of the rows the room writes (alerts raised and cleared): signed by whoever is
+#: logged in at the workstation, if anyone.
+ROOM = "room"
 
 
 class RecordCounts(NamedTuple):
@@ -84,6 +89,9 @@ class StoreBase:
         self._base_library = library or shipped_library()
         self._library = self._with_clinic_protocols()
         self._lock = lock
+        #: The logged-in account's username and private key, opened at login (store.keys):
+        #: every audit row it writes is signed with it. None while no one is logged in.
+        self._signing: tuple[str, Ed25519PrivateKey] | None = None
 
     @property
     def library(self) -> Library:
@@ -185,6 +193,7 @@ class StoreBase:
                                    "size": upgrade.size})
 
     def close(self) -> None:
+        self._signing = None
         self._db.close()
         if self._lock:
             self._lock.release()
@@ -338,11 +347,21 @@ class StoreBase:
     def _audit(self, action: str, entity: str, entity_id: int | None, *,
                new_value: Mapping[str, Any] | None = None, old_value: str | None = None,
                reason: str | None = None, user: str | None = None) -> None:
-        """An audit row, chained to the one before it; always inside the change's own
-        transaction."""
+        """An audit row, chained to the one before it and signed with the key of the account
+        that wrote it (the one logged in; the room's rows by whoever is logged in at the
+        workstation); always inside the change's own transaction.
+
+        A row with no logged-in account (a failed login, an upgrade, a restore) is unsigned:
+        verify allows that only for the actions in `core.keys.UNSIGNED_ALLOWED`. The hash
+        covers the previous row's signature and this row's signer; the signature is over
+        the hash (core.audit_chain)."""
+        who = user or self.user
+        signer = None
+        if self._signing is not None and who in (self._signing[0], ROOM):
+            signer = self._signing[0]
         row = {
             "at": to_stored(self.clock.now()),
-            "user": user or self.user,
+            "user": who,
             "workstation": self.workstation,
             "action": action,
             "entity": entity,
@@ -350,13 +369,18 @@ class StoreBase:
             "old_value": old_value,
             "new_value": None if new_value is None else rows.canonical_json(new_value),
             "reason": reason,
+            "signer": signer,
+            "hash_rule": SIGNED_RULE,
         }
-        last = self._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        previous = last[1] if last else GENESIS
+        last = self._db.execute(
+            "SELECT id, hash, signature FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        previous, previous_signature = (last[1], last[2]) if last else (GENESIS, None)
         row_id = (last[0] + 1) if last else 1
-        digest = row_hash(previous, {**row, "id": row_id})
+        digest = row_hash(previous, {**row, "id": row_id}, previous_signature)
+        signature = None if self._signing is None or signer is None else sign(
+            self._signing[1], digest)
         written = self._insert("audit", {"id": row_id, **row, "prev_hash": previous,
-                                         "hash": digest})
+                                         "hash": digest, "signature": signature})
         assert written == row_id
 
     def _record(self, table: str, values: Mapping[str, Any], *, action: str | None = None,

@@ -3,7 +3,9 @@
 Why: a row signed with a key only the person's password opens cannot be forged by someone who
 can only edit the file (issue 20, item 1). The sealing key is an Argon2id raw hash of the
 password with its own salt, at the password hasher's parameters, so tests stay fast with the
-fast hasher and a real clinic pays one more derivation at login only.
+fast hasher and a real clinic pays one more derivation at login only. The parameters are
+kept in the sealed text (as an Argon2 password hash keeps its own): a key sealed by one
+hasher opens under another, e.g. a command line's default one or a newer argon2-cffi's.
 """
 
 from __future__ import annotations
@@ -42,13 +44,26 @@ class KeyPair:
     sealed_key: str
 
 
-def _sealing_key(password: str, salt: bytes, hasher: PasswordHasher) -> bytes:
+@dataclass(frozen=True)
+class _Cost:
+    """The Argon2id parameters a key was sealed with."""
+
+    time_cost: int
+    memory_cost: int
+    parallelism: int
+
+
+#: The most a sealed key may ask: far beyond argon2-cffi's default profile (3, 64 MiB, 4).
+_MOST = _Cost(time_cost=20, memory_cost=1 << 20, parallelism=16)
+
+
+def _sealing_key(password: str, salt: bytes, cost: _Cost | PasswordHasher) -> bytes:
     return hash_secret_raw(
         secret=password.encode("utf-8", "surrogatepass"),
         salt=salt,
-        time_cost=hasher.time_cost,
-        memory_cost=hasher.memory_cost,
-        parallelism=hasher.parallelism,
+        time_cost=cost.time_cost,
+        memory_cost=cost.memory_cost,
+        parallelism=cost.parallelism,
         hash_len=32,
         type=Type.ID,
     )
@@ -63,7 +78,8 @@ def seal(private: Ed25519PrivateKey, password: str, hasher: PasswordHasher) -> K
     salt, nonce = os.urandom(_SALT_BYTES), os.urandom(_NONCE_BYTES)
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     sealed = AESGCM(_sealing_key(password, salt, hasher)).encrypt(nonce, raw, salt)
-    return KeyPair(_public_hex(private), (salt + nonce + sealed).hex())
+    cost = f"{hasher.time_cost}:{hasher.memory_cost}:{hasher.parallelism}"
+    return KeyPair(_public_hex(private), f"argon2id:{cost}:{(salt + nonce + sealed).hex()}")
 
 
 def new_key_pair(password: str, hasher: PasswordHasher) -> tuple[KeyPair, Ed25519PrivateKey]:
@@ -72,13 +88,22 @@ def new_key_pair(password: str, hasher: PasswordHasher) -> tuple[KeyPair, Ed2551
     return seal(private, password, hasher), private
 
 
-def unseal(pair: KeyPair, password: str, hasher: PasswordHasher) -> Ed25519PrivateKey:
-    """Open the sealed private key, or raise KeyCannotBeOpened."""
+def unseal(pair: KeyPair, password: str) -> Ed25519PrivateKey:
+    """Open the sealed private key with the Argon2 parameters it was sealed with, or raise
+    KeyCannotBeOpened (also for parameters beyond any the app uses: a sealed text forged to
+    make a login take all memory)."""
     try:
-        blob = bytes.fromhex(pair.sealed_key)
+        kind, time_cost, memory_cost, parallelism, text = pair.sealed_key.split(":")
+        if kind != "argon2id":
+            raise ValueError(kind)
+        cost = _Cost(int(time_cost), int(memory_cost), int(parallelism))
+        if not (1 <= cost.time_cost <= _MOST.time_cost and 8 <= cost.memory_cost
+                <= _MOST.memory_cost and 1 <= cost.parallelism <= _MOST.parallelism):
+            raise ValueError(cost)
+        blob = bytes.fromhex(text)
         salt = blob[:_SALT_BYTES]
         nonce = blob[_SALT_BYTES : _SALT_BYTES + _NONCE_BYTES]
-        raw = AESGCM(_sealing_key(password, salt, hasher)).decrypt(
+        raw = AESGCM(_sealing_key(password, salt, cost)).decrypt(
             nonce, blob[_SALT_BYTES + _NONCE_BYTES :], salt
         )
         private = Ed25519PrivateKey.from_private_bytes(raw)

@@ -176,7 +176,8 @@ SELECT a.id, a.at, a.user, a.workstation, a.action, a.entity, a.entity_id, a.old
     CASE WHEN a.entity = 'settings'
               AND json_extract(a.new_value, '$.key') = '{PSEUDONYM_KEY_SETTING}'
          THEN json_set(a.new_value, '$.value', '{SECRET}') ELSE a.new_value END AS new_value,
-    a.reason, a.prev_hash, a.hash, {_AUDIT_PATIENT} AS patient_id
+    a.reason, a.prev_hash, a.hash, a.signer, a.signature, a.hash_rule,
+    {_AUDIT_PATIENT} AS patient_id
 FROM audit a
 WHERE a.at >= :start AND a.at < :end
 ORDER BY a.id"""

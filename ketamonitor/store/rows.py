@@ -53,6 +53,8 @@ def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         audited["protocol_toml"] = sha256_text(audited["protocol_toml"])
     if table == "user_changes" and audited.get("field") == "password_hash":
         audited["value"] = sha256_text(audited["value"])
+    if table == "account_keys" and "sealed_key" in audited:
+        audited["sealed_key"] = sha256_text(audited["sealed_key"])  # sealed, yet kept out
     if table == "settings" and audited.get("key") == "export.pseudonym_key":
         audited["value"] = sha256_text(audited["value"])  # the secret behind pseudonyms
     if table == "vitals":

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from sqlite_utils import Database, Migrations
 
-from ketamonitor.core.audit_chain import GENESIS, canonical, row_hash
+from ketamonitor.core.audit_chain import GENESIS, SIGNED_RULE, canonical, row_hash
 
 MIGRATION_SET = "ketamonitor"
 #: PRAGMA application_id of a ketamonitor database ("KTMN"), how a file is recognised.
@@ -43,6 +43,7 @@ _ESCALATION_TABLES = ("escalations", "alert_reviews")
 _OVERRIDE_TABLES = ("overrides",)
 _RISK_TABLES = ("risk_assessments", "early_ends")
 _DOSE_GIVEN_TABLES = ("pump_volumes",)
+_KEY_TABLES = ("account_keys",)
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
@@ -50,7 +51,7 @@ _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: change and signature, and the audit trail.
 APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
                       + _ESCALATION_TABLES + _OVERRIDE_TABLES + _RISK_TABLES
-                      + _DOSE_GIVEN_TABLES)
+                      + _DOSE_GIVEN_TABLES + _KEY_TABLES)
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -607,3 +608,47 @@ def _doses_given(db: Database) -> None:
     ]
     for statement in statements + _append_only(_DOSE_GIVEN_TABLES):
         db.execute(statement)
+
+
+#: The audit action of the row that marks where keys began on a file that had an audit trail
+#: before them: the rows up to it are unsigned and hashed the old way.
+KEYS_STARTED = "keys.started"
+
+
+@_migration("0016_keys")
+def _keys(db: Database) -> None:
+    """Each account's Ed25519 key pair (store.keys): its public key and its private key
+    sealed under the person's password, a row per issue (creation, an administrator's
+    reset, a first login after this upgrade) or reseal (an own password change); and every
+    audit row from now on signed by the account that wrote it, with a hash that covers the
+    previous row's signature (core.audit_chain). On a file with an audit trail already, a
+    chained `keys.started` row says where signing began."""
+    statements = [
+        f"""CREATE TABLE account_keys (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            public_key TEXT NOT NULL CHECK (length(public_key) = 64),
+            sealed_key TEXT NOT NULL CHECK (length(sealed_key) > 0),
+            {_time("issued_at")},
+            issued_by TEXT NOT NULL
+        ) STRICT""",
+        "CREATE INDEX account_keys_by_user ON account_keys(user_id, id)",
+        "ALTER TABLE audit ADD COLUMN signer TEXT",
+        "ALTER TABLE audit ADD COLUMN signature TEXT",
+        "ALTER TABLE audit ADD COLUMN hash_rule INTEGER",
+    ]
+    for statement in statements + _append_only(_KEY_TABLES):
+        db.execute(statement)
+    last = db.execute("SELECT id, at, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    if last is None:
+        return  # a new clinic: signed from its first row
+    row = {"id": last[0] + 1, "at": last[1], "user": "ketamonitor",
+           "workstation": "migration 0016", "action": KEYS_STARTED, "entity": "audit",
+           "entity_id": None, "old_value": None,
+           "new_value": canonical({"unsigned_rows_up_to": last[0]}),
+           "reason": "rows written before accounts had keys are not signed; each account "
+                     "gets its key at its next login (trusted on first use)",
+           "signer": None, "hash_rule": SIGNED_RULE}
+    db.execute(f"INSERT INTO audit ({', '.join(row)}, prev_hash, hash) VALUES "
+               f"({', '.join('?' for _ in row)}, ?, ?)",
+               [*row.values(), last[2], row_hash(last[2], row)])

@@ -67,7 +67,8 @@ def test_an_empty_database_gets_its_first_administrator_and_only_one(tmp_path, c
         assert {row["user"] for row in audit} == {"boss"}
         assert [row["action"] for row in audit] == [
             "accounts.create", "accounts.display_name", "accounts.roles",
-            "accounts.password_hash"]
+            "accounts.password_hash", "accounts.key"]  # the clinic's root key
+        assert {row["signer"] for row in audit} == {"boss"}  # signed by the root key itself
         with pytest.raises(ValidationError, match="already has accounts"):
             store.create_first_administrator("second", "Second Admin", PASSWORD)
         store.login("boss", PASSWORD)
