@@ -39,6 +39,10 @@ class Signature:
     content_hash: str
     signed_at: datetime
     text: str | None = None
+    #: Whether the signer's own key signed this content hash (store.signatures checks it on
+    #: reading; a signature made before keys has none to check): a content hash recomputed
+    #: after a change to the chart has no valid key signature.
+    key_verified: bool = True
 
     def manifestation(self) -> str:
         """How the signature reads on screen and on every printout."""
@@ -135,5 +139,7 @@ def addendum_text(text: str) -> str:
 
 def matches(signature: Signature, chart: SessionChart,
             alerts: Sequence[AlertRecord] = ()) -> bool:
-    """Whether the chart still holds the content this signature signed."""
-    return signature.content_hash == content_hash(chart, signature.text, alerts)
+    """Whether the chart still holds the content this signature signed, and the signer's
+    key signed that content hash."""
+    return signature.key_verified and signature.content_hash == content_hash(
+        chart, signature.text, alerts)

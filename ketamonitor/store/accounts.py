@@ -4,7 +4,7 @@ locked after repeated failures; every step audited."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from datetime import datetime
 
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -151,23 +151,19 @@ class Accounts(StoreCore):
         pair, private = new_key_pair(password, self._hasher)
         now = to_stored(self.clock.now())
         first = created_by == username  # the first administrator: the clinic's root key
-        held = self._signing
-        if first:
-            self._signing = (username, private)  # their creation signed by their own key
-        try:
-            with self._transaction():
-                user_id = self._record("users", {"username": username, "created_at": now,
-                                                 "created_by": created_by},
-                                       action="accounts.create", user=created_by)
-                for field, value in (("display_name", shown),
+        # the first administrator's creation is signed by their own new key (the root)
+        signing = self._signed_by(username, private) if first else nullcontext()
+        with signing, self._transaction():
+            user_id = self._record("users", {"username": username, "created_at": now,
+                                             "created_by": created_by},
+                                   action="accounts.create", user=created_by)
+            for field, value in (("display_name", shown),
                                  ("roles", ",".join(sorted(r.value for r in roles))),
-                                     ("password_hash", secret)):  # active until disabled
-                    self._change(user_id, field, value, created_by)
-                self._issue_key(user_id, pair, created_by,
-                                "the clinic's root key (its first administrator)" if first
-                                else "a new account's key")
-        finally:
-            self._signing = held
+                                 ("password_hash", secret)):  # active until disabled
+                self._change(user_id, field, value, created_by)
+            self._issue_key(user_id, pair, created_by,
+                            "the clinic's root key (its first administrator)" if first
+                            else "a new account's key")
         account = self._account(username)
         assert account is not None
         return account
@@ -331,6 +327,18 @@ class Accounts(StoreCore):
                             reason="the password matched but did not open the account's "
                                    "key: the account was changed outside the app")
             raise LoginRefused(KEY_REFUSED) from None
+
+    def _confirmed_key(self, account: Account, password: str) -> Ed25519PrivateKey:
+        """The private key of someone who confirmed with their password at another person's
+        login (a physician's override), to sign what they confirmed; an account from before
+        keys takes its first key here (trusted on first use), as at a login."""
+        private, new_pair = self._open_key(account, password)
+        if new_pair is not None:
+            with self._signed_by(account.username, private), self._transaction():
+                self._issue_key(account.id, new_pair, account.username,
+                                "first key of an account from before keys: trusted on first "
+                                "use")
+        return private
 
     def lock_screen(self, reason: str = "idle") -> None:
         """Lock the workstation (idle, or the person charting stepped away or is switching

@@ -335,6 +335,18 @@ class StoreBase:
         with self._transaction():
             yield
 
+    @contextmanager
+    def _signed_by(self, username: str, private: Ed25519PrivateKey) -> Iterator[None]:
+        """Rows written as `username` within are signed with `private`: a person who is not
+        the one logged in, who confirmed with their password (a physician's override at the
+        nurse's workstation), or the first administrator making their own account."""
+        held = self._signing
+        self._signing = (username, private)
+        try:
+            yield
+        finally:
+            self._signing = held
+
     def _insert(self, table: str, values: Mapping[str, Any]) -> int:
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)

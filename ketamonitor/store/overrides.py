@@ -82,7 +82,9 @@ class OverrideWrites(StoreCore):
         if reasons:
             raise ValidationError(reasons)
         self._confirm_physician(account, password, session_id, action)
-        with self._transaction():
+        # the row is the physician's: signed with their key, which their password opens
+        with self._signed_by(account.username, self._confirmed_key(account, password)), \
+                self._transaction():
             items = self._current_items(session_id, action)  # as they are at this moment
             check_override(action, items, why)
             now = to_stored(self.clock.now())

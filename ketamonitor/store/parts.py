@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from ketamonitor.core.accounts import Account
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import SessionChart
@@ -109,4 +111,7 @@ class StoreCore(StoreBase):
         raise _part("accounts")
 
     def confirm_password(self, password: str) -> bool:
+        raise _part("accounts")
+
+    def _confirmed_key(self, account: Account, password: str) -> Ed25519PrivateKey:
         raise _part("accounts")

@@ -57,6 +57,8 @@ def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         audited["sealed_key"] = sha256_text(audited["sealed_key"])  # sealed, yet kept out
     if table == "settings" and audited.get("key") == "export.pseudonym_key":
         audited["value"] = sha256_text(audited["value"])  # the secret behind pseudonyms
+    if table == "signatures" and "key_signature" in audited and audited["key_signature"] is None:
+        del audited["key_signature"]  # signed before keys: audited without it
     if table == "vitals":
         for column in _VITALS_ADDED_LATER:
             if column in audited and audited[column] is None:

@@ -619,7 +619,8 @@ KEYS_STARTED = "keys.started"
 def _keys(db: Database) -> None:
     """Each account's Ed25519 key pair (store.keys): its public key and its private key
     sealed under the person's password, a row per issue (creation, an administrator's
-    reset, a first login after this upgrade) or reseal (an own password change); and every
+    reset, a first login after this upgrade) or reseal (an own password change); each chart
+    signature signed with its signer's key over its content hash; and every
     audit row from now on signed by the account that wrote it, with a hash that covers the
     previous row's signature (core.audit_chain). On a file with an audit trail already, a
     chained `keys.started` row says where signing began."""
@@ -636,6 +637,8 @@ def _keys(db: Database) -> None:
         "ALTER TABLE audit ADD COLUMN signer TEXT",
         "ALTER TABLE audit ADD COLUMN signature TEXT",
         "ALTER TABLE audit ADD COLUMN hash_rule INTEGER",
+        # a chart signature's own Ed25519 signature over its content hash (store.signatures)
+        "ALTER TABLE signatures ADD COLUMN key_signature TEXT",
     ]
     for statement in statements + _append_only(_KEY_TABLES):
         db.execute(statement)

@@ -4,10 +4,12 @@ again, and signed addenda. A signed chart never changes."""
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import Any
 
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.escalation import alerts_for_physician
+from ketamonitor.core.keys import chart_signature_message
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.risk import risk_gaps
@@ -20,6 +22,7 @@ from ketamonitor.core.signature import (
     content_hash,
 )
 from ketamonitor.core.times import from_stored, to_stored
+from ketamonitor.store.keys import sign, signature_valid
 from ketamonitor.store.parts import StoreCore
 
 
@@ -36,9 +39,21 @@ class Signatures(StoreCore):
             id=row["id"], session_id=row["session_id"], kind=SignatureKind(row["kind"]),
             signer=row["signer"], printed_name=row["printed_name"], meaning=row["meaning"],
             content_hash=row["content_hash"], signed_at=from_stored(row["signed_at"]),
-            text=row["text"],
+            text=row["text"], key_verified=self._key_signed(row),
         ) for row in self._rows("SELECT * FROM signatures WHERE session_id = ? ORDER BY id",
                                 [session_id])]
+
+    def _key_signed(self, row: dict[str, Any]) -> bool:
+        """Whether the signer's key signed this row's content hash (True for a signature
+        made before keys, which has none): checked on every key the signer was issued."""
+        if row["key_signature"] is None:
+            return True
+        message = chart_signature_message(row["session_id"], row["kind"], row["signer"],
+                                          row["content_hash"], row["signed_at"])
+        return any(signature_valid(key, message, row["key_signature"]) for (key,) in
+                   self._db.execute("SELECT DISTINCT public_key FROM account_keys a JOIN "
+                                    "users u ON u.id = a.user_id WHERE u.username = ?",
+                                    [row["signer"]]))
 
     def review_queue(self) -> list[SessionListing]:
         """Finished sessions not yet signed, the oldest first."""
@@ -89,6 +104,15 @@ class Signatures(StoreCore):
                             content_hash(self.chart(session_id), words,
                                          self._alerts_of(session_id)), words, password)
 
+    def _chart_key_signature(self, values: dict[str, Any]) -> str | None:
+        """The signer's own key over the content hash (None only if no key is held: an
+        account given to the store by hand, never one logged in)."""
+        if self._signing is None or self._signing[0] != values["signer"]:
+            return None
+        return sign(self._signing[1], chart_signature_message(
+            values["session_id"], values["kind"], values["signer"], values["content_hash"],
+            values["signed_at"]))
+
     def _alerts_of(self, session_id: int) -> list[AlertRecord]:
         return self.alerts([session_id])[session_id]
 
@@ -103,6 +127,7 @@ class Signatures(StoreCore):
                   "signer": account.username, "printed_name": account.display_name,
                   "meaning": meaning, "content_hash": digest,
                   "signed_at": to_stored(self.clock.now())}
+        values["key_signature"] = self._chart_key_signature(values)
         with self._transaction():
             signature_id = self._record("signatures", values, action=f"signatures.{kind.value}")
             if then is not None:

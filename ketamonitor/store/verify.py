@@ -23,6 +23,7 @@ from ketamonitor.store.schema import (
     CHAIN_STARTED,
     append_only_triggers,
 )
+from ketamonitor.store.verify_keys import signature_problems
 
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
@@ -46,6 +47,7 @@ def verify_database(path: Path) -> list[str]:
         problems += _guard_problems(connection)
         problems += chain_problems(audit)
         problems += _row_problems(connection, audit)
+        problems += signature_problems(connection, audit)  # who signed (store.verify_keys)
         return problems
     except sqlite3.DatabaseError as error:
         raise NotAKetamonitorDatabase(
