@@ -71,5 +71,5 @@ def test_the_core_alone_opens_a_file_and_writes_an_audit_row(db_path: Path,
         core.close()
     # the row chained onto the trail, unsigned: only a logged-in person's rows are signed
     assert verify_database(db_path) == [
-        "audit row 1: 'test.core_alone' is signed by no one, but only a logged-in person can "
-        "do it"]
+        ("audit row 1: 'test.core_alone' is signed by no one, but only a logged-in person can "
+        "do it")]

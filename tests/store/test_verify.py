@@ -285,8 +285,8 @@ def test_a_forged_audit_row_at_the_end_is_reported(day, db_path):
            f"'accounts', 1, '{last_hash}', '{'0' * 64}')".replace("?", str(last_id + 1)))
     assert verify_database(db_path) == [
         f"audit row {last_id + 1}: its content was changed after it was written",
-        f"audit row {last_id + 1}: 'login' is signed by no one, but only a logged-in person "
-        "can do it"]
+        (f"audit row {last_id + 1}: 'login' is signed by no one, but only a logged-in person "
+        "can do it")]
 
 
 def test_the_file_on_disk_is_verified_not_the_open_connection(store, charting, db_path, clock):
