@@ -455,6 +455,8 @@ def _first_administrator(store: Store, args: argparse.Namespace) -> ExitCode:
         return _say_refused("users add", refusal)
     sys.stdout.write(f"added {account.username} ({account.roles_label}), the first "
                      "administrator\n")
+    sys.stdout.write(f"the clinic's root key: {store.root_key_fingerprint()} (keep this line "
+                     "apart from the database: verify traces every signature to it)\n")
     return ExitCode.OK
 
 

@@ -12,6 +12,7 @@ at each account's first login after the upgrade (trusted on first use).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,13 @@ _MACHINE_USERS = frozenset({"room"})
 
 #: Whether `signature` (hex) is `public_key`'s over `message` (store.keys.signature_valid).
 SignatureCheck = Callable[[str, str, str], bool]
+
+
+def fingerprint(public_key: str) -> str:
+    """A public key (hex) as people compare it by eye: the first 128 bits of its SHA-256, in
+    groups of four (printed when the clinic is set up, kept beside the anchor log)."""
+    digest = hashlib.sha256(bytes.fromhex(public_key)).hexdigest()[:32]
+    return "SHA256:" + " ".join(digest[i:i + 4] for i in range(0, 32, 4))
 
 
 def chart_signature_message(session_id: int, kind: str, signer: str, content_hash: str,

@@ -21,6 +21,7 @@ from ketamonitor.core.accounts import (
 )
 from ketamonitor.core.audit_chain import sha256_text
 from ketamonitor.core.errors import RuleError, ValidationError
+from ketamonitor.core.keys import fingerprint
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import from_stored, to_stored
@@ -167,6 +168,20 @@ class Accounts(StoreCore):
         account = self._account(username)
         assert account is not None
         return account
+
+    def root_key_fingerprint(self) -> str | None:
+        """The fingerprint of the clinic's root key: the first key issued to an account that
+        is an administrator (the first administrator's, or on a file from before keys the
+        first administrator's to log in after the upgrade); None before any. Not secret:
+        shown when the clinic is set up, for the administrator to keep apart from the file."""
+        for user_id, public_key in self._db.execute(
+                "SELECT user_id, public_key FROM account_keys ORDER BY id").fetchall():
+            found = self._db.execute("SELECT username FROM users WHERE id = ?",
+                                     [user_id]).fetchone()
+            account = None if found is None else self._account(found[0])
+            if account is not None and Role.ADMINISTRATOR in account.roles:
+                return fingerprint(public_key)
+        return None
 
     def _key_pair(self, user_id: int) -> KeyPair | None:
         """The account's key pair as last issued or resealed, or None (an account from

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.audit_chain import GENESIS, row_hash
 from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.keys import fingerprint
 from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.rows import audited_values, canonical_json
 from ketamonitor.store.schema import KEYS_STARTED, migrations
@@ -138,3 +139,10 @@ def test_accounts_from_before_keys_take_theirs_at_their_next_login(tmp_path):
         store.logout()
     assert len(keys_of(path, NURSE)) == len(keys_of(path, ADMIN)) == 1
     assert verify_database(path) == []
+
+
+def test_the_root_keys_fingerprint_is_the_first_administrators(store, db_path):
+    add_people(store)
+    (root, *_) = keys_of(db_path, ADMIN)
+    assert store.root_key_fingerprint() == fingerprint(root)
+    assert fingerprint(root).startswith("SHA256:") and len(fingerprint(root).split()) == 8
