@@ -25,6 +25,9 @@ from ketamonitor.core.lockout import LoginEvent
 UNSIGNED_ALLOWED: frozenset[str] = frozenset({
     LoginEvent.FAILED.value,
     LoginEvent.LOCKED.value,
+    #: the password asked again (a signature, a physician's override at the nurse's
+    #: workstation) was wrong: an attempt, written as the person who did not confirm
+    LoginEvent.SIGNATURE_PASSWORD_WRONG.value,
     "login.refused",
     "database.upgrade",
     "audit.chain_started",

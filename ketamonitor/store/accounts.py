@@ -363,6 +363,9 @@ class Accounts(StoreCore):
         with self._transaction(check_account=False):
             self._audit("screen.locked", ACCOUNTS, self.account.id, reason=reason)
         self.screen_locked = True
+        # the private key is dropped: only the room's rows go on (unsigned, allowed), and
+        # the next login opens it again with the password
+        self._signing = None
 
     def _password_matches(self, account: Account, password: str) -> bool:
         secret = self._password_hash(account.id)

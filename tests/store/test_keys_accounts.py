@@ -15,10 +15,11 @@ from ketamonitor.core.accounts import Role
 from ketamonitor.core.audit_chain import GENESIS, row_hash
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.keys import fingerprint
+from ketamonitor.core.phases import Action
 from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.rows import audited_values, canonical_json
 from ketamonitor.store.schema import KEYS_STARTED, migrations
-from ketamonitor.store.store import Store
+from ketamonitor.store.store import PasswordNotConfirmed, Store
 from ketamonitor.store.verify import verify_database
 from tests.conftest import START
 from tests.people import (
@@ -33,6 +34,7 @@ from tests.people import (
     choose_own_password,
     login_as,
 )
+from tests.store.test_overrides import REASON, held
 
 _AT = "2026-11-01T08:00:00.000Z"
 
@@ -79,6 +81,10 @@ def test_the_key_opens_with_the_password_only(store, db_path, clock):
     clock.advance(seconds=1)
     store.login(PHYSICIAN, PASSWORD)
     assert store._signing is not None and store._signing[0] == PHYSICIAN
+    store.lock_screen()
+    assert store._signing is None  # dropped at lock: the room's rows go on unsigned
+    store.login(PHYSICIAN, PASSWORD)
+    assert store._signing is not None
     store.logout()
     assert store._signing is None  # dropped at logout
     assert verify_database(db_path) == []
@@ -146,3 +152,17 @@ def test_the_root_keys_fingerprint_is_the_first_administrators(store, db_path):
     (root, *_) = keys_of(db_path, ADMIN)
     assert store.root_key_fingerprint() == fingerprint(root)
     assert fingerprint(root).startswith("SHA256:") and len(fingerprint(root).split()) == 8
+
+
+def test_a_physicians_override_at_the_nurses_login_is_signed_with_the_physicians_key(
+        charting, store, db_path, clock):
+    """The physician's password opens the physician's key, which signs the override; a wrong
+    one is an unsigned attempt, allowed (it grants nothing)."""
+    session_id = held(charting, store, psychosis_history="yes")
+    with pytest.raises(PasswordNotConfirmed):
+        store.override(session_id, Action.START_INFUSION, REASON, PHYSICIAN, "a-guess")
+    clock.advance(seconds=1)
+    store.override(session_id, Action.START_INFUSION, REASON, PHYSICIAN, PASSWORD)
+    (row,) = audit_of(store, "overrides")
+    assert (row["user"], row["signer"], store.user) == (PHYSICIAN, PHYSICIAN, NURSE)
+    assert verify_database(db_path) == []
