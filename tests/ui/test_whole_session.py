@@ -184,7 +184,8 @@ def test_a_whole_session_from_registration_to_discharge(qtbot, window, store, cl
         "events": 6 + 1,  # start, pause, resume, end, observation complete, discharge; a note
     }
     alert_audits = audited.pop("alerts") + audited.pop("alert_events", 0)
-    people = {entity: audited.pop(entity) for entity in ("accounts", "users", "user_changes")}
+    people = {entity: audited.pop(entity)
+              for entity in ("accounts", "users", "user_changes", "account_keys")}
     assert people["users"] == 3  # tests/people.py: the administrator, the nurse, the physician
     assert audited.pop("charts") >= 1  # read access: each opening of the chart
     assert audited == counts
