@@ -31,6 +31,7 @@ from ketamonitor.core.permissions import (
 )
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
+from ketamonitor.store.anchor import AnchorWriter
 from ketamonitor.store.connection import (
     check_writable,
     environment_error,
@@ -84,6 +85,7 @@ class StoreBase:
         self._base_library = library or shipped_library()
         self._library = self._with_clinic_protocols()
         self._lock = lock
+        self._anchor = AnchorWriter(None)  # anchors nothing until opened (see `open`)
 
     @property
     def library(self) -> Library:
@@ -139,6 +141,7 @@ class StoreBase:
                 instance_lock.abandon()
                 raise
         store = cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
+        store._anchor = AnchorWriter(path)
         if upgrade:
             store._audit_upgrade(upgrade)
         return store
@@ -185,6 +188,7 @@ class StoreBase:
                                    "size": upgrade.size})
 
     def close(self) -> None:
+        self._anchor.anchor(self._db.conn, self.clock.now())
         self._db.close()
         if self._lock:
             self._lock.release()
@@ -308,6 +312,7 @@ class StoreBase:
             try:
                 yield
                 self._db.conn.execute("COMMIT")
+                self._anchor.after_commit(self._db.conn, self.clock.now())
             except BaseException:
                 if self._db.conn.in_transaction:
                     self._db.conn.execute("ROLLBACK")

@@ -35,7 +35,7 @@ from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, PHYSICIAN, add_peo
 from tests.store.steps import running
 
 NEEDS_SIGNED_ROWS = pytest.mark.xfail(reason="needs signed rows", strict=True)
-NEEDS_ANCHOR = pytest.mark.xfail(reason="needs the anchor log", strict=True)
+
 #: Where the store keeps the anchor log by default: the backups folder beside the database.
 ANCHOR = Path("backups") / "ketamonitor.db.anchor.jsonl"
 
@@ -276,14 +276,12 @@ def test_a_forged_chain_started_marker_turns_no_check_off(clinic, raw, capsys):
 # -- caught by the anchor log outside the file -----------------------------------------------
 
 
-@NEEDS_ANCHOR
 def test_the_last_audit_row_deleted(clinic, raw, capsys):
     raw.execute("DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)")
     code, said = verify(clinic, capsys)
     assert code == 1 and "truncated" in said, said
 
 
-@NEEDS_ANCHOR
 def test_the_last_hundred_audit_rows_deleted_with_the_rows_they_recorded(clinic, raw, capsys):
     last = raw.execute("SELECT * FROM audit ORDER BY id DESC LIMIT 100").fetchall()
     assert len(last) == 100
@@ -295,14 +293,12 @@ def test_the_last_hundred_audit_rows_deleted_with_the_rows_they_recorded(clinic,
     assert code == 1 and "truncated" in said, said
 
 
-@NEEDS_ANCHOR
 def test_an_older_copy_put_back_in_place(clinic, capsys):
     shutil.copyfile(clinic.folder / "older.db", db(clinic))
     code, said = verify(clinic, capsys)
     assert code == 1 and "rolled back" in said, said
 
 
-@NEEDS_ANCHOR
 def test_the_whole_chain_recomputed_after_a_change(clinic, raw, capsys):
     audit_id = rewrite_recorded(raw, "vitals", clinic.bp_149, systolic=128)
     rehash(raw, audit_id)
@@ -310,7 +306,6 @@ def test_the_whole_chain_recomputed_after_a_change(clinic, raw, capsys):
     assert code == 1 and "recomputed" in said, said
 
 
-@NEEDS_ANCHOR
 def test_a_signature_changed_then_the_chain_recomputed(clinic, raw, capsys):
     (signature_id,) = raw.execute("SELECT id FROM signatures WHERE session_id = ?",
                                   [clinic.signed_session]).fetchone()
@@ -320,7 +315,6 @@ def test_a_signature_changed_then_the_chain_recomputed(clinic, raw, capsys):
     assert code == 1 and "recomputed" in said, said
 
 
-@NEEDS_ANCHOR
 def test_a_signature_deleted_then_the_chain_recomputed(clinic, raw, capsys):
     (signature_id,) = raw.execute("SELECT id FROM signatures WHERE session_id = ?",
                                   [clinic.signed_session]).fetchone()
@@ -334,7 +328,6 @@ def test_a_signature_deleted_then_the_chain_recomputed(clinic, raw, capsys):
     assert code == 1 and ("recomputed" in said or "truncated" in said), said
 
 
-@NEEDS_ANCHOR
 def test_a_signed_charts_bp_changed_with_its_content_hash_recomputed(clinic, raw, capsys,
                                                                      tmp_path):
     audit_id = change_bp_and_reseal(clinic, raw, tmp_path)
@@ -436,7 +429,6 @@ def test_a_signed_charts_bp_changed_with_its_content_hash_recomputed_anchor_lost
     assert code == 1 and "signature" in said, said
 
 
-@NEEDS_ANCHOR
 def test_the_anchor_log_names_itself(clinic, capsys):
     """Without --anchor, verify says which log it used (and how many heads it holds)."""
     code, said = verify(clinic, capsys)
