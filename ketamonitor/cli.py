@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ketamonitor import __version__
 from ketamonitor.core.accounts import check_roles
+from ketamonitor.core.anchor import Anchor
 from ketamonitor.core.clock import SystemClock
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.settings import SUMMARY_PAGE_SIZE
@@ -92,6 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify", help="check the file and its audit chain (no login; reads no patient data)")
     _database_option(verify)
+    against = verify.add_mutually_exclusive_group()
+    against.add_argument("--anchor", type=Path, default=None, metavar="PATH",
+                         help="check the chain against this anchor log (a copy kept "
+                              "elsewhere); default: the log the database's settings name")
+    against.add_argument("--head", default=None, metavar="ID:HASH",
+                         help="check the chain against a head printed on a summary (audit "
+                              "row ID, hash HASH)")
 
     users = commands.add_parser("users", help="manage accounts (administrators)")
     actions = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
@@ -191,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         return _demo(args.demo_db, seed=args.seed, days=args.days)
     path = getattr(args, "command_db", None) or args.db or default_database_path()
     if args.command == "verify":
-        return _verify(path)
+        return _verify(path, anchor=args.anchor, head=args.head)
     if args.command == "users":
         return _users(path, args)
     if args.command == "export":
@@ -261,16 +269,20 @@ def _demo(path: Path, *, seed: int, days: int) -> ExitCode:
     return ExitCode.OK
 
 
-def _verify(path: Path) -> ExitCode:
-    """Check the file without opening it for writing: it may be a copy, or in use."""
+def _verify(path: Path, *, anchor: Path | None = None, head: str | None = None) -> ExitCode:
+    """Check the file without opening it for writing: it may be a copy, or in use. The
+    anchor (a log, or a head given) is read first: see `verify_database`."""
     from ketamonitor.store.verify import verify_database
 
     if not path.is_file():
         sys.stderr.write(f"ketamonitor verify: {path} is not a file. Give the database "
                          "with --db PATH.\n")
         return ExitCode.USAGE
+    against = _anchor_for(path, anchor, head)
+    if isinstance(against, ExitCode):
+        return against
     try:
-        problems = verify_database(path)
+        problems = verify_database(path, against)
     except StoreError as error:  # not SQLite, not ours, or damaged past reading
         return _refuse(error)
     if problems:
@@ -279,6 +291,37 @@ def _verify(path: Path) -> ExitCode:
         return ExitCode.REFUSED
     sys.stdout.write(f"{path}: sound (integrity, foreign keys, audit chain, charted rows)\n")
     return ExitCode.OK
+
+
+def _anchor_for(path: Path, anchor: Path | None, head: str | None) -> Anchor | ExitCode | None:
+    """The heads to check the chain against, saying which it used; None (said too) when
+    no anchor log is found; an ExitCode when the one given cannot be used."""
+    from ketamonitor.core.anchor import parse_given_head
+    from ketamonitor.store.anchor import configured_anchor, read_anchor
+
+    if head is not None:
+        try:
+            given = parse_given_head(head)
+        except ValueError as error:
+            sys.stderr.write(f"ketamonitor verify: --head {error}\n")
+            return ExitCode.USAGE
+        sys.stdout.write(f"anchor: the head given (audit row {given.id})\n")
+        return Anchor(f"the head given (audit row {given.id})", (given,))
+    if anchor is None:
+        configured, anchor = configured_anchor(path)
+        if anchor is None:
+            sys.stdout.write(f"no anchor log found at {configured}: truncation cannot be "
+                             "detected\n")
+            return None
+    try:
+        found = read_anchor(anchor)
+    except OSError as error:
+        sys.stderr.write(f"ketamonitor verify: the anchor log {anchor} cannot be read "
+                         f"({error.strerror or error}). Give a readable copy with --anchor "
+                         "PATH.\n")
+        return ExitCode.USAGE
+    sys.stdout.write(f"anchor: {anchor} ({len(found.heads)} heads)\n")
+    return found
 
 
 def _password(prompt: str, variable: str) -> str:

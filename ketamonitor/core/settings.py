@@ -44,9 +44,14 @@ AUTOMATIC_BACKUP = Setting("automatic_backup", "Automatic backup", BackupMode.DA
 SUMMARY_PAGE_SIZE = Setting("summary_page_size", "Summary PDF page size", "A4",
                             choices=("A4", "Letter"))
 
+#: Where the anchor log (the audit chain's heads, outside the database) is kept; empty: the
+#: backup folder. Point it at another disk: whoever can rewrite the database should not
+#: reach its anchor (a relative folder is taken from the database's folder).
+ANCHOR_LOG = Setting("anchor_log", "Folder for the anchor log", "", max_length=400)
+
 SETTINGS: dict[str, Setting] = {setting.key: setting for setting in (
     AUDIBLE_ALERTS, CLINIC_NAME, IDLE_LOCK_MINUTES, BACKUP_FOLDER, BACKUP_KEEP,
-    AUTOMATIC_BACKUP,
+    AUTOMATIC_BACKUP, ANCHOR_LOG,
     SUMMARY_PAGE_SIZE)}
 
 #: The clinic's own identifier systems in what leaves as FHIR (docs/fhir.md): the system of

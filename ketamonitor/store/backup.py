@@ -48,6 +48,7 @@ from ketamonitor.core.clock import Clock, SystemClock
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.settings import AUTOMATIC_BACKUP, BACKUP_FOLDER, BACKUP_KEEP
 from ketamonitor.core.times import from_stored
+from ketamonitor.store.anchor import carry_anchor, record_restore, remove_carried
 from ketamonitor.store.base import StoreBase
 from ketamonitor.store.connection import (
     SQLITE_HEADER,
@@ -210,6 +211,7 @@ class Backups(StoreCore):
             details["deleted"] = [path.name for path in deleted]
         with self._transaction():
             self._audit(action, BACKUPS, None, new_value=details, reason=reason)
+        self._anchor.anchor(self._db.conn, self.clock.now())  # always after a backup
 
 
 @dataclass(frozen=True)
@@ -255,6 +257,10 @@ def _write_backup(source: sqlite3.Connection, out: Path, now: datetime) -> Backu
     except (OSError, sqlite3.Error) as error:
         log.error("backup to %s failed: %s", out, error)
         raise _cannot_write(out, error) from None
+    try:
+        carry_anchor(source, out, now)  # the backup carries its anchor log beside it
+    except (OSError, sqlite3.Error) as error:
+        log.error("the anchor log was not copied beside the backup %s: %s", out, error)
     log.info("backup written to %s (%d bytes, sha256 %s)", out, size, digest)
     return BackupResult(out, digest, size, now)
 
@@ -273,6 +279,7 @@ def _rotate(folder: Path, *, keep: int, made: Path) -> tuple[Path, ...]:
         except OSError as error:
             log.warning("old backup %s not deleted: %s", folder / name, error)
             continue
+        remove_carried(folder / name)
         deleted.append(folder / name)
     return tuple(deleted)
 
@@ -336,6 +343,7 @@ def restore_backup(backup: Path | str, target: Path | str, *, clock: Clock | Non
     lock.acquire()  # refuses (DatabaseInUse) while a window has the database open
     try:
         result = _restore_locked(backup, target, clock, restored_by)
+        record_restore(target, clock)  # a rollback that was meant: anchored as a restore
     except BaseException:
         lock.abandon()  # a refused restore leaves no new lock file either
         raise

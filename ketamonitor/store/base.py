@@ -32,6 +32,7 @@ from ketamonitor.core.permissions import (
 )
 from ketamonitor.core.times import to_stored
 from ketamonitor.store import rows
+from ketamonitor.store.anchor import AnchorWriter
 from ketamonitor.store.connection import (
     check_writable,
     environment_error,
@@ -92,6 +93,7 @@ class StoreBase:
         #: The logged-in account's username and private key, opened at login (store.keys):
         #: every audit row it writes is signed with it. None while no one is logged in.
         self._signing: tuple[str, Ed25519PrivateKey] | None = None
+        self._anchor = AnchorWriter(None)  # anchors nothing until opened (see `open`)
 
     @property
     def library(self) -> Library:
@@ -147,6 +149,7 @@ class StoreBase:
                 instance_lock.abandon()
                 raise
         store = cls(db, path, clock, library=library, lock=instance_lock, hasher=hasher)
+        store._anchor = AnchorWriter(path)
         if upgrade:
             store._audit_upgrade(upgrade)
         return store
@@ -194,6 +197,7 @@ class StoreBase:
 
     def close(self) -> None:
         self._signing = None
+        self._anchor.anchor(self._db.conn, self.clock.now())
         self._db.close()
         if self._lock:
             self._lock.release()
@@ -317,6 +321,7 @@ class StoreBase:
             try:
                 yield
                 self._db.conn.execute("COMMIT")
+                self._anchor.after_commit(self._db.conn, self.clock.now())
             except BaseException:
                 if self._db.conn.in_transaction:
                     self._db.conn.execute("ROLLBACK")

@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from ketamonitor.core.anchor import Anchor, anchor_problems
 from ketamonitor.core.audit_chain import chain_problems
 from ketamonitor.store.errors import NotAKetamonitorDatabase
 from ketamonitor.store.rows import audited_values
@@ -30,9 +31,12 @@ from ketamonitor.store.verify_keys import signature_problems
 _ROW_TABLES = tuple(table for table in APPEND_ONLY_TABLES if table != "audit")
 
 
-def verify_database(path: Path) -> list[str]:
+def verify_database(path: Path, anchor: Anchor | None = None) -> list[str]:
     """Everything wrong with the file, in words; empty when it is sound. A file that is not
-    a readable ketamonitor database at all is refused (NotAKetamonitorDatabase)."""
+    a readable ketamonitor database at all is refused (NotAKetamonitorDatabase).
+
+    `anchor`: heads of the chain kept outside the file (core.anchor), read *before* this
+    call: a head the app anchors while verify runs may be newer than the snapshot read."""
     connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True,
                                  isolation_level=None)
     try:
@@ -46,6 +50,8 @@ def verify_database(path: Path) -> list[str]:
             return [*problems, _BEFORE_THE_CHAIN]
         problems += _guard_problems(connection)
         problems += chain_problems(audit)
+        if anchor is not None:
+            problems += anchor_problems(anchor, {row["id"]: row["hash"] for row in audit})
         problems += _row_problems(connection, audit)
         problems += signature_problems(connection, audit)  # who signed (store.verify_keys)
         return problems

@@ -79,7 +79,9 @@ def test_a_backup_is_a_checked_self_contained_copy_audited_with_its_hash(
     out.parent.mkdir()
     result = admin.backup(out)
     assert result.path == out and out.is_file()
-    assert sorted(p.name for p in out.parent.iterdir()) == ["clinic.db"]  # no temp, no -wal
+    # no temp, no -wal; the anchor log carried beside it
+    assert sorted(p.name for p in out.parent.iterdir()) == ["clinic.db",
+                                                            "clinic.db.anchor.jsonl"]
     assert mrns(out) == mrns(admin.path)
     assert read_only_rows(out, "PRAGMA integrity_check") == [("ok",)]
     assert read_only_rows(out, "PRAGMA application_id") == [(APPLICATION_ID,)]
@@ -175,7 +177,8 @@ def test_a_full_disk_is_named_as_such(admin, db_path, tmp_path, monkeypatch):
     with pytest.raises(BackupFailed, match="is full") as refused:
         admin.backup(tmp_path / "backup.db")
     assert "Free space there, or choose another drive" in refused.value.message
-    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+    assert [p.name for p in tmp_path.iterdir()
+            if "backup" in p.name and p.name != "backups"] == []  # the anchor log's folder
     untouched(admin, db_path, before)
 
 
@@ -211,7 +214,8 @@ def test_a_copy_failing_its_integrity_check_is_removed_and_refused(admin, db_pat
     with pytest.raises(BackupFailed, match="failed its integrity check") as refused:
         admin.backup(tmp_path / "backup.db")
     assert "Page 7" in refused.value.message
-    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+    assert [p.name for p in tmp_path.iterdir()
+            if "backup" in p.name and p.name != "backups"] == []  # the anchor log's folder
     assert backup_audits(admin) == []
     untouched(admin, db_path, before)
 
@@ -256,7 +260,7 @@ def test_after_each_discharge_a_backup_follows_every_discharge(admin, store, clo
 def test_off_makes_none(admin, store, clock, db_path):
     admin.set_setting(AUTOMATIC_BACKUP.key, "off")
     assert store.automatic_backup(clock.now(), discharged=True) is None
-    assert not (db_path.parent / "backups").exists()
+    assert not list((db_path.parent / "backups").glob("*.db"))  # the anchor log only
 
 
 def test_rotation_keeps_the_newest_and_never_touches_other_files(admin, store, clock, tmp_path):
@@ -273,7 +277,8 @@ def test_rotation_keeps_the_newest_and_never_touches_other_files(admin, store, c
         made.append(store.automatic_backup(clock.now(), discharged=False))
         clock.advance(minutes=24 * 60)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*theirs, *(path.name for path in made[-3:])])
+        [*theirs, *(path.name for path in made[-3:]), "ketamonitor.db.anchor.jsonl",
+         *(f"{path.name}.anchor.jsonl" for path in made[-3:])])  # each carries its log
     audits = backup_audits(store, "backups.automatic")
     assert [json.loads(row["new_value"])["deleted"] for row in audits] == [
         [], [], [], [made[0].name], [made[1].name]]
@@ -296,7 +301,7 @@ def test_nobody_logged_in_triggers_no_backup(store, clock, db_path):
     store.logout()
     with pytest.raises(NotLoggedIn):
         store.automatic_backup(clock.now(), discharged=True)
-    assert not (db_path.parent / "backups").exists()
+    assert not list((db_path.parent / "backups").glob("*.db"))  # the anchor log only
 
 
 def test_an_unusable_backup_folder_is_a_clear_refusal(admin, store, clock, tmp_path, db_path):

@@ -83,7 +83,7 @@ def used_then_deleted(path: Path, clock: FakeClock, leave: str) -> Path:
     if leave == "-wal":
         path.with_name(path.name + "-wal").write_bytes(b"frames of the last entries")
     if leave == "backups":
-        (folder / "backups").mkdir()
+        (folder / "backups").mkdir(exist_ok=True)  # the anchor log may be there already
         (folder / "backups" / "ketamonitor-20261122-190000.db").write_bytes(b"a backup")
     if leave == "before-restore":
         (folder / f"{path.name}.before-restore-20261120-080000").write_bytes(b"kept")
