@@ -41,6 +41,7 @@ from ketamonitor.store.connection import (
     store_bug,
 )
 from ketamonitor.store.errors import DatabaseInUse, StoreError
+from ketamonitor.store.identity import FileIdentity
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
@@ -84,6 +85,7 @@ class StoreBase:
         self._base_library = library or shipped_library()
         self._library = self._with_clinic_protocols()
         self._lock = lock
+        self._file = FileIdentity(path)
 
     @property
     def library(self) -> Library:
@@ -289,7 +291,11 @@ class StoreBase:
         would fail at once instead of waiting its turn, its snapshot being stale. It then
         makes the write's one check that no account changed meanwhile (see `_require`);
         `check_account=False` only for a write about the login itself (a refusal, a login,
-        a lock), which a changed account must not stop."""
+        a lock), which a changed account must not stop.
+
+        Before and after its commit it confirms that the path still leads to the file
+        opened (`check_file`): a write into a file deleted or replaced meanwhile is rolled
+        back (or, replaced during the commit itself, not acknowledged)."""
         try:
             if self._db.conn.in_transaction:
                 with self._db.atomic():  # nested: a savepoint
@@ -307,7 +313,9 @@ class StoreBase:
                 raise AssertionError(f"{taken} was taken, yet not refused")
             try:
                 yield
+                self._file.confirm()  # the file at the path is still the one written
                 self._db.conn.execute("COMMIT")
+                self._file.confirm()  # and was so at the commit: else not acknowledged
             except BaseException:
                 if self._db.conn.in_transaction:
                     self._db.conn.execute("ROLLBACK")
@@ -318,6 +326,13 @@ class StoreBase:
                 raise store_bug(self.path, error) from error
             log.error("write to %s failed: %s", self.path, error)
             raise problem from error
+
+    def check_file(self) -> None:
+        """A DatabaseMoved if the file at the path is no longer the one opened (deleted,
+        moved or replaced), and every write refused from then on (see store.identity).
+        Each write checks before acknowledging; the room's tick calls this, so an idle room
+        says so too."""
+        self._file.confirm()
 
     @contextmanager
     def batch(self) -> Iterator[None]:
