@@ -108,8 +108,8 @@ def refuse_missing(path: Path, *, create: bool, own_lock_file: bool = False) -> 
                   f"are here ({', '.join(left)}): the database was moved or deleted.",
             "Do not start a new clinic here. If the file was moved, give its new place with "
             "--db or KETAMONITOR_DB; if it was deleted or lost, the administrator restores "
-            "the latest backup with `ketamonitor restore --backup FILE --db PATH` (the "
-            "backups folder beside it holds the app's own).")
+            "the latest backup with `ketamonitor restore --backup FILE --db PATH --user "
+            "ADMIN` (the backups folder beside it holds the app's own).")
     if not create:
         raise DatabaseMissing(
             path, "There is no database file here.",
