@@ -34,6 +34,7 @@ from ketamonitor.store import rows
 from ketamonitor.store.connection import (
     check_writable,
     environment_error,
+    no_database_at,
     open_database,
     pragmas,
     prepare_new_location,
@@ -118,7 +119,7 @@ class StoreBase:
             library = load_library(extra_protocol_folders)
         path = Path(path).absolute()
         instance_lock = None
-        if not path.exists():
+        if no_database_at(path):
             refuse_missing(path, create=create)  # before a lock file is made beside it
         if lock:
             if path.exists():
@@ -158,7 +159,7 @@ class StoreBase:
         only while the file is checked and, if need be, migrated forward, then let go, so
         the nurse can start the app while a nightly job runs."""
         path = Path(path).absolute()
-        if not path.exists():
+        if no_database_at(path):
             refuse_missing(path, create=False)  # a command never makes a database
         instance_lock = InstanceLock(path)
         try:
