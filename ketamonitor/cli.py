@@ -133,10 +133,13 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", type=Path, required=True, help="the backup file to write")
     _acting_options(backup)
     restore = commands.add_parser(
-        "restore", help="put a backup in place of the database (the app closed; the current "
-                        "file is kept beside it)")
+        "restore", help="put a backup in place of the database (an administrator of the "
+                        "backup, the app closed; the current file is kept beside it)")
     restore.add_argument("--backup", type=Path, required=True, help="the backup file")
     _database_option(restore)
+    restore.add_argument("--user", dest="acting_user", default=None,
+                         help="an administrator's username in the backup (password asked, "
+                              f"or ${PASSWORD_ENV})")
     return parser
 
 
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "backup":
         return _as_user(path, args, "backup", _backup, beside_app=True)
     if args.command == "restore":
-        return _restore(args.backup, path)
+        return _restore(args.backup, path, args.acting_user)
     # the first start at the default place makes the clinic's record; a path given with
     # --db makes one only when asked (--new-clinic): a mistyped one must not
     return _window(path, create=args.new_clinic or args.db is None)
@@ -456,26 +459,27 @@ def _backup(store: Store, args: argparse.Namespace) -> None:
     sys.stdout.write(f"wrote {done.path} (integrity_check ok)\n")
 
 
-def _restore(backup: Path, target: Path) -> ExitCode:
-    """A file operation of the workstation's administrator, with the app closed: it needs no
-    login (the file being replaced may be the damaged one), and is audited in the restored
-    file under the operating system's account name."""
+def _restore(backup: Path, target: Path, username: str | None) -> ExitCode:
+    """A backup put in place of the database, with the app closed, by an administrator of
+    the *backup's* accounts (the current file may be the damaged or lost one: see
+    `restore_backup`); audited in the restored file under that account, with the operating
+    system's account name beside it."""
     from ketamonitor.store.backup import restore_backup
 
+    if not username:
+        sys.stderr.write("ketamonitor restore: say who you are with --user NAME (an "
+                         "administrator's account in the backup being restored)\n")
+        return ExitCode.REFUSED
+    password = _password(f"Password for {username} (as in the backup): ", PASSWORD_ENV)
     try:
-        done = restore_backup(backup, target, restored_by=f"os:{_os_user()}")
+        done = restore_backup(backup, target, administrator=username, password=password)
+    except RuleError as refusal:  # a wrong login, or an account that may not restore
+        return _say_refused("restore", refusal)
     except StoreError as error:
         return _refuse(error, changing="restore")
     kept = f"; the file it replaced is kept as {done.kept}" if done.kept else ""
-    sys.stdout.write(f"restored {done.backup} to {done.target}{kept}\n")
+    sys.stdout.write(f"{done.restored_by} restored {done.backup} to {done.target}{kept}\n")
     return ExitCode.OK
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 _EXPORTS: dict[str, Callable[[Store, argparse.Namespace], None]] = {

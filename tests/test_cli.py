@@ -165,8 +165,21 @@ def test_an_administrator_backs_up_and_a_backup_is_restored_keeping_the_old_file
     assert not copy.exists()
     assert main(["backup", "--out", str(copy), "--db", str(clinic), "--user", "admin"]) == 0
     assert main(["verify", "--db", str(copy)]) == 0
-    assert main(["restore", "--backup", str(copy), "--db", str(clinic)]) == 0
-    assert "kept as" in capsys.readouterr().out
+    assert main(["restore", "--backup", str(copy), "--db", str(clinic)]) == EXIT_PROBLEMS
+    assert "--user" in capsys.readouterr().err  # restoring needs an administrator
+    assert main(["restore", "--backup", str(copy), "--db", str(clinic),
+                 "--user", "nurse.ana"]) == EXIT_PROBLEMS
+    assert "may not make or restore backups" in capsys.readouterr().err
+    _as(monkeypatch, "not-the-password")
+    assert main(["restore", "--backup", str(copy), "--db", str(clinic),
+                 "--user", "admin"]) == EXIT_PROBLEMS
+    assert "Wrong username or password" in capsys.readouterr().err
+    assert list(clinic.parent.glob("*.before-restore-*")) == []  # nothing was changed
+    _as(monkeypatch, PASSWORD)
+    assert main(["restore", "--backup", str(copy), "--db", str(clinic),
+                 "--user", "admin"]) == 0
+    out = capsys.readouterr().out
+    assert "admin restored" in out and "kept as" in out
     assert main(["verify", "--db", str(clinic)]) == 0
 
 

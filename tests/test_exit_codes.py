@@ -87,8 +87,8 @@ def test_a_database_that_cannot_be_used_is_3(clinic, tmp_path, capsys):
     with InstanceLock(clinic):  # the app has the file open: a second writer is refused
         assert main(["users", "unlock", NURSE, "--db", str(clinic),
                      "--user", ADMIN]) == ExitCode.DATABASE
-        assert main(["restore", "--backup", str(junk), "--db", str(clinic)]) == (
-            ExitCode.DATABASE)
+        assert main(["restore", "--backup", str(junk), "--db", str(clinic),
+                     "--user", ADMIN]) == ExitCode.DATABASE
     assert str(clinic) in capsys.readouterr().err
 
 

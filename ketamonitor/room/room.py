@@ -151,7 +151,10 @@ class Room:
 
     def tick(self) -> list[AlertRecord]:
         """Judge every session's alerts at the clock's now; returns the newly raised ones.
-        After midnight the room starts a new day: yesterday's finished sessions leave it."""
+        After midnight the room starts a new day: yesterday's finished sessions leave it.
+        A StoreError if the alerts cannot be recorded, or if the database file was deleted
+        or replaced (`check_file`, one `os.stat`): the window says so on every tick."""
+        self.store.check_file()  # a file deleted or replaced is said even in an idle room
         if local_today(self.store.clock) != self._day:
             self.reload()
         raised: list[AlertRecord] = []

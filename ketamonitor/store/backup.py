@@ -16,11 +16,13 @@ Who may do what:
   a person chooses. It writes only into the folder the administrator configured, only
   under the app's own name (`ketamonitor-YYYYMMDD-HHMMSS.db`), and rotation deletes only
   files named so in that folder.
-- `restore_backup(backup, target)` runs with the app closed (it takes the database's
-  instance lock, so it refuses while a window has the file open). It is the workstation
-  administrator's file operation, like copying the file by hand, so no account logs in; it
-  appends a `backups.restore` audit row to the restored record, naming the operating-system
-  account that ran it.
+- `restore_backup(backup, target, administrator=..., password=...)` runs with the app
+  closed (it takes the database's instance lock, so it refuses while a window has the file
+  open), for an administrator of the *backup's* accounts (see `restore_backup` for why
+  those), who logs in to the restored copy; it appends a `backups.restore` audit row by
+  them to the restored record, naming the operating-system account that ran it too. It
+  swaps the files with one atomic rename, the current file kept by a second name first,
+  so the path never lacks a database.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ import errno
 import getpass
 import logging
 import os
+import shutil
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from argon2 import PasswordHasher
 
 from ketamonitor.core.backups import (
     DEFAULT_FOLDER_NAME,
@@ -45,12 +50,14 @@ from ketamonitor.core.backups import (
     parse_keep,
 )
 from ketamonitor.core.clock import Clock, SystemClock
+from ketamonitor.core.errors import RuleError
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.settings import AUTOMATIC_BACKUP, BACKUP_FOLDER, BACKUP_KEEP
 from ketamonitor.core.times import from_stored
+from ketamonitor.store.accounts import Accounts
 from ketamonitor.store.anchor import carry_anchor, record_restore, remove_carried
-from ketamonitor.store.base import StoreBase
 from ketamonitor.store.connection import (
+    BUSY_TIMEOUT_MS,
     SQLITE_HEADER,
     _check_identity,
     open_database,
@@ -103,6 +110,8 @@ class RestoreResult:
     sha256: str
     #: Where the database that was replaced is kept (None: there was none).
     kept: Path | None
+    #: The administrator (of the backup's accounts) who restored it.
+    restored_by: str
 
 
 class Backups(StoreCore):
@@ -314,16 +323,32 @@ _CHOOSE_ANOTHER = ("Choose another backup (the newest sound one); the database i
                    "been changed.")
 
 
-def restore_backup(backup: Path | str, target: Path | str, *, clock: Clock | None = None,
-                   restored_by: str | None = None) -> RestoreResult:
-    """Put `backup` in place of the database at `target`, with the app closed.
+def restore_backup(backup: Path | str, target: Path | str, *, administrator: str,
+                   password: str, clock: Clock | None = None,
+                   hasher: PasswordHasher | None = None) -> RestoreResult:
+    """Put `backup` in place of the database at `target`, with the app closed, for an
+    administrator of the backup.
 
     The backup is copied beside the target and checked there (a SQLite file, a ketamonitor
     database by its application_id, not from a newer version, `PRAGMA integrity_check`);
-    a RestoreRefused names it and changes nothing. The current file (with any -wal beside it)
-    is then kept as `<name>.before-restore-YYYYMMDD-HHMMSS` and the checked copy renamed
-    into place; the restored record gains a `backups.restore` audit row (by `restored_by`,
-    else "ketamonitor", naming the operating-system account)."""
+    a RestoreRefused names it and changes nothing. Then `administrator` logs in to the copy
+    with `password` and must hold the backup permission: a LoginRefused or PermissionDenied
+    (RuleErrors) changes nothing either. The restored record gains the login's and a
+    `backups.restore` audit row by that administrator (naming the operating-system account
+    too), and is put in place by `_put_in_place`: the current file is kept as
+    `<name>.before-restore-YYYYMMDD-HHMMSS` and never leaves the path until one atomic
+    rename puts the restored one there.
+
+    Whose accounts: the *backup's*. A restore is run because the current file is damaged,
+    lost, deleted or rolled back wrongly, so its accounts may be unreadable or gone; the
+    backup's are those of the record being put back, into whose trail the restore is
+    written (signed, where rows are signed, by that administrator's key from that file).
+    So an administrator added after the backup was made cannot restore it, and one disabled
+    since can: choose a recent backup. What the login proves: that the person restoring is
+    an administrator of that record and is named in its trail. It is no lock against
+    someone who can already write the database's folder (they could copy a file by hand;
+    `verify` and the anchor log are what catch that), and a wrong password here is not
+    counted against the account (the copy it was tried on is thrown away; it is logged)."""
     clock = clock or SystemClock()
     backup, target = Path(backup).absolute(), Path(target).absolute()
     if not backup.is_file():
@@ -342,8 +367,8 @@ def restore_backup(backup: Path | str, target: Path | str, *, clock: Clock | Non
     lock = InstanceLock(target)
     lock.acquire()  # refuses (DatabaseInUse) while a window has the database open
     try:
-        result = _restore_locked(backup, target, clock, restored_by)
-        record_restore(target, clock)  # a rollback that was meant: anchored as a restore
+        result = _restore_locked(backup, target, clock, _Administrator(administrator,
+                                                                        password, hasher))
     except BaseException:
         lock.abandon()  # a refused restore leaves no new lock file either
         raise
@@ -351,8 +376,17 @@ def restore_backup(backup: Path | str, target: Path | str, *, clock: Clock | Non
     return result
 
 
+@dataclass(frozen=True)
+class _Administrator:
+    """Who restores: a username and password checked against the backup's accounts."""
+
+    username: str
+    password: str = field(repr=False)
+    hasher: PasswordHasher | None = None
+
+
 def _restore_locked(backup: Path, target: Path, clock: Clock,
-                    restored_by: str | None) -> RestoreResult:
+                    administrator: _Administrator) -> RestoreResult:
     try:
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                         suffix=".restoring")
@@ -375,26 +409,115 @@ def _restore_locked(backup: Path, target: Path, clock: Clock,
                                  ) from None
         digest, _ = sha256_of(copy)
         _check_backup(copy, backup)
-        kept = _keep_name(target, clock) if target.exists() else None
+        aside = _keep_name(target, clock)
+        kept = aside if target.exists() else None
         details = {"backup": str(backup), "sha256": digest,
                    "kept": str(kept) if kept else None, "os_account": _os_account()}
-        _audit_restore(copy, clock, details, restored_by)
+        restored_by = _audit_restore(copy, target, clock, details, administrator)
         flush(copy)
-        moved = _move_aside(target, kept) if kept else []
-        try:
-            copy.replace(target)
-            flush_folder(target.parent)
-        except OSError as error:
-            for original, aside in moved:
-                aside.replace(original)
-            raise RestoreRefused(target, f"The backup could not be put in place ({error}).",
-                                 "The database was put back as it was; check the disk and "
-                                 "try again.") from None
+        _put_in_place(copy, target, kept, aside)
+        record_restore(target, clock)  # a rollback that was meant: anchored as a restore
     finally:
         remove_with_side_files(copy)
-    log.warning("restored %s from %s (sha256 %s); the previous file is kept as %s",
-                target, backup, digest, kept)
-    return RestoreResult(target, backup, digest, kept)
+    log.warning("%s restored %s from %s (sha256 %s); the previous file is kept as %s",
+                restored_by, target, backup, digest, kept)
+    return RestoreResult(target, backup, digest, kept, restored_by)
+
+
+def _put_in_place(copy: Path, target: Path, kept: Path | None, aside: Path) -> None:
+    """Swap the checked copy in for the database at `target`; at every step the path holds
+    the whole current database or the restored one, so a restore killed anywhere (a power
+    cut) leaves one there.
+
+    1. The current file's write-ahead log (the last committed entries, perhaps a whole
+       day's) is folded into it by a checkpoint (`_fold_log_in`), so the file is whole on
+       its own: SQLite would otherwise read a log left beside the restored file into it,
+       and a file set apart from its log can look like an empty new database.
+    2. The current file is kept under `kept` by a second name (a hard link; a copy where
+       the disk has no links): it never leaves the path.
+    3. One `os.replace` of the copy onto the path: the current file before it, the restored
+       one after (atomic on POSIX and on NTFS), then the folder flushed.
+
+    Only where the log cannot be folded in (the current file is damaged) are the files
+    beside it renamed to `aside`'s names (`kept`'s; with no database there, what a deleted
+    one left) just before the swap: killed in that instant, the path holds the current
+    file as of its last checkpoint, and the kept one with its log all of it; run the
+    restore again. Any step that fails puts back what the earlier ones moved: a
+    RestoreRefused, and the database as it was."""
+    if kept is not None:
+        _fold_log_in(target)
+        _keep_whole(target, kept)
+    moved: list[tuple[Path, Path]] = []
+    try:
+        _move_side_files(target, aside, moved)
+        if moved:
+            flush_folder(target.parent)
+        copy.replace(target)
+    except OSError as error:
+        for original, moved_to in reversed(moved):
+            moved_to.replace(original)
+        if kept is not None:
+            kept.unlink(missing_ok=True)  # the current file is still at the path
+        raise RestoreRefused(target, f"The backup could not be put in place ({error}).",
+                             "Nothing was changed: the database is as it was. Check that no "
+                             "other program has the file open, that its folder is writable "
+                             "and has free space, and try again.") from None
+    flush_folder(target.parent)
+
+
+def _fold_log_in(target: Path) -> None:
+    """Checkpoint the current database's -wal into it (and roll back a hot -journal), as
+    its next opening would, so it is whole without the files beside it; closing the last
+    connection then removes them. A file that cannot be (damaged) is left as it is: its
+    side files are moved aside with it instead (see `_put_in_place`)."""
+    if not any(target.with_name(target.name + suffix).exists() for suffix in SIDE_SUFFIXES):
+        return
+    try:
+        connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        log.warning("the write-ahead log of %s could not be folded in before the restore: "
+                    "%s; it is kept beside the kept copy", target, error)
+        return
+    if busy:
+        log.warning("the write-ahead log of %s is in use by another program; it is kept "
+                    "beside the kept copy", target)
+
+
+def _keep_whole(target: Path, kept: Path) -> None:
+    """A second name for the current file, `kept`: a hard link, so it never leaves the
+    path; where the disk has none (FAT, some shares) a flushed copy."""
+    try:
+        kept.hardlink_to(target)
+    except OSError:
+        temp = kept.with_name(f".{kept.name}.part")
+        try:
+            shutil.copyfile(target, temp)
+            flush(temp)
+            temp.replace(kept)
+        except OSError as error:
+            temp.unlink(missing_ok=True)
+            raise RestoreRefused(target, f"The current database could not be kept beside it "
+                                         f"({error}).",
+                                 "Nothing was changed. Free space in the database's folder "
+                                 "(the kept file is as large as the database) and make it "
+                                 "writable for this account, then try again.") from None
+    flush_folder(target.parent)
+
+
+def _move_side_files(target: Path, aside: Path, moved: list[tuple[Path, Path]]) -> None:
+    """Rename the -journal, -wal and -shm beside `target` to `aside`'s, so the kept copy
+    opens whole and the restored one reads none of them; each (original, moved to) added
+    to `moved` as it is done, for the caller to put back if the swap fails."""
+    for suffix in SIDE_SUFFIXES:
+        original = target.with_name(target.name + suffix)
+        if original.exists():
+            moved_to = aside.with_name(aside.name + suffix)
+            original.replace(moved_to)
+            moved.append((original, moved_to))
 
 
 def _check_backup(copy: Path, backup: Path) -> None:
@@ -425,24 +548,76 @@ def _check_backup(copy: Path, backup: Path) -> None:
                              + "; ".join(problems[:3]), _CHOOSE_ANOTHER)
 
 
-def _audit_restore(copy: Path, clock: Clock, details: dict[str, Any],
-                   restored_by: str | None) -> None:
-    """The restore's audit row, chained onto the restored record's own trail (the copy is
-    migrated forward first, as opening it would)."""
+def _audit_restore(copy: Path, target: Path, clock: Clock, details: dict[str, Any],
+                   administrator: _Administrator) -> str:
+    """The administrator's login and the restore's audit row, chained onto the restored
+    record's own trail (the copy is migrated forward first, as opening it would); the
+    username that restored. A LoginRefused, or a PermissionDenied for an account that may
+    not restore, leaves the copy to be thrown away.
+
+    The login is to the copy, with the backup's accounts (see `restore_backup`). A backup
+    with none (made before its clinic had any) is checked against the current database's
+    administrators instead; with no accounts in either there is no one to ask, as for the
+    first administrator of a new clinic, and the row names only the operating-system
+    account."""
+    from ketamonitor.store.store import Store  # the whole store: this part is one of it
+
     # the backup the copy came from is itself the file as it was before any upgrade
     db, _ = open_database(copy, clock=clock, copy_before_upgrade=False)
     try:
-        store = StoreBase(db, copy, clock)  # the core alone writes an audit row
+        store = Store(db, copy, clock, hasher=administrator.hasher)
     except BaseException:
         db.close()
         raise
     try:
+        if store.has_accounts():
+            restored_by: str | None = _logged_in(store, administrator)
+        else:
+            restored_by = _administrator_of_current(target, clock, administrator)
         with store._transaction():
             store._audit(RESTORED, BACKUPS, None, new_value=details,
                          reason="the database was restored from a backup",
                          user=restored_by or "ketamonitor")
+        return restored_by or f"os:{details['os_account']}"
     finally:
         store.close()
+
+
+def _logged_in(store: Accounts, administrator: _Administrator) -> str:
+    """Log `administrator` in to `store` and require the backup permission (an account
+    that must first choose its own password may not either); their username."""
+    try:
+        store.login(administrator.username, administrator.password)
+        store._require(Permission.BACKUP)
+    except RuleError as refused:
+        log.warning("restore refused for %r (accounts of %s): %s", administrator.username,
+                    store.path, refused)
+        raise
+    return store.user
+
+
+def _administrator_of_current(target: Path, clock: Clock,
+                              administrator: _Administrator) -> str | None:
+    """For a backup with no accounts: the administrator logged in to the current database
+    (its lock held by the restore), or None where it holds no accounts, or none is there."""
+    from ketamonitor.store.store import Store
+
+    if not target.is_file() or target.stat().st_size == 0:
+        return None
+    try:
+        current = Store.open(target, clock, lock=False, hasher=administrator.hasher)
+    except StoreError as problem:
+        raise RestoreRefused(
+            target, "The backup holds no accounts (it was made before its clinic had any), "
+                    f"and the database it would replace cannot be opened to ask one of its "
+                    f"administrators instead: {problem.problem}",
+            "Restore it to a new path (`--db NEW`), or choose a backup made since the "
+            "clinic's first administrator was added. The database has not been changed."
+        ) from None
+    try:
+        return _logged_in(current, administrator) if current.has_accounts() else None
+    finally:
+        current.close()
 
 
 def _keep_name(target: Path, clock: Clock) -> Path:
@@ -453,26 +628,6 @@ def _keep_name(target: Path, clock: Clock) -> Path:
         kept = target.with_name(f"{target.name}.before-restore-{stamp}-{number}")
         number += 1
     return kept
-
-
-def _move_aside(target: Path, kept: Path) -> list[tuple[Path, Path]]:
-    """Rename the database and the files SQLite keeps beside it (a -wal may hold the last
-    committed entries) together, so the kept copy opens whole; [(original, aside)]."""
-    moved = []
-    try:
-        for suffix in ("", *SIDE_SUFFIXES):
-            original = target.with_name(target.name + suffix)
-            if original.exists():
-                aside = kept.with_name(kept.name + suffix)
-                original.replace(aside)
-                moved.append((original, aside))
-    except OSError as error:
-        for original, aside in reversed(moved):
-            aside.replace(original)
-        raise RestoreRefused(target, f"The database could not be set aside ({error}).",
-                             "Nothing was changed. Check that no other program has the file "
-                             "open, and that its folder is writable.") from None
-    return moved
 
 
 def _os_account() -> str:

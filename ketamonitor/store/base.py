@@ -36,6 +36,7 @@ from ketamonitor.store.anchor import AnchorWriter
 from ketamonitor.store.connection import (
     check_writable,
     environment_error,
+    no_database_at,
     open_database,
     pragmas,
     prepare_new_location,
@@ -43,6 +44,7 @@ from ketamonitor.store.connection import (
     store_bug,
 )
 from ketamonitor.store.errors import DatabaseInUse, StoreError
+from ketamonitor.store.identity import FileIdentity
 from ketamonitor.store.keys import sign
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
@@ -94,6 +96,7 @@ class StoreBase:
         #: every audit row it writes is signed with it. None while no one is logged in.
         self._signing: tuple[str, Ed25519PrivateKey] | None = None
         self._anchor = AnchorWriter(None)  # anchors nothing until opened (see `open`)
+        self._file = FileIdentity(path)
 
     @property
     def library(self) -> Library:
@@ -126,7 +129,7 @@ class StoreBase:
             library = load_library(extra_protocol_folders)
         path = Path(path).absolute()
         instance_lock = None
-        if not path.exists():
+        if no_database_at(path):
             refuse_missing(path, create=create)  # before a lock file is made beside it
         if lock:
             if path.exists():
@@ -167,7 +170,7 @@ class StoreBase:
         only while the file is checked and, if need be, migrated forward, then let go, so
         the nurse can start the app while a nightly job runs."""
         path = Path(path).absolute()
-        if not path.exists():
+        if no_database_at(path):
             refuse_missing(path, create=False)  # a command never makes a database
         instance_lock = InstanceLock(path)
         try:
@@ -302,7 +305,11 @@ class StoreBase:
         would fail at once instead of waiting its turn, its snapshot being stale. It then
         makes the write's one check that no account changed meanwhile (see `_require`);
         `check_account=False` only for a write about the login itself (a refusal, a login,
-        a lock), which a changed account must not stop."""
+        a lock), which a changed account must not stop.
+
+        Before and after its commit it confirms that the path still leads to the file
+        opened (`check_file`): a write into a file deleted or replaced meanwhile is rolled
+        back (or, replaced during the commit itself, not acknowledged)."""
         try:
             if self._db.conn.in_transaction:
                 with self._db.atomic():  # nested: a savepoint
@@ -320,7 +327,9 @@ class StoreBase:
                 raise AssertionError(f"{taken} was taken, yet not refused")
             try:
                 yield
+                self._file.confirm()  # the file at the path is still the one written
                 self._db.conn.execute("COMMIT")
+                self._file.confirm()  # and was so at the commit: else not acknowledged
                 self._anchor.after_commit(self._db.conn, self.clock.now())
             except BaseException:
                 if self._db.conn.in_transaction:
@@ -332,6 +341,13 @@ class StoreBase:
                 raise store_bug(self.path, error) from error
             log.error("write to %s failed: %s", self.path, error)
             raise problem from error
+
+    def check_file(self) -> None:
+        """A DatabaseMoved if the file at the path is no longer the one opened (deleted,
+        moved or replaced), and every write refused from then on (see store.identity).
+        Each write checks before acknowledging; the room's tick calls this, so an idle room
+        says so too."""
+        self._file.confirm()
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -57,7 +57,7 @@ def open_database(path: Path, *, clock: Clock | None = None,
     `StoreBase.open_beside_app`): the file must already exist and be of this version, since
     creating or migrating it under a running app could pull the schema from under it."""
     path = Path(path).absolute()
-    if not path.exists():  # the lock file beside it is the caller's (StoreBase.open)
+    if no_database_at(path):  # the lock file beside it is the caller's (StoreBase.open)
         refuse_missing(path, create=create and not beside_app, own_lock_file=True)
     applied = _preflight(path) if path.exists() else []
     if not path.exists():
@@ -91,41 +91,65 @@ def open_database(path: Path, *, clock: Clock | None = None,
     return db, upgrade
 
 
+def no_database_at(path: Path) -> bool:
+    """No file at `path`, or an empty one (0 bytes): either way no record is there.
+
+    An empty file is what a first start killed before its first write leaves, but also what
+    a database truncated by a failing disk, a sync tool or a stray `> ketamonitor.db`
+    leaves; SQLite would take it for a new database and a command would silently start an
+    empty record in it. So it is treated as missing (`refuse_missing`): made into a
+    database only by the first start of a new clinic, and never where what a database
+    leaves beside it says one was there."""
+    try:
+        return not path.exists() or (path.is_file() and path.stat().st_size == 0)
+    except OSError:
+        return False  # cannot be looked at: the opening says why
+
+
 def refuse_missing(path: Path, *, create: bool, own_lock_file: bool = False) -> None:
-    """For a database path where there is no file: a DatabaseMissing unless `create` (the
-    first start of a new clinic) and nothing shows a database was here before.
+    """For a database path with no file, or an empty one (see `no_database_at`): a
+    DatabaseMissing unless `create` (the first start of a new clinic) and nothing shows a
+    database was here before.
 
     A command given a mistyped path must not start an empty record there (it used to, and
-    answered "wrong username or password"); and a database moved or deleted must not be
-    replaced by an empty one, even at the first-run place, when what it leaves behind is
-    beside it: its write-ahead log or lock file, the copies kept before a restore or an
-    upgrade, or the app's automatic backups. `own_lock_file`: the lock file beside it was
-    made by this very start (see StoreBase.open), so it does not count."""
-    left = _left_behind(path, own_lock_file=own_lock_file)
+    answered "wrong username or password"); and a database moved, deleted or emptied must
+    not be replaced by an empty one, even at the first-run place, when what it leaves
+    behind is beside it: its write-ahead log or lock file, the copies kept before a restore
+    or an upgrade, or the app's automatic backups. `own_lock_file`: the lock file beside it
+    was made by this very start (see StoreBase.open), so it does not count; nor does it,
+    or a rollback journal, beside an empty file, which a first start killed leaves."""
+    empty = path.is_file()
+    left = _left_behind(path, own_lock_file=own_lock_file, empty=empty)
+    here = ("The database file here is empty (0 bytes): it holds no record." if empty
+            else "There is no database file here.")
     if left:
         raise DatabaseMissing(
-            path, "There is no database file here, yet files a database leaves beside it "
-                  f"are here ({', '.join(left)}): the database was moved or deleted.",
+            path, f"{here} Yet files a database leaves beside it are here "
+                  f"({', '.join(left)}): the database was "
+                  + ("emptied, or moved or deleted and this empty file left in its place."
+                     if empty else "moved or deleted."),
             "Do not start a new clinic here. If the file was moved, give its new place with "
             "--db or KETAMONITOR_DB; if it was deleted or lost, the administrator restores "
-            "the latest backup with `ketamonitor restore --backup FILE --db PATH` (the "
-            "backups folder beside it holds the app's own).")
+            "the latest backup with `ketamonitor restore --backup FILE --db PATH --user "
+            "ADMIN` (the backups folder beside it holds the app's own).")
     if not create:
         raise DatabaseMissing(
-            path, "There is no database file here.",
+            path, here,
             "Check the path given with --db or KETAMONITOR_DB: a command never makes a new "
             "database. To start a new clinic's record at this path, run `ketamonitor --db "
             "PATH --new-clinic` (or `ketamonitor users add NAME --name ... --role "
             "administrator --new-clinic --db PATH`).")
 
 
-def _left_behind(path: Path, *, own_lock_file: bool) -> list[str]:
+def _left_behind(path: Path, *, own_lock_file: bool, empty: bool) -> list[str]:
     """The names of what a database that was at `path` leaves beside it (see
-    `refuse_missing`)."""
+    `refuse_missing`); beside an `empty` file, not what a first start killed leaves."""
     folder = path.parent
     if not folder.is_dir():
         return []
-    suffixes = ("-wal", "-journal") if own_lock_file else ("-wal", "-journal", ".lock")
+    suffixes = ["-wal"]
+    if not empty:
+        suffixes += ["-journal"] if own_lock_file else ["-journal", ".lock"]
     left = [path.name + suffix for suffix in suffixes
             if path.with_name(path.name + suffix).exists()]
     left += sorted(entry.name for entry in folder.iterdir()

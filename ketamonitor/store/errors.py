@@ -63,6 +63,15 @@ class DatabaseMissing(StoreError):
     title = "No database here"
 
 
+class DatabaseMoved(StoreError):
+    """The file at the database's path is no longer the one the store opened (deleted,
+    moved, or another put in its place): the store's connection would go on writing into a
+    file no one will read again, so every write from then on is refused (see
+    store.identity)."""
+
+    title = "The database file was deleted or replaced"
+
+
 class StoreBug(Exception):
     """A failed statement that no disk, lock or file explains: a wrong column, a constraint
     a check in front of it missed, SQL that does not parse. It is a bug to fix, never told to

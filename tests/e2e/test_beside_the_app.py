@@ -125,7 +125,7 @@ def test_a_restore_is_still_refused_beside_the_app(charting_app, tmp_path):
     assert run_command(db_path, logs, "backup", "--out", str(backup),
                        "--user", ADMIN).returncode == ExitCode.OK
 
-    refused = run_command(db_path, logs, "restore", "--backup", str(backup))
+    refused = run_command(db_path, logs, "restore", "--backup", str(backup), "--user", ADMIN)
 
     assert refused.returncode == ExitCode.DATABASE, refused.stderr
     assert str(db_path) in refused.stderr and "already open" in refused.stderr

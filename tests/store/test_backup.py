@@ -24,7 +24,15 @@ from ketamonitor.store.schema import APPLICATION_ID
 from ketamonitor.store.store import Store
 from ketamonitor.store.verify import verify_database
 from tests.charting import Charting
-from tests.people import ADMIN, FAST_HASHER, NURSE, PHYSICIAN, audit_of, login_as
+from tests.people import (
+    ADMIN,
+    FAST_HASHER,
+    NURSE,
+    PASSWORD,
+    PHYSICIAN,
+    audit_of,
+    login_as,
+)
 from tests.store.steps import finished, row_counts
 from tests.store.test_connection import damaged_database, files_beside, foreign_database
 
@@ -317,6 +325,9 @@ def test_an_unusable_backup_folder_is_a_clear_refusal(admin, store, clock, tmp_p
 
 # -- restore ---------------------------------------------------------------------------------
 
+#: The administrator of the backups' accounts who restores them.
+AS_ADMIN = {"administrator": ADMIN, "password": PASSWORD}
+
 
 @pytest.fixture
 def backed_up(admin, charting, tmp_path) -> tuple[Path, Path]:
@@ -336,7 +347,7 @@ def test_a_restore_puts_the_backup_in_place_and_keeps_the_file_it_replaces(backe
     backup, database = backed_up
     backup_bytes = backup.read_bytes()
     clock.advance(minutes=90)
-    result = restore_backup(backup, database, clock=clock)
+    result = restore_backup(backup, database, clock=clock, **AS_ADMIN)
     kept = database.with_name("ketamonitor.db.before-restore-20261123-090000")
     assert result.kept == kept and result.target == database
     assert result.sha256 == hashlib.sha256(backup_bytes).hexdigest()
@@ -347,7 +358,7 @@ def test_a_restore_puts_the_backup_in_place_and_keeps_the_file_it_replaces(backe
     with Store.open(database, clock, hasher=FAST_HASHER, create=True) as reopened:
         login_as(reopened, ADMIN)
         [restore] = list(reopened.audit_trail(action="backups.restore"))
-        assert restore["user"] == "ketamonitor"
+        assert restore["user"] == ADMIN == result.restored_by
         assert json.loads(restore["new_value"])["sha256"] == result.sha256
         assert json.loads(restore["new_value"])["kept"] == str(kept)
 
@@ -364,7 +375,7 @@ def test_the_kept_file_takes_its_write_ahead_log_along(admin, charting, tmp_path
     for suffix in ("", "-wal"):
         shutil.copyfile(f"{admin.path}{suffix}", killed / f"ketamonitor.db{suffix}")
     assert (killed / "ketamonitor.db-wal").stat().st_size > 0
-    result = restore_backup(backup, killed / "ketamonitor.db", clock=clock)
+    result = restore_backup(backup, killed / "ketamonitor.db", clock=clock, **AS_ADMIN)
     assert result.kept is not None
     assert not (killed / "ketamonitor.db-wal").exists()
     assert "MRN-IN-THE-WAL" in mrns(result.kept)
@@ -375,7 +386,7 @@ def test_a_restore_waits_for_the_app_to_be_closed(admin, tmp_path, db_path):
     backup = admin.backup(tmp_path / "backup.db").path
     before = files_beside(db_path)
     with pytest.raises(DatabaseInUse):
-        restore_backup(backup, db_path)
+        restore_backup(backup, db_path, **AS_ADMIN)
     assert files_beside(db_path) == before
 
 
@@ -408,7 +419,7 @@ def test_an_unsound_backup_is_refused_and_nothing_changes(backed_up, tmp_path, m
     chosen = make(tmp_path, backup)
     before = record_files(database)
     with pytest.raises(RestoreRefused) as refused:
-        restore_backup(chosen, database)
+        restore_backup(chosen, database, **AS_ADMIN)
     assert problem in refused.value.problem and str(chosen) in refused.value.message
     assert record_files(database) == before
 
@@ -418,24 +429,24 @@ def test_a_file_still_open_in_a_program_is_not_a_finished_backup(backed_up, tmp_
     backup.with_name(backup.name + "-wal").write_bytes(b"frames not yet checkpointed")
     before = record_files(database)
     with pytest.raises(RestoreRefused, match="open in a program"):
-        restore_backup(backup, database)
+        restore_backup(backup, database, **AS_ADMIN)
     assert record_files(database) == before
 
 
 def test_restoring_the_database_onto_itself_is_refused(backed_up):
     _, database = backed_up
     with pytest.raises(RestoreRefused, match="the database itself"):
-        restore_backup(database, database)
+        restore_backup(database, database, **AS_ADMIN)
 
 
 def test_a_restore_onto_a_new_workstation_keeps_nothing(backed_up, tmp_path, clock):
     backup, _ = backed_up
     target = tmp_path / "new-workstation" / "ketamonitor.db"
-    result = restore_backup(backup, target, clock=clock, restored_by="it.admin")
+    result = restore_backup(backup, target, clock=clock, **AS_ADMIN)
     assert result.kept is None and mrns(target) == ["MRN-BEFORE"]
     [row] = [r for r in read_only_rows(target, "SELECT user, action FROM audit")
              if r[1] == "backups.restore"]
-    assert row[0] == "it.admin"
+    assert row[0] == ADMIN
 
 
 def test_a_clock_set_back_gives_an_older_name_but_rotation_keeps_the_new_backup(

@@ -117,3 +117,47 @@ def test_the_first_run_at_the_default_place_refuses_beside_what_a_database_left(
     assert main([]) == EXIT_DATABASE
     assert "moved or deleted" in capsys.readouterr().err
     assert not path.exists()
+
+
+def test_an_empty_file_is_no_database_for_a_command(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A 0-byte file (a database truncated, a stray `> ketamonitor.db`) used to be made a
+    new, empty record by any command that opened it."""
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    emptied = tmp_path / "ketamonitor.db"
+    emptied.touch()
+    assert main(["users", "list", "--user", ADMIN, "--db", str(emptied)]) == EXIT_DATABASE
+    err = capsys.readouterr().err
+    assert "empty (0 bytes)" in err and str(emptied) in err and "--new-clinic" in err
+    assert emptied.stat().st_size == 0
+    assert files_in(tmp_path) == ["ketamonitor.db"]
+
+
+def test_an_empty_file_is_made_a_database_only_by_a_first_run(tmp_path: Path,
+                                                              clock: FakeClock) -> None:
+    """A first start killed before its first write leaves an empty file and its lock file:
+    the next first start goes on, as with no file."""
+    path = tmp_path / "ketamonitor.db"
+    path.touch()
+    path.with_name(path.name + ".lock").write_text("pid 1 on ws since then\n")
+    with pytest.raises(DatabaseMissing, match="empty"):
+        Store.open(path, clock, hasher=FAST_HASHER)
+    with pytest.raises(DatabaseMissing, match="empty"):
+        Store.open_beside_app(path, clock, hasher=FAST_HASHER)
+    with Store.open(path, clock, hasher=FAST_HASHER, create=True) as made:
+        assert made.integrity_check() == ["ok"]
+        assert made.record_counts().accounts == 0
+
+
+@pytest.mark.parametrize("leave", ["-wal", "backups", "before-restore"])
+def test_an_emptied_database_is_never_made_a_new_one(tmp_path: Path, clock: FakeClock,
+                                                     leave: str) -> None:
+    path = used_then_deleted(tmp_path / "ketamonitor.db", clock, leave)
+    path.touch()  # emptied, not deleted
+    before = files_in(tmp_path)
+    with pytest.raises(DatabaseMissing) as refused:
+        Store.open(path, clock, hasher=FAST_HASHER, create=True)  # even a first run
+    assert "empty (0 bytes)" in refused.value.message
+    assert "Do not start a new clinic here" in refused.value.message
+    assert files_in(tmp_path) == before and path.stat().st_size == 0

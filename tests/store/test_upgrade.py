@@ -18,7 +18,7 @@ from ketamonitor.store.schema import MIGRATION_NAMES
 from ketamonitor.store.store import Store
 from ketamonitor.store.upgrade import UPGRADED, UpgradeRefused
 from ketamonitor.store.verify import verify_database
-from tests.people import FAST_HASHER, audit_of
+from tests.people import ADMIN, FAST_HASHER, PASSWORD, audit_of
 from tests.store.steps import charted_by_an_older_version
 from tests.store.test_connection import files_beside
 
@@ -121,7 +121,7 @@ def test_restoring_an_older_backup_keeps_no_second_copy(tmp_path, clock):
     forward without leaving a pre-upgrade copy of a temporary file."""
     backup = charted_by_an_older_version(tmp_path / "old-backup.db")
     target = tmp_path / "clinic" / "ketamonitor.db"
-    restore_backup(backup, target, clock=clock)
+    restore_backup(backup, target, clock=clock, administrator=ADMIN, password=PASSWORD)
     assert kept_copies(tmp_path) == [] and kept_copies(target.parent) == []
     assert applied(target) == MIGRATION_NAMES
     assert verify_database(target) == []
