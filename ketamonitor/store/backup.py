@@ -52,6 +52,7 @@ from ketamonitor.store.base import StoreBase
 from ketamonitor.store.connection import (
     SQLITE_HEADER,
     _check_identity,
+    make_owner_folder,
     open_database,
     prepare_new_location,
     primary_code,
@@ -168,7 +169,7 @@ class Backups(StoreCore):
             return None
         folder = self.backup_folder()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_owner_folder(folder)  # copies of the record: the owner's alone, 0700
         except OSError as error:
             raise BackupFailed(
                 folder, f"The folder for automatic backups cannot be made ({error.strerror}).",
