@@ -21,6 +21,7 @@ from ketamonitor.core.accounts import (
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
+from ketamonitor.core.text import not_text
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store.parts import StoreCore
 
@@ -43,6 +44,8 @@ class Accounts(StoreCore):
         return self._db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
     def _account(self, username: str) -> Account | None:
+        if not_text(username):
+            return None  # bytes that are not UTF-8 name no account (and cannot be bound)
         found = self._db.execute("SELECT id, username, created_at FROM users WHERE username = ?",
                                  [username]).fetchone()
         if found is None:
@@ -296,8 +299,10 @@ class Accounts(StoreCore):
             else:
                 secret = self._password_hash(account.id)
                 try:
-                    matches = secret is not None and self._hasher.verify(secret,
-                                                                         password[:1024])
+                    # as bytes: a password that is not UTF-8 (an environment variable's
+                    # bytes) is a wrong one, never a UnicodeEncodeError
+                    matches = secret is not None and self._hasher.verify(
+                        secret, password[:1024].encode("utf-8", "surrogatepass"))
                 except (VerificationError, InvalidHashError):
                     matches = False
                 if not matches and failure is not None:

@@ -44,6 +44,7 @@ from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
+from ketamonitor.store.values import check_row, refused_by_file
 
 log = logging.getLogger(__name__)
 
@@ -312,6 +313,8 @@ class StoreBase:
                 if self._db.conn.in_transaction:
                     self._db.conn.execute("ROLLBACK")
                 raise
+        except sqlite3.IntegrityError as error:
+            raise refused_by_file(error) from error
         except sqlite3.Error as error:
             problem = environment_error(self.path, error)
             if problem is None:
@@ -327,6 +330,7 @@ class StoreBase:
             yield
 
     def _insert(self, table: str, values: Mapping[str, Any]) -> int:
+        check_row(table, values)  # text, numbers and types, whoever called (store.values)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = self._db.execute(
