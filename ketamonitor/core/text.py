@@ -38,6 +38,18 @@ def not_text(text: str) -> bool:
     return False
 
 
+def shown(text: str) -> str:
+    """`text` to print: the bytes that were not UTF-8 (held as surrogate escapes) shown as
+    \\xNN, as the person would recognise them; any other lone surrogate as \\udNNN."""
+    if not not_text(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def control_characters(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
     """The control characters in `text` other than `allowed` (C0, DEL, C1: Unicode's
     category Cc, U+0000-001F and U+007F-009F), each as U+XXXX, in the order met, once
