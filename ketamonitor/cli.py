@@ -12,6 +12,7 @@ exits with an ExitCode."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
 import os
@@ -26,6 +27,7 @@ from ketamonitor.core.anchor import Anchor
 from ketamonitor.core.clock import SystemClock
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.settings import SUMMARY_PAGE_SIZE
+from ketamonitor.core.text import not_text, shown
 from ketamonitor.places import DATABASE_ENV, clinic_protocol_folder, default_database_path
 from ketamonitor.store.errors import DatabaseInUse, StoreError
 from ketamonitor.store.store import Store
@@ -194,10 +196,56 @@ def _acting_options(command: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; its ExitCode. Nothing reaches the terminal as a traceback: a
+    refusal is a message, and anything unexpected (a bug) one line naming the log file that
+    holds its details (see `_unexpected`)."""
+    _readable_output()
     args = _parser().parse_args(argv)
     from ketamonitor.logs import setup_logging
 
     setup_logging()
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nketamonitor: interrupted; entries already saved are kept.\n")
+        return ExitCode.REFUSED
+    except Exception as error:  # the last net: a bug, told in one line, logged whole
+        return _unexpected(args, error)
+
+
+def _readable_output() -> None:
+    """Text that is not UTF-8 (a path or name given in another encoding, held as Python's
+    surrogate escapes) is printed with its odd bytes escaped, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _unexpected(args: argparse.Namespace, error: Exception) -> ExitCode:
+    """A bug stopped the command: its traceback to the log file, one line to the person
+    (what happened, where the details are, that what was saved stays saved)."""
+    from ketamonitor.logs import LOG_FILE_NAME
+    from ketamonitor.places import log_directory
+
+    command = " ".join(part for part in (args.command, getattr(args, "users_command", None),
+                                         getattr(args, "export_command", None)) if part)
+    log.critical("ketamonitor %s stopped by an unexpected error", command or "(window)",
+                 exc_info=error, extra={"terminal": False})  # said below, in one line
+    sys.stderr.write(
+        f"ketamonitor{' ' + command if command else ''}: stopped by an unexpected error "
+        f"({type(error).__name__}: {error}). This is a bug in ketamonitor, not something "
+        f"you did; entries already saved are kept. Its details are in the log file "
+        f"{log_directory() / LOG_FILE_NAME}: send it to whoever supports ketamonitor.\n")
+    return ExitCode.REFUSED
+
+
+def _run(args: argparse.Namespace) -> int:
+    unreadable = _path_not_utf8(args)
+    if unreadable:
+        sys.stderr.write(f"ketamonitor: {unreadable}\n")
+        return ExitCode.USAGE
     if args.command == "demo":
         return _demo(args.demo_db, seed=args.seed, days=args.days)
     path = getattr(args, "command_db", None) or args.db or default_database_path()
@@ -215,6 +263,23 @@ def main(argv: list[str] | None = None) -> int:
     # the first start at the default place makes the clinic's record; a path given with
     # --db makes one only when asked (--new-clinic): a mistyped one must not
     return _window(path, create=args.new_clinic or args.db is None)
+
+
+def _path_not_utf8(args: argparse.Namespace) -> str | None:
+    """Why a path given (an option, or KETAMONITOR_DB) cannot be used, if its name is not
+    UTF-8: SQLite opens files by UTF-8 names only, so such a name is refused before
+    anything is opened or written, with what to do."""
+    given = [(f"--{name.removeprefix('command_').removeprefix('demo_')}", value)
+             for name, value in vars(args).items() if isinstance(value, Path)]
+    from_env = os.environ.get(DATABASE_ENV)
+    if from_env is not None:
+        given.append((DATABASE_ENV, Path(from_env)))
+    for option, path in given:
+        if not_text(str(path)):
+            return (f"the path given with {option} ({shown(str(path))}) is not UTF-8 text "
+                    "(it holds bytes of another encoding). Rename the file or folder with letters "
+                    "this system writes as UTF-8, or give another path.")
+    return None
 
 
 def _refuse(error: StoreError, *, changing: str | None = None) -> ExitCode:
@@ -330,7 +395,17 @@ def _anchor_for(path: Path, anchor: Path | None, head: str | None) -> Anchor | E
 def _password(prompt: str, variable: str) -> str:
     """From the environment (scheduled jobs), else asked on the terminal without echo."""
     given = os.environ.get(variable)
-    return given if given is not None else _ask(prompt)
+    return _text_from(variable, given) if given is not None else _ask(prompt)
+
+
+def _text_from(variable: str, given: str) -> str:
+    """A password read from the environment, refused (ValidationError naming the
+    variable) when its bytes are not UTF-8: no password can be one (they are typed as
+    text), so it is said, not checked and counted as a wrong one."""
+    if not_text(given):
+        raise ValidationError({variable: "is not UTF-8 text: set it in the encoding the "
+                                         "system uses (UTF-8)"})
+    return given
 
 
 def _ask(prompt: str) -> str:
@@ -342,7 +417,7 @@ def _ask(prompt: str) -> str:
 
 def _new_password() -> str | None:
     if NEW_PASSWORD_ENV in os.environ:
-        return os.environ[NEW_PASSWORD_ENV]
+        return _text_from(NEW_PASSWORD_ENV, os.environ[NEW_PASSWORD_ENV])
     first = _ask("Password for the new account: ")
     if first != _ask("The same password again: "):
         sys.stderr.write("ketamonitor users add: the two passwords differ; nothing was added\n")
@@ -429,7 +504,7 @@ def _as_user(path: Path, args: argparse.Namespace, command: str,
 def _export_summary(store: Store, args: argparse.Namespace) -> None:
     from ketamonitor.export.summary import export_summary
 
-    written = export_summary(store, args.session_id, args.format, args.out,
+    written = export_summary(store, _session_id(args.session_id), args.format, args.out,
                              page_size=args.page_size or store.setting(SUMMARY_PAGE_SIZE.key),
                              bundle_type=args.fhir_bundle)
     sys.stdout.write(f"wrote {written}\n")
@@ -438,9 +513,19 @@ def _export_summary(store: Store, args: argparse.Namespace) -> None:
 def _export_rems(store: Store, args: argparse.Namespace) -> None:
     from ketamonitor.export.rems_form import export_rems_form
 
-    written = export_rems_form(store, args.session_id, args.format, args.out,
+    written = export_rems_form(store, _session_id(args.session_id), args.format, args.out,
                                page_size=args.page_size)
     sys.stdout.write(f"wrote {written}\n")
+
+
+def _session_id(typed: int) -> int:
+    """A session id as typed; one no session can have (beyond SQLite's integers, or not
+    above 0) is an unknown session, said as one, not an OverflowError."""
+    from ketamonitor.store.errors import UnknownRecord
+
+    if not 1 <= typed < 2**63:
+        raise UnknownRecord(f"no session {typed}")
+    return typed
 
 
 def _export_log(store: Store, args: argparse.Namespace) -> None:
@@ -493,10 +578,10 @@ def _first_administrator(store: Store, args: argparse.Namespace) -> ExitCode:
         sys.stderr.write("ketamonitor users add: this database has no accounts yet; the first "
                          "one must be an administrator (--role administrator)\n")
         return ExitCode.REFUSED
-    password = _new_password()
-    if password is None:
-        return ExitCode.REFUSED
     try:
+        password = _new_password()
+        if password is None:
+            return ExitCode.REFUSED
         account = store.create_first_administrator(args.username, args.display_name, password)
     except RuleError as refusal:
         return _say_refused("users add", refusal)

@@ -10,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ketamonitor.core.errors import ValidationError
+from ketamonitor.core.text import check_name, not_text
 
 #: A password shorter than this is refused (NIST SP 800-63B asks for at least 8; a clinic
 #: workstation shared by many deserves more).
@@ -64,15 +65,19 @@ def check_username(text: str) -> str:
 
 def check_display_name(text: str) -> str:
     """The printed name a signature shows ("Dr Ada Obi")."""
-    cleaned = " ".join(text.split())
-    if not cleaned:
-        raise ValidationError({"display_name": "required: the name signatures will show"})
-    if len(cleaned) > 80:
-        raise ValidationError({"display_name": "at most 80 characters"})
-    return cleaned
+    try:
+        return check_name("display_name", text)  # no control character: it is printed
+    except ValidationError as refused:
+        if refused.reasons["display_name"] == "required":
+            raise ValidationError({"display_name": "required: the name signatures will "
+                                                   "show"}) from None
+        raise
 
 
 def check_password(text: str) -> str:
+    if not isinstance(text, str) or not_text(text):
+        raise ValidationError({"password": "holds characters that are not text (bytes in "
+                                           "another encoding than UTF-8)"})
     if len(text) < MIN_PASSWORD_LENGTH:
         raise ValidationError({"password": f"at least {MIN_PASSWORD_LENGTH} characters"})
     if len(text) > MAX_PASSWORD_LENGTH:

@@ -13,6 +13,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from ketamonitor.core.errors import ValidationError
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The days a range may start and end on: its moments run from the first day's midnight to
+#: the midnight after the last, in any zone, so the calendar's own first and last days
+#: (whose midnights before or after cannot be counted) are out.
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -42,9 +46,15 @@ def parse_date_range(from_text: str, to_text: str,
             reasons[field] = f"{cleaned!r} is not a date: use YYYY-MM-DD (e.g. 2026-03-31)"
         else:
             try:
-                days[field] = date.fromisoformat(cleaned)
+                day = date.fromisoformat(cleaned)
             except ValueError:
                 reasons[field] = f"{cleaned} is not a day of the calendar"
+            else:
+                if FIRST_DAY <= day <= LAST_DAY:
+                    days[field] = day
+                else:
+                    reasons[field] = (f"{cleaned} is beyond the days a range can hold: "
+                                      f"use a day from {FIRST_DAY} to {LAST_DAY}")
     backwards = None if reasons else out_of_order(days["from"], days["to"], ends)
     if backwards:
         reasons["to"] = backwards

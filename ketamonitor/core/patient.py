@@ -10,8 +10,11 @@ from datetime import date, datetime
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.parsing import FieldProblem, calendar_date, decimal_number
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
+from ketamonitor.core.text import check_name, check_number
 
 _MRN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-/.]{0,31}$")
+#: No one charted was born before it: an earlier year is a slip.
+EARLIEST_BIRTH = date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -60,18 +63,16 @@ def parse_patient(
         reasons["mrn"] = "letters, digits, - / . only (up to 32)"
     names = {}
     for field in ("family_name", "given_name"):
-        names[field] = " ".join(typed.get(field, "").split())
-        if not names[field]:
-            reasons[field] = "required"
-        elif len(names[field]) > 80:
-            reasons[field] = "at most 80 characters"
+        try:
+            names[field] = check_name(field, typed.get(field, ""))
+        except ValidationError as refused:
+            reasons.update(refused.reasons)
     birth_date = today
     try:
         birth_date = calendar_date(typed.get("birth_date", ""))
-        if birth_date > today:
-            reasons["birth_date"] = "is in the future"
-        elif age_on(birth_date, today) not in ranges.age_years:
-            reasons["birth_date"] = f"age must be {ranges.age_years.describe()}"
+        problem = birth_date_problem(birth_date, today, ranges)
+        if problem:
+            reasons["birth_date"] = problem
     except FieldProblem as problem:
         reasons["birth_date"] = str(problem)
     weight = 0.0
@@ -88,3 +89,48 @@ def parse_patient(
         birth_date=birth_date,
         weight_kg=round(weight, 1),
     )
+
+
+def birth_date_problem(birth_date: date, today: date,
+                       ranges: PlausibleRanges = DEFAULT_RANGES) -> str | None:
+    """Why a birth date cannot be a patient's (in the future, before 1900, or an age
+    beyond the form's range), or None."""
+    if birth_date > today:
+        return "is in the future"
+    if birth_date < EARLIEST_BIRTH:
+        return f"is before {EARLIEST_BIRTH.year}: check the year"
+    if age_on(birth_date, today) not in ranges.age_years:
+        return f"age must be {ranges.age_years.describe()}"
+    return None
+
+
+def check_details(details: PatientDetails, *, today: date,
+                  ranges: PlausibleRanges = DEFAULT_RANGES) -> PatientDetails:
+    """The store's re-check of registration details, whoever made them (the form's
+    `parse_patient`, a script, an import): every field as the form would take it, each
+    value of the type it must be; ValidationError with every reason otherwise."""
+    reasons: dict[str, str] = {}
+    if not isinstance(details.mrn, str) or not _MRN.match(details.mrn):
+        reasons["mrn"] = "letters, digits, - / . only (up to 32)"
+    names = {}
+    for field in ("family_name", "given_name"):
+        try:
+            names[field] = check_name(field, getattr(details, field))
+        except ValidationError as refused:
+            reasons.update(refused.reasons)
+    if isinstance(details.birth_date, datetime) or not isinstance(details.birth_date, date):
+        reasons["birth_date"] = "must be a date"
+    else:
+        problem = birth_date_problem(details.birth_date, today, ranges)
+        if problem:
+            reasons["birth_date"] = problem
+    try:
+        check_number("weight_kg", details.weight_kg, ranges.weight_kg)
+    except ValidationError as refused:
+        reasons.update(refused.reasons)
+    if not isinstance(details.is_demo, bool):
+        reasons["is_demo"] = "must be True or False"
+    if reasons:
+        raise ValidationError(reasons)
+    return PatientDetails(details.mrn, names["family_name"], names["given_name"],
+                          details.birth_date, details.weight_kg, details.is_demo)

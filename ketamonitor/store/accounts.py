@@ -19,11 +19,11 @@ from ketamonitor.core.accounts import (
     check_username,
     password_is_temporary,
 )
-from ketamonitor.core.audit_chain import sha256_text
 from ketamonitor.core.errors import RuleError, ValidationError
 from ketamonitor.core.keys import fingerprint
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
+from ketamonitor.core.text import not_text
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store.keys import KeyCannotBeOpened, KeyPair, new_key_pair, seal, unseal
 from ketamonitor.store.parts import StoreCore
@@ -55,6 +55,8 @@ class Accounts(StoreCore):
         return self._db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
     def _account(self, username: str) -> Account | None:
+        if not_text(username):
+            return None  # bytes that are not UTF-8 name no account (and cannot be bound)
         found = self._db.execute("SELECT id, username, created_at FROM users WHERE username = ?",
                                  [username]).fetchone()
         if found is None:
@@ -262,7 +264,8 @@ class Accounts(StoreCore):
             self._require(Permission.MANAGE_ACCOUNTS)
         account = self._existing(username)
         check_password(password)
-        if own and account.must_choose_password and self._password_matches(account, password):
+        if own and account.must_choose_password and self._password_matches(
+                account, password, failure=None):
             raise ValidationError({"password": "choose a password of your own, not the one "
                                                "you were given"})
         secret = self._hasher.hash(password)
@@ -307,9 +310,10 @@ class Accounts(StoreCore):
                 self._audit("login.refused", ACCOUNTS, None if account is None else account.id,
                             user=name, reason=refusal)
             raise LoginRefused(refusal[0].upper() + refusal[1:])  # not capitalize(): UTC
-        if account is None or account.disabled or not self._password_matches(account,
-                                                                              password):
+        if account is None or account.disabled:
             self._failed(name, account)
+            raise LoginRefused("Wrong username or password")
+        if not self._password_matches(account, password):  # the failure audited in there
             raise LoginRefused("Wrong username or password")
         private, new_pair = self._open_key(account, password)
         self._signing = (account.username, private)
@@ -367,21 +371,52 @@ class Accounts(StoreCore):
         # the next login opens it again with the password
         self._signing = None
 
-    def _password_matches(self, account: Account, password: str) -> bool:
-        secret = self._password_hash(account.id)
-        try:
-            return secret is not None and self._hasher.verify(secret, password[:1024])
-        except (VerificationError, InvalidHashError):
-            return False
+    def _password_matches(self, account: Account, password: str,
+                          failure: LoginEvent | None = LoginEvent.FAILED) -> bool:
+        """Whether `password` is the account's: the one place a password is checked, so
+        that no caller (a login, a signature, an override, or code calling this straight)
+        is a way round the wait, the audit trail or the lock.
+
+        While the account must wait or is locked, the attempt is audited (`login.refused`)
+        and refused (LoginRefused) before the password is checked; a wrong one is audited
+        as `failure` (a failed login, a wrong password at signing) and counted towards the
+        lock. The look at the account's state, the check and its audit row are one write
+        transaction (IMMEDIATE: the file's write lock), so that tries arriving together from
+        several workstations are taken one after another: each leaves its row, and none
+        slips in within the wait another's failure set. `failure=None` only where a
+        mismatch is no failure (a new password compared with the one an administrator
+        gave)."""
+        refusal = None
+        with self._transaction(check_account=False):
+            refusal = self.login_state(account.username).refusal(self.clock.now())
+            if refusal:
+                self._audit("login.refused", ACCOUNTS, account.id, user=account.username,
+                            reason=refusal)
+                matches = False
+            else:
+                secret = self._password_hash(account.id)
+                try:
+                    # as bytes: a password that is not UTF-8 (an environment variable's
+                    # bytes) is a wrong one, never a UnicodeEncodeError
+                    matches = secret is not None and self._hasher.verify(
+                        secret, password[:1024].encode("utf-8", "surrogatepass"))
+                except (VerificationError, InvalidHashError):
+                    matches = False
+                if not matches and failure is not None:
+                    self._failed(account.username, account, failure)
+        if refusal:
+            raise LoginRefused(refusal[0].upper() + refusal[1:])  # not capitalize(): UTC
+        return matches
 
     @staticmethod
     def _login_name(typed: str, account: Account | None) -> str:
         """The name a login attempt is audited (and throttled) under: the username, or for a
-        name that is no account a pseudonym, since people type their password into the
-        username field, and the audit trail must never hold a password in clear."""
+        name that is no account only its length, since people type their password into the
+        username field and the audit trail must never hold any of it, in clear or hashed
+        (a few hex digits of an unsalted hash are bits of the password)."""
         if account is not None:
             return account.username
-        return "unknown:" + sha256_text(typed)[:12]
+        return f"unknown: {len(typed)} characters"
 
     def _failed(self, username: str, account: Account | None,
                 event: LoginEvent = LoginEvent.FAILED) -> None:
@@ -408,17 +443,11 @@ class Accounts(StoreCore):
         """The password asked again before a signature: checked against the account logged
         in, and a wrong one counted like a failed login; while the account must wait or is
         locked, refused (LoginRefused) before it is checked, as a login would be, so that
-        the signature prompt is no way round the lock."""
+        the signature prompt is no way round the lock (see `_password_matches`)."""
         account = self.account
         if account is None:
             return False
-        refusal = self.login_state(account.username).refusal(self.clock.now())
-        if refusal:
-            raise LoginRefused(refusal[0].upper() + refusal[1:])
-        if self._password_matches(account, password):
-            return True
-        self._failed(account.username, account, LoginEvent.SIGNATURE_PASSWORD_WRONG)
-        return False
+        return self._password_matches(account, password, LoginEvent.SIGNATURE_PASSWORD_WRONG)
 
     def logout(self) -> None:
         if self.account is not None:

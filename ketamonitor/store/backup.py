@@ -60,6 +60,7 @@ from ketamonitor.store.connection import (
     BUSY_TIMEOUT_MS,
     SQLITE_HEADER,
     _check_identity,
+    make_owner_folder,
     open_database,
     prepare_new_location,
     primary_code,
@@ -178,7 +179,7 @@ class Backups(StoreCore):
             return None
         folder = self.backup_folder()
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_owner_folder(folder)  # copies of the record: the owner's alone, 0700
         except OSError as error:
             raise BackupFailed(
                 folder, f"The folder for automatic backups cannot be made ({error.strerror}).",

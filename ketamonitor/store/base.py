@@ -49,6 +49,7 @@ from ketamonitor.store.keys import sign
 from ketamonitor.store.lock import InstanceLock
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.upgrade import UPGRADED, UpgradeCopy
+from ketamonitor.store.values import check_row, refused_by_file
 
 log = logging.getLogger(__name__)
 #: The user of the rows the room writes (alerts raised and cleared): signed by whoever is
@@ -335,6 +336,8 @@ class StoreBase:
                 if self._db.conn.in_transaction:
                     self._db.conn.execute("ROLLBACK")
                 raise
+        except sqlite3.IntegrityError as error:
+            raise refused_by_file(error) from error
         except sqlite3.Error as error:
             problem = environment_error(self.path, error)
             if problem is None:
@@ -369,6 +372,7 @@ class StoreBase:
             self._signing = held
 
     def _insert(self, table: str, values: Mapping[str, Any]) -> int:
+        check_row(table, values)  # text, numbers and types, whoever called (store.values)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = self._db.execute(

@@ -60,7 +60,8 @@ def open_database(path: Path, *, clock: Clock | None = None,
     if no_database_at(path):  # the lock file beside it is the caller's (StoreBase.open)
         refuse_missing(path, create=create and not beside_app, own_lock_file=True)
     applied = _preflight(path) if path.exists() else []
-    if not path.exists():
+    new = not path.exists()
+    if new:
         prepare_new_location(path)
     pending = [name for name in MIGRATION_NAMES if name not in applied]
     if beside_app and pending:
@@ -69,6 +70,8 @@ def open_database(path: Path, *, clock: Clock | None = None,
                   "one must upgrade the file first, which it does only with the app closed.",
             "Close the app (and start this version's instead), then run this again.")
     connection = _connect(path, read_only=False)
+    if new:
+        _owner_only(path, connection)
     upgrade = None
     try:
         if applied and pending and copy_before_upgrade:
@@ -166,7 +169,7 @@ def prepare_new_location(path: Path) -> None:
     workstation), refusing one that cannot be written."""
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_owner_folder(folder)
     except OSError as error:
         if error.errno in NO_SPACE:
             raise disk_full(path) from None
@@ -179,6 +182,41 @@ def prepare_new_location(path: Path) -> None:
             path, "The database does not exist yet and its folder is read-only.",
             "Choose a folder this account can write to with --db or KETAMONITOR_DB.",
         )
+
+
+#: What ketamonitor creates is its own account's alone: the file holds patients' records
+#: and the Argon2 hashes of every password, so no other account on the workstation may
+#: read it (SQLite gives the -wal and -shm the database file's own mode).
+OWNER_ONLY_FILE = 0o600
+OWNER_ONLY_FOLDER = 0o700
+
+
+def make_owner_folder(folder: Path) -> None:
+    """Make `folder` (and any missing parents) if it is not there; the folder made is the
+    owner's alone (0700). A folder that was already there keeps the mode the clinic gave
+    it, and the parents made on the way keep the usual one."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(mode=OWNER_ONLY_FOLDER)
+    except FileExistsError:
+        return  # made meanwhile by someone else: theirs to set
+    folder.chmod(OWNER_ONLY_FOLDER)  # mkdir's mode passes through the umask
+
+
+def _owner_only(path: Path, connection: sqlite3.Connection) -> None:
+    """Make the database file just created (empty: SQLite writes nothing before the first
+    statement) the owner's alone, before a byte of the record is in it; its -wal and -shm,
+    made later, take the file's mode."""
+    try:
+        path.chmod(OWNER_ONLY_FILE)
+    except OSError as error:
+        connection.close()
+        raise DatabaseUnavailable(
+            path, f"The new database file cannot be made private to this account "
+                  f"({error.strerror}).",
+            "Choose a folder this account owns with --db or KETAMONITOR_DB.") from None
 
 
 def is_marked_read_only(path: Path) -> bool:

@@ -3,6 +3,7 @@ whatever the caller checked, so nothing invalid reaches the file from any path."
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from ketamonitor.core.administration import (
@@ -33,7 +34,7 @@ from ketamonitor.core.gates import (
     dosing_complete,
     follow_on,
 )
-from ketamonitor.core.patient import Patient, PatientDetails
+from ketamonitor.core.patient import Patient, PatientDetails, check_details
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import Route
@@ -41,9 +42,10 @@ from ketamonitor.core.records import EarlyEnd, EventKind
 from ketamonitor.core.risk import SCORED_AFTER_FINISH
 from ketamonitor.core.setup import SessionSetup, check_no_open_session
 from ketamonitor.core.side_effects import RESOLVED, check_resolution
+from ketamonitor.core.text import check_free_text as check_text
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.core.times import from_stored, to_stored
-from ketamonitor.core.vitals import Vitals, check_vitals
+from ketamonitor.core.vitals import MEASUREMENTS, Vitals, check_vitals
 from ketamonitor.store import rows
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.parts import StoreCore
@@ -59,6 +61,8 @@ class EntryWrites(StoreCore):
 
     def register_patient(self, details: PatientDetails) -> Patient:
         self._require(Permission.REGISTER_PATIENT)
+        details = check_details(  # the form's checks, again: a script is not the form
+            details, today=self.clock.now().astimezone(self.clock.local_zone).date())
         existing = self.patient_by_mrn(details.mrn)
         if existing is not None:
             raise ValidationError({"mrn": f"already registered to {existing.display_name}"})
@@ -133,6 +137,9 @@ class EntryWrites(StoreCore):
         self._session_open(session_id)
         now = self.clock.now()
         observed = at or now
+        _check_moment("at", observed)
+        if isinstance(volume_ml, bool) or not isinstance(volume_ml, int | float):
+            raise ValidationError({"volume_ml": "must be a number"})  # its range: below
         with self._transaction():
             chart = self.chart(session_id)
             check_entry_time(observed, now=now, session_began=chart.session.began_at,
@@ -147,6 +154,7 @@ class EntryWrites(StoreCore):
         """Chart a set; an extreme reading (RR 0, SpO2 42) only when `confirmed` names its
         field, so a script is asked the same question as the form (ConfirmationNeeded)."""
         began = self._session_charting(session_id)
+        _check_vitals_types(vitals)
         check_vitals(vitals, now=self.clock.now(), session_began=began,
                      zone=self.clock.local_zone, confirmed=confirmed)
         values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
@@ -165,6 +173,8 @@ class EntryWrites(StoreCore):
             raise ValidationError({"session": "this session is still open: chart the set on "
                                               "its page as usual (type the time it was "
                                               "taken for one taken earlier)"})
+        _check_vitals_types(late.vitals)
+        check_text("reason", late.reason)
         check_late_vitals(late, now=self.clock.now(), session_began=began,
                           session_ended=finished[1], zone=self.clock.local_zone,
                           confirmed=confirmed)
@@ -401,6 +411,30 @@ class EntryWrites(StoreCore):
         check_entry_time(moment, now=self.clock.now(),
                          session_began=self._session_began(session_id),
                          zone=self.clock.local_zone)
+
+
+def _check_moment(field: str, moment: object) -> None:
+    """A time given to the store must be a datetime that knows its zone (as the form's)."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValidationError({field: "must be a date and time with its time zone"})
+
+
+def _check_vitals_types(vitals: Vitals) -> None:
+    """Each measurement a whole number and the oxygen flow a finite number, before the
+    ranges are compared (a str or a float given by a script is refused as the form would,
+    not met as a TypeError or the file's STRICT column)."""
+    _check_moment("observed_at", vitals.observed_at)
+    reasons = {}
+    for name in MEASUREMENTS:
+        value = getattr(vitals, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            reasons[name] = "must be a whole number"
+    flow = vitals.oxygen_l_per_min
+    if flow is not None and (isinstance(flow, bool) or not isinstance(flow, int | float)
+                             or not math.isfinite(flow)):
+        reasons["oxygen_l_per_min"] = "must be a finite number"
+    if reasons:
+        raise ValidationError(reasons)
 
 
 def _vitals_values(vitals: Vitals) -> dict[str, int | float | None]:

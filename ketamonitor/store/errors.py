@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ketamonitor.core.errors import ValidationError
+
 
 class StoreError(Exception):
     """The database file cannot be used as asked; `message` is for the user."""
@@ -76,6 +78,13 @@ class StoreBug(Exception):
     """A failed statement that no disk, lock or file explains: a wrong column, a constraint
     a check in front of it missed, SQL that does not parse. It is a bug to fix, never told to
     the user as a problem with the file; the original sqlite3 error is its `__cause__`."""
+
+
+class ValueRefused(ValidationError, StoreBug):
+    """A value a check in front of the file missed, refused by the file's own constraint
+    (NOT NULL, CHECK, UNIQUE, a STRICT column's type): shown as the refusal of that field
+    it is, and a bug to fix (a check is missing), logged with its traceback; the
+    sqlite3.IntegrityError is its `__cause__`."""
 
 
 class UnknownRecord(LookupError):

@@ -104,6 +104,9 @@ class InstanceLock:
                 f"Make the folder {self.database.parent} writable for this account, or "
                 "choose another file with --db.",
             ) from None
+        if self._created:  # it names the holder: the owner's alone, like the database
+            with contextlib.suppress(OSError):
+                self.path.chmod(0o600)
         if not _try_lock(handle.fileno()):
             handle.seek(0)
             holder = handle.read().strip() or "another process"

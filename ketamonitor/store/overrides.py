@@ -19,7 +19,6 @@ from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.records import Override
 from ketamonitor.core.times import to_stored
-from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.parts import StoreCore
 from ketamonitor.store.signatures import PasswordNotConfirmed
 
@@ -115,15 +114,10 @@ class OverrideWrites(StoreCore):
     def _confirm_physician(self, account: Account, password: str, session_id: int,
                            action: Action) -> None:
         """The physician's own password: refused before it is checked while they must wait
-        or are locked; a wrong one counted like a failed login, with the refusal audited."""
-        refusal = self.login_state(
-            account.username).refusal(self.clock.now())
-        if refusal:
-            raise LoginRefused(refusal[0].upper() + refusal[1:])
-        if self._password_matches(account, password):
+        or are locked; a wrong one counted like a failed login, with the refusal audited
+        (the wait, the lock and the count are `_password_matches`'s)."""
+        if self._password_matches(account, password, LoginEvent.SIGNATURE_PASSWORD_WRONG):
             return
-        self._failed(account.username, account,
-                     LoginEvent.SIGNATURE_PASSWORD_WRONG)
         with self._transaction():
             self._audit(f"{OVERRIDES}.refused", "sessions", session_id,
                         new_value={"session_id": session_id, "action": action.value,

@@ -103,7 +103,8 @@ class StoreCore(StoreBase):
     def login_state(self, username: str) -> LoginState:
         raise _part("accounts")
 
-    def _password_matches(self, account: Account, password: str) -> bool:
+    def _password_matches(self, account: Account, password: str,
+                          failure: LoginEvent | None = LoginEvent.FAILED) -> bool:
         raise _part("accounts")
 
     def _failed(self, username: str, account: Account | None,
