@@ -33,6 +33,7 @@ from ketamonitor.core.backups import DEFAULT_FOLDER_NAME
 from ketamonitor.core.clock import Clock
 from ketamonitor.core.settings import ANCHOR_LOG, BACKUP_FOLDER
 from ketamonitor.core.times import to_stored
+from ketamonitor.store.connection import OWNER_ONLY_FILE, make_owner_folder
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,8 @@ def append_head(path: Path, head: AnchoredHead) -> None:
     """Append one head to the log at `path` and fsync it (the folder too when the log is
     new, so its name survives a power cut). Raises OSError."""
     new = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    make_owner_folder(path.parent)  # the backups folder, when the log comes first: 0700
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, OWNER_ONLY_FILE)
     try:
         os.write(descriptor, head.line().encode())
         os.fsync(descriptor)

@@ -6,8 +6,8 @@ naming the kind.
 The anchor log (outside the file: in the backups folder) catches what the chain alone cannot:
 a chain shortened at its end, an older copy put back, a chain recomputed under an anchored
 head. What is appended after the last anchored head, or recomputed when the anchor log is
-lost too, only signed rows can catch (the "sign" part of issue 20): those tests are xfail
-until then."""
+lost too, only signed rows can catch: each audit row is signed by the key of the person who
+made it, and that key's own record by an administrator's, up to the clinic's root."""
 
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ from argon2 import PasswordHasher
 from ketamonitor import cli
 from ketamonitor.core.audit_chain import canonical, row_hash
 from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.errors import RuleError
 from ketamonitor.core.phases import Action
 from ketamonitor.core.signature import content_hash
+from ketamonitor.store.accounts import LoginRefused
 from ketamonitor.store.rows import audited_values
 from ketamonitor.store.schema import APPEND_ONLY_TABLES, append_only_triggers
 from ketamonitor.store.store import Store
@@ -33,8 +35,6 @@ from tests.charting import EARLY_END, Charting
 from tests.conftest import START
 from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, PHYSICIAN, add_people, login_as
 from tests.store.steps import running
-
-NEEDS_SIGNED_ROWS = pytest.mark.xfail(reason="needs signed rows", strict=True)
 
 #: Where the store keeps the anchor log by default: the backups folder beside the database.
 ANCHOR = Path("backups") / "ketamonitor.db.anchor.jsonl"
@@ -356,7 +356,6 @@ def change_bp_and_reseal(clinic: Clinic, raw: sqlite3.Connection, scratch: Path)
 # -- only signed rows can catch these ---------------------------------------------------------
 
 
-@NEEDS_SIGNED_ROWS
 def test_a_forged_row_appended_at_the_end(clinic, raw, capsys):
     (session_id, observed_at, entered_at) = raw.execute(
         "SELECT session_id, observed_at, entered_at FROM vitals WHERE id = ?",
@@ -369,7 +368,6 @@ def test_a_forged_row_appended_at_the_end(clinic, raw, capsys):
     assert code == 1 and "signature" in said, said
 
 
-@NEEDS_SIGNED_ROWS
 def test_the_whole_chain_recomputed_with_the_anchor_log_lost(clinic, raw, capsys):
     audit_id = rewrite_recorded(raw, "vitals", clinic.bp_149, systolic=128)
     rehash(raw, audit_id)
@@ -378,7 +376,6 @@ def test_the_whole_chain_recomputed_with_the_anchor_log_lost(clinic, raw, capsys
     assert code == 1 and "signature" in said, said
 
 
-@NEEDS_SIGNED_ROWS
 def test_a_signature_changed_then_the_chain_recomputed_with_the_anchor_log_lost(
         clinic, raw, capsys):
     (signature_id,) = raw.execute("SELECT id FROM signatures WHERE session_id = ?",
@@ -390,7 +387,6 @@ def test_a_signature_changed_then_the_chain_recomputed_with_the_anchor_log_lost(
     assert code == 1 and "signature" in said, said
 
 
-@NEEDS_SIGNED_ROWS
 def test_a_nurse_adds_herself_a_physician_account(clinic, raw, capsys):
     (user_id,) = raw.execute("SELECT id FROM users WHERE username = ?", [NURSE]).fetchone()
     append_recorded(raw, "user_changes", {"user_id": user_id, "field": "roles",
@@ -402,7 +398,6 @@ def test_a_nurse_adds_herself_a_physician_account(clinic, raw, capsys):
     assert code == 1 and "signature" in said, said
 
 
-@NEEDS_SIGNED_ROWS
 def test_a_password_hash_replaced_then_signing_as_the_physician(clinic, raw, capsys):
     (user_id,) = raw.execute("SELECT id FROM users WHERE username = ?", [PHYSICIAN]).fetchone()
     known = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("the-attackers-own")
@@ -413,13 +408,18 @@ def test_a_password_hash_replaced_then_signing_as_the_physician(clinic, raw, cap
                     "accounts.password_hash", PHYSICIAN)
     close_shells()
     with Store.open(db(clinic), FakeClock(START), hasher=FAST_HASHER) as store:
-        store.login(PHYSICIAN, "the-attackers-own")
-        store.sign(clinic.unsigned_session, "the-attackers-own")
+        # the password matches the hash put in, but it cannot open the physician's key:
+        # nothing can be exported or signed as them
+        with pytest.raises(LoginRefused):
+            store.login(PHYSICIAN, "the-attackers-own")
+        assert store.account is None
+        login_as(store, ADMIN)
+        with pytest.raises(RuleError):
+            store.sign(clinic.unsigned_session, "the-attackers-own")
     code, said = verify(clinic, capsys)
     assert code == 1 and "signature" in said, said
 
 
-@NEEDS_SIGNED_ROWS
 def test_a_signed_charts_bp_changed_with_its_content_hash_recomputed_anchor_lost(
         clinic, raw, capsys, tmp_path):
     audit_id = change_bp_and_reseal(clinic, raw, tmp_path)
