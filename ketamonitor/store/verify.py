@@ -22,6 +22,8 @@ from ketamonitor.store.schema import (
     APPEND_ONLY_TABLES,
     APPLICATION_ID,
     CHAIN_STARTED,
+    MIGRATION_NAMES,
+    MIGRATION_SET,
     append_only_triggers,
 )
 from ketamonitor.store.verify_keys import signature_problems
@@ -29,6 +31,8 @@ from ketamonitor.store.verify_keys import signature_problems
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
 _ROW_TABLES = tuple(table for table in APPEND_ONLY_TABLES if table != "audit")
+#: The audit trail's columns of signed rows (migration 0016_keys).
+_SIGNED_COLUMNS = ("signer", "signature", "hash_rule")
 
 
 def verify_database(path: Path, anchor: Anchor | None = None) -> list[str]:
@@ -48,11 +52,13 @@ def verify_database(path: Path, anchor: Anchor | None = None) -> list[str]:
         audit = _all(connection, "SELECT * FROM audit ORDER BY id")
         if not _has_chain(connection):
             return [*problems, _BEFORE_THE_CHAIN]
-        problems += _guard_problems(connection)
+        tables = _tables(connection)
+        problems += _missing_tables(connection, tables, _last_upgrade(connection))
+        problems += _guard_problems(connection, tables)
         problems += chain_problems(audit)
         if anchor is not None:
             problems += anchor_problems(anchor, {row["id"]: row["hash"] for row in audit})
-        problems += _row_problems(connection, audit)
+        problems += _row_problems(connection, audit, tables)
         problems += signature_problems(connection, audit)  # who signed (store.verify_keys)
         return problems
     except sqlite3.DatabaseError as error:
@@ -129,17 +135,69 @@ def _has_chain(connection: sqlite3.Connection) -> bool:
     return {"prev_hash", "hash"} <= columns
 
 
-def _guard_problems(connection: sqlite3.Connection) -> list[str]:
-    """The file is ketamonitor's (application_id) and every append-only trigger is there
-    with the SQL the schema wrote: a trigger dropped (or rewritten) leaves every later
-    change unguarded, so it is reported even when no row was changed yet."""
+def older_version(path: Path) -> str | None:
+    """The last upgrade a file written by an older ketamonitor had (e.g. a
+    `.before-upgrade-…` copy), or None for a file of this version (or one not readable:
+    `verify_database` says why). verify checks such a file as far as its tables go; the
+    command line says so, as what came later (signed rows, since 0016_keys) is not there
+    to check."""
+    try:
+        connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        last = _last_upgrade(connection)
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return None if last == MIGRATION_NAMES[-1] else last
+
+
+def _last_upgrade(connection: sqlite3.Connection) -> str | None:
+    """The file's last migration of this version's list (None: it records none)."""
+    tables = _tables(connection)
+    if "_sqlite_migrations" not in tables:
+        return None
+    applied = {name for (name,) in connection.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
+    known = [name for name in MIGRATION_NAMES if name in applied]
+    return known[-1] if known else None
+
+
+def _tables(connection: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _missing_tables(connection: sqlite3.Connection, tables: set[str],
+                    last_upgrade: str | None) -> list[str]:
+    """An append-only table (or the audit trail's signature columns) missing from a file
+    that records every upgrade of this version was dropped, with all it held; on an older
+    file (a before-upgrade copy) what later versions made is simply not there yet."""
+    if last_upgrade != MIGRATION_NAMES[-1]:
+        return []
+    problems = [f"table {table} is missing: dropped, with every row it held"
+                for table in APPEND_ONLY_TABLES if table not in tables]
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
+    problems += [f"audit column {column} is missing: dropped, so who signed the rows "
+                 "cannot be checked" for column in _SIGNED_COLUMNS if column not in columns]
+    return problems
+
+
+def _guard_problems(connection: sqlite3.Connection, tables: set[str]) -> list[str]:
+    """The file is ketamonitor's (application_id) and every append-only trigger of the
+    tables it has is there with the SQL the schema wrote: a trigger dropped (or rewritten)
+    leaves every later change unguarded, so it is reported even when no row was changed
+    yet."""
     (application_id,) = connection.execute("PRAGMA application_id").fetchone()
     problems = [] if application_id == APPLICATION_ID else [
         (f"application_id is {application_id:#x}, not ketamonitor's {APPLICATION_ID:#x}: "
          "the file was changed or is not a ketamonitor database")]
     present = dict(connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-    for name, sql in append_only_triggers(APPEND_ONLY_TABLES).items():
+    guarded = tuple(table for table in APPEND_ONLY_TABLES if table in tables)
+    for name, sql in append_only_triggers(guarded).items():
         if name not in present:
             problems.append(f"trigger {name} is missing: append-only guard dropped")
         elif present[name] != sql:
@@ -154,7 +212,8 @@ def _all(connection: sqlite3.Connection, sql: str) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -> list[str]:
+def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]],
+                  tables: set[str]) -> list[str]:
     # the first audit row of each row of each table: the one that recorded it whole
     recorded: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
     for row in audit:
@@ -162,6 +221,8 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]]) -
             recorded[row["entity"]].setdefault(row["entity_id"], row)
     legacy, problems = _legacy_rows(connection, audit)
     for table in _ROW_TABLES:
+        if table not in tables:
+            continue  # an older file's (or a dropped table: see _missing_tables)
         written = recorded[table]
         rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {table}")}
         for row_id, row in rows.items():

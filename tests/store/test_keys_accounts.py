@@ -90,7 +90,7 @@ def test_the_key_opens_with_the_password_only(store, db_path, clock):
     assert verify_database(db_path) == []
 
 
-def _older_clinic(path: Path) -> Path:
+def older_clinic(path: Path) -> Path:
     """A clinic as the version before keys left it: an administrator and a nurse, their rows
     audited whole and chained the old way."""
     connection = sqlite3.connect(path)
@@ -129,7 +129,7 @@ def _older_clinic(path: Path) -> Path:
 
 
 def test_accounts_from_before_keys_take_theirs_at_their_next_login(tmp_path):
-    path = _older_clinic(tmp_path / "ketamonitor.db")
+    path = older_clinic(tmp_path / "ketamonitor.db")
     with Store.open(path, FakeClock(START), hasher=FAST_HASHER) as store:
         marker = [row for row in audit_of(store) if row["action"] == KEYS_STARTED]
         assert [(row["user"], row["workstation"]) for row in marker] == [
