@@ -153,6 +153,10 @@ class Child:
         self._ended = line is None
         return line
 
+    def pending(self) -> int:
+        """How many lines it has printed that were not read yet."""
+        return self._lines.qsize()
+
     def lines_for(self, seconds: float) -> list[str]:
         """Every line it prints in the next `seconds` (fewer if its output ends)."""
         deadline = time.monotonic() + seconds
