@@ -340,7 +340,7 @@ def _demo(path: Path, *, seed: int, days: int) -> ExitCode:
 def _verify(path: Path, *, anchor: Path | None = None, head: str | None = None) -> ExitCode:
     """Check the file without opening it for writing: it may be a copy, or in use. The
     anchor (a log, or a head given) is read first: see `verify_database`."""
-    from ketamonitor.store.verify import older_version, verify_database
+    from ketamonitor.store.verify import older_version, root_key_of, verify_database
 
     if not path.is_file():
         sys.stderr.write(f"ketamonitor verify: {path} is not a file. Give the database "
@@ -353,6 +353,10 @@ def _verify(path: Path, *, anchor: Path | None = None, head: str | None = None) 
         problems = verify_database(path, against)
     except StoreError as error:  # not SQLite, not ours, or damaged past reading
         return _refuse(error)
+    root = root_key_of(path)
+    if root is not None:
+        sys.stdout.write(f"root key: {root} (the same as printed when the clinic was set "
+                         "up?)\n")
     older = older_version(path)
     if older is not None:
         sys.stdout.write(f"note: written by an older ketamonitor (its last upgrade: {older}): "

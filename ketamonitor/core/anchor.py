@@ -14,7 +14,12 @@ pins whatever of them the backup held; the rest was rolled back on purpose).
 
 The log is JSON lines, one head each, appended and never rewritten:
 `{"id": 812, "hash": "…", "at": "2026-12-06T10:01:00.000Z", "database": "ketamonitor.db",
-"event": "head", "signature": null}`."""
+"event": "head", "root": "SHA256:…", "signature": "…"}`.
+
+Each head also carries the fingerprint of the clinic's root key as the file held it then
+(`root`): a file rewritten whole with keys of its own (a new "first administrator", every row
+re-signed) has another root, and that is told apart from the file alone only by a root kept
+outside it - here, or the line printed when the clinic was set up."""
 
 from __future__ import annotations
 
@@ -52,12 +57,15 @@ class AnchoredHead:
     database: str | None = None
     #: The head audit row's signature, when the rows are signed (else None).
     signature: str | None = None
+    #: The fingerprint of the clinic's root key then (None: no key yet, or before keys).
+    root: str | None = None
 
     def line(self) -> str:
         """The head as one line of the anchor log (with its newline)."""
         return json.dumps({"id": self.id, "hash": self.hash, "at": self.at,
                            "database": self.database, "event": self.event,
-                           "signature": self.signature}, sort_keys=True) + "\n"
+                           "root": self.root, "signature": self.signature},
+                          sort_keys=True) + "\n"
 
 
 @dataclass(frozen=True)
@@ -106,9 +114,10 @@ def _head(values: Mapping[str, object]) -> AnchoredHead:
         raise ValueError("hash is not a SHA-256 in hex")
     if event not in EVENTS:
         raise ValueError(f"event {event!r} is unknown")
-    at, database, signature = (values.get(name) for name in ("at", "database", "signature"))
+    at, database, signature, root = (values.get(name) for name in
+                                     ("at", "database", "signature", "root"))
     return AnchoredHead(head_id, digest, _text(at), str(event), _text(database),
-                        _text(signature))
+                        _text(signature), _text(root))
 
 
 def _text(value: object) -> str | None:
@@ -160,6 +169,19 @@ def anchor_problems(anchor: Anchor, chain: Mapping[int, str]) -> list[str]:
             f"{first.hash[:16]}…: rows at or before it were changed, and every hash after "
             "them computed again")
     return problems
+
+
+def root_problems(anchor: Anchor, root: str | None) -> list[str]:
+    """The file's root key against the roots anchored with the heads in force: another one
+    means every key was replaced and every row signed again (the file rewritten whole)."""
+    other = [head for head in in_force(anchor.heads)
+             if head.root is not None and head.root != root]
+    if not other:
+        return []
+    head = other[-1]
+    return [(f"the clinic's root key is {root or 'missing'} in the file, but "
+             f"{_where(head, anchor)} holds {head.root}: the accounts' keys were replaced "
+             "and the rows signed again (the file was rewritten whole)")]
 
 
 def _where(head: AnchoredHead, anchor: Anchor) -> str:

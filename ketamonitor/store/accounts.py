@@ -20,13 +20,13 @@ from ketamonitor.core.accounts import (
     password_is_temporary,
 )
 from ketamonitor.core.errors import RuleError, ValidationError
-from ketamonitor.core.keys import fingerprint
 from ketamonitor.core.lockout import LoginEvent, LoginState, login_state
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.text import not_text
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store.keys import KeyCannotBeOpened, KeyPair, new_key_pair, seal, unseal
 from ketamonitor.store.parts import StoreCore
+from ketamonitor.store.verify_keys import root_fingerprint
 
 ACCOUNTS = "accounts"  # the audit entity of logins and locks (not a table: no row is written)
 _FIELDS = ("display_name", "roles", "password_hash", "disabled")
@@ -172,18 +172,10 @@ class Accounts(StoreCore):
         return account
 
     def root_key_fingerprint(self) -> str | None:
-        """The fingerprint of the clinic's root key: the first key issued to an account that
-        is an administrator (the first administrator's, or on a file from before keys the
-        first administrator's to log in after the upgrade); None before any. Not secret:
-        shown when the clinic is set up, for the administrator to keep apart from the file."""
-        for user_id, public_key in self._db.execute(
-                "SELECT user_id, public_key FROM account_keys ORDER BY id").fetchall():
-            found = self._db.execute("SELECT username FROM users WHERE id = ?",
-                                     [user_id]).fetchone()
-            account = None if found is None else self._account(found[0])
-            if account is not None and Role.ADMINISTRATOR in account.roles:
-                return fingerprint(public_key)
-        return None
+        """The fingerprint of the clinic's root key (store.verify_keys.root_fingerprint);
+        None before any. Not secret: shown when the clinic is set up, for the administrator
+        to keep apart from the file."""
+        return root_fingerprint(self._db.conn)
 
     def _key_pair(self, user_id: int) -> KeyPair | None:
         """The account's key pair as last issued or resealed, or None (an account from

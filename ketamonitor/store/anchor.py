@@ -34,6 +34,7 @@ from ketamonitor.core.clock import Clock
 from ketamonitor.core.settings import ANCHOR_LOG, BACKUP_FOLDER
 from ketamonitor.core.times import to_stored
 from ketamonitor.store.connection import OWNER_ONLY_FILE, make_owner_folder
+from ketamonitor.store.verify_keys import root_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,8 @@ def chain_head(connection: sqlite3.Connection, database: Path, now: datetime,
     if found is None or found[1] is None:
         return None
     return AnchoredHead(found[0], found[1], to_stored(now), event, database.name,
-                        None if found[2] is None else str(found[2]))
+                        None if found[2] is None else str(found[2]),
+                        root_fingerprint(connection))
 
 
 def append_head(path: Path, head: AnchoredHead) -> None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ketamonitor.core.anchor import Anchor, anchor_problems
+from ketamonitor.core.anchor import Anchor, anchor_problems, root_problems
 from ketamonitor.core.audit_chain import chain_problems
 from ketamonitor.store.errors import NotAKetamonitorDatabase
 from ketamonitor.store.rows import audited_values
@@ -26,7 +26,7 @@ from ketamonitor.store.schema import (
     MIGRATION_SET,
     append_only_triggers,
 )
-from ketamonitor.store.verify_keys import signature_problems
+from ketamonitor.store.verify_keys import root_fingerprint, signature_problems
 
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
@@ -58,6 +58,7 @@ def verify_database(path: Path, anchor: Anchor | None = None) -> list[str]:
         problems += chain_problems(audit)
         if anchor is not None:
             problems += anchor_problems(anchor, {row["id"]: row["hash"] for row in audit})
+            problems += root_problems(anchor, root_fingerprint(connection))
         problems += _row_problems(connection, audit, tables)
         problems += signature_problems(connection, audit)  # who signed (store.verify_keys)
         return problems
@@ -152,6 +153,22 @@ def older_version(path: Path) -> str | None:
     finally:
         connection.close()
     return None if last == MIGRATION_NAMES[-1] else last
+
+
+def root_key_of(path: Path) -> str | None:
+    """The fingerprint of the clinic's root key in the file (None: none, or unreadable), for
+    verify to say beside its verdict: compared by eye with the line printed when the clinic
+    was set up, it tells a file rewritten whole with keys of its own."""
+    try:
+        connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return root_fingerprint(connection)
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
 
 
 def _last_upgrade(connection: sqlite3.Connection) -> str | None:

@@ -33,11 +33,34 @@ from ketamonitor.core.keys import (
     AccountState,
     authorship_problems,
     chart_signature_message,
+    fingerprint,
     keys_began,
     table_problems,
     trust_walk,
 )
 from ketamonitor.store.keys import signature_valid
+
+#: The clinic's root key: the first key issued to an account that was an administrator when
+#: it was issued (the first administrator's, making itself; on a file from before keys, the
+#: first administrator's to log in after the upgrade). Roles as they were then, so that a
+#: later promotion never moves the root.
+_ROOT_KEY = """
+SELECT k.public_key FROM account_keys k
+WHERE (SELECT c.value FROM user_changes c
+       WHERE c.user_id = k.user_id AND c.field = 'roles' AND c.changed_at <= k.issued_at
+       ORDER BY c.id DESC LIMIT 1) LIKE '%administrator%'
+ORDER BY k.id LIMIT 1"""
+
+
+def root_fingerprint(connection: sqlite3.Connection) -> str | None:
+    """The fingerprint of the clinic's root key as the file holds it; None before any key
+    (or in a file from before keys). Not secret: printed when the clinic is set up, anchored
+    with every head, and said by verify, to compare with a copy kept apart from the file."""
+    try:
+        found = connection.execute(_ROOT_KEY).fetchone()
+    except sqlite3.OperationalError:  # no account_keys table: a file from before keys
+        return None
+    return None if found is None else fingerprint(str(found[0]))
 
 
 def signature_problems(connection: sqlite3.Connection,

@@ -16,6 +16,7 @@ from ketamonitor.core.anchor import (
     in_force,
     parse_given_head,
     parse_log,
+    root_problems,
 )
 
 H = [f"{n:064x}" for n in range(10)]
@@ -60,3 +61,24 @@ def test_a_head_given_as_printed():
     for wrong in ("812", f"x:{H[3]}", "812:abc"):
         with pytest.raises(ValueError):
             parse_given_head(wrong)
+
+
+def test_a_head_keeps_the_root_it_was_anchored_with():
+    head = AnchoredHead(3, H[3], "t", root="SHA256:aaaa")
+    assert parse_log(head.line(), "log").heads == (head,)
+
+
+def test_another_root_than_the_anchored_one_is_a_file_rewritten_whole():
+    anchor = Anchor("log", (AnchoredHead(1, H[1], root="SHA256:aaaa"),))
+    assert root_problems(anchor, "SHA256:aaaa") == []
+    (problem,) = root_problems(anchor, "SHA256:bbbb")
+    assert "root key is SHA256:bbbb" in problem and "SHA256:aaaa" in problem
+    assert "rewritten whole" in problem
+
+
+def test_a_head_anchored_before_keys_or_before_a_restore_pins_no_root():
+    before_keys = Anchor("log", (AnchoredHead(1, H[1]),))
+    assert root_problems(before_keys, "SHA256:bbbb") == []
+    restored = Anchor("log", (AnchoredHead(1, H[1], root="SHA256:aaaa"),
+                              AnchoredHead(1, H[1], event=RESTORE, root="SHA256:bbbb")))
+    assert root_problems(restored, "SHA256:bbbb") == []

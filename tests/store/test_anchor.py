@@ -68,9 +68,12 @@ def test_a_head_is_anchored_at_most_once_a_minute_and_at_close(db_path, clock):
     written = heads(log_of(db_path))
     assert len(written) == 3
     head_id, head_hash, signature = last_signed_row(db_path)
+    with Store.open(db_path, clock, hasher=FAST_HASHER) as store:
+        root = store.root_key_fingerprint()
+    assert root is not None
     assert written[-1] == {"id": head_id, "hash": head_hash,
                            "at": "2026-11-23T07:31:00.000Z", "database": "ketamonitor.db",
-                           "event": "head", "signature": signature}
+                           "event": "head", "root": root, "signature": signature}
     assert stat.S_IMODE(log_of(db_path).stat().st_mode) == 0o600
 
 
@@ -104,9 +107,10 @@ def test_a_backup_carries_the_log_and_verifies_against_it(db_path, clock, tmp_pa
         backed_up = last_signed_row(out)
         assert heads(log_of(db_path))[-1]["id"] == last_row(db_path)[0]  # after the backup
     carried = heads(out.with_name("copy.db.anchor.jsonl"))
-    assert carried[-1] | {"at": None} == {"id": backed_up[0], "hash": backed_up[1], "at": None,
-                                          "database": "copy.db", "event": "backup",
-                                          "signature": backed_up[2]}
+    assert carried[-1] | {"at": None, "root": None} == {
+        "id": backed_up[0], "hash": backed_up[1], "at": None, "database": "copy.db",
+        "event": "backup", "root": None, "signature": backed_up[2]}
+    assert carried[-1]["root"].startswith("SHA256:")
     assert all(head["id"] <= backed_up[0] for head in carried)
     code, said = verify(out, capsys)
     assert code == 0 and f"anchor: {out.with_name('copy.db.anchor.jsonl')}" in said, said

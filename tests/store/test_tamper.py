@@ -436,3 +436,19 @@ def test_the_anchor_log_names_itself(clinic, capsys):
     assert code == 0, said
     heads = [json.loads(line) for line in log.read_text().splitlines()]
     assert f"anchor: {log} ({len(heads)} heads)" in said, said
+
+
+def test_another_clinics_file_put_in_place_keys_and_all(clinic, tmp_path, capsys):
+    """The whole file made again by the attacker, with an administrator of their own (so
+    every row verifies on its own keys): the anchor log's root differs, and verify says the
+    file's root for the clinic to compare with the one printed when it was set up."""
+    forged = tmp_path / "forged.db"
+    with Store.open(forged, FakeClock(START), hasher=FAST_HASHER, create=True) as store:
+        add_people(store)
+        forged_root = store.root_key_fingerprint()
+    for side in ("", "-wal", "-shm"):
+        db(clinic).with_name(db(clinic).name + side).unlink(missing_ok=True)
+    shutil.copyfile(forged, db(clinic))
+    code, said = verify(clinic, capsys)
+    assert code == 1 and "root key" in said and "rewritten whole" in said, said
+    assert f"root key: {forged_root}" in said
