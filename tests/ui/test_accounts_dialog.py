@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from ketamonitor.core.accounts import Role
 from ketamonitor.store.errors import DiskFull
@@ -307,3 +308,10 @@ def test_a_nurse_is_told_only_administrators_manage_accounts(qtbot, store, promp
     assert dialog.width() < 700  # just the reason and Close
     assert dialog.show_roles() is None
     dialog.close()
+
+
+def test_the_clinics_root_key_is_shown_to_keep_apart(dialog, store):
+    root = store.root_key_fingerprint()
+    assert root is not None
+    label = dialog.findChild(QLabel, "accounts_root_key")
+    assert label.isVisibleTo(dialog) and root in label.text()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ketamonitor.core.accounts import Account
@@ -89,6 +89,13 @@ class AccountsDialog(QDialog):
         middle.addLayout(actions)
         layout.addLayout(middle, 1)
 
+        self.root_key = QLabel("")
+        self.root_key.setObjectName("accounts_root_key")
+        self.root_key.setWordWrap(True)
+        self.root_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.root_key.setProperty("role", "muted")
+        layout.addWidget(self.root_key)
+
         self.add_form = AddAccountForm(store, self.prompts)
         self.roles_form = RolesForm(store, self.prompts)
         self.password_form = PasswordForm(store, self.prompts)
@@ -141,6 +148,7 @@ class AccountsDialog(QDialog):
             return False
         accounts, locks = read
         self.model.set_rows([AccountState(a, locks.get(a.username)) for a in accounts])
+        self._show_root_key()
         zone = self.store.clock.local_zone
         shown = [f"{name} until {lock_ends(until, zone)}" for name, until in locks.items()]
         self.locked_line.setText(
@@ -156,6 +164,17 @@ class AccountsDialog(QDialog):
                 | QItemSelectionModel.SelectionFlag.Rows)
         self._selected()
         return True
+
+    def _show_root_key(self) -> None:
+        """The clinic's root key, for the administrator to keep apart from the file: every
+        signature is traced to it, and a file rewritten whole has another."""
+        root = self.store.root_key_fingerprint()
+        self.root_key.setText(
+            "" if root is None else
+            f"The clinic's root key: {root}. Keep a copy apart from the database (on paper, "
+            "or beside the anchor log on another disk): “ketamonitor verify” prints the "
+            "file's, and a file rewritten whole has another.")
+        self.root_key.setVisible(root is not None)
 
     def _refuse(self, text: str) -> None:
         """Only the reason and Close: nothing to read or press."""
