@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.settings import (
+    ANCHOR_LOG,
     AUDIBLE_ALERTS,
     AUTOMATIC_BACKUP,
     BACKUP_FOLDER,
@@ -67,6 +68,11 @@ class SettingsDialog(QDialog):
         self.backup_keep = self._choice(form, BACKUP_KEEP, lambda n: f"the newest {n}")
         self.backup_folder = self._text(form, BACKUP_FOLDER)
         self.backup_folder.setPlaceholderText("a “backups” folder beside the database")
+        self.anchor_log = self._text(form, ANCHOR_LOG)
+        self.anchor_log.setPlaceholderText("the backup folder (better: another disk)")
+        self.anchor_log.setToolTip("The audit chain's heads are appended here, outside the "
+                                   "database: on another disk, a rollback or a rewritten "
+                                   "record is caught by “ketamonitor verify”.")
         self.fhir_mrn_system = self._text(form, FHIR_MRN_SYSTEM)
         self.fhir_code_system = self._text(form, FHIR_CODE_SYSTEM)
         self.buttons = save_cancel_buttons(self, self.save)
@@ -99,6 +105,7 @@ class SettingsDialog(QDialog):
                 AUTOMATIC_BACKUP.key: self.automatic_backup.currentData(),
                 BACKUP_KEEP.key: self.backup_keep.currentData(),
                 BACKUP_FOLDER.key: self.backup_folder.text(),
+                ANCHOR_LOG.key: self.anchor_log.text(),
                 SUMMARY_PAGE_SIZE.key: self.summary_page_size.currentData(),
                 FHIR_MRN_SYSTEM.key: self.fhir_mrn_system.text(),
                 FHIR_CODE_SYSTEM.key: self.fhir_code_system.text()}

@@ -233,3 +233,15 @@ def test_looking_through_read_only_protocols_asks_nothing(dialog, prompts):
         dialog.table.selectRow(row)
     dialog.reject()
     assert prompts.questions == []
+
+
+def test_the_settings_dialog_moves_the_anchor_log_to_another_disk(qtbot, store, prompts,
+                                                                 tmp_path):
+    login_as(store, ADMIN)
+    dialog = SettingsDialog(store, prompts)
+    qtbot.addWidget(dialog)
+    assert dialog.anchor_log.text() == ""  # the default: the backup folder
+    dialog.anchor_log.setText(str(tmp_path / "other-disk"))
+    assert dialog.save()
+    assert store.setting("anchor_log") == str(tmp_path / "other-disk")
+    assert [row["action"] for row in audit_of(store, "settings")][-1:] == ["settings.set"]
