@@ -67,9 +67,10 @@ def _setting(connection: sqlite3.Connection, key: str) -> str:
 
 
 def chain_head(connection: sqlite3.Connection, database: Path, now: datetime,
-               event: str = HEAD) -> AnchoredHead | None:
-    """The last audit row's id and hash (and its signature, where rows are signed); None
-    for a trail with no chained row."""
+               event: str = HEAD, root: str | None = None) -> AnchoredHead | None:
+    """The last audit row's id and hash (and its signature, where rows are signed, and the
+    root key's fingerprint: `root` if the caller knows it already); None for a trail with
+    no chained row."""
     columns = {row[1] for row in connection.execute("PRAGMA table_info(audit)")}
     if "hash" not in columns:
         return None
@@ -80,7 +81,7 @@ def chain_head(connection: sqlite3.Connection, database: Path, now: datetime,
         return None
     return AnchoredHead(found[0], found[1], to_stored(now), event, database.name,
                         None if found[2] is None else str(found[2]),
-                        root_fingerprint(connection))
+                        root or root_fingerprint(connection))
 
 
 def append_head(path: Path, head: AnchoredHead) -> None:
@@ -116,6 +117,9 @@ class AnchorWriter:
         self._database = database
         self._last_at: datetime | None = None
         self._last: tuple[int, str] | None = None
+        #: The root key's fingerprint once the file has one: it never changes after (the
+        #: first key of an administrator), so it is looked up until found, then kept.
+        self._root: str | None = None
 
     def after_commit(self, connection: sqlite3.Connection, now: datetime) -> None:
         if anchor_due(self._last_at, now):
@@ -126,9 +130,10 @@ class AnchorWriter:
         if self._database is None:
             return
         try:
-            head = chain_head(connection, self._database, now)
+            head = chain_head(connection, self._database, now, root=self._root)
             if head is None or (head.id, head.hash) == self._last:
                 return
+            self._root = head.root
             path = anchor_log_path(connection, self._database)
             append_head(path, head)
         except (OSError, sqlite3.Error) as error:
