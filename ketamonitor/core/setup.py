@@ -12,6 +12,7 @@ from ketamonitor.core.patient import Patient
 from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.ranges import DEFAULT_RANGES, PlausibleRanges
 from ketamonitor.core.records import SessionListing
+from ketamonitor.core.text import text_problem
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class SessionSetup:
     dose: Dose
     prescriber: str | None = None
 
+
+#: What the session form's names may hold that tidying makes a space: a tab.
+_TIDIED = frozenset("\t")
 
 def parse_session_setup(
     typed: Mapping[str, str],
@@ -39,17 +43,23 @@ def parse_session_setup(
     from last month's weight is a dosing error.
     """
     reasons: dict[str, str] = {}
+    for field in ("chair", "nurse", "prescriber"):
+        # what the tidying below would keep, checked before it: a control character is
+        # refused beside its field here, as the store would refuse the row
+        problem = text_problem(typed.get(field, ""), allowed=_TIDIED)
+        if problem:
+            reasons[field] = problem
     chair = " ".join(typed.get("chair", "").split())
     nurse = " ".join(typed.get("nurse", "").split())
     prescriber = " ".join(typed.get("prescriber", "").split()) or None
     if prescriber and len(prescriber) > 80:
-        reasons["prescriber"] = "at most 80 characters"
+        reasons.setdefault("prescriber", "at most 80 characters")
     if not chair:
-        reasons["chair"] = "required"
+        reasons.setdefault("chair", "required")
     elif len(chair) > 20:
-        reasons["chair"] = "at most 20 characters"
+        reasons.setdefault("chair", "at most 20 characters")
     if not nurse:
-        reasons["nurse"] = "required"
+        reasons.setdefault("nurse", "required")
     weight = None
     try:
         weight = round(decimal_number(typed.get("weight_kg", ""), ranges.weight_kg), 1)

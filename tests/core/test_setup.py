@@ -50,3 +50,20 @@ def test_a_session_needs_a_chair_and_a_nurse(library):
         parse_session_setup({"weight_kg": "70", "mg_per_kg": "0.5", "concentration": "1"},
                             _patient(), library.protocol("iv-racemic-ketamine"))
     assert set(refused.value.reasons) == {"chair", "nurse"}
+
+
+def test_control_characters_in_the_names_are_refused_beside_their_fields(library):
+    """A terminal escape or a bell in the chair, nurse or prescriber is refused by the form
+    (the store would refuse the row too, but without the reason beside its field); a tab is
+    tidied to a space."""
+    with pytest.raises(ValidationError) as refused:
+        parse_session_setup({"chair": "1\x07", "nurse": "Ana\x00", "prescriber":
+                             "Dr \x1b[31mObi", "weight_kg": "70", "mg_per_kg": "0.5",
+                             "concentration": "1"},
+                            _patient(), library.protocol("iv-racemic-ketamine"))
+    assert set(refused.value.reasons) == {"chair", "nurse", "prescriber"}
+    assert "U+001B" in refused.value.reasons["prescriber"]
+    setup = parse_session_setup({"chair": "1", "nurse": "Ana\tRuiz", "weight_kg": "70",
+                                 "mg_per_kg": "0.5", "concentration": "1"},
+                                _patient(), library.protocol("iv-racemic-ketamine"))
+    assert setup.nurse == "Ana Ruiz"

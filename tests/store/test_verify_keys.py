@@ -166,16 +166,19 @@ def test_a_forged_row_appended_at_the_end_is_reported(clinic, capsys):
     assert f"{ADMIN}'s last row, its signature does not verify (a forged row" in said
 
 
+def bp_149_to_128(connection: sqlite3.Connection) -> None:
+    """The charted BP 149 changed to 128, and its audit row made to match."""
+    vitals_id = connection.execute("SELECT id FROM vitals WHERE systolic = 149").fetchone()[0]
+    connection.execute("UPDATE vitals SET systolic = 128 WHERE id = ?", [vitals_id])
+    connection.execute("UPDATE audit SET new_value = replace(new_value, '\"systolic\":149', "
+                       "'\"systolic\":128') WHERE entity = 'vitals' AND entity_id = ?",
+                       [vitals_id])
+
+
 def test_the_whole_chain_recomputed_after_a_change_is_reported(clinic, capsys):
     """A BP changed 149 -> 128, its audit row made to match, every hash recomputed: each
     signer's last signature was over the old hashes."""
-    def change(connection: sqlite3.Connection) -> None:
-        vitals_id = connection.execute("SELECT id FROM vitals WHERE systolic = 149").fetchone()[0]
-        connection.execute("UPDATE vitals SET systolic = 128 WHERE id = ?", [vitals_id])
-        connection.execute("UPDATE audit SET new_value = replace(new_value, '\"systolic\":149', "
-                           "'\"systolic\":128') WHERE entity = 'vitals' AND entity_id = ?",
-                           [vitals_id])
-    attack(clinic, change)
+    attack(clinic, bp_149_to_128)
     code, said = verify(clinic, capsys)
     assert code == ExitCode.REFUSED
     assert "chain recomputed after a change" in said
@@ -237,13 +240,7 @@ def test_a_signed_charts_bp_changed_with_its_content_hash_recomputed_is_reported
         clinic, capsys):
     """149 -> 128 in the chart, the signature's content hash recomputed by the app's own
     function: the PDF's 'matches' and verify both see the physician's key did not sign it."""
-    def change(connection: sqlite3.Connection) -> None:
-        vitals_id = connection.execute("SELECT id FROM vitals WHERE systolic = 149").fetchone()[0]
-        connection.execute("UPDATE vitals SET systolic = 128 WHERE id = ?", [vitals_id])
-        connection.execute("UPDATE audit SET new_value = replace(new_value, '\"systolic\":149', "
-                           "'\"systolic\":128') WHERE entity = 'vitals' AND entity_id = ?",
-                           [vitals_id])
-    attack(clinic, change)
+    attack(clinic, bp_149_to_128)
     with Store.open(clinic, FakeClock(START), hasher=FAST_HASHER) as store:
         login_as(store, NURSE)
         (session_id,) = {row[0] for row in store._db.execute("SELECT session_id FROM signatures")}
