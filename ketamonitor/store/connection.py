@@ -11,12 +11,15 @@ import logging
 import os
 import sqlite3
 import stat
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from ketamonitor.core.backups import DEFAULT_FOLDER_NAME, is_backup_name
 from ketamonitor.core.clock import Clock, SystemClock
+from ketamonitor.core.errors import ValidationError
 from ketamonitor.store.errors import (
     NO_SPACE,
     DatabaseCorrupt,
@@ -80,7 +83,7 @@ def open_database(path: Path, *, clock: Clock | None = None,
                 connection, path, applied=applied, pending=pending,
                 local_time=clock.now().astimezone(clock.local_zone))
         _set_pragmas(connection, path)
-        db = Database(connection, execute_plugins=False)
+        db = _Database(connection, execute_plugins=False)
         migrations.apply(db)
     except sqlite3.Error as error:
         connection.close()
@@ -93,6 +96,19 @@ def open_database(path: Path, *, clock: Clock | None = None,
         raise
     return db, upgrade
 
+
+
+class _Database(Database):
+    """sqlite-utils' Database, but a number no SQLite integer can hold (a session id of
+    10**20 from a script) is refused as a value, not an OverflowError from the binding."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+                ) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except OverflowError:
+            raise ValidationError({"value": "a whole number beyond what the record can "
+                                            "hold (±9,223,372,036,854,775,807)"}) from None
 
 def no_database_at(path: Path) -> bool:
     """No file at `path`, or an empty one (0 bytes): either way no record is there.

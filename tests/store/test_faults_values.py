@@ -107,3 +107,12 @@ def test_any_text_the_store_is_given_is_checked_at_the_write(store: Store) -> No
     login_as(store, ADMIN)
     with pytest.raises(ValidationError):
         store.set_setting("backup_folder", "folder\ud800")
+
+
+def test_an_id_beyond_sqlites_integers_is_refused_as_a_value(store: Store,
+                                                              charting: Charting) -> None:
+    """A script asking for session 10**20 got a raw OverflowError from the binding."""
+    charting.session()
+    with pytest.raises(ValidationError) as refused:
+        store.chart(10**20)
+    assert "beyond what the record can hold" in refused.value.reasons["value"]
