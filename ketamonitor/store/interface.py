@@ -73,6 +73,7 @@ from ketamonitor.store.errors import (
     DatabaseCorrupt,
     DatabaseFromNewerVersion,
     DatabaseInUse,
+    DatabaseMoved,
     DatabaseReadOnly,
     DatabaseUnavailable,
     DiskFull,
@@ -259,7 +260,8 @@ class StoreApi(StoreCoreApi, StoreRecords, StoreAlerts, StoreSignatures, StoreCl
 
 __all__ = [
     "BackupFailed", "BackupResult", "DatabaseCorrupt", "DatabaseFromNewerVersion",
-    "DatabaseInUse", "DatabaseReadOnly", "DatabaseUnavailable", "DiskFull", "LogRows",
+    "DatabaseInUse", "DatabaseMoved", "DatabaseReadOnly", "DatabaseUnavailable", "DiskFull",
+    "LogRows",
     "LoginRefused", "MadeBackup", "NotAKetamonitorDatabase", "PasswordNotConfirmed",
     "PatientCounts", "PlannedBackup", "RecordCounts", "RestoreRefused", "RestoreResult",
     "StoreAccounts", "StoreAlerts", "StoreApi", "StoreBug", "StoreClinic", "StoreCoreApi",

@@ -38,6 +38,7 @@ from ketamonitor.places import log_directory
 from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.interface import (
     BackupFailed,
+    DatabaseMoved,
     MadeBackup,
     PlannedBackup,
     StoreApi,
@@ -79,6 +80,9 @@ class MainWindow(QMainWindow):
         self._sounded_at: datetime | None = None
         #: Each distinct fault of the tick already told: said once, never every second.
         self._tick_faults = ShownOnce()
+        #: The database file gone from its path was said in a dialog (once: every write is
+        #: refused from then on, and the status line keeps saying it).
+        self._told_file_gone = False
         self.setWindowTitle(f"ketamonitor — {store.path.name}")
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
@@ -481,6 +485,11 @@ class MainWindow(QMainWindow):
             self.problem.setText(f"⚠ {problem.title}: alerts cannot be recorded — "
                                  f"{problem.path}")
             raised = []
+            if isinstance(problem, DatabaseMoved) and not self._told_file_gone:
+                # for good, not for a moment: said once in words, while no one is saving,
+                # so charting moves to paper before the next entry is typed
+                self._told_file_gone = True
+                self.prompts.show_problem(self, problem.title, problem.message)
         else:
             self.problem.setText("")
         self._announce(raised)

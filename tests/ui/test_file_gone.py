@@ -33,7 +33,7 @@ def test_vitals_saved_into_a_deleted_file_stay_typed_and_it_is_said(
 
 
 def test_the_tick_says_the_file_is_gone_while_no_one_saves(window: MainWindow, charting,
-                                                             db_path):
+                                                             db_path, prompts):
     charting.session()
     window.tick()
     assert window.problem.text() == ""
@@ -41,3 +41,7 @@ def test_the_tick_says_the_file_is_gone_while_no_one_saves(window: MainWindow, c
     window.tick()
     assert DatabaseMoved.title in window.problem.text()
     assert str(db_path) in window.problem.text()
+    ((title, message),) = prompts.problems  # said in words once, before anyone types
+    assert title == DatabaseMoved.title and "note it on paper" in message
+    window.tick()
+    assert len(prompts.problems) == 1  # not every second
