@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from hl7apy.consts import VALIDATION_LEVEL
-from hl7apy.parser import parse_message
+from hl7apy.parser import parse_message, parse_segment
 
 
 def strictly_valid(message: bytes, codec: str = "utf-8") -> Any:
@@ -24,3 +24,13 @@ def tolerantly_read(message: bytes, codec: str = "utf-8") -> Any:
     the standard requires (an answer with no control id to echo)."""
     return parse_message(message.decode(codec), validation_level=VALIDATION_LEVEL.TOLERANT,
                          find_groups=True)
+
+
+def strictly_valid_segments(message: bytes, version: str, codec: str = "utf-8") -> None:
+    """Each segment of `message` parsed and validated strictly by hl7apy in `version`: for
+    a version before 2.3.1, where MSH-9 has no message structure for hl7apy to find the
+    message's by."""
+    for text in message.decode(codec).split("\r"):
+        if text:
+            assert parse_segment(text, version=version,
+                                 validation_level=VALIDATION_LEVEL.STRICT).validate()
