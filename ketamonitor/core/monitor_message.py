@@ -318,6 +318,7 @@ class _Parser:
         encoding = _encoding(msh, codec, self.limits.max_text)
         header = self._header(msh, encoding, charset)
         self._check_size(raw, encoding, header)
+        self._check_header(header)
         text, codec = decode(body, charset)
         encoding = replace(encoding, codec=codec)
         header = replace(header, codec=codec)
@@ -332,7 +333,6 @@ class _Parser:
             raise _Refused(AckCode.REJECT, ErrorCode.SEGMENT_SEQUENCE,
                            f"could not be read as HL7 ({type(error).__name__})",
                            header) from None
-        self._check_header(header)
         return self._body(message, encoding, header)
 
     # -- the header ---------------------------------------------------------------------
