@@ -662,9 +662,9 @@ class Simulator:
         data = outgoing.prefix + outgoing.framed
         while not self.stop.is_set():
             try:
-                if written:
-                    summary.count("resent")
                 link.send(data)
+                if written:  # counted once it is on the wire again
+                    summary.count("resent")
                 written, data = True, outgoing.framed
                 answer = link.answer(outgoing.control_id,
                                      self._monotonic() + options.ack_timeout, self._monotonic,
@@ -676,8 +676,8 @@ class Simulator:
                              outgoing.malformed, lost)
                     summary.count("unanswered")
                     return
-                log.warning("%s: %s: %s; resending in %.1f s", link.name,
-                            outgoing.control_id, lost, wait)
+                log.warning("%s: %s: %s; %s in %.1f s", link.name, outgoing.control_id,
+                            lost, "sending it again" if written else "trying again", wait)
                 if self.stop.wait(wait):
                     return
                 wait = min(wait * 2, options.backoff_max)

@@ -5,6 +5,7 @@ test's own on loopback that answers AA, drops a connection once and answers one 
 from __future__ import annotations
 
 import itertools
+import logging
 import socket
 import statistics
 import threading
@@ -291,16 +292,23 @@ class Received:
 class FakeListener:
     """An MLLP listener on loopback: frames are numbered in arrival order (from 1); the
     frame numbered in `drop` has its connection closed instead of an answer, those in
-    `error` are answered AE, every other AA (or AR/AE as the parser refuses it)."""
+    `silent` no answer at all (the connection left open), those in `error` are answered
+    AE, every other AA (or AR/AE as the parser refuses it). `server`: a socket already
+    bound, to listen on from now."""
 
     now: Callable[[], datetime]
     drop: frozenset[int] = frozenset()
+    silent: frozenset[int] = frozenset()
     error: frozenset[int] = frozenset()
+    server: socket.socket | None = None
     received: list[Received] = field(default_factory=list)
     connections: int = 0
 
     def __post_init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
+        if self.server is None:
+            self.server = socket.create_server(("127.0.0.1", 0))
+        else:
+            self.server.listen()
         self.server.settimeout(0.05)
         self.port = self.server.getsockname()[1]
         self.lock = threading.Lock()
@@ -309,6 +317,7 @@ class FakeListener:
         self.threads[0].start()
 
     def _accept(self) -> None:
+        assert self.server is not None
         while not self.closing.is_set():
             try:
                 connection, _ = self.server.accept()
@@ -342,17 +351,21 @@ class FakeListener:
                                       now=self.now(), reason="a test's AE")
                 control_id, bed = parsed.header.control_id, parsed.bed.text
             dropped = count in self.drop
+            silent = count in self.silent
             self.received.append(Received(number, item.message, control_id, bed,
-                                          "dropped" if dropped else code))
+                                          "dropped" if dropped else "silent" if silent
+                                          else code))
         if dropped:
             return False
-        connection.sendall(frame(ack))
+        if not silent:
+            connection.sendall(frame(ack))
         return True
 
     def close(self) -> None:
         self.closing.set()
         for thread in self.threads:
             thread.join()
+        assert self.server is not None
         self.server.close()
 
 
@@ -416,6 +429,49 @@ def test_nothing_is_skipped_a_dropped_message_is_resent_as_itself_and_an_ae_is_n
         assert listener.connections == 2
         assert {i.bed for i in received if i.connection == 1} == {
             "INFUSION^^Chair1", "INFUSION^^Chair2", "INFUSION^^Chair3"}
+
+
+def test_a_message_without_an_ack_in_time_is_resent_on_a_new_connection(listener_for):
+    listener = listener_for(silent=frozenset({2}))
+    simulator = simulate(listener, beds=1, count=3, ack_timeout=0.2)
+    ids = [item.control_id for item in listener.received]
+    assert ids[1] == ids[2] and ids == sorted(ids) and len(set(ids)) == 3  # sent again
+    assert [item.answered for item in listener.received] == ["AA", "silent", "AA", "AA"]
+    assert listener.received[2].connection == 2
+    assert simulator.summary.resent == 1 and simulator.summary.accepted == 3
+
+
+class _Said(logging.Handler):
+    def __init__(self, words: str) -> None:
+        super().__init__()
+        self.words, self.said = words, threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.words in record.getMessage():
+            self.said.set()
+
+
+def test_a_listener_not_there_yet_is_waited_for_and_nothing_is_counted_resent(listener_for):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
+    said = _Said("trying again")
+    logging.getLogger("ketamonitor.feed.simulator").addHandler(said)
+    simulator = Simulator(SimulatorOptions("127.0.0.1", closed.getsockname()[1], count=2,
+                                           interval=0, backoff=0), FakeClock(START))
+    summary: list[object] = []
+    sending = threading.Thread(target=lambda: summary.append(simulator.run()))
+    try:
+        sending.start()
+        assert said.said.wait(10)
+        listener = listener_for(server=closed)
+        sending.join(10)
+    finally:
+        simulator.stop.set()
+        sending.join()
+        logging.getLogger("ketamonitor.feed.simulator").removeHandler(said)
+    assert [item.answered for item in listener.received] == ["AA", "AA"]
+    assert simulator.summary.line() == (
+        "sent 2 (0 malformed), AA 2, AE 0, AR 0, unanswered 0, resent 0")
 
 
 def test_a_malformed_frame_is_answered_ar_and_not_resent(listener_for):
