@@ -39,7 +39,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from ketamonitor.core.clock import Clock
@@ -319,8 +319,11 @@ class BedFeed:
     after a run tag, and (with artifacts) an occasional malformed frame."""
 
     def __init__(self, plan: BedPlan, *, flavour: Flavour, run: str, artifacts: bool = False,
-                 bed_text: str | None = None, sending_application: str | None = None) -> None:
+                 zone: tzinfo = UTC, bed_text: str | None = None,
+                 sending_application: str | None = None) -> None:
         self.plan = plan
+        #: The monitor's clock: the GE-like flavour writes its wall-clock time, no offset.
+        self.zone = zone
         self.flavour = flavour
         self.artifacts = artifacts
         self.bed_text = bed_text or f"INFUSION^^Chair{plan.bed}"
@@ -345,7 +348,7 @@ class BedFeed:
             observed_at=now, bed=self.bed_text, flavour=self.flavour,
             patient=OruPatient(f"SIM-{self.plan.seed}-{self.plan.bed:02d}", "Simulated",
                                f"Bed {self.plan.bed}"),
-            sending_application=self.sending_application)
+            sending_application=self.sending_application, zone=self.zone)
         kind = self.malformed_kind(self.sent)
         out: list[Outgoing] = []
         prefix = b""
@@ -581,19 +584,22 @@ class Simulator:
         self.started = clock.now()
         run = self.started.strftime("%d%H%M%S")
         self.feeds = [BedFeed(plan_session(options.seed, bed), flavour=options.flavour,
-                              run=run, artifacts=options.artifacts)
+                              run=run, artifacts=options.artifacts, zone=clock.local_zone)
                       for bed in range(1, options.beds + 1)]
         self.summary = Summary()
         self.stop = threading.Event()
         self._monotonic = monotonic or time.monotonic
         self.links: list[_Link] = []
+        #: What stopped a connection's thread that is not the network's (a bug).
+        self.failure: Exception | None = None
 
     def beds(self) -> list[str]:
         """One line per bed: its PV1-3 and its sender."""
         return [f"bed {feed.bed_text} as {feed.sending_application}" for feed in self.feeds]
 
     def run(self) -> Summary:
-        """Send, one thread per connection, and wait for them all."""
+        """Send, one thread per connection, and wait for them all. A bug in a thread stops
+        them all and is raised here, for the command's last net."""
         groups = ([[feed] for feed in self.feeds] if self.options.flavour is Flavour.GE
                   else [self.feeds])
         threads = [threading.Thread(target=self._send_group, args=(group,),
@@ -610,6 +616,8 @@ class Simulator:
             self.stop.set()
             for thread in threads:
                 thread.join()
+        if self.failure is not None:
+            raise self.failure
         return self.summary
 
     def elapsed(self) -> timedelta:
@@ -627,8 +635,8 @@ class Simulator:
                         self._deliver(link, outgoing)
                         if self.stop.is_set():
                             return
-        except Exception:  # a bug in a thread: logged whole, the others go on
-            log.exception("monitor-sim: the connection for %s stopped", name)
+        except Exception as error:  # a bug: every thread stops, `run` raises it
+            self.failure = self.failure or error
             self.stop.set()
         finally:
             link.close()
@@ -671,6 +679,8 @@ class Simulator:
                                      unreadable=outgoing.malformed is Malformed.BROKEN_MSH)
             except _Lost as lost:
                 link.close()
+                if self.stop.is_set():
+                    return
                 if outgoing.malformed and written:
                     log.info("%s: no answer to the %s frame (%s)", link.name,
                              outgoing.malformed, lost)

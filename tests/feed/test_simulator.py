@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -45,6 +46,7 @@ from ketamonitor.feed.simulator import (
 from tests.core.hl7_checks import strictly_valid
 
 START = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+NEW_YORK = ZoneInfo("America/New_York")
 MINUTE = timedelta(minutes=1)
 SEEDS_AND_BEDS = [(seed, bed) for seed in (1, 2, 3) for bed in (1, 2, 3, 4)]
 
@@ -174,11 +176,13 @@ def unframed(framed: bytes) -> bytes:
 
 @pytest.mark.parametrize("flavour", list(Flavour))
 def test_every_message_of_a_session_parses_with_its_readings(flavour):
-    feed = BedFeed(plan_session(5, 3), flavour=flavour, run="R")
+    """On a monitor set to the clinic's time: the GE-like one writes its wall clock without
+    an offset, read back in the clinic's zone."""
+    feed = BedFeed(plan_session(5, 3), flavour=flavour, run="R", zone=NEW_YORK)
     for moment in session_steps(MINUTE):
         now = START + moment
         (outgoing,) = feed.next_messages(moment, now)
-        parsed = read(unframed(outgoing.framed), now)
+        parsed = parse_monitor_message(unframed(outgoing.framed), NEW_YORK, now)
         assert isinstance(parsed, MonitorMessage), parsed
         assert parsed.header.control_id == outgoing.control_id
         assert parsed.bed.text == "INFUSION^^Chair3" and parsed.ignored == ()
@@ -486,6 +490,20 @@ def test_a_malformed_frame_is_answered_ar_and_not_resent(listener_for):
     assert len(readable) == 2 * 120 == len({item.control_id for item in readable})
 
 
+def test_a_bug_in_a_connection_stops_them_all_and_is_raised(listener_for, monkeypatch):
+    listener = listener_for()
+
+    def broken(self, elapsed, now):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(BedFeed, "next_messages", broken)
+    simulator = Simulator(SimulatorOptions("127.0.0.1", listener.port, beds=3, count=2,
+                                           interval=0, flavour=Flavour.GE), FakeClock(START))
+    with pytest.raises(RuntimeError, match="a bug"):
+        simulator.run()
+    assert listener.received == []
+
+
 def test_the_sender_names_each_bed(listener_for):
     listener = listener_for()
     ge = Simulator(SimulatorOptions("127.0.0.1", listener.port, beds=2, flavour=Flavour.GE),
@@ -548,3 +566,20 @@ def test_the_command_sends_and_sums_up(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out == ["bed INFUSION^^Chair1 as CARESCAPE_01", "bed INFUSION^^Chair2 as CARESCAPE_02",
                    "sent 6 (0 malformed), AA 6, AE 0, AR 0, unanswered 0, resent 0"]
+
+
+@pytest.mark.usefixtures("_logs")
+def test_a_bug_is_one_line_and_exit_1_never_a_traceback(monkeypatch, capsys):
+    def broken(self, elapsed, now):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(BedFeed, "next_messages", broken)
+    listener = FakeListener(now=lambda: datetime.now(UTC))
+    try:
+        assert main(["monitor-sim", "--to", f"127.0.0.1:{listener.port}", "--count", "1",
+                     "--interval", "0"]) == ExitCode.REFUSED
+    finally:
+        listener.close()
+    err = capsys.readouterr().err
+    assert "ketamonitor monitor-sim: stopped by an unexpected error (RuntimeError: a bug)" in err
+    assert "Traceback" not in err
