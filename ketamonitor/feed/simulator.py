@@ -460,7 +460,8 @@ class SimulatorOptions:
 
 @dataclass
 class Summary:
-    """What was sent and how it was answered."""
+    """What was sent and how it was answered: `sent` counts the messages written (each
+    once, malformed ones among them), `resent` the times one was written again."""
 
     sent: int = 0
     malformed: int = 0
@@ -663,16 +664,17 @@ class Simulator:
     def _deliver(self, link: _Link, outgoing: Outgoing) -> None:
         """Send `outgoing` until it is answered (a malformed one: once, answered or not)."""
         summary, options = self.summary, self.options
-        summary.count("sent")
-        if outgoing.malformed:
-            summary.count("malformed")
         wait, written = options.backoff, False
         data = outgoing.prefix + outgoing.framed
         while not self.stop.is_set():
             try:
                 link.send(data)
-                if written:  # counted once it is on the wire again
+                if written:  # counted once it is on the wire (again)
                     summary.count("resent")
+                else:
+                    summary.count("sent")
+                    if outgoing.malformed:
+                        summary.count("malformed")
                 written, data = True, outgoing.framed
                 answer = link.answer(outgoing.control_id,
                                      self._monotonic() + options.ack_timeout, self._monotonic,

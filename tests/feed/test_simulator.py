@@ -474,8 +474,28 @@ def test_a_listener_not_there_yet_is_waited_for_and_nothing_is_counted_resent(li
         sending.join()
         logging.getLogger("ketamonitor.feed.simulator").removeHandler(said)
     assert [item.answered for item in listener.received] == ["AA", "AA"]
-    assert simulator.summary.line() == (
+    assert simulator.summary.line() == (  # sent when written: refused connections aside
         "sent 2 (0 malformed), AA 2, AE 0, AR 0, unanswered 0, resent 0")
+
+
+def test_stopped_before_a_listener_came_nothing_is_counted_sent():
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    said = _Said("trying again")
+    logging.getLogger("ketamonitor.feed.simulator").addHandler(said)
+    simulator = Simulator(SimulatorOptions("127.0.0.1", closed.getsockname()[1], beds=2,
+                                           flavour=Flavour.GE, interval=0, backoff=0),
+                          FakeClock(START))
+    sending = threading.Thread(target=simulator.run)
+    try:
+        sending.start()
+        assert said.said.wait(10)
+    finally:
+        simulator.stop.set()
+        sending.join()
+        logging.getLogger("ketamonitor.feed.simulator").removeHandler(said)
+        closed.close()
+    assert (simulator.summary.sent, simulator.summary.resent) == (0, 0)
 
 
 def test_a_malformed_frame_is_answered_ar_and_not_resent(listener_for):
