@@ -518,7 +518,6 @@ class _Link:
         self.socket: socket.socket | None = None
         self.reader = MllpReader(1_048_576)
         self.answers: list[Answer] = []
-        self.connections = 0
 
     def send(self, data: bytes) -> None:
         if self.socket is None:
@@ -529,7 +528,6 @@ class _Link:
                 raise _Lost(f"cannot connect ({error.strerror or error})") from None
             self.reader = MllpReader(1_048_576)
             self.answers = []
-            self.connections += 1
         try:
             self.socket.sendall(data)
         except OSError as error:
@@ -590,7 +588,6 @@ class Simulator:
         self.summary = Summary()
         self.stop = threading.Event()
         self._monotonic = monotonic or time.monotonic
-        self.links: list[_Link] = []
         #: What stopped a connection's thread that is not the network's (a bug).
         self.failure: Exception | None = None
 
@@ -628,7 +625,6 @@ class Simulator:
     def _send_group(self, feeds: Sequence[BedFeed]) -> None:
         name = ", ".join(feed.bed_text for feed in feeds)
         link = _Link(self.options, self.stop, name)
-        self.links.append(link)
         try:
             for _ in self._rounds():
                 for feed in feeds:
