@@ -179,6 +179,7 @@ class Listener:
         self._ready.wait()
         if self._startup_error is not None:
             self._thread.join()
+            self._thread = None
             self._release()
             raise self._startup_error
         log.info("monitor listener on %s:%d", *self.address)
@@ -208,6 +209,11 @@ class Listener:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.close()
+
+    @property
+    def running(self) -> bool:
+        """Whether the loop runs (False before `start`, after `close`, or if it broke)."""
+        return self._thread is not None and self._thread.is_alive()
 
     @property
     def connections(self) -> int:
