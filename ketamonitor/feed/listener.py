@@ -303,10 +303,10 @@ class Listener:
                 sock.close()
                 continue
             if len(self._connections) >= self.settings.max_connections:
-                sock.close()
                 log.warning("monitor connection from %s refused: %d connections are open "
                             "already (setting monitor_max_connections)", peer,
                             len(self._connections))
+                sock.close()
                 continue
             sock.setblocking(False)
             connection = _Connection(sock, peer, MllpReader(self.settings.max_frame_bytes),
