@@ -2,9 +2,10 @@
 
 ours:     a real `Listener` on a loopback port, with the real store on a temporary file: a
           client sends one framed ORU (four readings, a fresh control id each) and waits
-          for its ACK; the time from the send to the ACK read (the message read, journaled
-          with its audit row in one transaction committed with synchronous=FULL, the ACK
-          built and sent; plus the loopback's own few microseconds both ways);
+          for its ACK; `feed_ack_ms` is the listener's time from the frame's bytes read
+          off its socket to the ACK written to it (the message read, journaled with its
+          audit row in one transaction committed with synchronous=FULL, the ACK built),
+          `feed_round_trip_ms` the client's, from its send to the ACK read;
 baseline: a bare sqlite3 connection with the same pragmas (WAL, synchronous=FULL), one
           INSERT of the same raw frame into a table of the journal's shape, and a commit:
           the least any durable journal write can cost here.
@@ -12,7 +13,9 @@ baseline: a bare sqlite3 connection with the same pragmas (WAL, synchronous=FULL
 Both write files in one temporary folder (the same disk), alternating rounds so disk noise
 falls on both alike, after a warm-up; the figures are medians of every timed message.
 `feed_msgs_per_s` is one client sending the next message as soon as the last one's ACK is
-back, for a fixed count: what one connection sustains.
+back, for a fixed count: what one connection sustains. `feed_parse_ms` is the message's
+reading alone (core.monitor_message, python-hl7's parse within it), the share of
+`feed_ack_ms` that is not the journal's write.
 """
 
 from __future__ import annotations
@@ -25,9 +28,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ketamonitor.core.clock import SystemClock
 from ketamonitor.core.mllp import Frame, MllpReader, frame
+from ketamonitor.core.monitor_message import parse_monitor_message
 from ketamonitor.core.monitor_settings import ListenSettings
 from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.core.times import to_stored
@@ -107,15 +112,30 @@ class _Client:
                     return item.message
 
 
+class _TimedListener(Listener):
+    """The listener, timing each read of a connection on its own thread: from the frame's
+    bytes read off the socket to its ACK handed to the socket (the client sends the next
+    frame only once the last ACK is back, so each read is one frame)."""
+
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.handled: list[float] = []
+
+    def _read(self, connection: Any) -> None:
+        began = time.perf_counter()
+        super()._read(connection)
+        self.handled.append(time.perf_counter() - began)
+
+
 def _ours(folder: Path, messages: list[bytes]
-          ) -> tuple[Callable[[int], None], Callable[[], None], _Client]:
+          ) -> tuple[Callable[[int], None], Callable[[], None], _TimedListener]:
     clock = SystemClock()
     path = folder / "ketamonitor.db"
     Store.open(path, clock, create=True).close()
     settings = ListenSettings(address="127.0.0.1", port=0, allowed=(),
                               max_frame_bytes=1024 * 1024, idle_seconds=300,
                               max_connections=4)
-    listener = Listener(settings, lambda: Store.open(path, clock), clock)
+    listener = _TimedListener(settings, lambda: Store.open(path, clock), clock)
     _, port = listener.start()
     client = _Client(port)
     framed = [frame(message) for message in messages]
@@ -129,7 +149,7 @@ def _ours(folder: Path, messages: list[bytes]
         client.sock.close()
         listener.close()
 
-    return journal, close, client
+    return journal, close, listener
 
 
 def _timed(save: Callable[[int], None], start: int, count: int) -> list[float]:
@@ -141,22 +161,36 @@ def _timed(save: Callable[[int], None], start: int, count: int) -> list[float]:
     return samples
 
 
+def _parse_ms(messages: list[bytes]) -> float:
+    """The median time of reading one of the messages alone (core.monitor_message): the
+    part of `feed_ack_ms` that is not the journal's write."""
+    clock = SystemClock()
+    samples = []
+    for message in messages * 3:
+        began = time.perf_counter()
+        parse_monitor_message(message, clock.local_zone, clock.now())
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples) * 1000
+
+
 def run() -> list[str]:
     timed = WARM_UP + ROUNDS * PER_ROUND
     with tempfile.TemporaryDirectory(prefix="ketamonitor-bench-") as name:
         folder = Path(name)
         baseline, close_baseline = _baseline(folder, _messages(timed, "B"))
-        ours, close_ours, _ = _ours(folder, _messages(timed + SUSTAINED, "M"))
+        ours, close_ours, listener = _ours(folder, _messages(timed + SUSTAINED, "M"))
         try:
             _timed(baseline, 0, WARM_UP)
             _timed(ours, 0, WARM_UP)
             samples: dict[str, list[float]] = {"baseline": [], "ours": []}
             savers = {"baseline": baseline, "ours": ours}
+            listener.handled.clear()
             for round_number in range(ROUNDS):
                 order = ("baseline", "ours") if round_number % 2 == 0 else ("ours", "baseline")
                 for kind in order:
                     start = WARM_UP + round_number * PER_ROUND
                     samples[kind] += _timed(savers[kind], start, PER_ROUND)
+            handled = list(listener.handled)
             began = time.perf_counter()
             for n in range(timed, timed + SUSTAINED):
                 ours(n)
@@ -164,11 +198,15 @@ def run() -> list[str]:
         finally:
             close_ours()
             close_baseline()
-    ours_ms = statistics.median(samples["ours"]) * 1000
+    parse_ms = _parse_ms(_messages(PER_ROUND, "P"))
+    ours_ms = statistics.median(handled) * 1000
+    round_trip_ms = statistics.median(samples["ours"]) * 1000
     baseline_ms = statistics.median(samples["baseline"]) * 1000
     return [
         f"bench feed_ack_ms: {ours_ms:.2f} ms",
         f"bench feed_ack_baseline_ms: {baseline_ms:.2f} ms",
         f"bench feed_ack_ratio: {ours_ms / baseline_ms:.2f} x",
+        f"bench feed_round_trip_ms: {round_trip_ms:.2f} ms",
+        f"bench feed_parse_ms: {parse_ms:.2f} ms",
         f"bench feed_msgs_per_s: {sustained:.0f} /s",
     ]
