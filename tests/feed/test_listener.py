@@ -31,7 +31,7 @@ from ketamonitor.feed.listener import HEAD_BYTES, FrameJournal, Listener
 from ketamonitor.store.errors import DatabaseMissing, DiskFull
 from ketamonitor.store.store import Store
 from tests.conftest import START
-from tests.core.hl7_checks import strictly_valid
+from tests.core.hl7_checks import strictly_valid, tolerantly_read
 from tests.people import FAST_HASHER
 
 #: How long any one answer may take (a generous bound, never a sleep).
@@ -262,6 +262,37 @@ def test_a_frame_split_across_sends_and_several_frames_in_one_send(db_path, list
     assert all(row["outcome"] == "AA" for row in journal(db_path))
 
 
+def test_a_gateway_sends_many_beds_on_one_connection(db_path, listen, clients):
+    listener = listen()
+    client = clients(listener)
+    client.send(b"".join(frame(oru(f"BED{n}-1", bed=f"INFUSION^^Chair{n}"))
+                         for n in range(1, 4)))
+    assert [client.answer().original_id for _ in range(3)] == ["BED1-1", "BED2-1", "BED3-1"]
+    assert [bytes(row["raw"]).count(b"INFUSION^^Chair") for row in journal(db_path)] == [
+        1, 1, 1]
+
+
+def test_a_listener_on_the_ipv6_loopback_keeps_its_senders_addresses_bracketed(
+        db_path, beside, clock, monotonic):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        probe = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback address on this machine")
+    probe.close()
+    with Listener(settings(address="::1"), beside, clock, monotonic=monotonic) as listener:
+        assert listener.address is not None
+        with socket.create_connection(("::1", listener.address[1]), timeout=TIMEOUT) as sock:
+            sock.sendall(frame(oru("SIX-1")))
+            reader = MllpReader(1 << 20)
+            answered: list[object] = []
+            while not answered:
+                answered = [item for item in reader.feed(sock.recv(65536))
+                            if isinstance(item, Frame)]
+    assert str(journal(db_path)[0]["peer"]).startswith("[::1]:")
+
+
 def test_a_slow_sender_one_byte_at_a_time(db_path, listen, clients):
     listener = listen()
     client = clients(listener)
@@ -360,6 +391,7 @@ def test_binary_garbage_inside_a_frame_is_rejected_with_a_minimal_ack(db_path, l
     answer = client.ask(garbage)
     assert (answer.code, answer.original_id) == ("AR", "")
     assert answer.field("MSH", 5) == ""  # no MSH to echo: a minimal answer
+    assert tolerantly_read(answer.raw).msa.msa_1.to_er7() == "AR"
     [row] = journal(db_path)
     assert (row["outcome"], row["raw"], row["control_id"]) == ("AR", garbage, None)
     assert client.ask(oru("AFTER-GARBAGE")).code == "AA"  # the connection goes on
@@ -532,6 +564,7 @@ def test_close_ends_every_connection_and_journals_what_was_unfinished(
         assert client.answer().code == "AA"
     assert client.closed_by_listener()
     assert listener.connections == 0
+    assert not listener.running
     assert [(row["outcome"], row["raw"]) for row in journal(db_path)][1] == (
         "AR", b"MSH|^~\\&|HALF")
     with pytest.raises(OSError):
