@@ -535,6 +535,32 @@ def test_a_frame_the_store_cannot_take_is_not_answered_and_its_connection_closed
     assert [row["control_id"] for row in journal(db_path)] == ["FULL-1"]
 
 
+def test_a_database_moved_away_gets_no_ack_and_the_listener_goes_on(
+        tmp_path, clock, monotonic, caplog):
+    path = tmp_path / "alone.db"
+    Store.open(path, clock, hasher=FAST_HASHER, create=True).close()
+    listener = Listener(settings(), lambda: Store.open_beside_app(path, clock), clock,
+                        monotonic=monotonic)
+    with listener:
+        assert listener.address is not None
+        first = Client(listener.address[1])
+        try:
+            assert first.ask(oru("BEFORE-MOVE")).code == "AA"
+            path.rename(tmp_path / "moved.db")  # the file is not where it was opened
+            first.send(frame(oru("AFTER-MOVE")))
+            assert first.closed_by_listener()  # never an AA for a frame not stored
+        finally:
+            first.close()
+        second = Client(listener.address[1])
+        try:
+            second.send(frame(oru("AFTER-MOVE")))
+            assert second.closed_by_listener()
+        finally:
+            second.close()
+        assert listener.running
+    assert "not journaled, so not answered" in caplog.text
+
+
 def test_a_bug_in_one_frame_closes_its_connection_only(store, db_path, listen, clients,
                                                        caplog):
     def fail(journaled: JournaledFrame) -> None:
