@@ -143,6 +143,13 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--user", dest="acting_user", default=None,
                          help="an administrator's username in the backup (password asked, "
                               f"or ${PASSWORD_ENV})")
+    listen = commands.add_parser(
+        "listen", help="receive bedside monitors' readings (HL7 v2 over MLLP) headless, "
+                       "journaling every frame before its ACK (no login)")
+    _database_option(listen)
+    listen.add_argument("--port", type=int, default=None,
+                        help="the TCP port (default: the setting monitor_listen_port, "
+                             "2575; 0: any free one)")
     return parser
 
 
@@ -294,6 +301,8 @@ def _run(args: argparse.Namespace) -> int:
         return _as_user(path, args, "backup", _backup, beside_app=True)
     if args.command == "restore":
         return _restore(args.backup, path, args.acting_user)
+    if args.command == "listen":
+        return _listen(path, port=args.port)
     # the first start at the default place makes the clinic's record; a path given with
     # --db makes one only when asked (--new-clinic): a mistyped one must not
     return _window(path, create=args.new_clinic or args.db is None)
@@ -660,6 +669,62 @@ def _restore(backup: Path, target: Path, username: str | None) -> ExitCode:
     kept = f"; the file it replaced is kept as {done.kept}" if done.kept else ""
     sys.stdout.write(f"{done.restored_by} restored {done.backup} to {done.target}{kept}\n")
     return ExitCode.OK
+
+
+def _listen(path: Path, *, port: int | None) -> ExitCode:
+    """The monitors' listener, headless, until SIGINT or SIGTERM (then a clean stop, exit
+    0). It writes beside an app that has the file open (Store.open_beside_app, each
+    journal write taking its turn for the write lock), and holds no lock itself when none
+    runs; a missing database is refused, never made. Prints `listening on HOST:PORT` once
+    bound, for people and scripts to know it is up."""
+    import signal
+    import threading
+    from dataclasses import replace
+
+    from ketamonitor.core.monitor_settings import listen_settings
+    from ketamonitor.feed.listener import Listener
+
+    clock = SystemClock()
+    try:
+        with Store.open_beside_app(path, clock) as store:
+            settings = listen_settings(store.setting)
+    except StoreError as error:
+        return _refuse(error)
+    except ValueError as error:  # a setting put in the file that no check would take
+        sys.stderr.write(f"ketamonitor listen: a monitor feed setting in {path} cannot be "
+                         f"used: {error}\n")
+        return ExitCode.DATABASE
+    if port is not None:
+        if not 0 <= port <= 65535:
+            sys.stderr.write("ketamonitor listen: --port must be from 0 to 65535\n")
+            return ExitCode.USAGE
+        settings = replace(settings, port=port)
+    listener = Listener(settings, lambda: Store.open_beside_app(path, clock), clock)
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set())
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            host, bound = listener.start()
+        except StoreError as error:
+            return _refuse(error)
+        except OSError as error:
+            sys.stderr.write(f"ketamonitor listen: cannot listen on {settings.address}:"
+                             f"{settings.port} ({error.strerror or error}): another program "
+                             "may use the port; change monitor_listen_port or give --port\n")
+            return ExitCode.USAGE
+        sys.stdout.write(f"listening on {host}:{bound}\n")
+        sys.stdout.flush()
+        while not stop.wait(1.0):
+            if not listener.running:
+                sys.stderr.write("ketamonitor listen: the listener stopped; see the log file\n")
+                return ExitCode.REFUSED
+        log.info("ketamonitor listen: stopping on a signal")
+        return ExitCode.OK
+    finally:
+        listener.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 _EXPORTS: dict[str, Callable[[Store, argparse.Namespace], None]] = {
