@@ -12,6 +12,7 @@ from collections.abc import Callable
 from benchmarks import (
     chart,
     export_log,
+    feed,
     frozen_start,
     login,
     pages,
@@ -24,7 +25,7 @@ from benchmarks import (
 
 BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
     save_vitals.run, statements.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
-    export_log.run, frozen_start.run, pages.run)
+    export_log.run, frozen_start.run, pages.run, feed.run)
 
 
 def main() -> int:

@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="the database file to fill (created if missing)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument("--days", type=int, default=30, help="days of history (default 30)")
+    _monitor_sim_parser(commands)
 
     verify = commands.add_parser(
         "verify", help="check the file and its audit chain (no login; reads no patient data)")
@@ -142,7 +143,45 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--user", dest="acting_user", default=None,
                          help="an administrator's username in the backup (password asked, "
                               f"or ${PASSWORD_ENV})")
+    listen = commands.add_parser(
+        "listen", help="receive bedside monitors' readings (HL7 v2 over MLLP) headless, "
+                       "journaling every frame before its ACK (no login)")
+    _database_option(listen)
+    listen.add_argument("--port", type=int, default=None,
+                        help="the TCP port (default: the setting monitor_listen_port, "
+                             "2575; 0: any free one)")
     return parser
+
+
+def _monitor_sim_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
+                        ) -> None:
+    sim = commands.add_parser(
+        "monitor-sim", help="send simulated bedside monitors' readings (HL7 over MLLP) to a "
+                            "listener: seeded ketamine sessions, for demos and tests")
+    sim.add_argument("--to", required=True, metavar="HOST:PORT", dest="sim_to",
+                     help="the listener's address (an IPv6 address in brackets)")
+    sim.add_argument("--beds", type=int, default=1, help="how many beds (default 1)")
+    sim.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    sim.add_argument("--interval", type=float, default=30.0, metavar="S",
+                     help="seconds of session time between a bed's messages (default 30; "
+                          "0: as fast as the ACKs come back)")
+    sim.add_argument("--flavour", choices=["ge", "mindray"], default="mindray",
+                     help="ge: one connection per bed; mindray: one connection for every "
+                          "bed, the bed in PV1-3 (default)")
+    sim.add_argument("--artifacts", action="store_true",
+                     help="cuff-motion and probe-off artifacts, and now and then a "
+                          "malformed frame")
+    until = sim.add_mutually_exclusive_group()
+    until.add_argument("--count", type=int, default=None, metavar="N",
+                       help="messages per bed, then stop")
+    until.add_argument("--minutes", type=float, default=None, metavar="M",
+                       help="minutes of session time, then stop (default: one whole "
+                            "session, 120)")
+    sim.add_argument("--speed", type=float, default=1.0, metavar="X",
+                     help="session time per real time (60: a minute a second; default 1)")
+    sim.add_argument("--ack-timeout", type=float, default=10.0, metavar="S",
+                     dest="ack_timeout",
+                     help="seconds to wait for an ACK before resending (default 10)")
 
 
 def _export_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -248,6 +287,8 @@ def _run(args: argparse.Namespace) -> int:
         return ExitCode.USAGE
     if args.command == "demo":
         return _demo(args.demo_db, seed=args.seed, days=args.days)
+    if args.command == "monitor-sim":
+        return _monitor_sim(args)
     path = getattr(args, "command_db", None) or args.db or default_database_path()
     if args.command == "verify":
         return _verify(path, anchor=args.anchor, head=args.head)
@@ -260,6 +301,8 @@ def _run(args: argparse.Namespace) -> int:
         return _as_user(path, args, "backup", _backup, beside_app=True)
     if args.command == "restore":
         return _restore(args.backup, path, args.acting_user)
+    if args.command == "listen":
+        return _listen(path, port=args.port)
     # the first start at the default place makes the clinic's record; a path given with
     # --db makes one only when asked (--new-clinic): a mistyped one must not
     return _window(path, create=args.new_clinic or args.db is None)
@@ -335,6 +378,58 @@ def _demo(path: Path, *, seed: int, days: int) -> ExitCode:
         return ExitCode.USAGE
     sys.stdout.write(f"{summary}\n")
     return ExitCode.OK
+
+
+def _monitor_sim(args: argparse.Namespace) -> ExitCode:
+    """Simulated monitors sending to a listener until each bed has sent its count or
+    played its minutes; a summary line at the end."""
+    from ketamonitor.core.oru_build import Flavour
+    from ketamonitor.feed.simulator import (
+        SESSION,
+        BadAddress,
+        Simulator,
+        SimulatorOptions,
+        parse_address,
+    )
+
+    wrong = _monitor_sim_usage(args)
+    if wrong:
+        sys.stderr.write(f"ketamonitor monitor-sim: {wrong}\n")
+        return ExitCode.USAGE
+    try:
+        host, port = parse_address(args.sim_to)
+    except BadAddress as error:
+        sys.stderr.write(f"ketamonitor monitor-sim: --to {error}\n")
+        return ExitCode.USAGE
+    minutes = args.minutes
+    if args.count is None and minutes is None:
+        minutes = SESSION.length.total_seconds() / 60
+    simulator = Simulator(SimulatorOptions(
+        host=host, port=port, beds=args.beds, seed=args.seed, interval=args.interval,
+        flavour=Flavour(args.flavour), artifacts=args.artifacts, count=args.count,
+        minutes=minutes, speed=args.speed, ack_timeout=args.ack_timeout), SystemClock())
+    sys.stdout.writelines(f"{line}\n" for line in simulator.beds())
+    sys.stdout.flush()
+    summary = simulator.run()
+    sys.stdout.write(f"{summary.line()}\n")
+    return ExitCode.OK
+
+
+def _monitor_sim_usage(args: argparse.Namespace) -> str | None:
+    """What is wrong with monitor-sim's numbers, if anything."""
+    if not 1 <= args.beds <= 99:
+        return "--beds must be between 1 and 99"
+    if not args.interval >= 0 or args.interval > 86_400:
+        return "--interval must be between 0 and 86400 seconds"
+    if args.count is not None and args.count < 1:
+        return "--count must be at least 1"
+    if args.minutes is not None and not args.minutes > 0:
+        return "--minutes must be above 0"
+    if not 0 < args.speed <= 100_000:
+        return "--speed must be above 0 (and at most 100000)"
+    if not 0 < args.ack_timeout <= 3_600:
+        return "--ack-timeout must be above 0 (and at most 3600 seconds)"
+    return None
 
 
 def _verify(path: Path, *, anchor: Path | None = None, head: str | None = None) -> ExitCode:
@@ -574,6 +669,62 @@ def _restore(backup: Path, target: Path, username: str | None) -> ExitCode:
     kept = f"; the file it replaced is kept as {done.kept}" if done.kept else ""
     sys.stdout.write(f"{done.restored_by} restored {done.backup} to {done.target}{kept}\n")
     return ExitCode.OK
+
+
+def _listen(path: Path, *, port: int | None) -> ExitCode:
+    """The monitors' listener, headless, until SIGINT or SIGTERM (then a clean stop, exit
+    0). It writes beside an app that has the file open (Store.open_beside_app, each
+    journal write taking its turn for the write lock), and holds no lock itself when none
+    runs; a missing database is refused, never made. Prints `listening on HOST:PORT` once
+    bound, for people and scripts to know it is up."""
+    import signal
+    import threading
+    from dataclasses import replace
+
+    from ketamonitor.core.monitor_settings import listen_settings
+    from ketamonitor.feed.listener import Listener
+
+    clock = SystemClock()
+    try:
+        with Store.open_beside_app(path, clock) as store:
+            settings = listen_settings(store.setting)
+    except StoreError as error:
+        return _refuse(error)
+    except ValueError as error:  # a setting put in the file that no check would take
+        sys.stderr.write(f"ketamonitor listen: a monitor feed setting in {path} cannot be "
+                         f"used: {error}\n")
+        return ExitCode.DATABASE
+    if port is not None:
+        if not 0 <= port <= 65535:
+            sys.stderr.write("ketamonitor listen: --port must be from 0 to 65535\n")
+            return ExitCode.USAGE
+        settings = replace(settings, port=port)
+    listener = Listener(settings, lambda: Store.open_beside_app(path, clock), clock)
+    stop = threading.Event()
+    previous = {number: signal.signal(number, lambda *_: stop.set())
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            host, bound = listener.start()
+        except StoreError as error:
+            return _refuse(error)
+        except OSError as error:
+            sys.stderr.write(f"ketamonitor listen: cannot listen on {settings.address}:"
+                             f"{settings.port} ({error.strerror or error}): another program "
+                             "may use the port; change monitor_listen_port or give --port\n")
+            return ExitCode.USAGE
+        sys.stdout.write(f"listening on {host}:{bound}\n")
+        sys.stdout.flush()
+        while not stop.wait(1.0):
+            if not listener.running:
+                sys.stderr.write("ketamonitor listen: the listener stopped; see the log file\n")
+                return ExitCode.REFUSED
+        log.info("ketamonitor listen: stopping on a signal")
+        return ExitCode.OK
+    finally:
+        listener.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 _EXPORTS: dict[str, Callable[[Store, argparse.Namespace], None]] = {

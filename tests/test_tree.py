@@ -29,7 +29,7 @@ PACKAGE = ROOT / "ketamonitor"
 TESTS = ROOT / "tests"
 
 # The packages below the widgets, whose modules are tested one by one.
-MIRRORED = ("core", "store", "export", "room", "plotting", "demo")
+MIRRORED = ("core", "store", "export", "room", "plotting", "demo", "feed")
 
 # Why a module is not mirrored yet: where its tests are today.
 _STORE_PART = "TODO issue 18: a part of Store, tested through Store in tests/store's files"

@@ -77,3 +77,7 @@ def chain_problems(rows: Iterable[Mapping[str, Any]]) -> list[str]:
 
 def sha256_text(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()

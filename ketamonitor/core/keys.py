@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ketamonitor.core.lockout import LoginEvent
+from ketamonitor.core.monitor_feed import FRAME_JOURNALED
 
 #: Actions recorded with no logged-in account: none of them grants a right or records care
 #: (the room's alerts are raised and cleared by the machine, whoever is at it).
@@ -35,6 +36,11 @@ UNSIGNED_ALLOWED: frozenset[str] = frozenset({
     "backups.restore",
     "alerts.raise",
     "alerts.clear",
+    #: a bedside monitor's frame journaled raw before its ACK (store.monitor_feed), written
+    #: as `monitor` by the listener, headless or in the app, whoever is logged in: a frame
+    #: is not charted care until a nurse validates its readings (that row is signed), and
+    #: it changes no account, role or setting
+    FRAME_JOURNALED,
 })
 #: The audit action of a key pair issued or resealed (store.accounts).
 KEY_ISSUED = "accounts.key"

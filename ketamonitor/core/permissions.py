@@ -37,6 +37,8 @@ class Permission(StrEnum):
     COUNTERSIGN_PROTOCOL = "countersign_protocol"  # put a draft in force, or decline it
     # -- PHQ-9 item 9 (issue 17): a physician's risk assessment --------------------------
     ASSESS_RISK = "assess_risk"
+    # -- the bedside monitors' feed (issue 21) -------------------------------------------
+    MANAGE_MONITORS = "manage_monitors"  # which monitor or bed charts for which chair
 
 
 _N, _P, _A = Role.NURSE, Role.PHYSICIAN, Role.ADMINISTRATOR
@@ -72,6 +74,9 @@ PERMISSIONS.update({
 # -- PHQ-9 item 9 (issue 17): only a physician assesses the risk -----------------------------
 PERMISSIONS[Permission.ASSESS_RISK] = frozenset({_P})
 
+# -- the bedside monitors' feed (issue 21): an administrator maps monitors to chairs ----------
+PERMISSIONS[Permission.MANAGE_MONITORS] = frozenset({_A})
+
 #: What goes on behind a locked screen: the room is read and its alerts are recorded, so
 #: timers run and alarms show through the lock; nothing else until someone logs in.
 WHILE_LOCKED = frozenset({Permission.READ_RECORD, Permission.RECORD_ALERTS})
@@ -103,6 +108,7 @@ _WORDS.update({
     Permission.COUNTERSIGN_PROTOCOL: "countersign protocol changes",
 })
 _WORDS[Permission.ASSESS_RISK] = "record a risk assessment"
+_WORDS[Permission.MANAGE_MONITORS] = "map monitors to chairs"
 
 
 #: The audit trail's entity for refused attempts (`<permission>.refused`).

@@ -7,8 +7,10 @@ change with its audit row; a key not declared here is not a setting.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ketamonitor.core import monitor_settings
 from ketamonitor.core.backups import BackupMode
 from ketamonitor.core.errors import ValidationError
 
@@ -22,6 +24,8 @@ class Setting:
     max_length: int = 200
     #: The value names a system in what leaves as FHIR: an absolute URI, never empty.
     uri: bool = False
+    #: A check of its own: the text kept, or a ValueError saying why not.
+    check: Callable[[str], str] | None = None
 
 
 ON, OFF = "on", "off"
@@ -64,6 +68,31 @@ FHIR_CODE_SYSTEM = Setting("fhir_code_system", "FHIR: the base of the clinic's o
                            "https://clinic.example/fhir", uri=True)
 SETTINGS.update({setting.key: setting for setting in (FHIR_MRN_SYSTEM, FHIR_CODE_SYSTEM)})
 
+#: The bedside monitors' feed (issue 21, core.monitor_settings): the listener binds to this
+#: workstation only and takes frames from it only, unless an administrator says otherwise.
+MONITOR_LISTEN_ADDRESS = Setting(
+    "monitor_listen_address", "Monitor feed: listen on address", monitor_settings.LOOPBACK,
+    max_length=60, check=monitor_settings.check_listen_address)
+MONITOR_LISTEN_PORT = Setting(
+    "monitor_listen_port", "Monitor feed: port", str(monitor_settings.MLLP_PORT),
+    max_length=20, check=monitor_settings.check_port)
+#: Comma-separated IP addresses and CIDR networks; empty: the loopback address only.
+MONITOR_ALLOWED_SENDERS = Setting(
+    "monitor_allowed_senders", "Monitor feed: senders allowed (addresses, networks)", "",
+    max_length=2000, check=monitor_settings.check_allowed_senders)
+MONITOR_MAX_FRAME_KB = Setting(
+    "monitor_max_frame_kb", "Monitor feed: largest frame taken (KB)", "1024",
+    max_length=20, check=monitor_settings.check_max_frame_kb)
+MONITOR_IDLE_SECONDS = Setting(
+    "monitor_idle_seconds", "Monitor feed: close a silent connection after (seconds)", "300",
+    max_length=20, check=monitor_settings.check_idle_seconds)
+MONITOR_MAX_CONNECTIONS = Setting(
+    "monitor_max_connections", "Monitor feed: connections at once", "16",
+    max_length=20, check=monitor_settings.check_max_connections)
+SETTINGS.update({setting.key: setting for setting in (
+    MONITOR_LISTEN_ADDRESS, MONITOR_LISTEN_PORT, MONITOR_ALLOWED_SENDERS, MONITOR_MAX_FRAME_KB,
+    MONITOR_IDLE_SECONDS, MONITOR_MAX_CONNECTIONS)})
+
 
 def check_setting(key: str, value: str) -> str:
     """The value as it is kept (spaces tidied), or a ValidationError naming the key."""
@@ -73,11 +102,16 @@ def check_setting(key: str, value: str) -> str:
     cleaned = " ".join(value.split())
     if setting.choices and cleaned not in setting.choices:
         raise ValidationError({key: "must be one of " + ", ".join(setting.choices)})
-    if len(cleaned) > setting.max_length:
-        raise ValidationError({key: f"at most {setting.max_length} characters"})
     if setting.uri and not _is_uri(cleaned):
         raise ValidationError({key: "must be an absolute URI without spaces, such as "
                                     "urn:oid:1.2.3 or https://clinic.example/mrn"})
+    if setting.check is not None:
+        try:
+            cleaned = setting.check(cleaned)
+        except ValueError as refused:
+            raise ValidationError({key: str(refused)}) from None
+    if len(cleaned) > setting.max_length:
+        raise ValidationError({key: f"at most {setting.max_length} characters"})
     return cleaned
 
 

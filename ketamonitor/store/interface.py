@@ -36,6 +36,7 @@ from ketamonitor.core.library import (
     ProtocolVersion,
 )
 from ketamonitor.core.medications import MedicationEntry
+from ketamonitor.core.monitor_feed import JournaledFrame, JournalEntry, MonitorBed, MonitorFrame
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Protocol as ClinicProtocol
@@ -253,8 +254,23 @@ class StoreExports(typing.Protocol):
     def record_automatic_backup(self, plan: PlannedBackup, made: MadeBackup) -> None: ...
 
 
+class StoreMonitorFeed(typing.Protocol):
+    """The bedside monitors' feed (issue 21): every frame journaled raw before its ACK, and
+    the map from a monitor or bed to a chair. The journal needs no login: a listener beside
+    the app (`Store.open_beside_app`) or headless writes it."""
+
+    def journal_frame(self, frame: JournaledFrame) -> JournalEntry: ...
+    def frames_between(self, start: datetime, end: datetime) -> list[MonitorFrame]: ...
+    def frame(self, frame_id: int) -> MonitorFrame: ...
+    def map_monitor_bed(self, sending_application: str, sending_facility: str, bed: str,
+                        chair: str) -> int: ...
+    def monitor_beds(self) -> list[MonitorBed]: ...
+    def chair_for(self, sending_application: str, sending_facility: str,
+                  bed: str) -> str | None: ...
+
+
 class StoreApi(StoreCoreApi, StoreRecords, StoreAlerts, StoreSignatures, StoreClinic,
-               StoreAccounts, StoreExports, typing.Protocol):
+               StoreAccounts, StoreExports, StoreMonitorFeed, typing.Protocol):
     """The whole store, as the room, the exports, the command line and the windows use it."""
 
 
@@ -265,6 +281,7 @@ __all__ = [
     "LoginRefused", "MadeBackup", "NotAKetamonitorDatabase", "PasswordNotConfirmed",
     "PatientCounts", "PlannedBackup", "RecordCounts", "RestoreRefused", "RestoreResult",
     "StoreAccounts", "StoreAlerts", "StoreApi", "StoreBug", "StoreClinic", "StoreCoreApi",
-    "StoreError", "StoreExports", "StoreRecords", "StoreSignatures", "UnknownRecord",
+    "StoreError", "StoreExports", "StoreMonitorFeed", "StoreRecords", "StoreSignatures",
+    "UnknownRecord",
     "UnsavedTyping", "copy_planned_backup",
 ]

@@ -11,10 +11,11 @@ from typing import Any
 from ketamonitor.core.alerts import AlertRecord, Priority
 from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.appointments import Appointment
-from ketamonitor.core.audit_chain import canonical, sha256_text
+from ketamonitor.core.audit_chain import canonical, sha256_bytes, sha256_text
 from ketamonitor.core.dose import Dose, PumpVolume
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.library import ProtocolVersion, VersionState
+from ketamonitor.core.monitor_feed import FrameOutcome, MonitorBed, MonitorFrame
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Protocol, parse_protocol
@@ -46,8 +47,8 @@ _VITALS_ADDED_LATER = ("late_reason", "oxygen_l_per_min", "etco2")
 
 def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """A row as its audit row records it: whole, but for a protocol's full text, a password
-    hash and the pseudonym key, which are recorded by their sha256 (verify compares the same
-    way)."""
+    hash, the pseudonym key and a monitor frame's bytes, which are recorded by their sha256
+    (verify compares the same way)."""
     audited = dict(values)
     if table == "sessions" and "protocol_toml" in audited:
         audited["protocol_toml"] = sha256_text(audited["protocol_toml"])
@@ -59,6 +60,8 @@ def audited_values(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
         audited["value"] = sha256_text(audited["value"])  # the secret behind pseudonyms
     if table == "signatures" and "key_signature" in audited and audited["key_signature"] is None:
         del audited["key_signature"]  # signed before keys: audited without it
+    if table == "monitor_frames" and isinstance(audited.get("raw"), bytes):
+        audited["raw"] = sha256_bytes(audited["raw"])  # bytes, up to 16 MB: by their hash
     if table == "vitals":
         for column in _VITALS_ADDED_LATER:
             if column in audited and audited[column] is None:
@@ -319,4 +322,32 @@ def protocol_version(row: Row) -> ProtocolVersion:
         state=VersionState(row.get("state", VersionState.COUNTERSIGNED.value)),
         decided_by=row.get("decided_by"),
         decision_reason=row.get("decision_reason"),
+    )
+
+
+def monitor_frame(row: Row) -> MonitorFrame:
+    return MonitorFrame(
+        id=row["id"],
+        received_at=from_stored(row["received_at"]),
+        peer=row["peer"],
+        sending_application=row["sending_application"],
+        sending_facility=row["sending_facility"],
+        control_id=row["control_id"],
+        message_type=row["message_type"],
+        raw=row["raw"],
+        size=row["size"],
+        outcome=FrameOutcome(row["outcome"]),
+        reason=row["reason"],
+    )
+
+
+def monitor_bed(row: Row) -> MonitorBed:
+    return MonitorBed(
+        id=row["id"],
+        sending_application=row["sending_application"],
+        sending_facility=row["sending_facility"],
+        bed=row["bed"],
+        chair=row["chair"],
+        set_at=from_stored(row["set_at"]),
+        set_by=row["set_by"],
     )

@@ -44,14 +44,16 @@ _OVERRIDE_TABLES = ("overrides",)
 _RISK_TABLES = ("risk_assessments", "early_ends")
 _DOSE_GIVEN_TABLES = ("pump_volumes",)
 _KEY_TABLES = ("account_keys",)
+_MONITOR_TABLES = ("monitor_frames", "monitor_beds")
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
 #: acknowledgement, every protocol version, countersignature and setting, every account
-#: change and signature, and the audit trail.
+#: change and signature, every frame a monitor sent and every bed mapped, and the audit
+#: trail.
 APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
                       + _ESCALATION_TABLES + _OVERRIDE_TABLES + _RISK_TABLES
-                      + _DOSE_GIVEN_TABLES + _KEY_TABLES)
+                      + _DOSE_GIVEN_TABLES + _KEY_TABLES + _MONITOR_TABLES)
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -655,3 +657,49 @@ def _keys(db: Database) -> None:
     db.execute(f"INSERT INTO audit ({', '.join(row)}, prev_hash, hash) VALUES "
                f"({', '.join('?' for _ in row)}, ?, ?)",
                [*row.values(), last[2], row_hash(last[2], row)])
+
+
+@_migration("0017_monitor_feed")
+def _monitor_feed(db: Database) -> None:
+    """The bedside monitors' feed (issue 21, store.monitor_feed): every frame a monitor sent,
+    journaled raw before its ACK (who sent it, its header's ids, its bytes as received up to
+    the journal's bound, and the ACK code it was answered with), a resent message (the same
+    sending application, facility and control id) stored once; and the map from a monitor,
+    or one bed of it, to a chair, the latest row of each winning. The bounds are those of
+    core.monitor_feed when this was written (a migration never changes)."""
+    statements = [
+        f"""CREATE TABLE monitor_frames (
+            id INTEGER PRIMARY KEY,
+            {_time("received_at")},
+            peer TEXT NOT NULL CHECK (length(peer) BETWEEN 3 AND 100),
+            sending_application TEXT NOT NULL CHECK (length(sending_application) <= 227),
+            sending_facility TEXT NOT NULL CHECK (length(sending_facility) <= 227),
+            control_id TEXT CHECK (control_id IS NULL OR length(control_id) BETWEEN 1 AND 199),
+            message_type TEXT NOT NULL CHECK (length(message_type) <= 40),
+            raw BLOB NOT NULL CHECK (length(raw) <= 16777216),
+            size INTEGER NOT NULL CHECK (size >= length(raw)),
+            outcome TEXT NOT NULL CHECK (outcome IN ('AA', 'AE', 'AR')),
+            reason TEXT CHECK (reason IS NULL OR length(reason) BETWEEN 1 AND 500),
+            CHECK (outcome = 'AA' OR reason IS NOT NULL),
+            CHECK (outcome <> 'AA' OR size = length(raw))
+        ) STRICT""",
+        # a resend is stored once: the journal's insert gives way to this index (a frame
+        # with no control id, NULL, is never taken for one)
+        """CREATE UNIQUE INDEX monitor_frames_resent
+           ON monitor_frames(sending_application, sending_facility, control_id)""",
+        "CREATE INDEX monitor_frames_by_time ON monitor_frames(received_at)",
+        f"""CREATE TABLE monitor_beds (
+            id INTEGER PRIMARY KEY,
+            sending_application TEXT NOT NULL
+                CHECK (length(sending_application) BETWEEN 1 AND 227),
+            sending_facility TEXT NOT NULL CHECK (length(sending_facility) <= 227),
+            bed TEXT NOT NULL CHECK (length(bed) <= 227),
+            chair TEXT NOT NULL CHECK (length(chair) <= 20),
+            {_time("set_at")},
+            set_by TEXT NOT NULL CHECK (length(set_by) > 0)
+        ) STRICT""",
+        """CREATE INDEX monitor_beds_by_key
+           ON monitor_beds(sending_application, sending_facility, bed, id)""",
+    ]
+    for statement in statements + _append_only(_MONITOR_TABLES):
+        db.execute(statement)

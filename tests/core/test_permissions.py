@@ -44,6 +44,7 @@ EXPECTED = {
     Permission.SEE_PROTOCOL_DRAFTS: {P, A},
     Permission.COUNTERSIGN_PROTOCOL: {P},
     Permission.ASSESS_RISK: {P},  # PHQ-9 item 9: a physician's risk assessment
+    Permission.MANAGE_MONITORS: {A},  # the monitor feed: which monitor charts for which chair
 }
 
 

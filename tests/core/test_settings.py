@@ -62,3 +62,31 @@ def test_a_fhir_system_must_be_an_absolute_uri(value):
                                    "http://clinic.example/fhir"])
 def test_a_fhir_system_is_kept_as_typed(value):
     assert check_setting(FHIR_CODE_SYSTEM.key, value) == value
+
+
+@pytest.mark.parametrize(("key", "typed", "kept"), [
+    ("monitor_listen_address", " 192.168.1.20 ", "192.168.1.20"),
+    ("monitor_listen_port", "2575", "2575"),
+    ("monitor_allowed_senders", "10.1.2.3 , 10.1.3.0/24", "10.1.2.3, 10.1.3.0/24"),
+    ("monitor_max_frame_kb", "4096", "4096"),
+    ("monitor_idle_seconds", "60", "60"),
+    ("monitor_max_connections", "4", "4"),
+])
+def test_the_monitor_feeds_settings_are_kept_in_their_usual_form(key, typed, kept):
+    assert check_setting(key, typed) == kept
+
+
+@pytest.mark.parametrize(("key", "typed", "words"), [
+    ("monitor_listen_address", "monitors.local", "must be an IP address"),
+    ("monitor_listen_port", "0", "must be a port number from 1 to 65535"),
+    ("monitor_listen_port", "70000", "must be a port number from 1 to 65535"),
+    ("monitor_allowed_senders", "10.1.2.5/24", "did you mean 10.1.2.0/24?"),
+    ("monitor_allowed_senders", "10.1.2.3;10.1.2.4", "is not an IP address or network"),
+    ("monitor_max_frame_kb", "0", "from 1 to 16,384"),
+    ("monitor_idle_seconds", "1", "from 10 to 86,400"),
+    ("monitor_max_connections", "1000", "from 1 to 256"),
+])
+def test_a_monitor_feed_setting_out_of_bounds_is_refused_with_the_reason(key, typed, words):
+    with pytest.raises(ValidationError) as refused:
+        check_setting(key, typed)
+    assert list(refused.value.reasons) == [key] and words in refused.value.reasons[key]

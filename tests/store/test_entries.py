@@ -72,6 +72,11 @@ _ROW_OF = {
                  f"(1, 'start_infusion', '[\"a hold\"]', 'why', 'dr', 'Dr', {T}, {T}, 'x')",
     "risk_assessments": "INSERT INTO risk_assessments (session_id, outcome, plan, physician, "
                         f"entered_at, entered_by) VALUES (1, 'o', 'p', 'Dr', {T}, 'x')",
+    "monitor_frames": "INSERT INTO monitor_frames (received_at, peer, sending_application, "
+                      "sending_facility, control_id, message_type, raw, size, outcome) VALUES "
+                      f"({T}, '127.0.0.1:4100', 'GE', '', '1', 'ORU^R01', x'4d5348', 3, 'AA')",
+    "monitor_beds": "INSERT INTO monitor_beds (sending_application, sending_facility, bed, chair, "
+                    f"set_at, set_by) VALUES ('GE', '', '', '1', {T}, 'x')",
     "early_ends": "INSERT INTO early_ends (event_id, session_id, outcome, physician, "
                   f"entered_at, entered_by) SELECT max(id), 1, 'clinical_stop', 'Dr', {T}, 'x' "
                   "FROM events",

@@ -48,7 +48,7 @@ def test_every_member_of_the_api_is_on_the_store(store: Store) -> None:
 
 
 def test_every_part_of_the_api_is_in_the_whole() -> None:
-    assert len(_PROTOCOLS) == 8
+    assert len(_PROTOCOLS) == 9
     assert all(protocol in StoreApi.__mro__ for protocol in _PROTOCOLS)
     assert set().union(*(_members(protocol) for protocol in _PROTOCOLS)) == _members(StoreApi)
 

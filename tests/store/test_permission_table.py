@@ -155,6 +155,9 @@ CALLS: dict[Permission, Call] = {
     # -- PHQ-9 item 9 (issue 17) --
     Permission.ASSESS_RISK: Call(_item9, lambda store, session_id: store.record_risk_assessment(
         session_id, ASSESSMENT)),
+    # -- the bedside monitors' feed (issue 21) --
+    Permission.MANAGE_MONITORS: Call(_nothing, lambda store, _: store.map_monitor_bed(
+        "CARESCAPE", "ICU", "BED 1", "1")),
 }
 
 

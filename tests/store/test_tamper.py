@@ -25,6 +25,7 @@ from ketamonitor import cli
 from ketamonitor.core.audit_chain import canonical, row_hash
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.errors import RuleError
+from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
 from ketamonitor.core.phases import Action
 from ketamonitor.core.signature import content_hash
 from ketamonitor.store.accounts import LoginRefused
@@ -36,6 +37,9 @@ from tests.conftest import START
 from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, PHYSICIAN, add_people, login_as
 from tests.store.steps import running
 
+#: A monitor's ORU^R01 with a systolic BP of 128 (OBX-5), as the listener journals it.
+MONITOR_BP_128 = (b"MSH|^~\\&|CARESCAPE|ICU|KETAMONITOR|CLINIC|20261123080000||ORU^R01|MSG0001|P|"
+                  b"2.6\rOBX|1|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1|128|mm[Hg]\r")
 #: Where the store keeps the anchor log by default: the backups folder beside the database.
 ANCHOR = Path("backups") / "ketamonitor.db.anchor.jsonl"
 
@@ -49,6 +53,8 @@ class Clinic:
     bp_149: int
     #: A finished session not signed yet.
     unsigned_session: int
+    #: A bedside monitor's frame, journaled before the nurse's later charting.
+    frame: int
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,10 @@ def clinic_files(tmp_path_factory: pytest.TempPathFactory) -> Clinic:
     shutil.copyfile(path, folder / "older.db")
     with Store.open(path, clock, hasher=FAST_HASHER) as store:
         login_as(store, NURSE)
+        frame = store.journal_frame(JournaledFrame(
+            peer="10.1.2.3:4100", raw=MONITOR_BP_128, outcome=FrameOutcome.ACCEPTED,
+            sending_application="CARESCAPE", sending_facility="ICU", control_id="MSG0001",
+            message_type="ORU^R01")).id
         charting = Charting(store, clock)
         for _ in range(3):
             other, _ = running(charting)
@@ -76,7 +86,7 @@ def clinic_files(tmp_path_factory: pytest.TempPathFactory) -> Clinic:
                 clock.advance(minutes=1)
                 charting.bp(other, 120 + minute % 10, 80)
             end_early(charting, other)
-    return Clinic(folder, session_id, bp_149, other)
+    return Clinic(folder, session_id, bp_149, other, frame)
 
 
 def end_early(charting: Charting, session_id: int) -> None:
@@ -95,7 +105,7 @@ def clinic(clinic_files: Clinic, tmp_path: Path) -> Clinic:
     if (clinic_files.folder / "backups").is_dir():
         shutil.copytree(clinic_files.folder / "backups", folder / "backups")
     return Clinic(folder, clinic_files.signed_session, clinic_files.bp_149,
-                  clinic_files.unsigned_session)
+                  clinic_files.unsigned_session, clinic_files.frame)
 
 
 def db(clinic: Clinic) -> Path:
@@ -242,6 +252,16 @@ def test_a_row_and_its_audit_row_changed_alike(clinic, raw, capsys):
     assert code == 1 and "its content was changed" in said, said
 
 
+def test_a_journaled_frames_bytes_changed(clinic, raw, capsys):
+    """The monitor's BP 128 made 182 in the raw frame: what the journal holds is not what
+    the monitor sent."""
+    raw.execute("UPDATE monitor_frames SET raw = ? WHERE id = ?",
+                [MONITOR_BP_128.replace(b"|128|", b"|182|"), clinic.frame])
+    code, said = verify(clinic, capsys)
+    assert code == 1 and f"monitor_frames row {clinic.frame}: differs" in said, said
+    assert "; raw)" in said, said
+
+
 def test_triggers_dropped_and_left_dropped(clinic, capsys):
     connection = sqlite3.connect(db(clinic))
     connection.execute("DROP TRIGGER vitals_no_update")
@@ -381,6 +401,18 @@ def test_a_signature_changed_then_the_chain_recomputed_with_the_anchor_log_lost(
     (signature_id,) = raw.execute("SELECT id FROM signatures WHERE session_id = ?",
                                   [clinic.signed_session]).fetchone()
     audit_id = rewrite_recorded(raw, "signatures", signature_id, content_hash="sha256:" + "0" * 64)
+    rehash(raw, audit_id)
+    anchor_lost(clinic)
+    code, said = verify(clinic, capsys)
+    assert code == 1 and "signature" in said, said
+
+
+def test_a_journaled_frames_bytes_changed_with_its_audit_row_and_the_chain_recomputed(
+        clinic, raw, capsys):
+    """The frame's row stands unsigned (the listener's), but the nurse's signed rows after
+    it vouch for it: recomputing the chain from it breaks her last row's signature."""
+    audit_id = rewrite_recorded(raw, "monitor_frames", clinic.frame,
+                                raw=MONITOR_BP_128.replace(b"|128|", b"|182|"))
     rehash(raw, audit_id)
     anchor_lost(clinic)
     code, said = verify(clinic, capsys)

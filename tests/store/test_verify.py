@@ -16,6 +16,7 @@ from ketamonitor.core.audit_chain import chain_problems
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.corrections import entered_in_error
 from ketamonitor.core.entries import note_draft
+from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol_text import clinic_copy_id, edited_data, render_protocol
 from ketamonitor.store.accounts import LoginRefused
@@ -109,7 +110,22 @@ def a_day_in_the_clinic(store: Store, charting: Charting) -> int:
     store.decline_protocol_draft(slower.id, slower.version, "40 min is our standard")
     login_as(store, ADMIN)
     store.set_setting("clinic_name", "Riverside Clinic")
+    # The monitors' feed: a bed mapped and moved, the feed opened to a network, and frames
+    # journaled by the listener (one resent, one refused) while the nurse is logged in.
+    store.map_monitor_bed("CARESCAPE", "ICU", "BED 3", "3")
+    store.map_monitor_bed("CARESCAPE", "ICU", "BED 3", "4")
+    store.set_setting("monitor_allowed_senders", "10.1.2.0/24")
     login_as(store, NURSE)
+    for control_id in ("MSG1", "MSG2", "MSG1"):
+        clock.advance(seconds=10)
+        message = b"MSH|^~\\&|CARESCAPE|ICU|||||ORU^R01|" + control_id.encode()
+        store.journal_frame(JournaledFrame(
+            peer="10.1.2.3:4100", raw=message, outcome=FrameOutcome.ACCEPTED,
+            sending_application="CARESCAPE", sending_facility="ICU", control_id=control_id,
+            message_type="ORU^R01"))
+    store.journal_frame(JournaledFrame(peer="10.9.9.9:5000", raw=b"\x00\xffgarbage",
+                                       outcome=FrameOutcome.REJECTED,
+                                       reason="10.9.9.9 is not on the allow-list"))
     return session_id
 
 
@@ -159,7 +175,7 @@ def test_every_write_of_the_app_is_in_one_unbroken_chain(day, db_path):
         "accounts.locked", "accounts.unlocked", "logout", "accounts.create", "accounts.roles",
         "accounts.password_hash", "accounts.disabled", "accounts.display_name",
         "protocols.create", "protocols.countersign_refused", "protocols.countersigned",
-        "protocols.declined", "settings.set"}
+        "protocols.declined", "settings.set", "monitor_beds.map", "monitor_frames.journal"}
     phase_changes = [row for row in audit if row["action"] == "events.create"
                      and '"phase":"discharged"' in row["new_value"]]
     assert len(phase_changes) == 1
@@ -182,6 +198,32 @@ def test_a_changed_charted_value_is_reported(day, db_path):
     assert verify_database(db_path) == [
         (f"vitals row {vitals_id}: differs from what was written (audit row "
         f"{audit_id_of(db_path, 'vitals', vitals_id)}; systolic)")]
+
+
+def test_a_journaled_frames_bytes_changed_are_reported(day, db_path):
+    frame_id = raw(db_path, "SELECT min(id) FROM monitor_frames")[0][0]
+    # the same length (an AA frame's size is its bytes'), another message in them
+    tamper(db_path, "UPDATE monitor_frames SET raw = CAST(replace(CAST(raw AS TEXT), 'ORU', "
+                    f"'ADT') AS BLOB) WHERE id = {frame_id}", unguard=("monitor_frames_no_update",))
+    assert verify_database(db_path) == [
+        (f"monitor_frames row {frame_id}: differs from what was written (audit row "
+         f"{audit_id_of(db_path, 'monitor_frames', frame_id)}; raw)")]
+
+
+def test_a_bed_moved_to_another_chair_behind_the_app_is_reported(day, db_path):
+    bed_id = raw(db_path, "SELECT max(id) FROM monitor_beds")[0][0]
+    tamper(db_path, f"UPDATE monitor_beds SET chair = '9' WHERE id = {bed_id}",
+           unguard=("monitor_beds_no_update",))
+    assert verify_database(db_path) == [
+        (f"monitor_beds row {bed_id}: differs from what was written (audit row "
+         f"{audit_id_of(db_path, 'monitor_beds', bed_id)}; chair)")]
+
+
+def test_a_resend_is_one_row_with_one_audit_row(day, db_path):
+    assert raw(db_path, "SELECT control_id, count(*) FROM monitor_frames GROUP BY control_id "
+                        "ORDER BY control_id") == [(None, 1), ("MSG1", 1), ("MSG2", 1)]
+    assert raw(db_path, "SELECT count(*) FROM audit WHERE action = 'monitor_frames.journal'"
+               ) == [(3,)]
 
 
 def test_a_changed_value_with_its_audit_row_changed_to_match_breaks_the_chain(day, db_path):
@@ -265,7 +307,11 @@ def test_a_reordered_chain_is_reported(day, db_path):
     ("signatures", ("INSERT INTO signatures (session_id, kind, signer, printed_name, meaning, "
                    "content_hash, signed_at) SELECT id, 'signature', 'dr.obi', 'Dr Ada Obi', "
                    "'reviewed and approved', 'sha256:0', began_at FROM sessions LIMIT 1")),
-], ids=["vitals", "a-role-granted", "a-forged-signature"])
+    ("monitor_frames", ("INSERT INTO monitor_frames (received_at, peer, sending_application, "
+                       "sending_facility, control_id, message_type, raw, size, outcome) SELECT "
+                       "received_at, peer, sending_application, sending_facility, 'FORGED', "
+                       "message_type, raw, size, outcome FROM monitor_frames LIMIT 1")),
+], ids=["vitals", "a-role-granted", "a-forged-signature", "a-forged-frame"])
 def test_a_row_inserted_without_its_audit_row_is_reported(day, db_path, table, insert):
     tamper(db_path, insert)
     (new_id,) = raw(db_path, f"SELECT max(id) FROM {table}")[0]
