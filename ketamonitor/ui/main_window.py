@@ -50,6 +50,7 @@ from ketamonitor.ui.audit_dialog import AuditDialog
 from ketamonitor.ui.background_backup import BackgroundBackup
 from ketamonitor.ui.export_log_dialog import ExportLogDialog
 from ketamonitor.ui.faults import ShownOnce
+from ketamonitor.ui.monitors_dialog import MonitorsDialog
 from ketamonitor.ui.patients_page import PatientsPage
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
              Permission.SEE_PROTOCOL_DRAFTS),  # administrators draft, physicians countersign
             (clinic.addAction("&Settings…", self.show_settings), Permission.MANAGE_SETTINGS),
             (clinic.addAction("&Accounts…", self.show_accounts), Permission.MANAGE_ACCOUNTS),
+            (clinic.addAction("&Monitors…", self.show_monitors), Permission.MANAGE_MONITORS),
             (clinic.addAction("Audit &trail…", self.show_audit), Permission.VIEW_AUDIT),
             (clinic.addAction("&Export logs…", self.show_export_logs), Permission.EXPORT),
             (clinic.addAction("&REMS forms to file…", self.show_rems), Permission.FILE_REMS),
@@ -294,6 +296,11 @@ class MainWindow(QMainWindow):
 
     def show_accounts(self) -> AccountsDialog:
         dialog = AccountsDialog(self.store, self, prompts=self.prompts)
+        dialog.open()
+        return dialog
+
+    def show_monitors(self) -> MonitorsDialog:
+        dialog = MonitorsDialog(self.store, self, prompts=self.prompts)
         dialog.open()
         return dialog
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 import ketamonitor.ui
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.alerts import AlertRecord, Priority
+from ketamonitor.core.oru_build import Flavour
 from ketamonitor.core.phases import Action
 from ketamonitor.ui.accounts_dialog import AccountsDialog
 from ketamonitor.ui.audit_dialog import AuditDialog
@@ -39,6 +40,7 @@ from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.medication_dialog import MedicationDialog
+from ketamonitor.ui.monitors_dialog import MonitorsDialog
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
 from ketamonitor.ui.protocol_dialog import ProtocolDialog
@@ -119,6 +121,22 @@ def settings(scene: Scene) -> QDialog:
 
 def accounts(scene: Scene) -> QDialog:
     return scene.from_menu("&Accounts…", AccountsDialog)
+
+
+def monitors(scene: Scene) -> QDialog:
+    """Clinic ▸ Monitors, with a bed on the map and a monitor heard from on no chair, and
+    the panel that maps it open (its Cancel is not the dialog's Close)."""
+    from tests.ui.test_monitors_dialog import GE, MINDRAY, heard
+
+    heard(scene.store, GE, "", flavour=Flavour.GE)
+    heard(scene.store, MINDRAY, "INFUSION^^Chair1")
+    dialog = scene.from_menu("&Monitors…", MonitorsDialog)
+    assert isinstance(dialog, MonitorsDialog)
+    scene.store.map_monitor_bed(*GE, "", "4")
+    dialog.reload()
+    scene.click(dialog.map_button)
+    assert dialog.beds_model.rowCount() == 1 and not dialog.form.isHidden()
+    return dialog
 
 
 def audit_trail(scene: Scene) -> QDialog:
@@ -277,6 +295,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     ProtocolDialog: protocols,
     SettingsDialog: settings,
     AccountsDialog: accounts,
+    MonitorsDialog: monitors,
     AuditDialog: audit_trail,
     ExportLogDialog: export_logs,
     RemsDialog: rems_forms,
