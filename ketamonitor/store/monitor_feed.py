@@ -26,6 +26,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from ketamonitor.core.accounts import Account
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.monitor_feed import (
     BED_MAPPED,
@@ -64,7 +65,7 @@ _LATEST_BEDS = f"""
 
 class MonitorFeed(StoreCore):
     """The journal (`journal_frame`, `frames_between`, `frame`) and the bed map
-    (`map_monitor_bed`, `monitor_beds`, `chair_for`)."""
+    (`may_map_monitors`, `map_monitor_bed`, `monitor_beds`, `chair_for`)."""
 
     # -- the journal ---------------------------------------------------------------------
 
@@ -143,6 +144,13 @@ class MonitorFeed(StoreCore):
         return rows.monitor_frame(found[0])
 
     # -- the bed map ---------------------------------------------------------------------
+
+    def may_map_monitors(self) -> Account:
+        """The account logged in, if it may map monitors to chairs; PermissionDenied
+        (recorded) or NotLoggedIn otherwise, with nothing read: Clinic ▸ Monitors asks
+        before it reads the journal's frames to offer (which any reader of the record may
+        read, and the map, which needs no login)."""
+        return self._require(Permission.MANAGE_MONITORS)
 
     def map_monitor_bed(self, sending_application: str, sending_facility: str, bed: str,
                         chair: str) -> int:

@@ -10,7 +10,8 @@ administrator, and signs and audits the change. "Take off the map" asks first.
 
 The dialog only shows and forwards: a refusal shows beside its field (the store's reasons,
 by field name), the typed text stays, and nothing is written. A nurse or physician who
-opens it sees why not in place of the body (core's `refusal_words`).
+opens it sees why not in place of the body (core's `refusal_words`), refused by the store
+(`may_map_monitors`, recorded) before anything is read.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
 from ketamonitor.core.errors import RuleError
 from ketamonitor.core.monitor_feed import MonitorBed
 from ketamonitor.core.monitor_senders import SEEN_FOR, SenderSeen, seen_window, senders_seen
-from ketamonitor.core.permissions import Permission, refusal_words, require
+from ketamonitor.core.permissions import refusal_words
 from ketamonitor.core.times import format_moment
 from ketamonitor.store.interface import StoreApi
 from ketamonitor.ui.admin_panel import line_and_close, refusal_and_body
@@ -297,7 +298,7 @@ class MonitorsDialog(QDialog):
         """The map and the senders heard from on no chair; None, with the reason in place
         of the body, for someone who may not map monitors (for the dialog's whole life)."""
         try:
-            require(self.store.account, Permission.MANAGE_MONITORS)
+            self.store.may_map_monitors()  # refused (and recorded) before anything is read
             beds = self.store.monitor_beds()
             frames = self.store.frames_between(*seen_window(self.store.clock.now()))
         except RuleError as refused:

@@ -365,6 +365,21 @@ def test_only_an_administrator_maps_beds_and_the_attempt_is_recorded(store, db_p
         store.map_monitor_bed("CARESCAPE", "ICU", "BED 3", "3")
 
 
+@pytest.mark.parametrize("who", [NURSE, PHYSICIAN])
+def test_asking_whether_one_may_map_monitors_is_refused_and_recorded_for_all_but_admins(
+        store, who):
+    login_as(store, ADMIN)
+    assert store.may_map_monitors().username == ADMIN
+    login_as(store, who)
+    with pytest.raises(PermissionDenied, match="may not map monitors to chairs"):
+        store.may_map_monitors()
+    last = audit_of(store)[-1]
+    assert (last["action"], last["user"]) == ("manage_monitors.refused", who)
+    store.logout()
+    with pytest.raises(NotLoggedIn):
+        store.may_map_monitors()
+
+
 # -- the feed's settings ---------------------------------------------------------------------
 
 

@@ -200,6 +200,8 @@ def test_a_nurse_sees_why_not_in_place_of_the_body(qtbot, store, clock, prompts)
     assert dialog.body.isHidden() and not dialog.refused.isHidden()
     assert dialog.refused.text() == ("Only administrators can map monitors to chairs. You are "
                                      "logged in as nurse.ana (nurse): ask an administrator.")
+    last = audit_of(store)[-1]
+    assert (last["action"], last["user"]) == ("manage_monitors.refused", NURSE)
     assert dialog.show_by_hand() is None and not dialog.take_off()
     assert dialog.seen_model.rowCount() == 0  # the journal's raw frames were not read
     dialog.close()
