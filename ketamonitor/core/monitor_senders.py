@@ -8,10 +8,11 @@ from the journal's columns. Only frames answered AA count: a refused frame's bed
 whose readings would chart.
 
 Reading every frame of a day (a reading a second from six chairs is half a million) would
-make the screen wait: the frames are first grouped by their PV1-3 field's raw bytes, found
-with the message's own field separator, and only the latest frame of each group is parsed.
-A frame that does not start as a message does is parsed on its own. Groups whose beds read the
-same (the same bed written two ways) are one sender.
+make the screen wait: the frames are first grouped by their PV1's raw bytes (`heard_frames`
+here, for frames in hand; the store's `frames_heard` in SQL, where the frames lie), and only
+the latest frame of each group is parsed. A frame whose PV1 cannot be found that way is a
+group of its own. Groups whose beds read the same (the same bed written two ways) are one
+sender.
 
 Plain values and pure functions: no SQL, no widgets.
 """
@@ -57,32 +58,51 @@ def seen_window(now: datetime) -> tuple[datetime, datetime]:
     return now - SEEN_FOR, now + _STORED_RESOLUTION
 
 
-def senders_seen(frames: Iterable[MonitorFrame], mapped: Iterable[MonitorBed],
-                 zone: tzinfo) -> list[SenderSeen]:
-    """Each (MSH-3, MSH-4, PV1-3) that sent frames answered AA, with how many and when last,
-    but those on a chair in `mapped` (the map as it stands); ordered by sender and bed.
-    `zone` is the clinic's (the parser reads times without an offset on its clock)."""
+@dataclass(frozen=True)
+class HeardFrames:
+    """Frames answered AA from one sender and, as far as their bytes tell, one bed: how
+    many, and the latest journaled (whose bed is read)."""
+
+    latest: MonitorFrame
+    frames: int
+
+
+def heard_frames(frames: Iterable[MonitorFrame]) -> list[HeardFrames]:
+    """The frames answered AA, grouped by sender and PV1-3's raw bytes (a frame that does
+    not start as a message does, alone): what `senders_seen` reads, from frames in hand.
+    The store groups the journal the same way where the frames lie
+    (`frames_heard`), so a day's frames are not all read to find a few beds."""
     groups: dict[tuple[str, str, bytes | int], list[MonitorFrame]] = {}
     for frame in frames:
         if frame.outcome is not FrameOutcome.ACCEPTED:
             continue
         raw_bed = _raw_bed(frame.raw)
-        group = raw_bed if raw_bed is not None else frame.id  # not found: parsed alone
+        group = raw_bed if raw_bed is not None else frame.id  # not found: read alone
         groups.setdefault((frame.sending_application, frame.sending_facility, group),
                           []).append(frame)
+    return [HeardFrames(max(members, key=lambda frame: frame.id), len(members))
+            for members in groups.values()]
+
+
+def senders_seen(heard: Iterable[HeardFrames], mapped: Iterable[MonitorBed],
+                 zone: tzinfo) -> list[SenderSeen]:
+    """Each (MSH-3, MSH-4, PV1-3) heard from, with how many frames and when last, but those
+    on a chair in `mapped` (the map as it stands); ordered by sender and bed. Each group's
+    latest frame is read for its bed; groups whose beds read the same are one sender.
+    `zone` is the clinic's (the parser reads times without an offset on its clock)."""
     on_chairs = {_key(bed.sending_application, bed.sending_facility, bed.bed)
                  for bed in mapped if bed.chair}
     seen: dict[tuple[str, str, str], SenderSeen] = {}
-    for (application, facility, _), members in groups.items():
-        latest = max(members, key=lambda frame: (frame.received_at, frame.id))
+    for group in heard:
+        latest = group.latest
         bed = _bed_of(latest, zone)
         if bed is None:
             continue  # no longer read as it was when answered AA: no bed to offer
-        key = _key(application, facility, bed)
+        key = _key(latest.sending_application, latest.sending_facility, bed)
         if key in on_chairs:
             continue
         before = seen.get(key)
-        count = len(members) + (before.frames if before else 0)
+        count = group.frames + (before.frames if before else 0)
         last = latest.received_at if before is None else max(before.last_seen,
                                                               latest.received_at)
         seen[key] = SenderSeen(*key, frames=count, last_seen=last)

@@ -41,6 +41,7 @@ from ketamonitor.core.monitor_feed import (
     check_chair,
     check_frame,
 )
+from ketamonitor.core.monitor_senders import HeardFrames
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import from_stored, to_stored
 from ketamonitor.store import rows
@@ -62,9 +63,27 @@ _LATEST_BEDS = f"""
                   WHERE c.sending_application = b.sending_application
                     AND c.sending_facility = b.sending_facility AND c.bed = b.bed)"""
 
+#: The frames answered AA in a window, grouped by sender and by their PV1 segment's bytes
+#: (from "\rPV1" to the next carriage return; a frame without one alone): each group's
+#: latest frame and how many.
+_HEARD = f"""
+    WITH accepted AS (
+        SELECT id, sending_application, sending_facility, raw,
+               instr(raw, X'0D505631') AS at
+        FROM {FRAMES} WHERE outcome = 'AA' AND received_at >= ? AND received_at < ?),
+    keyed AS (
+        SELECT id, sending_application, sending_facility,
+               CASE WHEN at = 0 THEN printf('frame %d', id)
+                    ELSE substr(raw, at + 1, ifnull(nullif(instr(substr(raw, at + 1),
+                                                                 X'0D'), 0), length(raw)))
+               END AS pv1
+        FROM accepted)
+    SELECT max(id) AS latest, count(*) AS frames FROM keyed
+    GROUP BY sending_application, sending_facility, pv1"""
+
 
 class MonitorFeed(StoreCore):
-    """The journal (`journal_frame`, `frames_between`, `frame`) and the bed map
+    """The journal (`journal_frame`, `frames_between`, `frames_heard`, `frame`) and the bed map
     (`may_map_monitors`, `map_monitor_bed`, `monitor_beds`, `chair_for`)."""
 
     # -- the journal ---------------------------------------------------------------------
@@ -134,6 +153,21 @@ class MonitorFeed(StoreCore):
         return [rows.monitor_frame(row) for row in self._rows(
             f"SELECT * FROM {FRAMES} WHERE received_at >= ? AND received_at < ? ORDER BY id",
             [to_stored(start), to_stored(end)])]
+
+    def frames_heard(self, start: datetime, end: datetime) -> list[HeardFrames]:
+        """The frames answered AA from `start` up to (not including) `end`, grouped by sender
+        and PV1 segment as sent, each group by how many and its latest frame: what
+        core.monitor_senders reads for the monitors and beds heard from, without reading a
+        day's frames (half a million at a reading a second from six chairs) to find a few
+        beds. The groups are `heard_frames`' (core) or finer, never coarser: a frame whose
+        PV1 is not found after a carriage return is a group of its own. The record's
+        readers only, as the frames are."""
+        self._require(Permission.READ_RECORD)
+        found = self._rows(
+            f"SELECT f.*, g.frames AS heard FROM ({_HEARD}) g "
+            f"JOIN {FRAMES} f ON f.id = g.latest ORDER BY f.id",
+            [to_stored(start), to_stored(end)])
+        return [HeardFrames(rows.monitor_frame(row), row["heard"]) for row in found]
 
     def frame(self, frame_id: int) -> MonitorFrame:
         """One journaled frame (UnknownRecord if there is none with this id)."""

@@ -300,11 +300,11 @@ class MonitorsDialog(QDialog):
         try:
             self.store.may_map_monitors()  # refused (and recorded) before anything is read
             beds = self.store.monitor_beds()
-            frames = self.store.frames_between(*seen_window(self.store.clock.now()))
+            heard = self.store.frames_heard(*seen_window(self.store.clock.now()))
         except RuleError as refused:
             self._refuse(refusal_words(refused, self.store.account, DOING))
             return None
-        return beds, senders_seen(frames, beds, self.store.clock.local_zone)
+        return beds, senders_seen(heard, beds, self.store.clock.local_zone)
 
     def reload(self, select: Key | None = None) -> bool:
         """Read the map and the journal again; False (and the reason shown) when the person

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from ketamonitor.core.monitor_feed import (
     MonitorBed,
     MonitorFrame,
 )
+from ketamonitor.core.monitor_senders import heard_frames, senders_seen
 from ketamonitor.core.monitor_settings import ListenSettings, listen_settings
 from ketamonitor.core.permissions import NotLoggedIn, PermissionDenied
 from ketamonitor.core.times import truncate_to_millis
@@ -183,6 +184,54 @@ def test_frames_are_read_back_by_the_records_readers_only(store, clock):
         store.frame(first.id)
     with pytest.raises(NotLoggedIn):
         store.frames_between(START, clock.now())
+
+
+def bed_frame(number: int, bed: bytes, *, newlines: bool = False, pv1: bool = True,
+              **changes: object) -> JournaledFrame:
+    """The gateway's frame `number` for another bed (PV1-3), its segments ended by CR (or LF),
+    or without PV1."""
+    raw = ORU.replace(b"MSG0001", f"MSG{number:04d}".encode()).replace(b"|BED 3\r",
+                                                                      b"|" + bed + b"\r")
+    if not pv1:
+        raw = b"".join(segment + b"\r" for segment in raw.split(b"\r")
+                       if segment and not segment.startswith(b"PV1"))
+    if newlines:
+        raw = raw.replace(b"\r", b"\n")
+    return frame(f"MSG{number:04d}", raw=raw, **changes)
+
+
+def test_frames_heard_are_grouped_where_they_lie_as_core_groups_them_or_finer(store, clock):
+    journaled = [
+        bed_frame(1, b"ICU^^3"), bed_frame(2, b"ICU^^4"), bed_frame(3, b"ICU^^3"),
+        bed_frame(4, b"ICU^^3", sending_facility="WARD"),
+        bed_frame(5, b"ICU^^5", outcome=FrameOutcome.ERROR, reason="no usable reading"),
+        bed_frame(6, b"ICU^^6", newlines=True), bed_frame(7, b"ICU^^7", newlines=True),
+        bed_frame(8, b"", pv1=False), bed_frame(9, b"", pv1=False),
+        bed_frame(10, b"ICU^^3\\R\\x", sending_application="PIIC"),  # escapes kept as sent
+        bed_frame(11, b"ICU^^3", sending_application="PIIC"),
+    ]
+    ids = []
+    for journal in journaled:
+        ids.append(store.journal_frame(journal).id)
+        clock.advance(seconds=10)
+    window = (START, clock.now())
+    heard = store.frames_heard(*window)
+    assert sorted((group.latest.id, group.frames) for group in heard) == [
+        (ids[1], 1), (ids[2], 2), (ids[3], 1), (ids[5], 1), (ids[6], 1), (ids[7], 1),
+        (ids[8], 1), (ids[9], 1), (ids[10], 1)]  # LF-ended or no PV1: each alone
+    assert heard[0].latest == store.frame(heard[0].latest.id)
+    in_core = heard_frames(store.frames_between(*window))
+    assert senders_seen(heard, [], UTC) == senders_seen(in_core, [], UTC)
+    assert [(s.sending_application, s.sending_facility, s.bed, s.frames)
+            for s in senders_seen(heard, [], UTC)] == [
+        ("CARESCAPE", "ICU", "", 2), ("CARESCAPE", "ICU", "ICU^^3", 2),
+        ("CARESCAPE", "ICU", "ICU^^4", 1), ("CARESCAPE", "ICU", "ICU^^6", 1),
+        ("CARESCAPE", "ICU", "ICU^^7", 1), ("CARESCAPE", "WARD", "ICU^^3", 1),
+        ("PIIC", "ICU", "ICU^^3", 1), ("PIIC", "ICU", "ICU^^3\\R\\x", 1)]
+    assert store.frames_heard(START - timedelta(days=1), START) == []
+    store.logout()  # raw frames hold patients' names
+    with pytest.raises(NotLoggedIn):
+        store.frames_heard(*window)
 
 
 def test_a_frame_journaled_is_there_after_the_listener_is_killed(store, db_path):
