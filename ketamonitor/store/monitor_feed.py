@@ -64,8 +64,8 @@ _LATEST_BEDS = f"""
                     AND c.sending_facility = b.sending_facility AND c.bed = b.bed)"""
 
 #: The frames answered AA in a window, grouped by sender and by their PV1 segment's bytes
-#: (from "\rPV1" to the next carriage return; a frame without one alone): each group's
-#: latest frame and how many.
+#: (from "\rPV1" to the next carriage return), messages without PV1 together, and any other
+#: frame (a PV1 after a line feed) alone: each group's latest frame and how many.
 _HEARD = f"""
     WITH accepted AS (
         SELECT id, sending_application, sending_facility, raw,
@@ -73,9 +73,11 @@ _HEARD = f"""
         FROM {FRAMES} WHERE outcome = 'AA' AND received_at >= ? AND received_at < ?),
     keyed AS (
         SELECT id, sending_application, sending_facility,
-               CASE WHEN at = 0 THEN printf('frame %d', id)
-                    ELSE substr(raw, at + 1, ifnull(nullif(instr(substr(raw, at + 1),
-                                                                 X'0D'), 0), length(raw)))
+               CASE WHEN at > 0 THEN substr(raw, at + 1, ifnull(nullif(
+                                         instr(substr(raw, at + 1), X'0D'), 0), length(raw)))
+                    WHEN substr(raw, 1, 3) = X'4D5348' AND instr(raw, X'0A505631') = 0
+                         THEN X'0D'  -- a message without PV1: no bed
+                    ELSE printf('frame %d', id)
                END AS pv1
         FROM accepted)
     SELECT max(id) AS latest, count(*) AS frames FROM keyed
@@ -160,7 +162,7 @@ class MonitorFeed(StoreCore):
         core.monitor_senders reads for the monitors and beds heard from, without reading a
         day's frames (half a million at a reading a second from six chairs) to find a few
         beds. The groups are `heard_frames`' (core) or finer, never coarser: a frame whose
-        PV1 is not found after a carriage return is a group of its own. The record's
+        PV1 follows a line feed, not a carriage return, is a group of its own. The record's
         readers only, as the frames are."""
         self._require(Permission.READ_RECORD)
         found = self._rows(

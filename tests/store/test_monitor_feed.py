@@ -217,8 +217,8 @@ def test_frames_heard_are_grouped_where_they_lie_as_core_groups_them_or_finer(st
     window = (START, clock.now())
     heard = store.frames_heard(*window)
     assert sorted((group.latest.id, group.frames) for group in heard) == [
-        (ids[1], 1), (ids[2], 2), (ids[3], 1), (ids[5], 1), (ids[6], 1), (ids[7], 1),
-        (ids[8], 1), (ids[9], 1), (ids[10], 1)]  # LF-ended or no PV1: each alone
+        (ids[1], 1), (ids[2], 2), (ids[3], 1), (ids[5], 1), (ids[6], 1), (ids[8], 2),
+        (ids[9], 1), (ids[10], 1)]  # LF-ended: each alone; without PV1: together
     assert heard[0].latest == store.frame(heard[0].latest.id)
     in_core = heard_frames(store.frames_between(*window))
     assert senders_seen(heard, [], UTC) == senders_seen(in_core, [], UTC)
