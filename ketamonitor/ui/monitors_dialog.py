@@ -244,11 +244,14 @@ class MonitorsDialog(QDialog):
                                            self.show_by_hand)
         self.by_hand_button.setToolTip("A monitor or bed not heard from yet: type its "
                                        "MSH-3, MSH-4 and PV1-3 as it will send them")
+        self.refresh_button = self._action("Read again", "monitors_refresh", self.refresh)
+        self.refresh_button.setToolTip("Read the journal again: a monitor just connected "
+                                       "shows once its first frame is answered AA")
         hours = int(SEEN_FOR.total_seconds() // 3600)
         self.seen_heading = self._heading(f"Heard from in the last {hours} hours, on no chair")
         layout.addWidget(self.seen_heading)
         layout.addLayout(self._table_and_buttons(
-            self.seen_table, [self.map_button, self.by_hand_button]), 1)
+            self.seen_table, [self.map_button, self.by_hand_button, self.refresh_button]), 1)
 
         self.form = MapForm(store, self.prompts)
         self.form.hide()
@@ -326,6 +329,11 @@ class MonitorsDialog(QDialog):
         self._selected()
         return True
 
+    def refresh(self) -> bool:
+        """Read the map and the journal again, the bed chosen on the map kept."""
+        bed = self.chosen_bed()
+        return self.reload(select=None if bed is None else _key_of(bed))
+
     def _select(self, table: QTableView, keys: list[Key], chosen: Key | None) -> None:
         if not keys:
             return
@@ -364,6 +372,7 @@ class MonitorsDialog(QDialog):
         self.take_off_button.setEnabled(on_map)
         self.map_button.setEnabled(self.allowed and self.chosen_seen() is not None)
         self.by_hand_button.setEnabled(self.allowed)
+        self.refresh_button.setEnabled(self.allowed)
 
     # -- acting --------------------------------------------------------------------------
 

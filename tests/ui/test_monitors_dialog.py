@@ -11,6 +11,7 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
+from PySide6.QtCore import Qt
 
 from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
 from ketamonitor.core.oru_build import DEFAULT_SENDERS, Flavour, build_oru, observation
@@ -207,14 +208,16 @@ def test_a_nurse_sees_why_not_in_place_of_the_body(qtbot, store, clock, prompts)
     dialog.close()
 
 
-def test_frames_older_than_a_day_are_not_offered(dialog, store, clock):
+def test_frames_older_than_a_day_are_not_offered_and_a_new_monitor_shows_once_read_again(
+        qtbot, dialog, store, clock):
     clock.advance(minutes=24 * 60 + 1)
-    dialog.reload()
+    qtbot.mouseClick(dialog.refresh_button, Qt.MouseButton.LeftButton)
     assert dialog.seen_model.rowCount() == 0
     assert dialog.seen_heading.text().endswith("none")
     clock.advance(seconds=1)
     heard(store, GE, "", flavour=Flavour.GE)
-    dialog.reload()
+    assert dialog.seen_model.rowCount() == 0
+    qtbot.mouseClick(dialog.refresh_button, Qt.MouseButton.LeftButton)
     assert dialog.seen_model.sender_keys() == [(*GE, "")]
     assert dialog.seen_model.index(0, 4).data() == f"{store.clock.now():%H:%M}"
     assert timedelta(0) <= store.clock.now() - dialog.seen_model.row_value(0).last_seen
