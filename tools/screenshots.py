@@ -7,8 +7,9 @@ the pictures change only when the screens do (the room, the session pages of its
 one with two alerts, esketamine in observation; a discharged chart under review); and the
 chart as exported for summaries (chart-*.png: a demo session with a BP over the stop line
 and a pause, a course of six sessions, a live session with its alerts, four hours of a
-monitor's readings); and the room with one critical tile among four chairs
-(room-critical.png).
+monitor's readings); the room with one critical tile among four chairs
+(room-critical.png); and Clinic ▸ Monitors with beds on the map and others heard from
+(monitors-dialog.png).
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         _room_shots(args.out, suffix)
         _critical_room_shot(args.out, suffix)
         _override_shots(args.out, suffix)
+        _monitors_shot(args.out, suffix)
         _chart_shots(path, args.out, suffix)
     return 0
 
@@ -383,6 +385,46 @@ def _override_shots(out: Path, suffix: str) -> None:
             window.ticker.stop()
             window.close()
             window.deleteLater()
+            app.processEvents()
+
+
+def _monitors_shot(out: Path, suffix: str) -> None:
+    """Clinic ▸ Monitors: a Mindray gateway with five beds, a GE monitor and a Philips
+    Information Center heard from for forty minutes, two of the gateway's beds and the GE
+    monitor on chairs."""
+    from ketamonitor.core.clock import FakeClock
+    from ketamonitor.core.oru_build import Flavour
+    from ketamonitor.store.store import Store
+    from ketamonitor.ui.app import application
+    from ketamonitor.ui.monitors_dialog import MonitorsDialog
+    from tests.people import ADMIN, FAST_HASHER, add_people, login_as
+    from tests.ui.test_monitors_dialog import GE, MINDRAY, heard
+    from tools.room_scene import START
+
+    with _scratch("monitors") as folder:
+        clock = FakeClock(START)
+        with Store.open(Path(folder) / "room.db", clock, hasher=FAST_HASHER,
+                        create=True) as store:
+            add_people(store)
+            for _ in range(6):
+                for chair in range(1, 6):
+                    heard(store, MINDRAY, f"INFUSION^^Chair{chair}")
+                heard(store, GE, "", flavour=Flavour.GE)
+                heard(store, ("PHILIPS_PIIC", "ROOM B"), "INF^^Bed 6")
+                clock.advance(minutes=7)
+            login_as(store, ADMIN)
+            clock.advance(minutes=3)
+            store.map_monitor_bed(*MINDRAY, "INFUSION^^Chair1", "1")
+            clock.advance(minutes=2)
+            store.map_monitor_bed(*MINDRAY, "INFUSION^^Chair2", "2")
+            store.map_monitor_bed(*GE, "", "Window 4")
+            app = application()
+            dialog = MonitorsDialog(store)
+            dialog.show()
+            app.processEvents()
+            _save(dialog, out / f"monitors-dialog{suffix}.png")
+            dialog.reject()
+            dialog.deleteLater()
             app.processEvents()
 
 
