@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketamonitor.core.errors import RuleError
-from ketamonitor.core.monitor_feed import MonitorBed
+from ketamonitor.core.monitor_feed import MonitorBed, bed_key, check_chair
 from ketamonitor.core.monitor_senders import SEEN_FOR, SenderSeen, seen_window, senders_seen
 from ketamonitor.core.permissions import refusal_words
 from ketamonitor.core.times import format_moment
@@ -52,7 +52,7 @@ from ketamonitor.ui.writes import attempt, attempt_done
 DOING = "map monitors to chairs"
 #: How a monitor that sends no bed (one bed per connection) shows in the bed's column.
 NO_BED = "—"
-#: The reason no field owns, shown under the panel's fields.
+#: The reason no field owns, shown beside the panel's buttons.
 GENERAL = "general"
 #: The panel's fields: (name, caption, hint). The names are the store's field names, so
 #: its reasons land beside them.
@@ -192,7 +192,8 @@ class MapForm(QGroupBox):
                           self.prompts, self)
         if written is None:
             return None
-        self.mapped.emit(tuple(part.strip() for part in key), " ".join(typed["chair"].split()))
+        # as the store keeps them (it took them: core's cleaning cannot refuse them now)
+        self.mapped.emit(bed_key(*key), check_chair(typed["chair"]))
         return written
 
 

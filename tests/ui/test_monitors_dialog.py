@@ -152,6 +152,28 @@ def test_a_mapped_bed_is_taken_off_the_map_after_confirming(qtbot, dialog, store
         ADMIN, "4", "")
 
 
+def test_a_chair_blanked_in_the_panel_takes_the_bed_off_after_confirming(qtbot, dialog, store,
+                                                                        prompts):
+    store.map_monitor_bed(*GE, "", "4")
+    dialog.reload()
+    form = dialog.show_change()
+    form.inputs["chair"].clear()
+    with qtbot.waitSignal(dialog.beds_changed):
+        form.save_button.click()
+    assert prompts.questions and store.chair_for(*GE, "") is None
+    assert dialog.status.text() == (f"{GE[0]} / {GE[1]} is off the map: its readings are kept "
+                                    "in the journal only.")
+
+
+def test_what_is_typed_is_kept_as_the_store_keeps_it(qtbot, dialog, store):
+    form = dialog.show_by_hand()
+    form.inputs["sending_application"].setText("  PHILIPS_PIIC ")
+    form.inputs["chair"].setText(" Chair   7 ")
+    form.submit()
+    assert rows(dialog.beds_model)[0][:4] == ["PHILIPS_PIIC", "", NO_BED, "Chair 7"]
+    assert dialog.status.text() == "PHILIPS_PIIC charts for chair Chair 7."
+
+
 def test_a_chair_changed_from_the_map_moves_the_bed(qtbot, dialog, store):
     store.map_monitor_bed(*GE, "", "4")
     dialog.reload()
