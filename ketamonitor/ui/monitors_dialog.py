@@ -217,9 +217,9 @@ class MonitorsDialog(QDialog):
         outer = QVBoxLayout(self)
         self.refused, self.body, layout = refusal_and_body(outer, "monitors_refused")
 
-        about = QLabel("Readings from a monitor or bed on a chair chart for the session in "
-                       "that chair; a monitor or bed on no chair is kept in the journal "
-                       "only. Every change is signed and kept in the audit trail.")
+        about = QLabel("Which chair each monitor or bed is at. Its readings are kept in the "
+                       "journal; charting them for the session in that chair is not built "
+                       "yet. Every change is signed and kept in the audit trail.")
         about.setWordWrap(True)
         about.setProperty("role", "muted")
         layout.addWidget(about)
