@@ -53,6 +53,12 @@ class Account:
         return ", ".join(role.label for role in Role if role in self.roles)
 
 
+#: Names the app writes in the audit trail's `user` for what no person did: the room's
+#: alerts, the monitors' frames, an upgrade or restore. An account by one of these names would
+#: make a person's rows look like the machine's (and the machine's like theirs).
+RESERVED_USERNAMES = frozenset({"room", "monitor", "ketamonitor"})
+
+
 def check_username(text: str) -> str:
     cleaned = text.strip().lower()
     if not cleaned:
@@ -60,6 +66,9 @@ def check_username(text: str) -> str:
     if not _USERNAME.match(cleaned):
         raise ValidationError({"username": "3-32 lowercase letters, digits, . _ or -, "
                                            "starting with a letter or digit"})
+    if cleaned in RESERVED_USERNAMES:
+        raise ValidationError({"username": f"“{cleaned}” is the name the app records for "
+                                           "what no person did: choose another"})
     return cleaned
 
 

@@ -82,3 +82,12 @@ def test_how_an_account_stands_in_words(disabled, first_login, activity):
                       must_choose_password=first_login)
     assert account.activity == activity
     assert account.roles_label == "Nurse, Administrator"
+
+
+@pytest.mark.parametrize("typed", ["room", "Monitor", " ketamonitor "])
+def test_the_names_the_app_records_for_no_person_are_refused(typed):
+    """An account named `room` would pass a person's rows off as the room's (verify lets the
+    room's rows stand signed by whoever is logged in), and its own as theirs."""
+    with pytest.raises(ValidationError) as refused:
+        check_username(typed)
+    assert "no person did" in refused.value.reasons["username"]
