@@ -79,6 +79,8 @@ MESSAGE_CODE, TRIGGER_EVENT = "ORU", "R01"
 #: MSH-11 taken: production. A monitor in training or debugging mode (T, D) is not a
 #: patient's reading.
 PROCESSING_IDS = frozenset({"P"})
+#: OBX-8's abnormal flag of a monitor in demo mode, among any others it repeats.
+_DEMO_FLAG = re.compile(r"(?<![A-Z0-9])DEMO(?![A-Z0-9])")
 #: OBX-11 taken: final, entered but not verified (what monitors send), preliminary,
 #: corrected; and none said.
 RESULT_STATUSES = frozenset({"F", "R", "P", "C", ""})
@@ -482,6 +484,11 @@ class _Parser:
         if status not in RESULT_STATUSES:
             words = _STATUS_WORDS.get(status, "not a result to chart")
             return ignore(f"{code.name}: result status {status} (OBX-11), {words}")
+        if _DEMO_FLAG.search(fields.raw(8).upper()):
+            # a monitor in demo mode sends made-up numbers flagged DEMO in OBX-8 (Mindray's
+            # gateways do): no patient's reading, whatever bed it names
+            return ignore(f"{code.name}: the monitor is in demo mode (OBX-8 DEMO), not a "
+                          "patient's reading")
         value_type = encoding.component(fields.raw(2), 1).upper()
         if value_type not in ("NM", ""):
             return ignore(f"{code.name}: value type {value_type} (OBX-2), not a number (NM)")

@@ -306,6 +306,8 @@ def test_a_message_with_its_own_encoding_characters_is_read_with_them():
     (obx(2, SYS, "120", MMHG, time="20261123"), "not precise to the minute"),
     (obx(2, "69965^MDC_DEV_MON_PHYSIO_MULTI_PARAM_MDS^MDC", "", "", value_type=""),
      "no value (a device or channel, not a reading)"),
+    (obx(2, SYS, "120", MMHG).replace("||||R|", "|DEMO|||R|"), "demo mode (OBX-8 DEMO)"),
+    (obx(2, SYS, "120", MMHG).replace("||||R|", "|H~DEMO|||R|"), "demo mode (OBX-8 DEMO)"),
 ])
 def test_an_observation_that_cannot_be_charted_is_kept_aside_with_the_reason(
         segment: str, words: str):
