@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -142,16 +144,7 @@ def older_version(path: Path) -> str | None:
     `verify_database` says why). verify checks such a file as far as its tables go; the
     command line says so, as what came later (signed rows, since 0016_keys) is not there
     to check."""
-    try:
-        connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        last = _last_upgrade(connection)
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
+    last = _read_only(path, _last_upgrade)
     return None if last == MIGRATION_NAMES[-1] else last
 
 
@@ -159,16 +152,18 @@ def root_key_of(path: Path) -> str | None:
     """The fingerprint of the clinic's root key in the file (None: none, or unreadable), for
     verify to say beside its verdict: compared by eye with the line printed when the clinic
     was set up, it tells a file rewritten whole with keys of its own."""
+    return _read_only(path, root_fingerprint)
+
+
+def _read_only(path: Path, read: Callable[[sqlite3.Connection], str | None]) -> str | None:
+    """`read` on the file opened read-only; None when it cannot be read (verify_database
+    says why)."""
     try:
-        connection = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
+        with closing(sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro",
+                                     uri=True)) as connection:
+            return read(connection)
     except sqlite3.Error:
         return None
-    try:
-        return root_fingerprint(connection)
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
 
 
 def _last_upgrade(connection: sqlite3.Connection) -> str | None:
