@@ -5,6 +5,8 @@ Close."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -38,3 +40,13 @@ def line_and_close(dialog: QDialog, outer: QVBoxLayout, line: QLabel, name: str)
     close.setAutoDefault(False)
     bottom.addWidget(close)
     outer.addLayout(bottom)
+
+
+def action_button(text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+    """A button of an administrator's dialog beside its table: never the dialog's default,
+    so Return in a panel's field submits that panel only."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAutoDefault(False)
+    button.clicked.connect(slot)
+    return button

@@ -41,7 +41,7 @@ from ketamonitor.core.monitor_senders import SEEN_FOR, SenderSeen, seen_window, 
 from ketamonitor.core.permissions import refusal_words
 from ketamonitor.core.times import format_moment
 from ketamonitor.store.interface import StoreApi
-from ketamonitor.ui.admin_panel import line_and_close, refusal_and_body
+from ketamonitor.ui.admin_panel import action_button, line_and_close, refusal_and_body
 from ketamonitor.ui.fields import FieldErrors, field_row
 from ketamonitor.ui.models import Column, RowsModel
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
@@ -228,8 +228,8 @@ class MonitorsDialog(QDialog):
         self.beds_model = MonitorBedsModel(zone, now, self)
         self.beds_table = read_only_table(self.beds_model)
         self.beds_table.setObjectName("monitor_beds")
-        self.change_button = self._action("Change chair…", "monitor_change", self.show_change)
-        self.take_off_button = self._action("Take off the map", "monitor_take_off",
+        self.change_button = action_button("Change chair…", "monitor_change", self.show_change)
+        self.take_off_button = action_button("Take off the map", "monitor_take_off",
                                             self.take_off)
         self.beds_heading = self._heading("On the map")
         layout.addWidget(self.beds_heading)
@@ -240,12 +240,12 @@ class MonitorsDialog(QDialog):
         self.seen_table = read_only_table(self.seen_model)
         self.seen_table.setObjectName("monitors_seen")
         self.seen_table.doubleClicked.connect(self.show_map)
-        self.map_button = self._action("Map to chair…", "monitor_map", self.show_map)
-        self.by_hand_button = self._action("Map by hand…", "monitor_map_by_hand",
+        self.map_button = action_button("Map to chair…", "monitor_map", self.show_map)
+        self.by_hand_button = action_button("Map by hand…", "monitor_map_by_hand",
                                            self.show_by_hand)
         self.by_hand_button.setToolTip("A monitor or bed not heard from yet: type its "
                                        "MSH-3, MSH-4 and PV1-3 as it will send them")
-        self.refresh_button = self._action("Read again", "monitors_refresh", self.refresh)
+        self.refresh_button = action_button("Read again", "monitors_refresh", self.refresh)
         self.refresh_button.setToolTip("Read the journal again: a monitor just connected "
                                        "shows once its first frame is answered AA")
         hours = int(SEEN_FOR.total_seconds() // 3600)
@@ -270,12 +270,6 @@ class MonitorsDialog(QDialog):
         self.resize(1080, 700)  # a refusal makes it small again
         self.reload()
 
-    def _action(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAutoDefault(False)  # Return in the panel's fields submits the panel only
-        button.clicked.connect(slot)
-        return button
 
     def _heading(self, text: str) -> QLabel:
         label = QLabel(text)

@@ -16,11 +16,10 @@ The dialog shell is here; the table model in `table`, each form in a module of i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ketamonitor.core.accounts import Account
 from ketamonitor.core.errors import RuleError
@@ -35,7 +34,7 @@ from ketamonitor.ui.accounts.form import AccountForm, ChosenAccountForm
 from ketamonitor.ui.accounts.password_form import PasswordForm
 from ketamonitor.ui.accounts.roles_form import RolesForm
 from ketamonitor.ui.accounts.table import AccountsModel
-from ketamonitor.ui.admin_panel import line_and_close, refusal_and_body
+from ketamonitor.ui.admin_panel import action_button, line_and_close, refusal_and_body
 from ketamonitor.ui.prompts import DialogPrompts, Prompts
 from ketamonitor.ui.views import read_only_table
 from ketamonitor.ui.writes import attempt, attempt_done
@@ -72,13 +71,13 @@ class AccountsDialog(QDialog):
         self.table.setObjectName("accounts")
         middle.addWidget(self.table, 1)
         actions = QVBoxLayout()
-        self.add_button = self._action("Add account…", "account_add", self.show_add)
-        self.roles_button = self._action("Change roles…", "account_roles", self.show_roles)
-        self.password_button = self._action("Reset password…", "account_password",
+        self.add_button = action_button("Add account…", "account_add", self.show_add)
+        self.roles_button = action_button("Change roles…", "account_roles", self.show_roles)
+        self.password_button = action_button("Reset password…", "account_password",
                                             self.show_password)
-        self.disable_button = self._action("Disable…", "account_disable", self.show_disable)
-        self.enable_button = self._action("Enable…", "account_enable", self.show_enable)
-        self.unlock_button = self._action("Unlock", "account_unlock", self.unlock)
+        self.disable_button = action_button("Disable…", "account_disable", self.show_disable)
+        self.enable_button = action_button("Enable…", "account_enable", self.show_enable)
+        self.unlock_button = action_button("Unlock", "account_unlock", self.unlock)
         self.unlock_button.setToolTip("Let an account locked after failed logins try again "
                                       "now, without waiting for its lock to run out")
         self.buttons = [self.add_button, self.roles_button, self.password_button,
@@ -118,12 +117,6 @@ class AccountsDialog(QDialog):
         self.resize(1000, 640)  # a refusal makes it small again
         self.reload()
 
-    def _action(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAutoDefault(False)  # Return in a form's field submits that form only
-        button.clicked.connect(slot)
-        return button
 
     # -- showing -------------------------------------------------------------------------
 
