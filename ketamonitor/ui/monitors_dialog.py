@@ -425,7 +425,7 @@ class MonitorsDialog(QDialog):
         self.reload(select=key)
         self.status.setText(f"{_named(key)} is off the map: its readings are kept in the "
                             "journal only." if not chair else
-                            f"{_named(key)} charts for chair {chair}.")
+                            f"{_named(key)} is mapped to chair {chair}.")
         self.beds_changed.emit()
 
 

@@ -111,7 +111,7 @@ def test_an_administrator_maps_a_sender_heard_from_to_a_chair(qtbot, dialog, sto
         [*MINDRAY, "INFUSION^^Chair2", "2", ADMIN]]
     assert "INFUSION^^Chair2" not in [key[2] for key in dialog.seen_model.sender_keys()]
     assert dialog.status.text() == (f"{MINDRAY[0]} / {MINDRAY[1]}, bed INFUSION^^Chair2 "
-                                    "charts for chair 2.")
+                                    "is mapped to chair 2.")
     assert form.isHidden()
     (row,) = audit_of(store, "monitor_beds")
     assert (row["action"], row["user"], row["old_value"]) == ("monitor_beds.map", ADMIN, None)
@@ -171,7 +171,7 @@ def test_what_is_typed_is_kept_as_the_store_keeps_it(qtbot, dialog, store):
     form.inputs["chair"].setText(" Chair   7 ")
     form.submit()
     assert rows(dialog.beds_model)[0][:4] == ["PHILIPS_PIIC", "", NO_BED, "Chair 7"]
-    assert dialog.status.text() == "PHILIPS_PIIC charts for chair Chair 7."
+    assert dialog.status.text() == "PHILIPS_PIIC is mapped to chair Chair 7."
 
 
 def test_a_chair_changed_from_the_map_moves_the_bed(qtbot, dialog, store):
