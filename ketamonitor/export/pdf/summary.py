@@ -632,4 +632,7 @@ def record_section(summary: SessionSummary, what: str = "summary") -> str:
         f"{esc(summary.audit_head_hash)}</span>.</p>"
         f"<p class='muted'>Made {summary.generated_at:%Y-%m-%d %H:%M:%S} UTC by "
         f"{esc(summary.generated_by_name)} ({esc(summary.generated_by)}) with ketamonitor. "
-        "'ketamonitor verify' confirms that the audit chain up to this row is unbroken.</p>")
+        "'ketamonitor verify' confirms that the audit chain up to this row is unbroken, and "
+        "that the record still holds this row with this hash when given it:</p>"
+        f"<p class='mono'>ketamonitor verify --head {summary.audit_head_id}:"
+        f"{esc(summary.audit_head_hash)}</p>")

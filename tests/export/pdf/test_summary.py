@@ -15,6 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from ketamonitor import cli
 from ketamonitor.core.chart_view import SessionSummary
 from ketamonitor.export.pdf.summary import summary_pdf
 from ketamonitor.export.summary import build_summary
@@ -88,3 +89,13 @@ def test_a_held_start_an_escalation_and_a_medicine_given_print_whole(qapp, store
                   "Done: Infusion paused. Physician: Dr Ada Obi at 08:18.",
                   "Labetalol 10 mg IV", "Ondansetron 4 mg IV"):
         assert expected in text, expected
+
+
+def test_the_printed_head_is_a_verify_command_that_holds(summary, store, tmp_path, capsys):
+    """The command the summary prints checks the record against the head it was made from
+    (issue 20: `verify --head ID:HASH` from a printed summary)."""
+    text = " ".join(pdf_words(summary_pdf(summary), tmp_path))
+    found = re.search(r"ketamonitor verify --head (\d+:[0-9a-f]{64})", text)
+    assert found is not None, text[-400:]
+    assert cli.main(["verify", "--db", str(store.path), "--head", found.group(1)]) == 0, (
+        capsys.readouterr())
