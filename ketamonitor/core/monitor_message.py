@@ -13,6 +13,12 @@ message read but whose content cannot be used (no usable reading, a reading date
 future or long ago) is an application error, AE. AA is not given here: it is the
 listener's, once the frame is stored.
 
+The listener answers from `read_header` alone, the rules that refuse a message as a whole
+(AR), read from MSH with plain splits: a frame whose header is taken is journaled and
+answered AA at once, and read whole afterwards; what this module then says of its content
+(an AE here) is recorded with the frame and shown, never sent back to the monitor, which
+cannot mend a reading. `parse_monitor_message` reads its header with the same function.
+
 A reading is charted only through the codes table (core.monitor_codes): its MDC code names
 the field, its units must be that code's, its value a number a patient can have
 (core.ranges' `possible` band: a real extreme, SpO2 45 % with the probe on, must reach the
@@ -233,6 +239,27 @@ class _Refused(Exception):
         self.refusal = MessageRefusal(ack_code, error_code, reason, header, ignored)
 
 
+def read_header(raw: bytes, zone: tzinfo, now: datetime, *,
+                limits: MessageLimits = DEFAULT_LIMITS) -> MessageHeader | MessageRefusal:
+    """A frame's header, or why the message is refused as a whole (always AR): what the
+    listener must know before it journals and answers a frame, and no more.
+
+    Only MSH is read, with plain splits (no python-hl7 tree: a few hundredths of a
+    millisecond where the whole reading takes half a millisecond), so the ACK never waits
+    on the readings. What the content holds (no usable reading, a time in the future, a
+    value no patient can have) is `parse_monitor_message`'s, read after the ACK: the
+    monitor cannot mend a reading, and a stored frame is answered AA whatever it holds.
+    `parse_monitor_message` reads its header with this, so the rules are in one place.
+    `now` is taken as parse_monitor_message takes it (aware); the header's rules do not
+    depend on it."""
+    if now.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; pass an aware one")
+    try:
+        return _read_header(raw, zone, limits).header
+    except _Refused as refused:
+        return refused.refusal
+
+
 def parse_monitor_message(
     raw: bytes,
     zone: tzinfo,
@@ -308,27 +335,12 @@ class _Parser:
         self.ranges = ranges
 
     def read(self, raw: bytes) -> MonitorMessage:
-        body = raw.lstrip(b" \t\r\n")
-        body = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-        if not body.startswith(b"MSH"):
-            raise _Refused(AckCode.REJECT, ErrorCode.SEGMENT_SEQUENCE,
-                           "not an HL7 v2 message: it does not begin with an MSH segment "
-                           f"(it begins {_sample(body)})")
-        msh_bytes = re.split(b"[\r\n]", body[:_MAX_HEADER + 1], maxsplit=1)[0]
-        charset = _declared_charset(msh_bytes)
-        msh, codec = decode(msh_bytes, charset)
-        encoding = _encoding(msh, codec, self.limits.max_text)
-        header = self._header(msh, encoding, charset)
-        self._check_size(raw, encoding, header)
-        self._check_header(header)
-        text, codec = decode(body, charset)
-        encoding = replace(encoding, codec=codec)
-        header = replace(header, codec=codec)
+        head = _read_header(raw, self.zone, self.limits)
+        text, codec = decode(head.body, head.header.charset)
+        encoding = replace(head.encoding, codec=codec)
+        header = replace(head.header, codec=codec)
         segments = [s for s in text.replace("\r\n", "\r").replace("\n", "\r").split("\r")
                     if s.strip()]
-        if sum(segment.startswith("MSH") for segment in segments) > 1:
-            raise _Refused(AckCode.REJECT, ErrorCode.SEGMENT_SEQUENCE,
-                           "more than one message (MSH) in one frame", header)
         try:
             message = hl7.parse("\r".join(segments))
         except Exception as error:  # python-hl7 raises what it meets (IndexError, ...)
@@ -336,81 +348,6 @@ class _Parser:
                            f"could not be read as HL7 ({type(error).__name__})",
                            header) from None
         return self._body(message, encoding, header)
-
-    # -- the header ---------------------------------------------------------------------
-
-    def _header(self, msh: str, encoding: _Encoding, charset: str) -> MessageHeader:
-        fields = _fields(msh, encoding)
-
-        def identifier(number: int) -> str:
-            """An identifier is never shortened: two monitors must not become one."""
-            text = encoding.hl7_text(fields.get(number, ""), capped=False)
-            if len(text) > encoding.limit:
-                raise _Refused(AckCode.REJECT, ErrorCode.DATA_TYPE,
-                               f"MSH-{number} is longer than {encoding.limit} characters")
-            return text
-
-        try:
-            message_time: datetime | None = parse_ts(
-                encoding.component(fields.get(7, ""), 1), self.zone)
-        except ValueError:
-            message_time = None
-        return MessageHeader(
-            sending_application=identifier(3),
-            sending_facility=identifier(4),
-            receiving_application=identifier(5),
-            receiving_facility=identifier(6),
-            message_type=identifier(9),
-            control_id=_capped_control_id(encoding.plain(fields.get(10, "")), encoding),
-            processing_id=encoding.component(fields.get(11, ""), 1),
-            version=encoding.component(fields.get(12, ""), 1),
-            message_time=message_time,
-            charset=charset,
-            codec=encoding.codec,
-            accept_ack_type=encoding.component(fields.get(15, ""), 1),
-            application_ack_type=encoding.component(fields.get(16, ""), 1),
-        )
-
-    def _check_size(self, raw: bytes, encoding: _Encoding, header: MessageHeader) -> None:
-        """Refuse what is too large to read before it is decoded or split (the message's
-        own separators counted, whichever they are)."""
-        limits = self.limits
-        if len(raw) > limits.max_bytes:
-            raise _Refused(AckCode.REJECT, ErrorCode.APPLICATION_ERROR,
-                           f"a message of {len(raw):,} bytes: more than the "
-                           f"{limits.max_bytes:,} a monitor's message may be", header)
-        separators = sum(raw.count(character.encode(encoding.codec, "replace"))
-                         for character in (encoding.field_separator,
-                                           encoding.component_separator,
-                                           encoding.repetition_separator,
-                                           encoding.subcomponent_separator))
-        if separators > limits.max_separators:
-            raise _Refused(AckCode.REJECT, ErrorCode.APPLICATION_ERROR,
-                           f"a message of {separators:,} fields and components: more than "
-                           f"the {limits.max_separators:,} read", header)
-
-    def _check_header(self, header: MessageHeader) -> None:
-        if not header.control_id:
-            raise _Refused(AckCode.REJECT, ErrorCode.REQUIRED_FIELD_MISSING,
-                           "no message control id (MSH-10) to answer", header)
-        if header.message_code != MESSAGE_CODE:
-            shown = header.message_type or "none"
-            raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
-                           f"message type {shown} is not taken: ketamonitor reads monitors' "
-                           "observation results, ORU^R01", header)
-        if header.trigger_event != TRIGGER_EVENT:
-            raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_EVENT,
-                           f"message type {header.message_type} is not taken: ketamonitor "
-                           "reads unsolicited observation results, ORU^R01", header)
-        if header.processing_id not in PROCESSING_IDS:
-            raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_PROCESSING_ID,
-                           f"processing id {header.processing_id or 'none'} (MSH-11) is not "
-                           "production (P): training or test readings are not charted",
-                           header)
-        if not V2_VERSION.fullmatch(header.version):
-            raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_VERSION,
-                           f"version {header.version or 'none'} (MSH-12) is not an HL7 "
-                           "version 2", header)
 
     # -- the body -----------------------------------------------------------------------
 
@@ -554,6 +491,120 @@ class _Parser:
             return parse_ts(text, self.zone) if text else None
         except ValueError:
             return None
+
+
+# -- the header: every rule that refuses a message as a whole -----------------------
+
+@dataclass(frozen=True)
+class _Head:
+    """What reading the header found: the header, the message's encoding characters (the
+    codec the MSH's), and the message's bytes from MSH on."""
+
+    header: MessageHeader
+    encoding: _Encoding
+    body: bytes
+
+
+#: A second MSH: a segment beginning MSH after a segment's end (the first begins the body).
+_SECOND_MSH = re.compile(rb"[\r\n]MSH")
+
+
+def _read_header(raw: bytes, zone: tzinfo, limits: MessageLimits) -> _Head:
+    """The header read with plain splits (no python-hl7 tree), or _Refused (AR) with why:
+    not HL7, MSH's separators unusable, an identifier or the message too large, not an
+    ORU^R01, not production, not a version 2, no control id, two messages in one frame."""
+    body = raw.lstrip(b" \t\r\n")
+    body = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not body.startswith(b"MSH"):
+        raise _Refused(AckCode.REJECT, ErrorCode.SEGMENT_SEQUENCE,
+                       "not an HL7 v2 message: it does not begin with an MSH segment "
+                       f"(it begins {_sample(body)})")
+    msh_bytes = re.split(b"[\r\n]", body[:_MAX_HEADER + 1], maxsplit=1)[0]
+    charset = _declared_charset(msh_bytes)
+    msh, codec = decode(msh_bytes, charset)
+    encoding = _encoding(msh, codec, limits.max_text)
+    header = _header(msh, encoding, charset, zone)
+    _check_size(raw, encoding, header, limits)
+    _check_header(header)
+    # bytes, not text: every charset read (ASCII, Latin-n, UTF-8) writes CR, LF and MSH alike
+    if _SECOND_MSH.search(body):
+        raise _Refused(AckCode.REJECT, ErrorCode.SEGMENT_SEQUENCE,
+                       "more than one message (MSH) in one frame", header)
+    return _Head(header, encoding, body)
+
+
+def _header(msh: str, encoding: _Encoding, charset: str, zone: tzinfo) -> MessageHeader:
+    fields = _fields(msh, encoding)
+
+    def identifier(number: int) -> str:
+        """An identifier is never shortened: two monitors must not become one."""
+        text = encoding.hl7_text(fields.get(number, ""), capped=False)
+        if len(text) > encoding.limit:
+            raise _Refused(AckCode.REJECT, ErrorCode.DATA_TYPE,
+                           f"MSH-{number} is longer than {encoding.limit} characters")
+        return text
+
+    try:
+        message_time: datetime | None = parse_ts(
+            encoding.component(fields.get(7, ""), 1), zone)
+    except ValueError:
+        message_time = None
+    return MessageHeader(
+        sending_application=identifier(3),
+        sending_facility=identifier(4),
+        receiving_application=identifier(5),
+        receiving_facility=identifier(6),
+        message_type=identifier(9),
+        control_id=_capped_control_id(encoding.plain(fields.get(10, "")), encoding),
+        processing_id=encoding.component(fields.get(11, ""), 1),
+        version=encoding.component(fields.get(12, ""), 1),
+        message_time=message_time,
+        charset=charset,
+        codec=encoding.codec,
+        accept_ack_type=encoding.component(fields.get(15, ""), 1),
+        application_ack_type=encoding.component(fields.get(16, ""), 1),
+    )
+
+def _check_size(raw: bytes, encoding: _Encoding, header: MessageHeader,
+                limits: MessageLimits) -> None:
+    """Refuse what is too large to read before it is decoded or split (the message's
+    own separators counted, whichever they are)."""
+    if len(raw) > limits.max_bytes:
+        raise _Refused(AckCode.REJECT, ErrorCode.APPLICATION_ERROR,
+                       f"a message of {len(raw):,} bytes: more than the "
+                       f"{limits.max_bytes:,} a monitor's message may be", header)
+    separators = sum(raw.count(character.encode(encoding.codec, "replace"))
+                     for character in (encoding.field_separator,
+                                       encoding.component_separator,
+                                       encoding.repetition_separator,
+                                       encoding.subcomponent_separator))
+    if separators > limits.max_separators:
+        raise _Refused(AckCode.REJECT, ErrorCode.APPLICATION_ERROR,
+                       f"a message of {separators:,} fields and components: more than "
+                       f"the {limits.max_separators:,} read", header)
+
+def _check_header(header: MessageHeader) -> None:
+    if not header.control_id:
+        raise _Refused(AckCode.REJECT, ErrorCode.REQUIRED_FIELD_MISSING,
+                       "no message control id (MSH-10) to answer", header)
+    if header.message_code != MESSAGE_CODE:
+        shown = header.message_type or "none"
+        raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
+                       f"message type {shown} is not taken: ketamonitor reads monitors' "
+                       "observation results, ORU^R01", header)
+    if header.trigger_event != TRIGGER_EVENT:
+        raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_EVENT,
+                       f"message type {header.message_type} is not taken: ketamonitor "
+                       "reads unsolicited observation results, ORU^R01", header)
+    if header.processing_id not in PROCESSING_IDS:
+        raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_PROCESSING_ID,
+                       f"processing id {header.processing_id or 'none'} (MSH-11) is not "
+                       "production (P): training or test readings are not charted",
+                       header)
+    if not V2_VERSION.fullmatch(header.version):
+        raise _Refused(AckCode.REJECT, ErrorCode.UNSUPPORTED_VERSION,
+                       f"version {header.version or 'none'} (MSH-12) is not an HL7 "
+                       "version 2", header)
 
 
 class _Fields:

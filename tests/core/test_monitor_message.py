@@ -15,9 +15,11 @@ from ketamonitor.core.hl7_text import AckCode, ErrorCode, format_ts
 from ketamonitor.core.monitor_message import (
     DEFAULT_LIMITS,
     IgnoredItem,
+    MessageHeader,
     MessageRefusal,
     MonitorMessage,
     parse_monitor_message,
+    read_header,
 )
 from ketamonitor.core.oru_build import (
     Flavour,
@@ -558,6 +560,7 @@ def test_random_damage_to_a_message_never_raises():
                 damaged = damaged[:at]
         result = read(bytes(damaged))
         assert isinstance(result, MonitorMessage | MessageRefusal)
+        agrees_with_the_header(bytes(damaged), result)
 
 
 def test_random_bytes_after_an_msh_never_raise():
@@ -571,3 +574,77 @@ def test_random_bytes_after_an_msh_never_raise():
 def test_now_must_be_aware():
     with pytest.raises(ValueError, match="naive"):
         parse_monitor_message(b"MSH", PARIS, datetime(2026, 11, 23))
+    with pytest.raises(ValueError, match="naive"):
+        read_header(b"MSH", PARIS, datetime(2026, 11, 23))
+
+
+# -- the header alone (what the listener reads before it answers) ---------------------------
+
+
+def agrees_with_the_header(raw: bytes, result: MonitorMessage | MessageRefusal) -> None:
+    """read_header refuses what parse_monitor_message refuses for its header (the same
+    refusal), and gives the header parse_monitor_message reads (its codec but the MSH's)."""
+    header = read_header(raw, PARIS, NOW)
+    if isinstance(header, MessageRefusal):
+        assert header == result
+        assert header.ack_code is AckCode.REJECT
+        return
+    assert result.header is not None
+    assert replace(header, codec=result.header.codec) == result.header
+
+
+@pytest.mark.parametrize("raw", [
+    b"", b"GET / HTTP/1.1\r\n", b"MSH|^^\\&|A",
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT), control=""),
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT), control="C" * 500),
+    hand_made("PID|||1", header=MSH.replace("ORU^R01^ORU_R01", "ADT^A01^ADT_A01")),
+    hand_made("PID|||1", header=MSH.replace("ORU^R01^ORU_R01", "ORU^R30^ORU_R30")),
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT), header=MSH.replace("|P|2.6|", "|T|2.6|")),
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT), header=MSH.replace("|P|2.6|", "|P|3.0|")),
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT), "NTE|1||" + "x" * 70_000),
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT), "NTE|" + "^" * 10_000),
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT)) * 2,
+    hand_made(OBR, obx(1, SPO2, "97", PERCENT)).replace(b"\r", b"\n") * 2,
+])
+def test_a_message_refused_as_a_whole_is_refused_by_its_header_alone(raw: bytes):
+    refusal = read_header(raw, PARIS, NOW)
+    assert isinstance(refusal, MessageRefusal)
+    assert refusal.ack_code is AckCode.REJECT
+    assert refusal == refused(raw)
+
+
+@pytest.mark.parametrize("raw", [
+    hand_made("PID|||1", "PV1||I|ICU^^1", OBR),  # no OBX
+    hand_made(OBR, obx(1, SPO2, "abc", PERCENT)),  # no usable reading
+    build_oru([observation(150456, 97)], control_id="1", zone=PARIS,
+              observed_at=NOW + timedelta(hours=1)),  # in the future
+    build_oru([observation(150456, 97)], control_id="1", zone=PARIS,
+              observed_at=NOW - timedelta(days=400)),  # long ago
+    build_oru([observation(150456, 250)], control_id="1", zone=PARIS, observed_at=AT),
+])
+def test_what_the_content_holds_is_not_the_header_s_to_refuse(raw: bytes):
+    """The frame is stored and answered AA: its content is read after the ACK."""
+    header = read_header(raw, PARIS, NOW)
+    assert isinstance(header, MessageHeader)
+    assert refused(raw).ack_code is AckCode.ERROR
+    assert refused(raw).header == header
+
+
+@pytest.mark.parametrize("flavour", list(Flavour))
+def test_the_header_read_alone_is_the_one_the_message_is_read_with(flavour: Flavour):
+    raw = build_oru(full_set(flavour), control_id="H-1", observed_at=AT, patient=PATIENT,
+                    zone=PARIS, flavour=flavour, charset="8859/1")
+    header = read_header(raw, PARIS, NOW)
+    assert isinstance(header, MessageHeader)
+    assert header == accepted(raw).header
+    assert (header.control_id, header.charset, header.message_code) == ("H-1", "8859/1", "ORU")
+
+
+def test_the_header_is_read_without_python_hl7(monkeypatch: pytest.MonkeyPatch):
+    """No tree is built before the ACK: python-hl7's parse is the reading's cost."""
+    def no_tree(*_args: object, **_options: object) -> None:
+        raise AssertionError("python-hl7 was asked to parse")
+
+    monkeypatch.setattr("hl7.parse", no_tree)
+    raw = build_oru(full_set(), control_id="H-2", observed_at=AT, zone=PARIS)
+    assert isinstance(read_header(raw, PARIS, NOW), MessageHeader)
