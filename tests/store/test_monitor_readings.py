@@ -134,7 +134,7 @@ def test_the_nurse_accepts_a_reading_as_a_vitals_set_of_hers_once(store, clock, 
         store.accept_monitor_reading(reading.id)
     with pytest.raises(ValidationError, match="accepted by"):
         store.mark_monitor_artifact(reading.id, "cuff motion")
-    [audit] = [row for row in audit_of(store, "monitor_marks")]
+    [audit] = audit_of(store, "monitor_marks")
     assert audit["user"] == NURSE and audit["signer"] == NURSE
 
 
