@@ -137,8 +137,14 @@ class SessionChart:
 
     def with_readings(self, readings: tuple[MonitorReading, ...]) -> SessionChart:
         """The chart with more of the monitor's readings appended: what the room does on a
-        tick, without reading the chart again (nothing else on it changed)."""
-        return replace(self, monitor_readings=self.monitor_readings + readings)
+        tick, without reading the chart again (nothing else on it changed). Readings it
+        holds already (read with the chart) are not appended twice: this chart itself when
+        none is new."""
+        held = self.monitor_readings[-1].id if self.monitor_readings else 0
+        fresh = tuple(reading for reading in readings if reading.id > held)
+        if not fresh:
+            return self
+        return replace(self, monitor_readings=self.monitor_readings + fresh)
 
     @cached_property
     def pending_readings(self) -> tuple[MonitorReading, ...]:
