@@ -5,7 +5,7 @@ The store assembles it from rows; everything here is derived, nothing is kept el
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import cached_property
 
@@ -17,6 +17,13 @@ from ketamonitor.core.flags import (
     scale_flags,
     side_effect_flags,
     vitals_flags,
+)
+from ketamonitor.core.monitor_readings import (
+    MonitorReading,
+    ReadingMark,
+    ReadingVerdict,
+    latest_pending,
+    pending,
 )
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.phases import Phase
@@ -63,6 +70,11 @@ class SessionChart:
     early_end: EarlyEnd | None = None
     #: The pump's "volume infused" as confirmed by the nurse, in the order charted.
     pump_volumes: tuple[PumpVolume, ...] = ()
+    #: The sets a bedside monitor sent for this session, in the order charted (issue 21),
+    #: and the nurse's verdict on those she validated: accepted ones are among `vitals`
+    #: too (as the set each was charted as), artifacts are marks with their reasons.
+    monitor_readings: tuple[MonitorReading, ...] = ()
+    reading_marks: tuple[ReadingMark, ...] = ()
 
     @property
     def protocol(self) -> Protocol:
@@ -122,6 +134,44 @@ class SessionChart:
     def latest_bp(self) -> VitalsEntry | None:
         sets = self.bp_sets()
         return sets[-1] if sets else None
+
+    def with_readings(self, readings: tuple[MonitorReading, ...]) -> SessionChart:
+        """The chart with more of the monitor's readings appended: what the room does on a
+        tick, without reading the chart again (nothing else on it changed). Readings it
+        holds already (read with the chart) are not appended twice: this chart itself when
+        none is new."""
+        held = self.monitor_readings[-1].id if self.monitor_readings else 0
+        fresh = tuple(reading for reading in readings if reading.id > held)
+        if not fresh:
+            return self
+        return replace(self, monitor_readings=self.monitor_readings + fresh)
+
+    @cached_property
+    def pending_readings(self) -> tuple[MonitorReading, ...]:
+        """The monitor's readings no nurse has validated or marked yet."""
+        return pending(self.monitor_readings, self.reading_marks)
+
+    @property
+    def latest_pending_reading(self) -> MonitorReading | None:
+        """The set the one key accepts: the latest one not yet validated."""
+        return latest_pending(self.monitor_readings, self.reading_marks)
+
+    @cached_property
+    def accepted_readings(self) -> dict[int, MonitorReading]:
+        """The monitor's readings a nurse accepted, by the vitals set each was charted as:
+        how a vitals set is known to have come from the monitor."""
+        by_id = {reading.id: reading for reading in self.monitor_readings}
+        return {mark.vitals_id: by_id[mark.reading_id] for mark in self.reading_marks
+                if mark.verdict is ReadingVerdict.ACCEPTED and mark.vitals_id is not None
+                and mark.reading_id in by_id}
+
+    @cached_property
+    def artifacts(self) -> tuple[tuple[MonitorReading, ReadingMark], ...]:
+        """The readings marked as artifacts, each with its mark, in the order taken."""
+        by_id = {reading.id: reading for reading in self.monitor_readings}
+        found = [(by_id[mark.reading_id], mark) for mark in self.reading_marks
+                 if mark.verdict is ReadingVerdict.ARTIFACT and mark.reading_id in by_id]
+        return tuple(sorted(found, key=lambda pair: (pair[0].observed_at, pair[0].id)))
 
     def answers(self, checklist_id: str) -> dict[str, ChecklistEntry]:
         """The latest valid answer to each item of a checklist."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from ketamonitor.core.lockout import LoginEvent
 from ketamonitor.core.monitor_feed import FRAME_JOURNALED
+from ketamonitor.core.monitor_readings import FRAME_READ
 
 #: Actions recorded with no logged-in account: none of them grants a right or records care
 #: (the room's alerts are raised and cleared by the machine, whoever is at it).
@@ -41,6 +42,9 @@ UNSIGNED_ALLOWED: frozenset[str] = frozenset({
     #: is not charted care until a nurse validates its readings (that row is signed), and
     #: it changes no account, role or setting
     FRAME_JOURNALED,
+    #: the same frame read after its ACK, its sets charted as readings not yet validated
+    #: (store.monitor_readings): the listener's, for the same reasons
+    FRAME_READ,
 })
 #: The audit action of a key pair issued or resealed (store.accounts).
 KEY_ISSUED = "accounts.key"

@@ -20,6 +20,7 @@ from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.clock import local_today
 from ketamonitor.core.escalation import Escalation
+from ketamonitor.core.monitor_readings import MonitorReading
 from ketamonitor.core.records import SessionListing
 from ketamonitor.core.signature import Signature
 from ketamonitor.room.chair import ChairState
@@ -40,11 +41,14 @@ class Room:
         self.store = store
         self._states: dict[int, ChairState] = {}
         self._coming: list[Appointment] = []
+        #: The latest monitor reading the room has appended to its charts.
+        self._last_reading = 0
         self.reload()
 
     def reload(self) -> None:
         """Read the day's sessions afresh (a session started, a new day)."""
         self._day = local_today(self.store.clock)
+        self._last_reading = max(self._last_reading, self.store.last_monitor_reading())
         listings = self._todays_listings()
         self._coming = [booked for booked in self.store.appointments_between(*self._today())
                         if booked.is_waiting]
@@ -149,6 +153,29 @@ class Room:
                        if s.chart.timeline.finished_on(today, clock.local_zone)),
                       key=lambda s: s.listing.began_at)
 
+    def take_readings(self) -> set[int]:
+        """Append the monitors' readings charted since the last look to the charts the room
+        holds (one indexed read for every chair, no chart read again); the sessions whose
+        charts grew. A reading for a session the room does not hold is read with its chart
+        when it is opened. Nothing is read while no one is logged in (the readings wait
+        in the file)."""
+        if self.store.account is None:
+            return set()
+        fresh = self.store.monitor_readings_after(self._last_reading)
+        if not fresh:
+            return set()
+        self._last_reading = fresh[-1].id
+        grown: set[int] = set()
+        for session_id, readings in _by_session(fresh).items():
+            state = self._states.get(session_id)
+            if state is None:
+                continue
+            chart = state.chart.with_readings(readings)
+            if chart is not state.chart:
+                state.chart = chart
+                grown.add(session_id)
+        return grown
+
     def tick(self) -> list[AlertRecord]:
         """Judge every session's alerts at the clock's now; returns the newly raised ones.
         After midnight the room starts a new day: yesterday's finished sessions leave it.
@@ -157,6 +184,7 @@ class Room:
         self.store.check_file()  # a file deleted or replaced is said even in an idle room
         if local_today(self.store.clock) != self._day:
             self.reload()
+        self.take_readings()  # judged below, with the clock: a monitor's BP waits for no one
         raised: list[AlertRecord] = []
         for state in self._states.values():
             raised += judge(self.store, state)
@@ -175,6 +203,13 @@ class Room:
         for state in self._states.values():
             if any(record.id == alert_id for record in state.alerts):
                 state.alerts = self.store.alerts([state.session_id])[state.session_id]
+
+
+def _by_session(readings: list[MonitorReading]) -> dict[int, tuple[MonitorReading, ...]]:
+    grouped: dict[int, list[MonitorReading]] = {}
+    for reading in readings:
+        grouped.setdefault(reading.session_id, []).append(reading)
+    return {session_id: tuple(group) for session_id, group in grouped.items()}
 
 
 def _chair_order(chair: str) -> tuple[int, str]:

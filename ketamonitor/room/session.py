@@ -148,6 +148,17 @@ class OpenSession:
         return self._charted(lambda: self.room.store.record_vitals(
             self.session_id, vitals, confirmed=confirmed))
 
+    def accept_reading(self, reading_id: int, *,
+                       confirmed: frozenset[str] = frozenset()) -> ChartChange[int]:
+        """A monitor's reading accepted by the nurse: charted as her vitals set (an extreme
+        one only once confirmed, as a typed one); the set's id."""
+        return self._charted(lambda: self.room.store.accept_monitor_reading(
+            reading_id, confirmed=confirmed))
+
+    def mark_artifact(self, reading_id: int, reason: str) -> ChartChange[int]:
+        """A monitor's reading marked as an artifact, with why: it then counts for nothing."""
+        return self._charted(lambda: self.room.store.mark_monitor_artifact(reading_id, reason))
+
     def record_late_vitals(self, late: LateVitals, *,
                            confirmed: frozenset[str] = frozenset()) -> ChartChange[int]:
         return self._charted(lambda: self.room.store.record_late_vitals(

@@ -10,6 +10,7 @@ be read alone, and nothing goes through `self` undeclared.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from ketamonitor.core.accounts import Account
 from ketamonitor.core.alerts import AlertRecord
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.lockout import LoginEvent, LoginState
+from ketamonitor.core.monitor_readings import MonitorReading
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.protocol import Protocol
@@ -62,6 +64,11 @@ class StoreCore(StoreBase):
 
     def _session_charting(self, session_id: int) -> datetime:
         raise _part("entries")
+
+    # -- a monitor's readings (store.monitor_readings) ----------------------------------
+
+    def _readings(self, where: str, params: Sequence[Any]) -> list[MonitorReading]:
+        raise _part("monitor_readings")
 
     # -- alerts (store.alert_log) --------------------------------------------------------
 

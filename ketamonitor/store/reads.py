@@ -128,6 +128,9 @@ class RecordReads(StoreCore):
             PhaseChange(Action(e.kind), e.phase, e.occurred_at, e.text)
             for e in events if e.kind in _PHASE_CHANGE_KINDS and e.phase is not None
         )
+        readings = tuple(self._readings("WHERE m.session_id = ?", by_session))
+        marks = tuple(rows.reading_mark(r) for r in self._rows(
+            "SELECT * FROM monitor_marks WHERE session_id = ? ORDER BY id", by_session))
         return SessionChart(
             session=session,
             patient=self.patient(session.patient_id),
@@ -170,6 +173,8 @@ class RecordReads(StoreCore):
                 for r in self._rows("SELECT * FROM pump_volumes WHERE session_id = ? "
                                     "ORDER BY id", by_session)
             ),
+            monitor_readings=readings,
+            reading_marks=marks,
         )
 
     def record_chart_opened(self, session_id: int) -> None:

@@ -16,6 +16,7 @@ from ketamonitor.core.dose import Dose, PumpVolume
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.library import ProtocolVersion, VersionState
 from ketamonitor.core.monitor_feed import FrameOutcome, MonitorBed, MonitorFrame
+from ketamonitor.core.monitor_readings import MonitorReading, ReadingMark, ReadingVerdict
 from ketamonitor.core.patient import Patient, PatientDetails
 from ketamonitor.core.phases import Phase
 from ketamonitor.core.protocol import Protocol, parse_protocol
@@ -338,6 +339,37 @@ def monitor_frame(row: Row) -> MonitorFrame:
         size=row["size"],
         outcome=FrameOutcome(row["outcome"]),
         reason=row["reason"],
+    )
+
+
+def monitor_reading(row: Row) -> MonitorReading:
+    return MonitorReading(
+        id=row["id"],
+        session_id=row["session_id"],
+        frame_id=row["frame_id"],
+        vitals=Vitals(
+            observed_at=from_stored(row["observed_at"]),
+            systolic=row["systolic"],
+            diastolic=row["diastolic"],
+            heart_rate=row["heart_rate"],
+            spo2=row["spo2"],
+            respiratory_rate=row["respiratory_rate"],
+            etco2=row["etco2"],
+        ),
+        received_at=from_stored(row["received_at"]),
+    )
+
+
+def reading_mark(row: Row) -> ReadingMark:
+    return ReadingMark(
+        id=row["id"],
+        reading_id=row["reading_id"],
+        session_id=row["session_id"],
+        verdict=ReadingVerdict(row["verdict"]),
+        vitals_id=row["vitals_id"],
+        reason=row["reason"],
+        marked_at=from_stored(row["entered_at"]),
+        marked_by=row["entered_by"],
     )
 
 

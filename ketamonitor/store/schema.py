@@ -45,6 +45,10 @@ _RISK_TABLES = ("risk_assessments", "early_ends")
 _DOSE_GIVEN_TABLES = ("pump_volumes",)
 _KEY_TABLES = ("account_keys",)
 _MONITOR_TABLES = ("monitor_frames", "monitor_beds")
+#: The readings a frame gave and the nurse's verdicts (migration 0018). `monitor_readings`
+#: rows are recorded by their read's audit row (store.verify checks them there).
+_READING_TABLES = ("monitor_reads", "monitor_marks")
+READINGS_TABLE = "monitor_readings"
 #: The append-only tables of the files written before protocol drafts (migration 0005).
 _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: Rows that are never changed once written: every charted value, every alert and its
@@ -53,7 +57,8 @@ _TABLES_BEFORE_DRAFTS = _RECORD_TABLES + _ROOM_TABLES + _PEOPLE_TABLES
 #: trail.
 APPEND_ONLY_TABLES = (_TABLES_BEFORE_DRAFTS + _DRAFT_TABLES + _MEDICATION_TABLES
                       + _ESCALATION_TABLES + _OVERRIDE_TABLES + _RISK_TABLES
-                      + _DOSE_GIVEN_TABLES + _KEY_TABLES + _MONITOR_TABLES)
+                      + _DOSE_GIVEN_TABLES + _KEY_TABLES + _MONITOR_TABLES
+                      + _READING_TABLES + (READINGS_TABLE,))
 
 _TIME = ("GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
          "T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9]Z'")
@@ -702,4 +707,58 @@ def _monitor_feed(db: Database) -> None:
            ON monitor_beds(sending_application, sending_facility, bed, id)""",
     ]
     for statement in statements + _append_only(_MONITOR_TABLES):
+        db.execute(statement)
+
+
+@_migration("0018_monitor_readings")
+def _monitor_readings(db: Database) -> None:
+    """A monitor's readings on the charts (issue 21, store.monitor_readings): what reading
+    each frame answered AA gave (`monitor_reads`, one per frame, written after its ACK: the
+    chair its bed was on, how many sets it held and how many were charted, and why not all
+    were), the sets charted for a session (`monitor_readings`, recorded by their read's
+    audit row), and the nurse's one verdict on each (`monitor_marks`: accepted as the vitals
+    set it was charted as, or an artifact with the reason)."""
+    statements = [
+        f"""CREATE TABLE monitor_reads (
+            id INTEGER PRIMARY KEY,
+            frame_id INTEGER NOT NULL UNIQUE REFERENCES monitor_frames(id),
+            {_time("read_at")},
+            chair TEXT CHECK (chair IS NULL OR length(chair) BETWEEN 1 AND 20),
+            sets INTEGER NOT NULL CHECK (sets >= 0),
+            charted INTEGER NOT NULL CHECK (charted BETWEEN 0 AND sets),
+            note TEXT CHECK (note IS NULL OR length(note) BETWEEN 1 AND 500),
+            CHECK (charted = sets OR note IS NOT NULL)
+        ) STRICT""",
+        f"""CREATE TABLE monitor_readings (
+            id INTEGER PRIMARY KEY,
+            read_id INTEGER NOT NULL REFERENCES monitor_reads(id),
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            {_time("observed_at")},
+            systolic INTEGER CHECK (systolic IS NULL OR systolic BETWEEN 0 AND 400),
+            diastolic INTEGER CHECK (diastolic IS NULL OR diastolic BETWEEN 0 AND 400),
+            heart_rate INTEGER CHECK (heart_rate IS NULL OR heart_rate BETWEEN 0 AND 400),
+            spo2 INTEGER CHECK (spo2 IS NULL OR spo2 BETWEEN 0 AND 100),
+            respiratory_rate INTEGER
+                CHECK (respiratory_rate IS NULL OR respiratory_rate BETWEEN 0 AND 200),
+            etco2 INTEGER CHECK (etco2 IS NULL OR etco2 BETWEEN 0 AND 150),
+            CHECK ((systolic IS NULL) = (diastolic IS NULL)),
+            CHECK (COALESCE(systolic, heart_rate, spo2, respiratory_rate, etco2) IS NOT NULL)
+        ) STRICT""",
+        "CREATE INDEX monitor_readings_by_session ON monitor_readings(session_id, id)",
+        "CREATE INDEX monitor_readings_by_read ON monitor_readings(read_id)",
+        f"""CREATE TABLE monitor_marks (
+            id INTEGER PRIMARY KEY,
+            reading_id INTEGER NOT NULL UNIQUE REFERENCES monitor_readings(id),
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'artifact')),
+            vitals_id INTEGER UNIQUE REFERENCES vitals(id),
+            reason TEXT CHECK (reason IS NULL OR length(reason) BETWEEN 1 AND 500),
+            {_time("entered_at")},
+            entered_by TEXT NOT NULL CHECK (length(entered_by) > 0),
+            CHECK ((verdict = 'accepted') = (vitals_id IS NOT NULL)),
+            CHECK (verdict <> 'artifact' OR reason IS NOT NULL)
+        ) STRICT""",
+        "CREATE INDEX monitor_marks_by_session ON monitor_marks(session_id)",
+    ]
+    for statement in statements + _append_only((*_READING_TABLES, READINGS_TABLE)):
         db.execute(statement)

@@ -7,8 +7,8 @@ protocols and settings (clinic), appointments (bookings), alerts (alert_log), ac
 logins (accounts), signatures (signatures), exports (exports), typing not yet saved
 (unsaved_typing), sessions handed over to another nurse (handovers), medicines given
 (medications), physicians' overrides of holds and gaps (overrides), PHQ-9 item 9
-risk assessments and early ends (risk_assessments), and the bedside monitors' journal and
-bed map (monitor_feed).
+risk assessments and early ends (risk_assessments), the bedside monitors' journal and
+bed map (monitor_feed), and the readings they chart (monitor_readings).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ketamonitor.store.exports import Exports
 from ketamonitor.store.handovers import Handovers
 from ketamonitor.store.logs import Logs
 from ketamonitor.store.medications import MedicationWrites
-from ketamonitor.store.monitor_feed import MonitorFeed
+from ketamonitor.store.monitor_readings import MonitorReadings
 from ketamonitor.store.overrides import OverrideWrites
 from ketamonitor.store.reads import PatientCounts, RecordReads
 from ketamonitor.store.rems import RemsForms
@@ -34,7 +34,7 @@ from ketamonitor.store.unsaved_typing import UnsavedTypingStore
 
 class Store(EntryWrites, RecordReads, ClinicSetup, Bookings, AlertLog, Accounts, Signatures,
             Exports, Logs, Backups, RemsForms, UnsavedTypingStore, Handovers,
-            MedicationWrites, OverrideWrites, RiskAssessments, MonitorFeed):
+            MedicationWrites, OverrideWrites, RiskAssessments, MonitorReadings):
     """A ketamonitor database, opened at one workstation for the person logged in."""
 
 

@@ -26,13 +26,15 @@ from ketamonitor.store.schema import (
     CHAIN_STARTED,
     MIGRATION_NAMES,
     MIGRATION_SET,
+    READINGS_TABLE,
     append_only_triggers,
 )
 from ketamonitor.store.verify_keys import root_fingerprint, signature_problems
 
 #: Every append-only table but the audit trail itself: each row has one audit row that
 #: recorded it whole.
-_ROW_TABLES = tuple(table for table in APPEND_ONLY_TABLES if table != "audit")
+_ROW_TABLES = tuple(table for table in APPEND_ONLY_TABLES
+                    if table not in ("audit", READINGS_TABLE))
 #: The audit trail's columns of signed rows (migration 0016_keys).
 _SIGNED_COLUMNS = ("signer", "signature", "hash_rule")
 
@@ -232,6 +234,7 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]],
         if row["entity"] in _ROW_TABLES and row["entity_id"] is not None:
             recorded[row["entity"]].setdefault(row["entity_id"], row)
     legacy, problems = _legacy_rows(connection, audit)
+    charted: dict[Any, dict[str, Any]] = {}  # a monitor's readings, as their reads recorded
     for table in _ROW_TABLES:
         if table not in tables:
             continue  # an older file's (or a dropped table: see _missing_tables)
@@ -246,6 +249,10 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]],
                                 "behind the app's back)")
                 continue
             as_written = json.loads(first["new_value"] or "null")
+            if table == "monitor_reads" and isinstance(as_written, dict):
+                charted.update({reading.get("id"): reading
+                                for reading in as_written.pop("readings", None) or []
+                                if isinstance(reading, dict)})
             values = audited_values(table, {k: v for k, v in row.items() if k != "id"})
             if as_written != values:
                 changed = sorted(k for k in values if as_written.get(k) != values[k])
@@ -254,4 +261,26 @@ def _row_problems(connection: sqlite3.Connection, audit: list[dict[str, Any]],
         problems += [f"{table} row {row_id}: deleted (audit row {first['id']} recorded it)"
                      for row_id, first in written.items()
                      if row_id not in rows and row_id > legacy.get(table, 0)]
+    if READINGS_TABLE in tables:
+        problems += _reading_problems(connection, charted)
+    return problems
+
+
+def _reading_problems(connection: sqlite3.Connection,
+                      charted: dict[Any, dict[str, Any]]) -> list[str]:
+    """A monitor's readings against the audit rows of the reads that charted them: one
+    audit row records a frame's read and every set it charted (store.monitor_readings)."""
+    problems = []
+    rows = {row["id"]: row for row in _all(connection, f"SELECT * FROM {READINGS_TABLE}")}
+    for row_id, row in rows.items():
+        written = charted.get(row_id)
+        if written is None:
+            problems.append(f"{READINGS_TABLE} row {row_id}: no read's audit row records it "
+                            "(written behind the app's back)")
+        elif written != row:
+            changed = sorted(k for k in row if written.get(k) != row[k])
+            problems.append(f"{READINGS_TABLE} row {row_id}: differs from what was written "
+                            f"({', '.join(changed)})")
+    problems += [f"{READINGS_TABLE} row {row_id}: deleted (its read's audit row recorded it)"
+                 for row_id in charted if row_id not in rows]
     return problems

@@ -77,13 +77,22 @@ _ROW_OF = {
                       f"({T}, '127.0.0.1:4100', 'GE', '', '1', 'ORU^R01', x'4d5348', 3, 'AA')",
     "monitor_beds": "INSERT INTO monitor_beds (sending_application, sending_facility, bed, chair, "
                     f"set_at, set_by) VALUES ('GE', '', '', '1', {T}, 'x')",
+    "monitor_reads": "INSERT INTO monitor_reads (frame_id, read_at, sets, charted) "
+                     f"SELECT max(id), {T}, 0, 0 FROM monitor_frames",
+    "monitor_readings": "INSERT INTO monitor_readings (read_id, session_id, observed_at, spo2) "
+                        f"SELECT max(id), 1, {T}, 97 FROM monitor_reads",
+    "monitor_marks": "INSERT INTO monitor_marks (reading_id, session_id, verdict, reason, "
+                     f"entered_at, entered_by) SELECT max(id), 1, 'artifact', 'probe off', {T}, "
+                     "'x' FROM monitor_readings",
     "early_ends": "INSERT INTO early_ends (event_id, session_id, outcome, physician, "
                   f"entered_at, entered_by) SELECT max(id), 1, 'clinical_stop', 'Dr', {T}, 'x' "
                   "FROM events",
 }
 _PARENT = {"alert_events": ("alerts",), "appointment_cancellations": ("appointments",),
            "protocol_decisions": ("protocols",), "escalations": ("alerts",),
-           "alert_reviews": ("alerts",)}
+           "alert_reviews": ("alerts",), "monitor_reads": ("monitor_frames",),
+           "monitor_readings": ("monitor_frames", "monitor_reads"),
+           "monitor_marks": ("monitor_frames", "monitor_reads", "monitor_readings")}
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
