@@ -6,12 +6,30 @@ A `Listener` binds where the settings say (the loopback address by default) and 
 answering. That thread opens its own journal (a Store: an SQLite connection belongs to the
 thread that made it) through the factory it is given, and closes it when the loop ends.
 
-Per connection an `MllpReader` cuts the stream into frames; per frame, in this order:
-1. the message is read (`parse_monitor_message`, with the clinic's zone and the clock's now);
+Per connection an `MllpReader` cuts the stream into frames; per frame, in this order
+(store and forward, as integration engines do: the ACK says "durably stored"):
+1. its header is read (`read_header`: MSH alone, the rules that refuse a message as a
+   whole), which gives the outcome: AA, or AR with the reason;
 2. the frame is journaled raw (`journal_frame`: durable when it returns; a resend of the
    same sending application, facility and control id is stored once);
-3. only then is the ACK sent: AA for a message read and stored, AE or AR with the parser's
-   reason otherwise, and a resend answered as its first sending was.
+3. the ACK is sent at once: AA for a frame stored, AR with the reason for a message refused
+   as a whole, and a resend answered as its first sending was;
+4. only then, for a frame journaled AA and not a resend, is it read whole
+   (`parse_monitor_message`, "now" being the frame's own received time, so reading it
+   again later gives the same answer) and its reading recorded (`chart_frame`): its sets
+   charted for the session in its bed's chair, or why not (no usable reading, a reading
+   dated in the future, a value no patient can have) as the read's note, shown with the
+   frame. Content problems are never answered AE: the monitor cannot mend a reading, and
+   the ACK must never wait on reading it (the whole reading is the costly part).
+
+A frame journaled but not read (the listener killed between its ACK and its reading, or
+`chart_frame` failing with a StoreError) is caught up: when the listener starts, and at the
+next frame after such a failure, the frames journaled AA and never read
+(`unread_frames`, oldest first) are read and charted, a batch a turn of the loop so that
+the monitors are answered between batches. Any other error met reading or charting a frame
+is logged with its traceback and never stops the listener. `on_charted`, if given, is
+called on the listener's thread after each frame that charted a set (the app wakes its
+room with it).
 
 What is not a message is journaled too, with AR, its first bytes and its size: a frame over
 the size limit (answered AR at once, its rest discarded up to the next start block), an
@@ -47,6 +65,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from itertools import count
 from types import TracebackType
 from typing import Protocol, Self
@@ -62,6 +81,7 @@ from ketamonitor.core.monitor_feed import (
     FrameOutcome,
     JournaledFrame,
     JournalEntry,
+    MonitorFrame,
     check_frame,
 )
 from ketamonitor.core.monitor_message import (
@@ -69,8 +89,11 @@ from ketamonitor.core.monitor_message import (
     MessageHeader,
     MessageLimits,
     MessageRefusal,
+    MonitorMessage,
     parse_monitor_message,
+    read_header,
 )
+from ketamonitor.core.monitor_readings import FrameRead
 from ketamonitor.core.monitor_settings import ListenSettings, sender_allowed
 from ketamonitor.store.errors import StoreError
 
@@ -89,12 +112,20 @@ _LONGEST_WAIT = 1.0
 _REFUSAL_JOURNALED_EVERY = 3600.0
 #: The refused addresses remembered for that (a flood of many forgets the oldest).
 _REFUSALS_REMEMBERED = 1024
+#: The frames a catch-up reads in one turn of the loop (some 50 ms), the monitors' frames
+#: answered between turns.
+_CATCH_UP_BATCH = 50
 
 
 class FrameJournal(Protocol):
     """What the listener writes to: the store's journal (store.monitor_feed)."""
 
     def journal_frame(self, frame: JournaledFrame) -> JournalEntry: ...
+
+    def chart_frame(self, frame_id: int, read: MonitorMessage | MessageRefusal
+                    ) -> FrameRead: ...
+
+    def unread_frames(self, limit: int = 500) -> list[MonitorFrame]: ...
 
     def close(self) -> None: ...
 
@@ -121,15 +152,28 @@ class Listener:
 
     `open_journal` is called on the listener's thread to open its journal (closed there at
     the end); `clock` gives the time of the journal's rows and the answers, and the
-    clinic's zone for times sent without an offset. Use `start()` and `close()`, or `with`.
+    clinic's zone for times sent without an offset. `on_charted` is called on the
+    listener's thread with each read that charted a set (what it raises is logged and
+    ignored). Use `start()` and `close()`, or `with`.
     """
 
     def __init__(self, settings: ListenSettings, open_journal: Callable[[], FrameJournal],
                  clock: Clock, *, monotonic: Callable[[], float] = time.monotonic,
                  codes: MonitorCodes | None = None,
-                 limits: MessageLimits = DEFAULT_LIMITS) -> None:
+                 limits: MessageLimits = DEFAULT_LIMITS,
+                 on_charted: Callable[[FrameRead], None] | None = None) -> None:
         self.settings = settings
         self._open_journal = open_journal
+        self._on_charted = on_charted
+        #: Reading the frames journaled and never read (from the start on), a batch a turn.
+        self._catching_up = True
+        #: A charting failed: the next frame starts a catch-up.
+        self._catch_up_owed = False
+        #: The frames the running catch-up has read (one listed again ends it).
+        self._caught: set[int] = set()
+        #: Set whenever no catch-up runs or is owed: every frame journaled AA has been read
+        #: (or failed with a bug, logged). The tests wait on it.
+        self.caught_up = threading.Event()
         self._clock = clock
         self._monotonic = monotonic
         self._codes = codes
@@ -238,7 +282,10 @@ class Listener:
         self._ready.set()
         try:
             while not self._stopping:
-                for key, mask in self._selector.select(self._wait()):
+                if self._catching_up:
+                    self._catch_up()
+                wait = 0.0 if self._catching_up else self._wait()
+                for key, mask in self._selector.select(wait):
                     self._event(key, mask)
                 self._close_idle()
         except Exception:  # the loop itself: never expected, said whole
@@ -436,11 +483,10 @@ class Listener:
     # -- frames ----------------------------------------------------------------------------
 
     def _frame(self, connection: _Connection, message: bytes) -> None:
-        now = self._clock.now()
-        read = parse_monitor_message(message, self._clock.local_zone, now,
-                                     codes=self._codes, limits=self._limits)
-        refusal = read if isinstance(read, MessageRefusal) else None
-        header = read.header
+        taken = read_header(message, self._clock.local_zone, self._clock.now(),
+                            limits=self._limits)
+        refusal = taken if isinstance(taken, MessageRefusal) else None
+        header = taken.header if isinstance(taken, MessageRefusal) else taken
         outcome = FrameOutcome.ACCEPTED if refusal is None else FrameOutcome(
             refusal.ack_code.value)
         entry = self._journaled(connection, JournaledFrame(
@@ -462,6 +508,84 @@ class Listener:
         error_code = refusal.error_code if (
             refusal is not None and entry.outcome == outcome) else ErrorCode.APPLICATION_ERROR
         self._answer(connection, entry.outcome, header, entry.reason or "", error_code)
+        if entry.outcome is not FrameOutcome.ACCEPTED or entry.duplicate:
+            return  # a resend was read when it first came (or is caught up)
+        if self._catch_up_owed:  # this frame is among the unread: read in its turn
+            self._catch_up_owed = False
+            self._catching_up = True
+            self.caught_up.clear()
+        elif not self._read_frame(entry.id, message, entry.received_at, connection.peer):
+            self._owe_catch_up()
+
+    # -- reading what was stored -----------------------------------------------------------
+
+    def _read_frame(self, frame_id: int, raw: bytes, received_at: datetime,
+                    peer: str) -> bool:
+        """Read a frame journaled AA and record what it gave (`chart_frame`); False when
+        the store could not record it (the frame stays unread, for a catch-up). Never
+        raises: a bug met here is logged whole, and the frame left for the log's reader."""
+        assert self._journal is not None
+        try:
+            read = parse_monitor_message(raw, self._clock.local_zone, received_at,
+                                         codes=self._codes, limits=self._limits)
+            result = self._journal.chart_frame(frame_id, read)
+        except StoreError as problem:
+            log.error("monitor frame from %s (journal row %d) is stored and answered, but "
+                      "its reading was not recorded; it is read again at the next frame: %s",
+                      peer, frame_id, problem)
+            return False
+        except Exception:
+            log.exception("monitor frame from %s (journal row %d) is stored and answered, "
+                          "but reading it failed", peer, frame_id)
+            return True
+        if isinstance(read, MessageRefusal):
+            log.warning("monitor frame from %s (journal row %d) is stored, its content not "
+                        "charted: %s", peer, frame_id, read.reason)
+        if result.charted > 0 and self._on_charted is not None:
+            try:
+                self._on_charted(result)
+            except Exception:
+                log.exception("monitor frame %d: what was told of its charting failed",
+                              frame_id)
+        return True
+
+    def _owe_catch_up(self) -> None:
+        self._catching_up = False
+        self._catch_up_owed = True
+        self._caught.clear()
+        self.caught_up.clear()
+
+    def _catch_up(self) -> None:
+        """One turn of a catch-up: the next frames journaled AA and never read, oldest
+        first, read and charted. It ends when none is left, or when the store lists again
+        only frames this catch-up has read (a frame whose reading met a bug stays unread:
+        it must not hold the loop); it is owed again at the next frame when the store
+        fails."""
+        assert self._journal is not None
+        try:
+            unread = self._journal.unread_frames(_CATCH_UP_BATCH)
+        except StoreError as problem:
+            log.error("monitor listener: the frames not yet read could not be listed; "
+                      "tried again at the next frame: %s", problem)
+            self._owe_catch_up()
+            return
+        except Exception:  # a bug: logged whole, and the listener goes on answering
+            log.exception("monitor listener: the frames not yet read could not be listed")
+            unread = []
+        fresh = [stored for stored in unread if stored.id not in self._caught]
+        if not fresh:
+            if self._caught:
+                log.info("monitor listener: %d frames stored but not read are read now",
+                         len(self._caught))
+            self._catching_up = False
+            self._caught.clear()
+            self.caught_up.set()
+            return
+        for stored in fresh:
+            self._caught.add(stored.id)
+            if not self._read_frame(stored.id, stored.raw, stored.received_at, stored.peer):
+                self._owe_catch_up()
+                return
 
     def _problem(self, connection: _Connection, problem: FrameProblem, head: bytearray, *,
                  answer: bool) -> None:

@@ -13,6 +13,7 @@ import logging
 import select
 import socket
 import sqlite3
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -24,15 +25,24 @@ import pytest
 
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.core.mllp import Frame, MllpReader, frame
-from ketamonitor.core.monitor_feed import JournaledFrame, JournalEntry
+from ketamonitor.core.monitor_feed import (
+    FrameOutcome,
+    JournaledFrame,
+    JournalEntry,
+    MonitorFrame,
+)
+from ketamonitor.core.monitor_message import MessageRefusal, MonitorMessage
+from ketamonitor.core.monitor_readings import FrameRead
 from ketamonitor.core.monitor_settings import ListenSettings
 from ketamonitor.core.oru_build import Observation, OruPatient, build_oru, observation
 from ketamonitor.feed.listener import HEAD_BYTES, FrameJournal, Listener
 from ketamonitor.store.errors import DatabaseMissing, DiskFull
 from ketamonitor.store.store import Store
+from tests.charting import Charting
 from tests.conftest import START
 from tests.core.hl7_checks import strictly_valid, tolerantly_read
-from tests.people import FAST_HASHER
+from tests.people import ADMIN, FAST_HASHER, NURSE, login_as
+from tests.store.steps import running
 
 #: How long any one answer may take (a generous bound, never a sleep).
 TIMEOUT = 10.0
@@ -142,14 +152,36 @@ def journal(db_path: Path) -> list[dict[str, object]]:
         connection.close()
 
 
+class Reads:
+    """What the listener's journal answered to each `chart_frame`, in order; a test waits
+    on it for a frame read after its ACK."""
+
+    def __init__(self) -> None:
+        self.done: list[FrameRead] = []
+        self.changed = threading.Condition()
+
+    def add(self, read: FrameRead) -> None:
+        with self.changed:
+            self.done.append(read)
+            self.changed.notify_all()
+
+    def wait(self, count: int) -> list[FrameRead]:
+        with self.changed:
+            assert self.changed.wait_for(lambda: len(self.done) >= count, TIMEOUT), self.done
+            return list(self.done)
+
+
 class Watched:
-    """The store's journal, with a hook run after each write returns (before any ACK)."""
+    """The store's journal, with a hook run after each write returns (before any ACK), and
+    each read noted in `reads`."""
 
     def __init__(self, store: Store, after: Callable[[JournaledFrame], None] | None = None,
-                 fail: Callable[[JournaledFrame], None] | None = None) -> None:
+                 fail: Callable[[JournaledFrame], None] | None = None,
+                 reads: Reads | None = None) -> None:
         self.store = store
         self.after = after
         self.fail = fail
+        self.reads = reads
 
     def journal_frame(self, journaled: JournaledFrame) -> JournalEntry:
         if self.fail is not None:
@@ -158,6 +190,15 @@ class Watched:
         if self.after is not None:
             self.after(journaled)
         return entry
+
+    def chart_frame(self, frame_id: int, read: MonitorMessage | MessageRefusal) -> FrameRead:
+        result = self.store.chart_frame(frame_id, read)
+        if self.reads is not None:
+            self.reads.add(result)
+        return result
+
+    def unread_frames(self, limit: int = 500) -> list[MonitorFrame]:
+        return self.store.unread_frames(limit)
 
     def close(self) -> None:
         self.store.close()
@@ -180,9 +221,11 @@ def listen(beside: Callable[[], Store], clock: FakeClock,
            monotonic: FakeMonotonic) -> Iterator[Callable[..., Listener]]:
     started: list[Listener] = []
 
-    def start(journal: Callable[[], FrameJournal] | None = None,
+    def start(journal: Callable[[], FrameJournal] | None = None, *,
+              on_charted: Callable[[FrameRead], None] | None = None,
               **changes: object) -> Listener:
-        listener = Listener(settings(**changes), journal or beside, clock, monotonic=monotonic)
+        listener = Listener(settings(**changes), journal or beside, clock, monotonic=monotonic,
+                            on_charted=on_charted)
         listener.start()
         started.append(listener)
         return listener
@@ -190,6 +233,35 @@ def listen(beside: Callable[[], Store], clock: FakeClock,
     yield start
     for listener in started:
         listener.close()
+
+
+@pytest.fixture
+def reading(listen, db_path: Path, clock: FakeClock
+            ) -> Callable[..., tuple[Listener, Reads]]:
+    """A listener on the real store whose reads a test can wait for."""
+    def start(**options: object) -> tuple[Listener, Reads]:
+        reads = Reads()
+        listener = listen(lambda: Watched(Store.open_beside_app(db_path, clock,
+                                                                hasher=FAST_HASHER),
+                                          reads=reads), **options)
+        return listener, reads
+
+    return start
+
+
+#: The sender build_oru writes by default, and its bed.
+APP, FACILITY, BED = "MINDRAY_EGATEWAY^00A0370000000001^EUI-64", "INFUSION", "INFUSION^^Chair1"
+
+
+@pytest.fixture
+def chair_3(store: Store, charting: Charting) -> int:
+    """The default monitor's bed mapped to chair 3 by an administrator, and a session
+    running in chair 3 (begun at START); its id."""
+    login_as(store, ADMIN)
+    store.map_monitor_bed(APP, FACILITY, BED, "3")
+    login_as(store, NURSE)
+    session_id, _ = running(charting)
+    return session_id
 
 
 @pytest.fixture
@@ -306,14 +378,14 @@ def test_a_slow_sender_one_byte_at_a_time(db_path, listen, clients):
 def test_a_resend_is_stored_once_and_answered_as_the_first(db_path, listen, clients):
     listener = listen()
     first = clients(listener).ask(oru("AGAIN-1"))
-    future = oru("AGAIN-2", observed_at=START + timedelta(hours=2))
-    refused = clients(listener).ask(future)
+    wrong = oru("AGAIN-2").replace(b"|P|2.6", b"|T|2.6")  # a monitor in training mode
+    refused = clients(listener).ask(wrong)
     # the monitor got no answer (say), reconnects and sends both again
     client = clients(listener)
-    again, refused_again = client.ask(oru("AGAIN-1")), client.ask(future)
+    again, refused_again = client.ask(oru("AGAIN-1")), client.ask(wrong)
     assert (first.code, again.code) == ("AA", "AA")
     assert again.original_id == first.original_id == "AGAIN-1"
-    assert (refused.code, refused_again.code) == ("AE", "AE")
+    assert (refused.code, refused_again.code) == ("AR", "AR")
     assert refused_again.field("ERR", 7) == refused.field("ERR", 7) != ""
     assert [row["control_id"] for row in journal(db_path)] == ["AGAIN-1", "AGAIN-2"]
 
@@ -336,35 +408,96 @@ def test_non_ascii_names_in_latin_1_and_utf_8(db_path, listen, clients, charset,
     assert family in bytes(row["raw"]).decode(codec)  # type: ignore[arg-type]
 
 
-def test_unknown_obx_codes_are_set_aside_and_the_rest_taken(db_path, listen, clients):
-    listener = listen()
+# What a message holds is read after its ACK: a frame stored is answered AA whatever its
+# readings are (the monitor cannot mend them), and why none was charted is the read's note.
+
+
+def test_an_acked_frame_s_readings_are_charted_for_the_session_in_its_bed_s_chair(
+        store, clock, chair_3, reading, clients):
+    told = threading.Event()
+    charted: list[FrameRead] = []
+
+    def on_charted(read: FrameRead) -> None:
+        charted.append(read)
+        told.set()
+
+    clock.advance(minutes=1)
+    listener, reads = reading(on_charted=on_charted)
+    answer = clients(listener).ask(oru("CHART-1", observed_at=clock.now()))
+    assert answer.code == "AA"
+    [read] = reads.wait(1)
+    assert (read.chair, read.session_id, read.sets, read.charted, read.note) == (
+        "3", chair_3, 1, 1, None)
+    [charted_reading] = store.chart(chair_3).monitor_readings
+    vitals = charted_reading.vitals
+    assert (vitals.spo2, vitals.heart_rate, vitals.systolic, vitals.diastolic) == (
+        97, 72, 128, 81)
+    assert charted_reading.frame_id == read.frame_id == journal(store.path)[0]["id"]
+    assert told.wait(TIMEOUT) and charted == [read]
+
+
+def test_a_frame_journaled_but_never_read_is_charted_when_the_listener_starts(
+        store, clock, chair_3, reading):
+    """The listener killed between its ACK and its reading: the next start reads it."""
+    clock.advance(minutes=1)
+    message = oru("KILLED-1", observed_at=clock.now())
+    store.journal_frame(JournaledFrame(
+        peer="127.0.0.1:4100", raw=message, outcome=FrameOutcome.ACCEPTED,
+        sending_application=APP, sending_facility=FACILITY, control_id="KILLED-1",
+        message_type="ORU^R01^ORU_R01"))
+    clock.advance(minutes=30)  # read later, as of when it came all the same
+    listener, reads = reading()
+    assert listener.caught_up.wait(TIMEOUT)
+    [read] = reads.wait(1)
+    assert (read.session_id, read.charted) == (chair_3, 1)
+    assert [r.frame_id for r in store.chart(chair_3).monitor_readings] == [read.frame_id]
+    assert store.unread_frames() == []
+
+
+def test_unknown_obx_codes_are_stored_answered_aa_and_set_aside(store, clock, chair_3,
+                                                                reading, clients):
+    clock.advance(minutes=1)
+    listener, reads = reading()
     unknown = Observation(code="999999^MDC_SOMETHING_ELSE^MDC", value="5",
-                          units="262656^MDC_DIM_DIMLESS^MDC", observed_at=START)
-    assert clients(listener).ask(oru("UNK-1", observations=[
+                          units="262656^MDC_DIM_DIMLESS^MDC", observed_at=clock.now())
+    client = clients(listener)
+    assert client.ask(oru("UNK-1", observed_at=clock.now(), observations=[
         unknown, observation(150456, 96)])).code == "AA"
-    only_unknown = clients(listener).ask(oru("UNK-2", observations=[unknown]))
-    assert only_unknown.code == "AE"
-    assert [row["outcome"] for row in journal(db_path)] == ["AA", "AE"]
-    assert journal(db_path)[1]["reason"] == only_unknown.field("ERR", 7) != ""
+    only_unknown = client.ask(oru("UNK-2", observed_at=clock.now(), observations=[unknown]))
+    assert (only_unknown.code, only_unknown.field("ERR", 7)) == ("AA", "")
+    assert [(row["outcome"], row["reason"]) for row in journal(store.path)] == [
+        ("AA", None), ("AA", None)]
+    some, none = reads.wait(2)
+    assert some.charted == 1 and "set aside: 999999 MDC_SOMETHING_ELSE: not a code" in str(
+        some.note)
+    assert none.charted == 0
+    assert str(none.note).startswith("no usable reading: 999999 MDC_SOMETHING_ELSE")
+    assert [r.vitals.spo2 for r in store.chart(chair_3).monitor_readings] == [96]
 
 
-def test_a_value_no_patient_can_have_is_answered_ae(db_path, listen, clients):
-    listener = listen()
+def test_a_value_no_patient_can_have_is_stored_answered_aa_and_noted(db_path, reading,
+                                                                     clients):
+    listener, reads = reading()
     answer = clients(listener).ask(oru("RANGE-1", observations=[observation(150456, 250)]))
-    assert answer.code == "AE"
+    assert answer.code == "AA"
     [row] = journal(db_path)
-    assert (row["outcome"], row["control_id"]) == ("AE", "RANGE-1")
-    assert "250" in str(row["reason"])
+    assert (row["outcome"], row["control_id"]) == ("AA", "RANGE-1")
+    [read] = reads.wait(1)
+    assert read.charted == 0 and "SpO2 250 % is beyond what a patient can have" in str(
+        read.note)
     still_serving(listener, clients)
 
 
-def test_a_reading_dated_in_the_future_is_answered_ae(db_path, listen, clients):
-    listener = listen()
+def test_a_reading_dated_in_the_future_is_stored_answered_aa_and_noted(db_path, reading,
+                                                                       clients):
+    listener, reads = reading()
     answer = clients(listener).ask(oru("FUTURE-1", observed_at=START + timedelta(hours=1)))
-    assert answer.code == "AE"
-    assert "after the workstation's clock" in answer.field("ERR", 7)
+    assert (answer.code, answer.original_id, answer.field("ERR", 7)) == ("AA", "FUTURE-1", "")
     strictly_valid(answer.raw)
-    assert journal(db_path)[0]["outcome"] == "AE"
+    assert journal(db_path)[0]["outcome"] == "AA"
+    [read] = reads.wait(1)
+    assert read.charted == 0
+    assert "after the workstation's clock: the monitor's clock is wrong" in str(read.note)
     still_serving(listener, clients)
 
 
