@@ -1,5 +1,5 @@
 """kill -9 of `ketamonitor listen` at random moments: every message it ACKed is in the
-journal exactly once, and nothing a monitor sent is lost.
+journal exactly once and on its chart exactly once, and nothing a monitor sent is lost.
 
 Four beds, each a monitor on its own connection, send ORUs one after another as a monitor
 does: each message sent again (the same bytes, the same control id) until it is ACKed,
@@ -8,6 +8,11 @@ SIGKILL twenty times (after a random number of answers, then a random few millis
 the kill lands before, during or after a journal write) and restarted on the same port.
 In the end the journal holds each message once: the resends of a message that was stored
 but whose ACK the kill swallowed are answered from the journal, not stored again.
+
+Each bed is mapped to a chair with a session running in it, so each message is also read
+after its ACK and its set charted: a kill between the ACK and the reading leaves the frame
+unread, and the next start catches it up. After a last restart has caught up, each ACKed
+message's set is on its session's chart once: none lost, none charted twice.
 """
 
 from __future__ import annotations
@@ -19,17 +24,20 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from ketamonitor.core.clock import SystemClock
+from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.mllp import Frame, MllpReader, frame
 from ketamonitor.core.oru_build import Flavour, build_oru, observation
 from ketamonitor.store.store import Store
+from tests.charting import Charting
 from tests.e2e.writer import Child
-from tests.people import FAST_HASHER
+from tests.people import ADMIN, FAST_HASHER, NURSE, add_people, login_as
 
 pytestmark = pytest.mark.e2e
 
@@ -143,9 +151,36 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def sessions_in_each_bed_s_chair(db_path: Path) -> dict[str, int]:
+    """Each bed mapped to its chair (bed n to chair n) and a session begun in each: the
+    session of each bed's sending application. The sessions are begun a minute back: a GE
+    monitor's times are whole seconds, and a set is charted for a session begun by then."""
+    clock = FakeClock(SystemClock().now() - timedelta(minutes=1))
+    with Store.open(db_path, clock, hasher=FAST_HASHER, create=True) as store:
+        add_people(store)
+        login_as(store, ADMIN)
+        for number in range(1, BEDS + 1):
+            store.map_monitor_bed(Bed(number).application, "INFUSION",
+                                  f"INFUSION^^Chair{number}", str(number))
+        login_as(store, NURSE)
+        charting = Charting(store, clock)
+        return {Bed(number).application: charting.session(
+                    patient=charting.patient(f"MRN-{number}"), chair=str(number))
+                for number in range(1, BEDS + 1)}
+
+
+def unread(db_path: Path) -> int:
+    """The frames answered AA and not read yet."""
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as connection:
+        found = connection.execute(
+            "SELECT count(*) FROM monitor_frames f LEFT JOIN monitor_reads r "
+            "ON r.frame_id = f.id WHERE f.outcome = 'AA' AND r.id IS NULL").fetchone()
+    return int(found[0])
+
+
 def test_every_acked_message_is_journaled_once_across_20_kills(tmp_path: Path):
     db_path = tmp_path / "clinic.db"
-    Store.open(db_path, SystemClock(), hasher=FAST_HASHER, create=True).close()
+    sessions = sessions_in_each_bed_s_chair(db_path)
     port = free_port()
     chance = random.Random()
     seed = chance.randrange(1 << 30)
@@ -170,6 +205,13 @@ def test_every_acked_message_is_journaled_once_across_20_kills(tmp_path: Path):
             child = listener()
         monitors.wait_for(monitors.acks + 8)
         monitors.stop()
+        child.kill()  # perhaps between an ACK and its reading, as the others
+        child.close()
+        child = listener()  # the last start reads whatever was left unread
+        deadline = time.monotonic() + 20
+        while unread(db_path):
+            assert time.monotonic() < deadline, ("frames left unread", seed)
+            time.sleep(0.01)
     finally:
         child.close()
     assert not monitors.problems, (seed, monitors.problems)
@@ -191,3 +233,15 @@ def test_every_acked_message_is_journaled_once_across_20_kills(tmp_path: Path):
     assert {outcome for *_, outcome in rows} == {"AA"}
     assert all(acked[(app, facility, control_id)] == raw
                for app, facility, control_id, raw, _ in rows)
+
+    # every ACKed message's set on its session's chart, exactly once
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as connection:
+        control_ids = dict(connection.execute("SELECT id, control_id FROM monitor_frames"))
+    with Store.open(db_path, SystemClock(), hasher=FAST_HASHER) as store:
+        login_as(store, NURSE)
+        for bed in monitors.beds:
+            readings = store.chart(sessions[bed.application]).monitor_readings
+            charted = Counter((control_ids[reading.frame_id], reading.vitals.spo2)
+                              for reading in readings)
+            assert charted == Counter((control_id, 90 + int(control_id.split("-")[1]) % 10)
+                                      for control_id, _ in bed.acked), seed
