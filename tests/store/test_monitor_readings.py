@@ -7,6 +7,7 @@ added or deleted behind the app's back."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -199,3 +200,15 @@ def test_verify_catches_a_reading_changed_added_or_deleted_behind_the_apps_back(
     problems = "\n".join(verify_database(db_path))
     assert f"monitor_readings row {second.id}: differs from what was written (spo2)" in problems
     assert f"monitor_readings row {second.id + 1}: no read's audit row records it" in problems
+
+
+def test_a_chart_read_with_the_readings_held_reads_only_the_newer_ones(store, clock, chair_3):
+    clock.advance(minutes=1)
+    journaled(store, clock, oru(clock))
+    held = store.chart(chair_3).monitor_readings
+    journaled(store, clock, oru(clock, spo2=93))
+    chart = store.chart(chair_3, held)
+    assert chart.monitor_readings[:1] == held and chart.monitor_readings[1].vitals.spo2 == 93
+    stranger = (replace(held[0], session_id=chair_3 + 1, vitals=replace(held[0].vitals,
+                                                                         spo2=50)),)
+    assert store.chart(chair_3, stranger).monitor_readings == chart.monitor_readings
