@@ -47,7 +47,7 @@ def journaled(store, clock, raw: bytes):
         sending_application=header.sending_application,
         sending_facility=header.sending_facility, control_id=header.control_id,
         message_type=header.message_type))
-    return entry, store.chart_frame(entry.id, read)
+    return entry, store.chart_frame(entry.id)
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_a_frames_sets_are_charted_for_the_session_in_its_chair_once(store, cloc
             reading.vitals.heart_rate, reading.frame_id) == (142, 88, 97, 72, entry.id)
     assert store.chart(chair_3).pending_readings == (reading,)
     # read again (a listener restarted between its writes): the first read, nothing written
-    again = store.chart_frame(entry.id, MessageRefusal(*[None] * 2, "ignored"))  # type: ignore[misc]
+    again = store.chart_frame(entry.id)
     assert again == read and len(store.chart(chair_3).monitor_readings) == 1
     assert store.unread_frames() == []
     assert store.monitor_readings_after(0) == [reading]
@@ -110,10 +110,12 @@ def test_unread_frames_are_those_journaled_aa_and_never_read(store, clock, chair
         sending_facility=read.header.sending_facility, control_id=read.header.control_id,
         message_type=read.header.message_type))
     assert [frame.id for frame in store.unread_frames()] == [entry.id]
-    store.chart_frame(entry.id, read)
+    store.chart_frame(entry.id)
     assert store.unread_frames() == []
     with pytest.raises(UnknownRecord):
-        store.chart_frame(entry.id + 100, read)
+        store.chart_frame(entry.id + 100)
+    with pytest.raises(ValidationError):
+        store.chart_frame("1")  # type: ignore[arg-type]
 
 
 def test_the_nurse_accepts_a_reading_as_a_vitals_set_of_hers_once(store, clock, chair_3):
