@@ -50,6 +50,19 @@ DEFAULT_SENDERS = {
 }
 
 
+def default_sender(flavour: Flavour, bed: int) -> str:
+    """MSH-3 of a bed: a GE-like monitor is its own sender, one per bed; a Mindray-like
+    gateway is one sender for every bed."""
+    if flavour is Flavour.GE:
+        return f"CARESCAPE_{bed:02d}"
+    return DEFAULT_SENDERS[flavour][0]
+
+
+def default_bed(bed: int) -> str:
+    """PV1-3 of a bed as the simulator sends it: what a demo clinic maps to its chairs."""
+    return f"INFUSION^^Chair{bed}"
+
+
 @dataclass(frozen=True)
 class Observation:
     """One OBX to send. Every text is HL7 text as it will be written (`value` and `units`

@@ -3,7 +3,10 @@ clinic would make them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ketamonitor.core.accounts import Role
+from ketamonitor.core.oru_build import DEFAULT_SENDERS, Flavour, default_bed, default_sender
 from ketamonitor.store.store import Store
 
 #: The demo's accounts: only demo databases hold them (the README says so).
@@ -17,15 +20,27 @@ DEMO_ACCOUNTS = (("admin", "Demo Administrator", Role.ADMINISTRATOR),
 DEMO_CLINIC_NAME = "Harbour Demo Clinic"
 
 
-def add_demo_accounts(store: Store) -> None:
+def map_demo_monitors(store: Store, chairs: Sequence[str]) -> None:
+    """The simulator's beds on the demo's chairs, as an administrator maps them in Clinic ▸
+    Monitors: `ketamonitor monitor-sim` then charts for the sessions in the room, in either
+    flavour (a Mindray-like gateway for every bed, or a GE-like monitor per bed)."""
+    for number, chair in enumerate(chairs, start=1):
+        for flavour in Flavour:
+            store.map_monitor_bed(default_sender(flavour, number), DEFAULT_SENDERS[flavour][1],
+                                  default_bed(number), chair)
+
+
+def add_demo_accounts(store: Store, chairs: Sequence[str] = ()) -> None:
     """The administrator first, then the nurse and physician with passwords the administrator
-    gave, each replaced at a first login as the app asks; the demo then charts as the nurse."""
+    gave, each replaced at a first login as the app asks, and the simulator's monitors on
+    `chairs`; the demo then charts as the nurse."""
     (admin, admin_name, _), *others = DEMO_ACCOUNTS
     store.create_first_administrator(admin, admin_name, DEMO_PASSWORD)
     store.login(admin, DEMO_PASSWORD)
     store.set_setting("clinic_name", DEMO_CLINIC_NAME)
     for username, name, role in others:
         store.add_account(username, name, frozenset({role}), _DEMO_GIVEN)
+    map_demo_monitors(store, chairs)
     for username, _name, _role in others:  # as each would at their first login
         store.logout()
         store.login(username, _DEMO_GIVEN)

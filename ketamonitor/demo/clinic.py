@@ -14,7 +14,7 @@ from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.phases import Phase
 from ketamonitor.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, add_demo_accounts
 from ketamonitor.demo.charting import Room
-from ketamonitor.demo.day import schedule
+from ketamonitor.demo.day import CHAIRS, schedule
 from ketamonitor.demo.people import MRN_PREFIX
 from ketamonitor.store.store import Store
 
@@ -85,7 +85,7 @@ def fill_demo_clinic(path: Path, *, seed: int = 1, days: int = 30,
     clock = FakeClock(anchor, local_zone=zone)
     with Store.open(path, clock, hasher=hasher, create=True) as store:  # a new demo clinic
         _refuse_unless_empty(store)
-        add_demo_accounts(store)
+        add_demo_accounts(store, CHAIRS)
         room = Room(store, clock)
         for seats in schedule(random.Random(seed), store.library, window, anchor, zone):
             with store.batch():  # a commit a day: seconds, not minutes, and a small WAL

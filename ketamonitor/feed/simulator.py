@@ -46,11 +46,12 @@ from ketamonitor.core.clock import Clock
 from ketamonitor.core.hl7_text import AckCode
 from ketamonitor.core.mllp import Frame, MllpReader, frame
 from ketamonitor.core.oru_build import (
-    DEFAULT_SENDERS,
     Flavour,
     Observation,
     OruPatient,
     build_oru,
+    default_bed,
+    default_sender,
     observation,
 )
 
@@ -326,7 +327,7 @@ class BedFeed:
         self.zone = zone
         self.flavour = flavour
         self.artifacts = artifacts
-        self.bed_text = bed_text or f"INFUSION^^Chair{plan.bed}"
+        self.bed_text = bed_text or default_bed(plan.bed)
         self.sending_application = sending_application or default_sender(flavour, plan.bed)
         self.run = run
         self.sent = 0
@@ -372,14 +373,6 @@ class BedFeed:
         if rng.random() >= MALFORMED_SHARE:
             return None
         return rng.choice(list(Malformed))
-
-
-def default_sender(flavour: Flavour, bed: int) -> str:
-    """MSH-3 of a bed: a GE-like monitor is its own sender, one per bed; a Mindray-like
-    gateway is one sender for every bed."""
-    if flavour is Flavour.GE:
-        return f"CARESCAPE_{bed:02d}"
-    return DEFAULT_SENDERS[flavour][0]
 
 
 def simulated_observations(readings: SimulatedReadings, flavour: Flavour) -> list[Observation]:

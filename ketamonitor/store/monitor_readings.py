@@ -27,7 +27,11 @@ from typing import Any
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.monitor_feed import MONITOR, FrameOutcome, MonitorFrame
-from ketamonitor.core.monitor_message import MessageRefusal, MonitorMessage
+from ketamonitor.core.monitor_message import (
+    MessageRefusal,
+    MonitorMessage,
+    parse_monitor_message,
+)
 from ketamonitor.core.monitor_readings import (
     FRAME_READ,
     FROM_MONITOR,
@@ -61,18 +65,28 @@ class MonitorReadings(MonitorFeed):
 
     # -- reading a frame (the listener) ---------------------------------------------------
 
-    def chart_frame(self, frame_id: int, read: MonitorMessage | MessageRefusal) -> FrameRead:
-        """Record what reading a journaled frame gave, once: its sets charted for the
-        session in its bed's chair at each set's time, or why not. A frame read already
-        is answered with its first read, writing nothing. UnknownRecord for no such frame;
-        ValidationError for a frame not answered AA (only a frame taken is read)."""
-        outcome = self._db.execute(f"SELECT outcome FROM {FRAMES} WHERE id = ?",
-                                   [frame_id]).fetchone()
-        if outcome is None:
+    def chart_frame(self, frame_id: int) -> FrameRead:
+        """Read a journaled frame and record what reading it gave, once: its sets charted
+        for the session in its bed's chair at each set's time, or why not. The store reads
+        the frame's own bytes (core.monitor_message, with the time it was received as the
+        clock's now, so a frame read late reads as it would have then): a caller cannot
+        chart what the frame did not hold. A frame read already is answered with its first
+        read, writing nothing. UnknownRecord for no such frame; ValidationError for a
+        frame not answered AA (only a frame taken is read)."""
+        if isinstance(frame_id, bool) or not isinstance(frame_id, int):
+            raise ValidationError({"frame": "must be a journaled frame's number"})
+        found = self._db.execute(f"SELECT outcome, raw, received_at FROM {FRAMES} "
+                                 "WHERE id = ?", [frame_id]).fetchone()
+        if found is None:
             raise UnknownRecord(f"no monitor frame {frame_id}")
-        if outcome[0] != FrameOutcome.ACCEPTED.value:
-            raise ValidationError({"frame": f"frame {frame_id} was answered {outcome[0]}: "
+        outcome, raw, received_at = found
+        if outcome != FrameOutcome.ACCEPTED.value:
+            raise ValidationError({"frame": f"frame {frame_id} was answered {outcome}: "
                                             "only a frame taken (AA) is read"})
+        earlier = self._read_of(frame_id)
+        if earlier is not None:
+            return earlier
+        read = parse_monitor_message(raw, self.clock.local_zone, from_stored(received_at))
         with self._transaction(check_account=False):
             earlier = self._read_of(frame_id)
             if earlier is not None:

@@ -38,7 +38,8 @@ class StoreCore(StoreBase):
 
     # -- reads (store.reads) -------------------------------------------------------------
 
-    def chart(self, session_id: int) -> SessionChart:
+    def chart(self, session_id: int,
+              held: tuple[MonitorReading, ...] = ()) -> SessionChart:
         raise _part("reads")
 
     def patient(self, patient_id: int) -> Patient:

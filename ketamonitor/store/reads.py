@@ -10,6 +10,7 @@ from ketamonitor.core.amendments import Amendment
 from ketamonitor.core.audit_chain import GENESIS
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.checklists import Checklist
+from ketamonitor.core.monitor_readings import MonitorReading
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.phases import Action, Phase
@@ -102,8 +103,13 @@ class RecordReads(StoreCore):
             "LIMIT 1", [patient_id]).fetchone()
         return found[0] if found else None
 
-    def chart(self, session_id: int) -> SessionChart:
-        """Everything charted for a session, with amendments attached to what they correct."""
+    def chart(self, session_id: int,
+              held: tuple[MonitorReading, ...] = ()) -> SessionChart:
+        """Everything charted for a session, with amendments attached to what they correct.
+        `held`: the monitor's readings of this session the caller holds already (the
+        room's copy, in the order charted): only those charted after them are read, since
+        at a reading a second a session's readings grow to thousands and are never
+        changed (append-only)."""
         self._require(Permission.READ_RECORD)
         found = self._rows(f"SELECT s.*, {CURRENT_NURSE} AS current_nurse FROM sessions s "
                            "WHERE s.id = ?", [session_id])
@@ -128,7 +134,11 @@ class RecordReads(StoreCore):
             PhaseChange(Action(e.kind), e.phase, e.occurred_at, e.text)
             for e in events if e.kind in _PHASE_CHANGE_KINDS and e.phase is not None
         )
-        readings = tuple(self._readings("WHERE m.session_id = ?", by_session))
+        if any(reading.session_id != session_id for reading in held):
+            held = ()  # another session's: read them all
+        after = held[-1].id if held else 0
+        readings = held + tuple(self._readings("WHERE m.session_id = ? AND m.id > ?",
+                                               [session_id, after]))
         marks = tuple(rows.reading_mark(r) for r in self._rows(
             "SELECT * FROM monitor_marks WHERE session_id = ? ORDER BY id", by_session))
         return SessionChart(

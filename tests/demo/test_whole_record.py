@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ketamonitor.core.administration import charts_drug_lots, devices_given, drug_lots
 from ketamonitor.core.holds import start_holds
+from ketamonitor.core.oru_build import DEFAULT_SENDERS, Flavour, default_bed, default_sender
 from ketamonitor.core.phases import Action
 from ketamonitor.core.protocol import Route
 from ketamonitor.demo.charting import PRESCRIBERS
@@ -86,3 +87,15 @@ def test_a_sessions_summary_lists_its_stop_line_alert_acknowledged(
     alerts = json.loads(out.read_text(encoding="utf-8"))["alerts"]
     (stop_line,) = [alert for alert in alerts if alert["kind"] == "bp_above_stop_line"]
     assert stop_line["acknowledged_at"] and stop_line["escalation"]["physician_called"]
+
+
+def test_the_simulators_beds_are_on_the_demos_chairs_in_either_flavour(
+        demo_clinic: DemoClinic) -> None:
+    """`ketamonitor monitor-sim` against a demo clinic charts for the sessions in its room."""
+    with open_demo(demo_clinic.path) as store:
+        for number in (1, 4):
+            for flavour in Flavour:
+                assert store.chair_for(default_sender(flavour, number),
+                                       DEFAULT_SENDERS[flavour][1],
+                                       default_bed(number)) == str(number)
+        assert store.chair_for(default_sender(Flavour.GE, 5), "INFUSION", default_bed(5)) is None

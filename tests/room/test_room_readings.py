@@ -32,7 +32,7 @@ def feed(store, clock, *, systolic: int = 142, diastolic: int = 88) -> None:
         sending_application=header.sending_application,
         sending_facility=header.sending_facility, control_id=header.control_id,
         message_type=header.message_type))
-    store.chart_frame(entry.id, read)
+    store.chart_frame(entry.id)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ added or deleted behind the app's back."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -46,7 +47,7 @@ def journaled(store, clock, raw: bytes):
         sending_application=header.sending_application,
         sending_facility=header.sending_facility, control_id=header.control_id,
         message_type=header.message_type))
-    return entry, store.chart_frame(entry.id, read)
+    return entry, store.chart_frame(entry.id)
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_a_frames_sets_are_charted_for_the_session_in_its_chair_once(store, cloc
             reading.vitals.heart_rate, reading.frame_id) == (142, 88, 97, 72, entry.id)
     assert store.chart(chair_3).pending_readings == (reading,)
     # read again (a listener restarted between its writes): the first read, nothing written
-    again = store.chart_frame(entry.id, MessageRefusal(*[None] * 2, "ignored"))  # type: ignore[misc]
+    again = store.chart_frame(entry.id)
     assert again == read and len(store.chart(chair_3).monitor_readings) == 1
     assert store.unread_frames() == []
     assert store.monitor_readings_after(0) == [reading]
@@ -109,10 +110,12 @@ def test_unread_frames_are_those_journaled_aa_and_never_read(store, clock, chair
         sending_facility=read.header.sending_facility, control_id=read.header.control_id,
         message_type=read.header.message_type))
     assert [frame.id for frame in store.unread_frames()] == [entry.id]
-    store.chart_frame(entry.id, read)
+    store.chart_frame(entry.id)
     assert store.unread_frames() == []
     with pytest.raises(UnknownRecord):
-        store.chart_frame(entry.id + 100, read)
+        store.chart_frame(entry.id + 100)
+    with pytest.raises(ValidationError):
+        store.chart_frame("1")  # type: ignore[arg-type]
 
 
 def test_the_nurse_accepts_a_reading_as_a_vitals_set_of_hers_once(store, clock, chair_3):
@@ -199,3 +202,15 @@ def test_verify_catches_a_reading_changed_added_or_deleted_behind_the_apps_back(
     problems = "\n".join(verify_database(db_path))
     assert f"monitor_readings row {second.id}: differs from what was written (spo2)" in problems
     assert f"monitor_readings row {second.id + 1}: no read's audit row records it" in problems
+
+
+def test_a_chart_read_with_the_readings_held_reads_only_the_newer_ones(store, clock, chair_3):
+    clock.advance(minutes=1)
+    journaled(store, clock, oru(clock))
+    held = store.chart(chair_3).monitor_readings
+    journaled(store, clock, oru(clock, spo2=93))
+    chart = store.chart(chair_3, held)
+    assert chart.monitor_readings[:1] == held and chart.monitor_readings[1].vitals.spo2 == 93
+    stranger = (replace(held[0], session_id=chair_3 + 1, vitals=replace(held[0].vitals,
+                                                                         spo2=50)),)
+    assert store.chart(chair_3, stranger).monitor_readings == chart.monitor_readings
