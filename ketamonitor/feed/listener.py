@@ -14,13 +14,13 @@ Per connection an `MllpReader` cuts the stream into frames; per frame, in this o
    same sending application, facility and control id is stored once);
 3. the ACK is sent at once: AA for a frame stored, AR with the reason for a message refused
    as a whole, and a resend answered as its first sending was;
-4. only then, for a frame journaled AA and not a resend, is it read whole
-   (`parse_monitor_message`, "now" being the frame's own received time, so reading it
-   again later gives the same answer) and its reading recorded (`chart_frame`): its sets
-   charted for the session in its bed's chair, or why not (no usable reading, a reading
-   dated in the future, a value no patient can have) as the read's note, shown with the
-   frame. Content problems are never answered AE: the monitor cannot mend a reading, and
-   the ACK must never wait on reading it (the whole reading is the costly part).
+4. only then, for a frame journaled AA and not a resend, is it read whole and charted
+   (`chart_frame`: the store reads the frame's own journaled bytes, "now" being the time
+   it was received, so a frame read later reads the same): its sets charted for the
+   session in its bed's chair, or why not (no usable reading, a reading dated in the
+   future, a value no patient can have) as the read's note, shown with the frame.
+   Content problems are never answered AE: the monitor cannot mend a reading, and the ACK
+   must never wait on reading it (the whole reading is the costly part).
 
 A frame journaled but not read (the listener killed between its ACK and its reading, or
 `chart_frame` failing with a StoreError) is caught up: when the listener starts, and at the
@@ -65,7 +65,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from itertools import count
 from types import TracebackType
 from typing import Protocol, Self
@@ -75,7 +74,6 @@ from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.hl7_ack import acknowledgement
 from ketamonitor.core.hl7_text import AckCode, ErrorCode
 from ketamonitor.core.mllp import START_BLOCK, Frame, FrameProblem, MllpReader, ProblemKind, frame
-from ketamonitor.core.monitor_codes import MonitorCodes
 from ketamonitor.core.monitor_feed import (
     REASON_MAX_CHARACTERS,
     FrameOutcome,
@@ -89,8 +87,6 @@ from ketamonitor.core.monitor_message import (
     MessageHeader,
     MessageLimits,
     MessageRefusal,
-    MonitorMessage,
-    parse_monitor_message,
     read_header,
 )
 from ketamonitor.core.monitor_readings import FrameRead
@@ -122,8 +118,7 @@ class FrameJournal(Protocol):
 
     def journal_frame(self, frame: JournaledFrame) -> JournalEntry: ...
 
-    def chart_frame(self, frame_id: int, read: MonitorMessage | MessageRefusal
-                    ) -> FrameRead: ...
+    def chart_frame(self, frame_id: int) -> FrameRead: ...
 
     def unread_frames(self, limit: int = 500) -> list[MonitorFrame]: ...
 
@@ -159,7 +154,6 @@ class Listener:
 
     def __init__(self, settings: ListenSettings, open_journal: Callable[[], FrameJournal],
                  clock: Clock, *, monotonic: Callable[[], float] = time.monotonic,
-                 codes: MonitorCodes | None = None,
                  limits: MessageLimits = DEFAULT_LIMITS,
                  on_charted: Callable[[FrameRead], None] | None = None) -> None:
         self.settings = settings
@@ -176,7 +170,6 @@ class Listener:
         self.caught_up = threading.Event()
         self._clock = clock
         self._monotonic = monotonic
-        self._codes = codes
         self._limits = limits
         self._selector = selectors.DefaultSelector()
         self._server: socket.socket | None = None
@@ -514,21 +507,19 @@ class Listener:
             self._catch_up_owed = False
             self._catching_up = True
             self.caught_up.clear()
-        elif not self._read_frame(entry.id, message, entry.received_at, connection.peer):
+        elif not self._read_frame(entry.id, connection.peer):
             self._owe_catch_up()
 
     # -- reading what was stored -----------------------------------------------------------
 
-    def _read_frame(self, frame_id: int, raw: bytes, received_at: datetime,
-                    peer: str) -> bool:
-        """Read a frame journaled AA and record what it gave (`chart_frame`); False when
-        the store could not record it (the frame stays unread, for a catch-up). Never
-        raises: a bug met here is logged whole, and the frame left for the log's reader."""
+    def _read_frame(self, frame_id: int, peer: str) -> bool:
+        """Have the store read a frame journaled AA and record what it gave
+        (`chart_frame`); False when it could not (the frame stays unread, for a catch-up).
+        Never raises: a bug met here is logged whole, and the frame left for the log's
+        reader."""
         assert self._journal is not None
         try:
-            read = parse_monitor_message(raw, self._clock.local_zone, received_at,
-                                         codes=self._codes, limits=self._limits)
-            result = self._journal.chart_frame(frame_id, read)
+            result = self._journal.chart_frame(frame_id)
         except StoreError as problem:
             log.error("monitor frame from %s (journal row %d) is stored and answered, but "
                       "its reading was not recorded; it is read again at the next frame: %s",
@@ -538,9 +529,9 @@ class Listener:
             log.exception("monitor frame from %s (journal row %d) is stored and answered, "
                           "but reading it failed", peer, frame_id)
             return True
-        if isinstance(read, MessageRefusal):
-            log.warning("monitor frame from %s (journal row %d) is stored, its content not "
-                        "charted: %s", peer, frame_id, read.reason)
+        if result.note is not None:
+            log.info("monitor frame from %s (journal row %d): %d of its %d sets charted: %s",
+                     peer, frame_id, result.charted, result.sets, result.note)
         if result.charted > 0 and self._on_charted is not None:
             try:
                 self._on_charted(result)
@@ -583,7 +574,7 @@ class Listener:
             return
         for stored in fresh:
             self._caught.add(stored.id)
-            if not self._read_frame(stored.id, stored.raw, stored.received_at, stored.peer):
+            if not self._read_frame(stored.id, stored.peer):
                 self._owe_catch_up()
                 return
 

@@ -31,7 +31,6 @@ from ketamonitor.core.monitor_feed import (
     JournalEntry,
     MonitorFrame,
 )
-from ketamonitor.core.monitor_message import MessageRefusal, MonitorMessage
 from ketamonitor.core.monitor_readings import FrameRead
 from ketamonitor.core.monitor_settings import ListenSettings
 from ketamonitor.core.oru_build import Observation, OruPatient, build_oru, observation
@@ -191,8 +190,8 @@ class Watched:
             self.after(journaled)
         return entry
 
-    def chart_frame(self, frame_id: int, read: MonitorMessage | MessageRefusal) -> FrameRead:
-        result = self.store.chart_frame(frame_id, read)
+    def chart_frame(self, frame_id: int) -> FrameRead:
+        result = self.store.chart_frame(frame_id)
         if self.reads is not None:
             self.reads.add(result)
         return result
