@@ -108,8 +108,8 @@ _LONGEST_WAIT = 1.0
 _REFUSAL_JOURNALED_EVERY = 3600.0
 #: The refused addresses remembered for that (a flood of many forgets the oldest).
 _REFUSALS_REMEMBERED = 1024
-#: The frames a catch-up reads in one turn of the loop (some 50 ms), the monitors' frames
-#: answered between turns.
+#: The frames a catch-up reads in one turn of the loop (a tenth of a second or so, at some
+#: 2 ms a frame), the monitors' frames answered between turns.
 _CATCH_UP_BATCH = 50
 
 
