@@ -7,11 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
 from ketamonitor.core.monitor_readings import not_validated_words
 from ketamonitor.export.summary import export_summary
+from tests.export.fhir.whole_chart import bundle_of, coded
 from tests.export.monitor_session import CUFF_MOTION, MonitorSession, monitor_session
 from tests.export.test_summary import pdf_text
 
@@ -89,6 +91,21 @@ def test_the_csv_has_the_artifact_after_the_sets_and_the_count_on_every_row(
         str(monitored.artifact_reading), CUFF_MOTION, "nurse.ana",
         "2026-11-23T07:41:00.000Z", "", "2026-11-23T07:40:00+00:00")
     assert {r["monitor_readings_not_validated"] for r in rows} == {"1"}
+
+
+def test_fhir_says_the_set_came_from_the_monitor_and_leaves_the_others_out(
+        store, monitored, tmp_path: Path):
+    bundle = bundle_of(store, monitored.session_id, tmp_path)  # validated with R4B
+    bps = {o["component"][0]["valueQuantity"]["value"]: o for o in coded(bundle, "85354-9")}
+    assert sorted(bps) == [124, 132]  # not the artifact (210), not the pending one (171)
+    typed, accepted = bps[124], bps[132]
+    assert "device" not in typed and "note" not in typed
+    assert accepted["device"] == {"display": "Bedside monitor"}
+    assert accepted["note"] == [{"text": "Monitor, validated by nurse.ana at 07:36"}]
+    assert accepted["issued"] == "2026-11-23T07:36:00.000Z"
+    assert accepted["performer"] == typed["performer"]  # the nurse, whose set it became
+    heart = [o["valueQuantity"]["value"] for o in coded(bundle, "8867-4")]
+    assert sorted(heart) == [72, 76]
 
 
 def test_the_readings_not_validated_are_counted_only_when_there_are_any():
