@@ -36,7 +36,7 @@ def monitor_reading(store: Store, clock: FakeClock, systolic: int, diastolic: in
         sending_application=header.sending_application,
         sending_facility=header.sending_facility, control_id=header.control_id,
         message_type=header.message_type))
-    store.chart_frame(entry.id, read)
+    store.chart_frame(entry.id)
     return store.last_monitor_reading()
 
 
