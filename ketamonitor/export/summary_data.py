@@ -15,6 +15,7 @@ from typing import Any
 
 from ketamonitor.core.chart_view import (
     AlertRow,
+    ArtifactRow,
     ChecklistPart,
     DeviceRow,
     SessionSummary,
@@ -23,6 +24,7 @@ from ketamonitor.core.chart_view import (
 )
 from ketamonitor.core.escalation import Escalation
 from ketamonitor.core.holds import override_words
+from ketamonitor.core.monitor_readings import FROM_MONITOR
 from ketamonitor.core.times import to_stored
 
 FORMAT = "ketamonitor-session-summary"
@@ -32,7 +34,12 @@ CSV_COLUMNS = (
     "session_id", "patient_mrn", "vitals_id", "observed_at", "observed_at_local", "phase",
     "systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", "source",
     "entered_at", "entered_by", "status", "flags", "late_reason", "oxygen_l_per_min", "etco2",
+    "monitor_reading_id", "validated_by", "validated_at", "artifact_reason", "marked_by",
+    "marked_at", "monitor_readings_not_validated",
 )
+#: The `status` of a CSV row that is a monitor's reading marked as an artifact: not a set
+#: of the chart, listed with its reason (issue 21).
+ARTIFACT = "monitor_artifact"
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -117,6 +124,9 @@ def summary_dict(summary: SessionSummary) -> dict[str, Any]:
         "devices": devices_list(summary),
         "drug_lots": _administered(summary.drug_lots),
         "vitals": [_vitals(row) for row in summary.vitals],
+        "monitor_artifacts": [_artifact(row) for row in summary.artifacts],
+        "monitor_readings_not_validated": {"count": summary.not_validated,
+                                           "words": summary.not_validated_words},
         "checklists": {
             "pre_session": _checklist(summary.pre_session),
             "discharge": _checklist(summary.discharge),
@@ -228,6 +238,21 @@ def _vitals(row: VitalsRow) -> dict[str, Any]:
         "late_reason": row.late_reason,
         "oxygen_l_per_min": row.oxygen_l_per_min, "etco2": row.etco2,
         "spo2_words": row.spo2_words,
+        "monitor_reading_id": row.monitor_reading_id,
+        "validated_by": row.validated_by, "validated_at": _time(row.validated_at),
+        "source_words": row.source_words,
+    }
+
+
+def _artifact(row: ArtifactRow) -> dict[str, Any]:
+    return {
+        "reading_id": row.reading_id, "observed_at": _time(row.observed_at),
+        "received_at": _time(row.received_at), "phase": row.phase.value,
+        "systolic": row.systolic, "diastolic": row.diastolic, "heart_rate": row.heart_rate,
+        "spo2": row.spo2, "respiratory_rate": row.respiratory_rate,
+        "oxygen_l_per_min": row.oxygen_l_per_min, "etco2": row.etco2,
+        "values": row.values, "reason": row.reason, "marked_at": _time(row.marked_at),
+        "marked_by": row.marked_by, "words": row.words,
     }
 
 
@@ -308,11 +333,14 @@ def summary_json(summary: SessionSummary) -> bytes:
 
 
 def summary_csv(summary: SessionSummary) -> bytes:
-    """One row per vitals set charted (struck ones too, with their status), oldest first,
-    after a header row; UTF-8, comma-separated, CRLF line ends (RFC 4180)."""
+    """One row per vitals set charted (struck ones too, with their status), then one per
+    monitor reading marked as an artifact (status `monitor_artifact`, no vitals id), each
+    part oldest first, after a header row; every row says how many monitor readings were
+    never validated. UTF-8, comma-separated, CRLF line ends (RFC 4180)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
+    pending = str(summary.not_validated)
     for row in summary.vitals:
         writer.writerow([
             summary.session_id, _cell(summary.patient.mrn), row.id, _time(row.observed_at),
@@ -321,10 +349,26 @@ def summary_csv(summary: SessionSummary) -> bytes:
             _number(row.spo2), _number(row.respiratory_rate), _cell(row.source),
             _time(row.entered_at), _cell(row.entered_by), row.status,
             _cell("; ".join(row.flags)), _cell(row.late_reason or ""),
-            "" if row.oxygen_l_per_min is None else f"{row.oxygen_l_per_min:g}",
-            _number(row.etco2),
+            _flow(row.oxygen_l_per_min), _number(row.etco2),
+            _number(row.monitor_reading_id), _cell(row.validated_by or ""),
+            _time(row.validated_at), "", "", "", pending,
+        ])
+    for artifact in summary.artifacts:
+        writer.writerow([
+            summary.session_id, _cell(summary.patient.mrn), "", _time(artifact.observed_at),
+            summary.local(artifact.observed_at).isoformat(timespec="seconds"),
+            artifact.phase.value, _number(artifact.systolic), _number(artifact.diastolic),
+            _number(artifact.heart_rate), _number(artifact.spo2),
+            _number(artifact.respiratory_rate), FROM_MONITOR, "", "", ARTIFACT, "", "",
+            _flow(artifact.oxygen_l_per_min), _number(artifact.etco2),
+            artifact.reading_id, "", "", _cell(artifact.reason), _cell(artifact.marked_by),
+            _time(artifact.marked_at), pending,
         ])
     return buffer.getvalue().encode("utf-8")
+
+
+def _flow(litres_per_minute: float | None) -> str:
+    return "" if litres_per_minute is None else f"{litres_per_minute:g}"
 
 
 def _number(value: int | None) -> str:

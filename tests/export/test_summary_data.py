@@ -16,6 +16,7 @@ from ketamonitor.core.phases import Action
 from ketamonitor.export.summary import export_summary
 from ketamonitor.export.summary_data import CSV_COLUMNS
 from tests.charting import ASSESSMENT
+from tests.export.monitor_session import CUFF_MOTION, monitor_session
 from tests.export.test_summary import (
     ACTION,
     CLINIC,
@@ -220,6 +221,12 @@ def test_every_json_field_is_documented_and_every_documented_one_written(
         "words": "“Start infusion” is held until a physician overrides:",
         "holds": ["Baseline BP 196/118 above the pre-dose line 140/90"]}
     written |= paths(data)
+    # a session from a bedside monitor adds the artifacts and who validated each set
+    login_as(store, "nurse.ana")
+    monitored = monitor_session(store, charting)
+    data = json.loads(exported(store, monitored.session_id, "json", tmp_path))
+    assert data["monitor_artifacts"][0]["reason"] == CUFF_MOTION
+    written |= paths(data)
     assert written == documented("JSON")
 
 
@@ -243,6 +250,8 @@ def test_the_csv_has_a_row_for_each_vitals_set(store, signed, tmp_path):
         "entered_by": "nurse.ana", "status": "charted",
         "flags": "BP 186/112 above the stop line: systolic 186 above 180, diastolic 112 "
                  "above 110; hold the infusion and call the physician", "late_reason": "",
-            "oxygen_l_per_min": "", "etco2": ""}
+            "oxygen_l_per_min": "", "etco2": "", "monitor_reading_id": "", "validated_by": "",
+            "validated_at": "", "artifact_reason": "", "marked_by": "", "marked_at": "",
+            "monitor_readings_not_validated": "0"}
     assert [row["status"] for row in rows].count("entered_in_error") == 1
     assert next(row for row in rows if row["status"] == "amended")["heart_rate"] == "76"

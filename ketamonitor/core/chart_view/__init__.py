@@ -11,6 +11,7 @@ from ketamonitor.core.chart_view.rows import (
     IN_ERROR,
     AlertRow,
     AmendmentRow,
+    ArtifactRow,
     AssessmentRow,
     ChecklistPart,
     ChecklistRow,
@@ -35,7 +36,7 @@ from ketamonitor.core.wording import (
 )
 
 __all__ = ["AMENDED", "CHARTED", "EVENT_KINDS", "IN_ERROR", "AlertRow", "AmendmentRow",
-           "AssessmentRow", "ChecklistPart", "ChecklistRow", "DeviceRow", "EventRow",
+           "ArtifactRow", "AssessmentRow", "ChecklistPart", "ChecklistRow", "DeviceRow", "EventRow",
            "MedicationRow", "PhaseTime", "RemsPart", "ScoreRow", "SessionSummary",
            "SideEffectRow", "SignatureRow", "StoppedEarly", "Timings", "VitalsRow",
            "chart_summary", "dose_words", "event_label", "event_words",

@@ -19,6 +19,7 @@ from ketamonitor.core.chart_view.rows import (
     IN_ERROR,
     AlertRow,
     AmendmentRow,
+    ArtifactRow,
     AssessmentRow,
     ChecklistPart,
     ChecklistRow,
@@ -42,6 +43,13 @@ from ketamonitor.core.flags import scale_flags
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.holds import held_words
 from ketamonitor.core.library import Library
+from ketamonitor.core.monitor_readings import (
+    ReadingVerdict,
+    artifact_words,
+    not_validated_words,
+    validated_words,
+    values_words,
+)
 from ketamonitor.core.phases import Action, Phase
 from ketamonitor.core.protocol import DoseUnit
 from ketamonitor.core.records import Administration
@@ -102,7 +110,7 @@ def chart_summary(chart: SessionChart, *, alerts: tuple[AlertRecord, ...],
         timings=_timings(chart, now),
         devices=_administered(devices_given(chart)),
         drug_lots=_administered(drug_lots(chart)),
-        vitals=_vitals(chart),
+        vitals=_vitals(chart, shown),
         pre_session=_yes_no(chart, library.checklists.get(lists.pre_session)),
         discharge=_yes_no(chart, library.checklists.get(lists.discharge)),
         dissociation=tuple(
@@ -129,6 +137,9 @@ def chart_summary(chart: SessionChart, *, alerts: tuple[AlertRecord, ...],
         held_words=(held_words(action_label(step.action, route))
                     if held and step.action is not None else None),
         held=held,
+        artifacts=_artifacts(chart, shown),
+        not_validated=len(chart.pending_readings),
+        not_validated_words=not_validated_words(len(chart.pending_readings)),
     )
 
 
@@ -162,11 +173,15 @@ def _timings(chart: SessionChart, now: datetime) -> Timings:
     )
 
 
-def _vitals(chart: SessionChart) -> tuple[VitalsRow, ...]:
+def _vitals(chart: SessionChart, shown: Callable[[datetime], str]) -> tuple[VitalsRow, ...]:
     route = chart.protocol.route
+    accepted = {mark.vitals_id: mark for mark in chart.reading_marks
+                if mark.verdict is ReadingVerdict.ACCEPTED and mark.vitals_id is not None
+                and mark.vitals_id in chart.accepted_readings}
     rows = []
     for flagged in chart.all_vitals_rows():
         entry, vitals = flagged.entry, flagged.entry.current
+        mark = accepted.get(entry.id)
         rows.append(VitalsRow(
             id=entry.id, observed_at=vitals.observed_at, phase=flagged.phase,
             phase_label=phase_label(flagged.phase, route),
@@ -180,7 +195,28 @@ def _vitals(chart: SessionChart) -> tuple[VitalsRow, ...]:
             late_reason=entry.late_reason,
             oxygen_l_per_min=vitals.oxygen_l_per_min, etco2=vitals.etco2,
             spo2_words=spo2_words(vitals),
+            monitor_reading_id=None if mark is None else mark.reading_id,
+            validated_by=None if mark is None else mark.marked_by,
+            validated_at=None if mark is None else mark.marked_at,
+            source_words="" if mark is None else validated_words(mark, shown),
         ))
+    return tuple(rows)
+
+
+def _artifacts(chart: SessionChart, shown: Callable[[datetime], str]
+               ) -> tuple[ArtifactRow, ...]:
+    rows = []
+    for reading, mark in chart.artifacts:
+        vitals = reading.vitals
+        rows.append(ArtifactRow(
+            reading_id=reading.id, mark_id=mark.id, observed_at=reading.observed_at,
+            received_at=reading.received_at, phase=chart.timeline.phase_at(vitals.observed_at),
+            systolic=vitals.systolic, diastolic=vitals.diastolic,
+            heart_rate=vitals.heart_rate, spo2=vitals.spo2,
+            respiratory_rate=vitals.respiratory_rate,
+            oxygen_l_per_min=vitals.oxygen_l_per_min, etco2=vitals.etco2,
+            values=values_words(vitals), reason=mark.reason or "", marked_at=mark.marked_at,
+            marked_by=mark.marked_by, words=artifact_words(reading, mark, shown)))
     return tuple(rows)
 
 

@@ -94,10 +94,43 @@ class VitalsRow:
     etco2: int | None = None
     #: The SpO2 in words with its oxygen, as every view shows it ("94 % (O2 2 L/min)").
     spo2_words: str = ""
+    #: A set accepted from a bedside monitor's reading (issue 21): that reading, who
+    #: validated it and when, and where the set came from in words ("Monitor, validated by
+    #: nurse.ana at 10:33"); None and empty for a set typed by hand.
+    monitor_reading_id: int | None = None
+    validated_by: str | None = None
+    validated_at: datetime | None = None
+    source_words: str = ""
 
     @property
     def bp(self) -> str:
         return "" if self.systolic is None else f"{self.systolic}/{self.diastolic}"
+
+
+@dataclass(frozen=True)
+class ArtifactRow:
+    """A monitor's reading a nurse marked as an artifact: not a set of the chart (no alert,
+    gate or export reads its values as one), printed as the mark it is, with its reason."""
+
+    reading_id: int
+    mark_id: int
+    observed_at: datetime
+    received_at: datetime
+    phase: Phase
+    systolic: int | None
+    diastolic: int | None
+    heart_rate: int | None
+    spo2: int | None
+    respiratory_rate: int | None
+    oxygen_l_per_min: float | None
+    etco2: int | None
+    #: The reading's values in one line ("BP 210/60, HR 88/min, SpO2 97 %").
+    values: str
+    reason: str
+    marked_at: datetime
+    marked_by: str
+    #: The whole mark in one sentence (core.monitor_readings.artifact_words).
+    words: str
 
 
 @dataclass(frozen=True)
@@ -317,6 +350,11 @@ class SessionSummary:
     #: each hold not yet covered by a physician's override.
     held_words: str | None = None
     held: tuple[str, ...] = ()
+    #: The monitor's readings marked as artifacts, in the order taken; how many readings
+    #: no nurse validated, and the line saying so (None when none).
+    artifacts: tuple[ArtifactRow, ...] = ()
+    not_validated: int = 0
+    not_validated_words: str | None = None
 
     @property
     def session_id(self) -> int:

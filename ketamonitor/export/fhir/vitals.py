@@ -1,6 +1,13 @@
 """Every vitals set as vital-sign Observations with today's LOINC codes and UCUM units, each
 flagged reading with its interpretation (H, L, HH, LL), and the session's body weight.
 
+A set accepted from a bedside monitor's reading says so: `device` the monitor, `issued` when
+the nurse validated it and a note in the summary's words ("Monitor, validated by nurse.ana at
+10:33"); the performer stays the nurse, whose set it became. A reading marked as an artifact
+and one never validated are not sets of the chart and are left out: an EHR files each
+vital-signs Observation in its flowsheet, and an `entered-in-error` one it never received
+before retracts nothing (the PDF, JSON and CSV list the artifacts with their reasons).
+
 The interpretation is read from the flags the chart already gives each set (core.flags,
 judged by the protocol's lines): a flag past the critical line (one that `replaces` the
 line's own flag) is HH or LL, any other H or L by its direction. No threshold is judged
@@ -33,6 +40,9 @@ SPO2_PULSE_OXIMETRY = "59408-5"
 #: Oxygen flow with a SpO2 (the US Core pulse-oximetry component).
 INHALED_O2_FLOW = "3151-8"
 BODY_WEIGHT = "29463-7"
+#: The `device` of a set accepted from a monitor's reading (issue 21): the record keeps
+#: which bed's message it came in, not a Device an EHR would know, so a display only.
+MONITOR_DEVICE = "Bedside monitor"
 _RANK = {"L": 1, "H": 1, "LL": 2, "HH": 2}
 
 
@@ -93,6 +103,10 @@ def _vital(context: Context, row: VitalsRow, name: str, profile: str | None,
     late = context.summary.late_words(row)
     if late is not None:
         observation.update({"issued": time(row.entered_at), "note": [{"text": late}]})
+    if row.validated_at is not None:  # accepted from a bedside monitor's reading
+        observation["device"] = {"display": MONITOR_DEVICE}
+        observation["issued"] = time(row.validated_at)
+        observation["note"] = [*observation.get("note", []), {"text": row.source_words}]
     return observation
 
 

@@ -180,6 +180,7 @@ def _parts(summary: SessionSummary, width: int, chart_height: int) -> list[str]:
         _chart(width, chart_height),
         _timings(summary),
         _vitals(summary),
+        artifacts_section(summary),
         devices_section(summary),
         _checklist(summary, summary.pre_session, "Pre-session checklist"),
         overrides_section(summary),
@@ -309,8 +310,10 @@ def printed_vitals(vitals: Sequence[VitalsRow]) -> tuple[VitalsRow, ...]:
 
 
 def _vitals(summary: SessionSummary) -> str:
+    pending = (f"<p><b>{esc(summary.not_validated_words)}.</b></p>"
+               if summary.not_validated_words else "")
     if not summary.vitals:
-        return "<h2>Vitals</h2>" + muted("No vitals were charted.")
+        return "<h2>Vitals</h2>" + muted("No vitals were charted.") + pending
     shown = printed_vitals(summary.vitals)
     note = ""
     if len(shown) < len(summary.vitals):
@@ -324,7 +327,9 @@ def _vitals(summary: SessionSummary) -> str:
     for row in shown:
         flags = "<br>".join(f"<span class='flag'>{FLAG} {esc(f)}</span>" for f in row.flags)
         entered = f"{esc(row.entered_by)} {local_clock(summary, row.entered_at)}"
-        if row.source != MANUAL:
+        if row.source_words:  # accepted from the monitor: said so, with who validated it
+            entered = esc(row.source_words)
+        elif row.source != MANUAL:
             entered += f" ({esc(row.source)})"
         if row.status == AMENDED:
             entered += " <b>amended</b>"
@@ -343,19 +348,42 @@ def _vitals(summary: SessionSummary) -> str:
         rows.append([*cells, entered, flags])
         struck.append(row.status == IN_ERROR)
     headers = ["Time", "Phase", *(m.short for m in _VITALS_COLUMNS), "Entered", "Flags"]
-    widths = [7, 15, 9, 5, 12, 5, 15, 32]
+    from_monitor = any(row.source_words for row in shown)
+    # a set from the monitor names who validated it: its column wider, the flags narrower
+    widths = [7, 15, 9, 5, 12, 5, 22, 25] if from_monitor else [7, 15, 9, 5, 12, 5, 15, 32]
     if capnography:  # a clinic without capnography gets no empty column
         headers.insert(6, measurements.ETCO2.short)
-        widths = [7, 14, 9, 5, 12, 5, 6, 14, 28]
+        widths = ([7, 14, 9, 5, 12, 5, 6, 20, 22] if from_monitor
+                  else [7, 14, 9, 5, 12, 5, 6, 14, 28])
     table = grid(headers, rows, widths, struck)
     pressure, hr, spo2, rr, co2 = (measurements.BLOOD_PRESSURE, measurements.HEART_RATE,
                              measurements.SPO2, measurements.RESPIRATORY_RATE,
                              measurements.ETCO2)
     etco2 = f"; {co2.short} in {co2.unit}" if capnography else ""
+    monitor = (" Entered: who typed the set and when, or, for a set from the bedside "
+               "monitor, the nurse who validated it." if from_monitor else "")
     return (f"<h2>Vitals</h2><p class='muted'>{pressure.short} in {pressure.unit}; "
             f"{hr.label.lower()} ({hr.short}) and {rr.label.lower()} ({rr.short}) per minute; "
             f"{spo2.short} in {spo2.unit}, with the oxygen flow when on oxygen{etco2}."
-            f"</p>{note}" + table)
+            f"{monitor}</p>{note}" + table + pending)
+
+
+ARTIFACTS_HEADING = "Monitor readings marked as artifacts"
+
+
+def artifacts_section(summary: SessionSummary) -> str:
+    """The monitor's readings a nurse set aside, each with its values, her reason, who
+    marked it and when (a section only where there are any): printed as marks, never as
+    sets of the vitals table."""
+    if not summary.artifacts:
+        return ""
+    rows = [[local_clock(summary, a.observed_at), esc(a.values), esc(a.reason),
+             f"{esc(a.marked_by)} {local_clock(summary, a.marked_at)}"]
+            for a in summary.artifacts]
+    return (f"<h2>{ARTIFACTS_HEADING}</h2><p class='muted'>Readings the bedside monitor sent "
+            "that a nurse marked as not the patient's (an artifact): kept in the record with "
+            "her reason, not vitals sets of the chart.</p>"
+            + grid(["Reading", "Values", "Reason", "Marked by"], rows, [9, 33, 38, 20]))
 
 
 #: The vitals table's measurement columns, named as the one measurements table names them.
