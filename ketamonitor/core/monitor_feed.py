@@ -31,8 +31,9 @@ class FrameOutcome(StrEnum):
 
     #: Journaled and taken: the sender may forget it.
     ACCEPTED = "AA"
-    #: Journaled, but not taken as it is (malformed, an unknown code or bed, a value out of
-    #: range): the reason says why.
+    #: Journaled, but its content not taken: the reason says why. The listener no longer
+    #: answers it (store and forward: a content problem is the read's note, the frame AA);
+    #: rows journaled before that keep it, and a resend of one is answered as it was.
     ERROR = "AE"
     #: Refused (a sender not allowed, a frame over the size limit, a message type not
     #: taken): journaled all the same, with the reason.
