@@ -25,6 +25,7 @@ from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, Priority
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.measurements import BLOOD_PRESSURE, PLOTTED
+from ketamonitor.core.monitor_words import pending_words, values_words
 from ketamonitor.core.risk import item9_assessed, item9_mark
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
@@ -106,6 +107,16 @@ class ChairTile(QFrame):
         self.vitals.setFont(_font(theme.BASE_POINT_SIZE + 1))
         self.vitals.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.vitals)
+        #: The monitor's latest reading while no nurse has validated it: said as such.
+        self.monitor = _flexible(QLabel(""))
+        self.monitor.setObjectName("monitor_reading")
+        self.monitor.setTextFormat(Qt.TextFormat.PlainText)
+        self.monitor.setStyleSheet(f"QLabel {{ color: {theme.INK}; "
+                                   f"border-left: 3px dashed {theme.MUTED}; "
+                                   "padding-left: 4px; }")
+        self.monitor.hide()
+        self._monitor_chart: SessionChart | None = None
+        layout.addWidget(self.monitor)
         self.next_check = LiveText("⚠ BP OVERDUE · 00:00 (since 00:00)")
         self.next_check.setFont(_font(theme.BASE_POINT_SIZE + 1, bold=True))
         layout.addWidget(self.next_check)
@@ -141,9 +152,13 @@ class ChairTile(QFrame):
             (self.phase_time, theme.HEADER_POINT_SIZE + 4, True),
             (self.left, theme.BASE_POINT_SIZE, False),
             (self.vitals, theme.BASE_POINT_SIZE + 1, False),
+            (self.monitor, theme.BASE_POINT_SIZE, False),
             (self.next_check, theme.BASE_POINT_SIZE + 1, True),
         ):
             label.setFont(_font(round(points * scale), bold))
+        italic = self.monitor.font()  # not validated: set apart from the charted sets
+        italic.setItalic(True)
+        self.monitor.setFont(italic)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.session_id is not None:
@@ -168,8 +183,25 @@ class ChairTile(QFrame):
         self.phase_time.setText(format_duration(timers.in_phase))
         self.left.setText(_left_text(timers, DOSING_WORDS[route].lower()))
         self.vitals.setText(_vitals_text(state, zone))
+        self._show_monitor(chart)
         self._show_next_check(timers, zone)
         self._show_alerts(state.waiting())
+
+    def _show_monitor(self, chart: SessionChart) -> None:
+        """The monitor's latest reading waiting for a nurse, and how many wait: worked
+        out again only when the room's chart of the chair moved on (a new reading, a
+        verdict), not every second over a day's readings."""
+        if chart is self._monitor_chart:
+            return
+        self._monitor_chart = chart
+        latest = chart.latest_pending_reading
+        self.monitor.setVisible(latest is not None)
+        if latest is None:
+            return
+        said = (f"{pending_words(latest, len(chart.pending_readings), self.zone)}\n"
+                f"{values_words(latest.vitals)}")
+        if self.monitor.text() != said:
+            self.monitor.setText(said)
 
     def _show_item9(self, chart: SessionChart) -> None:
         mark = item9_mark(chart)
