@@ -186,8 +186,10 @@ class SessionChart:
         tick, without reading the chart again (nothing else on it changed). Readings it
         holds already (read with the chart) are not appended twice: this chart itself when
         none is new. What was worked out from this chart and does not depend on the
-        readings is passed on as it is; the readings pending and their flags are extended
-        (each reading flagged once), and what a rule kept (`keep`) goes on from there."""
+        readings is passed on as it is, and what a rule kept (`keep`) goes on from there
+        with the readings appended, each flagged once. The readings pending and their flags
+        are not carried (a copy of 10,800 of them on each tick of each chair cost more than
+        the judging): they are worked out when asked, as when the chart is read whole."""
         held = self.monitor_readings[-1].id if self.monitor_readings else 0
         fresh = tuple(reading for reading in readings if reading.id > held)
         if not fresh:
@@ -200,13 +202,11 @@ class SessionChart:
         for name in _UNCHANGED_BY_READINGS:
             if name in known:
                 passed[name] = known[name]
-        if "pending_readings" in known:
-            passed["pending_readings"] = known["pending_readings"] + fresh
-        if "flagged_pending" in known:
+        kept: dict[str, Carried] = known.get("_kept", {})
+        if kept:
             flagged = tuple(FlaggedReading(reading, *chart.flags_of(reading.vitals))
                             for reading in fresh)
-            passed["flagged_pending"] = known["flagged_pending"] + flagged
-            for name, value in known.get("_kept", {}).items():
+            for name, value in kept.items():
                 grown = value.grown(chart, flagged)
                 if grown is not None:
                     chart.keep(name, grown)
