@@ -100,3 +100,13 @@ def listed_event(event: Event, route: Route) -> str:
     worded as everywhere else, a struck one saying so."""
     text = event_words(event.kind, event.text, route)
     return text + ("  (entered in error)" if event.in_error else "")
+
+
+#: What is said of a monitor's reading no nurse has validated yet, wherever it speaks.
+NOT_YET_VALIDATED = "monitor, not yet validated"
+
+
+def not_yet_validated(words: str) -> str:
+    """Words about a monitor's reading not yet validated (an alert raised from it), saying
+    so: "BP 190/110 above the stop line …: … (monitor, not yet validated)"."""
+    return f"{words} ({NOT_YET_VALIDATED})"
