@@ -202,6 +202,7 @@ class SessionChart:
         for name in _UNCHANGED_BY_READINGS:
             if name in known:
                 passed[name] = known[name]
+        _carry_pending(known, passed, fresh)
         kept: dict[str, Carried] = known.get("_kept", {})
         if kept:
             flagged = tuple(FlaggedReading(reading, *chart.flags_of(reading.vitals))
@@ -226,7 +227,7 @@ class SessionChart:
         """The monitor's readings no nurse has validated or marked yet."""
         return pending(self.monitor_readings, self.reading_marks)
 
-    @property
+    @cached_property
     def latest_pending_reading(self) -> MonitorReading | None:
         """The set the one key accepts: the latest one not yet validated."""
         return latest_pending(self.monitor_readings, self.reading_marks)
@@ -281,3 +282,17 @@ class SessionChart:
             if not entry.in_error:
                 found.extend(side_effect_flags(entry.label, entry.severity))
         return tuple(found)
+
+
+def _carry_pending(known: dict[str, object], passed: dict[str, object],
+                   fresh: tuple[MonitorReading, ...]) -> None:
+    """The readings waiting and the latest of them, carried on to a chart with `fresh`
+    appended (none of them marked): one append, not a pass over every reading held, so a
+    tile and a page asking each second cost nothing more as the day's readings grow."""
+    waiting = known.get("pending_readings")
+    if isinstance(waiting, tuple):
+        passed["pending_readings"] = waiting + fresh
+    if "latest_pending_reading" in known:
+        latest = known["latest_pending_reading"]
+        candidates = [*fresh, latest] if isinstance(latest, MonitorReading) else list(fresh)
+        passed["latest_pending_reading"] = max(candidates, key=lambda r: (r.observed_at, r.id))

@@ -1,18 +1,18 @@
 """How a monitor's reading and the nurse's verdict on it are worded (issue 21), once for the
-tile, the session page, the chart's readout and the table: a reading not yet validated
+tile, the session page, the chart's readout, the table and every export: a reading not yet validated
 must read as such wherever it is shown, and a set accepted from the monitor must never pass
 for one typed."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import tzinfo
+from collections.abc import Callable, Mapping
+from datetime import datetime, tzinfo
 
-from ketamonitor.core.measurements import BLOOD_PRESSURE, PLOTTED
+from ketamonitor.core import measurements
 from ketamonitor.core.monitor_readings import MonitorReading, ReadingMark
 from ketamonitor.core.records import VitalsEntry
 from ketamonitor.core.times import format_clock
-from ketamonitor.core.vitals import Vitals
+from ketamonitor.core.vitals import Vitals, spo2_words
 
 #: Where a reading comes from, as every view names it.
 MONITOR = "Monitor"
@@ -21,19 +21,6 @@ TYPED = "Typed"
 #: The mark of a set the nurse accepted from the monitor, and of an artifact.
 ACCEPTED_MARK = "✓"
 ARTIFACT_MARK = "✗"
-
-
-def values_words(vitals: Vitals) -> str:
-    """A set's values in one line, as the tile and the panel show them: "BP 142/88 ·
-    HR 80/min · SpO2 97 %"."""
-    parts = []
-    if vitals.systolic is not None and vitals.diastolic is not None:
-        parts.append(f"{BLOOD_PRESSURE.short} {vitals.systolic}/{vitals.diastolic}")
-    for measure in PLOTTED:
-        value = getattr(vitals, measure.key)
-        if value is not None:
-            parts.append(measure.value_words(value))
-    return " · ".join(parts) if parts else "no values"
 
 
 def waiting_words(count: int) -> str:
@@ -63,17 +50,55 @@ def source_words(entry: VitalsEntry, accepted: Mapping[int, MonitorReading]) -> 
     return TYPED
 
 
-def artifact_words(reading: MonitorReading, mark: ReadingMark, zone: tzinfo) -> str:
-    """A reading marked as an artifact, with why and by whom: "✗ 10:32 BP 230/60 ·
-    HR 80/min: artifact, Cuff motion (nurse_a 10:33)"."""
-    return (f"{ARTIFACT_MARK} {format_clock(reading.observed_at, zone)} "
-            f"{values_words(reading.vitals)}: artifact, {mark.reason} "
-            f"({mark.marked_by} {format_clock(mark.marked_at, zone)})")
-
-
 def artifact_readout(reading: MonitorReading, mark: ReadingMark, zone: tzinfo) -> str:
     """An artifact for the chart's readout."""
     local = reading.observed_at.astimezone(zone)
     return (f"{MONITOR} {local:%H:%M:%S} · artifact\n{values_words(reading.vitals)}\n"
             f"{mark.reason}\nmarked by {mark.marked_by} at "
             f"{format_clock(mark.marked_at, zone)}")
+
+
+def values_words(vitals: Vitals) -> str:
+    """A set's values in one line, named as the chart's readout names them: "BP 210/60,
+    HR 88/min, SpO2 97 %, RR 14/min" (the SpO2 with its oxygen, as every view says it)."""
+    said = []
+    if vitals.systolic is not None and vitals.diastolic is not None:
+        said.append(f"{measurements.BLOOD_PRESSURE.short} {vitals.systolic}/{vitals.diastolic}")
+    if vitals.heart_rate is not None:
+        said.append(measurements.HEART_RATE.value_words(vitals.heart_rate))
+    spo2 = spo2_words(vitals)
+    if spo2:
+        said.append(f"{measurements.SPO2.short} {spo2}" if vitals.spo2 is not None else spo2)
+    if vitals.respiratory_rate is not None:
+        said.append(measurements.RESPIRATORY_RATE.value_words(vitals.respiratory_rate))
+    if vitals.etco2 is not None:
+        said.append(measurements.ETCO2.value_words(vitals.etco2))
+    return ", ".join(said)
+
+
+def validated_words(mark: ReadingMark, shown: Callable[[datetime], str]) -> str:
+    """Where an accepted set came from and who made it the chart's: "Monitor, validated by
+    nurse.ana at 10:33" (the username, as every export names who charted a set)."""
+    return f"Monitor, validated by {mark.marked_by} at {shown(mark.marked_at)}"
+
+
+def artifact_words(reading: MonitorReading, mark: ReadingMark,
+                   shown: Callable[[datetime], str]) -> str:
+    """A reading marked as an artifact, whole: "Monitor reading 10:32 (BP 210/60, SpO2 97 %)
+    marked as an artifact by nurse.ana at 10:34: Cuff motion". Its values are printed so
+    a reader sees what was set aside, never as a set of the chart."""
+    return (f"Monitor reading {shown(reading.observed_at)} ({values_words(reading.vitals)}) "
+            f"marked as an artifact by {mark.marked_by} at {shown(mark.marked_at)}: "
+            f"{mark.reason}")
+
+
+def not_validated_words(count: int) -> str | None:
+    """What a summary says of the readings no nurse validated (None when there are none):
+    kept in the record, but not a set of the chart, so not printed as one."""
+    if count <= 0:
+        return None
+    if count == 1:
+        return ("1 monitor reading was not validated; it is kept in the record, not in "
+                "this summary")
+    return (f"{count} monitor readings were not validated; they are kept in the record, "
+            "not in this summary")

@@ -54,6 +54,38 @@ def _font(points: int, bold: bool = False) -> QFont:
     return font
 
 
+class MonitorLines(QFrame):
+    """The monitor's latest reading waiting for a nurse, in two lines (its head, its values)
+    painted without a layout pass: at a reading a second they change every tick, and a
+    QLabel's new text would lay the whole room out again each second (see LiveText)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("monitor_reading")
+        self.setStyleSheet(f"QFrame#monitor_reading {{ border-left: 3px dashed {theme.MUTED}; "
+                           "padding-left: 4px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.setSpacing(0)
+        self.head = LiveText("Monitor 00:00 · not validated · 0000 waiting")
+        self.values = LiveText("BP 000/000, HR 000/min, SpO2 000 %, RR 00/min")
+        for line in (self.head, self.values):
+            line.set_colours(ink=theme.INK)
+            layout.addWidget(line)
+
+    def text(self) -> str:
+        return f"{self.head.text()}\n{self.values.text()}"
+
+    def setText(self, text: str) -> None:
+        head, _, values = text.partition("\n")
+        self.head.setText(head)
+        self.values.setText(values)
+
+    def set_font(self, font: QFont) -> None:
+        self.head.setFont(font)
+        self.values.setFont(font)
+
+
 class ChairTile(QFrame):
     """A chair's session: who, phase and its timer, last vitals, the next check, alerts."""
 
@@ -108,12 +140,7 @@ class ChairTile(QFrame):
         self.vitals.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.vitals)
         #: The monitor's latest reading while no nurse has validated it: said as such.
-        self.monitor = _flexible(QLabel(""))
-        self.monitor.setObjectName("monitor_reading")
-        self.monitor.setTextFormat(Qt.TextFormat.PlainText)
-        self.monitor.setStyleSheet(f"QLabel {{ color: {theme.INK}; "
-                                   f"border-left: 3px dashed {theme.MUTED}; "
-                                   "padding-left: 4px; }")
+        self.monitor = MonitorLines()
         self.monitor.hide()
         self._monitor_chart: SessionChart | None = None
         layout.addWidget(self.monitor)
@@ -152,13 +179,12 @@ class ChairTile(QFrame):
             (self.phase_time, theme.HEADER_POINT_SIZE + 4, True),
             (self.left, theme.BASE_POINT_SIZE, False),
             (self.vitals, theme.BASE_POINT_SIZE + 1, False),
-            (self.monitor, theme.BASE_POINT_SIZE, False),
             (self.next_check, theme.BASE_POINT_SIZE + 1, True),
         ):
             label.setFont(_font(round(points * scale), bold))
-        italic = self.monitor.font()  # not validated: set apart from the charted sets
-        italic.setItalic(True)
-        self.monitor.setFont(italic)
+        italic = _font(round(theme.BASE_POINT_SIZE * scale), False)
+        italic.setItalic(True)  # not validated: set apart from the charted sets
+        self.monitor.set_font(italic)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.session_id is not None:

@@ -110,7 +110,7 @@ def test_a_stop_line_bp_from_the_monitor_is_raised_before_anyone_validates_it():
     (raised,) = bed.judge(20)
     assert raised.kind == "bp_above_stop_line"
     assert raised.key == f"bp_above_stop_line:monitor:{reading.id}"
-    assert raised.message.endswith(" (monitor, not yet validated)")
+    assert raised.message.endswith(" (monitor, not validated)")
     assert raised.message == not_yet_validated(bed.chart.flagged_pending[0].flags[0].message)
 
 
@@ -142,7 +142,7 @@ def test_a_normal_reading_from_the_monitor_ends_a_typed_run():
     entry = bed.typed(20, systolic + 10, diastolic + 2)
     (raised,) = bed.judge(20)
     assert raised.key == f"bp_above_stop_line:vitals:{entry.id}"  # a typed set's key
-    assert "not yet validated" not in raised.message
+    assert "not validated" not in raised.message
     bed.feed(21, systolic - 40, diastolic - 30)
     assert bed.judge(21) == []
     assert not bed.record(raised.key).is_active

@@ -102,7 +102,7 @@ def test_a_stop_line_bp_from_the_monitor_is_raised_on_the_tick_it_arrives(
         store, clock, fed_room):
     room, session_id = fed_room
     reading, alert = _stop_line_bp_ticked(store, clock, room, session_id)
-    assert alert.message.endswith("(monitor, not yet validated)")
+    assert alert.message.endswith("(monitor, not validated)")
     assert alert.is_active and alert.acknowledged_at is None
     chart = room.state(session_id).chart  # before any validation:
     assert chart.pending_readings == (reading,) and chart.accepted_readings == {}

@@ -3,13 +3,14 @@ the buttons to correct a set, strike it, or chart a late one (the page opens the
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ketamonitor.core.chart import SessionChart
-from ketamonitor.core.monitor_words import artifact_words
+from ketamonitor.core.monitor_words import ARTIFACT_MARK, artifact_words
+from ketamonitor.core.times import format_clock
 from ketamonitor.ui.models import VitalsModel
 from ketamonitor.ui.views import read_only_table
 
@@ -59,13 +60,17 @@ class VitalsTab(QWidget):
             self.vitals_table.scrollToBottom()
         self._show_artifacts(chart)
 
+    def _clock_words(self, moment: datetime) -> str:
+        return format_clock(moment, self.zone)
+
     def _show_artifacts(self, chart: SessionChart) -> None:
         """The latest few artifacts, one a line, and how many more the chart holds."""
         marked = chart.artifacts
         self.artifacts.setVisible(bool(marked))
         shown = marked[-ARTIFACTS_LISTED:]
         lines = [f"Monitor readings marked as artifacts ({len(marked)}), not charted:"]
-        lines += [artifact_words(reading, mark, self.zone) for reading, mark in shown]
+        lines += [f"{ARTIFACT_MARK} {artifact_words(reading, mark, self._clock_words)}"
+                  for reading, mark in shown]
         if len(marked) > len(shown):
             lines.append(f"… and {len(marked) - len(shown)} earlier (on the chart as ✗)")
         said = "\n".join(lines)
