@@ -17,6 +17,7 @@ from benchmarks import (
     login,
     pages,
     room,
+    room_monitor,
     save_vitals,
     statements,
     summary_pdf,
@@ -25,7 +26,7 @@ from benchmarks import (
 
 BENCHMARKS: tuple[Callable[[], list[str]], ...] = (
     save_vitals.run, statements.run, login.run, room.run, chart.run, verify.run, summary_pdf.run,
-    export_log.run, frozen_start.run, pages.run, feed.run)
+    export_log.run, frozen_start.run, pages.run, feed.run, room_monitor.run)
 
 
 def main() -> int:

@@ -1,7 +1,12 @@
 """What the room costs: one tick with six chairs, and a minute of an idle room.
 
 room_tick_ms:       median of one `MainWindow.tick()` a second apart (judge six sessions'
-                    alerts, repaint the six tiles' timers) with the room on screen, offscreen;
+                    alerts, repaint the six tiles' timers) with the room on screen, offscreen,
+                    each chair on a bedside monitor sending a reading a second (issue 21):
+                    up to an hour and a half of readings held per chair, and before each
+                    tick one more per chair journaled and read as the listener does (not
+                    timed), which the tick reads, appends, judges and shows on the tiles;
+room_tick_unfed_ms: the same tick with no monitor (the figure before issue 21);
 room_idle_cpu_pct:  process CPU time over a minute of the real event loop (the one-second
                     ticker running, no input), as a percentage of one core;
 baselines, in the same run: a bare QTimer ticking an empty window (the idle floor of Qt
@@ -23,6 +28,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from benchmarks.people import add_nurse, log_in_nurse
+from benchmarks.room_monitor import map_beds, send, send_backlog
 from ketamonitor.core.clock import FakeClock
 from ketamonitor.store.store import Store
 from ketamonitor.ui.app import application
@@ -98,40 +104,74 @@ def _baseline_idle_pct() -> float:
     return cpu / BASELINE_IDLE_SECONDS * 100
 
 
+#: The scene's moment less this: when each chair's monitor began (or its session, if later).
+HELD_FOR = timedelta(minutes=90)
+
+
+def _scene(folder: Path, *, fed: bool) -> tuple[Path, FakeClock, dict[str, datetime]]:
+    """The room at 10:00; with `fed`, each of its chairs on a monitor sending a reading a
+    second for the last hour and a half (or since its session began): by chair, when."""
+    scene_clock = FakeClock(START)
+    path = Path(folder) / ("fed.db" if fed else "room.db")
+    began: dict[str, datetime] = {}
+    with Store.open(path, scene_clock, create=True) as scene:
+        add_nurse(scene)
+        build_room(scene, scene_clock)
+        if fed:
+            listings = scene.unfinished_sessions()
+            map_beds(scene, tuple(listing.chair for listing in listings))
+            for listing in listings:
+                began[listing.chair] = max(listing.began_at, NOW - HELD_FOR).replace(
+                    microsecond=0) + timedelta(seconds=1)
+                held = int((NOW - began[listing.chair]).total_seconds())
+                send_backlog(scene, scene_clock, listing.chair, range(held), began[listing.chair])
+    return path, scene_clock, began
+
+
+def _tick_ms(app: QApplication, folder: Path, *, fed: bool) -> tuple[float, float]:
+    """The window's tick (median, ms); with `fed` False, the idle CPU too (%)."""
+    path, scene_clock, began = _scene(folder, fed=fed)
+    clock = RunningClock(NOW, scene_clock.local_zone)
+    idle_pct = 0.0
+    with Store.open(path, clock) as store:
+        log_in_nurse(store)
+        window = MainWindow(store)
+        window.resize(1366, 768)
+        window.show_room()
+        window.show()
+        app.processEvents()
+        assert len(window.room_page.tiles) == 6
+        samples = []
+        for n in range(TICKS):
+            clock.skip(1)
+            for chair, start in began.items():
+                send(store, clock, chair, int((NOW - start).total_seconds()) + n, start)
+            started = time.perf_counter()
+            window.tick()
+            app.processEvents()
+            samples.append((time.perf_counter() - started) * 1000)
+        if fed:
+            held = sum(len(state.chart.monitor_readings) for state in window.room.in_room())
+            assert held >= 6 * TICKS, held
+        else:
+            idle_pct = _run_loop(IDLE_SECONDS) / IDLE_SECONDS * 100
+        window.ticker.stop()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return statistics.median(samples), idle_pct
+
+
 def run() -> list[str]:
     app = application()
-    with tempfile.TemporaryDirectory() as folder:
-        scene_clock = FakeClock(START)
-        path = Path(folder) / "room.db"
-        with Store.open(path, scene_clock, create=True) as scene:
-            add_nurse(scene)
-            build_room(scene, scene_clock)
-        clock = RunningClock(NOW, scene_clock.local_zone)
-        with Store.open(path, clock, create=True) as store:
-            log_in_nurse(store)
-            window = MainWindow(store)
-            window.resize(1366, 768)
-            window.show_room()
-            window.show()
-            app.processEvents()
-            assert len(window.room_page.tiles) == 6
-            samples = []
-            for _ in range(TICKS):
-                clock.skip(1)
-                started = time.perf_counter()
-                window.tick()
-                app.processEvents()
-                samples.append((time.perf_counter() - started) * 1000)
-            tick_ms = statistics.median(samples)
-            idle_pct = _run_loop(IDLE_SECONDS) / IDLE_SECONDS * 100
-            window.ticker.stop()
-            window.close()
-            window.deleteLater()
-            app.processEvents()
+    with tempfile.TemporaryDirectory() as name:
+        tick_ms, _ = _tick_ms(app, Path(name), fed=True)
+        unfed_ms, idle_pct = _tick_ms(app, Path(name), fed=False)
     baseline_ms = _baseline_tick_ms(app)
     baseline_pct = _baseline_idle_pct()
     return [
         f"bench room_tick_ms: {tick_ms:.2f} ms",
+        f"bench room_tick_unfed_ms: {unfed_ms:.2f} ms",
         f"bench room_tick_baseline_ms: {baseline_ms:.2f} ms",
         f"bench room_tick_ratio: {tick_ms / baseline_ms:.1f} x",
         f"bench room_idle_cpu_pct: {idle_pct:.2f} %",

@@ -9,7 +9,8 @@ chart as exported for summaries (chart-*.png: a demo session with a BP over the 
 and a pause, a course of six sessions, a live session with its alerts, four hours of a
 monitor's readings); the room with one critical tile among four chairs
 (room-critical.png); and Clinic ▸ Monitors with beds on the map and others heard from
-(monitors-dialog.png).
+(monitors-dialog.png); a chair fed by its monitor, on the room's tile (monitor-tile.png) and
+on its page (monitor-chart.png: readings waiting faint, accepted ones, an artifact).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         _critical_room_shot(args.out, suffix)
         _override_shots(args.out, suffix)
         _monitors_shot(args.out, suffix)
+        _monitor_feed_shots(args.out, suffix)
         _chart_shots(path, args.out, suffix)
     return 0
 
@@ -425,6 +427,92 @@ def _monitors_shot(out: Path, suffix: str) -> None:
             _save(dialog, out / f"monitors-dialog{suffix}.png")
             dialog.reject()
             dialog.deleteLater()
+            app.processEvents()
+
+
+def _monitor_feed_shots(out: Path, suffix: str) -> None:
+    """Chair 3's monitor on its bed's map, sending a set every three minutes through an
+    infusion; the nurse accepted most, marked one (a cuff moved) an artifact, and the last
+    few wait: the room (monitor-tile.png) and the chair's page (monitor-chart.png)."""
+    from ketamonitor.core.clock import FakeClock
+    from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
+    from ketamonitor.core.monitor_message import parse_monitor_message
+    from ketamonitor.core.monitor_readings import artifact_reasons
+    from ketamonitor.core.oru_build import build_oru, observation
+    from ketamonitor.core.phases import Action
+    from ketamonitor.store.store import Store
+    from ketamonitor.ui.app import application
+    from ketamonitor.ui.main_window import MainWindow
+    from tests.charting import Charting
+    from tests.people import ADMIN, FAST_HASHER, NURSE, add_people, login_as
+    from tests.room.test_room_readings import APP
+    from tools.room_scene import START
+
+    def send(clock: FakeClock, store: Store, number: int, systolic: int, diastolic: int,
+             heart_rate: int, spo2: int) -> None:
+        raw = build_oru([observation(150021, systolic), observation(150022, diastolic),
+                         observation(147842, heart_rate), observation(150456, spo2)],
+                        control_id=f"S{number}", observed_at=clock.now())
+        read = parse_monitor_message(raw, clock.local_zone, clock.now())
+        header = read.header
+        entry = store.journal_frame(JournaledFrame(
+            peer="127.0.0.1:4100", raw=raw, outcome=FrameOutcome.ACCEPTED,
+            sending_application=header.sending_application,
+            sending_facility=header.sending_facility, control_id=header.control_id,
+            message_type=header.message_type))
+        store.chart_frame(entry.id, read)
+
+    with _scratch("monitor-feed") as folder:
+        clock = FakeClock(START)
+        with Store.open(Path(folder) / "room.db", clock, hasher=FAST_HASHER,
+                        create=True) as store:
+            add_people(store)
+            login_as(store, ADMIN)
+            store.map_monitor_bed(APP, "INFUSION", "INFUSION^^Chair1", "3")
+            login_as(store, NURSE)
+            charting = Charting(store, clock)
+            for chair, mrn in (("1", "MRN-2001"), ("2", "MRN-2002")):
+                session_id = charting.session(patient=charting.patient(mrn), chair=chair)
+                charting.ready_to_start(session_id)
+                store.change_phase(session_id, Action.START_INFUSION)
+                clock.advance(minutes=4)
+            chair3 = charting.started(patient=charting.patient("MRN-2003"))
+            app = application()
+            window = MainWindow(store)
+            window.idle_lock = False
+            window.automatic_backups = False
+            window.ticker.stop()  # the moments are set here, not by a running clock
+            window.resize(1366, 768)
+            window.show()
+            page = window.open_session(chair3)
+            sets = [(128, 80, 78, 98), (134, 84, 82, 98), (141, 88, 86, 97),
+                    (146, 90, 88, 97), (212, 64, 118, 97), (150, 92, 90, 96),
+                    (148, 90, 88, 96), (152, 94, 92, 96), (149, 92, 90, 96),
+                    (154, 95, 93, 95)]
+            for number, values in enumerate(sets):
+                clock.advance(minutes=3)
+                send(clock, store, number, *values)
+                window.tick()
+                if number == 4:  # the cuff moved: an artifact
+                    artifact = page.open_artifact_dialog()
+                    assert artifact is not None
+                    artifact.reason_buttons[0].setChecked(True)
+                    artifact.details.setText("arm moved during the NIBP")
+                    artifact.submit()
+                    assert not artifact.isVisible()
+                elif number < 7:
+                    assert page.accept_reading() is not None
+            reason = artifact_reasons()[0].label
+            assert any(mark.reason.startswith(reason) for _, mark in page.chart.artifacts)
+            clock.advance(seconds=40)
+            window.tick()
+            app.processEvents()
+            _save(window, out / f"monitor-chart{suffix}.png")
+            window.show_room()
+            app.processEvents()
+            _save(window, out / f"monitor-tile{suffix}.png")
+            window.close()
+            window.deleteLater()
             app.processEvents()
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import cached_property, partial
+from itertools import pairwise
 
-from ketamonitor.core.chart import SessionChart
+from ketamonitor.core.chart import FlaggedReading, SessionChart
 from ketamonitor.core.checklists import Scale
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.escalation import Escalation
@@ -35,7 +36,7 @@ from ketamonitor.core.records import ChecklistEntry
 from ketamonitor.core.timers import long_pause_since, next_vitals_due, observation_remaining
 from ketamonitor.core.times import format_clock, format_duration, to_stored
 from ketamonitor.core.vitals import Vitals
-from ketamonitor.core.wording import DOSING_WORDS
+from ketamonitor.core.wording import DOSING_WORDS, not_yet_validated
 
 DISCLAIMER = ("Alerts are protocol reminders on charted values; the bedside monitor keeps its "
               "own alarms.")
@@ -282,11 +283,26 @@ def _dosing_conditions(chart: SessionChart, now: datetime, *,
 #   (`bp_above_stop_line:vitals:12:worse:19`); while that waits, nothing more is raised.
 # - a run that ended before any of its alerts was raised (a late entry: a stop-line BP
 #   charted after the normal one that followed it) is raised and cleared at once.
+#
+# The vitals lines are judged over the valid sets and the monitor's readings no nurse has
+# given a verdict yet, merged in the order taken (an artifact counts for nothing): a
+# monitor's stop-line BP must not wait for a nurse. A point from the monitor, pending or
+# accepted as a set, is keyed by its reading (`bp_above_stop_line:monitor:7`), so that
+# accepting it keeps its alert; a typed set keeps `vitals:<id>`. At a reading a second
+# the runs are not worked out again on each tick: they are kept beside the chart
+# (`_Runs`) and go on from where they stood when readings are appended after every point
+# judged (`SessionChart.with_readings`); a chart read whole works them out again.
+
+
+#: Where a point comes from, as its keys name it.
+_TYPED, _MONITOR, _SCORE = "vitals", "monitor", "score"
 
 
 @dataclass(frozen=True)
 class _Point:
-    """One reading in a run: a set of vitals or a MOAA/S score, and its flag on the line."""
+    """One reading in a run: a set of vitals, a monitor's reading or a MOAA/S score, and its
+    flag on the line. `id` is the set's, the score's or, for anything from the monitor, the
+    reading's; `pending`: a monitor's reading not yet validated."""
 
     id: int
     observed_at: datetime
@@ -294,11 +310,18 @@ class _Point:
     flag: Flag
     vitals: Vitals | None = None
     total: int = 0
+    source: str = _TYPED
+    pending: bool = False
 
     @property
     def is_critical(self) -> bool:
         return self.flag.level is Level.CRITICAL
 
+    @property
+    def ref(self) -> str:
+        """The point at the end of a "worse since" key: a set's or a score's id, as keys
+        always named them; a monitor's reading by its source and id."""
+        return f"{_MONITOR}:{self.id}" if self.source == _MONITOR else str(self.id)
 
 @dataclass(frozen=True)
 class _Line:
@@ -307,7 +330,6 @@ class _Line:
     code: str
     label: str
     judged_by: frozenset[str]
-    source: str = "vitals"
     #: How far out a reading is, one number per measurement, larger is worse; None: a
     #: run of this line is not raised again (pre-dose caution, EtCO2: no step set).
     far: Callable[[_Point], tuple[int, ...]] | None = None
@@ -367,7 +389,7 @@ _VITALS_LINES = (
     _Line("etco2_high", "the high EtCO2 line", frozenset({"etco2"})),
     _Line("etco2_low", "the low EtCO2 line", frozenset({"etco2"})),
 )
-_SEDATION = _Line("deep_sedation", "the MOAA/S lines", frozenset({"moaas"}), source="score",
+_SEDATION = _Line("deep_sedation", "the MOAA/S lines", frozenset({"moaas"}),
                   far=lambda p: (-p.total,), step=lambda s: s.moaas_points,
                   name="MOAA/S", said=lambda p: str(p.total),
                   act="stimulate, open the airway, call the physician")
@@ -377,98 +399,201 @@ _MEASURED = ("systolic", "diastolic", "heart_rate", "spo2", "respiratory_rate", 
 
 @dataclass(frozen=True)
 class _Run:
+    """Consecutive readings over one line. What a tick asks of it (the readings that begin
+    an alert, the codes its points carried, what is worse since an acknowledgement) is
+    carried on as the run grows, never worked out again over every point."""
+
     line: _Line
     points: tuple[_Point, ...]
     ongoing: bool
+    #: The readings that begin an alert: the first (high, or critical), then each reading
+    #: that goes past the critical line after one that did not.
+    starts: tuple[_Point, ...]
+    codes: frozenset[str]
+    #: `worse_since`, asked again and again by the ticks: (acknowledged, step) -> the
+    #: worst of the run entered by then and what was found worse.
+    _worse: dict[tuple[datetime, int], tuple[list[int] | None, tuple[_Point, _Point] | None]] \
+        = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def begun(cls, line: _Line, point: _Point) -> _Run:
+        return cls(line, (point,), True, (point,), frozenset({point.flag.code}))
+
+    def grown(self, point: _Point) -> _Run:
+        """The run with one more reading over its line: what it knew, carried on."""
+        before = self.points[-1]
+        starts = (*self.starts, point) if point.is_critical and not before.is_critical \
+            else self.starts
+        run = _Run(self.line, (*self.points, point), True, starts,
+                   self.codes | {point.flag.code})
+        for asked, (worst, found) in self._worse.items():
+            if point.entered_at <= asked[0]:
+                continue  # entered before the acknowledgement: the worst may change
+            if found is None and worst is not None and point not in starts:
+                found = run._worse_than(point, worst, asked)
+            run._worse[asked] = (worst, found)
+        return run
+
+    def ended(self) -> _Run:
+        return replace(self, ongoing=False)
+
+    @property
+    def first(self) -> _Point:
+        return self.points[0]
 
     @property
     def key(self) -> str:
         """The run's own key, as alerts written before issue 16 already name it."""
-        return f"{self.line.code}:{self.line.source}:{self.points[0].id}"
+        return f"{self.line.code}:{self.first.source}:{self.first.id}"
 
-    @cached_property
-    def starts(self) -> tuple[_Point, ...]:
-        """The readings that begin an alert: the first (high, or critical), then each
-        reading that goes past the critical line after one that did not."""
-        found = [self.points[0]]
-        for before, point in zip(self.points, self.points[1:], strict=False):
-            if point.is_critical and not before.is_critical:
-                found.append(point)
-        return tuple(found)
-
-    @cached_property
+    @property
     def worse_prefixes(self) -> tuple[str, ...]:
         """How the keys of this run's "worse since acknowledged" alerts begin."""
-        codes = sorted({point.flag.code for point in self.points})
-        return tuple(f"{code}:{self.line.source}:{self.points[0].id}:worse:" for code in codes)
+        return tuple(f"{code}:{self.first.source}:{self.first.id}:worse:"
+                     for code in sorted(self.codes))
 
     def key_of(self, point: _Point) -> str:
-        return f"{point.flag.code}:{self.line.source}:{point.id}"
+        return f"{point.flag.code}:{point.source}:{point.id}"
 
     def worse_since(self, acknowledged: datetime, step: int) -> tuple[_Point, _Point] | None:
         """The first reading entered after `acknowledged` that is worse, by `step`, than
         every reading of the run entered by then (not one beginning an alert of its own),
-        and the acknowledged reading it is worse than. Worked out once per acknowledgement:
-        the run is kept with its chart, and ticks ask again and again."""
+        and the acknowledged reading it is worse than. Worked out once per acknowledgement
+        and carried on as the run grows: ticks ask again and again."""
         asked = (acknowledged, step)
         if asked not in self._worse:
             self._worse[asked] = self._find_worse(acknowledged, step)
-        return self._worse[asked]
+        return self._worse[asked][1]
 
-    @cached_property
-    def _worse(self) -> dict[tuple[datetime, int], tuple[_Point, _Point] | None]:
-        return {}
-
-    def _find_worse(self, acknowledged: datetime, step: int) -> tuple[_Point, _Point] | None:
+    def _find_worse(self, acknowledged: datetime, step: int
+                    ) -> tuple[list[int] | None, tuple[_Point, _Point] | None]:
         far = self.line.far
         seen = [point for point in self.points if point.entered_at <= acknowledged]
         if far is None or not seen:
-            return None
+            return None, None
         worst = [max(values) for values in zip(*(far(point) for point in seen), strict=True)]
-        starts = {point.id for point in self.starts}
         for point in self.points:
-            if point.entered_at <= acknowledged or point.id in starts:
+            if point.entered_at <= acknowledged or point in self.starts:
                 continue
-            beyond = [n for n, (value, top) in enumerate(zip(far(point), worst, strict=True))
-                      if value >= top + step]
-            if beyond:
-                return point, max(seen, key=lambda p: far(p)[beyond[0]])
-        return None
+            found = self._worse_than(point, worst, (acknowledged, step))
+            if found is not None:
+                return worst, found
+        return worst, None
+
+    def _worse_than(self, point: _Point, worst: list[int], asked: tuple[datetime, int]
+                    ) -> tuple[_Point, _Point] | None:
+        far = self.line.far
+        assert far is not None
+        acknowledged, step = asked
+        beyond = [n for n, (value, top) in enumerate(zip(far(point), worst, strict=True))
+                  if value >= top + step]
+        if not beyond:
+            return None
+        seen = [p for p in self.points if p.entered_at <= acknowledged]
+        return point, max(seen, key=lambda p: far(p)[beyond[0]])
 
 
-def _find_runs(lines: Sequence[_Line],
-               readings: Iterable[tuple[int, datetime, datetime, tuple[Flag, ...],
-                                        frozenset[str], Vitals | None, int]]
-               ) -> dict[str, list[_Run]]:
-    """Every run of every line over the readings, given in the order they were taken."""
-    runs: dict[str, list[_Run]] = {line.code: [] for line in lines}
-    going: dict[str, list[_Point]] = {}
-    by_code = {line.code: line for line in lines}
-    for reading_id, observed, entered, flags, measured, vitals, total in readings:
-        on_line = {flag.replaces or flag.code: flag for flag in flags}
-        for line in lines:
-            flag = on_line.get(line.code)
-            if flag is not None:
-                going.setdefault(line.code, []).append(
-                    _Point(reading_id, observed, entered, flag, vitals, total))
-            elif line.code in going and line.judged_by & measured:
-                runs[line.code].append(_Run(line, tuple(going.pop(line.code)), ongoing=False))
-    for code, points in going.items():
-        runs[code].append(_Run(by_code[code], tuple(points), ongoing=True))
-    return runs
+@dataclass(frozen=True)
+class _Taken:
+    """One reading as the runs read it, with where it stands in the order taken."""
+
+    order: tuple[datetime, int, int]
+    id: int
+    observed_at: datetime
+    entered_at: datetime
+    flags: tuple[Flag, ...]
+    measured: frozenset[str]
+    vitals: Vitals | None = None
+    total: int = 0
+    source: str = _TYPED
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """Every run of some lines over readings taken in order, and where they stand: the
+    runs over, the run going on of each line, the last reading judged. It goes on from
+    there with readings taken after it (`extended`), as it would have had it seen them
+    all at once."""
+
+    lines: tuple[_Line, ...]
+    over: dict[str, tuple[_Run, ...]]
+    going: dict[str, _Run]
+    last: tuple[datetime, int, int] | None = None
+
+    @classmethod
+    def of(cls, lines: tuple[_Line, ...], readings: Iterable[_Taken]) -> _Runs:
+        return cls(lines, {line.code: () for line in lines}, {}).extended(readings)
+
+    def extended(self, readings: Iterable[_Taken]) -> _Runs:
+        over, going, last = dict(self.over), dict(self.going), self.last
+        for taken in readings:
+            on_line = {flag.replaces or flag.code: flag for flag in taken.flags}
+            for line in self.lines:
+                flag = on_line.get(line.code)
+                if flag is not None:
+                    point = _Point(taken.id, taken.observed_at, taken.entered_at, flag,
+                                   taken.vitals, taken.total, taken.source, taken.pending)
+                    run = going.get(line.code)
+                    going[line.code] = run.grown(point) if run else _Run.begun(line, point)
+                elif line.code in going and line.judged_by & taken.measured:
+                    over[line.code] += (going.pop(line.code).ended(),)
+            last = taken.order
+        return _Runs(self.lines, over, going, last)
+
+    @cached_property
+    def by_line(self) -> dict[str, list[_Run]]:
+        """Each line's runs in the order taken, the one going on last."""
+        return {code: [*runs, *([self.going[code]] if code in self.going else [])]
+                for code, runs in self.over.items()}
+
+    def grown(self, chart: SessionChart, fresh: tuple[FlaggedReading, ...]) -> _Runs | None:
+        """Carried on by `SessionChart.with_readings`: the runs with the readings appended,
+        when each comes after the last one judged (the usual case); else None, and they are
+        worked out again."""
+        taken = [_pending_taken(flagged) for flagged in fresh]
+        orders = [*([self.last] if self.last else []), *(t.order for t in taken)]
+        if any(later <= earlier for earlier, later in pairwise(orders)):
+            return None
+        return self.extended(taken)
+
+
+#: The name the vitals runs are kept by beside their chart.
+VITALS_RUNS = "alerts.vitals_runs"
 
 
 def _vitals_runs(chart: SessionChart) -> dict[str, list[_Run]]:
-    """The runs of the vitals lines, worked out once per chart (a new chart is read when
-    something is charted; a tick only judges them against the clock and the alerts)."""
-    cached = vars(chart).get("_alert_runs")  # kept beside the chart's cached properties
-    if cached is None:
-        cached = _find_runs(_VITALS_LINES, (
-            (flagged.entry.id, flagged.entry.current.observed_at, flagged.entry.entered_at,
-             flagged.flags, _measured(flagged.entry.current), flagged.entry.current, 0)
-            for flagged in chart.flagged_vitals))
-        vars(chart)["_alert_runs"] = cached
-    return cached
+    """The runs of the vitals lines, worked out once per chart read (a chart is read again
+    when something is charted) and carried on as the monitor's readings are appended;
+    a tick only judges them against the clock and the alerts."""
+    kept = chart.kept(VITALS_RUNS)
+    if not isinstance(kept, _Runs):
+        kept = _Runs.of(_VITALS_LINES, _vitals_taken(chart))
+        chart.keep(VITALS_RUNS, kept)
+    return kept.by_line
+
+
+def _vitals_taken(chart: SessionChart) -> list[_Taken]:
+    """The valid sets and the readings pending, merged in the order taken. A set the nurse
+    accepted from a reading is the reading's point (its key, the time it came)."""
+    accepted = chart.accepted_readings
+    taken = []
+    for flagged in chart.flagged_vitals:
+        entry, vitals = flagged.entry, flagged.entry.current
+        reading = accepted.get(entry.id)
+        source, point_id = (_TYPED, entry.id) if reading is None else (_MONITOR, reading.id)
+        entered = entry.entered_at if reading is None else reading.received_at
+        taken.append(_Taken((vitals.observed_at, 0, entry.id), point_id, vitals.observed_at,
+                            entered, flagged.flags, _measured(vitals), vitals, 0, source))
+    taken.extend(_pending_taken(flagged) for flagged in chart.flagged_pending)
+    return sorted(taken, key=lambda t: t.order)
+
+
+def _pending_taken(flagged: FlaggedReading) -> _Taken:
+    reading = flagged.reading
+    return _Taken((reading.observed_at, 1, reading.id), reading.id, reading.observed_at,
+                  reading.received_at, flagged.flags, _measured(reading.vitals),
+                  reading.vitals, 0, _MONITOR, pending=True)
 
 
 def _measured(vitals: Vitals) -> frozenset[str]:
@@ -482,11 +607,12 @@ def _sedation_runs(chart: SessionChart, scales: dict[str, Scale]) -> list[_Run]:
     scores = sorted((s for s in chart.scale_scores if s.scale == "moaas" and not s.in_error),
                     key=lambda s: (s.observed_at, s.id))
     limits, critical = chart.protocol.thresholds, chart.protocol.critical
-    return _find_runs((_SEDATION,), (
-        (score.id, score.observed_at, score.entered_at,
-         scale_flags(scale, score.total, score.item_scores, limits, critical),
-         frozenset({"moaas"}), None, score.total)
-        for score in scores))[_SEDATION.code]
+    return _Runs.of((_SEDATION,), (
+        _Taken((score.observed_at, 0, score.id), score.id, score.observed_at,
+               score.entered_at,
+               scale_flags(scale, score.total, score.item_scores, limits, critical),
+               frozenset({"moaas"}), None, score.total, _SCORE)
+        for score in scores)).by_line[_SEDATION.code]
 
 
 def _line_conditions(line: _Line, judging: Judging) -> list[AlertCondition]:
@@ -522,7 +648,12 @@ def _run_conditions(run: _Run, judging: Judging) -> list[AlertCondition]:
 
 def _reading_condition(key: str, point: _Point) -> AlertCondition:
     return AlertCondition(key, point.flag.code, _FLAG_PRIORITY[point.flag.level],
-                          point.flag.message)
+                          _said(point, point.flag.message))
+
+
+def _said(point: _Point, message: str) -> str:
+    """An alert's words, saying so when they come from a reading not yet validated."""
+    return not_yet_validated(message) if point.pending else message
 
 
 def _worsened(run: _Run, own_keys: set[str], mine: list[AlertRecord],
@@ -541,10 +672,10 @@ def _worsened(run: _Run, own_keys: set[str], mine: list[AlertRecord],
         return []
     point, was = found
     return [AlertCondition(
-        f"{point.flag.code}:{line.source}:{run.points[0].id}:worse:{point.id}",
+        f"{point.flag.code}:{run.first.source}:{run.first.id}:worse:{point.ref}",
         point.flag.code, _FLAG_PRIORITY[point.flag.level],
-        f"Worse since acknowledged: {line.name} {line.said(point)} (was {line.said(was)} "
-        f"when acknowledged): {line.act}")]
+        _said(point, f"Worse since acknowledged: {line.name} {line.said(point)} (was "
+                     f"{line.said(was)} when acknowledged): {line.act}"))]
 
 
 # --- scales and side effects: each judged on its own ------------------------------------

@@ -6,8 +6,9 @@ The store assembles it from rows; everything here is derived, nothing is kept el
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Protocol as Interface
 
 from ketamonitor.core.checklists import Scale
 from ketamonitor.core.dose import PumpVolume, planned_infusion_time
@@ -41,6 +42,7 @@ from ketamonitor.core.records import (
     VitalsEntry,
 )
 from ketamonitor.core.timeline import Timeline
+from ketamonitor.core.vitals import Vitals
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,33 @@ class FlaggedVitals:
     entry: VitalsEntry
     phase: Phase
     flags: tuple[Flag, ...]
+
+
+@dataclass(frozen=True)
+class FlaggedReading:
+    """A monitor's reading no nurse has validated yet, with the flags it would have as a
+    set (the alerts judge it at once; nothing else reads it as validated)."""
+
+    reading: MonitorReading
+    phase: Phase
+    flags: tuple[Flag, ...]
+
+
+class Carried(Interface):
+    """Something a rule works out from a whole chart and keeps beside it (`SessionChart.keep`)
+    that can go on from where it stood when the monitor's readings are appended: at a
+    reading a second, working it out again from every reading on each tick is too slow."""
+
+    def grown(self, chart: SessionChart, fresh: tuple[FlaggedReading, ...]) -> Carried | None:
+        """The same, on `chart`, this value's chart with `fresh` appended (each pending,
+        flagged); None if it cannot go on (then it is worked out again when asked)."""
+        ...
+
+
+#: What appending the monitor's readings leaves as it was: the validated sets, their
+#: flags and baseline, and the verdicts (a reading appended has none yet).
+_UNCHANGED_BY_READINGS = ("valid_vitals", "flagged_vitals", "_flag_basis",
+                          "accepted_readings", "artifacts")
 
 
 @dataclass(frozen=True)
@@ -97,23 +126,40 @@ class SessionChart:
 
     @cached_property
     def flagged_vitals(self) -> tuple[FlaggedVitals, ...]:
-        """Each valid set with its flags: the lines it crosses, and a fall from the baseline
-        BP for a set taken after dosing began (judged here: only the chart knows the
-        baseline). One low-BP flag per set, whichever line it crossed first."""
-        protocol = self.protocol
-        baseline = self.baseline_bp()
-        started = self.timeline.dose_started_at
+        """Each valid set with its flags (see `flags_of`)."""
         rows = []
         for entry in self.valid_vitals:
-            vitals = entry.current
-            phase = self.timeline.phase_at(vitals.observed_at)
-            flags = vitals_flags(vitals, phase, protocol)
-            after_dose = started is not None and vitals.observed_at > started
-            if baseline is not None and after_dose and all(f.code != "bp_low" for f in flags):
-                fall = baseline_fall_flag(vitals, baseline.current, protocol.low_bp)
-                flags = (*flags, fall) if fall is not None else flags
+            phase, flags = self.flags_of(entry.current)
             rows.append(FlaggedVitals(entry, phase, flags))
         return tuple(rows)
+
+    @cached_property
+    def flagged_pending(self) -> tuple[FlaggedReading, ...]:
+        """Each reading not yet validated, with the flags it would have as a set (see
+        `flags_of`): what the alerts judge at once."""
+        return tuple(FlaggedReading(reading, *self.flags_of(reading.vitals))
+                     for reading in self.pending_readings)
+
+    @cached_property
+    def _flag_basis(self) -> tuple[Vitals | None, datetime | None]:
+        """The baseline BP and when dosing began: what a set's fall is judged from."""
+        baseline = self.baseline_bp()
+        return (baseline.current if baseline else None), self.timeline.dose_started_at
+
+    def flags_of(self, vitals: Vitals) -> tuple[Phase, tuple[Flag, ...]]:
+        """The phase a set was taken in and its flags: the lines it crosses, and a fall from
+        the baseline BP for a set taken after dosing began (judged here: only the chart
+        knows the baseline). One low-BP flag per set, whichever line it crossed first. A
+        typed set and a monitor's reading are flagged alike, here."""
+        protocol = self.protocol
+        baseline, started = self._flag_basis
+        phase = self.timeline.phase_at(vitals.observed_at)
+        flags = vitals_flags(vitals, phase, protocol)
+        after_dose = started is not None and vitals.observed_at > started
+        if baseline is not None and after_dose and all(f.code != "bp_low" for f in flags):
+            fall = baseline_fall_flag(vitals, baseline, protocol.low_bp)
+            flags = (*flags, fall) if fall is not None else flags
+        return phase, flags
 
     def all_vitals_rows(self) -> tuple[FlaggedVitals, ...]:
         """Every set charted, struck ones included (without flags), for the vitals table."""
@@ -139,19 +185,49 @@ class SessionChart:
         """The chart with more of the monitor's readings appended: what the room does on a
         tick, without reading the chart again (nothing else on it changed). Readings it
         holds already (read with the chart) are not appended twice: this chart itself when
-        none is new."""
+        none is new. What was worked out from this chart and does not depend on the
+        readings is passed on as it is, and what a rule kept (`keep`) goes on from there
+        with the readings appended, each flagged once. The readings pending and their flags
+        are not carried (a copy of 10,800 of them on each tick of each chair cost more than
+        the judging): they are worked out when asked, as when the chart is read whole."""
         held = self.monitor_readings[-1].id if self.monitor_readings else 0
         fresh = tuple(reading for reading in readings if reading.id > held)
         if not fresh:
             return self
-        return replace(self, monitor_readings=self.monitor_readings + fresh)
+        chart = replace(self, monitor_readings=self.monitor_readings + fresh)
+        marked = {mark.reading_id for mark in self.reading_marks}
+        if any(reading.id in marked for reading in fresh):
+            return chart  # a verdict already on a reading just appended: work it all out
+        known, passed = vars(self), vars(chart)
+        for name in _UNCHANGED_BY_READINGS:
+            if name in known:
+                passed[name] = known[name]
+        _carry_pending(known, passed, fresh)
+        kept: dict[str, Carried] = known.get("_kept", {})
+        if kept:
+            flagged = tuple(FlaggedReading(reading, *chart.flags_of(reading.vitals))
+                            for reading in fresh)
+            for name, value in kept.items():
+                grown = value.grown(chart, flagged)
+                if grown is not None:
+                    chart.keep(name, grown)
+        return chart
+
+    def keep(self, name: str, value: Carried) -> None:
+        """Keep beside this chart something worked out from it (the alerts' runs), so that
+        it is worked out once per chart and goes on when readings are appended."""
+        vars(self).setdefault("_kept", {})[name] = value
+
+    def kept(self, name: str) -> Carried | None:
+        kept: dict[str, Carried] = vars(self).get("_kept", {})
+        return kept.get(name)
 
     @cached_property
     def pending_readings(self) -> tuple[MonitorReading, ...]:
         """The monitor's readings no nurse has validated or marked yet."""
         return pending(self.monitor_readings, self.reading_marks)
 
-    @property
+    @cached_property
     def latest_pending_reading(self) -> MonitorReading | None:
         """The set the one key accepts: the latest one not yet validated."""
         return latest_pending(self.monitor_readings, self.reading_marks)
@@ -206,3 +282,17 @@ class SessionChart:
             if not entry.in_error:
                 found.extend(side_effect_flags(entry.label, entry.severity))
         return tuple(found)
+
+
+def _carry_pending(known: dict[str, object], passed: dict[str, object],
+                   fresh: tuple[MonitorReading, ...]) -> None:
+    """The readings waiting and the latest of them, carried on to a chart with `fresh`
+    appended (none of them marked): one append, not a pass over every reading held, so a
+    tile and a page asking each second cost nothing more as the day's readings grow."""
+    waiting = known.get("pending_readings")
+    if isinstance(waiting, tuple):
+        passed["pending_readings"] = waiting + fresh
+    if "latest_pending_reading" in known:
+        latest = known["latest_pending_reading"]
+        candidates = [*fresh, latest] if isinstance(latest, MonitorReading) else list(fresh)
+        passed["latest_pending_reading"] = max(candidates, key=lambda r: (r.observed_at, r.id))

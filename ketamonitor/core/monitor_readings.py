@@ -17,17 +17,15 @@ Plain values and pure checks: no sockets, no SQL.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
 
-from ketamonitor.core import measurements
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.library import resource_text
 from ketamonitor.core.text import text_problem
-from ketamonitor.core.vitals import Vitals, spo2_words
+from ketamonitor.core.vitals import Vitals
 
 #: A vitals set's `source` when it was accepted from a monitor's reading.
 FROM_MONITOR = "monitor"
@@ -137,51 +135,3 @@ def latest_pending(readings: tuple[MonitorReading, ...],
     """The set the one key accepts: the latest reading not yet validated (by its time)."""
     waiting = pending(readings, marks)
     return max(waiting, key=lambda r: (r.observed_at, r.id)) if waiting else None
-
-
-# -- how readings are worded (the summary's PDF, JSON, CSV and FHIR all say it so) ---------
-
-def values_words(vitals: Vitals) -> str:
-    """A set's values in one line, named as the chart's readout names them: "BP 210/60,
-    HR 88/min, SpO2 97 %, RR 14/min" (the SpO2 with its oxygen, as every view says it)."""
-    said = []
-    if vitals.systolic is not None and vitals.diastolic is not None:
-        said.append(f"{measurements.BLOOD_PRESSURE.short} {vitals.systolic}/{vitals.diastolic}")
-    if vitals.heart_rate is not None:
-        said.append(measurements.HEART_RATE.value_words(vitals.heart_rate))
-    spo2 = spo2_words(vitals)
-    if spo2:
-        said.append(f"{measurements.SPO2.short} {spo2}" if vitals.spo2 is not None else spo2)
-    if vitals.respiratory_rate is not None:
-        said.append(measurements.RESPIRATORY_RATE.value_words(vitals.respiratory_rate))
-    if vitals.etco2 is not None:
-        said.append(measurements.ETCO2.value_words(vitals.etco2))
-    return ", ".join(said)
-
-
-def validated_words(mark: ReadingMark, shown: Callable[[datetime], str]) -> str:
-    """Where an accepted set came from and who made it the chart's: "Monitor, validated by
-    nurse.ana at 10:33" (the username, as every export names who charted a set)."""
-    return f"Monitor, validated by {mark.marked_by} at {shown(mark.marked_at)}"
-
-
-def artifact_words(reading: MonitorReading, mark: ReadingMark,
-                   shown: Callable[[datetime], str]) -> str:
-    """A reading marked as an artifact, whole: "Monitor reading 10:32 (BP 210/60, SpO2 97 %)
-    marked as an artifact by nurse.ana at 10:34: Cuff motion". Its values are printed so
-    a reader sees what was set aside, never as a set of the chart."""
-    return (f"Monitor reading {shown(reading.observed_at)} ({values_words(reading.vitals)}) "
-            f"marked as an artifact by {mark.marked_by} at {shown(mark.marked_at)}: "
-            f"{mark.reason}")
-
-
-def not_validated_words(count: int) -> str | None:
-    """What a summary says of the readings no nurse validated (None when there are none):
-    kept in the record, but not a set of the chart, so not printed as one."""
-    if count <= 0:
-        return None
-    if count == 1:
-        return ("1 monitor reading was not validated; it is kept in the record, not in "
-                "this summary")
-    return (f"{count} monitor readings were not validated; they are kept in the record, "
-            "not in this summary")

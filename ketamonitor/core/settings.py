@@ -89,9 +89,14 @@ MONITOR_IDLE_SECONDS = Setting(
 MONITOR_MAX_CONNECTIONS = Setting(
     "monitor_max_connections", "Monitor feed: connections at once", "16",
     max_length=20, check=monitor_settings.check_max_connections)
+#: Whether the window listens for the monitors itself while someone is logged in (off: a
+#: workstation without monitors, or one where `ketamonitor listen` runs as a service).
+MONITOR_LISTEN_ENABLED = Setting(
+    "monitor_listen_enabled", "Monitor feed: listen in the window", OFF, choices=(ON, OFF))
 SETTINGS.update({setting.key: setting for setting in (
-    MONITOR_LISTEN_ADDRESS, MONITOR_LISTEN_PORT, MONITOR_ALLOWED_SENDERS, MONITOR_MAX_FRAME_KB,
-    MONITOR_IDLE_SECONDS, MONITOR_MAX_CONNECTIONS)})
+    MONITOR_LISTEN_ENABLED, MONITOR_LISTEN_ADDRESS, MONITOR_LISTEN_PORT,
+    MONITOR_ALLOWED_SENDERS, MONITOR_MAX_FRAME_KB, MONITOR_IDLE_SECONDS,
+    MONITOR_MAX_CONNECTIONS)})
 
 
 def check_setting(key: str, value: str) -> str:

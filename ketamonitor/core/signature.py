@@ -94,7 +94,18 @@ def chart_content(chart: SessionChart, alerts: Sequence[AlertRecord] = ()) -> di
         content["medications"] = _plain(chart.medications)
     if chart.overrides:  # likewise: a physician's overrides, only where given
         content["overrides"] = _plain(chart.overrides)
+    if chart.reading_marks:  # likewise: the nurse's verdicts on a monitor's readings
+        content["monitor_marks"] = _signed_marks(chart)
     return content
+
+
+def _signed_marks(chart: SessionChart) -> list[Any]:
+    """Each verdict with the reading it was given on: what was accepted is signed as its
+    vitals set too, and an artifact with the values it set aside. The readings never
+    validated are not signed: they are the monitor's, not charted care."""
+    readings = {reading.id: reading for reading in chart.monitor_readings}
+    return [{"mark": _plain(mark), "reading": _plain(readings.get(mark.reading_id))}
+            for mark in chart.reading_marks]
 
 
 def _plain_vitals(entry: VitalsEntry) -> Any:

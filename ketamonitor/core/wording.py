@@ -7,6 +7,7 @@ device given / Dosing complete" everywhere and no event kind is ever shown raw."
 
 from __future__ import annotations
 
+from ketamonitor.core.monitor_words import MONITOR, NOT_VALIDATED
 from ketamonitor.core.phases import Action, Phase, allowed_actions
 from ketamonitor.core.protocol import Route
 from ketamonitor.core.records import EarlyEndOutcome, Event, EventKind
@@ -100,3 +101,13 @@ def listed_event(event: Event, route: Route) -> str:
     worded as everywhere else, a struck one saying so."""
     text = event_words(event.kind, event.text, route)
     return text + ("  (entered in error)" if event.in_error else "")
+
+
+#: What is said of a monitor's reading no nurse has validated yet, wherever it speaks.
+NOT_YET_VALIDATED = f"{MONITOR.lower()}, {NOT_VALIDATED}"
+
+
+def not_yet_validated(words: str) -> str:
+    """Words about a monitor's reading not yet validated (an alert raised from it), saying
+    so: "BP 190/110 above the stop line …: … (monitor, not validated)"."""
+    return f"{words} ({NOT_YET_VALIDATED})"

@@ -15,7 +15,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QPen
 
-from ketamonitor.plotting import style
 from ketamonitor.plotting.buffers import Columns
 
 #: A new bin size is taken only when it differs from the last by more than this share, so
@@ -130,7 +129,9 @@ class LiveCurve:
             return
         self.dense = dense
         self.line.opts["antialias"] = not dense
-        self.line.setPen(style.pen(self.pen.color().name(), 1) if dense else self.pen)
+        thin = QPen(self.pen.color(), 1)  # its colour as it is, a faint one's alpha too
+        thin.setCosmetic(True)
+        self.line.setPen(thin if dense else self.pen)
 
     def redraw(self, low: float, high: float, pixels: float) -> None:
         xs, ys = self.peaks.shown(self.x, self.y, low, high, pixels)

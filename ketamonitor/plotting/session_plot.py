@@ -43,6 +43,8 @@ from ketamonitor.core.chart_marks import (
 )
 from ketamonitor.core.flags import Level
 from ketamonitor.core.library import Library
+from ketamonitor.core.monitor_readings import MonitorReading, ReadingMark
+from ketamonitor.core.monitor_words import artifact_readout, pending_readout
 from ketamonitor.core.protocol import Thresholds
 from ketamonitor.core.timeline import PhaseChange
 from ketamonitor.plotting import style
@@ -166,6 +168,7 @@ class SessionPlot:
             line = LiveCurve(plot, style.pen(colour, 1.5), symbol, 7, colour, colour)
             self.measures[name] = Trace(plot, {"y": line})
         self.traces: dict[str, Trace] = {BP: self.bp, **self.measures}
+        self._monitor_layer()
         self.thresholds = self._threshold_lines()
         self.predose = pg.PlotDataItem(pen=style.CAUTION_PEN, connect="pairs")
         self.predose_label = pg.TextItem("", color=style.CAUTION, anchor=(0, 1))
@@ -178,8 +181,8 @@ class SessionPlot:
         self.readout = Readout(layout)
         for item in (self.legend, self.predose_label, self.events, *self.thresholds.values()):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # seldom change
-        for key, trace in self.traces.items():  # each curve drawn for its own view's range
-            redraw = partial(_redraw, trace)
+        for key, trace in (*self.traces.items(), *self.pending_traces.items()):
+            redraw = partial(_redraw, trace)  # each curve drawn for its own view's range
             self.panels[key].view.sigXRangeChanged.connect(redraw)
             self.panels[key].view.sigResized.connect(redraw)
         self.panels[BP].view.sigXRangeChanged.connect(self._place_phase_labels)
@@ -188,6 +191,35 @@ class SessionPlot:
             panel.view.sigRangeChangedManually.connect(self._moved_by_user)
 
     # -- building ------------------------------------------------------------------------
+
+    def _monitor_layer(self) -> None:
+        """A monitor's readings not yet validated, faint, in buffers of their own (appended
+        as they come, a reading a second); the artifacts, an ✗ each, few."""
+        self.pending: list[MonitorReading] = []
+        self.pending_traces: dict[str, Trace] = {}
+        bp = self.panels[BP].plot
+        self.pending_traces[BP] = Trace(bp, {
+            "systolic": LiveCurve(bp, style.faint_pen(style.BP), "t", 9,
+                                  style.faint(style.BP), None),
+            "diastolic": LiveCurve(bp, style.faint_pen(style.BP), "t1", 9,
+                                   style.faint(style.BP), None)})
+        for name in MEASURES:
+            colour = style.MEASURE_STYLE[name][1]
+            plot = self.panels[name].plot
+            self.pending_traces[name] = Trace(plot, {"y": LiveCurve(
+                plot, style.faint_pen(colour), style.MEASURE_STYLE[name][2], 7,
+                style.faint(colour), None)})
+        self.artifacts: tuple[tuple[MonitorReading, ReadingMark], ...] = ()
+        self.artifact_marks: dict[str, pg.ScatterPlotItem] = {}
+        for key in (BP, *MEASURES):
+            marks = pg.ScatterPlotItem(symbol="x", size=style.ARTIFACT_SIZE,
+                                       pen=style.pen(style.ARTIFACT_INK, 1),
+                                       brush=pg.mkBrush(style.ARTIFACT_INK))
+            marks.setZValue(6)
+            self.panels[key].plot.addItem(marks)
+            self.artifact_marks[key] = marks
+        self._pending_origin: datetime | None = None
+        self._monitor_legend = False
 
     def _legend(self) -> pg.LegendItem:
         legend = pg.LegendItem(colCount=4, sampleType=_Sample, **_LEGEND_STYLE)
@@ -309,6 +341,7 @@ class SessionPlot:
             self.minutes_axis.setLabel(axis_words)
         if new:
             self._append(new)
+        self._show_monitor(chart)
         self._chart_marks = chart_marks(chart, self.library)
         self._show_marks()
         limits = chart.protocol.thresholds
@@ -401,6 +434,87 @@ class SessionPlot:
             if trace.extend(rows[key], rings[key]):
                 trace.redraw(DENSE_PIXELS)
 
+    # -- a monitor's readings ----------------------------------------------------------------
+
+    def _show_monitor(self, chart: SessionChart) -> None:
+        """The readings waiting, appended to their buffers while the drawn ones are still
+        the first of them (a reading a second costs one append); drawn again only when a
+        verdict took one away. The artifacts drawn again when one is added."""
+        if chart.monitor_readings and not self._monitor_legend:
+            self._add_monitor_legend()
+        waiting = chart.pending_readings
+        drawn = len(self.pending)
+        appendable = (self._pending_origin == self._origin and len(waiting) >= drawn
+                      and (not drawn or waiting[drawn - 1].id == self.pending[-1].id))
+        fresh = waiting[drawn:] if appendable else waiting
+        if appendable and drawn and fresh and (
+                min(r.observed_at for r in fresh) < self.pending[-1].observed_at):
+            appendable, fresh = False, waiting  # one sent late: put in its place
+        if not appendable:
+            self.pending = []
+            for trace in self.pending_traces.values():
+                trace.clear()
+            fresh = tuple(sorted(fresh, key=lambda r: (r.observed_at, r.id)))
+        self._pending_origin = self._origin
+        if fresh:
+            self._append_pending(fresh)
+        elif not appendable:
+            for trace in self.pending_traces.values():
+                trace.redraw(DENSE_PIXELS)
+        if chart.artifacts != self.artifacts:
+            self._show_artifacts(chart.artifacts)
+
+    def _append_pending(self, fresh: Sequence[MonitorReading]) -> None:
+        first_row = len(self.pending)
+        self.pending.extend(fresh)
+        rows: dict[str, dict[str, list[float]]] = {
+            key: {name: [] for name in trace.columns.names}
+            for key, trace in self.pending_traces.items()}
+        for row, reading in enumerate(fresh, start=first_row):
+            vitals = reading.vitals
+            x = self.minutes(reading.observed_at)
+            if vitals.systolic is not None and vitals.diastolic is not None:
+                columns = rows[BP]
+                columns["x"].append(x)
+                columns["systolic"].append(vitals.systolic)
+                columns["diastolic"].append(vitals.diastolic)
+                columns["row"].append(row)
+            for name in MEASURES:
+                value = getattr(vitals, name)
+                if value is not None:
+                    columns = rows[name]
+                    columns["x"].append(x)
+                    columns["y"].append(value)
+                    columns["row"].append(row)
+        for key, trace in self.pending_traces.items():
+            if trace.extend(rows[key], {}):
+                trace.redraw(DENSE_PIXELS)
+
+    def _show_artifacts(self, artifacts: tuple[tuple[MonitorReading, ReadingMark], ...]
+                        ) -> None:
+        self.artifacts = artifacts
+        for key, marks in self.artifact_marks.items():
+            xs, ys = [], []
+            for reading, _mark in artifacts:
+                vitals = reading.vitals
+                value = vitals.systolic if key == BP else getattr(vitals, key)
+                if value is not None:
+                    xs.append(self.minutes(reading.observed_at))
+                    ys.append(float(value))
+            marks.setData(xs, ys)
+
+    def _add_monitor_legend(self) -> None:
+        self._monitor_legend = True
+        pending = curve(style.faint_pen(style.BP), "t", 10, style.faint(style.BP), None)
+        pending.setData([0.0], [0.0])
+        self.legend.addItem(pending, "from the monitor, not validated\u2003")
+        artifact = pg.ScatterPlotItem(symbol="x", size=style.ARTIFACT_SIZE,
+                                      pen=style.pen(style.ARTIFACT_INK, 1),
+                                      brush=pg.mkBrush(style.ARTIFACT_INK))
+        self.legend.addItem(artifact, "artifact (not charted)\u2003")
+        self.legend.setColumnCount(3)  # two rows of three: four and two overran the panel
+        _pack(self.legend)
+
     def _end_of_record(self, chart: SessionChart, now: datetime | None) -> datetime:
         finished = chart.timeline.finished_at
         if finished is not None:
@@ -443,7 +557,16 @@ class SessionPlot:
 
     def _fit_y(self, limits: Thresholds) -> None:
         def span(name: str, column: str = "y") -> tuple[float, float] | None:
-            return self.traces[name].extremes.get(column)
+            found = [extremes[column] for trace in (self.traces[name],
+                                                    self.pending_traces[name])
+                     if column in (extremes := trace.extremes)]
+            if column != "diastolic":  # an artifact's ✗ in view, however far off it was
+                marked = self.artifact_marks[name].getData()[1]
+                if marked is not None and len(marked):
+                    found.append((float(np.min(marked)), float(np.max(marked))))
+            if not found:
+                return None
+            return min(low for low, _ in found), max(high for _, high in found)
 
         systolic, diastolic = span(BP, "systolic"), span(BP, "diastolic")
         hr, spo2, rr = span("heart_rate"), span("spo2"), span("respiratory_rate")
@@ -602,13 +725,43 @@ class SessionPlot:
             pixel = view.viewPixelSize()
             if key == EVENTS:
                 return self._marks_near(point.x(), pixel[0])
-            found = self.traces[key].nearest(point.x(), point.y(), pixel, HOVER_PIXELS)
-            if found is None or self._origin is None:
+            if self._origin is None:
                 return None
+            artifact = self._artifact_near(key, point.x(), point.y(), pixel)
+            if artifact is not None:  # drawn over the rest: what the pointer is on
+                return artifact
+            found = self.traces[key].nearest(point.x(), point.y(), pixel, HOVER_PIXELS)
+            if found is None:
+                return self._pending_near(key, point.x(), point.y(), pixel)
             reading = self.readings[found[0]]
             return Hovered(reading_words(reading, self._origin, self._dosed, self.zone),
                            reading=reading)
         return None
+
+    def _artifact_near(self, key: str, x: float, y: float,
+                       pixel: tuple[float, float]) -> Hovered | None:
+        """An artifact under the pointer, with its reason."""
+        marks = self.artifact_marks[key]
+        xs, ys = marks.getData()
+        if xs is not None and len(xs):
+            distance = np.hypot((np.asarray(xs) - x) / pixel[0],
+                                (np.asarray(ys) - y) / pixel[1])
+            index = int(np.argmin(distance))
+            if distance[index] <= HOVER_PIXELS:
+                shown = [pair for pair in self.artifacts
+                         if (pair[0].vitals.systolic if key == BP
+                             else getattr(pair[0].vitals, key)) is not None]
+                reading, mark = shown[index]
+                return Hovered(artifact_readout(reading, mark, self.zone))
+        return None
+
+    def _pending_near(self, key: str, x: float, y: float,
+                      pixel: tuple[float, float]) -> Hovered | None:
+        """A reading waiting under the pointer, said as not validated."""
+        found = self.pending_traces[key].nearest(x, y, pixel, HOVER_PIXELS)
+        if found is None:
+            return None
+        return Hovered(pending_readout(self.pending[found[0]], self.zone))
 
     def _marks_near(self, x: float, pixel: float) -> Hovered | None:
         if not self.marks or self._origin is None:

@@ -62,6 +62,24 @@ FLAG_HIGH_PEN = pen(HIGH, 2.5)
 FLAG_CAUTION_PEN = pen(CAUTION, 2.5)
 CURSOR_PEN = pen(MUTED, 1, Qt.PenStyle.DotLine)
 
+#: A monitor's reading not yet validated: the measure's own colour, faint, dotted, hollow.
+PENDING_ALPHA = 110
+#: A reading marked as an artifact: an ✗ in ink, whatever the measure.
+ARTIFACT_INK = "#3a3f45"
+ARTIFACT_SIZE = 12
+
+
+def faint(colour: str, alpha: int = PENDING_ALPHA) -> QColor:
+    shade = QColor(colour)
+    shade.setAlpha(alpha)
+    return shade
+
+
+def faint_pen(colour: str) -> QPen:
+    drawn = pg.mkPen(faint(colour), width=1.2, style=Qt.PenStyle.DotLine)
+    drawn.setCosmetic(True)
+    return drawn
+
 #: Each measure's panel: (axis title, the short name of the one measurements table: a
 #: 45-pixel panel has no room for its unit as well; colour; symbol)
 MEASURE_STYLE = {

@@ -160,6 +160,11 @@ class MonitorReadings(MonitorFeed):
             "('discharged', 'stopped_early') ORDER BY id LIMIT 1", [found[0]]).fetchone()
         if ended is not None and from_stored(ended[0]) <= at:
             return None, f"the session in chair {chair} had ended by {said}"
+        signed = self._db.execute("SELECT 1 FROM signatures WHERE session_id = ? AND "
+                                  "kind = 'signature'", [found[0]]).fetchone()
+        if signed is not None:  # a reading sent late, for a chart signed since
+            return None, (f"the chart of the session in chair {chair} at {said} is signed: "
+                          "a signed chart never changes")
         return int(found[0]), None
 
     def _read_of(self, frame_id: int) -> FrameRead | None:

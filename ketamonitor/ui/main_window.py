@@ -32,8 +32,10 @@ from ketamonitor.core.idle import idle_limit, lock_due
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import Permission, allowed
 from ketamonitor.core.phases import Phase
-from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, ON
+from ketamonitor.core.settings import AUDIBLE_ALERTS, IDLE_LOCK_MINUTES, MONITOR_LISTEN_ENABLED, ON
 from ketamonitor.core.sounding import sounds_again, sounds_when_raised
+from ketamonitor.feed.listener import Listener
+from ketamonitor.feed.window import window_listener
 from ketamonitor.places import log_directory
 from ketamonitor.room import ChartChange, Room
 from ketamonitor.store.interface import (
@@ -117,6 +119,12 @@ class MainWindow(QMainWindow):
         self.refused_files.setToolTip("\n".join(refused))
         self.refused_files.setStyleSheet("color: #8a5a00; font-weight: bold;")
         self.statusBar().addPermanentWidget(self.refused_files)
+        #: The monitors' listener's state, said once (listening, or why not).
+        self.monitor_feed = QLabel("")
+        self.monitor_feed.setObjectName("monitor_feed")
+        self.monitor_feed.setWordWrap(True)
+        self.statusBar().addPermanentWidget(self.monitor_feed)
+        self.listener: Listener | None = None
         self.place = QLabel(f"{store.workstation} · database {store.path}")
         self.place.setProperty("role", "muted")
         self.statusBar().addWidget(self.place)
@@ -142,6 +150,7 @@ class MainWindow(QMainWindow):
         self.input_watcher.noticed.connect(self.note_input)
         _application().installEventFilter(self.input_watcher)
         self._show_person()
+        self.apply_listen_setting()
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
         self.ticker.timeout.connect(self.tick)
@@ -291,8 +300,59 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.store, self.prompts, self)
+        dialog.accepted.connect(self.apply_listen_setting)
         dialog.open()
         return dialog
+
+    # -- the monitors' listener ------------------------------------------------------------
+
+    def apply_listen_setting(self) -> None:
+        """Listen for the bedside monitors here while the clinic's setting says so (Clinic
+        ▸ Settings), from the window's opening to its closing. A port another program holds
+        (`ketamonitor listen` already running, say) is said once, and the room goes on:
+        what that program journals reaches the chairs at each tick all the same."""
+        wanted = self.store.setting(MONITOR_LISTEN_ENABLED.key) == ON
+        running = self.listener is not None and self.listener.running
+        if wanted == running:
+            return
+        if not wanted:
+            self.stop_listener()
+            self.monitor_feed.setText("")
+            return
+        try:
+            listener = window_listener(self.store)
+        except ValueError as refused:  # a value put in the file that no check would take
+            self._say_feed(f"⚠ Monitor feed not started: a setting cannot be used "
+                           f"({refused}); see Clinic ▸ Settings")
+            return
+        where = f"{listener.settings.address}:{listener.settings.port}"
+        try:
+            host, port = listener.start()
+        except OSError as error:
+            log.warning("monitor feed: cannot listen on %s: %s", where, error)
+            self._say_feed(
+                f"⚠ Monitor feed: {where} is taken ({error.strerror or error}). If "
+                "“ketamonitor listen” runs on this workstation, its readings reach the "
+                "room anyway; else close the program holding the port, or change the "
+                "port in Clinic ▸ Settings")
+            return
+        except StoreError as problem:
+            log.error("monitor feed: the journal cannot be opened: %s", problem)
+            self._say_feed(f"⚠ Monitor feed not started: {problem.title}")
+            return
+        self.listener = listener
+        self.monitor_feed.setStyleSheet("")
+        self.monitor_feed.setText(f"Monitor feed: listening on {host}:{port}")
+
+    def _say_feed(self, text: str) -> None:
+        self.monitor_feed.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.monitor_feed.setText(text)
+
+    def stop_listener(self) -> None:
+        """Close the listener: its connections, its journal and its thread."""
+        listener, self.listener = self.listener, None
+        if listener is not None:
+            listener.close()
 
     def show_accounts(self) -> AccountsDialog:
         dialog = AccountsDialog(self.store, self, prompts=self.prompts)
@@ -635,6 +695,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ticker.stop()
+        self.stop_listener()
         self.finish_background_work()
         _application().removeEventFilter(self.input_watcher)
         event.accept()

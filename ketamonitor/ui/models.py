@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Generic, TypeVar
@@ -20,6 +20,8 @@ from ketamonitor.core.measurements import (
     RESPIRATORY_RATE,
     SPO2,
 )
+from ketamonitor.core.monitor_readings import MonitorReading
+from ketamonitor.core.monitor_words import source_words
 from ketamonitor.core.patient import Patient
 from ketamonitor.core.times import format_clock, format_on_day
 from ketamonitor.core.vitals import spo2_words
@@ -125,6 +127,8 @@ class VitalsModel(RowsModel[FlaggedVitals]):
     def __init__(self, zone: tzinfo, parent: QObject | None = None, *,
                  day: date | None = None) -> None:
         self._zone = zone
+        #: The sets accepted from a monitor, by vitals id (the chart's `accepted_readings`).
+        self.accepted: Mapping[int, MonitorReading] = {}
         super().__init__([
             Column("Time", lambda f: _observed(f, zone, day)),
             Column(BLOOD_PRESSURE.short,
@@ -137,9 +141,16 @@ class VitalsModel(RowsModel[FlaggedVitals]):
                    lambda f: _number(f.entry.current.respiratory_rate), align_right=True),
             Column(ETCO2.short, lambda f: _number(f.entry.current.etco2), align_right=True),
             Column("Entered", lambda f: _entered(f, zone, day)),
+            Column("Source", lambda f: source_words(f.entry, self.accepted)),
             Column("Flags", lambda f: "  ".join(f"{theme.FLAG_MARK} {flag.message}"
                                                 for flag in f.flags)),
         ], parent)
+
+    def show_rows(self, rows: Sequence[FlaggedVitals],
+                  accepted: Mapping[int, MonitorReading]) -> None:
+        """The sets, knowing which came from a monitor."""
+        self.accepted = accepted
+        self.set_rows(rows)
 
     def extra_data(self, row: FlaggedVitals, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and row.entry.in_error:
@@ -163,7 +174,7 @@ class VitalsModel(RowsModel[FlaggedVitals]):
 
 
 _BP_COLUMN = 1
-_FLAGS_COLUMN = 7
+_FLAGS_COLUMN = 8
 #: Which column shows each measurement a flag can name.
 _FIELD_COLUMNS = {"systolic": _BP_COLUMN, "diastolic": _BP_COLUMN, "heart_rate": 2, "spo2": 3,
                   "respiratory_rate": 4, "etco2": 5}

@@ -25,6 +25,7 @@ from ketamonitor.core.alerts import DISCLAIMER, AlertRecord, Priority
 from ketamonitor.core.appointments import Appointment
 from ketamonitor.core.chart import SessionChart
 from ketamonitor.core.measurements import BLOOD_PRESSURE, PLOTTED
+from ketamonitor.core.monitor_words import pending_words, values_words
 from ketamonitor.core.risk import item9_assessed, item9_mark
 from ketamonitor.core.timers import SessionTimers
 from ketamonitor.core.times import format_clock, format_duration, format_on_day, local_day
@@ -51,6 +52,38 @@ def _font(points: int, bold: bool = False) -> QFont:
     font.setPointSize(points)
     font.setBold(bold)
     return font
+
+
+class MonitorLines(QFrame):
+    """The monitor's latest reading waiting for a nurse, in two lines (its head, its values)
+    painted without a layout pass: at a reading a second they change every tick, and a
+    QLabel's new text would lay the whole room out again each second (see LiveText)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("monitor_reading")
+        self.setStyleSheet(f"QFrame#monitor_reading {{ border-left: 3px dashed {theme.MUTED}; "
+                           "padding-left: 4px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.setSpacing(0)
+        self.head = LiveText("Monitor 00:00 · not validated · 0000 waiting")
+        self.values = LiveText("BP 000/000, HR 000/min, SpO2 000 %, RR 00/min")
+        for line in (self.head, self.values):
+            line.set_colours(ink=theme.INK)
+            layout.addWidget(line)
+
+    def text(self) -> str:
+        return f"{self.head.text()}\n{self.values.text()}"
+
+    def setText(self, text: str) -> None:
+        head, _, values = text.partition("\n")
+        self.head.setText(head)
+        self.values.setText(values)
+
+    def set_font(self, font: QFont) -> None:
+        self.head.setFont(font)
+        self.values.setFont(font)
 
 
 class ChairTile(QFrame):
@@ -106,6 +139,11 @@ class ChairTile(QFrame):
         self.vitals.setFont(_font(theme.BASE_POINT_SIZE + 1))
         self.vitals.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.vitals)
+        #: The monitor's latest reading while no nurse has validated it: said as such.
+        self.monitor = MonitorLines()
+        self.monitor.hide()
+        self._monitor_chart: SessionChart | None = None
+        layout.addWidget(self.monitor)
         self.next_check = LiveText("⚠ BP OVERDUE · 00:00 (since 00:00)")
         self.next_check.setFont(_font(theme.BASE_POINT_SIZE + 1, bold=True))
         layout.addWidget(self.next_check)
@@ -144,6 +182,9 @@ class ChairTile(QFrame):
             (self.next_check, theme.BASE_POINT_SIZE + 1, True),
         ):
             label.setFont(_font(round(points * scale), bold))
+        italic = _font(round(theme.BASE_POINT_SIZE * scale), False)
+        italic.setItalic(True)  # not validated: set apart from the charted sets
+        self.monitor.set_font(italic)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.session_id is not None:
@@ -168,8 +209,25 @@ class ChairTile(QFrame):
         self.phase_time.setText(format_duration(timers.in_phase))
         self.left.setText(_left_text(timers, DOSING_WORDS[route].lower()))
         self.vitals.setText(_vitals_text(state, zone))
+        self._show_monitor(chart)
         self._show_next_check(timers, zone)
         self._show_alerts(state.waiting())
+
+    def _show_monitor(self, chart: SessionChart) -> None:
+        """The monitor's latest reading waiting for a nurse, and how many wait: worked
+        out again only when the room's chart of the chair moved on (a new reading, a
+        verdict), not every second over a day's readings."""
+        if chart is self._monitor_chart:
+            return
+        self._monitor_chart = chart
+        latest = chart.latest_pending_reading
+        self.monitor.setVisible(latest is not None)
+        if latest is None:
+            return
+        said = (f"{pending_words(latest, len(chart.pending_readings), self.zone)}\n"
+                f"{values_words(latest.vitals)}")
+        if self.monitor.text() != said:
+            self.monitor.setText(said)
 
     def _show_item9(self, chart: SessionChart) -> None:
         mark = item9_mark(chart)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QWidget,
@@ -24,6 +25,9 @@ from ketamonitor.core.settings import (
     FHIR_CODE_SYSTEM,
     FHIR_MRN_SYSTEM,
     IDLE_LOCK_MINUTES,
+    MONITOR_LISTEN_ADDRESS,
+    MONITOR_LISTEN_ENABLED,
+    MONITOR_LISTEN_PORT,
     OFF,
     ON,
     SUMMARY_PAGE_SIZE,
@@ -75,9 +79,46 @@ class SettingsDialog(QDialog):
                                    "record is caught by “ketamonitor verify”.")
         self.fhir_mrn_system = self._text(form, FHIR_MRN_SYSTEM)
         self.fhir_code_system = self._text(form, FHIR_CODE_SYSTEM)
+        form.addRow(self._monitor_feed(store))
+        errors = QHBoxLayout()
+        for setting in (MONITOR_LISTEN_ENABLED, MONITOR_LISTEN_ADDRESS, MONITOR_LISTEN_PORT):
+            errors.addWidget(self.errors.add(setting.key, self._feed_fields[setting.key]), 1)
+        form.addRow(errors)
         self.buttons = save_cancel_buttons(self, self.save)
         form.addRow(self.buttons)
         self.setMinimumWidth(640)
+
+    def _monitor_feed(self, store: StoreApi) -> QWidget:
+        """The window's own listener, on one line (the dialog must fit a 768-pixel screen):
+        whether it listens, and where."""
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        self.monitor_listen = QCheckBox("Monitor feed: listen in the window on")
+        self.monitor_listen.setObjectName(f"setting_{MONITOR_LISTEN_ENABLED.key}")
+        self.monitor_listen.setChecked(store.setting(MONITOR_LISTEN_ENABLED.key) == ON)
+        self.monitor_listen.setToolTip(
+            "The window listens for the bedside monitors (HL7 over MLLP) while it is open. "
+            "Leave it off where “ketamonitor listen” runs as a service, or no monitor is "
+            "wired to this workstation.")
+        line.addWidget(self.monitor_listen)
+        self.monitor_listen_address = QLineEdit(store.setting(MONITOR_LISTEN_ADDRESS.key))
+        self.monitor_listen_port = QLineEdit(store.setting(MONITOR_LISTEN_PORT.key))
+        for field, setting in ((self.monitor_listen_address, MONITOR_LISTEN_ADDRESS),
+                               (self.monitor_listen_port, MONITOR_LISTEN_PORT)):
+            field.setObjectName(f"setting_{setting.key}")
+            field.setMaxLength(setting.max_length)
+            field.setAccessibleName(setting.label)
+        self.monitor_listen_address.setMinimumWidth(130)
+        self.monitor_listen_port.setMinimumWidth(70)
+        line.addWidget(self.monitor_listen_address, 3)
+        line.addWidget(QLabel("port"))
+        line.addWidget(self.monitor_listen_port, 1)
+        self._feed_fields: dict[str, QWidget] = {
+            MONITOR_LISTEN_ENABLED.key: self.monitor_listen,
+            MONITOR_LISTEN_ADDRESS.key: self.monitor_listen_address,
+            MONITOR_LISTEN_PORT.key: self.monitor_listen_port}
+        return row
 
     def _text(self, form: QFormLayout, setting: Setting) -> QLineEdit:
         field = QLineEdit(self.store.setting(setting.key))
@@ -108,7 +149,10 @@ class SettingsDialog(QDialog):
                 ANCHOR_LOG.key: self.anchor_log.text(),
                 SUMMARY_PAGE_SIZE.key: self.summary_page_size.currentData(),
                 FHIR_MRN_SYSTEM.key: self.fhir_mrn_system.text(),
-                FHIR_CODE_SYSTEM.key: self.fhir_code_system.text()}
+                FHIR_CODE_SYSTEM.key: self.fhir_code_system.text(),
+                MONITOR_LISTEN_ENABLED.key: ON if self.monitor_listen.isChecked() else OFF,
+                MONITOR_LISTEN_ADDRESS.key: self.monitor_listen_address.text(),
+                MONITOR_LISTEN_PORT.key: self.monitor_listen_port.text()}
 
     def save(self) -> bool:
         """Save each changed setting (one audit row each); the dialog closes once all are."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ketamonitor.core.monitor_readings import not_validated_words
+from ketamonitor.core.monitor_words import not_validated_words
 from ketamonitor.export.summary import export_summary
 from tests.export.fhir.whole_chart import bundle_of, coded
 from tests.export.monitor_session import CUFF_MOTION, MonitorSession, monitor_session

@@ -84,3 +84,44 @@ def test_the_nurse_accepts_or_marks_through_the_room(store, clock, fed_room):
     entry = next(e for e in accepted.chart.vitals if e.id == accepted.result)
     assert entry.source == FROM_MONITOR and page.chart.pending_readings == ()
     assert clock.now() - entry.entered_at < timedelta(seconds=1)
+
+
+def _stop_line_bp_ticked(store, clock, room, session_id):
+    """A stop-line BP from chair 3's monitor, and the tick after it: the reading, and the
+    stop-line alert that tick raised."""
+    limits = room.state(session_id).chart.protocol.thresholds
+    clock.advance(seconds=30)
+    feed(store, clock, systolic=limits.stop_systolic_above + 15, diastolic=90)
+    raised = [record for record in room.tick() if record.kind == "bp_above_stop_line"]
+    [reading] = room.state(session_id).chart.pending_readings
+    assert [record.key for record in raised] == [f"bp_above_stop_line:monitor:{reading.id}"]
+    return reading, raised[0]
+
+
+def test_a_stop_line_bp_from_the_monitor_is_raised_on_the_tick_it_arrives(
+        store, clock, fed_room):
+    room, session_id = fed_room
+    reading, alert = _stop_line_bp_ticked(store, clock, room, session_id)
+    assert alert.message.endswith("(monitor, not validated)")
+    assert alert.is_active and alert.acknowledged_at is None
+    chart = room.state(session_id).chart  # before any validation:
+    assert chart.pending_readings == (reading,) and chart.accepted_readings == {}
+
+
+def test_accepting_the_reading_keeps_its_alert_record(store, clock, fed_room):
+    room, session_id = fed_room
+    reading, alert = _stop_line_bp_ticked(store, clock, room, session_id)
+    change = room.open(session_id).accept_reading(reading.id)
+    assert [r.kind for r in change.raised] == []
+    clock.advance(seconds=1)
+    assert not [r for r in room.tick() if r.kind == "bp_above_stop_line"]
+    [kept] = [r for r in room.state(session_id).alerts if r.kind == "bp_above_stop_line"]
+    assert (kept.id, kept.key, kept.is_active) == (alert.id, alert.key, True)
+
+
+def test_an_artifact_clears_its_alert(store, clock, fed_room):
+    room, session_id = fed_room
+    reading, alert = _stop_line_bp_ticked(store, clock, room, session_id)
+    room.open(session_id).mark_artifact(reading.id, "Cuff motion")
+    [cleared] = [r for r in room.state(session_id).alerts if r.id == alert.id]
+    assert not cleared.is_active

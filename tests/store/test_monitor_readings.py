@@ -18,10 +18,11 @@ from ketamonitor.core.monitor_message import MessageRefusal, parse_monitor_messa
 from ketamonitor.core.monitor_readings import FROM_MONITOR, ReadingVerdict
 from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.core.phases import Action
+from ketamonitor.core.signature import chart_content, matches
 from ketamonitor.core.vitals import ConfirmationNeeded
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.verify import verify_database
-from tests.people import ADMIN, NURSE, audit_of, login_as
+from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import EARLY_END, running
 
 APP = "MINDRAY_EGATEWAY^00A0370000000001^EUI-64"
@@ -214,3 +215,30 @@ def test_a_chart_read_with_the_readings_held_reads_only_the_newer_ones(store, cl
     stranger = (replace(held[0], session_id=chair_3 + 1, vitals=replace(held[0].vitals,
                                                                          spo2=50)),)
     assert store.chart(chair_3, stranger).monitor_readings == chart.monitor_readings
+
+
+def test_the_verdicts_are_signed_and_a_reading_sent_late_never_changes_a_signed_chart(
+        store, clock, chair_3):
+    clock.advance(minutes=1)
+    journaled(store, clock, oru(clock))
+    journaled(store, clock, oru(clock, spo2=91))
+    [first, second] = store.chart(chair_3).monitor_readings
+    store.accept_monitor_reading(first.id)
+    store.mark_monitor_artifact(second.id, "probe off")
+    taken_during = clock.now()
+    clock.advance(minutes=5)
+    store.change_phase(chair_3, Action.END_SESSION_EARLY, early_end=EARLY_END,
+                       reason="patient declined the infusion")
+    login_as(store, PHYSICIAN)
+    signature = store.sign(chair_3, PASSWORD)
+    chart = store.chart(chair_3)
+    assert matches(signature, chart, store.alerts([chair_3])[chair_3])
+    signed = chart_content(chart)["monitor_marks"]
+    assert [(m["mark"]["verdict"], m["reading"]["id"]) for m in signed] == [
+        ("accepted", first.id), ("artifact", second.id)]
+    # a frame the monitor sends late, taken while the session ran: journaled, not charted
+    clock.advance(minutes=1)
+    raw = build_oru([observation(150456, 88)], control_id="LATE", observed_at=taken_during)
+    _, late = journaled(store, clock, raw)
+    assert late.charted == 0 and "is signed" in (late.note or "")
+    assert store.chart(chair_3).monitor_readings == chart.monitor_readings

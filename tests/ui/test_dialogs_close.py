@@ -40,6 +40,7 @@ from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.main_window import MainWindow
 from ketamonitor.ui.medication_dialog import MedicationDialog
+from ketamonitor.ui.monitor_panel import ArtifactDialog
 from ketamonitor.ui.monitors_dialog import MonitorsDialog
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import DialogPrompts, ReasonDialog
@@ -281,6 +282,21 @@ def pump_volume(scene: Scene) -> QDialog:
     return shown(page, PumpVolumeDialog)
 
 
+def artifact(scene: Scene) -> QDialog:
+    """A monitor's reading waiting on chair 3: the monitor panel's "Artifact…"."""
+    from tests.room.test_room_readings import APP, feed
+
+    scene.log_in(ADMIN)
+    scene.store.map_monitor_bed(APP, "INFUSION", "INFUSION^^Chair1", "3")
+    scene.log_in(NURSE)
+    session_id = scene.charting.started()
+    scene.clock.advance(seconds=30)
+    feed(scene.store, scene.clock)
+    page = scene.page(session_id)
+    scene.click(page.monitor_panel.artifact_button)
+    return shown(page, ArtifactDialog)
+
+
 def export_summary(scene: Scene) -> QDialog:
     """A finished session's "Export summary…", as a physician."""
     session_id = finished(scene.charting, scene.clock, "MRN-5004")
@@ -313,6 +329,7 @@ DIALOGS: dict[type[QDialog], Callable[[Scene], QDialog]] = {
     EarlyEndDialog: early_end,
     RiskAssessmentDialog: risk_assessment,
     PumpVolumeDialog: pump_volume,
+    ArtifactDialog: artifact,
     ExportSummaryDialog: export_summary,
 }
 

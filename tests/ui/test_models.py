@@ -22,10 +22,10 @@ def test_vitals_model_passes_qt_checks_and_marks_flags_and_struck_sets(qtmodelte
     qtmodeltester.check(model)
     rows = {model.row_value(r).entry.id: r for r in range(model.rowCount())}
     assert model.index(rows[flagged_id], 1).data() == "188/100"
-    assert "above the stop line" in model.index(rows[flagged_id], 7).data()
+    assert "above the stop line" in model.index(rows[flagged_id], 8).data()
     assert "(entered in error)" in model.index(rows[struck_id], 6).data()
     assert model.row_value(rows[struck_id]).entry.amendments[0].new_value == ENTERED_IN_ERROR
-    assert model.index(rows[struck_id], 7).data() == ""
+    assert model.index(rows[struck_id], 8).data() == ""
 
 
 def test_the_patient_model_passes_qt_checks(qtmodeltester, store, charting):
@@ -52,5 +52,5 @@ def test_only_the_flagged_value_is_coloured(store, charting, clock):
         return any(index.data(role) is not None for role in (Qt.ItemDataRole.ForegroundRole,
                                                              Qt.ItemDataRole.BackgroundRole))
 
-    assert "SpO2 88 % below" in model.index(row, 7).data()
-    assert [column for column in range(model.columnCount()) if coloured(column)] == [3, 7]
+    assert "SpO2 88 % below" in model.index(row, 8).data()
+    assert [column for column in range(model.columnCount()) if coloured(column)] == [3, 8]

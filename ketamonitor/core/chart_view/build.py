@@ -43,8 +43,8 @@ from ketamonitor.core.flags import scale_flags
 from ketamonitor.core.gates import next_step
 from ketamonitor.core.holds import held_words
 from ketamonitor.core.library import Library
-from ketamonitor.core.monitor_readings import (
-    ReadingVerdict,
+from ketamonitor.core.monitor_readings import ReadingVerdict
+from ketamonitor.core.monitor_words import (
     artifact_words,
     not_validated_words,
     validated_words,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -84,6 +84,7 @@ from ketamonitor.core.times import (
 )
 from ketamonitor.core.vitals import (
     ALDRETE_OXYGEN_ITEM,
+    ConfirmationNeeded,
     aldrete_oxygen_hint,
     oxygen_in_use,
     parse_vitals,
@@ -120,6 +121,7 @@ from ketamonitor.ui.export_summary_dialog import (
 from ketamonitor.ui.handover_dialog import HandoverDialog
 from ketamonitor.ui.late_entry_dialog import LateEntryDialog
 from ketamonitor.ui.medication_dialog import MedicationDialog
+from ketamonitor.ui.monitor_panel import ACCEPT_KEY, ArtifactDialog, MonitorPanel
 from ketamonitor.ui.override_dialog import OverrideDialog
 from ketamonitor.ui.prompts import Prompts
 from ketamonitor.ui.pump_volume_dialog import PumpVolumeDialog
@@ -212,6 +214,11 @@ class SessionPage(QWidget):
         self.rems = (RemsView(self.zone, self.rems_questions) if self.rems_questions
                      else None)
         self.vitals_form = VitalsForm()
+        self.monitor_panel = MonitorPanel(self.zone)
+        self.artifact_dialog: ArtifactDialog | None = None
+        #: The chart last drawn whole: on a tick, a chart the room grew with a monitor's
+        #: readings since is drawn in its readings only (the chart and the panel).
+        self._drawn: SessionChart | None = None
         self.drug_lot = DrugLotPanel(self.zone) if charts_drug_lots(protocol) else None
         self.chart_view = SessionChartView(self.zone, library)
         self.course: CourseDialog | None = None
@@ -328,6 +335,7 @@ class SessionPage(QWidget):
         frame_layout = QHBoxLayout(form_frame)
         frame_layout.setContentsMargins(0, 0, 6, 0)
         frame_layout.addWidget(self.vitals_form, 1)
+        frame_layout.addWidget(self.monitor_panel)
         frame_layout.addWidget(self.unsaved_notice, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(form_frame)
         self.form_frame = form_frame
@@ -502,6 +510,10 @@ class SessionPage(QWidget):
         self.strike_medication_button.clicked.connect(self._strike_selected_medication)
         self.course_button.clicked.connect(self.show_course)
         self.vitals_form.submitted.connect(self.save_vitals)
+        self.monitor_panel.accept_requested.connect(self.accept_reading)
+        self.monitor_panel.artifact_requested.connect(lambda: self.open_artifact_dialog())
+        # the window's key, live only while this page is the one shown
+        self.accept_key = QShortcut(QKeySequence(ACCEPT_KEY), self, self.accept_reading)
         self.devices.give.connect(self.give_device)
         if self.drug_lot is not None:
             self.drug_lot.chart_lot.connect(self.chart_drug_lot)
@@ -531,7 +543,8 @@ class SessionPage(QWidget):
         """Back to the room or another chart: keep the typing now, not after the pause.
         A late entry's dialog goes with its page (the window closing, or the screen locked)."""
         self.unsaved.keep_now()
-        for dialog in (self.late_dialog, self.medication_dialog, self.override_dialog):
+        for dialog in (self.late_dialog, self.medication_dialog, self.override_dialog,
+                       self.artifact_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
         super().hideEvent(event)
@@ -577,6 +590,54 @@ class SessionPage(QWidget):
             self.vitals_form.saved(saved[0].flags if saved else ())
             self.unsaved.saved("vitals")
         return vitals_id
+
+    # -- the monitor's readings ------------------------------------------------------------
+
+    def accept_reading(self) -> int | None:
+        """The one key: the latest reading waiting charted as the nurse's set (an extreme
+        value once its box is ticked, as for a typed set); the set's id, or None when
+        nothing waits or it was refused (said in the panel)."""
+        panel = self.monitor_panel
+        reading = self.chart.latest_pending_reading
+        if reading is None or self.access is None or not self.access.can_chart:
+            return None
+        confirmed = panel.confirmed(reading.id)
+
+        def write() -> ChartChange[int]:
+            try:
+                return self.session.accept_reading(reading.id, confirmed=confirmed)
+            except ConfirmationNeeded as asked:
+                panel.ask(reading.id, asked.questions)
+                raise
+
+        vitals_id = self._attempt(write, panel.show_reasons)
+        if vitals_id is not None:
+            panel.verdict_given()
+        return vitals_id
+
+    def open_artifact_dialog(self, reading_id: int | None = None) -> ArtifactDialog | None:
+        """Why a reading waiting (the latest, unless one is named) is an artifact."""
+        waiting = {reading.id: reading for reading in self.chart.pending_readings}
+        reading = (waiting.get(reading_id) if reading_id is not None
+                   else self.chart.latest_pending_reading)
+        if reading is None:
+            return None
+        self.artifact_dialog = ArtifactDialog(self, reading, self.zone, self.mark_artifact)
+        self.artifact_dialog.open()
+        return self.artifact_dialog
+
+    def mark_artifact(self, reading_id: int, reason: str,
+                      show_reasons: Callable[[Mapping[str, str]], None]) -> bool:
+        return self._attempt(lambda: self.session.mark_artifact(reading_id, reason),
+                             show_reasons) is not None
+
+    def _show_readings(self) -> None:
+        """What a tick's readings change: the chart's faint points and the panel (the
+        table and the gates read validated sets only, which a reading does not change)."""
+        chart = self.chart
+        self._drawn = chart
+        self.chart_view.show_chart(chart, self.session.now())
+        self.monitor_panel.show_chart(chart)
 
     def answer(self, checklist_id: str, item_key: str, value: str) -> int | None:
         checklist = self.session.library.checklist(checklist_id)
@@ -1059,7 +1120,9 @@ class SessionPage(QWidget):
     def draw(self) -> None:
         """Redraw everything from the room's copy of the chart: no read of the chart."""
         chart = self.chart
+        self._drawn = chart
         self.header.draw(chart)
+        self.monitor_panel.show_chart(chart)
         self.vitals_tab.draw(chart)
         self._hint_aldrete_oxygen(chart)
         self.notes_tab.draw(chart)
@@ -1130,6 +1193,8 @@ class SessionPage(QWidget):
     def tick(self) -> None:
         """Repaint what depends on the time: derived from the clock and the record only."""
         now = self.session.now()
+        if self.chart is not self._drawn:
+            self._show_readings()
         timers = session_timers(self.chart, now)
         self.timer.show_timers(timers, self.zone, phase_label(self.chart.phase, self.route))
         self.devices.show_chart(self.chart, now)
