@@ -63,6 +63,7 @@ import selectors
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import count
@@ -111,6 +112,12 @@ _REFUSALS_REMEMBERED = 1024
 #: The frames a catch-up reads in one turn of the loop (a tenth of a second or so, at some
 #: 2 ms a frame), the monitors' frames answered between turns.
 _CATCH_UP_BATCH = 50
+#: The most frames read in one turn of the loop while frames keep coming: what waits to be
+#: read is read when the connections are quiet, or this many at a time if they never are.
+_READ_BATCH = 50
+#: After the store failed to record a reading, how long before the frames left unread are
+#: read again if no frame comes first (a frame coming sooner starts it at once).
+_RETRY_SECONDS = 2.0
 
 
 class FrameJournal(Protocol):
@@ -163,6 +170,9 @@ class Listener:
         self._catching_up = True
         #: A charting failed: the next frame starts a catch-up.
         self._catch_up_owed = False
+        self._retry_at = 0.0
+        #: Frames answered AA and not yet read: (journal row, sender).
+        self._to_read: deque[tuple[int, str]] = deque()
         #: The frames the running catch-up has read (one listed again ends it).
         self._caught: set[int] = set()
         #: Set whenever no catch-up runs or is owed: every frame journaled AA has been read
@@ -275,17 +285,25 @@ class Listener:
         self._ready.set()
         try:
             while not self._stopping:
+                if self._catch_up_owed and self._monotonic() >= self._retry_at:
+                    self._catch_up_owed = False
+                    self._catching_up = True
+                    self.caught_up.clear()
                 if self._catching_up:
                     self._catch_up()
-                wait = 0.0 if self._catching_up else self._wait()
-                for key, mask in self._selector.select(wait):
+                wait = 0.0 if self._catching_up or self._to_read else self._wait()
+                events = self._selector.select(wait)
+                for key, mask in events:
                     self._event(key, mask)
+                if self._to_read and (not events or len(self._to_read) >= _READ_BATCH):
+                    self._read_waiting()
                 self._close_idle()
         except Exception:  # the loop itself: never expected, said whole
             log.exception("monitor listener stopped by an unexpected error")
         finally:
             for connection in list(self._connections.values()):
                 self._end(connection, "the listener stopped")
+            self._read_waiting(all_of_them=True)
             try:
                 self._journal.close()
             except Exception:
@@ -507,8 +525,20 @@ class Listener:
             self._catch_up_owed = False
             self._catching_up = True
             self.caught_up.clear()
-        elif not self._read_frame(entry.id, connection.peer):
-            self._owe_catch_up()
+        else:  # read once the monitors are quiet: every ACK waiting goes out first
+            self._to_read.append((entry.id, connection.peer))
+
+    def _read_waiting(self, *, all_of_them: bool = False) -> None:
+        """Read the frames answered since the loop was last quiet (a batch of them, or all
+        when the listener stops); a store that fails leaves them for a catch-up."""
+        for _ in range(len(self._to_read) if all_of_them else _READ_BATCH):
+            if not self._to_read:
+                return
+            frame_id, peer = self._to_read.popleft()
+            if not self._read_frame(frame_id, peer):
+                self._to_read.clear()  # unread in the journal: the catch-up finds them
+                self._owe_catch_up()
+                return
 
     # -- reading what was stored -----------------------------------------------------------
 
@@ -545,6 +575,7 @@ class Listener:
         self._catch_up_owed = True
         self._caught.clear()
         self.caught_up.clear()
+        self._retry_at = self._monotonic() + _RETRY_SECONDS
 
     def _catch_up(self) -> None:
         """One turn of a catch-up: the next frames journaled AA and never read, oldest
@@ -618,8 +649,14 @@ class Listener:
             return None
 
     def _write(self, journaled: JournaledFrame) -> JournalEntry:
+        """The frame journaled as sent; only if the journal refuses a field of its header,
+        journaled again with those fields left empty (`_journalable`): the store checks
+        every frame itself, so the listener does not check it twice on the ACK's path."""
         assert self._journal is not None
-        return self._journal.journal_frame(_journalable(journaled))
+        try:
+            return self._journal.journal_frame(journaled)
+        except ValidationError:
+            return self._journal.journal_frame(_journalable(journaled))
 
 
 def _journalable(journaled: JournaledFrame) -> JournaledFrame:

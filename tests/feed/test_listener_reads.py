@@ -116,6 +116,10 @@ class MemoryJournal:
     def read_of(self, frame_id: int) -> Read:
         return dict(self.reads)[frame_id]
 
+    def wait_for_event(self, event: str) -> None:
+        with self.changed:
+            assert self.changed.wait_for(lambda: event in self.events, TIMEOUT), self.events
+
     def wait_for_reads(self, count: int) -> list[int]:
         """The frames read, in the order they were read, once there are `count` of them."""
         with self.changed:
@@ -135,6 +139,12 @@ class Answering(Listener):
         with self.memory.changed:
             self.memory.events.append("ack")
         super()._send(connection, message)
+
+    def _owe_catch_up(self) -> None:
+        super()._owe_catch_up()
+        with self.memory.changed:
+            self.memory.events.append("owed")
+            self.memory.changed.notify_all()
 
 
 @pytest.fixture
@@ -280,12 +290,26 @@ def test_a_reading_the_store_cannot_record_is_caught_up_at_the_next_frame(
     listener = listen()
     client = connect(listener)
     assert client.ask(oru("FULL-1")).code == "AA"  # stored: the monitor may forget it
+    memory.wait_for_event("owed")  # its reading failed, once the connection was quiet
     assert client.ask(oru("NEXT-1")).code == "AA"
     assert memory.wait_for_reads(2) == [1, 2]  # oldest first
     assert listener.caught_up.wait(TIMEOUT)
     assert "its reading was not recorded; it is read again at the next frame" in caplog.text
     assert [e for e in memory.events if e != "ack"] == [
-        "journal 1", "journal 2", "read 1", "read 2"]
+        "journal 1", "owed", "journal 2", "read 1", "read 2"]
+
+
+def test_frames_left_unread_by_a_failing_store_are_read_a_moment_on_with_no_next_frame(
+        memory, listen, connect, tmp_path):
+    memory.chart_failures.append(DiskFull(tmp_path, "the disk is full", "free some space"))
+    listener = listen()
+    client = connect(listener)
+    assert client.ask(oru("FULL-2")).code == "AA"
+    memory.wait_for_event("owed")
+    assert memory.reads == []  # the monitor sends nothing more
+    listener._monotonic.now += 3  # type: ignore[attr-defined]
+    listener.wake()
+    assert memory.wait_for_reads(1) == [1]
 
 
 def test_a_bug_met_reading_a_frame_is_logged_and_the_listener_goes_on(
@@ -336,12 +360,14 @@ def test_a_listener_started_with_nothing_to_catch_up_says_so(memory, listen):
 
 
 def test_the_ack_goes_out_before_the_frame_is_read(memory, listen, connect, caplog):
-    """Whatever reading a frame costs, the monitor has its answer first."""
+    """Whatever reading a frame costs, the monitor has its answer first: a burst is
+    journaled and answered whole, and read once the connection is quiet."""
     caplog.set_level(logging.WARNING, "ketamonitor.feed.listener")
     listener = listen()
     client = connect(listener)
     client.send(b"".join(frame(oru(f"BURST-{n}")) for n in range(5)))
     assert [client.answer().code for _ in range(5)] == ["AA"] * 5
     memory.wait_for_reads(5)
-    assert memory.events == [event for n in range(1, 6)
-                             for event in (f"journal {n}", "ack", f"read {n}")]
+    assert memory.events == [*(event for n in range(1, 6) for event in (f"journal {n}", "ack")),
+                             *(f"read {n}" for n in range(1, 6))]
+
