@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import socket
 
+from ketamonitor.core.mllp import frame
+from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.ui.main_window import MainWindow
 from tests.people import ADMIN, NURSE, audit_of, login_as
 from tests.room.test_room_readings import APP, feed
@@ -96,3 +98,28 @@ def test_the_administrator_switches_the_listener_on_in_settings_audited(
     assert not dialog.save()
     assert "from 1 to 65535" in dialog.errors.text("monitor_listen_port")
     dialog.reject()
+
+
+def test_a_reading_sent_to_the_windows_listener_reaches_the_tile_at_once(
+        qtbot, store, prompts, charting, clock):
+    """The listener tells the window when it charts: the room reads the reading and judges
+    its alerts then, not at the next second's tick (stopped here, so it cannot be that)."""
+    port = free_port()
+    login_as(store, ADMIN)
+    store.map_monitor_bed(APP, "INFUSION", "INFUSION^^Chair1", "3")
+    listening_clinic(store, port)
+    session_id = charting.started()
+    main = opened_window(qtbot, store, prompts)
+    main.ticker.stop()
+    main.show_room()
+    clock.advance(seconds=30)
+    raw = build_oru([observation(150021, 196), observation(150022, 114)],
+                    control_id="NOW-1", observed_at=clock.now())
+    with qtbot.waitSignal(main.readings_charted, timeout=10_000), \
+            socket.create_connection(("127.0.0.1", port), timeout=5) as monitor:
+        monitor.sendall(frame(raw))
+        assert b"|AA|NOW-1" in monitor.recv(4096)
+    tile = tile_of(main, session_id)
+    qtbot.waitUntil(lambda: "BP 196/114" in tile.monitor.text(), timeout=10_000)
+    assert any("stop line" in row.text.text() for row in tile.alerts.rows)
+    main.close()
