@@ -435,8 +435,6 @@ def _monitor_feed_shots(out: Path, suffix: str) -> None:
     infusion; the nurse accepted most, marked one (a cuff moved) an artifact, and the last
     few wait: the room (monitor-tile.png) and the chair's page (monitor-chart.png)."""
     from ketamonitor.core.clock import FakeClock
-    from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
-    from ketamonitor.core.monitor_message import parse_monitor_message
     from ketamonitor.core.monitor_readings import artifact_reasons
     from ketamonitor.core.oru_build import build_oru, observation
     from ketamonitor.core.phases import Action
@@ -444,6 +442,7 @@ def _monitor_feed_shots(out: Path, suffix: str) -> None:
     from ketamonitor.ui.app import application
     from ketamonitor.ui.main_window import MainWindow
     from tests.charting import Charting
+    from tests.monitor_frames import journal_and_read
     from tests.people import ADMIN, FAST_HASHER, NURSE, add_people, login_as
     from tests.room.test_room_readings import APP
     from tools.room_scene import START
@@ -453,14 +452,7 @@ def _monitor_feed_shots(out: Path, suffix: str) -> None:
         raw = build_oru([observation(150021, systolic), observation(150022, diastolic),
                          observation(147842, heart_rate), observation(150456, spo2)],
                         control_id=f"S{number}", observed_at=clock.now())
-        read = parse_monitor_message(raw, clock.local_zone, clock.now())
-        header = read.header
-        entry = store.journal_frame(JournaledFrame(
-            peer="127.0.0.1:4100", raw=raw, outcome=FrameOutcome.ACCEPTED,
-            sending_application=header.sending_application,
-            sending_facility=header.sending_facility, control_id=header.control_id,
-            message_type=header.message_type))
-        store.chart_frame(entry.id, read)
+        journal_and_read(store, raw)
 
     with _scratch("monitor-feed") as folder:
         clock = FakeClock(START)

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from itertools import count
 
 from ketamonitor.core.clock import FakeClock
-from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
-from ketamonitor.core.monitor_message import parse_monitor_message
 from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.store.store import Store
 from tests.charting import Charting
+from tests.monitor_frames import journal_and_read
 from tests.people import ADMIN, NURSE, login_as
 from tests.store.steps import running
 
@@ -29,14 +28,7 @@ def monitor_reading(store: Store, clock: FakeClock, systolic: int, diastolic: in
     raw = build_oru([observation(150021, systolic), observation(150022, diastolic),
                      observation(147842, heart_rate), observation(150456, spo2)],
                     control_id=f"X{next(_SENT)}", observed_at=clock.now())
-    read = parse_monitor_message(raw, clock.local_zone, clock.now())
-    header = read.header
-    entry = store.journal_frame(JournaledFrame(
-        peer="127.0.0.1:4100", raw=raw, outcome=FrameOutcome.ACCEPTED,
-        sending_application=header.sending_application,
-        sending_facility=header.sending_facility, control_id=header.control_id,
-        message_type=header.message_type))
-    store.chart_frame(entry.id)
+    journal_and_read(store, raw)
     return store.last_monitor_reading()
 
 

@@ -8,11 +8,10 @@ from datetime import timedelta
 
 import pytest
 
-from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
-from ketamonitor.core.monitor_message import parse_monitor_message
 from ketamonitor.core.monitor_readings import FROM_MONITOR
 from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.room.room import Room
+from tests.monitor_frames import journal_and_read
 from tests.people import ADMIN, NURSE, login_as
 from tests.store.steps import running
 
@@ -25,14 +24,7 @@ def feed(store, clock, *, systolic: int = 142, diastolic: int = 88) -> None:
     raw = build_oru([observation(150021, systolic), observation(150022, diastolic),
                      observation(150456, 97)], control_id=f"R{next(_SENT)}",
                     observed_at=clock.now())
-    read = parse_monitor_message(raw, clock.local_zone, clock.now())
-    header = read.header
-    entry = store.journal_frame(JournaledFrame(
-        peer="127.0.0.1:4100", raw=raw, outcome=FrameOutcome.ACCEPTED,
-        sending_application=header.sending_application,
-        sending_facility=header.sending_facility, control_id=header.control_id,
-        message_type=header.message_type))
-    store.chart_frame(entry.id)
+    journal_and_read(store, raw)
 
 
 @pytest.fixture

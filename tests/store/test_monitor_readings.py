@@ -22,6 +22,7 @@ from ketamonitor.core.signature import chart_content, matches
 from ketamonitor.core.vitals import ConfirmationNeeded
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.verify import verify_database
+from tests.monitor_frames import journal_and_read
 from tests.people import ADMIN, NURSE, PASSWORD, PHYSICIAN, audit_of, login_as
 from tests.store.steps import EARLY_END, running
 
@@ -40,15 +41,7 @@ def oru(clock, *, minutes_ago: float = 0, systolic: int = 142, diastolic: int = 
 
 def journaled(store, clock, raw: bytes):
     """The listener's two writes: the frame journaled AA, then read."""
-    read = parse_monitor_message(raw, clock.local_zone, clock.now())
-    header = read.header
-    assert header is not None
-    entry = store.journal_frame(JournaledFrame(
-        peer="127.0.0.1:4100", raw=raw, outcome=FrameOutcome.ACCEPTED,
-        sending_application=header.sending_application,
-        sending_facility=header.sending_facility, control_id=header.control_id,
-        message_type=header.message_type))
-    return entry, store.chart_frame(entry.id)
+    return journal_and_read(store, raw)
 
 
 @pytest.fixture
