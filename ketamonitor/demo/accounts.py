@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ketamonitor.core.accounts import Role
 from ketamonitor.core.oru_build import DEFAULT_SENDERS, Flavour, default_bed, default_sender
+from ketamonitor.core.settings import MONITOR_LISTEN_ENABLED, ON
 from ketamonitor.store.store import Store
 
 #: The demo's accounts: only demo databases hold them (the README says so).
@@ -22,8 +23,10 @@ DEMO_CLINIC_NAME = "Harbour Demo Clinic"
 
 def map_demo_monitors(store: Store, chairs: Sequence[str]) -> None:
     """The simulator's beds on the demo's chairs, as an administrator maps them in Clinic ▸
-    Monitors: `ketamonitor monitor-sim` then charts for the sessions in the room, in either
+    Monitors, and the window listening for them (on the loopback address only, the
+    default): `ketamonitor monitor-sim` then charts for the sessions in the room, in either
     flavour (a Mindray-like gateway for every bed, or a GE-like monitor per bed)."""
+    store.set_setting(MONITOR_LISTEN_ENABLED.key, ON)
     for number, chair in enumerate(chairs, start=1):
         for flavour in Flavour:
             store.map_monitor_bed(default_sender(flavour, number), DEFAULT_SENDERS[flavour][1],

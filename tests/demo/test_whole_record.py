@@ -99,3 +99,5 @@ def test_the_simulators_beds_are_on_the_demos_chairs_in_either_flavour(
                                        DEFAULT_SENDERS[flavour][1],
                                        default_bed(number)) == str(number)
         assert store.chair_for(default_sender(Flavour.GE, 5), "INFUSION", default_bed(5)) is None
+        assert store.setting("monitor_listen_enabled") == "on"  # the window listens
+        assert store.setting("monitor_listen_address") == "127.0.0.1"
