@@ -187,9 +187,11 @@ class SessionChart:
         holds already (read with the chart) are not appended twice: this chart itself when
         none is new. What was worked out from this chart and does not depend on the
         readings is passed on as it is, and what a rule kept (`keep`) goes on from there
-        with the readings appended, each flagged once. The readings pending and their flags
-        are not carried (a copy of 10,800 of them on each tick of each chair cost more than
-        the judging): they are worked out when asked, as when the chart is read whole."""
+        with the readings appended, each flagged once. The readings waiting and the latest
+        of them go on by one append if they were asked for (`_carry_pending`: the tile and
+        the page ask each tick); the pending readings' flags are not carried (the alerts'
+        runs hold what they need), and are worked out when asked, as when the chart is read
+        whole."""
         held = self.monitor_readings[-1].id if self.monitor_readings else 0
         fresh = tuple(reading for reading in readings if reading.id > held)
         if not fresh:
