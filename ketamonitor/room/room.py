@@ -92,7 +92,8 @@ class Room:
     def _read_chart(self, session_id: int) -> ChairState:
         """The chart read once, and the listing only if the chart moved on from it."""
         state = self.state(session_id)
-        # the monitor's readings held are kept, not read again (append-only, thousands)
+        # the monitor's readings held are kept, not read again (append-only, thousands):
+        # newer ones come with the next tick's take_readings, as for every chair
         state.chart = self.store.chart(session_id, state.chart.monitor_readings)
         if state.listing_outdated():
             state.listing = self.store.listing(session_id)

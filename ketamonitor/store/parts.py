@@ -39,7 +39,7 @@ class StoreCore(StoreBase):
     # -- reads (store.reads) -------------------------------------------------------------
 
     def chart(self, session_id: int,
-              held: tuple[MonitorReading, ...] = ()) -> SessionChart:
+              held: tuple[MonitorReading, ...] | None = None) -> SessionChart:
         raise _part("reads")
 
     def patient(self, patient_id: int) -> Patient:

@@ -104,12 +104,12 @@ class RecordReads(StoreCore):
         return found[0] if found else None
 
     def chart(self, session_id: int,
-              held: tuple[MonitorReading, ...] = ()) -> SessionChart:
+              held: tuple[MonitorReading, ...] | None = None) -> SessionChart:
         """Everything charted for a session, with amendments attached to what they correct.
-        `held`: the monitor's readings of this session the caller holds already (the
-        room's copy, in the order charted): only those charted after them are read, since
-        at a reading a second a session's readings grow to thousands and are never
-        changed (append-only)."""
+        `held`: the monitor's readings of this session the caller holds (the room's copy,
+        which its tick keeps appending to): they are taken as they are and not read again
+        (append-only, thousands at a reading a second), and the nurse's verdicts are read
+        only when there are readings to have them; None reads them all."""
         self._require(Permission.READ_RECORD)
         found = self._rows(f"SELECT s.*, {CURRENT_NURSE} AS current_nurse FROM sessions s "
                            "WHERE s.id = ?", [session_id])
@@ -134,13 +134,13 @@ class RecordReads(StoreCore):
             PhaseChange(Action(e.kind), e.phase, e.occurred_at, e.text)
             for e in events if e.kind in _PHASE_CHANGE_KINDS and e.phase is not None
         )
-        if any(reading.session_id != session_id for reading in held):
-            held = ()  # another session's: read them all
-        after = held[-1].id if held else 0
-        readings = held + tuple(self._readings("WHERE m.session_id = ? AND m.id > ?",
-                                               [session_id, after]))
+        if held is not None and any(reading.session_id != session_id for reading in held):
+            held = None  # another session's: read them all
+        readings = tuple(self._readings("WHERE m.session_id = ?", by_session)) if (
+            held is None) else held
         marks = tuple(rows.reading_mark(r) for r in self._rows(
-            "SELECT * FROM monitor_marks WHERE session_id = ? ORDER BY id", by_session))
+            "SELECT * FROM monitor_marks WHERE session_id = ? ORDER BY id", by_session)
+        ) if readings else ()
         return SessionChart(
             session=session,
             patient=self.patient(session.patient_id),

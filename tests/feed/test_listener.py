@@ -500,6 +500,29 @@ def test_a_reading_dated_in_the_future_is_stored_answered_aa_and_noted(db_path, 
     still_serving(listener, clients)
 
 
+def test_a_reading_for_a_chair_with_no_session_or_dated_before_it_is_kept_in_the_journal(
+        store, clock, chair_3, reading, clients, caplog):
+    """Stored and answered AA (the monitor may forget it), charted for no one, and the
+    read's note and the log say why; the room goes on."""
+    caplog.set_level(logging.INFO, "ketamonitor.feed.listener")
+    login_as(store, ADMIN)
+    store.map_monitor_bed(APP, FACILITY, "INFUSION^^Chair5", "5")  # no session in chair 5
+    login_as(store, NURSE)
+    clock.advance(minutes=1)
+    listener, reads = reading()
+    client = clients(listener)
+    empty = client.ask(oru("EMPTY-1", observed_at=clock.now(), bed="INFUSION^^Chair5"))
+    early = client.ask(oru("EARLY-1", observed_at=START - timedelta(minutes=10)))
+    assert (empty.code, early.code) == ("AA", "AA")
+    no_session, before = reads.wait(2)
+    assert no_session.charted == 0 and "no session had begun in chair 5" in str(
+        no_session.note)
+    assert before.charted == 0 and "no session had begun in chair 3" in str(before.note)
+    assert store.chart(chair_3).monitor_readings == ()
+    assert "0 of its 1 sets charted: no session had begun in chair 5" in caplog.text
+    still_serving(listener, clients)
+
+
 def test_a_message_other_than_an_oru_is_rejected(db_path, listen, clients):
     listener = listen()
     message = oru("ADT-1").replace(b"ORU^R01^ORU_R01", b"ADT^A01^ADT_A01")

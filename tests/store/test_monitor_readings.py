@@ -198,16 +198,21 @@ def test_verify_catches_a_reading_changed_added_or_deleted_behind_the_apps_back(
     assert f"monitor_readings row {second.id + 1}: no read's audit row records it" in problems
 
 
-def test_a_chart_read_with_the_readings_held_reads_only_the_newer_ones(store, clock, chair_3):
+def test_a_chart_read_with_the_readings_held_takes_them_as_they_are(store, clock, chair_3):
+    """The room's copy is not read again (its tick appends what is newer); a chart read
+    without one reads them all."""
     clock.advance(minutes=1)
     journaled(store, clock, oru(clock))
     held = store.chart(chair_3).monitor_readings
     journaled(store, clock, oru(clock, spo2=93))
-    chart = store.chart(chair_3, held)
-    assert chart.monitor_readings[:1] == held and chart.monitor_readings[1].vitals.spo2 == 93
+    assert store.chart(chair_3, held).monitor_readings == held
+    everything = store.chart(chair_3).monitor_readings
+    assert everything[:1] == held and everything[1].vitals.spo2 == 93
     stranger = (replace(held[0], session_id=chair_3 + 1, vitals=replace(held[0].vitals,
                                                                          spo2=50)),)
-    assert store.chart(chair_3, stranger).monitor_readings == chart.monitor_readings
+    assert store.chart(chair_3, stranger).monitor_readings == everything
+    store.mark_monitor_artifact(held[0].id, "probe off")  # a verdict is read with them
+    assert [m.reading_id for m in store.chart(chair_3, held).reading_marks] == [held[0].id]
 
 
 def test_the_verdicts_are_signed_and_a_reading_sent_late_never_changes_a_signed_chart(
