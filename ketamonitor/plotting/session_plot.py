@@ -47,6 +47,7 @@ from ketamonitor.core.monitor_readings import MonitorReading, ReadingMark
 from ketamonitor.core.monitor_words import artifact_readout, pending_readout
 from ketamonitor.core.protocol import Thresholds
 from ketamonitor.core.timeline import PhaseChange
+from ketamonitor.core.vitals import Vitals
 from ketamonitor.plotting import style
 from ketamonitor.plotting.axes import ClockAxis, MinutesAxis
 from ketamonitor.plotting.live_curve import LiveCurve
@@ -407,19 +408,7 @@ class SessionPlot:
         for row, flagged in enumerate(new, start=first_row):
             vitals = flagged.entry.current
             x = (vitals.observed_at - origin).total_seconds() / 60
-            if vitals.systolic is not None and vitals.diastolic is not None:
-                columns = rows[BP]
-                columns["x"].append(x)
-                columns["systolic"].append(vitals.systolic)
-                columns["diastolic"].append(vitals.diastolic)
-                columns["row"].append(row)
-            for name in MEASURES:
-                value = getattr(vitals, name)
-                if value is not None:
-                    columns = rows[name]
-                    columns["x"].append(x)
-                    columns["y"].append(value)
-                    columns["row"].append(row)
+            _add_columns(rows, vitals, x, row)
             ringed: set[tuple[str, Level]] = set()
             for flag in flagged.flags:
                 panel = _FIELD_PANEL.get(flag.fields[0]) if flag.fields else None
@@ -471,21 +460,7 @@ class SessionPlot:
             key: {name: [] for name in trace.columns.names}
             for key, trace in self.pending_traces.items()}
         for row, reading in enumerate(fresh, start=first_row):
-            vitals = reading.vitals
-            x = self.minutes(reading.observed_at)
-            if vitals.systolic is not None and vitals.diastolic is not None:
-                columns = rows[BP]
-                columns["x"].append(x)
-                columns["systolic"].append(vitals.systolic)
-                columns["diastolic"].append(vitals.diastolic)
-                columns["row"].append(row)
-            for name in MEASURES:
-                value = getattr(vitals, name)
-                if value is not None:
-                    columns = rows[name]
-                    columns["x"].append(x)
-                    columns["y"].append(value)
-                    columns["row"].append(row)
+            _add_columns(rows, reading.vitals, self.minutes(reading.observed_at), row)
         for key, trace in self.pending_traces.items():
             if trace.extend(rows[key], {}):
                 trace.redraw(DENSE_PIXELS)
@@ -808,3 +783,22 @@ class _Sample(pg.ItemSample):
 
     def mouseClickEvent(self, event: object) -> None:
         event.ignore()  # type: ignore[attr-defined]
+
+
+def _add_columns(rows: dict[str, dict[str, list[float]]], vitals: Vitals, x: float,
+                 row: int) -> None:
+    """A set's points appended to each measure's columns (the BP as its pair), at minute
+    `x`, each knowing its `row`: a typed set's and a monitor's reading's alike."""
+    if vitals.systolic is not None and vitals.diastolic is not None:
+        columns = rows[BP]
+        columns["x"].append(x)
+        columns["systolic"].append(vitals.systolic)
+        columns["diastolic"].append(vitals.diastolic)
+        columns["row"].append(row)
+    for name in MEASURES:
+        value = getattr(vitals, name)
+        if value is not None:
+            columns = rows[name]
+            columns["x"].append(x)
+            columns["y"].append(value)
+            columns["row"].append(row)

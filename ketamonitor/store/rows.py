@@ -207,20 +207,26 @@ def amendment(row: Row) -> Amendment:
     )
 
 
+def _vitals(row: Row) -> Vitals:
+    """A set's measurements from a row of `vitals` or `monitor_readings` (which has no
+    oxygen column: a monitor does not say it; the etco2 column came later to vitals)."""
+    return Vitals(
+        observed_at=from_stored(row["observed_at"]),
+        systolic=row["systolic"],
+        diastolic=row["diastolic"],
+        heart_rate=row["heart_rate"],
+        spo2=row["spo2"],
+        respiratory_rate=row["respiratory_rate"],
+        oxygen_l_per_min=row.get("oxygen_l_per_min"),
+        etco2=row.get("etco2"),
+    )
+
+
 def vitals(row: Row, amendments: tuple[Amendment, ...] = ()) -> VitalsEntry:
     return VitalsEntry(
         id=row["id"],
         session_id=row["session_id"],
-        original=Vitals(
-            observed_at=from_stored(row["observed_at"]),
-            systolic=row["systolic"],
-            diastolic=row["diastolic"],
-            heart_rate=row["heart_rate"],
-            spo2=row["spo2"],
-            respiratory_rate=row["respiratory_rate"],
-            oxygen_l_per_min=row.get("oxygen_l_per_min"),
-            etco2=row.get("etco2"),
-        ),
+        original=_vitals(row),
         source=row["source"],
         entered_at=from_stored(row["entered_at"]),
         entered_by=row["entered_by"],
@@ -347,15 +353,7 @@ def monitor_reading(row: Row) -> MonitorReading:
         id=row["id"],
         session_id=row["session_id"],
         frame_id=row["frame_id"],
-        vitals=Vitals(
-            observed_at=from_stored(row["observed_at"]),
-            systolic=row["systolic"],
-            diastolic=row["diastolic"],
-            heart_rate=row["heart_rate"],
-            spo2=row["spo2"],
-            respiratory_rate=row["respiratory_rate"],
-            etco2=row["etco2"],
-        ),
+        vitals=_vitals(row),
         received_at=from_stored(row["received_at"]),
     )
 

@@ -44,6 +44,18 @@ def journaled(store, clock, raw: bytes):
     return journal_and_read(store, raw)
 
 
+def accepted_and_artifact(store, clock, session_id: int):
+    """Two readings from the monitor a minute on: the first accepted, the second an
+    artifact (probe off)."""
+    clock.advance(minutes=1)
+    journaled(store, clock, oru(clock))
+    journaled(store, clock, oru(clock, spo2=91))
+    [first, second] = store.chart(session_id).monitor_readings
+    store.accept_monitor_reading(first.id)
+    store.mark_monitor_artifact(second.id, "probe off")
+    return first, second
+
+
 @pytest.fixture
 def chair_3(store, charting):
     """Chair 3's monitor mapped by an administrator, a session running in it, the nurse
@@ -176,12 +188,7 @@ def test_verdicts_need_a_nurse_and_an_open_chart(store, clock, chair_3):
 
 def test_verify_catches_a_reading_changed_added_or_deleted_behind_the_apps_back(
         store, clock, chair_3, db_path):
-    clock.advance(minutes=1)
-    journaled(store, clock, oru(clock))
-    journaled(store, clock, oru(clock, spo2=91))
-    [first, second] = store.chart(chair_3).monitor_readings
-    store.accept_monitor_reading(first.id)
-    store.mark_monitor_artifact(second.id, "probe off")
+    first, second = accepted_and_artifact(store, clock, chair_3)
     assert verify_database(db_path) == []
     connection = sqlite3.connect(db_path)
     for trigger in connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
@@ -217,12 +224,7 @@ def test_a_chart_read_with_the_readings_held_takes_them_as_they_are(store, clock
 
 def test_the_verdicts_are_signed_and_a_reading_sent_late_never_changes_a_signed_chart(
         store, clock, chair_3):
-    clock.advance(minutes=1)
-    journaled(store, clock, oru(clock))
-    journaled(store, clock, oru(clock, spo2=91))
-    [first, second] = store.chart(chair_3).monitor_readings
-    store.accept_monitor_reading(first.id)
-    store.mark_monitor_artifact(second.id, "probe off")
+    first, second = accepted_and_artifact(store, clock, chair_3)
     taken_during = clock.now()
     clock.advance(minutes=5)
     store.change_phase(chair_3, Action.END_SESSION_EARLY, early_end=EARLY_END,
