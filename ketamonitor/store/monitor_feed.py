@@ -222,20 +222,25 @@ class MonitorFeed(StoreCore):
             "sending_application, sending_facility, bed")]
 
     def chair_for(self, sending_application: str, sending_facility: str,
-                  bed: str) -> str | None:
+                  bed: str, at: datetime | None = None) -> str | None:
         """The chair a monitor's (or bed's) readings go to, or None when it is on no chair
-        (its frames are then kept in the journal only). Matched exactly, but for
-        surrounding spaces: a bed not on the map is on no chair, even when its monitor as a
-        whole is (its readings might be another patient's)."""
+        (its frames are then kept in the journal only); `at`: as the map stood then (when a
+        frame came: a frame read late, after a restart, goes where its bed was, not where
+        it was moved since). Matched exactly, but for surrounding spaces: a bed not on the
+        map is on no chair, even when its monitor as a whole is (its readings might be
+        another patient's)."""
         try:
             key = bed_key(sending_application, sending_facility, bed)
         except ValidationError:
             return None  # no such identifier can be on the map
-        current = self._current_bed(*key)
+        current = self._current_bed(*key, at=at)
         return None if current is None or not current.chair else current.chair
 
-    def _current_bed(self, application: str, facility: str, bed: str) -> MonitorBed | None:
+    def _current_bed(self, application: str, facility: str, bed: str, *,
+                     at: datetime | None = None) -> MonitorBed | None:
+        then = "" if at is None else "AND set_at <= ? "
         found: list[dict[str, Any]] = self._rows(
             f"SELECT * FROM {BEDS} WHERE sending_application = ? AND sending_facility = ? "
-            "AND bed = ? ORDER BY id DESC LIMIT 1", [application, facility, bed])
+            f"AND bed = ? {then}ORDER BY id DESC LIMIT 1",
+            [application, facility, bed, *([] if at is None else [to_stored(at)])])
         return rows.monitor_bed(found[0]) if found else None

@@ -86,12 +86,13 @@ class MonitorReadings(MonitorFeed):
         earlier = self._read_of(frame_id)
         if earlier is not None:
             return earlier
-        read = parse_monitor_message(raw, self.clock.local_zone, from_stored(received_at))
+        came = from_stored(received_at)
+        read = parse_monitor_message(raw, self.clock.local_zone, came)
         with self._transaction(check_account=False):
             earlier = self._read_of(frame_id)
             if earlier is not None:
                 return earlier
-            chair, sets, notes = self._placed(read)
+            chair, sets, notes = self._placed(read, came)
             charted = [(session_id, vitals) for session_id, vitals in sets
                        if session_id is not None]
             note = _note(notes)
@@ -118,16 +119,16 @@ class MonitorReadings(MonitorFeed):
             f"SELECT f.* FROM {FRAMES} f LEFT JOIN {READS} r ON r.frame_id = f.id "
             "WHERE f.outcome = 'AA' AND r.id IS NULL ORDER BY f.id LIMIT ?", [limit])]
 
-    def _placed(self, read: MonitorMessage | MessageRefusal
+    def _placed(self, read: MonitorMessage | MessageRefusal, came: datetime
                 ) -> tuple[str | None, list[tuple[int | None, Vitals]], list[str]]:
-        """The chair the message's bed is on, each set with the session it goes to (None:
-        not charted), and why any was not."""
+        """The chair the message's bed was on when it came, each set with the session it
+        goes to (None: not charted), and why any was not."""
         if isinstance(read, MessageRefusal):
             return None, [], [read.reason]
         notes = [f"set aside: {item.reason}" for item in read.ignored]
         header = read.header
         chair = self.chair_for(header.sending_application, header.sending_facility,
-                               read.bed.text)
+                               read.bed.text, at=came)
         sets = [reading_set.as_vitals() for reading_set in read.reading_sets]
         sets = [vitals for vitals in sets if any(
             getattr(vitals, column) is not None for column in _COLUMNS)]

@@ -14,7 +14,7 @@ import pytest
 
 from ketamonitor.core.errors import ValidationError
 from ketamonitor.core.monitor_feed import FrameOutcome, JournaledFrame
-from ketamonitor.core.monitor_message import MessageRefusal, parse_monitor_message
+from ketamonitor.core.monitor_message import MessageRefusal, parse_monitor_message, read_header
 from ketamonitor.core.monitor_readings import FROM_MONITOR, ReadingVerdict
 from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.core.phases import Action
@@ -242,3 +242,26 @@ def test_the_verdicts_are_signed_and_a_reading_sent_late_never_changes_a_signed_
     _, late = journaled(store, clock, raw)
     assert late.charted == 0 and "is signed" in (late.note or "")
     assert store.chart(chair_3).monitor_readings == chart.monitor_readings
+
+
+def test_a_frame_read_late_goes_where_its_bed_was_when_it_came(store, clock, chair_3,
+                                                              charting):
+    """The listener killed between a frame's ACK and its reading, the bed moved to another
+    chair before the restart: the frame's sets go to the chair the bed was on then."""
+    clock.advance(minutes=1)
+    raw = oru(clock)
+    header = read_header(raw, clock.local_zone, clock.now())
+    entry = store.journal_frame(JournaledFrame(
+        peer="127.0.0.1:4100", raw=raw, outcome=FrameOutcome.ACCEPTED,
+        sending_application=header.sending_application,
+        sending_facility=header.sending_facility, control_id=header.control_id,
+        message_type=header.message_type))
+    clock.advance(minutes=2)
+    login_as(store, ADMIN)
+    store.map_monitor_bed(APP, "INFUSION", BED, "5")  # moved to chair 5 meanwhile
+    login_as(store, NURSE)
+    charting.session(chair="5")
+    read = store.chart_frame(entry.id)  # read at the restart
+    assert (read.chair, read.session_id) == ("3", chair_3)
+    assert store.chair_for(APP, "INFUSION", BED) == "5"
+    assert store.chair_for(APP, "INFUSION", BED, at=entry.received_at) == "3"
