@@ -8,13 +8,14 @@ decides and charts; this panel shows and forwards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import tzinfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -160,25 +161,50 @@ class MonitorPanel(QFrame):
         self.problem.hide()
 
 
+#: The most readings waiting the artifact dialog offers (the latest ones): at a reading a
+#: second the oldest are long past telling apart.
+READINGS_OFFERED = 60
+
+
+def _offered(reading: MonitorReading,
+             waiting: Sequence[MonitorReading]) -> list[MonitorReading]:
+    """The readings to choose from, the latest first, the one asked for among them."""
+    latest = sorted(waiting, key=lambda r: (r.observed_at, r.id), reverse=True)
+    offered = latest[:READINGS_OFFERED]
+    if reading not in offered:
+        offered.insert(0, reading)
+    return offered
+
+
 class ArtifactDialog(QDialog):
     """Why a monitor's reading is an artifact: one of the clinic's reasons, words of the
     nurse's own, or both. Closes only once the mark is in the record (or on Cancel, Esc,
     the ✕); a refusal stays beside the field with the choice and the typing kept."""
 
     def __init__(self, parent: QWidget, reading: MonitorReading, zone: tzinfo,
-                 record: MarkArtifact) -> None:
+                 record: MarkArtifact, waiting: Sequence[MonitorReading] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("artifact_dialog")
         self.setWindowTitle("Mark a monitor reading as an artifact")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)  # the longest reason offered, whole
         self.reading = reading
         self._record = record
         self.errors = FieldErrors()
         form = QFormLayout(self)
-        words = QLabel(f"{MONITOR} {format_clock(reading.observed_at, zone)}: "
-                       f"{values_words(reading.vitals)}. An artifact counts for nothing "
-                       "(not on the chart's lines, the gates or the exports' values); the "
-                       "mark and its reason are kept with your name.")
+        #: Which reading: the one asked for, or another still waiting (the latest first;
+        #: a cuff that moved three readings ago is marked as such).
+        self.readings = QComboBox()
+        self.readings.setObjectName("artifact_reading")
+        self._offered = _offered(reading, waiting)
+        for choice in self._offered:
+            self.readings.addItem(f"{format_clock(choice.observed_at, zone)}  "
+                                  f"{values_words(choice.vitals)}")
+        self.readings.setCurrentIndex(self._offered.index(reading))
+        self.readings.currentIndexChanged.connect(self._chosen)
+        form.addRow(f"{MONITOR} reading", self.readings)
+        words = QLabel("An artifact counts for nothing (not on the chart's lines, the gates "
+                       "or the exports' values); the mark and its reason are kept with your "
+                       "name.")
         words.setWordWrap(True)
         form.addRow(words)
         self.choices = QButtonGroup(self)
@@ -204,6 +230,11 @@ class ArtifactDialog(QDialog):
         self.buttons = save_cancel_buttons(self, self.submit, "Mark as artifact")
         form.addRow(self.buttons)
         self.details.setFocus()
+
+    def _chosen(self, index: int) -> None:
+        if 0 <= index < len(self._offered):
+            self.reading = self._offered[index]
+            self.errors.forget("general")
 
     def reason(self) -> str:
         """The reason chosen and the words typed, as charted ("" for neither: the rules

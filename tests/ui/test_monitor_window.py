@@ -162,6 +162,28 @@ def test_a_stop_line_bp_from_the_monitor_is_on_the_tile_before_anyone_validates_
     assert any("stop line" in row.text.text() for row in tile.alerts.rows)
 
 
+def test_an_older_reading_waiting_is_marked_an_artifact_by_choosing_it(
+        qtbot, window, chair3, store, clock):
+    """A cuff that moved three readings ago: the dialog offers every reading waiting, the
+    latest first, and marks the one chosen; the others keep waiting."""
+    for systolic in (232, 141, 143, 144):
+        clock.advance(minutes=1)
+        feed(store, clock, systolic=systolic, diastolic=70)
+    window.tick()
+    page: SessionPage = window.open_session(chair3)
+    dialog = page.open_artifact_dialog()
+    assert dialog is not None and dialog.reading.vitals.systolic == 144  # the latest
+    offered = [dialog.readings.itemText(n) for n in range(dialog.readings.count())]
+    assert [text.split("BP ")[1][:3] for text in offered] == ["144", "143", "141", "232"]
+    dialog.readings.setCurrentIndex(3)
+    dialog.reason_buttons[0].setChecked(True)
+    dialog.submit()
+    assert not dialog.isVisible()
+    [(reading, _mark)] = page.chart.artifacts
+    assert reading.vitals.systolic == 232
+    assert [r.vitals.systolic for r in page.chart.pending_readings] == [141, 143, 144]
+
+
 def test_an_extreme_reading_is_asked_about_before_the_key_charts_it(
         qtbot, window, chair3, store, clock):
     clock.advance(seconds=30)

@@ -622,7 +622,8 @@ class SessionPage(QWidget):
                    else self.chart.latest_pending_reading)
         if reading is None:
             return None
-        self.artifact_dialog = ArtifactDialog(self, reading, self.zone, self.mark_artifact)
+        self.artifact_dialog = ArtifactDialog(self, reading, self.zone, self.mark_artifact,
+                                              self.chart.pending_readings)
         self.artifact_dialog.open()
         return self.artifact_dialog
 
