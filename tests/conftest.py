@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ketamonitor.core.clock import FakeClock
+from ketamonitor.core.clock import FakeClock, SystemClock
 from ketamonitor.core.library import Library, shipped_library
 from ketamonitor.store.store import Store
 from tests.charting import Charting
@@ -68,6 +68,17 @@ def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
     add_people(opened)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def clinic(tmp_path: Path) -> Path:
+    """A database file with an administrator, a nurse and a physician (tests/people.py),
+    closed: what the command line's tests open as another process would. The real clock:
+    the command line keeps its own."""
+    path = tmp_path / "clinic.db"
+    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
+        add_people(store)
+    return path
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ketamonitor.cli import EXIT_PROBLEMS, NEW_PASSWORD_ENV, PASSWORD_ENV, main
-from ketamonitor.core.clock import FakeClock, SystemClock
+from ketamonitor.core.clock import FakeClock
 from ketamonitor.store.store import Store
-from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, add_people, login_as
+from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, login_as
 
 ADMIN_PASSWORD = "first-admin-password"
 
@@ -20,15 +20,6 @@ ADMIN_PASSWORD = "first-admin-password"
 @pytest.fixture(autouse=True)
 def _logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Path:
-    """A database with an administrator, a nurse and a physician (tests/people.py)."""
-    path = tmp_path / "clinic.db"
-    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
-        add_people(store)
-    return path
 
 
 def _as(monkeypatch: pytest.MonkeyPatch, password: str, new_password: str | None = None

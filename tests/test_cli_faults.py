@@ -12,9 +12,8 @@ import pytest
 
 from ketamonitor import cli
 from ketamonitor.cli import NEW_PASSWORD_ENV, PASSWORD_ENV, ExitCode, main
-from ketamonitor.core.clock import SystemClock
 from ketamonitor.store.store import Store
-from tests.people import ADMIN, FAST_HASHER, PASSWORD, add_people
+from tests.people import ADMIN, PASSWORD
 
 NOT_UTF8 = os.fsdecode(b"caf\xe9-\xff")  # what Python makes of Latin-1 bytes in argv
 
@@ -23,14 +22,6 @@ NOT_UTF8 = os.fsdecode(b"caf\xe9-\xff")  # what Python makes of Latin-1 bytes in
 def _job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Path:
-    path = tmp_path / "clinic.db"
-    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
-        add_people(store)
-    return path
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

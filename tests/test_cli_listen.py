@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import socket
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,15 +15,7 @@ from ketamonitor.core.mllp import Frame, MllpReader, frame
 from ketamonitor.core.oru_build import build_oru, observation
 from ketamonitor.store.store import Store
 from tests.e2e.writer import Child
-from tests.people import FAST_HASHER, add_people
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Path:
-    path = tmp_path / "clinic.db"
-    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
-        add_people(store)
-    return path
+from tests.people import FAST_HASHER
 
 
 def listening(child: Child) -> tuple[str, int]:

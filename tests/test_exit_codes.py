@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 
 from ketamonitor.cli import EXIT_MEANINGS, PASSWORD_ENV, ExitCode, main
-from ketamonitor.core.clock import SystemClock
 from ketamonitor.store.lock import InstanceLock
-from ketamonitor.store.store import Store
-from tests.people import ADMIN, FAST_HASHER, NURSE, PASSWORD, add_people
+from tests.people import ADMIN, NURSE, PASSWORD
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -23,14 +21,6 @@ def _job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """As a scheduled job: logs in the test's folder, the password from the environment."""
     monkeypatch.setenv("KETAMONITOR_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Path:
-    path = tmp_path / "clinic.db"
-    with Store.open(path, SystemClock(), hasher=FAST_HASHER, create=True) as store:
-        add_people(store)
-    return path
 
 
 def _log_export(clinic: Path, out: Path, *, since: str = "2020-01-01",
