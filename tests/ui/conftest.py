@@ -116,15 +116,23 @@ def prompts() -> ScriptedPrompts:
     return ScriptedPrompts()
 
 
-@pytest.fixture
-def window(qtbot, store, prompts) -> Iterator[MainWindow]:
+def opened_window(qtbot, store, prompts) -> MainWindow:
+    """The real window as a login opens it, shown at 1366x768, with the clinic's settings
+    as they are now; no idle lock (these tests move the clock by hours without a key press)
+    and no automatic backups (nor do they want a backup file each)."""
     application()
     main = MainWindow(store, prompts)
-    main.idle_lock = False  # these tests move the clock by hours without a key press
-    main.automatic_backups = False  # nor do they want a backup file each
+    main.idle_lock = False
+    main.automatic_backups = False
     qtbot.addWidget(main)
     main.resize(1366, 768)
     main.show()
+    return main
+
+
+@pytest.fixture
+def window(qtbot, store, prompts) -> Iterator[MainWindow]:
+    main = opened_window(qtbot, store, prompts)
     yield main
     main.ticker.stop()
     prompts.confirm_answer = True

@@ -8,9 +8,9 @@ import socket
 
 from ketamonitor.core.mllp import frame
 from ketamonitor.core.oru_build import build_oru, observation
-from ketamonitor.ui.main_window import MainWindow
 from tests.people import ADMIN, NURSE, audit_of, login_as
 from tests.room.test_room_readings import APP, feed
+from tests.ui.conftest import opened_window
 from tests.ui.test_monitor_window import tile_of
 
 # -- the window's listener -------------------------------------------------------------------
@@ -26,17 +26,6 @@ def listening_clinic(store, port: int) -> None:
     store.set_setting("monitor_listen_enabled", "on")
     store.set_setting("monitor_listen_port", str(port))
     login_as(store, NURSE)
-
-
-def opened_window(qtbot, store, prompts) -> MainWindow:
-    """The window as a login opens it, with the clinic's settings as they are now."""
-    main = MainWindow(store, prompts)
-    main.idle_lock = False
-    main.automatic_backups = False
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    return main
 
 
 def test_the_window_listens_only_when_the_clinic_says_so(window):

@@ -21,6 +21,7 @@ from tests.people import (
     choose_own_password,
     login_as,
 )
+from tests.ui.conftest import opened_window
 
 
 def _switch_to(qtbot, window: MainWindow, username: str) -> None:
@@ -135,12 +136,7 @@ def test_opening_a_chart_is_recorded_once_per_opening_not_per_refresh(
 def admin_window(qtbot, store, prompts) -> Iterator[MainWindow]:
     """The real window, built while the administrator is logged in (the start of the day)."""
     login_as(store, ADMIN)
-    main = MainWindow(store, prompts)
-    main.idle_lock = False
-    main.automatic_backups = False
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
+    main = opened_window(qtbot, store, prompts)
     yield main
     main.ticker.stop()
     main.close()
