@@ -265,3 +265,20 @@ def test_a_frame_read_late_goes_where_its_bed_was_when_it_came(store, clock, cha
     assert (read.chair, read.session_id) == ("3", chair_3)
     assert store.chair_for(APP, "INFUSION", BED) == "5"
     assert store.chair_for(APP, "INFUSION", BED, at=entry.received_at) == "3"
+
+
+def test_two_nurses_accepting_one_reading_at_once_chart_it_once(store, clock, chair_3,
+                                                                monkeypatch):
+    """The second's check ran before the first's write (two workstations at once): the
+    file's one-verdict index refuses her mark, and her vitals set goes with it (one
+    transaction), so the reading is charted once."""
+    clock.advance(minutes=1)
+    journaled(store, clock, oru(clock))
+    [reading] = store.chart(chair_3).monitor_readings
+    store.accept_monitor_reading(reading.id)
+    sets = len(store.chart(chair_3).vitals)
+    monkeypatch.setattr(type(store), "_no_verdict_yet", lambda self, reading: None)
+    with pytest.raises(ValidationError):
+        store.accept_monitor_reading(reading.id)
+    chart = store.chart(chair_3)
+    assert len(chart.vitals) == sets and len(chart.reading_marks) == 1
