@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 
 from ketamonitor.core.administration import (
     DEVICE,
@@ -153,14 +154,21 @@ class EntryWrites(StoreCore):
                       confirmed: frozenset[str] = frozenset()) -> int:
         """Chart a set; an extreme reading (RR 0, SpO2 42) only when `confirmed` names its
         field, so a script is asked the same question as the form (ConfirmationNeeded)."""
+        values = self._checked_vitals(session_id, vitals, source, confirmed)
+        with self._transaction():
+            return self._charted("vitals", values)
+
+    def _checked_vitals(self, session_id: int, vitals: Vitals, source: str,
+                        confirmed: frozenset[str]) -> dict[str, Any]:
+        """A set's row, once it has passed every check a set charted as it happens passes,
+        whoever charts it (typed, or accepted from the monitor): the chart open for
+        entries, whole numbers, values a patient can have, extremes confirmed."""
         began = self._session_charting(session_id)
         _check_vitals_types(vitals)
         check_vitals(vitals, now=self.clock.now(), session_began=began,
                      zone=self.clock.local_zone, confirmed=confirmed)
-        values = {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
-                  **_vitals_values(vitals), "source": source}
-        with self._transaction():
-            return self._charted("vitals", values)
+        return {"session_id": session_id, "observed_at": to_stored(vitals.observed_at),
+                **_vitals_values(vitals), "source": source}
 
     def record_late_vitals(self, session_id: int, late: LateVitals, *,
                            confirmed: frozenset[str] = frozenset()) -> int:

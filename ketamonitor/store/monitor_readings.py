@@ -45,9 +45,8 @@ from ketamonitor.core.monitor_readings import (
 )
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.times import format_local, from_stored, to_stored
-from ketamonitor.core.vitals import MEASUREMENTS, Vitals, check_vitals
+from ketamonitor.core.vitals import MEASUREMENTS, Vitals
 from ketamonitor.store import rows
-from ketamonitor.store.entries import _check_vitals_types, _vitals_values
 from ketamonitor.store.errors import UnknownRecord
 from ketamonitor.store.monitor_feed import FRAMES, MonitorFeed
 from ketamonitor.store.values import check_row
@@ -208,17 +207,12 @@ class MonitorReadings(MonitorFeed):
         (ConfirmationNeeded), a set no patient can have is refused (then mark it an
         artifact). ValidationError if the reading has its verdict already."""
         reading = self._reading(reading_id)
-        began = self._session_charting(reading.session_id)
-        _check_vitals_types(reading.vitals)
-        check_vitals(reading.vitals, now=self.clock.now(), session_began=began,
-                     zone=self.clock.local_zone, confirmed=confirmed)
+        values = self._checked_vitals(reading.session_id, reading.vitals, FROM_MONITOR,
+                                      confirmed)
         with self._transaction():
             self._no_verdict_yet(reading)
-            vitals_id = self._charted("vitals", {
-                "session_id": reading.session_id,
-                "observed_at": to_stored(reading.observed_at),
-                **_vitals_values(reading.vitals), "source": FROM_MONITOR},
-                reason=f"monitor reading {reading.id}")
+            vitals_id = self._charted("vitals", values,
+                                      reason=f"monitor reading {reading.id}")
             self._mark(reading, ReadingVerdict.ACCEPTED, vitals_id=vitals_id)
         return vitals_id
 

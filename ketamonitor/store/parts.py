@@ -25,6 +25,7 @@ from ketamonitor.core.patient import Patient
 from ketamonitor.core.permissions import Permission
 from ketamonitor.core.protocol import Protocol
 from ketamonitor.core.records import EarlyEnd, RiskAssessment, SessionListing
+from ketamonitor.core.vitals import Vitals
 from ketamonitor.store.base import StoreBase
 
 
@@ -64,6 +65,10 @@ class StoreCore(StoreBase):
         raise _part("entries")
 
     def _session_charting(self, session_id: int) -> datetime:
+        raise _part("entries")
+
+    def _checked_vitals(self, session_id: int, vitals: Vitals, source: str,
+                        confirmed: frozenset[str]) -> dict[str, Any]:
         raise _part("entries")
 
     # -- a monitor's readings (store.monitor_readings) ----------------------------------
